@@ -1,0 +1,131 @@
+# sd — a help desk that lives in git.
+#
+#   make                  build ./sd
+#   make check            every test: unit + end-to-end, plain and under
+#                         AddressSanitizer/UndefinedBehaviorSanitizer
+#   make check SANITIZE=1 only the sanitizer pass
+#   make install PREFIX=/usr/local
+#   make deps             install missing Debian build/test dependencies
+#
+# Objects of each build variant live in their own directory so a sanitizer
+# build never links against plain objects.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PKGS      = libgit2 yaml-0.1 libcmark
+DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev
+
+WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+SD_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+            -DSD_VERSION='"$(VERSION)"' -Iinclude -Isrc \
+            $(WARNINGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+SD_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(SANITIZE),1)
+VARIANT   = sanitize
+SD_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+SD_LDFLAGS += -fsanitize=address,undefined
+else
+VARIANT   = plain
+endif
+OBJDIR    = build/$(VARIANT)
+
+LIB_SRC   = $(wildcard src/lib/*.c)
+CMD_SRC   = $(wildcard src/cli/*.c src/cmd/*.c) src/sd.c
+LIB_OBJ   = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
+CMD_OBJ   = $(CMD_SRC:src/%.c=$(OBJDIR)/%.o)
+UNIT_SRC  = $(wildcard tests/unit/t-*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
+MAN_MD    = $(wildcard doc/*.[15].md)
+MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
+SD_BIN    = $(OBJDIR)/sd
+
+.PHONY: all check check-plain check-sanitize test-run deps install \
+        install-files clean man
+.SUFFIXES:
+
+all: sd
+
+sd: $(SD_BIN)
+	cp $(SD_BIN) $@
+
+$(SD_BIN): $(CMD_OBJ) $(OBJDIR)/libsd.a
+	$(CC) $(SD_LDFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(OBJDIR)/libsd.a $(SD_LIBS)
+
+$(OBJDIR)/libsd.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(OBJDIR)/%.o: src/%.c $(wildcard include/sd/*.h src/*.h src/lib/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SD_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(OBJDIR)/libsd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SD_CFLAGS) -Isrc/lib $(CFLAGS) $(SD_LDFLAGS) -o $@ $< $(OBJDIR)/libsd.a $(SD_LIBS)
+
+build/md2man: doc/md2man.c
+	@mkdir -p build
+	$(CC) -std=c11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libcmark) -o $@ $< $(shell pkg-config --libs libcmark)
+
+build/man/%: doc/%.md build/md2man
+	@mkdir -p build/man
+	build/md2man $(basename $*) $(subst .,,$(suffix $*)) $(VERSION) 2026-11-23 < $< > $@.tmp && mv $@.tmp $@
+
+man: $(MAN_OUT)
+
+# `make check` is the one test command (README, .ci/run): it installs what is
+# missing, then runs everything plain and again under the sanitizers.
+ifeq ($(SANITIZE),1)
+check: deps
+	$(MAKE) test-run SANITIZE=1
+else
+check: deps
+	$(MAKE) test-run
+	$(MAKE) test-run SANITIZE=1
+endif
+
+test-run: $(SD_BIN) $(UNIT_BIN) man
+	@echo "== unit tests ($(VARIANT))"
+	@set -e; for t in $(UNIT_BIN); do $$t; done
+	@echo "== end-to-end tests ($(VARIANT))"
+	SD_BIN=$(CURDIR)/$(SD_BIN) bash tests/run-e2e.sh
+
+deps:
+	@missing=""; \
+	for p in $(DEB_DEPS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "sd: missing build dependencies:$$missing (install them with your package manager)" >&2; exit 1; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "sd: missing build dependencies:$$missing; run: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	echo "installing:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
+
+install: deps
+	$(MAKE) install-files
+
+install-files: sd man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 sd $(DESTDIR)$(BINDIR)/sd
+	install -m 644 $(filter %.1,$(MAN_OUT)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(filter %.5,$(MAN_OUT)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 completions/sd.bash $(DESTDIR)$(BASHCOMPDIR)/sd
+	install -m 644 completions/_sd $(DESTDIR)$(ZSHCOMPDIR)/_sd
+	install -m 644 completions/sd.fish $(DESTDIR)$(FISHCOMPDIR)/sd.fish
+
+clean:
+	rm -rf build sd

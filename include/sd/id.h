@@ -1,0 +1,29 @@
+#ifndef SD_ID_H
+#define SD_ID_H
+
+/*
+ * Ticket and entry ids: lowercase Crockford base32. A ticket id has 12
+ * characters (60 random bits), an entry id 10 (50 random bits), so clones
+ * that work offline never collide in practice.
+ */
+
+#include <stddef.h>
+#include "sd/error.h"
+
+#define SD_ID_LEN 12
+#define SD_ENTRY_ID_LEN 10
+#define SD_SHORT_ID_MIN 4
+#define SD_ID_ALPHABET "0123456789abcdefghjkmnpqrstvwxyz"
+
+/* Writes len random id characters and a NUL to out (len + 1 bytes). */
+sd_error *sd_id_generate(char *out, size_t len);
+/* 1 when s is a full ticket id. */
+int sd_id_valid(const char *s);
+/* Checks a user-typed prefix; on success writes it lowercased to out
+ * (SD_ID_LEN + 1 bytes). */
+sd_error *sd_id_normalize_prefix(char out[SD_ID_LEN + 1], const char *s);
+/* Length of the shortest prefix of id that no other id in others shares,
+ * at least SD_SHORT_ID_MIN. */
+size_t sd_id_unique_len(const char *id, char *const *others, size_t n);
+
+#endif

@@ -1,0 +1,93 @@
+#ifndef SD_STORE_H
+#define SD_STORE_H
+
+/*
+ * The ticket store: a git work tree with .sd/config.yaml at its top.
+ *
+ * Reads come from the working tree, because hand edits are a feature: a file
+ * a user changed in an editor is what sd sees, validated, and committed with
+ * the next change sd makes to that ticket. Every write is one commit made
+ * with libgit2 that touches only the files it names, leaving whatever else
+ * the user has staged or changed alone.
+ */
+
+#include <git2.h>
+#include "sd/buf.h"
+#include "sd/config.h"
+#include "sd/error.h"
+#include "sd/id.h"
+#include "sd/ticket.h"
+#include "sd/time.h"
+#include "sd/util.h"
+
+struct sd_store;
+
+/* Open even when the config is invalid (for sd check), keeping the error
+ * for sd_store_config_error; the defaults are used meanwhile. */
+#define SD_STORE_LENIENT 1u
+
+/* Finds the store containing dir (walking up like git) and opens it.
+ * The caller frees *out with sd_store_free. */
+sd_error *sd_store_open(struct sd_store **out, const char *dir, unsigned flags);
+/* The config problem found by a lenient open, or NULL. Owned by the store. */
+const sd_error *sd_store_config_error(const struct sd_store *store);
+/* Makes dir a store (creating the repository if needed) and commits the
+ * store's files. *created is 0 when dir already was a store. */
+sd_error *sd_store_init(const char *dir, int *created);
+void sd_store_free(struct sd_store *store);
+
+const char *sd_store_root(const struct sd_store *store); /* with trailing '/' */
+git_repository *sd_store_repo(struct sd_store *store);
+const struct sd_config *sd_store_config(const struct sd_store *store);
+
+/* The acting user, from SD_AUTHOR ("Name <email>") or git's user.name and
+ * user.email. The strings belong to the store. */
+sd_error *sd_store_author(struct sd_store *store, const char **name,
+			  const char **email, const char **full);
+
+/* "tickets/ab/abcdefghjkmn.md" for an id, written to out. */
+void sd_ticket_path(struct sd_buf *out, const char *id);
+
+/* Every ticket id in the working tree, sorted. */
+sd_error *sd_store_list_ids(struct sd_store *store, struct sd_strvec *out);
+/* Resolves a unique prefix to a full id (SD_ID_LEN + 1 bytes). An unknown or
+ * ambiguous prefix is an error (status 2) naming the candidates. */
+sd_error *sd_store_resolve(struct sd_store *store, char out[SD_ID_LEN + 1],
+			   const char *prefix);
+/* The shortest unique prefix of id among the ids in out-of-band list ids
+ * (sorted, as from sd_store_list_ids), written to out. */
+void sd_store_short_id(char out[SD_ID_LEN + 1], const char *id,
+		       const struct sd_strvec *ids);
+/* Same, reading only the ticket's shard (cheap: used for commit messages). */
+sd_error *sd_store_short_id_for(struct sd_store *store,
+				char out[SD_ID_LEN + 1], const char *id);
+
+/* Reads and parses a ticket from the working tree. The file's bytes are
+ * kept in raw when raw is not NULL. */
+sd_error *sd_store_read(struct sd_store *store, const char *id,
+			struct sd_ticket *out, struct sd_buf *raw);
+
+/* A file to write in one commit. */
+struct sd_change {
+	const char *path;    /* relative to the store root */
+	const char *content; /* full new content */
+	size_t len;
+};
+
+/* Writes the files to the working tree and commits exactly them, on top of
+ * HEAD, updating the index entries for those paths only. */
+sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *changes,
+			  size_t n, const char *message);
+
+/* Serialises the ticket, bumps nothing, and commits it with message
+ * "sd: VERB SHORT "TITLE"". */
+sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t,
+			       const char *verb);
+
+/* Holds .git/sd.lock so that two sd processes never write at once; waits a
+ * bounded time. sd_store_commit takes it itself; a command that reads,
+ * changes and writes a ticket takes it around all three. Re-entrant. */
+sd_error *sd_store_lock(struct sd_store *store);
+void sd_store_unlock(struct sd_store *store);
+
+#endif

@@ -1,0 +1,32 @@
+#ifndef SD_TEXT_H
+#define SD_TEXT_H
+
+/* Text validation and safe rendering of untrusted ticket text. */
+
+#include <stddef.h>
+#include "sd/buf.h"
+
+/* Returns 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates);
+ * otherwise 0 and, when bad is not NULL, the offset of the first bad byte. */
+int sd_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Appends s to out so that it is inert on a terminal: control characters,
+ * DEL, C1 controls, bidirectional overrides and invalid UTF-8 become visible
+ * escapes (\x1b, \u202e). Newlines and tabs are kept when keep_newlines. */
+void sd_text_inert(struct sd_buf *out, const char *s, size_t len, int keep_newlines);
+
+/* Appends s as a JSON string literal, quotes included. Invalid UTF-8 bytes
+ * become U+FFFD so the output is always valid JSON. */
+void sd_json_string(struct sd_buf *out, const char *s);
+
+/* Display width of a UTF-8 string in terminal columns (approximate: one
+ * column per code point, two for common wide ranges). */
+size_t sd_text_width(const char *s);
+
+/* 1 when s contains a byte below 0x20 or DEL (newlines included). */
+int sd_text_has_control(const char *s);
+
+/* Case-insensitive (ASCII) substring search. */
+const char *sd_strcasestr(const char *hay, const char *needle);
+
+#endif

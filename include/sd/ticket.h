@@ -1,0 +1,148 @@
+#ifndef SD_TICKET_H
+#define SD_TICKET_H
+
+/*
+ * The ticket: a Markdown file with YAML front matter and a timeline.
+ * The format is specified in doc/sd-ticket.5.md; sd_ticket_parse() and
+ * sd_ticket_write() are its only reader and writer, so they cannot drift.
+ *
+ * Ownership: a struct sd_ticket owns every string it points to, and
+ * sd_ticket_free() releases them all. Setters copy their arguments.
+ */
+
+#include <stddef.h>
+#include "sd/buf.h"
+#include "sd/error.h"
+#include "sd/time.h"
+#include "sd/util.h"
+
+/* Front-matter fields in file order. SD_F_TAGS is a list, the rest strings. */
+enum sd_field {
+	SD_F_ID,
+	SD_F_TITLE,
+	SD_F_TYPE,
+	SD_F_STATUS,
+	SD_F_PRIORITY,
+	SD_F_IMPACT,
+	SD_F_URGENCY,
+	SD_F_TIER,
+	SD_F_QUEUE,
+	SD_F_ASSIGNEE,
+	SD_F_REQUESTER,
+	SD_F_CATEGORY,
+	SD_F_TAGS,
+	SD_F_ASSET,
+	SD_F_KEY,
+	SD_F_CREATED,
+	SD_F_UPDATED,
+	SD_F_COUNT
+};
+
+struct sd_field_info {
+	const char *name;
+	const char *const *values; /* allowed values, NULL-terminated; NULL: free text */
+	int settable;              /* may `sd set` change it */
+	int optional;              /* written only when not empty */
+};
+
+extern const struct sd_field_info sd_fields[SD_F_COUNT];
+extern const char *const sd_types[];
+extern const char *const sd_statuses[];
+extern const char *const sd_priorities[];
+extern const char *const sd_levels[]; /* impact and urgency */
+extern const char *const sd_tiers[];
+extern const char *const sd_visibilities[];
+
+/* Returns the field called name, or -1. */
+int sd_field_lookup(const char *name);
+/* Index of value in a NULL-terminated list, or -1. */
+int sd_value_index(const char *const *values, const char *value);
+/* Checks value for field; the error names the field and lists what is
+ * allowed. Free-text values must be one line without control characters. */
+sd_error *sd_field_validate(enum sd_field field, const char *value);
+/* Statuses in which a ticket is done: resolved, closed, cancelled. */
+int sd_status_is_done(const char *status);
+
+enum sd_entry_kind { SD_ENTRY_COMMENT, SD_ENTRY_EVENT };
+
+struct sd_entry {
+	enum sd_entry_kind kind;
+	char *id;
+	char *author;
+	sd_time at;
+	/* comment */
+	int internal;
+	char *body;
+	/* event */
+	char *field;
+	char *from;
+	char *to;
+	char *reason; /* "" when none */
+	size_t line;  /* line of the marker in the file it was read from */
+};
+
+/* A key the format does not know, kept as its exact source lines. */
+struct sd_extra_key {
+	char *key;
+	char *raw; /* whole lines, each ending in '\n' */
+};
+
+struct sd_ticket {
+	char *field[SD_F_COUNT]; /* never NULL after parse/init; "" when empty; SD_F_TAGS unused */
+	struct sd_strvec tags;
+	size_t field_line[SD_F_COUNT]; /* where each field was read; 0 if not */
+	struct sd_extra_key *extra;
+	size_t nextra;
+	char *description;
+	struct sd_entry *entries;
+	size_t nentries;
+};
+
+/* Limits that keep one hostile file from exhausting memory. */
+#define SD_TICKET_MAX_BYTES (8u << 20)
+#define SD_TEXT_MAX_BYTES (1u << 20)
+
+/* Initialises an empty ticket (all fields ""). */
+void sd_ticket_init(struct sd_ticket *t);
+void sd_ticket_free(struct sd_ticket *t);
+
+/* Parses text (len bytes). Errors read "path:line: message" and have exit
+ * status 2. On error *t is left initialised and empty. */
+sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len,
+			  const char *path);
+/* Checks the rules parse cannot see alone: required fields present, valid
+ * values, times parse. Errors carry path:line where known. */
+sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path);
+/* Serialises t in canonical form, appending to out. */
+void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out);
+
+const char *sd_ticket_get(const struct sd_ticket *t, enum sd_field f);
+/* Sets a string field (not SD_F_TAGS); copies value. */
+void sd_ticket_set(struct sd_ticket *t, enum sd_field f, const char *value);
+/* The tags joined with ", " into out. */
+void sd_ticket_tags_join(const struct sd_ticket *t, struct sd_buf *out);
+/* Replaces the tags with a comma-separated list (blanks trimmed, empty
+ * items and duplicates dropped). */
+sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list);
+int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag);
+
+/* Appends a comment; generates its id. */
+sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author,
+				sd_time at, int internal, const char *body);
+/* Sets field (string fields and tags, given as its joined form) to value and
+ * records an event with reason, unless the value does not change. Sets
+ * *changed accordingly when changed is not NULL. */
+sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f,
+			   const char *value, const char *author, sd_time at,
+			   const char *reason, int *changed);
+/* Keeps entries ordered by time then id, as the format requires. */
+void sd_ticket_sort_entries(struct sd_ticket *t);
+
+/* Validates free text given for a description or comment: UTF-8, no NUL,
+ * no CR, at most SD_TEXT_MAX_BYTES. `what` names it in the error. */
+sd_error *sd_text_validate(const char *text, size_t len, const char *what);
+/* Trims leading and trailing blank lines and trailing blanks of the last
+ * line; returns a new string the caller frees. */
+char *sd_text_trim_lines(const char *text);
+
+#endif

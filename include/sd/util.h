@@ -1,0 +1,36 @@
+#ifndef SD_UTIL_H
+#define SD_UTIL_H
+
+#include <stddef.h>
+
+/* Allocation wrappers: they abort with a message when memory runs out. */
+void *sd_xmalloc(size_t n);
+void *sd_xcalloc(size_t n, size_t size);
+void *sd_xrealloc(void *p, size_t n);
+char *sd_xstrdup(const char *s);
+char *sd_xstrndup(const char *s, size_t n);
+
+/* A list of owned strings. sd_strvec_clear frees every string. */
+struct sd_strvec {
+	char **v;
+	size_t n;
+	size_t alloc;
+};
+#define SD_STRVEC_INIT { NULL, 0, 0 }
+/* Appends a copy of s. */
+void sd_strvec_push(struct sd_strvec *sv, const char *s);
+/* Appends s itself; the vector takes ownership. */
+void sd_strvec_push_owned(struct sd_strvec *sv, char *s);
+void sd_strvec_clear(struct sd_strvec *sv);
+int sd_strvec_has(const struct sd_strvec *sv, const char *s);
+void sd_strvec_sort(struct sd_strvec *sv);
+
+int sd_streq(const char *a, const char *b);
+int sd_strcaseeq(const char *a, const char *b);
+int sd_starts_with(const char *s, const char *prefix);
+
+/* Splits a command line such as "vim -f" on blanks into argv (no shell, no
+ * quoting rules beyond single and double quotes). */
+void sd_split_command(struct sd_strvec *out, const char *cmd);
+
+#endif

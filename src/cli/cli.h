@@ -1,0 +1,170 @@
+#ifndef SD_CLI_H
+#define SD_CLI_H
+
+/*
+ * The command layer: one file per subcommand in src/cmd/, one dispatch
+ * table in src/sd.c, and the shared pieces here.
+ *
+ * Adding a command:
+ *   1. write src/cmd/NAME.c with `sd_error *cmd_NAME(struct sd_ctx *, struct sd_args *)`
+ *      and its option table `NAME_options[]`;
+ *   2. declare both below and add one row to the table in src/sd.c;
+ *   3. write doc/sd-NAME.1.md, add it to doc/sd.1.md, and a test in tests/e2e/;
+ *      completions pick the command and its options up from `sd __complete`.
+ */
+
+#include <stdio.h>
+
+#include "sd/buf.h"
+#include "sd/error.h"
+#include "sd/store.h"
+#include "sd/ticket.h"
+#include "sd/util.h"
+
+/* ---- options, described as data ---- */
+
+enum sd_opt_kind {
+	SD_OPT_END = 0,
+	SD_OPT_BOOL,   /* --flag */
+	SD_OPT_STRING, /* --name VALUE, --name=VALUE, -n VALUE; last one wins */
+	SD_OPT_LIST    /* like STRING, repeatable: every value kept */
+};
+
+struct sd_option {
+	enum sd_opt_kind kind;
+	char short_name;       /* 0: none */
+	const char *long_name; /* without "--" */
+	const char *arg;       /* argument name for help and completion: "STATUS" */
+	const char *help;
+};
+
+#define SD_MAX_OPTIONS 32
+
+struct sd_args {
+	const struct sd_option *options;
+	int set[SD_MAX_OPTIONS];          /* times given */
+	const char *value[SD_MAX_OPTIONS]; /* last value of STRING options */
+	struct sd_strvec list[SD_MAX_OPTIONS];
+	struct sd_strvec pos;             /* positional arguments */
+};
+
+/* Parses argv (argv[0] is the command name) against options. "--" ends
+ * options. "--help"/"-h" sets *help. */
+sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc,
+			char **argv, int *help);
+void sd_args_release(struct sd_args *a);
+int sd_arg_flag(const struct sd_args *a, const char *long_name);
+const char *sd_arg_str(const struct sd_args *a, const char *long_name);
+const struct sd_strvec *sd_arg_list(const struct sd_args *a, const char *long_name);
+
+/* ---- the running command ---- */
+
+struct sd_command;
+
+struct sd_ctx {
+	const struct sd_command *cmd;
+	struct sd_store *store; /* open when the command needs a store */
+	const char *dir;        /* -C DIR, or "." */
+	FILE *out;              /* stdout, or the pager */
+	int color;              /* colour on */
+	int no_pager;
+	int stdout_tty, stdin_tty;
+	int exit_status;        /* 1 for "found nothing" / "found problems" */
+	sd_time now;
+	/* Text the user typed that is not saved yet; main keeps it in a file
+	 * if the command fails, so nothing typed is lost. */
+	char *pending_text;
+};
+
+#define SD_NEEDS_STORE 1u
+#define SD_LENIENT_STORE 2u /* open even with an invalid config */
+#define SD_HIDDEN 4u
+
+struct sd_command {
+	const char *name;
+	sd_error *(*run)(struct sd_ctx *ctx, struct sd_args *args);
+	const struct sd_option *options;
+	unsigned flags;
+	const char *usage;   /* after "sd ": "new TITLE [options]" */
+	const char *summary; /* one line */
+};
+
+extern const struct sd_command sd_commands[];
+const struct sd_command *sd_command_lookup(const char *name);
+void sd_command_usage(FILE *out, const struct sd_command *cmd);
+void sd_main_usage(FILE *out);
+
+/* ---- output ---- */
+
+/* Starts the pager when stdout is a terminal and paging is on. */
+void sd_pager_start(struct sd_ctx *ctx);
+/* Waits for the pager; returns an error when stdout could not be written. */
+sd_error *sd_output_finish(struct sd_ctx *ctx);
+/* "\033[31m" when colour is on, else "". */
+const char *sd_color(const struct sd_ctx *ctx, const char *code);
+#define SD_RESET "0"
+#define SD_BOLD "1"
+#define SD_DIM "2"
+#define SD_RED "31"
+#define SD_GREEN "32"
+#define SD_YELLOW "33"
+#define SD_BLUE "34"
+#define SD_CYAN "36"
+
+/* Appends untrusted text made inert for a terminal. */
+void sd_put_text(struct sd_buf *out, const char *s);
+
+/* ---- input ---- */
+
+/* Reads the text of -m TEXT / -F FILE / -F - into *out (validated, trimmed).
+ * *given is 0 when neither option was used. */
+sd_error *sd_read_message(struct sd_ctx *ctx, const struct sd_args *a, const char *what,
+			  char **out, int *given);
+/* Runs $VISUAL/$EDITOR (split into argv, no shell) on path. */
+sd_error *sd_run_editor(const char *path);
+/* Writes text to a file that survives (under .git/sd/saved/ or $TMPDIR)
+ * and returns its path, which the caller frees. */
+char *sd_keep_text(struct sd_ctx *ctx, const char *text, const char *what);
+
+/* ---- tickets for humans and scripts ---- */
+
+/* A loaded ticket with the pieces listing needs. */
+struct sd_row {
+	struct sd_ticket t;
+	char short_id[SD_ID_LEN + 1];
+	sd_time created;
+};
+
+struct sd_rows {
+	struct sd_row *v;
+	size_t n;
+};
+
+/* Loads every ticket in the store; tickets that fail to parse are reported
+ * on stderr and skipped. */
+sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows);
+void sd_rows_free(struct sd_rows *rows);
+
+/* Filters shared by list and search, taken from their options. */
+extern const struct sd_option sd_filter_options[];
+struct sd_filter;
+sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct sd_args *a,
+			int default_all);
+int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t);
+void sd_filter_free(struct sd_filter *f);
+
+/* Sorts by --sort (default: priority). */
+sd_error *sd_rows_sort(struct sd_rows *rows, const char *key);
+/* Prints rows as list does: aligned lines, --json or --format. */
+sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const struct sd_args *a);
+
+/* JSON object of a ticket; with_body adds description and timeline. */
+void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *short_id,
+		    int with_body);
+
+/* Loads the ticket named by a user-typed prefix, for a change. */
+sd_error *sd_load_ticket(struct sd_ctx *ctx, const char *prefix, struct sd_ticket *t);
+/* Sets updated=now, writes and commits; clears ctx->pending_text. */
+sd_error *sd_save_ticket(struct sd_ctx *ctx, struct sd_ticket *t, const char *verb);
+
+#endif

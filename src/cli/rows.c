@@ -1,0 +1,492 @@
+/* Loading, filtering, sorting and printing tickets: shared by list and search. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sd/text.h"
+
+const struct sd_option sd_filter_options[] = {
+	{ SD_OPT_LIST, 's', "status", "STATUS", "only tickets in this status (repeatable)" },
+	{ SD_OPT_STRING, 0, "type", "TYPE", "only tickets of this type" },
+	{ SD_OPT_STRING, 'p', "priority", "PRIORITY", "only tickets with this priority" },
+	{ SD_OPT_STRING, 0, "tier", "TIER", "only tickets at this support tier" },
+	{ SD_OPT_STRING, 'q', "queue", "QUEUE", "only tickets in this queue" },
+	{ SD_OPT_STRING, 'a', "assignee", "ASSIGNEE", "only tickets assigned to this user" },
+	{ SD_OPT_BOOL, 0, "mine", NULL, "only tickets assigned to you" },
+	{ SD_OPT_STRING, 0, "requester", "REQUESTER", "only tickets from this requester" },
+	{ SD_OPT_LIST, 't', "tag", "TAG", "only tickets with this tag (repeatable: all must match)" },
+	{ SD_OPT_STRING, 0, "category", "CATEGORY", "only tickets in this category" },
+	{ SD_OPT_STRING, 0, "asset", "ASSET", "only tickets about this asset" },
+	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },
+	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" },
+	{ SD_OPT_STRING, 0, "sort", "SORT", "sort by priority, created, updated, status, id, title, tier or assignee; -KEY reverses" },
+	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
+	{ SD_OPT_STRING, 0, "format", "FMT", "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
+
+struct sd_filter {
+	struct sd_strvec statuses;
+	const char *field[SD_F_COUNT]; /* exact match wanted, or NULL */
+	const struct sd_strvec *tags;
+	int all;
+	char *me_email, *me_name;
+};
+
+static const struct {
+	const char *option;
+	enum sd_field field;
+} exact_filters[] = {
+	{ "type", SD_F_TYPE },	   { "priority", SD_F_PRIORITY }, { "tier", SD_F_TIER },
+	{ "queue", SD_F_QUEUE },   { "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER },
+	{ "category", SD_F_CATEGORY }, { "asset", SD_F_ASSET },   { "key", SD_F_KEY },
+};
+
+sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct sd_args *a,
+			int default_all)
+{
+	struct sd_filter *f = sd_xcalloc(1, sizeof(*f));
+	sd_error *err = NULL;
+	const struct sd_strvec *st = sd_arg_list(a, "status");
+	for (size_t i = 0; i < st->n; i++) {
+		/* --status open,pending is accepted as well as repeated options. */
+		struct sd_strvec parts = SD_STRVEC_INIT;
+		struct sd_ticket tmp;
+		sd_ticket_init(&tmp);
+		if (!(err = sd_ticket_set_tags(&tmp, st->v[i]))) /* reuse the comma splitter */
+			for (size_t j = 0; j < tmp.tags.n; j++)
+				sd_strvec_push(&parts, tmp.tags.v[j]);
+		sd_ticket_free(&tmp);
+		sd_error_free(err);
+		err = NULL;
+		if (!parts.n)
+			sd_strvec_push(&parts, st->v[i]);
+		for (size_t j = 0; !err && j < parts.n; j++) {
+			err = sd_field_validate(SD_F_STATUS, parts.v[j]);
+			if (!err)
+				sd_strvec_push(&f->statuses, parts.v[j]);
+		}
+		sd_strvec_clear(&parts);
+		if (err)
+			goto done;
+	}
+	for (size_t i = 0; i < sizeof(exact_filters) / sizeof(*exact_filters); i++) {
+		const char *v = sd_arg_str(a, exact_filters[i].option);
+		if (!v)
+			continue;
+		if (sd_fields[exact_filters[i].field].values &&
+		    (err = sd_field_validate(exact_filters[i].field, v)))
+			goto done;
+		f->field[exact_filters[i].field] = v;
+	}
+	f->tags = sd_arg_list(a, "tag");
+	f->all = default_all || sd_arg_flag(a, "all");
+	if (sd_arg_flag(a, "mine")) {
+		const char *name, *email;
+		if (sd_arg_str(a, "assignee")) {
+			err = sd_error_invalid("--mine and --assignee cannot be used together");
+			goto done;
+		}
+		if ((err = sd_store_author(ctx->store, &name, &email, NULL)))
+			goto done;
+		f->me_email = sd_xstrdup(email);
+		f->me_name = sd_xstrdup(name);
+	}
+done:
+	if (err) {
+		sd_filter_free(f);
+		f = NULL;
+	}
+	*out = f;
+	return err;
+}
+
+void sd_filter_free(struct sd_filter *f)
+{
+	if (!f)
+		return;
+	sd_strvec_clear(&f->statuses);
+	free(f->me_email);
+	free(f->me_name);
+	free(f);
+}
+
+int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
+{
+	const char *status = sd_ticket_get(t, SD_F_STATUS);
+	if (f->statuses.n) {
+		if (!sd_strvec_has(&f->statuses, status))
+			return 0;
+	} else if (!f->all && sd_status_is_done(status)) {
+		return 0;
+	}
+	for (int i = 0; i < SD_F_COUNT; i++) {
+		if (!f->field[i])
+			continue;
+		const char *v = sd_ticket_get(t, (enum sd_field)i);
+		/* People and queues are compared without case: Bob@X.org is bob@x.org. */
+		if (!sd_strcaseeq(v, f->field[i]))
+			return 0;
+	}
+	for (size_t i = 0; i < f->tags->n; i++)
+		if (!sd_ticket_has_tag(t, f->tags->v[i]))
+			return 0;
+	if (f->me_email) {
+		const char *who = sd_ticket_get(t, SD_F_ASSIGNEE);
+		if (!*who || (!sd_strcaseeq(who, f->me_email) && strcmp(who, f->me_name)))
+			return 0;
+	}
+	return 1;
+}
+
+sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	sd_error *err = sd_store_list_ids(ctx->store, &ids);
+	rows->v = NULL;
+	rows->n = 0;
+	if (err)
+		return err;
+	rows->v = sd_xcalloc(ids.n ? ids.n : 1, sizeof(*rows->v));
+	for (size_t i = 0; i < ids.n; i++) {
+		struct sd_row *r = &rows->v[rows->n];
+		sd_error *e = sd_store_read(ctx->store, ids.v[i], &r->t, NULL);
+		if (e) {
+			/* One broken file must not hide every other ticket;
+			 * sd check lists the problems. */
+			fprintf(stderr, "sd: skipping %s\n", e->msg);
+			sd_error_free(e);
+			sd_ticket_free(&r->t);
+			continue;
+		}
+		sd_store_short_id(r->short_id, ids.v[i], &ids);
+		sd_time_parse(&r->created, sd_ticket_get(&r->t, SD_F_CREATED));
+		rows->n++;
+	}
+	sd_strvec_clear(&ids);
+	return NULL;
+}
+
+void sd_rows_free(struct sd_rows *rows)
+{
+	for (size_t i = 0; i < rows->n; i++)
+		sd_ticket_free(&rows->v[i].t);
+	free(rows->v);
+	rows->v = NULL;
+	rows->n = 0;
+}
+
+/* ---- sorting ---- */
+
+static enum sd_field sort_field;
+static int sort_reverse;
+
+static int cmp_enum(const char *const *values, const char *a, const char *b)
+{
+	int x = sd_value_index(values, a), y = sd_value_index(values, b);
+	/* Unknown or empty values sort last. */
+	if (x < 0)
+		x = 1000;
+	if (y < 0)
+		y = 1000;
+	return x - y;
+}
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct sd_row *a = pa, *b = pb;
+	const char *x = sd_ticket_get(&a->t, sort_field), *y = sd_ticket_get(&b->t, sort_field);
+	int c;
+	if (sd_fields[sort_field].values)
+		c = cmp_enum(sd_fields[sort_field].values, x, y);
+	else
+		c = strcmp(x, y);
+	if (sort_reverse)
+		c = -c;
+	if (!c)
+		c = a->created < b->created ? -1 : a->created > b->created;
+	if (!c)
+		c = strcmp(sd_ticket_get(&a->t, SD_F_ID), sd_ticket_get(&b->t, SD_F_ID));
+	return c;
+}
+
+sd_error *sd_rows_sort(struct sd_rows *rows, const char *key)
+{
+	static const char *const keys[] = { "priority", "created", "updated", "status", "id",
+					    "title", "tier", "assignee", NULL };
+	if (!key)
+		key = "priority";
+	sort_reverse = key[0] == '-';
+	const char *name = key + sort_reverse;
+	if (sd_value_index(keys, name) < 0)
+		return sd_error_invalid("invalid sort key '%s': use priority, created, updated, "
+					"status, id, title, tier or assignee (prefix - to reverse)",
+					key);
+	sort_field = (enum sd_field)sd_field_lookup(name);
+	if (rows->n > 1)
+		qsort(rows->v, rows->n, sizeof(*rows->v), cmp_rows);
+	return NULL;
+}
+
+/* ---- JSON ---- */
+
+static void json_key(struct sd_buf *out, const char *key, const char *value, int *first)
+{
+	if (!*first)
+		sd_buf_addch(out, ',');
+	*first = 0;
+	sd_json_string(out, key);
+	sd_buf_addch(out, ':');
+	sd_json_string(out, value);
+}
+
+void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *short_id,
+		    int with_body)
+{
+	int first = 1;
+	sd_buf_adds(out, "{\"schema_version\":1");
+	first = 0;
+	if (short_id)
+		json_key(out, "short_id", short_id, &first);
+	for (int f = 0; f < SD_F_COUNT; f++) {
+		if (f == SD_F_TAGS) {
+			sd_buf_adds(out, ",\"tags\":[");
+			for (size_t i = 0; i < t->tags.n; i++) {
+				if (i)
+					sd_buf_addch(out, ',');
+				sd_json_string(out, t->tags.v[i]);
+			}
+			sd_buf_addch(out, ']');
+			continue;
+		}
+		json_key(out, sd_fields[f].name, sd_ticket_get(t, (enum sd_field)f), &first);
+	}
+	if (with_body) {
+		json_key(out, "description", t->description, &first);
+		sd_buf_adds(out, ",\"timeline\":[");
+		for (size_t i = 0; i < t->nentries; i++) {
+			const struct sd_entry *e = &t->entries[i];
+			char at[SD_TIME_STRLEN];
+			int efirst = 1;
+			sd_time_format(at, e->at);
+			if (i)
+				sd_buf_addch(out, ',');
+			sd_buf_addch(out, '{');
+			json_key(out, "id", e->id, &efirst);
+			json_key(out, "kind", e->kind == SD_ENTRY_COMMENT ? "comment" : "event", &efirst);
+			json_key(out, "author", e->author, &efirst);
+			json_key(out, "at", at, &efirst);
+			if (e->kind == SD_ENTRY_COMMENT) {
+				json_key(out, "visibility", e->internal ? "internal" : "public", &efirst);
+				json_key(out, "body", e->body, &efirst);
+			} else {
+				json_key(out, "field", e->field, &efirst);
+				json_key(out, "from", e->from, &efirst);
+				json_key(out, "to", e->to, &efirst);
+				json_key(out, "reason", e->reason, &efirst);
+			}
+			sd_buf_addch(out, '}');
+		}
+		sd_buf_addch(out, ']');
+	}
+	sd_buf_addch(out, '}');
+}
+
+/* ---- printing ---- */
+
+static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *fmt,
+			    const struct sd_row *r)
+{
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			sd_buf_addch(out, *p);
+			continue;
+		}
+		p++;
+		if (*p == 'n') {
+			sd_buf_addch(out, '\n');
+		} else if (*p == 't') {
+			sd_buf_addch(out, '\t');
+		} else if (*p == '%') {
+			sd_buf_addch(out, '%');
+		} else if (*p == '(') {
+			const char *close = strchr(p, ')');
+			if (!close)
+				return sd_error_invalid("--format: '%%(' without ')'");
+			char *name = sd_xstrndup(p + 1, (size_t)(close - p - 1));
+			int f = sd_field_lookup(name);
+			if (!strcmp(name, "short")) {
+				sd_buf_adds(out, r->short_id);
+			} else if (!strcmp(name, "age")) {
+				char age[16];
+				sd_time_format_age(age, r->created, ctx->now);
+				sd_buf_adds(out, age);
+			} else if (f == SD_F_TAGS) {
+				struct sd_buf tags = SD_BUF_INIT;
+				sd_ticket_tags_join(&r->t, &tags);
+				sd_put_text(out, tags.data);
+				sd_buf_release(&tags);
+			} else if (f >= 0) {
+				sd_put_text(out, sd_ticket_get(&r->t, (enum sd_field)f));
+			} else {
+				sd_error *err = sd_error_invalid(
+					"--format: unknown field '%%(%s)'; use a front-matter field, "
+					"short or age", name);
+				free(name);
+				return err;
+			}
+			free(name);
+			p = close;
+		} else {
+			return sd_error_invalid("--format: unknown placeholder '%%%c'; use %%(field), "
+						"%%n, %%t or %%%%", *p ? *p : ' ');
+		}
+		if (!*p)
+			break;
+	}
+	sd_buf_addch(out, '\n');
+	return NULL;
+}
+
+static const char *priority_color(const char *p)
+{
+	if (!strcmp(p, "P1"))
+		return "1;31";
+	if (!strcmp(p, "P2"))
+		return SD_YELLOW;
+	return SD_RESET;
+}
+
+static const char *status_color(const char *s)
+{
+	if (!strcmp(s, "new"))
+		return SD_CYAN;
+	if (!strcmp(s, "pending") || !strcmp(s, "on-hold"))
+		return SD_YELLOW;
+	if (sd_status_is_done(s))
+		return SD_GREEN;
+	return SD_RESET;
+}
+
+static void pad(struct sd_buf *out, size_t width, size_t used)
+{
+	for (; used < width; used++)
+		sd_buf_addch(out, ' ');
+}
+
+#define ASSIGNEE_MAX 24
+
+sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const struct sd_args *a)
+{
+	struct sd_buf out = SD_BUF_INIT;
+	sd_error *err = NULL;
+	const char *fmt = sd_arg_str(a, "format");
+	if (fmt && sd_arg_flag(a, "json"))
+		return sd_error_invalid("--json and --format cannot be used together");
+	if (sd_arg_flag(a, "json")) {
+		sd_buf_addch(&out, '[');
+		for (size_t i = 0; i < rows->n; i++) {
+			sd_buf_adds(&out, i ? ",\n" : "\n");
+			sd_ticket_json(&out, &rows->v[i].t, rows->v[i].short_id, 0);
+		}
+		sd_buf_adds(&out, rows->n ? "\n]\n" : "]\n");
+		goto print;
+	}
+	if (fmt) {
+		for (size_t i = 0; i < rows->n && !err; i++)
+			err = format_row(ctx, &out, fmt, &rows->v[i]);
+		goto print;
+	}
+	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0;
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct sd_row *r = &rows->v[i];
+		char age[16];
+		sd_time_format_age(age, r->created, ctx->now);
+		size_t n = strlen(r->short_id);
+		if (n > w_id)
+			w_id = n;
+		if ((n = strlen(sd_ticket_get(&r->t, SD_F_STATUS))) > w_status)
+			w_status = n;
+		if ((n = sd_text_width(sd_ticket_get(&r->t, SD_F_ASSIGNEE))) > w_who)
+			w_who = n > ASSIGNEE_MAX ? ASSIGNEE_MAX : n;
+		if ((n = strlen(age)) > w_age)
+			w_age = n;
+	}
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct sd_row *r = &rows->v[i];
+		const struct sd_ticket *t = &r->t;
+		const char *prio = sd_ticket_get(t, SD_F_PRIORITY);
+		const char *status = sd_ticket_get(t, SD_F_STATUS);
+		const char *who = sd_ticket_get(t, SD_F_ASSIGNEE);
+		char age[16];
+		sd_time_format_age(age, r->created, ctx->now);
+		sd_buf_printf(&out, "%s%s%s", sd_color(ctx, SD_YELLOW), r->short_id, sd_color(ctx, SD_RESET));
+		pad(&out, w_id + 2, strlen(r->short_id));
+		sd_buf_printf(&out, "%s%-2s%s  ", sd_color(ctx, priority_color(prio)), prio,
+			      sd_color(ctx, SD_RESET));
+		sd_buf_printf(&out, "%s%s%s", sd_color(ctx, status_color(status)), status,
+			      sd_color(ctx, SD_RESET));
+		pad(&out, w_status + 2, strlen(status));
+		sd_buf_printf(&out, "%-2s  ", sd_ticket_get(t, SD_F_TIER));
+		if (!*who) {
+			sd_buf_addch(&out, '-');
+			pad(&out, w_who + 2, 1);
+		} else if (sd_text_width(who) > ASSIGNEE_MAX) {
+			/* Long addresses are cut; the full one is in sd show. */
+			size_t cut = 0, width = 0;
+			while (who[cut] && width < ASSIGNEE_MAX - 1) {
+				cut++;
+				while ((who[cut] & 0xc0) == 0x80)
+					cut++;
+				width++;
+			}
+			struct sd_buf part = SD_BUF_INIT;
+			sd_buf_add(&part, who, cut);
+			sd_put_text(&out, part.data);
+			sd_buf_adds(&out, "…");
+			pad(&out, w_who + 2, ASSIGNEE_MAX);
+			sd_buf_release(&part);
+		} else {
+			sd_put_text(&out, who);
+			pad(&out, w_who + 2, sd_text_width(who));
+		}
+		sd_buf_adds(&out, age);
+		pad(&out, w_age + 2, strlen(age));
+		sd_put_text(&out, sd_ticket_get(t, SD_F_TITLE));
+		sd_buf_addch(&out, '\n');
+	}
+print:
+	if (!err)
+		fwrite(out.data, 1, out.len, ctx->out);
+	sd_buf_release(&out);
+	return err;
+}
+
+/* ---- loading and saving one ticket for a change ---- */
+
+sd_error *sd_load_ticket(struct sd_ctx *ctx, const char *prefix, struct sd_ticket *t)
+{
+	char id[SD_ID_LEN + 1];
+	sd_ticket_init(t);
+	/* Held from read to commit, released when the store is closed, so
+	 * that two writers never interleave. */
+	sd_error *err = sd_store_lock(ctx->store);
+	if (err || (err = sd_store_resolve(ctx->store, id, prefix)))
+		return err;
+	sd_ticket_free(t);
+	return sd_store_read(ctx->store, id, t, NULL);
+}
+
+sd_error *sd_save_ticket(struct sd_ctx *ctx, struct sd_ticket *t, const char *verb)
+{
+	char now[SD_TIME_STRLEN];
+	sd_time_format(now, ctx->now);
+	sd_ticket_set(t, SD_F_UPDATED, now);
+	sd_error *err = sd_store_save_ticket(ctx->store, t, verb);
+	if (!err) {
+		free(ctx->pending_text);
+		ctx->pending_text = NULL;
+	}
+	return err;
+}

@@ -1,0 +1,142 @@
+/* sd check: validate every ticket and the config, like git fsck. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/cmd.h"
+#include "sd/text.h"
+
+const struct sd_option check_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
+
+struct check {
+	struct sd_ctx *ctx;
+	size_t problems, tickets;
+};
+
+static void problem(struct check *c, const char *msg)
+{
+	struct sd_buf line = SD_BUF_INIT;
+	sd_put_text(&line, msg);
+	fprintf(c->ctx->out, "%s\n", line.data);
+	sd_buf_release(&line);
+	c->problems++;
+}
+
+static void problem_at(struct check *c, const char *rel, const char *what)
+{
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_buf_printf(&msg, "%s: %s", rel, what);
+	problem(c, msg.data);
+	sd_buf_release(&msg);
+}
+
+static void check_ticket(struct check *c, const char *shard, const char *name)
+{
+	struct sd_buf rel = SD_BUF_INIT;
+	sd_buf_printf(&rel, "tickets/%s/%s", shard, name);
+	size_t n = strlen(name);
+	char id[SD_ID_LEN + 1];
+	if (n != SD_ID_LEN + 3 || strcmp(name + SD_ID_LEN, ".md")) {
+		problem_at(c, rel.data, "not a ticket file; tickets are tickets/XX/ID.md");
+		goto done;
+	}
+	memcpy(id, name, SD_ID_LEN);
+	id[SD_ID_LEN] = '\0';
+	if (!sd_id_valid(id) || strncmp(id, shard, 2)) {
+		problem_at(c, rel.data, "file name is not a ticket id in its shard directory");
+		goto done;
+	}
+	struct sd_ticket t;
+	sd_error *err = sd_store_read(c->ctx->store, id, &t, NULL);
+	c->tickets++;
+	if (err)
+		problem(c, err->msg);
+	sd_error_free(err);
+	sd_ticket_free(&t);
+done:
+	sd_buf_release(&rel);
+}
+
+static sd_error *check_shard(struct check *c, const char *root, const char *shard)
+{
+	struct sd_buf dir = SD_BUF_INIT;
+	sd_buf_printf(&dir, "%stickets/%s", root, shard);
+	DIR *d = opendir(dir.data);
+	sd_error *err = NULL;
+	if (!d) {
+		err = sd_error_errno(dir.data);
+		sd_buf_release(&dir);
+		return err;
+	}
+	struct sd_strvec names = SD_STRVEC_INIT;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			sd_strvec_push(&names, de->d_name);
+	closedir(d);
+	sd_strvec_sort(&names);
+	for (size_t i = 0; i < names.n; i++)
+		check_ticket(c, shard, names.v[i]);
+	sd_strvec_clear(&names);
+	sd_buf_release(&dir);
+	return NULL;
+}
+
+sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct check c = { ctx, 0, 0 };
+	const char *root = sd_store_root(ctx->store);
+	struct sd_buf dir = SD_BUF_INIT;
+	sd_error *err = NULL;
+	if (args->pos.n)
+		return sd_error_invalid("'sd check' takes no arguments");
+	const sd_error *cfg = sd_store_config_error(ctx->store);
+	if (cfg)
+		problem(&c, cfg->msg);
+	sd_buf_printf(&dir, "%stickets", root);
+	struct stat st;
+	if (lstat(dir.data, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		problem_at(&c, "tickets", "missing or not a directory; 'sd init' creates it");
+		goto summary;
+	}
+	DIR *d = opendir(dir.data);
+	if (!d) {
+		err = sd_error_errno(dir.data);
+		goto done;
+	}
+	struct sd_strvec names = SD_STRVEC_INIT;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			sd_strvec_push(&names, de->d_name);
+	closedir(d);
+	sd_strvec_sort(&names);
+	for (size_t i = 0; i < names.n && !err; i++) {
+		const char *name = names.v[i];
+		struct sd_buf path = SD_BUF_INIT, rel = SD_BUF_INIT;
+		sd_buf_printf(&path, "%s/%s", dir.data, name);
+		sd_buf_printf(&rel, "tickets/%s", name);
+		int is_dir = lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
+		if (!strcmp(name, ".gitkeep"))
+			;
+		else if (is_dir && strlen(name) == 2 && strchr(SD_ID_ALPHABET, name[0]) &&
+			 strchr(SD_ID_ALPHABET, name[1]))
+			err = check_shard(&c, root, name);
+		else
+			problem_at(&c, rel.data, "unexpected here; tickets live in tickets/XX/ID.md");
+		sd_buf_release(&path);
+		sd_buf_release(&rel);
+	}
+	sd_strvec_clear(&names);
+summary:
+	if (c.problems) {
+		fprintf(stderr, "sd: %zu problem%s found in %zu ticket%s and the config\n", c.problems,
+			c.problems == 1 ? "" : "s", c.tickets, c.tickets == 1 ? "" : "s");
+		ctx->exit_status = SD_EXIT_FOUND_NOTHING;
+	}
+done:
+	sd_buf_release(&dir);
+	return err;
+}

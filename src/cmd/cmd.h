@@ -1,0 +1,46 @@
+#ifndef SD_CMD_H
+#define SD_CMD_H
+
+/* One file per command; see the checklist in src/cli/cli.h. */
+
+#include "cli/cli.h"
+
+extern const struct sd_option init_options[];
+extern const struct sd_option new_options[];
+extern const struct sd_option show_options[];
+extern const struct sd_option comment_options[];
+extern const struct sd_option assign_options[];
+extern const struct sd_option status_options[];
+extern const struct sd_option resolve_options[];
+extern const struct sd_option close_options[];
+extern const struct sd_option reopen_options[];
+extern const struct sd_option set_options[];
+extern const struct sd_option edit_options[];
+extern const struct sd_option log_options[];
+extern const struct sd_option check_options[];
+extern const struct sd_option help_options[];
+extern const struct sd_option complete_options[];
+
+sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_close(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_reopen(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_set(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
+
+/* Shared by status, resolve, close and reopen. */
+sd_error *sd_change_status(struct sd_ctx *ctx, const char *prefix, const char *status,
+			   const char *reason, const char *verb);
+
+#endif

@@ -1,0 +1,33 @@
+/* sd list: the tickets that match the filters, most urgent first. */
+
+#include "cmd/cmd.h"
+
+sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct sd_filter *filter = NULL;
+	struct sd_rows rows = { NULL, 0 };
+	sd_error *err;
+	if (args->pos.n)
+		return sd_error_invalid("'sd list' takes no arguments, only options; did you mean "
+					"'sd show %s' or 'sd search %s'?",
+					args->pos.v[0], args->pos.v[0]);
+	if ((err = sd_filter_new(&filter, ctx, args, 0)) || (err = sd_rows_load(ctx, &rows)))
+		goto done;
+	size_t kept = 0;
+	for (size_t i = 0; i < rows.n; i++) {
+		if (sd_filter_match(filter, &rows.v[i].t))
+			rows.v[kept++] = rows.v[i];
+		else
+			sd_ticket_free(&rows.v[i].t);
+	}
+	rows.n = kept;
+	if ((err = sd_rows_sort(&rows, sd_arg_str(args, "sort"))))
+		goto done;
+	if (!sd_arg_flag(args, "json") && !sd_arg_str(args, "format"))
+		sd_pager_start(ctx);
+	err = sd_rows_print(ctx, &rows, args);
+done:
+	sd_rows_free(&rows);
+	sd_filter_free(filter);
+	return err;
+}

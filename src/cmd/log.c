@@ -1,0 +1,173 @@
+/* sd log ID: the ticket's timeline beside the git commits that touched it. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+const struct sd_option log_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
+
+struct log_item {
+	sd_time at;
+	int order; /* timeline entries before commits at the same second */
+	size_t seq;
+	char *text;
+};
+
+struct log_items {
+	struct log_item *v;
+	size_t n;
+};
+
+static void add_item(struct log_items *items, sd_time at, int order, struct sd_buf *text)
+{
+	items->v = sd_xrealloc(items->v, (items->n + 1) * sizeof(*items->v));
+	items->v[items->n] = (struct log_item){ at, order, items->n, sd_buf_detach(text) };
+	items->n++;
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+	const struct log_item *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->order != y->order)
+		return x->order - y->order;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The blob id of path in commit, or zero when absent. */
+static void blob_at(git_oid *out, git_commit *commit, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	memset(out, 0, sizeof(*out));
+	if (git_commit_tree(&tree, commit) == 0 && git_tree_entry_bypath(&entry, tree, path) == 0)
+		git_oid_cpy(out, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+}
+
+static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const char *path)
+{
+	git_repository *repo = sd_store_repo(ctx->store);
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	sd_error *err = NULL;
+	if (git_revwalk_new(&walk, repo) < 0)
+		return sd_error_git("cannot walk history");
+	if (git_revwalk_push_head(walk) < 0) {
+		git_revwalk_free(walk);
+		return NULL; /* no commits yet */
+	}
+	while (git_revwalk_next(&oid, walk) == 0) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, repo, &oid) < 0) {
+			err = sd_error_git("cannot read a commit");
+			break;
+		}
+		git_oid mine, theirs;
+		blob_at(&mine, c, path);
+		unsigned np = git_commit_parentcount(c);
+		/* A commit touched the file when it differs from every parent
+		 * (merges that only carried it over are skipped, as git log does). */
+		int touched = 1;
+		for (unsigned i = 0; i < np && touched; i++) {
+			git_commit *p = NULL;
+			if (git_commit_parent(&p, c, i) == 0) {
+				blob_at(&theirs, p, path);
+				if (git_oid_equal(&mine, &theirs))
+					touched = 0;
+			}
+			git_commit_free(p);
+		}
+		if (np == 0 && git_oid_is_zero(&mine))
+			touched = 0;
+		if (touched) {
+			struct sd_buf line = SD_BUF_INIT;
+			char when[32], sha[GIT_OID_HEXSZ + 1];
+			const git_signature *a = git_commit_author(c);
+			git_oid_tostr(sha, 8, &oid);
+			sd_time_format_human(when, (sd_time)a->when.time);
+			sd_buf_printf(&line, "%s%s%s  %scommit %s%s  ", sd_color(ctx, SD_DIM), when,
+				      sd_color(ctx, SD_RESET), sd_color(ctx, SD_YELLOW), sha,
+				      sd_color(ctx, SD_RESET));
+			sd_put_text(&line, a->name);
+			sd_buf_adds(&line, ": ");
+			const char *summary = git_commit_summary(c);
+			sd_put_text(&line, summary ? summary : "");
+			add_item(items, (sd_time)a->when.time, 1, &line);
+		}
+		git_commit_free(c);
+	}
+	git_revwalk_free(walk);
+	return err;
+}
+
+static void first_line(struct sd_buf *out, const char *text)
+{
+	const char *nl = strchr(text, '\n');
+	struct sd_buf part = SD_BUF_INIT;
+	sd_buf_add(&part, text, nl ? (size_t)(nl - text) : strlen(text));
+	sd_put_text(out, part.data);
+	if (nl)
+		sd_buf_adds(out, " …");
+	sd_buf_release(&part);
+}
+
+sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct sd_ticket t;
+	struct log_items items = { NULL, 0 };
+	struct sd_buf path = SD_BUF_INIT;
+	char id[SD_ID_LEN + 1];
+	sd_error *err;
+	sd_ticket_init(&t);
+	if (args->pos.n != 1) {
+		err = sd_error_invalid("usage: sd log ID");
+		goto done;
+	}
+	if ((err = sd_store_resolve(ctx->store, id, args->pos.v[0])))
+		goto done;
+	sd_ticket_free(&t);
+	if ((err = sd_store_read(ctx->store, id, &t, NULL)))
+		goto done;
+	for (size_t i = 0; i < t.nentries; i++) {
+		const struct sd_entry *e = &t.entries[i];
+		struct sd_buf line = SD_BUF_INIT;
+		char when[32];
+		sd_time_format_human(when, e->at);
+		sd_buf_printf(&line, "%s%s%s  ", sd_color(ctx, SD_DIM), when, sd_color(ctx, SD_RESET));
+		sd_put_text(&line, e->author);
+		if (e->kind == SD_ENTRY_COMMENT) {
+			sd_buf_adds(&line, e->internal ? " noted (internal): " : " commented: ");
+			first_line(&line, e->body);
+		} else {
+			sd_buf_adds(&line, " changed ");
+			sd_put_text(&line, e->field);
+			sd_buf_adds(&line, ": ");
+			sd_put_text(&line, *e->from ? e->from : "(none)");
+			sd_buf_adds(&line, " → ");
+			sd_put_text(&line, *e->to ? e->to : "(none)");
+			if (*e->reason) {
+				sd_buf_adds(&line, " — ");
+				first_line(&line, e->reason);
+			}
+		}
+		add_item(&items, e->at, 0, &line);
+	}
+	sd_ticket_path(&path, id);
+	if ((err = add_commits(ctx, &items, path.data)))
+		goto done;
+	qsort(items.v, items.n, sizeof(*items.v), cmp_items);
+	sd_pager_start(ctx);
+	for (size_t i = 0; i < items.n; i++)
+		fprintf(ctx->out, "%s\n", items.v[i].text);
+done:
+	for (size_t i = 0; i < items.n; i++)
+		free(items.v[i].text);
+	free(items.v);
+	sd_buf_release(&path);
+	sd_ticket_free(&t);
+	return err;
+}

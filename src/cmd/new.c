@@ -1,0 +1,236 @@
+/* sd new TITLE: open a ticket (or, with --key, find the open one). */
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/cmd.h"
+#include "sd/text.h"
+
+const struct sd_option new_options[] = {
+	{ SD_OPT_STRING, 'm', "message", "TEXT", "the description" },
+	{ SD_OPT_STRING, 'F', "file", "FILE", "read the description from FILE (- for standard input)" },
+	{ SD_OPT_STRING, 0, "type", "TYPE", "incident, request, problem or change" },
+	{ SD_OPT_STRING, 0, "impact", "IMPACT", "how many are affected: high, medium or low" },
+	{ SD_OPT_STRING, 0, "urgency", "URGENCY", "how soon it matters: high, medium or low" },
+	{ SD_OPT_STRING, 0, "priority", "PRIORITY", "P1 to P5 (default: from impact and urgency)" },
+	{ SD_OPT_STRING, 0, "category", "CATEGORY", "a category, e.g. hardware" },
+	{ SD_OPT_STRING, 0, "queue", "QUEUE", "the queue (default: the tier's queue)" },
+	{ SD_OPT_STRING, 0, "assignee", "ASSIGNEE", "who works on it" },
+	{ SD_OPT_STRING, 0, "requester", "REQUESTER", "who asked (default: you)" },
+	{ SD_OPT_LIST, 0, "tag", "TAG", "a tag (repeatable)" },
+	{ SD_OPT_STRING, 0, "asset", "ASSET", "the asset concerned, e.g. PRN-042" },
+	{ SD_OPT_STRING, 0, "tier", "TIER", "support tier L0 to L4 (default: L1)" },
+	{ SD_OPT_STRING, 0, "key", "KEY", "idempotency key: reuse the open ticket with this key" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
+
+static const char editor_help[] =
+	"<!--\n"
+	"Write the title on the first line, then a blank line, then the\n"
+	"description in Markdown. Leave the title empty to cancel.\n"
+	"-->\n";
+
+/* Asks for title and description in the editor. */
+static sd_error *new_from_editor(struct sd_ctx *ctx, char **title, char **description)
+{
+	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
+	sd_error *err = NULL;
+	sd_buf_printf(&path, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
+	mkdir(path.data, 0700);
+	sd_buf_adds(&path, "/NEW_TICKET.md");
+	FILE *f = fopen(path.data, "w");
+	if (!f || fprintf(f, "\n\n%s", editor_help) < 0 || fclose(f) != 0) {
+		err = sd_error_errno(path.data);
+		goto done;
+	}
+	if ((err = sd_run_editor(path.data)) ||
+	    (err = sd_buf_read_file(&text, path.data, SD_TEXT_MAX_BYTES + 4096)))
+		goto done;
+	char *help = strstr(text.data, editor_help);
+	if (help) {
+		size_t n = strlen(editor_help);
+		memmove(help, help + n, strlen(help + n) + 1);
+		text.len -= n;
+	}
+	free(ctx->pending_text);
+	ctx->pending_text = sd_xstrndup(text.data, text.len);
+	if ((err = sd_text_validate(text.data, text.len, "the ticket text")))
+		goto done;
+	char *all = sd_text_trim_lines(text.data);
+	char *nl = strchr(all, '\n');
+	*title = sd_xstrndup(all, nl ? (size_t)(nl - all) : strlen(all));
+	*description = sd_text_trim_lines(nl ? nl + 1 : "");
+	free(all);
+	if (!**title)
+		err = sd_error_invalid("empty title; no ticket was opened");
+done:
+	remove(path.data);
+	sd_buf_release(&path);
+	sd_buf_release(&text);
+	return err;
+}
+
+/* The open ticket carrying key, if any: its id goes to out. */
+static sd_error *find_by_key(struct sd_ctx *ctx, const char *key, char out[SD_ID_LEN + 1],
+			     int *found)
+{
+	struct sd_rows rows;
+	sd_error *err = sd_rows_load(ctx, &rows);
+	*found = 0;
+	if (err)
+		return err;
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct sd_ticket *t = &rows.v[i].t;
+		const char *status = sd_ticket_get(t, SD_F_STATUS);
+		if (strcmp(sd_ticket_get(t, SD_F_KEY), key) || !strcmp(status, "closed") ||
+		    !strcmp(status, "cancelled"))
+			continue;
+		memcpy(out, sd_ticket_get(t, SD_F_ID), SD_ID_LEN + 1);
+		*found = 1;
+		break;
+	}
+	sd_rows_free(&rows);
+	return NULL;
+}
+
+/* Adds the text to the ticket that already carries the key. */
+static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *text)
+{
+	struct sd_ticket t;
+	const char *author;
+	sd_error *err = sd_load_ticket(ctx, id, &t);
+	if (!err && text && *text && !(err = sd_store_author(ctx->store, NULL, NULL, &author)) &&
+	    !(err = sd_ticket_add_comment(&t, author, ctx->now, 0, text)))
+		err = sd_save_ticket(ctx, &t, "comment");
+	if (!err)
+		fprintf(ctx->out, "%s\n", id);
+	sd_ticket_free(&t);
+	return err;
+}
+
+static const struct {
+	const char *option;
+	enum sd_field field;
+} plain_fields[] = {
+	{ "type", SD_F_TYPE },	       { "impact", SD_F_IMPACT },   { "urgency", SD_F_URGENCY },
+	{ "priority", SD_F_PRIORITY }, { "category", SD_F_CATEGORY }, { "queue", SD_F_QUEUE },
+	{ "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER }, { "asset", SD_F_ASSET },
+	{ "tier", SD_F_TIER },	       { "key", SD_F_KEY },
+};
+
+sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_ticket t;
+	char *title = NULL, *text = NULL;
+	const char *email, *author;
+	char id[SD_ID_LEN + 1], now[SD_TIME_STRLEN];
+	int given;
+	sd_error *err = NULL;
+
+	sd_ticket_init(&t);
+	if (args->pos.n > 1) {
+		err = sd_error_invalid("too many arguments; quote the title: sd new \"%s %s\"",
+				       args->pos.v[0], args->pos.v[1]);
+		goto done;
+	}
+	if ((err = sd_store_author(ctx->store, NULL, &email, &author)))
+		goto done;
+	/* Check everything before touching anything. */
+	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++) {
+		const char *v = sd_arg_str(args, plain_fields[i].option);
+		if (v && (err = sd_field_validate(plain_fields[i].field, v)))
+			goto done;
+	}
+	const struct sd_strvec *tags = sd_arg_list(args, "tag");
+	for (size_t i = 0; i < tags->n; i++)
+		if ((err = sd_field_validate(SD_F_TAGS, tags->v[i])))
+			goto done;
+	if ((err = sd_read_message(ctx, args, "description", &text, &given)))
+		goto done;
+	if (args->pos.n) {
+		title = sd_xstrdup(args->pos.v[0]);
+	} else if (sd_arg_str(args, "key") && text) {
+		title = NULL; /* only allowed when the key finds a ticket */
+	} else if (ctx->stdin_tty && ctx->stdout_tty && !given) {
+		if ((err = new_from_editor(ctx, &title, &text)))
+			goto done;
+	} else {
+		err = sd_error_invalid("no title given; usage: sd new TITLE [-m TEXT]");
+		goto done;
+	}
+	if (title && (err = sd_field_validate(SD_F_TITLE, title)))
+		goto done;
+	if ((err = sd_store_lock(ctx->store)))
+		goto done;
+
+	const char *key = sd_arg_str(args, "key");
+	if (key && *key) {
+		int found;
+		if ((err = find_by_key(ctx, key, id, &found)))
+			goto done;
+		if (found) {
+			err = reuse_ticket(ctx, id, text);
+			goto done;
+		}
+		if (!title) {
+			err = sd_error_invalid("no open ticket has key '%s', and no title was given to "
+					       "open one", key);
+			goto done;
+		}
+	}
+
+	/* Ids are random; a clash with an existing file is astronomically
+	 * rare, but checking costs one stat. */
+	for (;;) {
+		struct sd_buf path = SD_BUF_INIT;
+		struct stat st;
+		if ((err = sd_id_generate(id, SD_ID_LEN)))
+			goto done;
+		sd_buf_printf(&path, "%s", sd_store_root(ctx->store));
+		sd_ticket_path(&path, id);
+		int exists = lstat(path.data, &st) == 0;
+		sd_buf_release(&path);
+		if (!exists)
+			break;
+	}
+	sd_time_format(now, ctx->now);
+	sd_ticket_set(&t, SD_F_ID, id);
+	sd_ticket_set(&t, SD_F_TITLE, title);
+	sd_ticket_set(&t, SD_F_STATUS, "new");
+	sd_ticket_set(&t, SD_F_TYPE, cfg->default_type);
+	sd_ticket_set(&t, SD_F_TIER, cfg->default_tier);
+	sd_ticket_set(&t, SD_F_IMPACT, "medium");
+	sd_ticket_set(&t, SD_F_URGENCY, "medium");
+	sd_ticket_set(&t, SD_F_REQUESTER, email);
+	sd_ticket_set(&t, SD_F_CREATED, now);
+	sd_ticket_set(&t, SD_F_UPDATED, now);
+	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++) {
+		const char *v = sd_arg_str(args, plain_fields[i].option);
+		if (v)
+			sd_ticket_set(&t, plain_fields[i].field, v);
+	}
+	if (!sd_arg_str(args, "priority"))
+		sd_ticket_set(&t, SD_F_PRIORITY,
+			      sd_config_priority(cfg, sd_ticket_get(&t, SD_F_IMPACT),
+						 sd_ticket_get(&t, SD_F_URGENCY)));
+	if (!sd_arg_str(args, "queue")) {
+		int tier = sd_value_index(sd_tiers, sd_ticket_get(&t, SD_F_TIER));
+		sd_ticket_set(&t, SD_F_QUEUE, cfg->tiers[tier].queue);
+	}
+	for (size_t i = 0; i < tags->n; i++)
+		if (!sd_strvec_has(&t.tags, tags->v[i]))
+			sd_strvec_push(&t.tags, tags->v[i]);
+	free(t.description);
+	t.description = text ? text : sd_xstrdup("");
+	text = NULL;
+	if ((err = sd_save_ticket(ctx, &t, "new")))
+		goto done;
+	fprintf(ctx->out, "%s\n", id);
+done:
+	free(title);
+	free(text);
+	sd_ticket_free(&t);
+	return err;
+}

@@ -1,0 +1,21 @@
+/* sd reopen ID -m REASON: it came back. */
+
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+const struct sd_option reopen_options[] = {
+	{ SD_OPT_STRING, 'm', "message", "REASON", "why it is reopened (required)" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
+
+sd_error *cmd_reopen(struct sd_ctx *ctx, struct sd_args *args)
+{
+	const char *reason = sd_arg_str(args, "message");
+	if (args->pos.n != 1)
+		return sd_error_invalid("usage: sd reopen ID -m REASON");
+	if (!reason || !*reason)
+		return sd_error_invalid("say why it is reopened: sd reopen %s -m REASON",
+					args->pos.v[0]);
+	return sd_change_status(ctx, args->pos.v[0], "open", reason, "reopen");
+}

@@ -1,0 +1,19 @@
+/* sd resolve ID -m RESOLUTION: the fix is in; the resolution is recorded. */
+
+#include "cmd/cmd.h"
+
+const struct sd_option resolve_options[] = {
+	{ SD_OPT_STRING, 'm', "message", "RESOLUTION", "what fixed it (required)" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
+
+sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args)
+{
+	const char *resolution = sd_arg_str(args, "message");
+	if (args->pos.n != 1)
+		return sd_error_invalid("usage: sd resolve ID -m RESOLUTION");
+	if (!resolution || !*resolution)
+		return sd_error_invalid("say how it was resolved: sd resolve %s -m RESOLUTION",
+					args->pos.v[0]);
+	return sd_change_status(ctx, args->pos.v[0], "resolved", resolution, "resolve");
+}

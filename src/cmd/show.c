@@ -1,0 +1,148 @@
+/* sd show ID: one ticket, for people or (--json) for programs. */
+
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "sd/text.h"
+
+const struct sd_option show_options[] = {
+	{ SD_OPT_BOOL, 0, "json", NULL, "print the ticket as JSON" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
+
+static void field_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name, const char *value)
+{
+	sd_buf_printf(out, "%s%-10s%s ", sd_color(ctx, SD_DIM), name, sd_color(ctx, SD_RESET));
+	sd_put_text(out, *value ? value : "-");
+	sd_buf_addch(out, '\n');
+}
+
+static void indent_text(struct sd_buf *out, const char *text)
+{
+	struct sd_buf inert = SD_BUF_INIT;
+	sd_put_text(&inert, text);
+	const char *p = inert.data;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n)
+			sd_buf_adds(out, "    ");
+		sd_buf_add(out, p, n);
+		sd_buf_addch(out, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+	sd_buf_release(&inert);
+}
+
+static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t,
+		       const char *short_id)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_buf tmp = SD_BUF_INIT;
+	char created[32], updated[32], age[16];
+	sd_time c = ctx->now, u = ctx->now;
+	sd_time_parse(&c, sd_ticket_get(t, SD_F_CREATED));
+	sd_time_parse(&u, sd_ticket_get(t, SD_F_UPDATED));
+	sd_time_format_human(created, c);
+	sd_time_format_human(updated, u);
+	sd_time_format_age(age, c, ctx->now);
+
+	sd_buf_printf(out, "%s%s%s %s", sd_color(ctx, SD_YELLOW), short_id, sd_color(ctx, SD_RESET),
+		      sd_color(ctx, SD_BOLD));
+	sd_put_text(out, sd_ticket_get(t, SD_F_TITLE));
+	sd_buf_printf(out, "%s\n\n", sd_color(ctx, SD_RESET));
+	field_line(ctx, out, "id", sd_ticket_get(t, SD_F_ID));
+	field_line(ctx, out, "status", sd_ticket_get(t, SD_F_STATUS));
+	field_line(ctx, out, "type", sd_ticket_get(t, SD_F_TYPE));
+	sd_buf_printf(&tmp, "%s (impact %s, urgency %s)", sd_ticket_get(t, SD_F_PRIORITY),
+		      *sd_ticket_get(t, SD_F_IMPACT) ? sd_ticket_get(t, SD_F_IMPACT) : "-",
+		      *sd_ticket_get(t, SD_F_URGENCY) ? sd_ticket_get(t, SD_F_URGENCY) : "-");
+	field_line(ctx, out, "priority", tmp.data);
+	sd_buf_reset(&tmp);
+	int tier = sd_value_index(sd_tiers, sd_ticket_get(t, SD_F_TIER));
+	if (tier >= 0 && *cfg->tiers[tier].name)
+		sd_buf_printf(&tmp, "%s (%s)", sd_tiers[tier], cfg->tiers[tier].name);
+	else
+		sd_buf_adds(&tmp, sd_ticket_get(t, SD_F_TIER));
+	field_line(ctx, out, "tier", tmp.data);
+	field_line(ctx, out, "queue", sd_ticket_get(t, SD_F_QUEUE));
+	field_line(ctx, out, "assignee", sd_ticket_get(t, SD_F_ASSIGNEE));
+	field_line(ctx, out, "requester", sd_ticket_get(t, SD_F_REQUESTER));
+	field_line(ctx, out, "category", sd_ticket_get(t, SD_F_CATEGORY));
+	sd_buf_reset(&tmp);
+	sd_ticket_tags_join(t, &tmp);
+	field_line(ctx, out, "tags", tmp.data);
+	field_line(ctx, out, "asset", sd_ticket_get(t, SD_F_ASSET));
+	if (*sd_ticket_get(t, SD_F_KEY))
+		field_line(ctx, out, "key", sd_ticket_get(t, SD_F_KEY));
+	sd_buf_reset(&tmp);
+	sd_buf_printf(&tmp, "%s (%s ago)", created, age);
+	field_line(ctx, out, "created", tmp.data);
+	field_line(ctx, out, "updated", updated);
+	for (size_t i = 0; i < t->nextra; i++) {
+		sd_buf_printf(out, "%s", sd_color(ctx, SD_DIM));
+		sd_put_text(out, t->extra[i].raw);
+		sd_buf_printf(out, "%s", sd_color(ctx, SD_RESET));
+	}
+	if (*t->description) {
+		sd_buf_addch(out, '\n');
+		indent_text(out, t->description);
+	}
+	if (t->nentries)
+		sd_buf_printf(out, "\n%sTimeline%s\n", sd_color(ctx, SD_BOLD), sd_color(ctx, SD_RESET));
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		char when[32];
+		sd_time_format_human(when, e->at);
+		sd_buf_printf(out, "\n%s%s%s  ", sd_color(ctx, SD_DIM), when, sd_color(ctx, SD_RESET));
+		sd_put_text(out, e->author);
+		if (e->kind == SD_ENTRY_COMMENT) {
+			sd_buf_printf(out, " %s%s%s\n", e->internal ? sd_color(ctx, SD_YELLOW) : "",
+				      e->internal ? "(internal note)" : "commented",
+				      e->internal ? sd_color(ctx, SD_RESET) : "");
+			indent_text(out, e->body);
+		} else {
+			sd_buf_adds(out, " changed ");
+			sd_put_text(out, e->field);
+			sd_buf_adds(out, ": ");
+			sd_put_text(out, *e->from ? e->from : "(none)");
+			sd_buf_adds(out, " → ");
+			sd_put_text(out, *e->to ? e->to : "(none)");
+			sd_buf_addch(out, '\n');
+			if (*e->reason)
+				indent_text(out, e->reason);
+		}
+	}
+	sd_buf_release(&tmp);
+}
+
+sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct sd_ticket t;
+	struct sd_buf out = SD_BUF_INIT;
+	char id[SD_ID_LEN + 1], short_id[SD_ID_LEN + 1];
+	sd_error *err;
+	sd_ticket_init(&t);
+	if (args->pos.n != 1) {
+		err = sd_error_invalid("usage: sd show ID [--json]");
+		goto done;
+	}
+	if ((err = sd_store_resolve(ctx->store, id, args->pos.v[0])) ||
+	    (err = sd_store_short_id_for(ctx->store, short_id, id)))
+		goto done;
+	sd_ticket_free(&t);
+	if ((err = sd_store_read(ctx->store, id, &t, NULL)))
+		goto done;
+	if (sd_arg_flag(args, "json")) {
+		sd_ticket_json(&out, &t, short_id, 1);
+		sd_buf_addch(&out, '\n');
+	} else {
+		sd_pager_start(ctx);
+		show_human(ctx, &out, &t, short_id);
+	}
+	fwrite(out.data, 1, out.len, ctx->out);
+done:
+	sd_buf_release(&out);
+	sd_ticket_free(&t);
+	return err;
+}

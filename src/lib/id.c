@@ -1,0 +1,81 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "sd/id.h"
+
+sd_error *sd_id_generate(char *out, size_t len)
+{
+	unsigned char bytes[32];
+	if (len > sizeof(bytes))
+		return sd_error_fatal("id length %zu is too long", len);
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = getrandom(bytes + got, len - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sd_error_errno("getrandom");
+		}
+		got += (size_t)n;
+	}
+	/* Each character takes five bits of its own random byte. */
+	for (size_t i = 0; i < len; i++)
+		out[i] = SD_ID_ALPHABET[bytes[i] & 31];
+	out[len] = '\0';
+	return NULL;
+}
+
+static int is_id_char(char c)
+{
+	return c && strchr(SD_ID_ALPHABET, c) != NULL;
+}
+
+int sd_id_valid(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!is_id_char(s[i]))
+			return 0;
+	return i == SD_ID_LEN;
+}
+
+sd_error *sd_id_normalize_prefix(char out[SD_ID_LEN + 1], const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return sd_error_invalid("empty ticket id; give an id or a unique prefix of one");
+	if (n > SD_ID_LEN || strchr(s, '/') || strchr(s, '\\') || strstr(s, ".."))
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!is_id_char(c))
+			goto bad;
+		out[i] = c;
+	}
+	out[n] = '\0';
+	return NULL;
+bad:
+	return sd_error_invalid("'%.40s' is not a ticket id: ids are up to %d characters of "
+				"0-9 and a-z (without i, l, o, u); see 'sd list'",
+				s, SD_ID_LEN);
+}
+
+size_t sd_id_unique_len(const char *id, char *const *others, size_t n)
+{
+	size_t best = SD_SHORT_ID_MIN;
+	for (size_t i = 0; i < n; i++) {
+		const char *o = others[i];
+		if (!strcmp(o, id))
+			continue;
+		size_t common = 0;
+		while (id[common] && id[common] == o[common])
+			common++;
+		if (common + 1 > best)
+			best = common + 1;
+	}
+	size_t len = strlen(id);
+	return best > len ? len : best;
+}

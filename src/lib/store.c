@@ -1,0 +1,702 @@
+/* The ticket store: finding it, reading tickets, committing changes. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sd/store.h"
+#include "sd/text.h"
+
+#define TICKETS_DIR "tickets"
+#define LOCK_WAIT_MS 10000
+
+struct sd_store {
+	git_repository *repo;
+	char *root; /* work tree, with trailing '/' */
+	struct sd_config config;
+	char *author_name, *author_email, *author_full;
+	int lock_depth;
+	char *lock_path;
+	sd_error *config_error;
+};
+
+static sd_error *read_config(struct sd_store *s)
+{
+	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
+	sd_buf_printf(&path, "%s%s", s->root, SD_CONFIG_PATH);
+	sd_error *err = sd_buf_read_file(&text, path.data, 1u << 20);
+	if (!err)
+		err = sd_config_parse(&s->config, text.data, text.len, SD_CONFIG_PATH);
+	sd_buf_release(&path);
+	sd_buf_release(&text);
+	return err;
+}
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static sd_error *open_repo_at(struct sd_store **out, git_repository *repo)
+{
+	const char *workdir = git_repository_workdir(repo);
+	if (!workdir) {
+		git_repository_free(repo);
+		return sd_error_invalid("the repository is bare; sd needs a work tree "
+					"(clone it, then run sd there)");
+	}
+	struct sd_store *s = sd_xcalloc(1, sizeof(*s));
+	s->repo = repo;
+	s->root = sd_xstrdup(workdir);
+	sd_config_init(&s->config);
+	*out = s;
+	return NULL;
+}
+
+sd_error *sd_store_open(struct sd_store **out, const char *dir, unsigned flags)
+{
+	git_repository *repo = NULL;
+	*out = NULL;
+	int rc = git_repository_open_ext(&repo, dir, 0, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return sd_error_invalid("not an sd store (or any parent up to /): %s; "
+					"create one with 'sd init' or point at one with -C DIR", dir);
+	if (rc < 0)
+		return sd_error_git("cannot open the repository");
+	struct sd_store *s;
+	sd_error *err = open_repo_at(&s, repo);
+	if (err)
+		return err;
+	struct sd_buf cfg = SD_BUF_INIT;
+	sd_buf_printf(&cfg, "%s%s", s->root, SD_CONFIG_PATH);
+	int exists = file_exists(cfg.data);
+	sd_buf_release(&cfg);
+	if (!exists) {
+		err = sd_error_invalid("%s is a git repository but not an sd store; "
+				       "run 'sd init' there to make it one", s->root);
+		sd_store_free(s);
+		return err;
+	}
+	if ((err = read_config(s))) {
+		if (!(flags & SD_STORE_LENIENT)) {
+			sd_store_free(s);
+			return err;
+		}
+		s->config_error = err;
+	}
+	*out = s;
+	return NULL;
+}
+
+void sd_store_free(struct sd_store *s)
+{
+	if (!s)
+		return;
+	while (s->lock_depth > 0)
+		sd_store_unlock(s);
+	git_repository_free(s->repo);
+	free(s->root);
+	sd_config_release(&s->config);
+	free(s->author_name);
+	free(s->author_email);
+	free(s->author_full);
+	free(s->lock_path);
+	sd_error_free(s->config_error);
+	free(s);
+}
+
+const char *sd_store_root(const struct sd_store *s)
+{
+	return s->root;
+}
+
+git_repository *sd_store_repo(struct sd_store *s)
+{
+	return s->repo;
+}
+
+const sd_error *sd_store_config_error(const struct sd_store *s)
+{
+	return s->config_error;
+}
+
+const struct sd_config *sd_store_config(const struct sd_store *s)
+{
+	return &s->config;
+}
+
+static sd_error *mkdir_p(const char *path)
+{
+	char *copy = sd_xstrdup(path);
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0777) < 0 && errno != EEXIST) {
+			sd_error *err = sd_error_errno(copy);
+			free(copy);
+			return err;
+		}
+		*p = '/';
+	}
+	sd_error *err = NULL;
+	if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+		err = sd_error_errno(copy);
+	free(copy);
+	return err;
+}
+
+sd_error *sd_store_init(const char *dir, int *created)
+{
+	git_repository *repo = NULL;
+	struct sd_store *s = NULL;
+	sd_error *err = NULL;
+	struct sd_buf path = SD_BUF_INIT;
+
+	*created = 0;
+	if ((err = mkdir_p(dir)))
+		return err;
+	/* Only a repository whose top is DIR itself is reused: 'sd init sub'
+	 * inside some other repository makes a store of its own, as
+	 * 'git init sub' would. */
+	int rc = git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == GIT_ENOTFOUND)
+		rc = git_repository_init(&repo, dir, 0);
+	if (rc < 0)
+		return sd_error_git(dir);
+	if ((err = open_repo_at(&s, repo)))
+		return err;
+
+	sd_buf_printf(&path, "%s%s", s->root, SD_CONFIG_PATH);
+	if (file_exists(path.data))
+		goto done;
+	const char keep[] = "";
+	struct sd_change changes[] = {
+		{ SD_CONFIG_PATH, sd_config_default_text, strlen(sd_config_default_text) },
+		{ TICKETS_DIR "/.gitkeep", keep, 0 },
+	};
+	if ((err = sd_store_commit(s, changes, 2, "sd: init\n\nCreate the ticket store.\n")))
+		goto done;
+	*created = 1;
+done:
+	sd_buf_release(&path);
+	sd_store_free(s);
+	return err;
+}
+
+/* ---- the acting user ---- */
+
+static sd_error *parse_author(struct sd_store *s, const char *full)
+{
+	const char *lt = strrchr(full, '<'), *gt = strrchr(full, '>');
+	if (!lt || !gt || gt < lt || gt[1] != '\0' || lt == full || lt[-1] != ' ' ||
+	    gt == lt + 1 || sd_text_has_control(full))
+		return sd_error_invalid("SD_AUTHOR='%.80s' is not \"Name <email>\"", full);
+	s->author_name = sd_xstrndup(full, (size_t)(lt - 1 - full));
+	s->author_email = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	return NULL;
+}
+
+sd_error *sd_store_author(struct sd_store *s, const char **name, const char **email,
+			  const char **full)
+{
+	if (!s->author_full) {
+		const char *env = getenv("SD_AUTHOR");
+		sd_error *err = NULL;
+		if (env && *env) {
+			err = parse_author(s, env);
+		} else {
+			git_config *cfg = NULL;
+			git_buf n = { 0 }, e = { 0 };
+			if (git_repository_config_snapshot(&cfg, s->repo) < 0)
+				return sd_error_git("cannot read git config");
+			if (git_config_get_string_buf(&n, cfg, "user.name") < 0 ||
+			    git_config_get_string_buf(&e, cfg, "user.email") < 0 || !*n.ptr || !*e.ptr)
+				err = sd_error_invalid(
+					"who are you? Set SD_AUTHOR=\"Name <email>\", or run "
+					"git config user.name \"Your Name\" and git config user.email you@example.com");
+			else if (sd_text_has_control(n.ptr) || sd_text_has_control(e.ptr))
+				err = sd_error_invalid("git user.name or user.email contains control characters");
+			else {
+				s->author_name = sd_xstrdup(n.ptr);
+				s->author_email = sd_xstrdup(e.ptr);
+			}
+			git_buf_dispose(&n);
+			git_buf_dispose(&e);
+			git_config_free(cfg);
+		}
+		if (err)
+			return err;
+		struct sd_buf b = SD_BUF_INIT;
+		sd_buf_printf(&b, "%s <%s>", s->author_name, s->author_email);
+		s->author_full = sd_buf_detach(&b);
+	}
+	if (name)
+		*name = s->author_name;
+	if (email)
+		*email = s->author_email;
+	if (full)
+		*full = s->author_full;
+	return NULL;
+}
+
+/* ---- ids ---- */
+
+void sd_ticket_path(struct sd_buf *out, const char *id)
+{
+	sd_buf_printf(out, TICKETS_DIR "/%.2s/%s.md", id, id);
+}
+
+/* Adds the ids of the tickets in one shard directory. */
+static sd_error *scan_shard(struct sd_store *s, const char *shard, struct sd_strvec *out)
+{
+	struct sd_buf dir = SD_BUF_INIT;
+	sd_buf_printf(&dir, "%s" TICKETS_DIR "/%s", s->root, shard);
+	DIR *d = opendir(dir.data);
+	sd_error *err = NULL;
+	if (!d) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = sd_error_errno(dir.data);
+		sd_buf_release(&dir);
+		return err;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n != SD_ID_LEN + 3 || strcmp(de->d_name + SD_ID_LEN, ".md") ||
+		    strncmp(de->d_name, shard, 2))
+			continue;
+		char id[SD_ID_LEN + 1];
+		memcpy(id, de->d_name, SD_ID_LEN);
+		id[SD_ID_LEN] = '\0';
+		if (sd_id_valid(id))
+			sd_strvec_push(out, id);
+	}
+	closedir(d);
+	sd_buf_release(&dir);
+	return NULL;
+}
+
+static int shard_name_valid(const char *name)
+{
+	return strlen(name) == 2 && strchr(SD_ID_ALPHABET, name[0]) &&
+	       strchr(SD_ID_ALPHABET, name[1]);
+}
+
+sd_error *sd_store_list_ids(struct sd_store *s, struct sd_strvec *out)
+{
+	struct sd_buf dir = SD_BUF_INIT;
+	sd_buf_printf(&dir, "%s" TICKETS_DIR, s->root);
+	DIR *d = opendir(dir.data);
+	sd_error *err = NULL;
+	if (!d) {
+		if (errno != ENOENT)
+			err = sd_error_errno(dir.data);
+		sd_buf_release(&dir);
+		return err;
+	}
+	struct dirent *de;
+	while (!err && (de = readdir(d)))
+		if (shard_name_valid(de->d_name))
+			err = scan_shard(s, de->d_name, out);
+	closedir(d);
+	sd_buf_release(&dir);
+	sd_strvec_sort(out);
+	return err;
+}
+
+static sd_error *ids_with_prefix(struct sd_store *s, const char *prefix, struct sd_strvec *out)
+{
+	struct sd_strvec all = SD_STRVEC_INIT;
+	sd_error *err;
+	if (strlen(prefix) >= 2) {
+		char shard[3] = { prefix[0], prefix[1], '\0' };
+		err = scan_shard(s, shard, &all);
+		sd_strvec_sort(&all);
+	} else {
+		err = sd_store_list_ids(s, &all);
+	}
+	for (size_t i = 0; !err && i < all.n; i++)
+		if (sd_starts_with(all.v[i], prefix))
+			sd_strvec_push(out, all.v[i]);
+	sd_strvec_clear(&all);
+	return err;
+}
+
+sd_error *sd_store_resolve(struct sd_store *s, char out[SD_ID_LEN + 1], const char *arg)
+{
+	char prefix[SD_ID_LEN + 1];
+	struct sd_strvec matches = SD_STRVEC_INIT;
+	sd_error *err = sd_id_normalize_prefix(prefix, arg);
+	if (err)
+		return err;
+	if ((err = ids_with_prefix(s, prefix, &matches)))
+		goto done;
+	if (matches.n == 1) {
+		memcpy(out, matches.v[0], SD_ID_LEN + 1);
+		goto done;
+	}
+	if (matches.n == 0) {
+		err = sd_error_invalid("no ticket matches '%s'; see 'sd list --all'", prefix);
+		goto done;
+	}
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_buf_printf(&msg, "ticket id '%s' is ambiguous; candidates:", prefix);
+	for (size_t i = 0; i < matches.n && i < 20; i++) {
+		struct sd_ticket t;
+		sd_buf_printf(&msg, "\n  %s", matches.v[i]);
+		sd_error *e = sd_store_read(s, matches.v[i], &t, NULL);
+		if (!e) {
+			sd_buf_adds(&msg, "  ");
+			sd_text_inert(&msg, sd_ticket_get(&t, SD_F_TITLE),
+				      strlen(sd_ticket_get(&t, SD_F_TITLE)), 0);
+		}
+		sd_error_free(e);
+		sd_ticket_free(&t);
+	}
+	if (matches.n > 20)
+		sd_buf_printf(&msg, "\n  ... and %zu more", matches.n - 20);
+	err = sd_error_invalid("%s", msg.data);
+	sd_buf_release(&msg);
+done:
+	sd_strvec_clear(&matches);
+	return err;
+}
+
+void sd_store_short_id(char out[SD_ID_LEN + 1], const char *id, const struct sd_strvec *ids)
+{
+	/* In a sorted list only the neighbours can share a longer prefix. */
+	size_t lo = 0, hi = ids->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ids->v[mid], id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	char *near[3];
+	size_t n = 0;
+	if (lo > 0)
+		near[n++] = ids->v[lo - 1];
+	if (lo < ids->n)
+		near[n++] = ids->v[lo];
+	if (lo + 1 < ids->n)
+		near[n++] = ids->v[lo + 1];
+	size_t len = sd_id_unique_len(id, near, n);
+	memcpy(out, id, len);
+	out[len] = '\0';
+}
+
+sd_error *sd_store_short_id_for(struct sd_store *s, char out[SD_ID_LEN + 1], const char *id)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	char shard[3] = { id[0], id[1], '\0' };
+	sd_error *err = scan_shard(s, shard, &ids);
+	if (!err) {
+		sd_strvec_sort(&ids);
+		sd_store_short_id(out, id, &ids);
+	}
+	sd_strvec_clear(&ids);
+	return err;
+}
+
+/* ---- reading ---- */
+
+sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *out,
+			struct sd_buf *raw)
+{
+	struct sd_buf rel = SD_BUF_INIT, abs = SD_BUF_INIT, text = SD_BUF_INIT;
+	sd_error *err = NULL;
+	struct stat st;
+
+	sd_ticket_init(out);
+	sd_ticket_path(&rel, id);
+	sd_buf_printf(&abs, "%s%s", s->root, rel.data);
+	if (lstat(abs.data, &st) < 0) {
+		err = errno == ENOENT ? sd_error_invalid("no ticket %s (%s is missing)", id, rel.data)
+				      : sd_error_errno(rel.data);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = sd_error_invalid("%s is not a regular file (a symlink?); sd reads only "
+				       "plain files inside the store", rel.data);
+		goto done;
+	}
+	if ((err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES + 1)))
+		goto done;
+	sd_ticket_free(out);
+	if ((err = sd_ticket_parse(out, text.data, text.len, rel.data)))
+		goto done;
+	if ((err = sd_ticket_validate(out, rel.data)))
+		goto done;
+	if (strcmp(sd_ticket_get(out, SD_F_ID), id))
+		err = sd_error_invalid("%s:%zu: id '%s' does not match the file name", rel.data,
+				       out->field_line[SD_F_ID], sd_ticket_get(out, SD_F_ID));
+done:
+	if (raw && !err) {
+		sd_buf_release(raw);
+		*raw = text;
+		sd_buf_init(&text);
+	}
+	sd_buf_release(&rel);
+	sd_buf_release(&abs);
+	sd_buf_release(&text);
+	return err;
+}
+
+/* ---- locking ---- */
+
+sd_error *sd_store_lock(struct sd_store *s)
+{
+	if (s->lock_depth++ > 0)
+		return NULL;
+	if (!s->lock_path) {
+		struct sd_buf p = SD_BUF_INIT;
+		sd_buf_printf(&p, "%ssd.lock", git_repository_commondir(s->repo));
+		s->lock_path = sd_buf_detach(&p);
+	}
+	for (int waited = 0;; waited += 20) {
+		int fd = open(s->lock_path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd >= 0) {
+			char pid[32];
+			int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+			if (write(fd, pid, (size_t)n) != n) {
+				/* The lock is held all the same; the pid is a courtesy. */
+			}
+			close(fd);
+			return NULL;
+		}
+		if (errno != EEXIST) {
+			s->lock_depth--;
+			return sd_error_errno(s->lock_path);
+		}
+		if (waited >= LOCK_WAIT_MS) {
+			s->lock_depth--;
+			return sd_error_fatal("another sd process is writing to this store (%s exists); "
+					      "if none is running, remove that file",
+					      s->lock_path);
+		}
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+void sd_store_unlock(struct sd_store *s)
+{
+	if (s->lock_depth <= 0 || --s->lock_depth > 0)
+		return;
+	unlink(s->lock_path);
+}
+
+/* ---- writing ---- */
+
+/* Writes a file atomically: a temporary beside it, then rename. */
+static sd_error *write_file_atomic(const char *path, const char *data, size_t len)
+{
+	struct sd_buf tmp = SD_BUF_INIT;
+	sd_error *err = NULL;
+	char *dir = sd_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		err = mkdir_p(dir);
+	}
+	free(dir);
+	if (err)
+		return err;
+	sd_buf_printf(&tmp, "%s.sd-tmp-%ld", path, (long)getpid());
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		err = sd_error_errno(tmp.data);
+		goto done;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = sd_error_errno(tmp.data);
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!err && fsync(fd) < 0)
+		err = sd_error_errno(tmp.data);
+	if (close(fd) < 0 && !err)
+		err = sd_error_errno(tmp.data);
+	if (!err && rename(tmp.data, path) < 0)
+		err = sd_error_errno(path);
+	if (err)
+		unlink(tmp.data);
+done:
+	sd_buf_release(&tmp);
+	return err;
+}
+
+static sd_error *make_signature(struct sd_store *s, git_signature **out)
+{
+	const char *name, *email;
+	sd_time now;
+	sd_error *err = sd_store_author(s, &name, &email, NULL);
+	if (err || (err = sd_time_now(&now)))
+		return err;
+	if (git_signature_new(out, name, email, (git_time_t)now, 0) < 0)
+		return sd_error_git("cannot make the commit signature");
+	return NULL;
+}
+
+/* Saved content of files about to be overwritten, to put back if the
+ * commit fails after the work tree was written. */
+struct saved_file {
+	char *abs;
+	struct sd_buf old;
+	int existed;
+};
+
+sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, size_t n,
+			  const char *message)
+{
+	git_signature *sig = NULL;
+	git_reference *head = NULL;
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_index *index = NULL;
+	git_tree_update *updates = sd_xcalloc(n, sizeof(*updates));
+	struct saved_file *saved = sd_xcalloc(n, sizeof(*saved));
+	git_oid tree_oid, commit_oid;
+	sd_error *err = NULL;
+	int locked = 0, written = 0;
+
+	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
+		goto done;
+	locked = 1;
+
+	int rc = git_repository_head(&head, s->repo);
+	if (rc == 0) {
+		if (git_reference_peel((git_object **)&parent, head, GIT_OBJECT_COMMIT) < 0 ||
+		    git_commit_tree(&base, parent) < 0) {
+			err = sd_error_git("cannot read HEAD");
+			goto done;
+		}
+	} else if (rc != GIT_EUNBORNBRANCH && rc != GIT_ENOTFOUND) {
+		err = sd_error_git("cannot read HEAD");
+		goto done;
+	}
+	if (!base) {
+		git_treebuilder *tb = NULL;
+		git_oid empty;
+		if (git_treebuilder_new(&tb, s->repo, NULL) < 0 || git_treebuilder_write(&empty, tb) < 0 ||
+		    git_tree_lookup(&base, s->repo, &empty) < 0) {
+			git_treebuilder_free(tb);
+			err = sd_error_git("cannot make an empty tree");
+			goto done;
+		}
+		git_treebuilder_free(tb);
+	}
+	for (size_t i = 0; i < n; i++) {
+		updates[i].action = GIT_TREE_UPDATE_UPSERT;
+		updates[i].filemode = GIT_FILEMODE_BLOB;
+		updates[i].path = changes[i].path;
+		if (git_blob_create_from_buffer(&updates[i].id, s->repo, changes[i].content,
+						changes[i].len) < 0) {
+			err = sd_error_git("cannot write the blob");
+			goto done;
+		}
+	}
+	if (git_tree_create_updated(&tree_oid, s->repo, base, n, updates) < 0 ||
+	    git_tree_lookup(&tree, s->repo, &tree_oid) < 0) {
+		err = sd_error_git("cannot write the tree");
+		goto done;
+	}
+
+	/* The work tree first: if sd dies after this, the next run sees a
+	 * hand edit and commits it, so nothing is lost. */
+	for (size_t i = 0; i < n; i++) {
+		struct sd_buf abs = SD_BUF_INIT;
+		sd_buf_printf(&abs, "%s%s", s->root, changes[i].path);
+		saved[i].abs = sd_buf_detach(&abs);
+		sd_buf_init(&saved[i].old);
+		saved[i].existed = file_exists(saved[i].abs);
+		if (saved[i].existed &&
+		    (err = sd_buf_read_file(&saved[i].old, saved[i].abs, SD_TICKET_MAX_BYTES * 2)))
+			goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((err = write_file_atomic(saved[i].abs, changes[i].content, changes[i].len)))
+			goto done;
+		written = (int)i + 1;
+	}
+
+	const git_commit *parents[1] = { parent };
+	if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
+			      parent ? 1 : 0, parents) < 0) {
+		err = sd_error_git("cannot commit");
+		goto done;
+	}
+	written = 0; /* committed: the new files stay */
+
+	/* Only these paths change in the index; whatever else the user has
+	 * staged stays staged. */
+	if (git_repository_index(&index, s->repo) < 0 || git_index_read(index, 1) < 0) {
+		err = sd_error_git("committed, but cannot read the index");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (git_index_add_bypath(index, changes[i].path) < 0) {
+			err = sd_error_git("committed, but cannot update the index");
+			goto done;
+		}
+	if (git_index_write(index) < 0)
+		err = sd_error_git("committed, but cannot write the index");
+
+done:
+	for (int i = 0; i < written; i++) {
+		/* Put back what the user had, so a failed command changes nothing. */
+		if (saved[i].existed)
+			write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len);
+		else
+			unlink(saved[i].abs);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(saved[i].abs);
+		sd_buf_release(&saved[i].old);
+	}
+	free(saved);
+	free(updates);
+	git_index_free(index);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	git_reference_free(head);
+	git_signature_free(sig);
+	if (locked)
+		sd_store_unlock(s);
+	return err;
+}
+
+sd_error *sd_store_save_ticket(struct sd_store *s, const struct sd_ticket *t, const char *verb)
+{
+	struct sd_buf content = SD_BUF_INIT, path = SD_BUF_INIT, msg = SD_BUF_INIT;
+	char short_id[SD_ID_LEN + 1];
+	const char *id = sd_ticket_get(t, SD_F_ID);
+	sd_error *err = sd_store_short_id_for(s, short_id, id);
+	if (err)
+		return err;
+	sd_ticket_write(t, &content);
+	sd_ticket_path(&path, id);
+	sd_buf_printf(&msg, "sd: %s %s \"%s\"\n", verb, short_id, sd_ticket_get(t, SD_F_TITLE));
+	struct sd_change change = { path.data, content.data, content.len };
+	err = sd_store_commit(s, &change, 1, msg.data);
+	sd_buf_release(&content);
+	sd_buf_release(&path);
+	sd_buf_release(&msg);
+	return err;
+}

@@ -1,0 +1,179 @@
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "sd/text.h"
+
+/* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and
+ * the code point in *cp, or 0 when the bytes are not valid UTF-8. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		len = 2, v = c & 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, v = c & 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+int sd_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			if (bad)
+				*bad = i;
+			return 0;
+		}
+		i += n;
+	}
+	return 1;
+}
+
+static int is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+void sd_text_inert(struct sd_buf *out, const char *s, size_t len, int keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			sd_buf_printf(out, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		if ((cp == '\n' || cp == '\t') && keep_newlines) {
+			sd_buf_addch(out, (char)cp);
+		} else if (cp < 0x20 || cp == 0x7f) {
+			sd_buf_printf(out, "\\x%02x", (unsigned)cp);
+		} else if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp)) {
+			sd_buf_printf(out, "\\u%04x", (unsigned)cp);
+		} else {
+			sd_buf_add(out, p + i, n);
+		}
+		i += n;
+	}
+}
+
+void sd_json_string(struct sd_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0;
+	sd_buf_addch(out, '"');
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			sd_buf_adds(out, "\\ufffd");
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"': sd_buf_adds(out, "\\\""); break;
+		case '\\': sd_buf_adds(out, "\\\\"); break;
+		case '\n': sd_buf_adds(out, "\\n"); break;
+		case '\t': sd_buf_adds(out, "\\t"); break;
+		case '\r': sd_buf_adds(out, "\\r"); break;
+		case '\b': sd_buf_adds(out, "\\b"); break;
+		case '\f': sd_buf_adds(out, "\\f"); break;
+		default:
+			/* Escape every control and bidi character so that even
+			 * JSON printed raw to a terminal stays inert. */
+			if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+			    is_bidi_control(cp))
+				sd_buf_printf(out, "\\u%04x", (unsigned)cp);
+			else
+				sd_buf_add(out, p + i, n);
+		}
+		i += n;
+	}
+	sd_buf_addch(out, '"');
+}
+
+size_t sd_text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, w = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			w += 4; /* shown as \xNN */
+			i++;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7f)
+			w += 4;
+		else if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp))
+			w += 6;
+		else if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+			 (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+			 (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+			 (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
+			 (cp >= 0x20000 && cp <= 0x3fffd))
+			w += 2;
+		else if ((cp >= 0x300 && cp <= 0x36f) || cp == 0x200b || cp == 0x200d)
+			w += 0;
+		else
+			w += 1;
+		i += n;
+	}
+	return w;
+}
+
+int sd_text_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+const char *sd_strcasestr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return hay;
+	for (; *hay; hay++) {
+		size_t i = 0;
+		while (i < n && hay[i] &&
+		       tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+			i++;
+		if (i == n)
+			return hay;
+	}
+	return NULL;
+}

@@ -1,0 +1,405 @@
+/* The ticket model: fields, validation and the changes commands make. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd/id.h"
+#include "sd/text.h"
+#include "sd/ticket.h"
+
+const char *const sd_types[] = { "incident", "request", "problem", "change", NULL };
+const char *const sd_statuses[] = { "new", "open", "pending", "on-hold",
+				    "resolved", "closed", "cancelled", NULL };
+const char *const sd_priorities[] = { "P1", "P2", "P3", "P4", "P5", NULL };
+const char *const sd_levels[] = { "high", "medium", "low", NULL };
+const char *const sd_tiers[] = { "L0", "L1", "L2", "L3", "L4", NULL };
+const char *const sd_visibilities[] = { "public", "internal", NULL };
+
+const struct sd_field_info sd_fields[SD_F_COUNT] = {
+	[SD_F_ID] = { "id", NULL, 0, 0 },
+	[SD_F_TITLE] = { "title", NULL, 1, 0 },
+	[SD_F_TYPE] = { "type", sd_types, 1, 0 },
+	[SD_F_STATUS] = { "status", sd_statuses, 1, 0 },
+	[SD_F_PRIORITY] = { "priority", sd_priorities, 1, 0 },
+	[SD_F_IMPACT] = { "impact", sd_levels, 1, 0 },
+	[SD_F_URGENCY] = { "urgency", sd_levels, 1, 0 },
+	[SD_F_TIER] = { "tier", sd_tiers, 1, 0 },
+	[SD_F_QUEUE] = { "queue", NULL, 1, 0 },
+	[SD_F_ASSIGNEE] = { "assignee", NULL, 1, 0 },
+	[SD_F_REQUESTER] = { "requester", NULL, 1, 0 },
+	[SD_F_CATEGORY] = { "category", NULL, 1, 0 },
+	[SD_F_TAGS] = { "tags", NULL, 1, 0 },
+	[SD_F_ASSET] = { "asset", NULL, 1, 0 },
+	[SD_F_KEY] = { "key", NULL, 1, 1 },
+	[SD_F_CREATED] = { "created", NULL, 0, 0 },
+	[SD_F_UPDATED] = { "updated", NULL, 0, 0 },
+};
+
+#define SD_FIELD_MAX_BYTES 512
+
+int sd_field_lookup(const char *name)
+{
+	for (int i = 0; i < SD_F_COUNT; i++)
+		if (!strcmp(sd_fields[i].name, name))
+			return i;
+	return -1;
+}
+
+int sd_value_index(const char *const *values, const char *value)
+{
+	for (int i = 0; values[i]; i++)
+		if (!strcmp(values[i], value))
+			return i;
+	return -1;
+}
+
+int sd_status_is_done(const char *status)
+{
+	return !strcmp(status, "resolved") || !strcmp(status, "closed") ||
+	       !strcmp(status, "cancelled");
+}
+
+static void join_values(struct sd_buf *out, const char *const *values)
+{
+	for (int i = 0; values[i]; i++) {
+		if (i)
+			sd_buf_adds(out, ", ");
+		sd_buf_adds(out, values[i]);
+	}
+}
+
+static sd_error *validate_line(const char *what, const char *value, int required)
+{
+	size_t len = strlen(value);
+	if (required && !len)
+		return sd_error_invalid("%s must not be empty", what);
+	if (!sd_utf8_valid(value, len, NULL))
+		return sd_error_invalid("%s is not valid UTF-8", what);
+	if (strchr(value, '\n') || strchr(value, '\r'))
+		return sd_error_invalid("%s must be a single line", what);
+	if (sd_text_has_control(value))
+		return sd_error_invalid("%s contains control characters", what);
+	if (len > SD_FIELD_MAX_BYTES)
+		return sd_error_invalid("%s is longer than %d bytes", what, SD_FIELD_MAX_BYTES);
+	return NULL;
+}
+
+sd_error *sd_field_validate(enum sd_field f, const char *value)
+{
+	const struct sd_field_info *info = &sd_fields[f];
+	if (info->values) {
+		if (sd_value_index(info->values, value) >= 0)
+			return NULL;
+		struct sd_buf allowed = SD_BUF_INIT;
+		join_values(&allowed, info->values);
+		struct sd_buf shown = SD_BUF_INIT;
+		sd_text_inert(&shown, value, strlen(value), 0);
+		sd_error *err = sd_error_invalid("invalid %s '%.60s': use one of %s", info->name,
+						 shown.data, allowed.data);
+		sd_buf_release(&allowed);
+		sd_buf_release(&shown);
+		return err;
+	}
+	switch (f) {
+	case SD_F_ID:
+		if (!sd_id_valid(value))
+			return sd_error_invalid("invalid id '%.40s': an id is %d characters of %s",
+						value, SD_ID_LEN, SD_ID_ALPHABET);
+		return NULL;
+	case SD_F_TITLE:
+		return validate_line("title", value, 1);
+	case SD_F_CREATED:
+	case SD_F_UPDATED: {
+		sd_time t;
+		sd_error *err = sd_time_parse(&t, value);
+		return err ? sd_error_wrap(err, "%s", info->name) : NULL;
+	}
+	case SD_F_TAGS:
+		if (strchr(value, ',') || strchr(value, ' '))
+			return sd_error_invalid("invalid tag '%.60s': tags have no commas or spaces",
+						value);
+		return validate_line("tag", value, 1);
+	default:
+		return validate_line(info->name, value, 0);
+	}
+}
+
+void sd_ticket_init(struct sd_ticket *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < SD_F_COUNT; i++)
+		t->field[i] = sd_xstrdup("");
+	t->description = sd_xstrdup("");
+}
+
+static void entry_release(struct sd_entry *e)
+{
+	free(e->id);
+	free(e->author);
+	free(e->body);
+	free(e->field);
+	free(e->from);
+	free(e->to);
+	free(e->reason);
+}
+
+void sd_ticket_free(struct sd_ticket *t)
+{
+	for (int i = 0; i < SD_F_COUNT; i++)
+		free(t->field[i]);
+	sd_strvec_clear(&t->tags);
+	for (size_t i = 0; i < t->nextra; i++) {
+		free(t->extra[i].key);
+		free(t->extra[i].raw);
+	}
+	free(t->extra);
+	free(t->description);
+	for (size_t i = 0; i < t->nentries; i++)
+		entry_release(&t->entries[i]);
+	free(t->entries);
+	memset(t, 0, sizeof(*t));
+}
+
+const char *sd_ticket_get(const struct sd_ticket *t, enum sd_field f)
+{
+	return t->field[f] ? t->field[f] : "";
+}
+
+void sd_ticket_set(struct sd_ticket *t, enum sd_field f, const char *value)
+{
+	char *copy = sd_xstrdup(value);
+	free(t->field[f]);
+	t->field[f] = copy;
+}
+
+void sd_ticket_tags_join(const struct sd_ticket *t, struct sd_buf *out)
+{
+	for (size_t i = 0; i < t->tags.n; i++) {
+		if (i)
+			sd_buf_adds(out, ", ");
+		sd_buf_adds(out, t->tags.v[i]);
+	}
+}
+
+sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list)
+{
+	struct sd_strvec tags = SD_STRVEC_INIT;
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *start = p;
+		while (*p && *p != ',')
+			p++;
+		const char *end = p;
+		while (end > start && end[-1] == ' ')
+			end--;
+		if (end == start)
+			continue;
+		char *tag = sd_xstrndup(start, (size_t)(end - start));
+		sd_error *err = sd_field_validate(SD_F_TAGS, tag);
+		if (err) {
+			free(tag);
+			sd_strvec_clear(&tags);
+			return err;
+		}
+		if (sd_strvec_has(&tags, tag))
+			free(tag);
+		else
+			sd_strvec_push_owned(&tags, tag);
+	}
+	sd_strvec_clear(&t->tags);
+	t->tags = tags;
+	return NULL;
+}
+
+int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag)
+{
+	return sd_strvec_has(&t->tags, tag);
+}
+
+static struct sd_entry *append_entry(struct sd_ticket *t)
+{
+	t->entries = sd_xrealloc(t->entries, (t->nentries + 1) * sizeof(*t->entries));
+	struct sd_entry *e = &t->entries[t->nentries++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static sd_error *new_entry_id(const struct sd_ticket *t, char out[SD_ENTRY_ID_LEN + 1])
+{
+	for (;;) {
+		sd_error *err = sd_id_generate(out, SD_ENTRY_ID_LEN);
+		if (err)
+			return err;
+		size_t i;
+		for (i = 0; i < t->nentries; i++)
+			if (!strcmp(t->entries[i].id, out))
+				break;
+		if (i == t->nentries)
+			return NULL;
+	}
+}
+
+sd_error *sd_text_validate(const char *text, size_t len, const char *what)
+{
+	size_t bad;
+	if (len > SD_TEXT_MAX_BYTES)
+		return sd_error_invalid("%s is %zu bytes, more than the limit of %u; "
+					"attach large logs elsewhere and link them",
+					what, len, SD_TEXT_MAX_BYTES);
+	if (memchr(text, '\0', len))
+		return sd_error_invalid("%s contains a NUL byte", what);
+	if (!sd_utf8_valid(text, len, &bad))
+		return sd_error_invalid("%s is not valid UTF-8 (byte %zu)", what, bad + 1);
+	if (memchr(text, '\r', len))
+		return sd_error_invalid("%s contains carriage returns (CRLF line endings); "
+					"convert it to LF, e.g. with dos2unix", what);
+	return NULL;
+}
+
+static int blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+char *sd_text_trim_lines(const char *text)
+{
+	const char *start = text, *end = text + strlen(text);
+	/* Drop whole blank lines at the start. */
+	for (;;) {
+		const char *nl = strchr(start, '\n');
+		if (!nl || !blank_line(start, (size_t)(nl - start)))
+			break;
+		start = nl + 1;
+	}
+	while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (blank_line(start, (size_t)(end - start)))
+		end = start;
+	return sd_xstrndup(start, (size_t)(end - start));
+}
+
+sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time at,
+				int internal, const char *body)
+{
+	char id[SD_ENTRY_ID_LEN + 1];
+	sd_error *err = new_entry_id(t, id);
+	if (err)
+		return err;
+	struct sd_entry *e = append_entry(t);
+	e->kind = SD_ENTRY_COMMENT;
+	e->id = sd_xstrdup(id);
+	e->author = sd_xstrdup(author);
+	e->at = at;
+	e->internal = internal;
+	e->body = sd_text_trim_lines(body);
+	sd_ticket_sort_entries(t);
+	return NULL;
+}
+
+sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f, const char *value,
+			   const char *author, sd_time at, const char *reason, int *changed)
+{
+	struct sd_buf old = SD_BUF_INIT;
+	sd_error *err = NULL;
+	if (changed)
+		*changed = 0;
+	if (f == SD_F_TAGS) {
+		sd_ticket_tags_join(t, &old);
+		err = sd_ticket_set_tags(t, value);
+		if (err)
+			goto done;
+		struct sd_buf now = SD_BUF_INIT;
+		sd_ticket_tags_join(t, &now);
+		int same = !strcmp(now.data, old.data);
+		if (same) {
+			sd_buf_release(&now);
+			goto done;
+		}
+		value = NULL;
+		/* Record the normalised list, not what was typed. */
+		char id[SD_ENTRY_ID_LEN + 1];
+		if ((err = new_entry_id(t, id))) {
+			sd_buf_release(&now);
+			goto done;
+		}
+		struct sd_entry *e = append_entry(t);
+		e->kind = SD_ENTRY_EVENT;
+		e->id = sd_xstrdup(id);
+		e->author = sd_xstrdup(author);
+		e->at = at;
+		e->field = sd_xstrdup("tags");
+		e->from = sd_buf_detach(&old);
+		e->to = sd_buf_detach(&now);
+		e->reason = sd_xstrdup(reason ? reason : "");
+	} else {
+		if ((err = sd_field_validate(f, value)))
+			goto done;
+		if (!strcmp(sd_ticket_get(t, f), value))
+			goto done;
+		char id[SD_ENTRY_ID_LEN + 1];
+		if ((err = new_entry_id(t, id)))
+			goto done;
+		struct sd_entry *e = append_entry(t);
+		e->kind = SD_ENTRY_EVENT;
+		e->id = sd_xstrdup(id);
+		e->author = sd_xstrdup(author);
+		e->at = at;
+		e->field = sd_xstrdup(sd_fields[f].name);
+		e->from = sd_xstrdup(sd_ticket_get(t, f));
+		e->to = sd_xstrdup(value);
+		e->reason = sd_xstrdup(reason ? reason : "");
+		sd_ticket_set(t, f, value);
+	}
+	if (changed)
+		*changed = 1;
+	sd_ticket_sort_entries(t);
+done:
+	sd_buf_release(&old);
+	return err;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct sd_entry *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+void sd_ticket_sort_entries(struct sd_ticket *t)
+{
+	if (t->nentries > 1)
+		qsort(t->entries, t->nentries, sizeof(*t->entries), cmp_entry);
+}
+
+sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path)
+{
+	static const enum sd_field required[] = { SD_F_ID, SD_F_TITLE, SD_F_TYPE, SD_F_STATUS,
+						  SD_F_PRIORITY, SD_F_CREATED, SD_F_UPDATED };
+	for (size_t i = 0; i < sizeof(required) / sizeof(*required); i++)
+		if (!*sd_ticket_get(t, required[i]))
+			return sd_error_invalid("%s: required field '%s' is missing or empty",
+						path, sd_fields[required[i]].name);
+	/* Impact, urgency and tier may be left out by hand; when present they
+	 * must be valid. */
+	for (int f = 0; f < SD_F_COUNT; f++) {
+		if (f == SD_F_TAGS || !*sd_ticket_get(t, (enum sd_field)f))
+			continue;
+		sd_error *err = sd_field_validate((enum sd_field)f, sd_ticket_get(t, (enum sd_field)f));
+		if (err && t->field_line[f])
+			return sd_error_wrap(err, "%s:%zu", path, t->field_line[f]);
+		if (err)
+			return sd_error_wrap(err, "%s", path);
+	}
+	for (size_t i = 0; i < t->nentries; i++)
+		for (size_t j = i + 1; j < t->nentries; j++)
+			if (!strcmp(t->entries[i].id, t->entries[j].id))
+				return sd_error_invalid("%s:%zu: entry id '%s' is used twice", path,
+							t->entries[j].line, t->entries[j].id);
+	return NULL;
+}

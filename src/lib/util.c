@@ -1,0 +1,140 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd/util.h"
+
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "sd: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *sd_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *sd_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *sd_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *sd_xstrdup(const char *s)
+{
+	return sd_xstrndup(s, strlen(s));
+}
+
+char *sd_xstrndup(const char *s, size_t n)
+{
+	char *p = sd_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void sd_strvec_push_owned(struct sd_strvec *sv, char *s)
+{
+	if (sv->n + 1 >= sv->alloc) {
+		sv->alloc = sv->alloc ? sv->alloc * 2 : 16;
+		sv->v = sd_xrealloc(sv->v, sv->alloc * sizeof(*sv->v));
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+void sd_strvec_push(struct sd_strvec *sv, const char *s)
+{
+	sd_strvec_push_owned(sv, sd_xstrdup(s));
+}
+
+void sd_strvec_clear(struct sd_strvec *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->alloc = 0;
+}
+
+int sd_strvec_has(const struct sd_strvec *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return 1;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sd_strvec_sort(struct sd_strvec *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
+}
+
+int sd_streq(const char *a, const char *b)
+{
+	return !strcmp(a, b);
+}
+
+int sd_strcaseeq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+int sd_starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+void sd_split_command(struct sd_strvec *out, const char *cmd)
+{
+	const char *p = cmd;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		size_t cap = strlen(p) + 1, len = 0;
+		char *word = sd_xmalloc(cap);
+		char quote = 0;
+		for (; *p; p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				else
+					word[len++] = *p;
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p;
+			} else if (*p == ' ' || *p == '\t' || *p == '\n') {
+				break;
+			} else {
+				word[len++] = *p;
+			}
+		}
+		word[len] = '\0';
+		sd_strvec_push_owned(out, word);
+	}
+}

@@ -1,0 +1,204 @@
+/* sd: the entry point, global options and the one table of commands. */
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "cli/cli.h"
+#include "cmd/cmd.h"
+
+const struct sd_command sd_commands[] = {
+	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
+	{ "new", cmd_new, new_options, SD_NEEDS_STORE, "new TITLE [-m TEXT | -F FILE] [options]",
+	  "open a new ticket" },
+	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json]", "show a ticket" },
+	{ "list", cmd_list, sd_filter_options, SD_NEEDS_STORE, "list [filters] [--sort KEY] [--json | --format FMT]",
+	  "list tickets" },
+	{ "comment", cmd_comment, comment_options, SD_NEEDS_STORE,
+	  "comment ID [-m TEXT | -F FILE] [--internal]", "add a comment to a ticket" },
+	{ "assign", cmd_assign, assign_options, SD_NEEDS_STORE, "assign ID (USER | --me | --none) [-m REASON]",
+	  "assign a ticket" },
+	{ "status", cmd_status, status_options, SD_NEEDS_STORE, "status ID STATUS [-m REASON]",
+	  "change a ticket's status" },
+	{ "resolve", cmd_resolve, resolve_options, SD_NEEDS_STORE, "resolve ID -m RESOLUTION",
+	  "resolve a ticket" },
+	{ "close", cmd_close, close_options, SD_NEEDS_STORE, "close ID [-m REASON]", "close a ticket" },
+	{ "reopen", cmd_reopen, reopen_options, SD_NEEDS_STORE, "reopen ID -m REASON",
+	  "reopen a resolved or closed ticket" },
+	{ "set", cmd_set, set_options, SD_NEEDS_STORE, "set ID KEY=VALUE... [-m REASON]",
+	  "change fields of a ticket" },
+	{ "edit", cmd_edit, edit_options, SD_NEEDS_STORE, "edit ID", "edit a ticket in your editor" },
+	{ "log", cmd_log, log_options, SD_NEEDS_STORE, "log ID", "show a ticket's history" },
+	{ "search", cmd_search, sd_filter_options, SD_NEEDS_STORE, "search TEXT [filters] [--json | --format FMT]",
+	  "find tickets by text" },
+	{ "check", cmd_check, check_options, SD_NEEDS_STORE | SD_LENIENT_STORE, "check",
+	  "validate every ticket and the config" },
+	{ "help", cmd_help, help_options, 0, "help [COMMAND]", "show help for sd or a command" },
+	{ "__complete", cmd_complete, complete_options, SD_HIDDEN,
+	  "__complete (commands | options CMD | ids | values FIELD)", "candidates for shell completion" },
+	{ NULL, NULL, NULL, 0, NULL, NULL }
+};
+
+const struct sd_command *sd_command_lookup(const char *name)
+{
+	for (const struct sd_command *c = sd_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+void sd_command_usage(FILE *out, const struct sd_command *cmd)
+{
+	fprintf(out, "usage: sd %s\n\n%s.\n", cmd->usage, cmd->summary);
+	if (!cmd->options[0].kind)
+		return;
+	fprintf(out, "\noptions:\n");
+	for (const struct sd_option *o = cmd->options; o->kind; o++) {
+		char left[64];
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "  %-26s %s\n", o->short_name ? left : left + 2, o->help);
+	}
+	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
+}
+
+void sd_main_usage(FILE *out)
+{
+	fprintf(out, "usage: sd [-C DIR] [--no-pager] [--color=WHEN] COMMAND [ARGS]\n\n"
+		     "sd is a help desk that lives in git: every ticket is a Markdown file,\n"
+		     "every change one commit.\n\ncommands:\n");
+	for (const struct sd_command *c = sd_commands; c->name; c++)
+		if (!(c->flags & SD_HIDDEN))
+			fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\nglobal options:\n"
+		     "  -C DIR          run as if sd was started in DIR\n"
+		     "  --no-pager      do not page output\n"
+		     "  --color=WHEN    colour output: auto, always or never\n"
+		     "  --version       print the version\n"
+		     "  -h, --help      show this help\n\n"
+		     "See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
+}
+
+static int report(sd_error *err)
+{
+	int status = err->status;
+	/* Messages can quote what the user typed; keep them inert too. */
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_put_text(&msg, err->msg);
+	fprintf(stderr, "sd: %s\n", msg.data);
+	sd_buf_release(&msg);
+	sd_error_free(err);
+	return status;
+}
+
+static sd_error *parse_color(struct sd_ctx *ctx, const char *when)
+{
+	if (!strcmp(when, "always"))
+		ctx->color = 1;
+	else if (!strcmp(when, "never"))
+		ctx->color = 0;
+	else if (!strcmp(when, "auto"))
+		ctx->color = ctx->stdout_tty && !getenv("NO_COLOR");
+	else
+		return sd_error_invalid("invalid --color '%s': use auto, always or never", when);
+	return NULL;
+}
+
+static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
+{
+	sd_error *err = NULL;
+	int i = 1;
+	ctx->dir = ".";
+	ctx->stdout_tty = isatty(1);
+	ctx->stdin_tty = isatty(0);
+	ctx->color = ctx->stdout_tty && !getenv("NO_COLOR");
+	ctx->out = stdout;
+	if ((err = sd_time_now(&ctx->now)))
+		return err;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-C")) {
+			if (++i >= argc)
+				return sd_error_invalid("-C needs a directory");
+			ctx->dir = argv[i];
+		} else if (!strcmp(a, "--no-pager")) {
+			ctx->no_pager = 1;
+		} else if (!strcmp(a, "--paginate")) {
+			ctx->no_pager = 0;
+		} else if (sd_starts_with(a, "--color=")) {
+			if ((err = parse_color(ctx, a + 8)))
+				return err;
+		} else if (!strcmp(a, "--color")) {
+			ctx->color = 1;
+		} else if (!strcmp(a, "--version")) {
+			printf("sd version %s\n", SD_VERSION);
+			return sd_output_finish(ctx);
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			sd_main_usage(stdout);
+			return sd_output_finish(ctx);
+		} else {
+			return sd_error_invalid("unknown option '%s'; see 'sd --help'", a);
+		}
+	}
+	if (i >= argc) {
+		sd_main_usage(stderr);
+		return sd_error_invalid("no command given");
+	}
+	const struct sd_command *cmd = sd_command_lookup(argv[i]);
+	if (!cmd)
+		return sd_error_invalid("'%s' is not an sd command; see 'sd help'", argv[i]);
+	ctx->cmd = cmd;
+
+	struct sd_args args;
+	int help;
+	if ((err = sd_args_parse(&args, cmd->options, argc - i, argv + i, &help)))
+		goto done;
+	if (help) {
+		sd_command_usage(stdout, cmd);
+		err = sd_output_finish(ctx);
+		goto done;
+	}
+	if (cmd->flags & SD_NEEDS_STORE) {
+		unsigned flags = cmd->flags & SD_LENIENT_STORE ? SD_STORE_LENIENT : 0;
+		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
+			goto done;
+	}
+	err = cmd->run(ctx, &args);
+	sd_error *out_err = sd_output_finish(ctx);
+	if (!err)
+		err = out_err;
+	else
+		sd_error_free(out_err);
+done:
+	sd_args_release(&args);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct sd_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	setlocale(LC_CTYPE, "");
+	git_libgit2_init();
+	sd_error *err = run(argc, argv, &ctx);
+	int status = ctx.exit_status;
+	if (err) {
+		if (ctx.pending_text && *ctx.pending_text) {
+			char *kept = sd_keep_text(&ctx, ctx.pending_text, ctx.cmd ? ctx.cmd->name : "text");
+			status = report(err);
+			if (kept)
+				fprintf(stderr, "sd: your text was kept in %s\n", kept);
+			free(kept);
+		} else {
+			status = report(err);
+		}
+	}
+	free(ctx.pending_text);
+	sd_store_free(ctx.store);
+	git_libgit2_shutdown();
+	return status;
+}
