@@ -314,7 +314,8 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 			continue;
 		}
 		if (r.event.type != YAML_SCALAR_EVENT) {
-			err = at_line(path, event_line(&r), "'%s' must be a single value", key);
+			err = at_line(path, event_line(&r), "'%s' must be a single value",
+				      sd_fields[f].name);
 			goto done;
 		}
 		const char *value = scalar_is_null(&r.event) ? "" :

@@ -1,0 +1,162 @@
+/* Ids, times, text and config: the small pure modules. */
+
+#include <stdlib.h>
+
+#include "sd/config.h"
+#include "sd/id.h"
+#include "sd/text.h"
+#include "sd/time.h"
+#include "sd/util.h"
+#include "unit.h"
+
+static void test_ids(void)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	for (int i = 0; i < 2000; i++) {
+		char id[SD_ID_LEN + 1];
+		sd_error *err = sd_id_generate(id, SD_ID_LEN);
+		CHECK(!err && sd_id_valid(id), "generated id '%s' is valid", id);
+		sd_error_free(err);
+		sd_strvec_push(&ids, id);
+	}
+	sd_strvec_sort(&ids);
+	int dup = 0;
+	for (size_t i = 1; i < ids.n; i++)
+		dup |= !strcmp(ids.v[i - 1], ids.v[i]);
+	CHECK(!dup, "2000 ids are distinct");
+	sd_strvec_clear(&ids);
+
+	static const struct {
+		const char *in, *out;
+	} good[] = { { "7F3K", "7f3k" }, { "7f3kq2m9xw4a", "7f3kq2m9xw4a" }, { "a", "a" } };
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		char out[SD_ID_LEN + 1];
+		sd_error *err = sd_id_normalize_prefix(out, good[i].in);
+		CHECK(!err, "'%s' accepted", good[i].in);
+		if (!err)
+			CHECK_STR(good[i].out, out, "normalised prefix");
+		sd_error_free(err);
+	}
+	static const char *const bad[] = { "", "../x", "ab/cd", "a\\b", "7f3kq2m9xw4a0", "iiii",
+					   "a b", "..", "-x" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char out[SD_ID_LEN + 1];
+		sd_error *err = sd_id_normalize_prefix(out, bad[i]);
+		CHECK(err && err->status == SD_EXIT_INVALID, "'%s' refused", bad[i]);
+		sd_error_free(err);
+	}
+	char *others[] = { "abcdefghjkmn", "abcdzzzzzzzz", "abxxxxxxxxxx", "q0000000000" };
+	CHECK(sd_id_unique_len("abcdefghjkmn", others, 4) == 5, "abcde is unique");
+	CHECK(sd_id_unique_len("abxxxxxxxxxx", others, 4) == 4, "at least 4");
+	CHECK(sd_id_unique_len("q0000000000", others, 1) == 4, "alone: 4");
+}
+
+static void test_times(void)
+{
+	static const struct {
+		const char *in;
+		sd_time t;
+	} good[] = {
+		{ "2026-11-23T14:05:00Z", 1795442700 },
+		{ "2026-11-23T15:05:00+01:00", 1795442700 },
+		{ "2026-11-23T14:05:00.123Z", 1795442700 },
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2024-02-29T00:00:00Z", 1709164800 },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		sd_time t = -1;
+		sd_error *err = sd_time_parse(&t, good[i].in);
+		CHECK(!err && t == good[i].t, "'%s' -> %lld (got %lld)", good[i].in,
+		      (long long)good[i].t, (long long)t);
+		sd_error_free(err);
+	}
+	static const char *const bad[] = { "", "2026-11-23", "2026-11-23T14:05:00", "2026-13-01T00:00:00Z",
+					   "2025-02-29T00:00:00Z", "2026-11-23T24:00:00Z", "yesterday",
+					   "2026-11-23T14:05:00Zjunk" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		sd_time t;
+		sd_error *err = sd_time_parse(&t, bad[i]);
+		CHECK(err != NULL, "'%s' refused", bad[i]);
+		sd_error_free(err);
+	}
+	char buf[SD_TIME_STRLEN];
+	sd_time_format(buf, 1795442700);
+	CHECK_STR("2026-11-23T14:05:00Z", buf, "format");
+	char age[16];
+	static const struct {
+		sd_time secs;
+		const char *age;
+	} ages[] = { { 0, "0m" }, { 59 * 60, "59m" }, { 3600, "1h" }, { 86400 * 3, "3d" },
+		     { 86400 * 20, "2w" }, { 86400 * 100, "3mo" }, { 86400 * 800, "2y" } };
+	for (size_t i = 0; i < sizeof(ages) / sizeof(*ages); i++) {
+		sd_time_format_age(age, 1000000000, 1000000000 + ages[i].secs);
+		CHECK_STR(ages[i].age, age, "age");
+	}
+}
+
+static void test_text(void)
+{
+	CHECK(sd_utf8_valid("ünï", strlen("ünï"), NULL), "valid UTF-8");
+	size_t bad;
+	CHECK(!sd_utf8_valid("ab\xc0\xaf", 4, &bad) && bad == 2, "overlong refused at 2");
+	CHECK(!sd_utf8_valid("\xed\xa0\x80", 3, NULL), "surrogate refused");
+	struct sd_buf out = SD_BUF_INIT;
+	const char *evil = "a\x1b]52;c;SGk=\x07 \xe2\x80\xae rtl\r\nnext\x9b";
+	sd_text_inert(&out, evil, strlen(evil), 1);
+	CHECK_STR("a\\x1b]52;c;SGk=\\x07 \\u202e rtl\\x0d\nnext\\x9b", out.data, "inert text");
+	sd_buf_reset(&out);
+	sd_json_string(&out, "q\"\\\n\x1b\xe2\x80\xae\xff");
+	CHECK_STR("\"q\\\"\\\\\\n\\u001b\\u202e\\ufffd\"", out.data, "json string");
+	sd_buf_release(&out);
+	CHECK(sd_strcasestr("Printer JAMS", "jams") != NULL, "case-insensitive search");
+	struct sd_strvec argv = SD_STRVEC_INIT;
+	sd_split_command(&argv, "vim -f 'a b' \"c d\"");
+	CHECK(argv.n == 4 && !strcmp(argv.v[2], "a b") && !strcmp(argv.v[3], "c d"),
+	      "command split into argv without a shell");
+	sd_strvec_clear(&argv);
+}
+
+static void test_config(void)
+{
+	struct sd_config cfg;
+	sd_config_init(&cfg);
+	sd_error *err = sd_config_parse(&cfg, sd_config_default_text, strlen(sd_config_default_text),
+					"c.yaml");
+	CHECK(!err, "default config parses: %s", err ? err->msg : "");
+	sd_error_free(err);
+	CHECK_STR("P1", sd_config_priority(&cfg, "high", "high"), "matrix high/high");
+	CHECK_STR("P5", sd_config_priority(&cfg, "low", "low"), "matrix low/low");
+	CHECK_STR("desk", cfg.tiers[1].queue, "L1 queue");
+	const char *custom = "priority_matrix:\n  low: {low: P4}\nsla: {future: yes}\n";
+	err = sd_config_parse(&cfg, custom, strlen(custom), "c.yaml");
+	CHECK(!err && !strcmp(sd_config_priority(&cfg, "low", "low"), "P4"),
+	      "matrix override; unknown sections left to other features");
+	sd_error_free(err);
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "priority_matrix:\n  huge: {low: P1}\n", "c.yaml:2: priority_matrix: unknown impact 'huge'" },
+		{ "priority_matrix:\n  low: {low: P7}\n", "c.yaml:2: priority_matrix: invalid priority 'P7'" },
+		{ "tiers:\n  L9: {name: x}\n", "c.yaml:2: tiers: unknown tier 'L9'" },
+		{ "defaults:\n  type: bug\n", "c.yaml:2: invalid type 'bug'" },
+		{ "tiers: [a]\n", "c.yaml:1: 'tiers' must be a mapping" },
+		{ "a: [unclosed\n", "c.yaml:" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		err = sd_config_parse(&cfg, bad[i].text, strlen(bad[i].text), "c.yaml");
+		CHECK(err && !strncmp(err->msg, bad[i].msg, strlen(bad[i].msg)),
+		      "config case %zu\n  expected: %s\n  actual:   %s", i, bad[i].msg,
+		      err ? err->msg : "(none)");
+		sd_error_free(err);
+	}
+	sd_config_release(&cfg);
+}
+
+int main(void)
+{
+	test_ids();
+	test_times();
+	test_text();
+	test_config();
+	return unit_done("unit/core");
+}
