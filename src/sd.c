@@ -53,8 +53,6 @@ const struct sd_command *sd_command_lookup(const char *name)
 void sd_command_usage(FILE *out, const struct sd_command *cmd)
 {
 	fprintf(out, "usage: sd %s\n\n%s.\n", cmd->usage, cmd->summary);
-	if (!cmd->options[0].kind)
-		return;
 	fprintf(out, "\noptions:\n");
 	for (const struct sd_option *o = cmd->options; o->kind; o++) {
 		char left[64];
@@ -144,10 +142,8 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 			return sd_error_invalid("unknown option '%s'; see 'sd --help'", a);
 		}
 	}
-	if (i >= argc) {
-		sd_main_usage(stderr);
-		return sd_error_invalid("no command given");
-	}
+	if (i >= argc)
+		return sd_error_invalid("no command given; 'sd help' lists the commands");
 	const struct sd_command *cmd = sd_command_lookup(argv[i]);
 	if (!cmd)
 		return sd_error_invalid("'%s' is not an sd command; see 'sd help'", argv[i]);

@@ -53,6 +53,8 @@ struct sd_args {
 sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc,
 			char **argv, int *help);
 void sd_args_release(struct sd_args *a);
+/* Checks the number of positional arguments, naming the first extra one. */
+sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage);
 int sd_arg_flag(const struct sd_args *a, const char *long_name);
 const char *sd_arg_str(const struct sd_args *a, const char *long_name);
 const struct sd_strvec *sd_arg_list(const struct sd_args *a, const char *long_name);

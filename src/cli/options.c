@@ -1,5 +1,6 @@
 /* Option parsing from the tables each command declares. */
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,17 @@ static int find_short(const struct sd_option *o, char c)
 	return -1;
 }
 
+/* "-x" and "--name" are options; "-", "- dash first" and "---" are text
+ * (a title may well start with a dash). */
+static int looks_like_option(const char *arg)
+{
+	if (arg[0] != '-')
+		return 0;
+	if (isalnum((unsigned char)arg[1]))
+		return 1;
+	return arg[1] == '-' && (arg[2] == '\0' || isalpha((unsigned char)arg[2]));
+}
+
 static void take_value(struct sd_args *a, int i, const char *value)
 {
 	a->set[i]++;
@@ -39,7 +51,7 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 	int only_positional = 0;
 	for (int k = 1; k < argc; k++) {
 		const char *arg = argv[k];
-		if (only_positional || arg[0] != '-' || !arg[1]) {
+		if (only_positional || !looks_like_option(arg)) {
 			sd_strvec_push(&a->pos, arg);
 			continue;
 		}
@@ -79,12 +91,20 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 		}
 		if (!inline_value) {
 			if (k + 1 >= argc)
-				return sd_error_invalid("option '--%s' needs a value (%s)", o->long_name,
-							o->arg);
+				return sd_error_invalid("option '%s' needs a value (%s)", arg, o->arg);
 			inline_value = argv[++k];
 		}
 		take_value(a, i, inline_value);
 	}
+	return NULL;
+}
+
+sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage)
+{
+	if (a->pos.n > max)
+		return sd_error_invalid("unexpected argument '%s'; usage: sd %s", a->pos.v[max], usage);
+	if (a->pos.n < min)
+		return sd_error_invalid("missing argument; usage: sd %s", usage);
 	return NULL;
 }
 

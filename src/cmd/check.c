@@ -27,7 +27,7 @@ static void problem(struct check *c, const char *msg)
 static void problem_at(struct check *c, const char *rel, const char *what)
 {
 	struct sd_buf msg = SD_BUF_INIT;
-	sd_buf_printf(&msg, "%s: %s", rel, what);
+	sd_buf_printf(&msg, "%s:1: %s", rel, what);
 	problem(c, msg.data);
 	sd_buf_release(&msg);
 }
@@ -98,7 +98,7 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 	sd_buf_printf(&dir, "%stickets", root);
 	struct stat st;
 	if (lstat(dir.data, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		problem_at(&c, "tickets", "missing or not a directory; 'sd init' creates it");
+		problem(&c, "tickets: missing or not a directory; 'sd init' creates it");
 		goto summary;
 	}
 	DIR *d = opendir(dir.data);
@@ -131,11 +131,9 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	sd_strvec_clear(&names);
 summary:
-	if (c.problems) {
-		fprintf(stderr, "sd: %zu problem%s found in %zu ticket%s and the config\n", c.problems,
-			c.problems == 1 ? "" : "s", c.tickets, c.tickets == 1 ? "" : "s");
+	/* Like git fsck: the problems are the output, nothing else. */
+	if (c.problems)
 		ctx->exit_status = SD_EXIT_FOUND_NOTHING;
-	}
 done:
 	sd_buf_release(&dir);
 	return err;

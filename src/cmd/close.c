@@ -9,7 +9,8 @@ const struct sd_option close_options[] = {
 
 sd_error *cmd_close(struct sd_ctx *ctx, struct sd_args *args)
 {
-	if (args->pos.n != 1)
-		return sd_error_invalid("usage: sd close ID [-m REASON]");
+	sd_error *count_err = sd_args_count(args, 1, 1, ctx->cmd->usage);
+	if (count_err)
+		return count_err;
 	return sd_change_status(ctx, args->pos.v[0], "closed", sd_arg_str(args, "message"), "close");
 }

@@ -47,10 +47,8 @@ sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args)
 	int given;
 	sd_error *err;
 	sd_ticket_init(&t);
-	if (args->pos.n != 1) {
-		err = sd_error_invalid("usage: sd comment ID [-m TEXT | -F FILE] [--internal]");
+	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
 		goto done;
-	}
 	if ((err = sd_read_message(ctx, args, "comment", &text, &given)))
 		goto done;
 	if (!given) {

@@ -51,10 +51,8 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 	int keep = 0;
 	sd_ticket_init(&old);
 	sd_ticket_init(&edited);
-	if (args->pos.n != 1) {
-		err = sd_error_invalid("usage: sd edit ID");
+	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
 		goto done;
-	}
 	if ((err = sd_store_lock(ctx->store)) ||
 	    (err = sd_store_resolve(ctx->store, id, args->pos.v[0])))
 		goto done;

@@ -6,8 +6,9 @@ const struct sd_option help_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args)
 {
-	if (args->pos.n > 1)
-		return sd_error_invalid("usage: sd help [COMMAND]");
+	sd_error *count_err = sd_args_count(args, 0, 1, ctx->cmd->usage);
+	if (count_err)
+		return count_err;
 	if (!args->pos.n) {
 		sd_main_usage(ctx->out);
 		return NULL;

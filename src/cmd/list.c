@@ -21,6 +21,10 @@ sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args)
 			sd_ticket_free(&rows.v[i].t);
 	}
 	rows.n = kept;
+	/* A script asking for its key learns from the status whether a
+	 * ticket exists. */
+	if (!rows.n && sd_arg_str(args, "key"))
+		ctx->exit_status = SD_EXIT_FOUND_NOTHING;
 	if ((err = sd_rows_sort(&rows, sd_arg_str(args, "sort"))))
 		goto done;
 	if (!sd_arg_flag(args, "json") && !sd_arg_str(args, "format"))

@@ -123,10 +123,8 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 	char id[SD_ID_LEN + 1];
 	sd_error *err;
 	sd_ticket_init(&t);
-	if (args->pos.n != 1) {
-		err = sd_error_invalid("usage: sd log ID");
+	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
 		goto done;
-	}
 	if ((err = sd_store_resolve(ctx->store, id, args->pos.v[0])))
 		goto done;
 	sd_ticket_free(&t);

@@ -12,8 +12,9 @@ const struct sd_option reopen_options[] = {
 sd_error *cmd_reopen(struct sd_ctx *ctx, struct sd_args *args)
 {
 	const char *reason = sd_arg_str(args, "message");
-	if (args->pos.n != 1)
-		return sd_error_invalid("usage: sd reopen ID -m REASON");
+	sd_error *count_err = sd_args_count(args, 1, 1, ctx->cmd->usage);
+	if (count_err)
+		return count_err;
 	if (!reason || !*reason)
 		return sd_error_invalid("say why it is reopened: sd reopen %s -m REASON",
 					args->pos.v[0]);

@@ -10,8 +10,9 @@ const struct sd_option resolve_options[] = {
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args)
 {
 	const char *resolution = sd_arg_str(args, "message");
-	if (args->pos.n != 1)
-		return sd_error_invalid("usage: sd resolve ID -m RESOLUTION");
+	sd_error *count_err = sd_args_count(args, 1, 1, ctx->cmd->usage);
+	if (count_err)
+		return count_err;
 	if (!resolution || !*resolution)
 		return sd_error_invalid("say how it was resolved: sd resolve %s -m RESOLUTION",
 					args->pos.v[0]);

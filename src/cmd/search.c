@@ -5,7 +5,7 @@
 #include "cmd/cmd.h"
 #include "sd/text.h"
 
-static int ticket_contains(const struct sd_ticket *t, const char *text)
+static int ticket_contains_word(const struct sd_ticket *t, const char *text)
 {
 	if (sd_strcasestr(sd_ticket_get(t, SD_F_TITLE), text) || sd_strcasestr(t->description, text))
 		return 1;
@@ -19,16 +19,27 @@ static int ticket_contains(const struct sd_ticket *t, const char *text)
 	return 0;
 }
 
+/* Every word must appear somewhere in the ticket; a quoted argument is
+ * one phrase. */
+static int ticket_contains(const struct sd_ticket *t, const struct sd_strvec *words)
+{
+	for (size_t i = 0; i < words->n; i++)
+		if (!ticket_contains_word(t, words->v[i]))
+			return 0;
+	return 1;
+}
+
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_filter *filter = NULL;
 	struct sd_rows rows = { NULL, 0 };
 	sd_error *err;
-	if (args->pos.n != 1)
-		return sd_error_invalid("usage: sd search TEXT [filters]; quote TEXT with spaces");
-	const char *text = args->pos.v[0];
-	if (!*text)
-		return sd_error_invalid("empty search text");
+	if (!args->pos.n)
+		return sd_error_invalid("missing argument; usage: sd search TEXT [filters]");
+	for (size_t i = 0; i < args->pos.n; i++)
+		if (!*args->pos.v[i])
+			return sd_error_invalid("empty search text");
+	const struct sd_strvec *text = &args->pos;
 	/* Search looks through every ticket, resolved and closed ones too:
 	 * an old answer is what people search for. */
 	if ((err = sd_filter_new(&filter, ctx, args, 1)) || (err = sd_rows_load(ctx, &rows)))

@@ -123,10 +123,8 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 	char id[SD_ID_LEN + 1], short_id[SD_ID_LEN + 1];
 	sd_error *err;
 	sd_ticket_init(&t);
-	if (args->pos.n != 1) {
-		err = sd_error_invalid("usage: sd show ID [--json]");
+	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
 		goto done;
-	}
 	if ((err = sd_store_resolve(ctx->store, id, args->pos.v[0])) ||
 	    (err = sd_store_short_id_for(ctx->store, short_id, id)))
 		goto done;
@@ -134,7 +132,7 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_store_read(ctx->store, id, &t, NULL)))
 		goto done;
 	if (sd_arg_flag(args, "json")) {
-		sd_ticket_json(&out, &t, short_id, 1);
+		sd_ticket_json(&out, &t, NULL, 1);
 		sd_buf_addch(&out, '\n');
 	} else {
 		sd_pager_start(ctx);

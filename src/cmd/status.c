@@ -39,8 +39,9 @@ done:
 
 sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args)
 {
-	if (args->pos.n != 2)
-		return sd_error_invalid("usage: sd status ID STATUS [-m REASON]");
+	sd_error *count_err = sd_args_count(args, 2, 2, ctx->cmd->usage);
+	if (count_err)
+		return count_err;
 	return sd_change_status(ctx, args->pos.v[0], args->pos.v[1], sd_arg_str(args, "message"),
 				"status");
 }

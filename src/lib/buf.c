@@ -119,7 +119,8 @@ sd_error *sd_buf_read_file(struct sd_buf *buf, const char *path, size_t max)
 		sd_buf_add(buf, chunk, n);
 	}
 	if (!err && ferror(f))
-		err = sd_error_errno(is_stdin ? "reading standard input" : path);
+		err = sd_error_new(errno == EISDIR ? SD_EXIT_INVALID : SD_EXIT_FATAL, "cannot read %s: %s",
+				   is_stdin ? "standard input" : path, strerror(errno));
 	if (!is_stdin)
 		fclose(f);
 	return err;

@@ -161,12 +161,14 @@ sd_error *sd_store_init(const char *dir, int *created)
 	struct sd_buf path = SD_BUF_INIT;
 
 	*created = 0;
+	int existed = file_exists(dir);
 	if ((err = mkdir_p(dir)))
 		return err;
-	/* Only a repository whose top is DIR itself is reused: 'sd init sub'
-	 * inside some other repository makes a store of its own, as
-	 * 'git init sub' would. */
-	int rc = git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	/* An existing directory inside a repository (or a store) makes that
+	 * repository the store, so 'sd init' from a subdirectory does what
+	 * the user means; a directory sd had to create gets its own. */
+	int rc = git_repository_open_ext(&repo, dir, existed ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH,
+					 NULL);
 	if (rc == GIT_ENOTFOUND)
 		rc = git_repository_init(&repo, dir, 0);
 	if (rc < 0)
@@ -424,8 +426,13 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 				      : sd_error_errno(rel.data);
 		goto done;
 	}
+	if (S_ISREG(st.st_mode) && st.st_size > (off_t)SD_TICKET_MAX_BYTES) {
+		err = sd_error_invalid("%s:1: file is %lld bytes, more than the limit of %u", rel.data,
+				       (long long)st.st_size, SD_TICKET_MAX_BYTES);
+		goto done;
+	}
 	if (!S_ISREG(st.st_mode)) {
-		err = sd_error_invalid("%s is not a regular file (a symlink?); sd reads only "
+		err = sd_error_invalid("%s:1: not a regular file (a symlink?); sd reads only "
 				       "plain files inside the store", rel.data);
 		goto done;
 	}
@@ -548,7 +555,17 @@ static sd_error *make_signature(struct sd_store *s, git_signature **out)
 	sd_error *err = sd_store_author(s, &name, &email, NULL);
 	if (err || (err = sd_time_now(&now)))
 		return err;
-	if (git_signature_new(out, name, email, (git_time_t)now, 0) < 0)
+	/* git refuses angle brackets inside a name; the ticket keeps the
+	 * author as given, the commit drops them. */
+	char *clean = sd_xstrdup(name);
+	size_t j = 0;
+	for (size_t i = 0; clean[i]; i++)
+		if (clean[i] != '<' && clean[i] != '>')
+			clean[j++] = clean[i];
+	clean[j] = '\0';
+	int rc = git_signature_new(out, *clean ? clean : email, email, (git_time_t)now, 0);
+	free(clean);
+	if (rc < 0)
 		return sd_error_git("cannot make the commit signature");
 	return NULL;
 }

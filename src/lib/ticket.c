@@ -53,6 +53,16 @@ int sd_value_index(const char *const *values, const char *value)
 	return -1;
 }
 
+sd_error *sd_field_check_read(enum sd_field f, const char *value)
+{
+	/* What is already in a file is shown inert, not refused: only values
+	 * sd computes with must be exact. */
+	if (sd_fields[f].values || f == SD_F_ID || f == SD_F_CREATED || f == SD_F_UPDATED ||
+	    f == SD_F_TAGS)
+		return sd_field_validate(f, value);
+	return NULL;
+}
+
 int sd_status_is_done(const char *status)
 {
 	return !strcmp(status, "resolved") || !strcmp(status, "closed") ||
@@ -78,7 +88,8 @@ static sd_error *validate_line(const char *what, const char *value, int required
 	if (strchr(value, '\n') || strchr(value, '\r'))
 		return sd_error_invalid("%s must be a single line", what);
 	if (sd_text_has_control(value))
-		return sd_error_invalid("%s contains control characters", what);
+		return sd_error_invalid("%s contains control characters or bidirectional "
+					"overrides; type it as plain text", what);
 	if (len > SD_FIELD_MAX_BYTES)
 		return sd_error_invalid("%s is longer than %d bytes", what, SD_FIELD_MAX_BYTES);
 	return NULL;
@@ -112,7 +123,13 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 	case SD_F_UPDATED: {
 		sd_time t;
 		sd_error *err = sd_time_parse(&t, value);
-		return err ? sd_error_wrap(err, "%s", info->name) : NULL;
+		if (err)
+			return sd_error_wrap(err, "%s", info->name);
+		if (strlen(value) != SD_TIME_STRLEN - 1 || value[SD_TIME_STRLEN - 2] != 'Z')
+			return sd_error_invalid("%s '%s' is not in UTC; write it like "
+						"2026-11-23T14:05:00Z",
+						info->name, value);
+		return NULL;
 	}
 	case SD_F_TAGS:
 		if (strchr(value, ',') || strchr(value, ' '))
@@ -250,6 +267,9 @@ sd_error *sd_text_validate(const char *text, size_t len, const char *what)
 					what, len, SD_TEXT_MAX_BYTES);
 	if (memchr(text, '\0', len))
 		return sd_error_invalid("%s contains a NUL byte", what);
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		return sd_error_invalid("%s starts with a byte-order mark; save it as UTF-8 "
+					"without BOM", what);
 	if (!sd_utf8_valid(text, len, &bad))
 		return sd_error_invalid("%s is not valid UTF-8 (byte %zu)", what, bad + 1);
 	if (memchr(text, '\r', len))
@@ -383,18 +403,18 @@ sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path)
 						  SD_F_PRIORITY, SD_F_CREATED, SD_F_UPDATED };
 	for (size_t i = 0; i < sizeof(required) / sizeof(*required); i++)
 		if (!*sd_ticket_get(t, required[i]))
-			return sd_error_invalid("%s: required field '%s' is missing or empty",
-						path, sd_fields[required[i]].name);
+			return sd_error_invalid("%s:%zu: required field '%s' is %s", path,
+						t->field_line[required[i]] ? t->field_line[required[i]] : 1,
+						sd_fields[required[i]].name,
+						t->field_line[required[i]] ? "empty" : "missing");
 	/* Impact, urgency and tier may be left out by hand; when present they
 	 * must be valid. */
 	for (int f = 0; f < SD_F_COUNT; f++) {
 		if (f == SD_F_TAGS || !*sd_ticket_get(t, (enum sd_field)f))
 			continue;
-		sd_error *err = sd_field_validate((enum sd_field)f, sd_ticket_get(t, (enum sd_field)f));
-		if (err && t->field_line[f])
-			return sd_error_wrap(err, "%s:%zu", path, t->field_line[f]);
+		sd_error *err = sd_field_check_read((enum sd_field)f, sd_ticket_get(t, (enum sd_field)f));
 		if (err)
-			return sd_error_wrap(err, "%s", path);
+			return sd_error_wrap(err, "%s:%zu", path, t->field_line[f] ? t->field_line[f] : 1);
 	}
 	for (size_t i = 0; i < t->nentries; i++)
 		for (size_t j = i + 1; j < t->nentries; j++)

@@ -320,7 +320,7 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 		}
 		const char *value = scalar_is_null(&r.event) ? "" :
 				    (const char *)r.event.data.scalar.value;
-		if (*value && (err = sd_field_validate((enum sd_field)f, value))) {
+		if (*value && (err = sd_field_check_read((enum sd_field)f, value))) {
 			err = sd_error_wrap(err, "%s:%zu", path, event_line(&r));
 			goto done;
 		}
@@ -976,8 +976,8 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 		sd_buf_addch(out, '\n');
 		write_escaped_text(out, t->description);
 	}
-	if (!t->nentries)
-		return;
+	/* The marker is written even with no entries, so a person editing
+	 * the file sees where the timeline goes. */
 	sd_buf_adds(out, "\n" TIMELINE_MARKER "\n" TIMELINE_HEADING "\n");
 	for (size_t i = 0; i < t->nentries; i++) {
 		sd_buf_addch(out, '\n');
