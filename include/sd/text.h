@@ -23,7 +23,8 @@ void sd_json_string(struct sd_buf *out, const char *s);
  * column per code point, two for common wide ranges). */
 size_t sd_text_width(const char *s);
 
-/* 1 when s contains a byte below 0x20 or DEL (newlines included). */
+/* 1 when s contains a control character (C0 including newline, DEL, C1),
+ * a bidirectional control, or invalid UTF-8. */
 int sd_text_has_control(const char *s);
 
 /* Case-insensitive (ASCII) substring search. */

@@ -60,6 +60,9 @@ int sd_value_index(const char *const *values, const char *value);
 /* Checks value for field; the error names the field and lists what is
  * allowed. Free-text values must be one line without control characters. */
 sd_error *sd_field_validate(enum sd_field field, const char *value);
+/* The check for a value read from a file: fields sd computes with (enums,
+ * id, times, tags) must be valid; free text is accepted and shown inert. */
+sd_error *sd_field_check_read(enum sd_field field, const char *value);
 /* Statuses in which a ticket is done: resolved, closed, cancelled. */
 int sd_status_is_done(const char *status);
 
