@@ -57,7 +57,7 @@ SD_BIN    = $(OBJDIR)/sd
 all: sd
 
 sd: $(SD_BIN)
-	cp $(SD_BIN) $@
+	cp $(SD_BIN) $@.tmp && mv -f $@.tmp $@
 
 $(SD_BIN): $(CMD_OBJ) $(OBJDIR)/libsd.a
 	$(CC) $(SD_LDFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(OBJDIR)/libsd.a $(SD_LIBS)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,26 @@ done:
 
 /* ---- locking ---- */
 
+/* A lock whose owner has died (killed, power loss) would otherwise block
+ * every later command; its pid says whether the owner still runs. */
+static int lock_is_stale(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	if (pid <= 0 || *end != '\n')
+		return 0;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
 sd_error *sd_store_lock(struct sd_store *s)
 {
 	if (s->lock_depth++ > 0)
@@ -483,6 +504,10 @@ sd_error *sd_store_lock(struct sd_store *s)
 		if (errno != EEXIST) {
 			s->lock_depth--;
 			return sd_error_errno(s->lock_path);
+		}
+		if (lock_is_stale(s->lock_path)) {
+			unlink(s->lock_path);
+			continue;
 		}
 		if (waited >= LOCK_WAIT_MS) {
 			s->lock_depth--;
