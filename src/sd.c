@@ -95,8 +95,9 @@ static int report(sd_error *err)
 
 static sd_error *parse_color(struct sd_ctx *ctx, const char *when)
 {
+	/* NO_COLOR is the user's standing wish; it beats any flag. */
 	if (!strcmp(when, "always"))
-		ctx->color = 1;
+		ctx->color = !getenv("NO_COLOR");
 	else if (!strcmp(when, "never"))
 		ctx->color = 0;
 	else if (!strcmp(when, "auto"))
@@ -131,7 +132,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 			if ((err = parse_color(ctx, a + 8)))
 				return err;
 		} else if (!strcmp(a, "--color")) {
-			ctx->color = 1;
+			ctx->color = !getenv("NO_COLOR");
 		} else if (!strcmp(a, "--version")) {
 			printf("sd version %s\n", SD_VERSION);
 			return sd_output_finish(ctx);

@@ -115,6 +115,9 @@ const char *sd_color(const struct sd_ctx *ctx, const char *code);
 
 /* Appends untrusted text made inert for a terminal. */
 void sd_put_text(struct sd_buf *out, const char *s);
+/* Same for a one-line value: newlines and tabs are escaped too, so that
+ * line-oriented output stays one line per ticket. */
+void sd_put_line(struct sd_buf *out, const char *s);
 
 /* ---- input ---- */
 

@@ -100,3 +100,8 @@ void sd_put_text(struct sd_buf *out, const char *s)
 {
 	sd_text_inert(out, s, strlen(s), 1);
 }
+
+void sd_put_line(struct sd_buf *out, const char *s)
+{
+	sd_text_inert(out, s, strlen(s), 0);
+}

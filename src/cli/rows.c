@@ -325,10 +325,10 @@ static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *
 			} else if (f == SD_F_TAGS) {
 				struct sd_buf tags = SD_BUF_INIT;
 				sd_ticket_tags_join(&r->t, &tags);
-				sd_put_text(out, tags.data);
+				sd_put_line(out, tags.data);
 				sd_buf_release(&tags);
 			} else if (f >= 0) {
-				sd_put_text(out, sd_ticket_get(&r->t, (enum sd_field)f));
+				sd_put_line(out, sd_ticket_get(&r->t, (enum sd_field)f));
 			} else {
 				sd_error *err = sd_error_invalid(
 					"--format: unknown field '%%(%s)'; use a front-matter field, "
@@ -443,17 +443,17 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 			}
 			struct sd_buf part = SD_BUF_INIT;
 			sd_buf_add(&part, who, cut);
-			sd_put_text(&out, part.data);
+			sd_put_line(&out, part.data);
 			sd_buf_adds(&out, "…");
 			pad(&out, w_who + 2, ASSIGNEE_MAX);
 			sd_buf_release(&part);
 		} else {
-			sd_put_text(&out, who);
+			sd_put_line(&out, who);
 			pad(&out, w_who + 2, sd_text_width(who));
 		}
 		sd_buf_adds(&out, age);
 		pad(&out, w_age + 2, strlen(age));
-		sd_put_text(&out, sd_ticket_get(t, SD_F_TITLE));
+		sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
 		sd_buf_addch(&out, '\n');
 	}
 print:

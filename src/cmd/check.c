@@ -53,6 +53,22 @@ static void check_ticket(struct check *c, const char *shard, const char *name)
 	c->tickets++;
 	if (err)
 		problem(c, err->msg);
+	/* Reading shows such values inert; check holds files to what sd
+	 * itself would write. */
+	for (int f = 0; !err && f < SD_F_COUNT; f++) {
+		if (sd_fields[f].values || f == SD_F_TAGS)
+			continue;
+		const char *v = sd_ticket_get(&t, (enum sd_field)f);
+		sd_error *bad = *v || f == SD_F_TITLE ? sd_field_validate((enum sd_field)f, v) : NULL;
+		if (bad) {
+			struct sd_buf msg = SD_BUF_INIT;
+			sd_buf_printf(&msg, "%s:%zu: %s", rel.data, t.field_line[f] ? t.field_line[f] : 1,
+				      bad->msg);
+			problem(c, msg.data);
+			sd_buf_release(&msg);
+			sd_error_free(bad);
+		}
+	}
 	sd_error_free(err);
 	sd_ticket_free(&t);
 done:

@@ -9,6 +9,7 @@ sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args)
 	sd_error *count_err = sd_args_count(args, 0, 1, ctx->cmd->usage);
 	if (count_err)
 		return count_err;
+	sd_pager_start(ctx);
 	if (!args->pos.n) {
 		sd_main_usage(ctx->out);
 		return NULL;

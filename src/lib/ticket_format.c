@@ -108,12 +108,20 @@ struct yaml_reader {
 	int have_event;
 	const char *path;
 	size_t first_line; /* file line of the front matter's first line */
+	const char *text;  /* the front matter */
+	size_t len;
 };
 
 static sd_error *yaml_fail(struct yaml_reader *r)
 {
 	const char *problem = r->parser.problem ? r->parser.problem : "invalid YAML";
 	size_t line = r->parser.problem_mark.line;
+	/* The reader (bad characters) reports a byte offset, not a mark. */
+	if (r->parser.error == YAML_READER_ERROR) {
+		line = 0;
+		for (size_t i = 0; i < r->parser.problem_offset && i < r->len; i++)
+			line += r->text[i] == '\n';
+	}
 	if (r->parser.context)
 		return sd_error_invalid("%s:%zu: %s %s", r->path, r->first_line + line,
 					r->parser.context, problem);
@@ -248,6 +256,8 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 	memset(&r, 0, sizeof(r));
 	r.path = path;
 	r.first_line = first_line;
+	r.text = fm;
+	r.len = len;
 	if (!yaml_parser_initialize(&r.parser))
 		return sd_error_fatal("cannot initialise the YAML parser");
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)fm, len);
