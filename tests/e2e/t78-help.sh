@@ -1,0 +1,93 @@
+#!/bin/bash
+# Help, version, and agreement between the option tables, --help and the
+# manual pages.
+. "$(dirname "$0")/lib.sh"
+
+DOC=$SRCROOT/doc
+mkdir "$tmp/nostore"
+cd "$tmp/nostore" || exit 128
+
+# A pager must never run when stdout is not a terminal.
+printf '#!/bin/sh\ntouch "%s"\ncat\n' "$tmp/pager-ran" >"$tmp/pager"
+chmod +x "$tmp/pager"
+export PAGER=$tmp/pager SD_PAGER=$tmp/pager
+
+# --- the command list ---
+expect_exit "__complete commands" 0 sd __complete commands
+cp "$OUT" "$tmp/commands"
+expect_eq "__complete commands: the documented commands" \
+	"assign check close comment edit help init list log new reopen resolve search set show status" \
+	"$(cut -f1 "$tmp/commands" | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "__complete commands: every line is NAME<TAB>description" "" \
+	"$(grep -vP '^[a-z]+\t\S' "$tmp/commands")"
+commands=$(cut -f1 "$tmp/commands")
+
+expect_exit "help" 0 sd help
+cp "$OUT" "$tmp/help"
+expect_eq "help: nothing on stderr" "" "$(cat "$ERR")"
+expect_no_esc "help: no colour off a terminal" "$tmp/help"
+for c in $commands; do
+	expect_match "help lists $c" "$tmp/help" "(^|[^a-z-])$c([^a-z-]|\$)"
+done
+expect_lacks "help does not list the hidden __complete" "$tmp/help" "__complete"
+expect_exit "--help" 0 sd --help
+expect_file_eq "--help is sd help" "$tmp/help" "$OUT"
+expect_exit "-h" 0 sd -h
+expect_file_eq "-h is sd help" "$tmp/help" "$OUT"
+
+expect_exit "--version" 0 sd --version
+expect_match "--version: sd version X.Y.Z" "$OUT" '^sd version [0-9]+\.[0-9]+\.[0-9]+$'
+expect_eq "--version: one line" 1 "$(wc -l <"$OUT" | tr -d ' ')"
+
+expect_exit "help for an unknown command" 2 sd help frobnicate
+expect_sd_error "help frobnicate: message"
+expect_err_has "help frobnicate: names it" frobnicate
+
+# --- per command ---
+expect_exists "doc/sd.1.md exists" "$DOC/sd.1.md"
+for c in $commands; do
+	expect_contains "doc/sd.1.md mentions $c" "$DOC/sd.1.md" "$c"
+	expect_exit "help $c" 0 sd help "$c"
+	cp "$OUT" "$tmp/help.$c"
+	expect_contains "help $c: shows its usage" "$tmp/help.$c" "sd $c"
+	expect_exit "$c --help" 0 sd "$c" --help
+	cp "$OUT" "$tmp/dashhelp.$c"
+	expect_contains "$c --help: shows its usage" "$tmp/dashhelp.$c" "sd $c"
+	expect_eq "$c --help: nothing on stderr" "" "$(cat "$ERR")"
+	expect_exit "$c -h" 0 sd "$c" -h
+	expect_file_eq "$c -h is $c --help" "$tmp/dashhelp.$c" "$OUT"
+	man=$DOC/sd-$c.1.md
+	expect_exists "doc/sd-$c.1.md exists" "$man"
+	expect_exit "__complete options $c" 0 sd __complete options "$c"
+	cp "$OUT" "$tmp/options.$c"
+	expect_eq "__complete options $c: every line is OPTION<TAB>description" "" \
+		"$(grep -vP '^-[-a-zA-Z0-9=]+\t\S' "$tmp/options.$c")"
+	for o in $(cut -f1 "$tmp/options.$c" | sed 's/=$//'); do
+		expect_contains "$c $o: in doc/sd-$c.1.md" "$man" "$o"
+		expect_contains "$c $o: in $c --help" "$tmp/dashhelp.$c" "$o"
+	done
+done
+expect_missing "no pager ran off a terminal" "$tmp/pager-ran"
+
+# Options every command that takes text has, per the design.
+for c in comment new; do
+	for o in -m -F; do
+		expect_contains "__complete options $c lists $o" "$tmp/options.$c" "$o"
+	done
+done
+for o in --status --type --priority --tier --queue --assignee --mine --requester --tag --category --asset --key --all --sort --json --format; do
+	expect_contains "__complete options list lists $o" "$tmp/options.list" "$o"
+done
+for o in --type --impact --urgency --priority --category --queue --assignee --requester --tag --asset --tier --key; do
+	expect_contains "__complete options new lists $o" "$tmp/options.new" "$o"
+done
+expect_contains "__complete options comment lists --internal" "$tmp/options.comment" "--internal"
+expect_contains "__complete options assign lists --me" "$tmp/options.assign" "--me"
+expect_contains "__complete options assign lists --none" "$tmp/options.assign" "--none"
+expect_contains "__complete options show lists --json" "$tmp/options.show" "--json"
+
+# Help needs no store and no identity.
+expect_exit "help with no identity" 0 env -u SD_AUTHOR HOME=/nonexistent "$SD" help list
+expect_contains "help with no identity: usage" "$OUT" "sd list"
+
+finish
