@@ -25,6 +25,10 @@ void sd_strvec_clear(struct sd_strvec *sv);
 int sd_strvec_has(const struct sd_strvec *sv, const char *s);
 void sd_strvec_sort(struct sd_strvec *sv);
 
+/* Appends the items of a comma-separated list, blanks trimmed, empty items
+ * dropped: " a, b,,c " gives a, b, c. */
+void sd_strvec_split(struct sd_strvec *out, const char *list);
+
 int sd_streq(const char *a, const char *b);
 int sd_strcaseeq(const char *a, const char *b);
 int sd_starts_with(const char *s, const char *prefix);

@@ -138,6 +138,9 @@ struct sd_row {
 	struct sd_ticket t;
 	char short_id[SD_ID_LEN + 1];
 	sd_time created;
+	/* Filled by sd_rows_sort for its comparison. */
+	const char *sort_text;
+	int sort_rank;
 };
 
 struct sd_rows {

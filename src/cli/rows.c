@@ -52,14 +52,7 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 	for (size_t i = 0; i < st->n; i++) {
 		/* --status open,pending is accepted as well as repeated options. */
 		struct sd_strvec parts = SD_STRVEC_INIT;
-		struct sd_ticket tmp;
-		sd_ticket_init(&tmp);
-		if (!(err = sd_ticket_set_tags(&tmp, st->v[i]))) /* reuse the comma splitter */
-			for (size_t j = 0; j < tmp.tags.n; j++)
-				sd_strvec_push(&parts, tmp.tags.v[j]);
-		sd_ticket_free(&tmp);
-		sd_error_free(err);
-		err = NULL;
+		sd_strvec_split(&parts, st->v[i]);
 		if (!parts.n)
 			sd_strvec_push(&parts, st->v[i]);
 		for (size_t j = 0; !err && j < parts.n; j++) {
@@ -179,31 +172,12 @@ void sd_rows_free(struct sd_rows *rows)
 
 /* ---- sorting ---- */
 
-static enum sd_field sort_field;
-static int sort_reverse;
-
-static int cmp_enum(const char *const *values, const char *a, const char *b)
-{
-	int x = sd_value_index(values, a), y = sd_value_index(values, b);
-	/* Unknown or empty values sort last. */
-	if (x < 0)
-		x = 1000;
-	if (y < 0)
-		y = 1000;
-	return x - y;
-}
-
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct sd_row *a = pa, *b = pb;
-	const char *x = sd_ticket_get(&a->t, sort_field), *y = sd_ticket_get(&b->t, sort_field);
-	int c;
-	if (sd_fields[sort_field].values)
-		c = cmp_enum(sd_fields[sort_field].values, x, y);
-	else
-		c = strcmp(x, y);
-	if (sort_reverse)
-		c = -c;
+	int c = a->sort_rank - b->sort_rank;
+	if (!c)
+		c = strcmp(a->sort_text, b->sort_text);
 	if (!c)
 		c = a->created < b->created ? -1 : a->created > b->created;
 	if (!c)
@@ -217,15 +191,29 @@ sd_error *sd_rows_sort(struct sd_rows *rows, const char *key)
 					    "title", "tier", "assignee", NULL };
 	if (!key)
 		key = "priority";
-	sort_reverse = key[0] == '-';
-	const char *name = key + sort_reverse;
+	int reverse = key[0] == '-';
+	const char *name = key + reverse;
 	if (sd_value_index(keys, name) < 0)
 		return sd_error_invalid("invalid sort key '%s': use priority, created, updated, "
 					"status, id, title, tier or assignee (prefix - to reverse)",
 					key);
-	sort_field = (enum sd_field)sd_field_lookup(name);
+	enum sd_field field = (enum sd_field)sd_field_lookup(name);
+	const char *const *values = sd_fields[field].values;
+	for (size_t i = 0; i < rows->n; i++) {
+		struct sd_row *r = &rows->v[i];
+		r->sort_text = sd_ticket_get(&r->t, field);
+		/* Enumerations sort in their own order, unknown values last. */
+		r->sort_rank = values ? sd_value_index(values, r->sort_text) : 0;
+		if (r->sort_rank < 0)
+			r->sort_rank = 1000;
+	}
 	if (rows->n > 1)
 		qsort(rows->v, rows->n, sizeof(*rows->v), cmp_rows);
+	for (size_t i = 0; reverse && i < rows->n / 2; i++) {
+		struct sd_row tmp = rows->v[i];
+		rows->v[i] = rows->v[rows->n - 1 - i];
+		rows->v[rows->n - 1 - i] = tmp;
+	}
 	return NULL;
 }
 

@@ -200,30 +200,16 @@ void sd_ticket_tags_join(const struct sd_ticket *t, struct sd_buf *out)
 
 sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list)
 {
-	struct sd_strvec tags = SD_STRVEC_INIT;
-	const char *p = list;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		const char *start = p;
-		while (*p && *p != ',')
-			p++;
-		const char *end = p;
-		while (end > start && end[-1] == ' ')
-			end--;
-		if (end == start)
-			continue;
-		char *tag = sd_xstrndup(start, (size_t)(end - start));
-		sd_error *err = sd_field_validate(SD_F_TAGS, tag);
-		if (err) {
-			free(tag);
-			sd_strvec_clear(&tags);
-			return err;
-		}
-		if (sd_strvec_has(&tags, tag))
-			free(tag);
-		else
-			sd_strvec_push_owned(&tags, tag);
+	struct sd_strvec items = SD_STRVEC_INIT, tags = SD_STRVEC_INIT;
+	sd_error *err = NULL;
+	sd_strvec_split(&items, list);
+	for (size_t i = 0; !err && i < items.n; i++)
+		if (!(err = sd_field_validate(SD_F_TAGS, items.v[i])) && !sd_strvec_has(&tags, items.v[i]))
+			sd_strvec_push(&tags, items.v[i]);
+	sd_strvec_clear(&items);
+	if (err) {
+		sd_strvec_clear(&tags);
+		return err;
 	}
 	sd_strvec_clear(&t->tags);
 	t->tags = tags;

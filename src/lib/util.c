@@ -91,6 +91,23 @@ void sd_strvec_sort(struct sd_strvec *sv)
 		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
 }
 
+void sd_strvec_split(struct sd_strvec *out, const char *list)
+{
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		const char *start = p;
+		while (*p && *p != ',')
+			p++;
+		const char *end = p;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > start)
+			sd_strvec_push_owned(out, sd_xstrndup(start, (size_t)(end - start)));
+	}
+}
+
 int sd_streq(const char *a, const char *b)
 {
 	return !strcmp(a, b);
