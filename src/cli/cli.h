@@ -170,6 +170,9 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *short_id,
 		    int with_body);
 
+/* JSON object of one timeline entry, as in the ticket's "timeline". */
+void sd_entry_json(struct sd_buf *out, const struct sd_entry *e);
+
 /* Loads the ticket named by a user-typed prefix, for a change. */
 sd_error *sd_load_ticket(struct sd_ctx *ctx, const char *prefix, struct sd_ticket *t);
 /* Sets updated=now, writes and commits; clears ctx->pending_text. */

@@ -229,6 +229,28 @@ static void json_key(struct sd_buf *out, const char *key, const char *value, int
 	sd_json_string(out, value);
 }
 
+void sd_entry_json(struct sd_buf *out, const struct sd_entry *e)
+{
+	char at[SD_TIME_STRLEN];
+	int first = 1;
+	sd_time_format(at, e->at);
+	sd_buf_addch(out, '{');
+	json_key(out, "id", e->id, &first);
+	json_key(out, "kind", e->kind == SD_ENTRY_COMMENT ? "comment" : "event", &first);
+	json_key(out, "author", e->author, &first);
+	json_key(out, "at", at, &first);
+	if (e->kind == SD_ENTRY_COMMENT) {
+		json_key(out, "visibility", e->internal ? "internal" : "public", &first);
+		json_key(out, "body", e->body, &first);
+	} else {
+		json_key(out, "field", e->field, &first);
+		json_key(out, "from", e->from, &first);
+		json_key(out, "to", e->to, &first);
+		json_key(out, "reason", e->reason, &first);
+	}
+	sd_buf_addch(out, '}');
+}
+
 void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *short_id,
 		    int with_body)
 {
@@ -254,27 +276,9 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 		json_key(out, "description", t->description, &first);
 		sd_buf_adds(out, ",\"timeline\":[");
 		for (size_t i = 0; i < t->nentries; i++) {
-			const struct sd_entry *e = &t->entries[i];
-			char at[SD_TIME_STRLEN];
-			int efirst = 1;
-			sd_time_format(at, e->at);
 			if (i)
 				sd_buf_addch(out, ',');
-			sd_buf_addch(out, '{');
-			json_key(out, "id", e->id, &efirst);
-			json_key(out, "kind", e->kind == SD_ENTRY_COMMENT ? "comment" : "event", &efirst);
-			json_key(out, "author", e->author, &efirst);
-			json_key(out, "at", at, &efirst);
-			if (e->kind == SD_ENTRY_COMMENT) {
-				json_key(out, "visibility", e->internal ? "internal" : "public", &efirst);
-				json_key(out, "body", e->body, &efirst);
-			} else {
-				json_key(out, "field", e->field, &efirst);
-				json_key(out, "from", e->from, &efirst);
-				json_key(out, "to", e->to, &efirst);
-				json_key(out, "reason", e->reason, &efirst);
-			}
-			sd_buf_addch(out, '}');
+			sd_entry_json(out, &t->entries[i]);
 		}
 		sd_buf_addch(out, ']');
 	}

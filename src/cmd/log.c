@@ -4,14 +4,19 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sd/text.h"
 
-const struct sd_option log_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
+const struct sd_option log_options[] = {
+	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array of entries and commits" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
 
 struct log_item {
 	sd_time at;
 	int order; /* timeline entries before commits at the same second */
 	size_t seq;
-	char *text;
+	char *text; /* the line for people */
+	char *json; /* the object for programs */
 };
 
 struct log_items {
@@ -19,10 +24,12 @@ struct log_items {
 	size_t n;
 };
 
-static void add_item(struct log_items *items, sd_time at, int order, struct sd_buf *text)
+static void add_item(struct log_items *items, sd_time at, int order, struct sd_buf *text,
+		     struct sd_buf *json)
 {
 	items->v = sd_xrealloc(items->v, (items->n + 1) * sizeof(*items->v));
-	items->v[items->n] = (struct log_item){ at, order, items->n, sd_buf_detach(text) };
+	items->v[items->n] = (struct log_item){ at, order, items->n, sd_buf_detach(text),
+						sd_buf_detach(json) };
 	items->n++;
 }
 
@@ -96,7 +103,23 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			sd_buf_adds(&line, ": ");
 			const char *summary = git_commit_summary(c);
 			sd_put_text(&line, summary ? summary : "");
-			add_item(items, (sd_time)a->when.time, 1, &line);
+			struct sd_buf json = SD_BUF_INIT;
+			char at[SD_TIME_STRLEN], full[GIT_OID_HEXSZ + 1];
+			sd_time_format(at, (sd_time)a->when.time);
+			git_oid_tostr(full, sizeof(full), &oid);
+			sd_buf_adds(&json, "{\"kind\":\"commit\",\"commit\":");
+			sd_json_string(&json, full);
+			sd_buf_adds(&json, ",\"author\":");
+			struct sd_buf who = SD_BUF_INIT;
+			sd_buf_printf(&who, "%s <%s>", a->name, a->email);
+			sd_json_string(&json, who.data);
+			sd_buf_release(&who);
+			sd_buf_adds(&json, ",\"at\":");
+			sd_json_string(&json, at);
+			sd_buf_adds(&json, ",\"summary\":");
+			sd_json_string(&json, summary ? summary : "");
+			sd_buf_addch(&json, '}');
+			add_item(items, (sd_time)a->when.time, 1, &line, &json);
 		}
 		git_commit_free(c);
 	}
@@ -152,18 +175,29 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 				first_line(&line, e->reason);
 			}
 		}
-		add_item(&items, e->at, 0, &line);
+		struct sd_buf json = SD_BUF_INIT;
+		sd_entry_json(&json, e);
+		add_item(&items, e->at, 0, &line, &json);
 	}
 	sd_ticket_path(&path, id);
 	if ((err = add_commits(ctx, &items, path.data)))
 		goto done;
 	qsort(items.v, items.n, sizeof(*items.v), cmp_items);
+	if (sd_arg_flag(args, "json")) {
+		fputc('[', ctx->out);
+		for (size_t i = 0; i < items.n; i++)
+			fprintf(ctx->out, "%s\n%s", i ? "," : "", items.v[i].json);
+		fputs(items.n ? "\n]\n" : "]\n", ctx->out);
+		goto done;
+	}
 	sd_pager_start(ctx);
 	for (size_t i = 0; i < items.n; i++)
 		fprintf(ctx->out, "%s\n", items.v[i].text);
 done:
-	for (size_t i = 0; i < items.n; i++)
+	for (size_t i = 0; i < items.n; i++) {
 		free(items.v[i].text);
+		free(items.v[i].json);
+	}
 	free(items.v);
 	sd_buf_release(&path);
 	sd_ticket_free(&t);

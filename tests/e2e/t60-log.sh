@@ -57,6 +57,18 @@ expect_out_has "log other: its comment" "Comment on the other ticket."
 expect_lacks "log other: not the first ticket's comment" "$OUT" "First comment here."
 expect_lacks "log other: not the first ticket's hand commit" "$OUT" "Fix the description by hand"
 
+# --json: the same history for programs.
+expect_exit "log --json" 0 sd -C "$r" log "$id" --json
+if [ $HAVE_PYTHON = 1 ]; then
+	cp "$OUT" "$tmp/log.json"
+	expect_json "log --json: kinds in order" "$tmp/log.json" \
+		'" ".join(sorted(set(e["kind"] for e in d)))' "comment commit event"
+	expect_json "log --json: first comment" "$tmp/log.json" \
+		'[e["body"] for e in d if e["kind"] == "comment"][0]' "First comment here."
+	expect_json "log --json: commits have full ids" "$tmp/log.json" \
+		'all(len(e["commit"]) == 40 for e in d if e["kind"] == "commit")' "true"
+	expect_json "log --json: oldest first" "$tmp/log.json" '[e["at"] for e in d] == sorted(e["at"] for e in d)' "true"
+fi
 expect_exit "log: unknown id" 2 sd -C "$r" log zzzzzzzzzzzz
 expect_sd_error "log: unknown id: message"
 expect_exit "log: no id" 2 sd -C "$r" log
