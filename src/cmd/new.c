@@ -94,15 +94,28 @@ static sd_error *find_by_key(struct sd_ctx *ctx, const char *key, char out[SD_ID
 	return NULL;
 }
 
-/* Adds the text to the ticket that already carries the key. */
-static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *text)
+/* Adds the text to the ticket that already carries the key. A resolved
+ * ticket whose problem is reported again is reopened: the fix did not
+ * hold, and a comment on a resolved ticket is easily missed. */
+static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *key,
+			      const char *text)
 {
 	struct sd_ticket t;
 	const char *author;
+	int reopened = 0;
 	sd_error *err = sd_load_ticket(ctx, id, &t);
 	if (!err && text && *text && !(err = sd_store_author(ctx->store, NULL, NULL, &author)) &&
-	    !(err = sd_ticket_add_comment(&t, author, ctx->now, 0, text)))
-		err = sd_save_ticket(ctx, &t, "comment");
+	    !(err = sd_ticket_add_comment(&t, author, ctx->now, 0, text))) {
+		if (!strcmp(sd_ticket_get(&t, SD_F_STATUS), "resolved")) {
+			struct sd_buf reason = SD_BUF_INIT;
+			sd_buf_printf(&reason, "reported again (key %s)", key);
+			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->now, reason.data,
+					       &reopened);
+			sd_buf_release(&reason);
+		}
+		if (!err)
+			err = sd_save_ticket(ctx, &t, reopened ? "reopen" : "comment");
+	}
 	if (!err)
 		fprintf(ctx->out, "%s\n", id);
 	sd_ticket_free(&t);
@@ -171,7 +184,7 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 		if ((err = find_by_key(ctx, key, id, &found)))
 			goto done;
 		if (found) {
-			err = reuse_ticket(ctx, id, text);
+			err = reuse_ticket(ctx, id, key, text);
 			goto done;
 		}
 		if (!title) {

@@ -59,6 +59,11 @@ idr=$(new_ticket "$r" "Resolved one" --key k-resolved)
 SD_NOW=2026-11-23T09:10:00Z sd -C "$r" resolve "$idr" -m "fixed" >/dev/null 2>&1
 expect_exit "key: resolved ticket" 0 sd -C "$r" new "Again" --key k-resolved -m "Still broken."
 expect_out "key: a resolved ticket still matches" "$idr"
+expect_match "key: a resolved ticket is reopened" "$r/$(tpath "$idr")" '^status: open$'
+expect_contains "key: the reopening says why" "$r/$(tpath "$idr")" 'reason="reported again (key k-resolved)"'
+expect_contains "key: the report is a comment" "$r/$(tpath "$idr")" 'Still broken.'
+expect_eq "key: reopened in one commit" "sd: reopen $(short_id "$r" "$idr") \"Resolved one\"" \
+	"$(git -C "$r" log -1 --format=%s)"
 
 idc=$(new_ticket "$r" "Closed one" --key k-closed)
 SD_NOW=2026-11-23T09:20:00Z sd -C "$r" close "$idc" >/dev/null 2>&1
