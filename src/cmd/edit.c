@@ -42,6 +42,30 @@ static sd_error *record_changes(struct sd_ctx *ctx, const struct sd_ticket *old,
 	return err;
 }
 
+/* Reads the bytes of a ticket that does not parse; takes over err. */
+static sd_error *read_broken(struct sd_ctx *ctx, const char *id, struct sd_buf *raw, sd_error *err)
+{
+	struct sd_buf abs = SD_BUF_INIT;
+	struct stat st;
+	sd_buf_adds(&abs, sd_store_root(ctx->store));
+	sd_ticket_path(&abs, id);
+	if (lstat(abs.data, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)SD_TICKET_MAX_BYTES) {
+		sd_buf_release(&abs);
+		return err;
+	}
+	struct sd_buf shown = SD_BUF_INIT;
+	sd_put_text(&shown, err->msg);
+	fprintf(stderr, "sd: %s\nsd: fix it in the editor; the result is checked before it is saved\n",
+		shown.data);
+	sd_buf_release(&shown);
+	sd_error_free(err);
+	sd_buf_reset(raw);
+	err = sd_buf_read_file(raw, abs.data, SD_TICKET_MAX_BYTES);
+	sd_buf_release(&abs);
+	return err;
+}
+
 sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_ticket old, edited;
@@ -57,8 +81,14 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 	    (err = sd_store_resolve(ctx->store, id, args->pos.v[0])))
 		goto done;
 	sd_ticket_free(&old);
-	if ((err = sd_store_read(ctx->store, id, &old, &raw)))
-		goto done;
+	int old_valid = 1;
+	if ((err = sd_store_read(ctx->store, id, &old, &raw))) {
+		/* A file broken by hand is what sd edit is for: open it as it
+		 * is, provided it is a plain file inside the store. */
+		if (err->status != SD_EXIT_INVALID || (err = read_broken(ctx, id, &raw, err)))
+			goto done;
+		old_valid = 0;
+	}
 	sd_buf_printf(&path, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
 	mkdir(path.data, 0700);
 	sd_buf_printf(&path, "/edit-%s.md", id);
@@ -86,12 +116,14 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 				       edited.field_line[SD_F_ID]);
 		goto done;
 	}
-	if (strcmp(sd_ticket_get(&edited, SD_F_CREATED), sd_ticket_get(&old, SD_F_CREATED))) {
+	if (old_valid &&
+	    strcmp(sd_ticket_get(&edited, SD_F_CREATED), sd_ticket_get(&old, SD_F_CREATED))) {
 		err = sd_error_invalid("%s:%zu: the creation time cannot be changed", rel.data,
 				       edited.field_line[SD_F_CREATED]);
 		goto done;
 	}
-	if ((err = record_changes(ctx, &old, &edited)) || (err = sd_save_ticket(ctx, &edited, "edit")))
+	if ((old_valid && (err = record_changes(ctx, &old, &edited))) ||
+	    (err = sd_save_ticket(ctx, &edited, "edit")))
 		goto done;
 	keep = 0;
 done:

@@ -150,6 +150,18 @@ expect_eq "edit: unknown key after the known keys" "x-note: hello   # kept as wr
 	"$(front_matter "$f" | sed -n '$!p' | tail -n 1)"
 fsck_ok "edit: end" "$r"
 
+# --- a file broken by hand is opened as it is, so that it can be fixed ---
+sed -i 's/^status: .*/status: borked/' "$f"
+commit_all "$r" "break the status by hand"
+printf '#!/bin/sh\nsed -i "s/^status: borked$/status: pending/" "$1"\n' >"$tmp/ed-fix"
+chmod +x "$tmp/ed-fix"
+before=$(commit_count "$r")
+EDITOR=$tmp/ed-fix SD_NOW=2026-11-23T09:57:00Z expect_exit "edit: fixes a broken file" 0 sd -C "$r" edit "$id"
+expect_err_has "edit broken: says what is wrong" ":5: invalid status 'borked'"
+expect_match "edit broken: the fix is saved" "$f" '^status: pending$'
+expect_one_new_commit "edit broken" "$r" "$before"
+fsck_ok "edit: broken file fixed" "$r"
+
 # --- errors ---
 expect_exit "edit: unknown id" 2 sd -C "$r" edit zzzzzzzzzzzz
 expect_sd_error "edit: unknown id: message"
