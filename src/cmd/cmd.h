@@ -42,5 +42,9 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
 /* Shared by status, resolve, close and reopen. */
 sd_error *sd_change_status(struct sd_ctx *ctx, const char *prefix, const char *status,
 			   const char *reason, const char *verb);
+/* The same, refusing (with only_from_done) a ticket that is not resolved,
+ * closed or cancelled: reopening an open ticket is a mistake, not a no-op. */
+sd_error *sd_change_status_from(struct sd_ctx *ctx, const char *prefix, const char *status,
+				const char *reason, const char *verb, int only_from_done);
 
 #endif

@@ -18,5 +18,5 @@ sd_error *cmd_reopen(struct sd_ctx *ctx, struct sd_args *args)
 	if (!reason || !*reason)
 		return sd_error_invalid("say why it is reopened: sd reopen %s -m REASON",
 					args->pos.v[0]);
-	return sd_change_status(ctx, args->pos.v[0], "open", reason, "reopen");
+	return sd_change_status_from(ctx, args->pos.v[0], "open", reason, "reopen", 1);
 }

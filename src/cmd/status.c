@@ -13,6 +13,12 @@ const struct sd_option status_options[] = {
 sd_error *sd_change_status(struct sd_ctx *ctx, const char *prefix, const char *status,
 			   const char *reason, const char *verb)
 {
+	return sd_change_status_from(ctx, prefix, status, reason, verb, 0);
+}
+
+sd_error *sd_change_status_from(struct sd_ctx *ctx, const char *prefix, const char *status,
+				const char *reason, const char *verb, int only_from_done)
+{
 	struct sd_ticket t;
 	const char *author;
 	int changed;
@@ -23,6 +29,12 @@ sd_error *sd_change_status(struct sd_ctx *ctx, const char *prefix, const char *s
 		return err;
 	if ((err = sd_load_ticket(ctx, prefix, &t)))
 		goto done;
+	if (only_from_done && !sd_status_is_done(sd_ticket_get(&t, SD_F_STATUS))) {
+		err = sd_error_invalid("ticket %s is %s, not resolved, closed or cancelled; "
+				       "use 'sd status %s STATUS' to move it", prefix,
+				       sd_ticket_get(&t, SD_F_STATUS), prefix);
+		goto done;
+	}
 	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)) ||
 	    (err = sd_ticket_change(&t, SD_F_STATUS, status, author, ctx->now, reason, &changed)))
 		goto done;

@@ -156,6 +156,11 @@ expect_json "status history in order" "$J" \
 before=$(commit_count "$r")
 expect_exit "resolve without -m" 2 sd -C "$r" resolve "$id"
 expect_sd_error "resolve without -m: message"
+open_id=$(new_ticket "$r" "Still new")
+before=$(commit_count "$r")
+expect_exit "reopen a new ticket" 2 sd -C "$r" reopen "$open_id" -m "again"
+expect_sd_error "reopen a new ticket: message"
+expect_err_has "reopen a new ticket: says how to move it" "is new, not resolved, closed or cancelled"
 expect_exit "reopen without -m" 2 sd -C "$r" reopen "$id"
 expect_sd_error "reopen without -m: message"
 expect_commit_count "resolve/reopen without -m: no commit" "$r" "$before"
