@@ -26,6 +26,7 @@ cp "$ticket" "$tmp/ticket.orig"
 # --- commands and options ---
 bad "unknown command" frobnicate sd -C "$r" frobnicate
 bad "unknown command (near miss)" lsit sd -C "$r" lsit
+expect_err_has "unknown command (near miss): suggests the command" "did you mean 'list'?"
 bad "unknown option" --bogus sd -C "$r" list --bogus
 bad "unknown short option" -Q sd -C "$r" list -Q
 bad "unknown global option" --bogus sd --bogus list
