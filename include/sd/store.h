@@ -38,7 +38,9 @@ void sd_store_free(struct sd_store *store);
 
 const char *sd_store_root(const struct sd_store *store); /* with trailing '/' */
 git_repository *sd_store_repo(struct sd_store *store);
-const struct sd_config *sd_store_config(const struct sd_store *store);
+/* The config; not const because evaluating SLA clocks fills the
+ * calendars' caches. */
+struct sd_config *sd_store_config(struct sd_store *store);
 
 /* The acting user, from SD_AUTHOR ("Name <email>") or git's user.name and
  * user.email. The strings belong to the store. */

@@ -33,6 +33,8 @@ enum sd_field {
 	SD_F_TAGS,
 	SD_F_ASSET,
 	SD_F_KEY,
+	SD_F_VENDOR,     /* the external vendor of an L4 escalation */
+	SD_F_VENDOR_REF, /* the vendor's own ticket reference */
 	SD_F_CREATED,
 	SD_F_UPDATED,
 	SD_F_COUNT
@@ -138,6 +140,11 @@ sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author,
 sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f,
 			   const char *value, const char *author, sd_time at,
 			   const char *reason, int *changed);
+/* Appends an event that records something other than a field's new value
+ * (an SLA breach, say). Copies every string. */
+sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,
+			      const char *field, const char *from, const char *to,
+			      const char *reason);
 /* Keeps entries ordered by time then id, as the format requires. */
 void sd_ticket_sort_entries(struct sd_ticket *t);
 

@@ -153,11 +153,30 @@ struct sd_rows {
 sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows);
 void sd_rows_free(struct sd_rows *rows);
 
+/* The filters of list, search and sla, as rows of an option table. */
+#define SD_FILTER_OPTION_ROWS                                                                      \
+	{ SD_OPT_LIST, 's', "status", "STATUS", "only tickets in this status (repeatable)" },      \
+	{ SD_OPT_STRING, 0, "type", "TYPE", "only tickets of this type" },                         \
+	{ SD_OPT_STRING, 'p', "priority", "PRIORITY", "only tickets with this priority" },         \
+	{ SD_OPT_STRING, 0, "tier", "TIER", "only tickets at this support tier" },                 \
+	{ SD_OPT_STRING, 'q', "queue", "QUEUE", "only tickets in this queue" },                    \
+	{ SD_OPT_STRING, 'a', "assignee", "ASSIGNEE", "only tickets assigned to this user" },      \
+	{ SD_OPT_BOOL, 0, "mine", NULL, "only tickets assigned to you" },                          \
+	{ SD_OPT_STRING, 0, "requester", "REQUESTER", "only tickets from this requester" },        \
+	{ SD_OPT_LIST, 't', "tag", "TAG", "only tickets with this tag (repeatable: all must match)" }, \
+	{ SD_OPT_STRING, 0, "category", "CATEGORY", "only tickets in this category" },             \
+	{ SD_OPT_STRING, 0, "asset", "ASSET", "only tickets about this asset" },                   \
+	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },           \
+	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
+	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }
+
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];
 struct sd_filter;
 sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct sd_args *a,
 			int default_all);
+/* Evaluates --sla at this instant instead of now (sd sla --at). */
+void sd_filter_set_time(struct sd_filter *f, sd_time at);
 int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t);
 void sd_filter_free(struct sd_filter *f);
 

@@ -4,22 +4,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sd/sla.h"
 #include "sd/text.h"
 
 const struct sd_option sd_filter_options[] = {
-	{ SD_OPT_LIST, 's', "status", "STATUS", "only tickets in this status (repeatable)" },
-	{ SD_OPT_STRING, 0, "type", "TYPE", "only tickets of this type" },
-	{ SD_OPT_STRING, 'p', "priority", "PRIORITY", "only tickets with this priority" },
-	{ SD_OPT_STRING, 0, "tier", "TIER", "only tickets at this support tier" },
-	{ SD_OPT_STRING, 'q', "queue", "QUEUE", "only tickets in this queue" },
-	{ SD_OPT_STRING, 'a', "assignee", "ASSIGNEE", "only tickets assigned to this user" },
-	{ SD_OPT_BOOL, 0, "mine", NULL, "only tickets assigned to you" },
-	{ SD_OPT_STRING, 0, "requester", "REQUESTER", "only tickets from this requester" },
-	{ SD_OPT_LIST, 't', "tag", "TAG", "only tickets with this tag (repeatable: all must match)" },
-	{ SD_OPT_STRING, 0, "category", "CATEGORY", "only tickets in this category" },
-	{ SD_OPT_STRING, 0, "asset", "ASSET", "only tickets about this asset" },
-	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },
-	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" },
+	SD_FILTER_OPTION_ROWS,
 	{ SD_OPT_STRING, 0, "sort", "SORT", "sort by priority, created, updated, status, id, title, tier or assignee; -KEY reverses" },
 	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
 	{ SD_OPT_STRING, 0, "format", "FMT", "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
@@ -32,6 +21,9 @@ struct sd_filter {
 	const struct sd_strvec *tags;
 	int all;
 	char *me_email, *me_name;
+	int sla_state; /* -1: any */
+	struct sd_config *cfg;
+	sd_time at;
 };
 
 static const struct {
@@ -74,6 +66,15 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 		f->field[exact_filters[i].field] = v;
 	}
 	f->tags = sd_arg_list(a, "tag");
+	f->sla_state = -1;
+	f->cfg = sd_store_config(ctx->store);
+	f->at = ctx->now;
+	const char *sla = sd_arg_str(a, "sla");
+	if (sla && (f->sla_state = sd_value_index(sd_clock_states, sla)) < 0) {
+		err = sd_error_invalid("invalid --sla '%s': use running, at-risk, paused, met or breached",
+				       sla);
+		goto done;
+	}
 	f->all = default_all || sd_arg_flag(a, "all");
 	if (sd_arg_flag(a, "mine")) {
 		const char *name, *email;
@@ -93,6 +94,11 @@ done:
 	}
 	*out = f;
 	return err;
+}
+
+void sd_filter_set_time(struct sd_filter *f, sd_time at)
+{
+	f->at = at;
 }
 
 void sd_filter_free(struct sd_filter *f)
@@ -125,6 +131,17 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 	for (size_t i = 0; i < f->tags->n; i++)
 		if (!sd_ticket_has_tag(t, f->tags->v[i]))
 			return 0;
+	if (f->sla_state >= 0) {
+		struct sd_sla sla;
+		sd_error *err = sd_sla_evaluate(&sla, f->cfg, t, f->at);
+		int hit = 0;
+		const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response, &sla.resolution };
+		for (int i = 0; !err && i < 3; i++)
+			hit |= clocks[i]->present && clocks[i]->active && (int)clocks[i]->state == f->sla_state;
+		sd_error_free(err);
+		if (!hit)
+			return 0;
+	}
 	if (f->me_email) {
 		const char *who = sd_ticket_get(t, SD_F_ASSIGNEE);
 		if (!*who || (!sd_strcaseeq(who, f->me_email) && strcmp(who, f->me_name)))

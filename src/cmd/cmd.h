@@ -20,6 +20,8 @@ extern const struct sd_option log_options[];
 extern const struct sd_option check_options[];
 extern const struct sd_option help_options[];
 extern const struct sd_option complete_options[];
+extern const struct sd_option sla_options[];
+extern const struct sd_option escalate_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -36,6 +38,8 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
 
@@ -46,5 +50,10 @@ sd_error *sd_change_status(struct sd_ctx *ctx, const char *prefix, const char *s
  * closed or cancelled: reopening an open ticket is a mistake, not a no-op. */
 sd_error *sd_change_status_from(struct sd_ctx *ctx, const char *prefix, const char *status,
 				const char *reason, const char *verb, int only_from_done);
+
+/* Moves t to tier `to`, with its queue (or the tier's), recording events;
+ * shared by escalate and sla --apply. */
+sd_error *sd_escalate_ticket(struct sd_ctx *ctx, struct sd_ticket *t, int to, const char *author,
+			     const char *reason, const char *queue);
 
 #endif

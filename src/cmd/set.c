@@ -33,7 +33,7 @@ static sd_error *parse_assignment(struct assignment *a, const char *arg)
 	if (f < 0 || !sd_fields[f].settable)
 		err = sd_error_invalid("cannot set '%s': use title, type, status, priority, impact, "
 				       "urgency, tier, queue, assignee, requester, category, tags, "
-				       "asset or key",
+				       "asset, key, vendor or vendor_ref",
 				       name);
 	else if (a->op != '=' && f != SD_F_TAGS)
 		err = sd_error_invalid("'%s%c=' works only for tags; use %s=VALUE", name, a->op, name);

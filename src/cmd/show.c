@@ -73,8 +73,9 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 	sd_ticket_tags_join(t, &tmp);
 	field_line(ctx, out, "tags", tmp.data);
 	field_line(ctx, out, "asset", sd_ticket_get(t, SD_F_ASSET));
-	if (*sd_ticket_get(t, SD_F_KEY))
-		field_line(ctx, out, "key", sd_ticket_get(t, SD_F_KEY));
+	for (enum sd_field f = SD_F_KEY; f <= SD_F_VENDOR_REF; f++)
+		if (*sd_ticket_get(t, f))
+			field_line(ctx, out, sd_fields[f].name, sd_ticket_get(t, f));
 	sd_buf_reset(&tmp);
 	sd_buf_printf(&tmp, "%s (%s ago)", created, age);
 	field_line(ctx, out, "created", tmp.data);

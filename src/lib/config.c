@@ -28,7 +28,42 @@ const char sd_config_default_text[] =
 	"\n"
 	"defaults:                 # what 'sd new' uses when not told otherwise\n"
 	"  type: incident\n"
-	"  tier: L1\n";
+	"  tier: L1\n"
+	"\n"
+	"calendars:\n"
+	"  office:\n"
+	"    timezone: Europe/Ljubljana        # IANA name; local wall-clock hours\n"
+	"    hours:\n"
+	"      mon: [\"08:00-12:00\", \"13:00-17:00\"]\n"
+	"      tue: [\"08:00-12:00\", \"13:00-17:00\"]\n"
+	"      wed: [\"08:00-12:00\", \"13:00-17:00\"]\n"
+	"      thu: [\"08:00-12:00\", \"13:00-17:00\"]\n"
+	"      fri: [\"08:00-12:00\", \"13:00-15:00\"]\n"
+	"    holidays: [2026-12-25, 01-01]   # local dates closed all day: YYYY-MM-DD once, MM-DD every year\n"
+	"\n"
+	"sla:\n"
+	"  at_risk: 75%            # share of a target elapsed that makes a clock at-risk\n"
+	"  pause: [pending]        # statuses that stop the resolution clock\n"
+	"  policies:               # first match wins; 'match' keys: priority, type, queue, category, tag\n"
+	"    - name: critical\n"
+	"      match: {priority: [P1]}\n"
+	"      calendar: 24x7      # built in: always open\n"
+	"      first_response: 30m\n"
+	"      resolution: 4h\n"
+	"    - name: standard\n"
+	"      match: {}\n"
+	"      calendar: office\n"
+	"      first_response: 4h\n"
+	"      next_response: 8h   # optional\n"
+	"      resolution: 2d4h\n"
+	"  on_breach:\n"
+	"    escalate: next-tier   # or: none\n"
+	"    bump_priority: false  # true: P3 -> P2 on breach\n"
+	"    notify: []            # argv of a command run with the ticket's JSON on stdin\n"
+	"  on_risk:\n"
+	"    notify: []\n";
+
+const char *const sd_match_keys[SD_MATCH_COUNT] = { "priority", "type", "queue", "category", "tag" };
 
 static const char *const default_matrix[3][3] = {
 	{ "P1", "P2", "P3" },
@@ -53,6 +88,42 @@ void sd_config_init(struct sd_config *cfg)
 	}
 	cfg->default_type = sd_xstrdup("incident");
 	cfg->default_tier = sd_xstrdup("L1");
+	sd_calendar_init_24x7(&cfg->always);
+	cfg->at_risk_percent = 75;
+	sd_strvec_push(&cfg->pause, "pending");
+	cfg->breach_escalate = 1;
+}
+
+static void release_policies(struct sd_config *cfg)
+{
+	for (size_t i = 0; i < cfg->npolicies; i++) {
+		free(cfg->policies[i].name);
+		free(cfg->policies[i].calendar);
+		for (int k = 0; k < SD_MATCH_COUNT; k++)
+			sd_strvec_clear(&cfg->policies[i].match[k]);
+	}
+	free(cfg->policies);
+	cfg->policies = NULL;
+	cfg->npolicies = 0;
+}
+
+static void release_calendars(struct sd_config *cfg)
+{
+	for (size_t i = 0; i < cfg->ncalendars; i++)
+		sd_calendar_release(&cfg->calendars[i]);
+	free(cfg->calendars);
+	cfg->calendars = NULL;
+	cfg->ncalendars = 0;
+}
+
+struct sd_calendar *sd_config_calendar(struct sd_config *cfg, const char *name)
+{
+	if (!strcmp(name, "24x7"))
+		return &cfg->always;
+	for (size_t i = 0; i < cfg->ncalendars; i++)
+		if (!strcmp(cfg->calendars[i].name, name))
+			return &cfg->calendars[i];
+	return NULL;
 }
 
 void sd_config_release(struct sd_config *cfg)
@@ -63,6 +134,12 @@ void sd_config_release(struct sd_config *cfg)
 	}
 	free(cfg->default_type);
 	free(cfg->default_tier);
+	release_calendars(cfg);
+	release_policies(cfg);
+	sd_calendar_release(&cfg->always);
+	sd_strvec_clear(&cfg->pause);
+	sd_strvec_clear(&cfg->breach_notify);
+	sd_strvec_clear(&cfg->risk_notify);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -201,6 +278,280 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 	return NULL;
 }
 
+/* ---- calendars and SLA ---- */
+
+static yaml_node_t *node(struct cfg_parse *c, int index)
+{
+	return yaml_document_get_node(&c->doc, index);
+}
+
+/* A scalar or a list of scalars, appended to out; each checked by check
+ * when not NULL. */
+static sd_error *string_list(struct cfg_parse *c, yaml_node_t *n, const char *what,
+			     struct sd_strvec *out, sd_error *(*check)(const char *))
+{
+	if (n->type == YAML_SCALAR_NODE) {
+		sd_error *err = check ? check(scalar(n)) : NULL;
+		if (err)
+			return sd_error_wrap(err, "%s:%zu", c->path, n->start_mark.line + 1);
+		sd_strvec_push(out, scalar(n));
+		return NULL;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return node_error(c, n, "'%s' must be a list", what);
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(c, *it);
+		if (!scalar(item))
+			return node_error(c, item, "'%s' must be a list of plain values", what);
+		sd_error *err = check ? check(scalar(item)) : NULL;
+		if (err)
+			return sd_error_wrap(err, "%s:%zu", c->path, item->start_mark.line + 1);
+		sd_strvec_push(out, scalar(item));
+	}
+	return NULL;
+}
+
+static sd_error *check_status(const char *v)
+{
+	return sd_field_validate(SD_F_STATUS, v);
+}
+
+static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, yaml_node_t *name,
+				yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, shown(name));
+	yaml_node_t *zone = NULL, *hours = NULL, *holidays = NULL;
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "";
+		if (!strcmp(key, "timezone"))
+			zone = v;
+		else if (!strcmp(key, "hours"))
+			hours = v;
+		else if (!strcmp(key, "holidays"))
+			holidays = v;
+		else
+			return node_error(c, k, "calendars: unknown key '%s'; a calendar has timezone, "
+					  "hours and holidays", shown(k));
+	}
+	if (!zone || !scalar(zone))
+		return node_error(c, map, "calendar '%s' needs a timezone, e.g. Europe/Ljubljana",
+				  shown(name));
+	if ((err = sd_timezone_check(scalar(zone))))
+		return sd_error_wrap(err, "%s:%zu", c->path, zone->start_mark.line + 1);
+	sd_calendar_init(cal, scalar(name), scalar(zone));
+	if (hours) {
+		if ((err = expect_mapping(c, hours, "hours")))
+			return err;
+		for (yaml_node_pair_t *p = hours->data.mapping.pairs.start; p < hours->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+			int day = scalar(k) ? sd_value_index(sd_weekdays, scalar(k)) : -1;
+			struct sd_strvec windows = SD_STRVEC_INIT;
+			if (day < 0)
+				return node_error(c, k, "hours: unknown day '%s'; use mon, tue, wed, thu, "
+						  "fri, sat or sun", shown(k));
+			err = string_list(c, v, "hours", &windows, NULL);
+			for (size_t i = 0; !err && i < windows.n; i++)
+				if ((err = sd_calendar_add_window(cal, day, windows.v[i])))
+					err = sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
+			sd_strvec_clear(&windows);
+			if (err)
+				return err;
+		}
+	}
+	if (holidays) {
+		struct sd_strvec days = SD_STRVEC_INIT;
+		err = string_list(c, holidays, "holidays", &days, NULL);
+		for (size_t i = 0; !err && i < days.n; i++)
+			if ((err = sd_calendar_add_holiday(cal, days.v[i])))
+				err = sd_error_wrap(err, "%s:%zu", c->path, holidays->start_mark.line + 1);
+		sd_strvec_clear(&days);
+	}
+	return err;
+}
+
+static sd_error *parse_calendars(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, "calendars");
+	if (err)
+		return err;
+	release_calendars(cfg);
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	cfg->calendars = sd_xcalloc(n, sizeof(*cfg->calendars));
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		if (!scalar(k) || !*scalar(k))
+			return node_error(c, k, "calendar names must be plain words");
+		if (sd_config_calendar(cfg, scalar(k)))
+			return node_error(c, k, "calendar '%s' is defined twice (24x7 is built in)",
+					  scalar(k));
+		struct sd_calendar *cal = &cfg->calendars[cfg->ncalendars];
+		memset(cal, 0, sizeof(*cal));
+		err = parse_calendar(c, cal, k, v);
+		if (cal->name)
+			cfg->ncalendars++;
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+static sd_error *duration(struct cfg_parse *c, yaml_node_t *n, int64_t *out)
+{
+	sd_error *err = scalar(n) ? sd_duration_parse(out, scalar(n))
+				  : sd_error_invalid("a duration must be a single value like 4h");
+	return err ? sd_error_wrap(err, "%s:%zu", c->path, n->start_mark.line + 1) : NULL;
+}
+
+static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map,
+			      struct sd_sla_policy *pol)
+{
+	sd_error *err = expect_mapping(c, map, "policies");
+	int have_first = 0, have_resolution = 0;
+	yaml_node_t *calendar = NULL;
+	if (err)
+		return err;
+	pol->next_response = -1;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "";
+		if (!strcmp(key, "name")) {
+			if (!scalar(v) || !*scalar(v))
+				return node_error(c, v, "a policy name must be a plain word");
+			free(pol->name);
+			pol->name = sd_xstrdup(scalar(v));
+		} else if (!strcmp(key, "match")) {
+			if ((err = expect_mapping(c, v, "match")))
+				return err;
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+				yaml_node_t *mk = node(c, q->key), *mv = node(c, q->value);
+				int m = scalar(mk) ? sd_value_index(sd_match_keys, scalar(mk)) : -1;
+				if (m < 0)
+					return node_error(c, mk, "match: unknown key '%s'; use priority, type, "
+							  "queue, category or tag", shown(mk));
+				if ((err = string_list(c, mv, sd_match_keys[m], &pol->match[m], NULL)))
+					return err;
+				static const enum sd_field checked[] = { SD_F_PRIORITY, SD_F_TYPE };
+				for (size_t i = 0; m < 2 && i < pol->match[m].n; i++)
+					if ((err = sd_field_validate(checked[m], pol->match[m].v[i])))
+						return sd_error_wrap(err, "%s:%zu", c->path, mv->start_mark.line + 1);
+			}
+		} else if (!strcmp(key, "calendar")) {
+			calendar = v;
+		} else if (!strcmp(key, "first_response")) {
+			if ((err = duration(c, v, &pol->first_response)))
+				return err;
+			have_first = 1;
+		} else if (!strcmp(key, "next_response")) {
+			if ((err = duration(c, v, &pol->next_response)))
+				return err;
+		} else if (!strcmp(key, "resolution")) {
+			if ((err = duration(c, v, &pol->resolution)))
+				return err;
+			have_resolution = 1;
+		} else {
+			return node_error(c, k, "policies: unknown key '%s'; a policy has name, match, "
+					  "calendar, first_response, next_response and resolution", shown(k));
+		}
+	}
+	if (!pol->name)
+		return node_error(c, map, "a policy needs a name");
+	if (!calendar || !scalar(calendar))
+		return node_error(c, map, "policy '%s' needs a calendar (24x7 or one of calendars)",
+				  pol->name);
+	if (!sd_config_calendar(cfg, scalar(calendar)))
+		return node_error(c, calendar, "unknown calendar '%s': define it under calendars, or "
+				  "use the built-in 24x7", scalar(calendar));
+	pol->calendar = sd_xstrdup(scalar(calendar));
+	if (!have_first || !have_resolution)
+		return node_error(c, map, "policy '%s' needs first_response and resolution", pol->name);
+	return NULL;
+}
+
+static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char *what,
+			      struct sd_strvec *notify, struct sd_config *cfg, int breach)
+{
+	sd_error *err = expect_mapping(c, map, what);
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "", *value = scalar(v);
+		if (!strcmp(key, "notify")) {
+			sd_strvec_clear(notify);
+			if ((err = string_list(c, v, "notify", notify, NULL)))
+				return err;
+		} else if (breach && !strcmp(key, "escalate")) {
+			if (!value || (strcmp(value, "next-tier") && strcmp(value, "none")))
+				return node_error(c, v, "on_breach: escalate is next-tier or none");
+			cfg->breach_escalate = !strcmp(value, "next-tier");
+		} else if (breach && !strcmp(key, "bump_priority")) {
+			if (!value || (strcmp(value, "true") && strcmp(value, "false")))
+				return node_error(c, v, "on_breach: bump_priority is true or false");
+			cfg->breach_bump_priority = !strcmp(value, "true");
+		} else {
+			return node_error(c, k, breach ? "on_breach: unknown key '%s'; use escalate, "
+						    "bump_priority and notify"
+						  : "on_risk: unknown key '%s'; use notify", shown(k));
+		}
+	}
+	return NULL;
+}
+
+static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map,
+			   yaml_node_t **policies_out)
+{
+	sd_error *err = expect_mapping(c, map, "sla");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "";
+		if (!strcmp(key, "at_risk")) {
+			const char *s = scalar(v);
+			char *end = NULL;
+			long pct = s ? strtol(s, &end, 10) : -1;
+			if (!s || end == s || strcmp(end, "%") || pct < 1 || pct > 100)
+				return node_error(c, v, "at_risk must be a percentage from 1%% to 100%%, like 75%%");
+			cfg->at_risk_percent = (int)pct;
+		} else if (!strcmp(key, "pause")) {
+			sd_strvec_clear(&cfg->pause);
+			if ((err = string_list(c, v, "pause", &cfg->pause, check_status)))
+				return err;
+		} else if (!strcmp(key, "policies")) {
+			if (v->type != YAML_SEQUENCE_NODE)
+				return node_error(c, v, "'policies' must be a list");
+			*policies_out = v; /* after calendars, which may come later in the file */
+		} else if (!strcmp(key, "on_breach")) {
+			if ((err = parse_notify(c, v, "on_breach", &cfg->breach_notify, cfg, 1)))
+				return err;
+		} else if (!strcmp(key, "on_risk")) {
+			if ((err = parse_notify(c, v, "on_risk", &cfg->risk_notify, cfg, 0)))
+				return err;
+		} else {
+			return node_error(c, k, "sla: unknown key '%s'; use at_risk, pause, policies, "
+					  "on_breach and on_risk", shown(k));
+		}
+	}
+	return NULL;
+}
+
+static sd_error *parse_policies(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *list)
+{
+	release_policies(cfg);
+	size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+	cfg->policies = sd_xcalloc(n, sizeof(*cfg->policies));
+	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		struct sd_sla_policy *pol = &cfg->policies[cfg->npolicies++];
+		sd_error *err = parse_policy(c, cfg, node(c, *it), pol);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
 sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path)
 {
 	yaml_parser_t parser;
@@ -215,7 +566,7 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 		yaml_parser_delete(&parser);
 		return err;
 	}
-	yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+	yaml_node_t *root = yaml_document_get_root_node(&c.doc), *policies = NULL;
 	if (!root)
 		goto done; /* an empty file keeps every default */
 	if ((err = expect_mapping(&c, root, "the configuration")))
@@ -232,12 +583,18 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_tiers(&c, cfg, v);
 		else if (!strcmp(name, "defaults"))
 			err = parse_defaults(&c, cfg, v);
+		else if (!strcmp(name, "calendars"))
+			err = parse_calendars(&c, cfg, v);
+		else if (!strcmp(name, "sla"))
+			err = parse_sla(&c, cfg, v, &policies);
 		/* Other sections belong to features that read them (sla,
 		 * calendars, ...); unknown ones are left alone so that an older
 		 * sd can work in a store configured by a newer one. */
 		if (err)
 			break;
 	}
+	if (!err && policies)
+		err = parse_policies(&c, cfg, policies);
 done:
 	yaml_document_delete(&c.doc);
 	yaml_parser_delete(&parser);

@@ -128,7 +128,7 @@ const sd_error *sd_store_config_error(const struct sd_store *s)
 	return s->config_error;
 }
 
-const struct sd_config *sd_store_config(const struct sd_store *s)
+struct sd_config *sd_store_config(struct sd_store *s)
 {
 	return &s->config;
 }

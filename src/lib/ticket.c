@@ -31,6 +31,8 @@ const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_TAGS] = { "tags", NULL, 1, 0 },
 	[SD_F_ASSET] = { "asset", NULL, 1, 0 },
 	[SD_F_KEY] = { "key", NULL, 1, 1 },
+	[SD_F_VENDOR] = { "vendor", NULL, 1, 1 },
+	[SD_F_VENDOR_REF] = { "vendor_ref", NULL, 1, 1 },
 	[SD_F_CREATED] = { "created", NULL, 0, 0 },
 	[SD_F_UPDATED] = { "updated", NULL, 0, 0 },
 };
@@ -367,6 +369,26 @@ sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f, const char *val
 done:
 	sd_buf_release(&old);
 	return err;
+}
+
+sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,
+			      const char *field, const char *from, const char *to, const char *reason)
+{
+	char id[SD_ENTRY_ID_LEN + 1];
+	sd_error *err = new_entry_id(t, id);
+	if (err)
+		return err;
+	struct sd_entry *e = append_entry(t);
+	e->kind = SD_ENTRY_EVENT;
+	e->id = sd_xstrdup(id);
+	e->author = sd_xstrdup(author);
+	e->at = at;
+	e->field = sd_xstrdup(field);
+	e->from = sd_xstrdup(from);
+	e->to = sd_xstrdup(to);
+	e->reason = sd_xstrdup(reason ? reason : "");
+	sd_ticket_sort_entries(t);
+	return NULL;
 }
 
 static int cmp_entry(const void *a, const void *b)

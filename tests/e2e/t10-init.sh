@@ -39,6 +39,37 @@ tiers:
 defaults:
  type: incident
  tier: L1
+calendars:
+ office:
+ timezone: Europe/Ljubljana
+ hours:
+ mon: ["08:00-12:00", "13:00-17:00"]
+ tue: ["08:00-12:00", "13:00-17:00"]
+ wed: ["08:00-12:00", "13:00-17:00"]
+ thu: ["08:00-12:00", "13:00-17:00"]
+ fri: ["08:00-12:00", "13:00-15:00"]
+ holidays: [2026-12-25, 01-01]
+sla:
+ at_risk: 75%
+ pause: [pending]
+ policies:
+ - name: critical
+ match: {priority: [P1]}
+ calendar: 24x7
+ first_response: 30m
+ resolution: 4h
+ - name: standard
+ match: {}
+ calendar: office
+ first_response: 4h
+ next_response: 8h
+ resolution: 2d4h
+ on_breach:
+ escalate: next-tier
+ bump_priority: false
+ notify: []
+ on_risk:
+ notify: []
 EOF
 expect_file_eq "config: documented defaults" "$tmp/cfg.expect" "$tmp/cfg.actual"
 expect_eq "config: has comments explaining it" "yes" \

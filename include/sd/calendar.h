@@ -1,0 +1,82 @@
+#ifndef SD_CALENDAR_H
+#define SD_CALENDAR_H
+
+/*
+ * Business-hours calendars and the arithmetic of SLA clocks.
+ *
+ * A calendar opens in half-open windows of local wall-clock time
+ * ("08:00-12:00") per weekday, in an IANA time zone read from the system's
+ * tz database, and is closed on holidays. Instants are UTC seconds
+ * (sd_time); every conversion goes through the zone, so daylight-saving
+ * days are exact: a 00:00-24:00 window on a spring-forward day is 23 hours.
+ *
+ * Ownership: a calendar owns its strings and caches; release it with
+ * sd_calendar_release. The functions that compute take a non-const
+ * calendar because they fill its cache of days.
+ */
+
+#include <stdint.h>
+#include "sd/error.h"
+#include "sd/time.h"
+
+#define SD_CAL_MAX_WINDOWS 8
+
+struct sd_cal_window {
+	int start, end; /* minutes after local midnight, start < end <= 1440 */
+};
+
+struct sd_cal_holiday {
+	int year; /* 0: every year */
+	int month, day;
+};
+
+struct sd_cal_day; /* cache entry, private */
+
+struct sd_calendar {
+	char *name;
+	char *timezone;  /* IANA name, e.g. "Europe/Ljubljana" */
+	int always_open; /* the built-in 24x7 calendar */
+	struct sd_cal_window hours[7][SD_CAL_MAX_WINDOWS]; /* [0] Monday .. [6] Sunday */
+	int nhours[7];
+	struct sd_cal_holiday *holidays;
+	size_t nholidays;
+	/* Open intervals of each local day, in UTC, computed on demand. */
+	struct sd_cal_day *days;
+	int64_t first_day; /* day number of days[0] */
+	size_t ndays;
+};
+
+/* The weekday names used in config files, Monday first. */
+extern const char *const sd_weekdays[7];
+
+/* An empty calendar (closed always) in a zone; call sd_timezone_check first. */
+void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *timezone);
+/* The built-in "24x7" calendar: always open. */
+void sd_calendar_init_24x7(struct sd_calendar *cal);
+void sd_calendar_release(struct sd_calendar *cal);
+
+/* Adds "HH:MM-HH:MM" (24:00 may end it) to a weekday (0 = Monday). A
+ * window that overlaps another of the same day is an error. */
+sd_error *sd_calendar_add_window(struct sd_calendar *cal, int weekday, const char *text);
+/* Adds a holiday: "YYYY-MM-DD" once, "MM-DD" every year. */
+sd_error *sd_calendar_add_holiday(struct sd_calendar *cal, const char *text);
+
+/* Business seconds in [from, to); 0 when to <= from. */
+int64_t sd_calendar_seconds(struct sd_calendar *cal, sd_time from, sd_time to);
+/* The earliest instant at which `seconds` business seconds have passed
+ * since from (from itself when seconds <= 0). Returns 0, or -1 when the
+ * calendar does not open enough within the next 50 years. */
+int sd_calendar_add(struct sd_calendar *cal, sd_time from, int64_t seconds, sd_time *out);
+
+/* Checks that name is a zone of the system's tz database. */
+sd_error *sd_timezone_check(const char *name);
+
+/* An instant in the user's own time zone: "2026-11-24 15:00 CET". */
+void sd_time_format_local(char out[48], sd_time t);
+
+/* Durations: "30m", "4h", "1h30m", "2d4h", "90s"; d is 24 hours. */
+sd_error *sd_duration_parse(int64_t *out, const char *text);
+/* "2d4h", "1h30m", "45s", "0s"; negative values get a leading "-". */
+void sd_duration_format(char out[32], int64_t seconds);
+
+#endif

@@ -1,0 +1,448 @@
+/* sd sla: the SLA clocks of tickets; --check for CI, --apply for cron. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "sd/calendar.h"
+#include "sd/sla.h"
+#include "sd/text.h"
+
+const struct sd_option sla_options[] = {
+	SD_FILTER_OPTION_ROWS,
+	{ SD_OPT_STRING, 0, "at", "TIME", "evaluate the clocks at this RFC 3339 instant instead of now" },
+	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
+	{ SD_OPT_BOOL, 0, "check", NULL, "exit 1 if a selected ticket has a breached clock" },
+	{ SD_OPT_BOOL, 0, "apply", NULL, "escalate and notify for breaches and risks not yet acted on" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL }
+};
+
+struct sla_row {
+	struct sd_row *row;
+	struct sd_sla sla;
+	int focus; /* index of the clock the line's due and left are about; -1: none */
+	int changed;                  /* --apply touched it */
+};
+
+static const char *const clock_names[] = { "first_response", "next_response", "resolution" };
+
+static const struct sd_clock *clock_at(const struct sd_sla *s, int i)
+{
+	return i == 0 ? &s->first_response : i == 1 ? &s->next_response : &s->resolution;
+}
+
+static int counts(const struct sd_clock *c)
+{
+	return c->present && c->active;
+}
+
+/* The clock most in need of attention: the worst state, then the
+ * earliest due. An index, since rows move when sorted. */
+static int focus_clock(const struct sd_sla *s)
+{
+	static const int rank[] = { [SD_CLOCK_BREACHED] = 4, [SD_CLOCK_AT_RISK] = 3,
+				    [SD_CLOCK_RUNNING] = 2, [SD_CLOCK_PAUSED] = 1, [SD_CLOCK_MET] = 0 };
+	const struct sd_clock *best = NULL;
+	int best_i = -1;
+	for (int i = 0; i < 3; i++) {
+		const struct sd_clock *c = clock_at(s, i);
+		if (!counts(c) || c->state == SD_CLOCK_MET)
+			continue;
+		if (!best || rank[c->state] > rank[best->state] ||
+		    (rank[c->state] == rank[best->state] && c->has_due &&
+		     (!best->has_due || c->due < best->due)))
+			best = c, best_i = i;
+	}
+	return best_i;
+}
+
+static const struct sd_clock *focus_of(const struct sla_row *r)
+{
+	return r->focus >= 0 ? clock_at(&r->sla, r->focus) : NULL;
+}
+
+static int cmp_sla_rows(const void *pa, const void *pb)
+{
+	const struct sla_row *a = pa, *b = pb;
+	int ua = sd_sla_urgency(&a->sla), ub = sd_sla_urgency(&b->sla);
+	if (ua != ub)
+		return ub - ua;
+	const struct sd_clock *fa = focus_of(a), *fb = focus_of(b);
+	int da = fa && fa->has_due, db = fb && fb->has_due;
+	if (da != db)
+		return db - da;
+	if (da && fa->due != fb->due)
+		return fa->due < fb->due ? -1 : 1;
+	return strcmp(sd_ticket_get(&a->row->t, SD_F_ID), sd_ticket_get(&b->row->t, SD_F_ID));
+}
+
+/* ---- output ---- */
+
+static void json_clock(struct sd_buf *out, const struct sd_clock *c)
+{
+	if (!c->present) {
+		sd_buf_adds(out, "null");
+		return;
+	}
+	int64_t elapsed = c->active ? c->elapsed : 0;
+	sd_buf_printf(out, "{\"state\":\"%s\",\"target\":%lld,\"elapsed\":%lld,\"remaining\":%lld,\"due\":",
+		      c->active ? sd_clock_states[c->state] : "met", (long long)c->target,
+		      (long long)elapsed, (long long)(c->target - elapsed));
+	if (c->active && c->has_due && c->state != SD_CLOCK_PAUSED) {
+		char due[SD_TIME_STRLEN];
+		sd_time_format(due, c->due);
+		sd_buf_printf(out, "\"%s\"}", due);
+	} else {
+		sd_buf_adds(out, "null}");
+	}
+}
+
+static void relative(char out[48], sd_time due, sd_time now)
+{
+	char d[32];
+	sd_duration_format(d, due >= now ? due - now : now - due);
+	/* Seconds are noise at this scale; "2h10m" reads better than "2h10m5s". */
+	char *s = strrchr(d, 'm');
+	if (s && s[1] && d[strlen(d) - 1] == 's')
+		s[1] = '\0';
+	else if (!s && strchr(d, 'h') && d[strlen(d) - 1] == 's')
+		*strrchr(d, 'h') = '\0', strcat(d, "h");
+	snprintf(out, 48, due >= now ? "in %s" : "%s ago", d);
+}
+
+static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_time at)
+{
+	struct sd_buf out = SD_BUF_INIT;
+	size_t w_id = 4, w_pol = 6, w_due = 3;
+	char (*due)[48] = sd_xcalloc(n ? n : 1, sizeof(*due));
+	char (*left)[32] = sd_xcalloc(n ? n : 1, sizeof(*left));
+	for (size_t i = 0; i < n; i++) {
+		const struct sd_clock *f = focus_of(&rows[i]);
+		strcpy(due[i], "-");
+		strcpy(left[i], "-");
+		if (f && f->has_due && f->state != SD_CLOCK_PAUSED) {
+			if (ctx->stdout_tty)
+				relative(due[i], f->due, at);
+			else
+				sd_time_format_local(due[i], f->due);
+		}
+		if (f)
+			sd_duration_format(left[i], f->target - f->elapsed);
+		if (strlen(rows[i].row->short_id) > w_id)
+			w_id = strlen(rows[i].row->short_id);
+		if (sd_text_width(rows[i].sla.policy->name) > w_pol)
+			w_pol = sd_text_width(rows[i].sla.policy->name);
+		if (strlen(due[i]) > w_due)
+			w_due = strlen(due[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sd_sla *s = &rows[i].sla;
+		sd_buf_printf(&out, "%s%-*s%s  ", sd_color(ctx, SD_YELLOW), (int)w_id, rows[i].row->short_id,
+			      sd_color(ctx, SD_RESET));
+		sd_put_line(&out, s->policy->name);
+		for (size_t k = sd_text_width(s->policy->name); k < w_pol + 2; k++)
+			sd_buf_addch(&out, ' ');
+		for (int c = 0; c < 3; c++) {
+			const struct sd_clock *cl = clock_at(s, c);
+			const char *state = !cl->present ? "-" : !cl->active ? "-" : sd_clock_states[cl->state];
+			const char *color = !counts(cl) ? SD_RESET :
+					    cl->state == SD_CLOCK_BREACHED ? "1;31" :
+					    cl->state == SD_CLOCK_AT_RISK ? SD_YELLOW :
+					    cl->state == SD_CLOCK_MET ? SD_GREEN : SD_RESET;
+			static const char *const label[] = { "first:", "next:", "resolution:" };
+			static const int width[] = { 14, 13, 19 };
+			sd_buf_printf(&out, "%s%s%s%s", label[c], sd_color(ctx, color), state,
+				      sd_color(ctx, SD_RESET));
+			for (int k = (int)(strlen(label[c]) + strlen(state)); k < width[c]; k++)
+				sd_buf_addch(&out, ' ');
+			sd_buf_adds(&out, "  ");
+		}
+		sd_buf_printf(&out, "%-*s  %-7s  ", (int)w_due, due[i], left[i]);
+		sd_put_line(&out, sd_ticket_get(&rows[i].row->t, SD_F_TITLE));
+		sd_buf_addch(&out, '\n');
+	}
+	fwrite(out.data, 1, out.len, ctx->out);
+	sd_buf_release(&out);
+	free(due);
+	free(left);
+}
+
+static void print_json(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
+{
+	struct sd_buf out = SD_BUF_INIT;
+	sd_buf_addch(&out, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct sd_sla *s = &rows[i].sla;
+		sd_buf_adds(&out, i ? ",\n{\"id\":" : "\n{\"id\":");
+		sd_json_string(&out, sd_ticket_get(&rows[i].row->t, SD_F_ID));
+		sd_buf_adds(&out, ",\"short_id\":");
+		sd_json_string(&out, rows[i].row->short_id);
+		sd_buf_adds(&out, ",\"policy\":");
+		sd_json_string(&out, s->policy->name);
+		for (int c = 0; c < 3; c++) {
+			sd_buf_printf(&out, ",\"%s\":", clock_names[c]);
+			json_clock(&out, clock_at(s, c));
+		}
+		sd_buf_addch(&out, '}');
+	}
+	sd_buf_adds(&out, n ? "\n]\n" : "]\n");
+	fwrite(out.data, 1, out.len, ctx->out);
+	sd_buf_release(&out);
+}
+
+/* ---- --apply ---- */
+
+struct notification {
+	char *ticket_json;
+	const struct sd_strvec *argv;
+};
+
+static int already_recorded(const struct sd_ticket *t, const char *key, const char *state)
+{
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "sla") && !strcmp(e->from, key) &&
+		    !strcmp(e->to, state))
+			return 1;
+	}
+	return 0;
+}
+
+static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, const char *author,
+			      struct notification **notes, size_t *nnotes)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	const struct sd_clock *c = clock_at(&r->sla, which);
+	struct sd_ticket *t = &r->row->t;
+	char key[64], target[32], due[SD_TIME_STRLEN] = "";
+	struct sd_buf reason = SD_BUF_INIT;
+	sd_error *err = NULL;
+	if (!counts(c) || (c->state != SD_CLOCK_BREACHED && c->state != SD_CLOCK_AT_RISK))
+		return NULL;
+	const char *state = sd_clock_states[c->state];
+	if (which == 1) {
+		char started[SD_TIME_STRLEN];
+		sd_time_format(started, c->started);
+		snprintf(key, sizeof(key), "%s@%s", clock_names[which], started);
+	} else {
+		snprintf(key, sizeof(key), "%s", clock_names[which]);
+	}
+	if (already_recorded(t, key, state))
+		return NULL;
+	sd_duration_format(target, c->target);
+	if (c->has_due)
+		sd_time_format(due, c->due);
+	sd_buf_printf(&reason, "policy %s: %s target %s %s%s%s", r->sla.policy->name,
+		      clock_names[which], target,
+		      c->state == SD_CLOCK_BREACHED ? "passed" : "nearly used up",
+		      *due ? ", due " : "", due);
+	if ((err = sd_ticket_add_event(t, author, ctx->now, "sla", key, state, reason.data)))
+		goto done;
+	if (c->state == SD_CLOCK_BREACHED) {
+		struct sd_buf why = SD_BUF_INIT;
+		sd_buf_printf(&why, "SLA breach: %s (policy %s)", clock_names[which], r->sla.policy->name);
+		int tier = sd_value_index(sd_tiers, sd_ticket_get(t, SD_F_TIER));
+		if (cfg->breach_escalate && tier >= 0 && tier < 4)
+			err = sd_escalate_ticket(ctx, t, tier + 1, author, why.data, NULL);
+		int prio = sd_value_index(sd_priorities, sd_ticket_get(t, SD_F_PRIORITY));
+		if (!err && cfg->breach_bump_priority && prio > 0)
+			err = sd_ticket_change(t, SD_F_PRIORITY, sd_priorities[prio - 1], author, ctx->now,
+					       why.data, NULL);
+		sd_buf_release(&why);
+	}
+	const struct sd_strvec *argv = c->state == SD_CLOCK_BREACHED ? &cfg->breach_notify : &cfg->risk_notify;
+	if (!err && argv->n) {
+		*notes = sd_xrealloc(*notes, (*nnotes + 1) * sizeof(**notes));
+		struct sd_buf json = SD_BUF_INIT;
+		sd_ticket_json(&json, t, r->row->short_id, 1);
+		sd_buf_addch(&json, '\n');
+		(*notes)[*nnotes].ticket_json = sd_buf_detach(&json);
+		(*notes)[*nnotes].argv = argv;
+		(*nnotes)++;
+	}
+	r->changed = 1;
+done:
+	sd_buf_release(&reason);
+	return err;
+}
+
+/* Runs a notify command with the ticket on stdin; failures are reported,
+ * never fatal: the breach is already recorded. */
+static void notify(const struct notification *n)
+{
+	int fds[2];
+	if (pipe(fds) < 0) {
+		fprintf(stderr, "sd: notify: %s\n", strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "sd: notify: %s\n", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		dup2(2, 1); /* the command's output must not mix with sd's data */
+		execvp(n->argv->v[0], n->argv->v);
+		fprintf(stderr, "sd: notify: cannot run '%s': %s\n", n->argv->v[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	size_t len = strlen(n->ticket_json), off = 0;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	while (off < len) {
+		ssize_t w = write(fds[1], n->ticket_json + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fds[1]);
+	signal(SIGPIPE, old);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		struct sd_buf cmd = SD_BUF_INIT;
+		sd_put_line(&cmd, n->argv->v[0]);
+		fprintf(stderr, "sd: notify command '%s' failed (status %d); the breach is recorded "
+			"all the same\n", cmd.data, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+		sd_buf_release(&cmd);
+	}
+}
+
+static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
+{
+	const char *author;
+	struct notification *notes = NULL;
+	size_t nnotes = 0, nchanged = 0;
+	struct sd_change *changes = sd_xcalloc(n ? n : 1, sizeof(*changes));
+	struct sd_buf *contents = sd_xcalloc(n ? n : 1, sizeof(*contents));
+	struct sd_buf *paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
+	struct sd_buf msg = SD_BUF_INIT, list = SD_BUF_INIT;
+	sd_error *err = sd_store_author(ctx->store, NULL, NULL, &author);
+	for (size_t i = 0; !err && i < n; i++)
+		for (int c = 0; !err && c < 3; c++)
+			err = act_on_clock(ctx, &rows[i], c, author, &notes, &nnotes);
+	if (err)
+		goto done;
+	char now[SD_TIME_STRLEN];
+	sd_time_format(now, ctx->now);
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].changed)
+			continue;
+		struct sd_ticket *t = &rows[i].row->t;
+		sd_ticket_set(t, SD_F_UPDATED, now);
+		sd_buf_init(&contents[nchanged]);
+		sd_buf_init(&paths[nchanged]);
+		sd_ticket_write(t, &contents[nchanged]);
+		sd_ticket_path(&paths[nchanged], sd_ticket_get(t, SD_F_ID));
+		changes[nchanged] = (struct sd_change){ paths[nchanged].data, contents[nchanged].data,
+							contents[nchanged].len };
+		sd_buf_printf(&list, "%s \"%s\"\n", rows[i].row->short_id, sd_ticket_get(t, SD_F_TITLE));
+		nchanged++;
+	}
+	if (!nchanged)
+		goto done;
+	/* One commit for the whole run, so a cron job adds one entry to the
+	 * history however many tickets it touched. */
+	sd_buf_printf(&msg, "sd: sla apply, %zu ticket%s\n\n%s", nchanged, nchanged == 1 ? "" : "s",
+		      list.data);
+	if ((err = sd_store_commit(ctx->store, changes, nchanged, msg.data)))
+		goto done;
+	for (size_t i = 0; i < nnotes; i++)
+		notify(&notes[i]);
+	fprintf(stderr, "sd: acted on SLA breaches and risks of %zu ticket%s\n", nchanged,
+		nchanged == 1 ? "" : "s");
+done:
+	for (size_t i = 0; i < nchanged; i++) {
+		sd_buf_release(&contents[i]);
+		sd_buf_release(&paths[i]);
+	}
+	for (size_t i = 0; i < nnotes; i++)
+		free(notes[i].ticket_json);
+	free(notes);
+	free(changes);
+	free(contents);
+	free(paths);
+	sd_buf_release(&msg);
+	sd_buf_release(&list);
+	return err;
+}
+
+/* ---- the command ---- */
+
+sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_filter *filter = NULL;
+	struct sd_rows rows = { NULL, 0 };
+	struct sla_row *sla = NULL;
+	struct sd_strvec wanted = SD_STRVEC_INIT;
+	size_t n = 0;
+	sd_time at = ctx->now;
+	const char *at_arg = sd_arg_str(args, "at");
+	sd_error *err = NULL;
+
+	if (at_arg && (err = sd_time_parse(&at, at_arg))) {
+		err = sd_error_wrap(err, "--at");
+		goto done;
+	}
+	if (sd_arg_flag(args, "apply") && (err = sd_store_lock(ctx->store)))
+		goto done;
+	for (size_t i = 0; i < args->pos.n; i++) {
+		char id[SD_ID_LEN + 1];
+		if ((err = sd_store_resolve(ctx->store, id, args->pos.v[i])))
+			goto done;
+		sd_strvec_push(&wanted, id);
+	}
+	/* Tickets named by id are shown whatever their status. */
+	if ((err = sd_filter_new(&filter, ctx, args, wanted.n > 0)) || (err = sd_rows_load(ctx, &rows)))
+		goto done;
+	sd_filter_set_time(filter, at);
+	sla = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*sla));
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct sd_ticket *t = &rows.v[i].t;
+		if (wanted.n && !sd_strvec_has(&wanted, sd_ticket_get(t, SD_F_ID)))
+			continue;
+		if (!sd_filter_match(filter, t))
+			continue;
+		struct sla_row *r = &sla[n];
+		r->row = &rows.v[i];
+		if ((err = sd_sla_evaluate(&r->sla, cfg, t, at)))
+			goto done;
+		if (!r->sla.policy)
+			continue; /* no policy: no clocks to show */
+		r->focus = focus_clock(&r->sla);
+		n++;
+	}
+	qsort(sla, n, sizeof(*sla), cmp_sla_rows);
+	if (sd_arg_flag(args, "apply") && (err = apply(ctx, sla, n)))
+		goto done;
+	if (sd_arg_flag(args, "json")) {
+		print_json(ctx, sla, n);
+	} else {
+		sd_pager_start(ctx);
+		print_human(ctx, sla, n, at);
+	}
+	if (sd_arg_flag(args, "check"))
+		for (size_t i = 0; i < n; i++)
+			for (int c = 0; c < 3; c++)
+				if (counts(clock_at(&sla[i].sla, c)) &&
+				    clock_at(&sla[i].sla, c)->state == SD_CLOCK_BREACHED)
+					ctx->exit_status = SD_EXIT_FOUND_NOTHING;
+done:
+	free(sla);
+	sd_strvec_clear(&wanted);
+	sd_rows_free(&rows);
+	sd_filter_free(filter);
+	return err;
+}
