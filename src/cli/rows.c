@@ -304,6 +304,8 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 
 /* ---- printing ---- */
 
+static int nearest_due(struct sd_ctx *ctx, const struct sd_ticket *t, sd_time *due);
+
 static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *fmt,
 			    const struct sd_row *r)
 {
@@ -327,6 +329,12 @@ static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *
 			int f = sd_field_lookup(name);
 			if (!strcmp(name, "short")) {
 				sd_buf_adds(out, r->short_id);
+			} else if (!strcmp(name, "due")) {
+				sd_time due;
+				char when[SD_TIME_STRLEN] = "";
+				if (nearest_due(ctx, &r->t, &due))
+					sd_time_format(when, due);
+				sd_buf_adds(out, when);
 			} else if (!strcmp(name, "age")) {
 				char age[16];
 				sd_time_format_age(age, r->created, ctx->now);
@@ -356,6 +364,40 @@ static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *
 	}
 	sd_buf_addch(out, '\n');
 	return NULL;
+}
+
+/* When the ticket's nearest SLA target falls due, or 0 if none runs. */
+static int nearest_due(struct sd_ctx *ctx, const struct sd_ticket *t, sd_time *due)
+{
+	struct sd_sla sla;
+	int found = 0;
+	sd_error *err = sd_sla_evaluate(&sla, sd_store_config(ctx->store), t, ctx->now);
+	const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response, &sla.resolution };
+	for (int i = 0; !err && sla.policy && i < 3; i++) {
+		const struct sd_clock *c = clocks[i];
+		if (!c->present || !c->active || !c->has_due || c->state == SD_CLOCK_MET ||
+		    c->state == SD_CLOCK_PAUSED)
+			continue;
+		if (!found || c->due < *due)
+			*due = c->due;
+		found = 1;
+	}
+	sd_error_free(err);
+	return found;
+}
+
+/* "3h20m" until the nearest due time, "-45m" past it, "-" when nothing is
+ * due; in whole minutes, since seconds are noise in a list. */
+static void due_text(struct sd_ctx *ctx, const struct sd_ticket *t, char out[32])
+{
+	sd_time due;
+	if (!nearest_due(ctx, t, &due)) {
+		strcpy(out, "-");
+		return;
+	}
+	int64_t left = due - ctx->now;
+	left = left >= 0 ? left / 60 * 60 : -((-left + 59) / 60 * 60);
+	sd_duration_format(out, left);
 }
 
 static const char *priority_color(const char *p)
@@ -407,11 +449,15 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 			err = format_row(ctx, &out, fmt, &rows->v[i]);
 		goto print;
 	}
-	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0;
+	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0, w_due = 1;
+	char (*due)[32] = sd_xcalloc(rows->n ? rows->n : 1, sizeof(*due));
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct sd_row *r = &rows->v[i];
 		char age[16];
 		sd_time_format_age(age, r->created, ctx->now);
+		due_text(ctx, &r->t, due[i]);
+		if (strlen(due[i]) > w_due)
+			w_due = strlen(due[i]);
 		size_t n = strlen(r->short_id);
 		if (n > w_id)
 			w_id = n;
@@ -462,9 +508,13 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		}
 		sd_buf_adds(&out, age);
 		pad(&out, w_age + 2, strlen(age));
+		sd_buf_printf(&out, "%s%s%s", sd_color(ctx, due[i][0] == '-' && due[i][1] ? "1;31" : SD_RESET),
+			      due[i], sd_color(ctx, SD_RESET));
+		pad(&out, w_due + 2, strlen(due[i]));
 		sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
 		sd_buf_addch(&out, '\n');
 	}
+	free(due);
 print:
 	if (!err)
 		fwrite(out.data, 1, out.len, ctx->out);

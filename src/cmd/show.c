@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sd/calendar.h"
+#include "sd/sla.h"
 #include "sd/text.h"
 
 const struct sd_option show_options[] = {
@@ -32,6 +34,50 @@ static void indent_text(struct sd_buf *out, const char *text)
 		p += n + (nl ? 1 : 0);
 	}
 	sd_buf_release(&inert);
+}
+
+static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
+		       const struct sd_clock *c)
+{
+	sd_buf_printf(out, "  %-16s ", name);
+	if (!c->present || !c->active) {
+		sd_buf_adds(out, c->present ? "- (nothing waits for an answer)\n" : "-\n");
+		return;
+	}
+	const char *color = c->state == SD_CLOCK_BREACHED ? "1;31" :
+			    c->state == SD_CLOCK_AT_RISK ? SD_YELLOW :
+			    c->state == SD_CLOCK_MET ? SD_GREEN : SD_RESET;
+	char left[32], due[48];
+	sd_duration_format(left, c->target - c->elapsed);
+	sd_buf_printf(out, "%s%s%s", sd_color(ctx, color), sd_clock_states[c->state],
+		      sd_color(ctx, SD_RESET));
+	if (c->has_due && c->state != SD_CLOCK_PAUSED && c->state != SD_CLOCK_MET) {
+		sd_time_format_local(due, c->due);
+		sd_buf_printf(out, ", due %s", due);
+	}
+	if (c->state != SD_CLOCK_MET)
+		sd_buf_printf(out, c->elapsed > c->target ? ", %s over" : ", %s left",
+			      c->elapsed > c->target ? left + 1 : left);
+	sd_buf_addch(out, '\n');
+}
+
+static void show_sla(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t)
+{
+	struct sd_sla sla;
+	sd_error *err = sd_sla_evaluate(&sla, sd_store_config(ctx->store), t, ctx->now);
+	if (err || !sla.policy) {
+		sd_error_free(err);
+		return;
+	}
+	sd_buf_printf(out, "%s%-10s%s ", sd_color(ctx, SD_DIM), "sla", sd_color(ctx, SD_RESET));
+	sd_put_line(out, sla.policy->name);
+	sd_buf_adds(out, " (");
+	sd_put_line(out, sla.policy->calendar);
+	sd_buf_adds(out, " hours)\n");
+	clock_line(ctx, out, "first response", &sla.first_response);
+	if (sla.next_response.present)
+		clock_line(ctx, out, "next response", &sla.next_response);
+	clock_line(ctx, out, "resolution", &sla.resolution);
 }
 
 static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t,
@@ -80,6 +126,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 	sd_buf_printf(&tmp, "%s (%s ago)", created, age);
 	field_line(ctx, out, "created", tmp.data);
 	field_line(ctx, out, "updated", updated);
+	show_sla(ctx, out, t);
 	for (size_t i = 0; i < t->nextra; i++) {
 		sd_buf_printf(out, "%s", sd_color(ctx, SD_DIM));
 		sd_put_text(out, t->extra[i].raw);

@@ -9,7 +9,9 @@ r=$(store line)
 id=$(new_ticket "$r" "Printer jams")
 s=$(short_id "$r" "$id")
 SD_NOW=2026-11-23T09:12:00Z expect_exit "list: one ticket" 0 sd -C "$r" list
-expect_out "list: SHORTID  PRIORITY  STATUS  TIER  ASSIGNEE  AGE  TITLE" "$s  P3  new  L1  -  12m  Printer jams"
+# Opened Monday 10:00 local: the first response (4 office hours, lunch
+# 12-13) falls due at 15:00 local, 14:00Z, 4h48m after 09:12Z.
+expect_out "list: SHORTID  PRIORITY  STATUS  TIER  ASSIGNEE  AGE  DUE  TITLE" "$s  P3  new  L1  -  12m  4h48m  Printer jams"
 expect_eq "list: nothing on stderr" "" "$(cat "$ERR")"
 expect_no_esc "list: no colour off a terminal" "$OUT"
 
@@ -33,10 +35,13 @@ s2=$(short_id "$r" "$t2")
 s3=$(short_id "$r" "$t3")
 w=4
 for s in "$s1" "$s2" "$s3"; do [ ${#s} -gt $w ] && w=${#s}; done
+# DUE: VPN down is P1 (24x7): first response due 09:31Z, its resolution
+# paused while pending; the others run on office hours from 10:03 and
+# 10:00 local: 4h with the lunch break, due 14:03Z and 14:00Z.
 {
-	printf "%-${w}s  %-2s  %-7s  %-2s  %-15s  %-3s  %s\n" "$s2" P1 pending L2 bob@example.com 14m "VPN down"
-	printf "%-${w}s  %-2s  %-7s  %-2s  %-15s  %-3s  %s\n" "$s3" P2 new L3 - 12m "Laptop request"
-	printf "%-${w}s  %-2s  %-7s  %-2s  %-15s  %-3s  %s\n" "$s1" P3 new L1 - 15m "Printer jams"
+	printf "%-${w}s  %-2s  %-7s  %-2s  %-15s  %-3s  %-5s  %s\n" "$s2" P1 pending L2 bob@example.com 14m 16m "VPN down"
+	printf "%-${w}s  %-2s  %-7s  %-2s  %-15s  %-3s  %-5s  %s\n" "$s3" P2 new L3 - 12m 4h48m "Laptop request"
+	printf "%-${w}s  %-2s  %-7s  %-2s  %-15s  %-3s  %-5s  %s\n" "$s1" P3 new L1 - 15m 4h45m "Printer jams"
 } >"$tmp/align.expect"
 SD_NOW=2026-11-23T09:15:00Z expect_exit "list: several tickets" 0 sd -C "$r" list
 expect_file_eq "list: columns aligned, two spaces apart, priority order" "$tmp/align.expect" "$OUT"

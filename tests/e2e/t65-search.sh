@@ -42,11 +42,15 @@ sp=$(short_id "$r" "$p")
 sl=$(short_id "$r" "$l")
 w=4
 for x in "$sv" "$sp" "$sl"; do [ ${#x} -gt $w ] && w=${#x}; done
-fmt="%-${w}s  %-2s  %-8s  %-2s  %-1s  %-3s  %s\n"
+# DUE: the nearest SLA target. VPN down is P1 (24x7, first response 30m,
+# due 09:31Z); Printer jams opened 10:00 local, 4 office hours with the
+# lunch break, due 15:00 local (14:00Z), its only comment being the
+# requester's own; the resolved laptop has nothing due.
+fmt="%-${w}s  %-2s  %-8s  %-2s  %-1s  %-3s  %-5s  %s\n"
 {
-	printf "$fmt" "$sv" P1 new L1 - 29m "VPN down"
-	printf "$fmt" "$sp" P3 new L1 - 30m "Printer jams"
-	printf "$fmt" "$sl" P3 resolved L1 - 28m "Laptop request"
+	printf "$fmt" "$sv" P1 new L1 - 29m 1m "VPN down"
+	printf "$fmt" "$sp" P3 new L1 - 30m 4h30m "Printer jams"
+	printf "$fmt" "$sl" P3 resolved L1 - 28m - "Laptop request"
 } >"$tmp/search.expect"
 expect_file_eq "search: list's aligned lines, priority order" "$tmp/search.expect" "$OUT"
 expect_exit "search --json" 0 sd -C "$r" search keyboard --json
