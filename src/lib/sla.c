@@ -152,7 +152,7 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 	const char *status = initial_status(t);
 	sd_time since = created;
 	int64_t elapsed = 0;
-	int crossed = 0;
+	int reached = 0; /* the target was used up: due is when that happened */
 	memset(c, 0, sizeof(*c));
 	c->present = c->active = 1;
 	c->target = p->resolution;
@@ -167,8 +167,8 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 		int counting = !sd_status_is_done(status) && !sd_strvec_has(&cfg->pause, status);
 		if (counting && until > since) {
 			int64_t part = sd_calendar_seconds(cal, since, until);
-			if (!crossed && elapsed + part > c->target) {
-				crossed = 1;
+			if (!reached && elapsed + part >= c->target) {
+				reached = 1;
 				c->has_due = sd_calendar_add(cal, since, c->target - elapsed, &c->due) == 0;
 			}
 			elapsed += part;
@@ -179,21 +179,23 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 		since = e->at;
 	}
 	c->elapsed = elapsed;
-	if (crossed) {
-		c->state = SD_CLOCK_BREACHED;
+	if (elapsed > c->target) {
+		c->state = SD_CLOCK_BREACHED; /* stays so, whatever happens next */
 		return;
 	}
 	int done = sd_status_is_done(status), paused = sd_strvec_has(&cfg->pause, status);
 	if (done) {
 		c->state = SD_CLOCK_MET;
 		/* The deadline as it stood when the clock stopped. */
-		c->has_due = sd_calendar_add(cal, since, c->target - elapsed, &c->due) == 0;
+		if (!reached)
+			c->has_due = sd_calendar_add(cal, since, c->target - elapsed, &c->due) == 0;
 	} else if (paused) {
 		c->state = SD_CLOCK_PAUSED;
 		c->has_due = 0;
 	} else {
 		running_state(c, cfg->at_risk_percent);
-		c->has_due = sd_calendar_add(cal, at, c->target - elapsed, &c->due) == 0;
+		if (!reached)
+			c->has_due = sd_calendar_add(cal, at, c->target - elapsed, &c->due) == 0;
 	}
 }
 
