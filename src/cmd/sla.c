@@ -25,6 +25,7 @@ struct sla_row {
 	struct sd_sla sla;
 	int focus; /* index of the clock the line's due and left are about; -1: none */
 	int changed;                  /* --apply touched it */
+	int escalated;                /* --apply moved it up a tier this run */
 };
 
 static const char *const clock_names[] = { "first_response", "next_response", "resolution" };
@@ -244,13 +245,16 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 	if (c->state == SD_CLOCK_BREACHED) {
 		struct sd_buf why = SD_BUF_INIT;
 		sd_buf_printf(&why, "SLA breach: %s (policy %s)", clock_names[which], r->sla.policy->name);
+		/* Clocks that breach together are one failure: the ticket
+		 * moves up one tier and one priority step per run. */
 		int tier = sd_value_index(sd_tiers, sd_ticket_get(t, SD_F_TIER));
-		if (cfg->breach_escalate && tier >= 0 && tier < 4)
+		if (!r->escalated && cfg->breach_escalate && tier >= 0 && tier < 4)
 			err = sd_escalate_ticket(ctx, t, tier + 1, author, why.data, NULL);
 		int prio = sd_value_index(sd_priorities, sd_ticket_get(t, SD_F_PRIORITY));
-		if (!err && cfg->breach_bump_priority && prio > 0)
+		if (!err && !r->escalated && cfg->breach_bump_priority && prio > 0)
 			err = sd_ticket_change(t, SD_F_PRIORITY, sd_priorities[prio - 1], author, ctx->now,
 					       why.data, NULL);
+		r->escalated = 1;
 		sd_buf_release(&why);
 	}
 	const struct sd_strvec *argv = c->state == SD_CLOCK_BREACHED ? &cfg->breach_notify : &cfg->risk_notify;
