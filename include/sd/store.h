@@ -32,8 +32,9 @@ sd_error *sd_store_open(struct sd_store **out, const char *dir, unsigned flags);
 /* The config problem found by a lenient open, or NULL. Owned by the store. */
 const sd_error *sd_store_config_error(const struct sd_store *store);
 /* Makes dir a store (creating the repository if needed) and commits the
- * store's files. *created is 0 when dir already was a store. */
-sd_error *sd_store_init(const char *dir, int *created);
+ * store's files. *created is 0 when dir already was a store. *root gets
+ * the store's top directory; the caller frees it. */
+sd_error *sd_store_init(const char *dir, int *created, char **root);
 void sd_store_free(struct sd_store *store);
 
 const char *sd_store_root(const struct sd_store *store); /* with trailing '/' */

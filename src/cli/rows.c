@@ -156,8 +156,10 @@ sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows)
 	sd_error *err = sd_store_list_ids(ctx->store, &ids);
 	rows->v = NULL;
 	rows->n = 0;
-	if (err)
+	if (err) {
+		sd_strvec_clear(&ids);
 		return err;
+	}
 	rows->v = sd_xcalloc(ids.n ? ids.n : 1, sizeof(*rows->v));
 	for (size_t i = 0; i < ids.n; i++) {
 		struct sd_row *r = &rows->v[rows->n];
@@ -165,7 +167,10 @@ sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows)
 		if (e) {
 			/* One broken file must not hide every other ticket;
 			 * sd check lists the problems. */
-			fprintf(stderr, "sd: skipping %s\n", e->msg);
+			struct sd_buf msg = SD_BUF_INIT;
+			sd_put_text(&msg, e->msg);
+			fprintf(stderr, "sd: skipping %s\n", msg.data);
+			sd_buf_release(&msg);
 			sd_error_free(e);
 			sd_ticket_free(&r->t);
 			continue;

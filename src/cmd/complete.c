@@ -31,8 +31,12 @@ static void print_used(struct sd_ctx *ctx, enum sd_field field)
 		}
 	}
 	sd_strvec_sort(&seen);
-	for (size_t i = 0; i < seen.n; i++)
-		fprintf(ctx->out, "%s\n", seen.v[i]);
+	for (size_t i = 0; i < seen.n; i++) {
+		struct sd_buf value = SD_BUF_INIT;
+		sd_put_line(&value, seen.v[i]);
+		fprintf(ctx->out, "%s\n", value.data);
+		sd_buf_release(&value);
+	}
 	sd_strvec_clear(&seen);
 	sd_rows_free(&rows);
 }

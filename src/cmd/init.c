@@ -1,5 +1,6 @@
 /* sd init [DIR]: make a directory a ticket store. */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -18,13 +19,18 @@ sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args)
 	else
 		sd_buf_adds(&path, dir);
 	int created;
-	sd_error *err = sd_store_init(path.data, &created);
+	char *root = NULL;
+	sd_error *err = sd_store_init(path.data, &created, &root);
 	if (!err) {
+		struct sd_buf shown = SD_BUF_INIT;
+		sd_put_line(&shown, root);
 		if (created)
-			fprintf(ctx->out, "Initialized sd store in %s\n", path.data);
+			fprintf(ctx->out, "Initialized sd store in %s\n", shown.data);
 		else
-			fprintf(ctx->out, "%s is already an sd store; nothing to do\n", path.data);
+			fprintf(ctx->out, "%s is already an sd store; nothing to do\n", shown.data);
+		sd_buf_release(&shown);
 	}
+	free(root);
 	sd_buf_release(&path);
 	return err;
 }

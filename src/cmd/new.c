@@ -151,6 +151,10 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_store_author(ctx->store, NULL, &email, &author)))
 		goto done;
 	/* Check everything before touching anything. */
+	if (sd_arg_str(args, "key") && !*sd_arg_str(args, "key")) {
+		err = sd_error_invalid("--key needs a non-empty key");
+		goto done;
+	}
 	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++) {
 		const char *v = sd_arg_str(args, plain_fields[i].option);
 		if (v && (err = sd_field_validate(plain_fields[i].field, v)))
@@ -179,7 +183,7 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 		goto done;
 
 	const char *key = sd_arg_str(args, "key");
-	if (key && *key) {
+	if (key) {
 		int found;
 		if ((err = find_by_key(ctx, key, id, &found)))
 			goto done;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct sd_store {
 	struct sd_config config;
 	char *author_name, *author_email, *author_full;
 	int lock_depth;
+	int lock_fd;
 	char *lock_path;
 	sd_error *config_error;
 };
@@ -154,7 +156,7 @@ static sd_error *mkdir_p(const char *path)
 	return err;
 }
 
-sd_error *sd_store_init(const char *dir, int *created)
+sd_error *sd_store_init(const char *dir, int *created, char **root)
 {
 	git_repository *repo = NULL;
 	struct sd_store *s = NULL;
@@ -162,6 +164,7 @@ sd_error *sd_store_init(const char *dir, int *created)
 	struct sd_buf path = SD_BUF_INIT;
 
 	*created = 0;
+	*root = NULL;
 	int existed = file_exists(dir);
 	if ((err = mkdir_p(dir)))
 		return err;
@@ -176,6 +179,7 @@ sd_error *sd_store_init(const char *dir, int *created)
 		return sd_error_git(dir);
 	if ((err = open_repo_at(&s, repo)))
 		return err;
+	*root = sd_xstrdup(s->root);
 
 	sd_buf_printf(&path, "%s%s", s->root, SD_CONFIG_PATH);
 	if (file_exists(path.data))
@@ -461,24 +465,34 @@ done:
 
 /* ---- locking ---- */
 
-/* A lock whose owner has died (killed, power loss) would otherwise block
- * every later command; its pid says whether the owner still runs. */
-static int lock_is_stale(const char *path)
+/* The lock is the file's existence, as with git's index.lock, so a
+ * person can see and remove it. Its owner also holds flock() on it for
+ * its lifetime, which the kernel drops when the owner dies: a lock that
+ * can be flocked and whose pid is gone is stale and may be broken. The
+ * breaker holds that flock while it unlinks, and unlinks only the inode it
+ * locked, so two breakers (or a breaker and a new owner) cannot both win. */
+static void break_if_stale(const char *path)
 {
 	char buf[32];
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return 0;
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		goto done; /* its owner is alive */
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n <= 0)
-		return 0;
+		goto done; /* no pid: someone's lock by hand; leave it to them */
 	buf[n] = '\0';
 	char *end;
 	long pid = strtol(buf, &end, 10);
-	if (pid <= 0 || *end != '\n')
-		return 0;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	if (pid <= 0 || *end != '\n' || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+		goto done;
+	struct stat held, now;
+	if (fstat(fd, &held) == 0 && lstat(path, &now) == 0 && held.st_dev == now.st_dev &&
+	    held.st_ino == now.st_ino)
+		unlink(path);
+done:
+	close(fd);
 }
 
 sd_error *sd_store_lock(struct sd_store *s)
@@ -491,24 +505,24 @@ sd_error *sd_store_lock(struct sd_store *s)
 		s->lock_path = sd_buf_detach(&p);
 	}
 	for (int waited = 0;; waited += 20) {
-		int fd = open(s->lock_path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		int fd = open(s->lock_path, O_RDWR | O_CREAT | O_EXCL, 0644);
 		if (fd >= 0) {
 			char pid[32];
 			int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-			if (write(fd, pid, (size_t)n) != n) {
-				/* The lock is held all the same; the pid is a courtesy. */
+			/* flock first, pid second: a breaker that sees our pid
+			 * also sees our flock. */
+			if (flock(fd, LOCK_EX) < 0 || write(fd, pid, (size_t)n) != n) {
+				/* Still a lock by existence; only stale-breaking
+				 * is lost, which is safe. */
 			}
-			close(fd);
+			s->lock_fd = fd;
 			return NULL;
 		}
 		if (errno != EEXIST) {
 			s->lock_depth--;
 			return sd_error_errno(s->lock_path);
 		}
-		if (lock_is_stale(s->lock_path)) {
-			unlink(s->lock_path);
-			continue;
-		}
+		break_if_stale(s->lock_path);
 		if (waited >= LOCK_WAIT_MS) {
 			s->lock_depth--;
 			return sd_error_fatal("another sd process is writing to this store (%s exists); "
@@ -525,6 +539,8 @@ void sd_store_unlock(struct sd_store *s)
 	if (s->lock_depth <= 0 || --s->lock_depth > 0)
 		return;
 	unlink(s->lock_path);
+	close(s->lock_fd);
+	s->lock_fd = -1;
 }
 
 /* ---- writing ---- */

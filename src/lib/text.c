@@ -163,7 +163,9 @@ int sd_text_has_control(const char *s)
 		size_t n = utf8_decode(p + i, len - i, &cp);
 		if (!n)
 			return 1;
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp))
+		/* U+FFFE and U+FFFF are not characters, and YAML refuses them. */
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp) ||
+		    cp == 0xfffe || cp == 0xffff)
 			return 1;
 		i += n;
 	}

@@ -295,6 +295,13 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 		}
 		const char *key = (const char *)r.event.data.scalar.value;
 		size_t key_line = r.event.start_mark.line;
+		/* Unknown keys are kept as whole lines and written after the
+		 * known ones at column 0; an indented mapping would not survive. */
+		if (r.event.start_mark.column != 0) {
+			err = at_line(path, first_line + key_line,
+				      "front-matter keys must start at the beginning of the line");
+			goto done;
+		}
 		for (size_t i = 0; i < nkeys; i++)
 			if (!strcmp(keys[i].key, key)) {
 				err = at_line(path, first_line + key_line,
@@ -632,6 +639,12 @@ static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len,
 			err = at_line(path, lineno, "event needs field=NAME");
 			goto done;
 		}
+		for (const char *f = e->field; *f; f++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_.-", *f)) {
+				err = at_line(path, lineno, "event field '%.40s' is not a field name "
+					      "(lowercase letters, digits, _ . -)", e->field);
+				goto done;
+			}
 		if (!e->from)
 			e->from = sd_xstrdup("");
 		if (!e->to)
@@ -698,7 +711,9 @@ static void write_entry(struct sd_buf *out, const struct sd_entry *e)
 	write_attr(out, "to", e->to);
 	if (*e->reason)
 		write_attr(out, "reason", e->reason);
-	sd_buf_printf(out, " -->\n- **%s**: ", e->field);
+	sd_buf_adds(out, " -->\n- **");
+	single_line(out, e->field);
+	sd_buf_adds(out, "**: ");
 	single_line(out, *e->from ? e->from : "(none)");
 	sd_buf_adds(out, " → ");
 	single_line(out, *e->to ? e->to : "(none)");
@@ -875,6 +890,8 @@ sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len, con
 		sd_ticket_init(t);
 		return err;
 	}
+	/* Hand edits may reorder entries; the next write puts them back. */
+	sd_ticket_sort_entries(t);
 	return NULL;
 }
 

@@ -62,6 +62,9 @@ sd_error *sd_time_parse(sd_time *out, const char *s)
 	tm.tm_min = mi;
 	tm.tm_sec = sec > 59 ? 59 : sec;
 	*out = (sd_time)timegm(&tm) - sign * (oh * 3600 + om * 60);
+	/* Years 1970 to 9999 only, so every time writes back as it reads. */
+	if (*out < 0 || *out > 253402300799LL)
+		goto bad;
 	return NULL;
 bad:
 	return sd_error_invalid("'%s' is not an RFC 3339 time (like 2026-11-23T14:05:00Z)", s);
@@ -72,7 +75,12 @@ void sd_time_format(char out[SD_TIME_STRLEN], sd_time t)
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	strftime(out, SD_TIME_STRLEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Four digits always: parse accepts only such years. */
+	char buf[96]; /* room for any int, so the compiler sees nothing is cut */
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	memcpy(out, buf, SD_TIME_STRLEN - 1);
+	out[SD_TIME_STRLEN - 1] = '\0';
 }
 
 void sd_time_format_human(char out[32], sd_time t)

@@ -72,7 +72,8 @@ static void test_times(void)
 	}
 	static const char *const bad[] = { "", "2026-11-23", "2026-11-23T14:05:00", "2026-13-01T00:00:00Z",
 					   "2025-02-29T00:00:00Z", "2026-11-23T24:00:00Z", "yesterday",
-					   "2026-11-23T14:05:00Zjunk" };
+					   "2026-11-23T14:05:00Zjunk", "0999-01-01T00:00:00Z",
+					   "1969-12-31T23:59:59Z" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		sd_time t;
 		sd_error *err = sd_time_parse(&t, bad[i]);
@@ -109,6 +110,9 @@ static void test_text(void)
 	CHECK_STR("\"q\\\"\\\\\\n\\u001b\\u202e\\ufffd\"", out.data, "json string");
 	sd_buf_release(&out);
 	CHECK(sd_strcasestr("Printer JAMS", "jams") != NULL, "case-insensitive search");
+	CHECK(sd_text_has_control("a\xef\xbf\xbe") && sd_text_has_control("\xef\xbf\xbf"),
+	      "U+FFFE and U+FFFF count as control characters (YAML refuses them)");
+	CHECK(!sd_text_has_control("ünïcode 日本語"), "ordinary text has none");
 	struct sd_strvec argv = SD_STRVEC_INIT;
 	sd_split_command(&argv, "vim -f 'a b' \"c d\"");
 	CHECK(argv.n == 4 && !strcmp(argv.v[2], "a b") && !strcmp(argv.v[3], "c d"),

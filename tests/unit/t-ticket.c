@@ -219,6 +219,14 @@ static const struct bad_case bad[] = {
 	  "b.md:5: unknown marker" },
 	{ "---\ntitle: t\n---\n<!-- sd:timeline -->\n<!-- sd:comment id=abcd at=2026-01-01T00:00:00Z\n",
 	  "b.md:5: entry marker does not end with ' -->'" },
+	/* A field name with a newline would become file structure when the
+	 * display line is written. */
+	{ "---\ntitle: t\n---\n<!-- sd:timeline -->\n<!-- sd:event id=abcd at=2026-01-01T00:00:00Z field=\"x\\n<!-\\- sd:comment\" -->\n",
+	  "b.md:5: event field" },
+	/* Indented keys would not survive being kept as whole lines. */
+	{ "---\n  title: t\n  x-sla: gold\n---\n", "b.md:2: front-matter keys must start" },
+	{ "---\ntitle: t\n---\n<!-- sd:timeline -->\n<!-- sd:comment id=abcd at=0999-11-23T09:00:00Z -->\n",
+	  "b.md:5: '0999-11-23T09:00:00Z' is not an RFC 3339 time" },
 };
 
 static void test_parse_errors(void)
@@ -238,6 +246,22 @@ static void test_parse_errors(void)
 		sd_error_free(err);
 		sd_ticket_free(&t);
 	}
+}
+
+/* Entries reordered by hand are put back in time order. */
+static void test_entries_sorted(void)
+{
+	const char *text = "---\nid: 7f3kq2m9xw4a\ntitle: t\ntype: incident\nstatus: new\npriority: P3\n"
+			   "created: 2026-11-23T09:00:00Z\nupdated: 2026-11-23T09:00:00Z\n---\n\n"
+			   "<!-- sd:timeline -->\n"
+			   "<!-- sd:comment id=bbbbbbbbbb at=2026-11-23T11:00:00Z author=b -->\nlater\n"
+			   "<!-- sd:comment id=aaaaaaaaaa at=2026-11-23T10:00:00Z author=a -->\nearlier\n";
+	struct sd_ticket t;
+	sd_error *err = sd_ticket_parse(&t, text, strlen(text), "s.md");
+	CHECK(!err && t.nentries == 2 && !strcmp(t.entries[0].body, "earlier"),
+	      "entries sorted by time after parse");
+	sd_error_free(err);
+	sd_ticket_free(&t);
 }
 
 static void test_validate(void)
@@ -285,6 +309,7 @@ int main(void)
 	test_yaml_scalars();
 	test_parse_errors();
 	test_validate();
+	test_entries_sorted();
 	test_tags_and_changes();
 	return unit_done("unit/ticket");
 }
