@@ -239,4 +239,23 @@ expect_json "at L4: no further tier event" "$J" "[[d['tier']], [e[:2] for e in $
 apply_again "at L4" 2026-11-23T16:00:00Z
 fsck_ok "last tier" "$r"
 
+# --- two clones: a breach acted on in one is not acted on again in the
+# other once it has pulled (the events travel with the ticket) ---
+r=$(store origin)
+id=$(new_ticket "$r" "Shared printer" --requester alice@example.com)
+git clone -q --bare "$r" "$tmp/shared.git"
+git clone -q "$tmp/shared.git" "$tmp/clone-a"
+git clone -q "$tmp/shared.git" "$tmp/clone-b"
+r=$tmp/clone-a
+apply "clone a" 2026-11-23T15:00:00Z
+git -C "$tmp/clone-a" push -q origin HEAD 2>/dev/null
+r=$tmp/clone-b
+git -C "$r" pull -q --ff-only 2>/dev/null
+h=$(head_of "$r")
+apply "clone b after pulling" 2026-11-23T15:30:00Z
+expect_eq "clone b: nothing to act on again" "$h" "$(head_of "$r")"
+expect_eq "clone b: one breach event in all" "1" \
+	"$(grep -c 'field=sla from=first_response to=breached' "$r/$(tpath "$id")")"
+fsck_ok "two clones" "$r"
+
 finish
