@@ -42,6 +42,8 @@ const struct sd_command sd_commands[] = {
 	  "find tickets by text" },
 	{ "check", cmd_check, check_options, SD_NEEDS_STORE | SD_LENIENT_STORE, "check",
 	  "validate every ticket and the config" },
+	{ "merge-file", cmd_merge_file, merge_file_options, 0, "merge-file BASE OURS THEIRS [PATH]",
+	  "merge three versions of a ticket (git's merge driver)" },
 	{ "help", cmd_help, help_options, 0, "help [COMMAND]", "show help for sd or a command" },
 	{ "__complete", cmd_complete, complete_options, SD_HIDDEN,
 	  "__complete (commands | options CMD | ids | values FIELD)", "candidates for shell completion" },

@@ -87,6 +87,14 @@ sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *change
 sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t,
 			       const char *verb);
 
+/* The line of .gitattributes that routes ticket files to sd's merge. */
+#define SD_MERGE_ATTRIBUTE "tickets/**/*.md merge=sd"
+
+/* Registers (or repairs) the merge driver in the repository's config, so
+ * that git merge and git pull merge tickets as sd does. sd_store_open
+ * calls it, which is how a fresh clone gets it. */
+sd_error *sd_store_register_merge(struct sd_store *store);
+
 /* Holds .git/sd.lock so that two sd processes never write at once; waits a
  * bounded time. sd_store_commit takes it itself; a command that reads,
  * changes and writes a ticket takes it around all three. Re-entrant. */

@@ -22,6 +22,7 @@ extern const struct sd_option help_options[];
 extern const struct sd_option complete_options[];
 extern const struct sd_option sla_options[];
 extern const struct sd_option escalate_options[];
+extern const struct sd_option merge_file_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -40,6 +41,7 @@ sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
 

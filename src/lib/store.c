@@ -87,6 +87,10 @@ sd_error *sd_store_open(struct sd_store **out, const char *dir, unsigned flags)
 		sd_store_free(s);
 		return err;
 	}
+	/* A fresh clone has the attributes but not the driver, which lives
+	 * in the repository's own config: register it on first use. */
+	/* Not fatal: a read-only clone can still be read. */
+	sd_error_free(sd_store_register_merge(s));
 	if ((err = read_config(s))) {
 		if (!(flags & SD_STORE_LENIENT)) {
 			sd_store_free(s);
@@ -185,16 +189,94 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 	if (file_exists(path.data))
 		goto done;
 	const char keep[] = "";
+	/* The user's own .gitattributes keeps its lines; ours is added. */
+	struct sd_buf attributes = SD_BUF_INIT, attr_path = SD_BUF_INIT;
+	sd_buf_printf(&attr_path, "%s.gitattributes", s->root);
+	struct stat st;
+	if (lstat(attr_path.data, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (err = sd_buf_read_file(&attributes, attr_path.data, 1u << 20))) {
+		sd_buf_release(&attr_path);
+		goto done;
+	}
+	sd_buf_release(&attr_path);
+	if (!strstr(attributes.data, SD_MERGE_ATTRIBUTE)) {
+		if (attributes.len && attributes.data[attributes.len - 1] != '\n')
+			sd_buf_addch(&attributes, '\n');
+		sd_buf_adds(&attributes, "# Tickets merge by their meaning, not line by line: see sd-merge-file(1).\n"
+					 SD_MERGE_ATTRIBUTE "\n");
+	}
 	struct sd_change changes[] = {
 		{ SD_CONFIG_PATH, sd_config_default_text, strlen(sd_config_default_text) },
 		{ TICKETS_DIR "/.gitkeep", keep, 0 },
+		{ ".gitattributes", attributes.data, attributes.len },
 	};
-	if ((err = sd_store_commit(s, changes, 2, "sd: init\n\nCreate the ticket store.\n")))
+	err = sd_store_commit(s, changes, 3, "sd: init\n\nCreate the ticket store.\n");
+	sd_buf_release(&attributes);
+	if (err || (err = sd_store_register_merge(s)))
 		goto done;
 	*created = 1;
 done:
 	sd_buf_release(&path);
 	sd_store_free(s);
+	return err;
+}
+
+/* ---- the merge driver ---- */
+
+/* The command git runs for a ticket conflict: this very binary, by its
+ * absolute path (the config is the clone's own), quoted for sh. */
+static void driver_command(struct sd_buf *out)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	sd_buf_addch(out, '\'');
+	if (n > 0) {
+		self[n] = '\0';
+		for (const char *p = self; *p; p++)
+			if (*p == '\'')
+				sd_buf_adds(out, "'\\''");
+			else
+				sd_buf_addch(out, *p);
+	} else {
+		sd_buf_adds(out, "sd");
+	}
+	sd_buf_adds(out, "' merge-file %O %A %B %P");
+}
+
+/* The path of the binary a registered driver runs, or "" if not one of ours. */
+static int driver_usable(const char *driver)
+{
+	if (!sd_starts_with(driver, "'"))
+		return 0;
+	const char *end = strstr(driver, "' merge-file ");
+	if (!end)
+		return 0;
+	char *path = sd_xstrndup(driver + 1, (size_t)(end - driver - 1));
+	int ok = strstr(path, "'") == NULL && access(path, X_OK) == 0;
+	free(path);
+	return ok;
+}
+
+sd_error *sd_store_register_merge(struct sd_store *s)
+{
+	git_config *cfg = NULL, *local = NULL;
+	git_buf current = { 0 };
+	sd_error *err = NULL;
+	if (git_repository_config(&cfg, s->repo) < 0)
+		return sd_error_git("cannot read git config");
+	int have = git_config_get_string_buf(&current, cfg, "merge.sd.driver") == 0;
+	if (!have || !driver_usable(current.ptr)) {
+		struct sd_buf cmd = SD_BUF_INIT;
+		driver_command(&cmd);
+		if (git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
+		    git_config_set_string(local, "merge.sd.name", "sd ticket merge") < 0 ||
+		    git_config_set_string(local, "merge.sd.driver", cmd.data) < 0)
+			err = sd_error_git("cannot register the ticket merge driver in .git/config");
+		sd_buf_release(&cmd);
+	}
+	git_buf_dispose(&current);
+	git_config_free(local);
+	git_config_free(cfg);
 	return err;
 }
 

@@ -9,7 +9,8 @@ expect_exists "init: created a git repository" "$r/.git"
 expect_exists "init: wrote .sd/config.yaml" "$r/.sd/config.yaml"
 expect_exists "init: wrote tickets/.gitkeep" "$r/tickets/.gitkeep"
 expect_commit_count "init" "$r" 1
-expect_last_commit "init" "$r" "sd: init" ".sd/config.yaml
+expect_last_commit "init" "$r" "sd: init" ".gitattributes
+.sd/config.yaml
 tickets/.gitkeep"
 expect_eq "init: branch is main (from init.defaultBranch)" "main" \
 	"$(git -C "$r" symbolic-ref --short HEAD 2>&1)"
@@ -117,7 +118,8 @@ fsck_ok "init: path with spaces" "$r2"
 git init -q "$tmp/emptyrepo"
 expect_exit "init: repository without commits" 0 sd init "$tmp/emptyrepo"
 expect_commit_count "init: repository without commits" "$tmp/emptyrepo" 1
-expect_last_commit "init: repository without commits" "$tmp/emptyrepo" "sd: init" ".sd/config.yaml
+expect_last_commit "init: repository without commits" "$tmp/emptyrepo" "sd: init" ".gitattributes
+.sd/config.yaml
 tickets/.gitkeep"
 fsck_ok "init: repository without commits" "$tmp/emptyrepo"
 

@@ -179,7 +179,8 @@ cached=$(git -C "$r" diff --cached)
 before=$(commit_count "$r")
 expect_exit "init in an existing repository" 0 sd init "$r"
 expect_one_new_commit "init in an existing repository" "$r" "$before"
-expect_last_commit "init in an existing repository" "$r" "sd: init" ".sd/config.yaml
+expect_last_commit "init in an existing repository" "$r" "sd: init" ".gitattributes
+.sd/config.yaml
 tickets/.gitkeep"
 expect_eq "init in an existing repository: user's status untouched" "$st" "$(gstatus "$r")"
 expect_eq "init in an existing repository: user's index untouched" "$cached" "$(git -C "$r" diff --cached)"

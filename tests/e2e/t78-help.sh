@@ -16,10 +16,10 @@ export PAGER=$tmp/pager SD_PAGER=$tmp/pager
 expect_exit "__complete commands" 0 sd __complete commands
 cp "$OUT" "$tmp/commands"
 expect_eq "__complete commands: the documented commands" \
-	"assign check close comment edit escalate help init list log new reopen resolve search set show sla status" \
+	"assign check close comment edit escalate help init list log merge-file new reopen resolve search set show sla status" \
 	"$(cut -f1 "$tmp/commands" | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "__complete commands: every line is NAME<TAB>description" "" \
-	"$(grep -vP '^[a-z]+\t\S' "$tmp/commands")"
+	"$(grep -vP '^[a-z][a-z-]*\t\S' "$tmp/commands")"
 commands=$(cut -f1 "$tmp/commands")
 
 expect_exit "help" 0 sd help

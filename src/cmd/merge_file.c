@@ -1,0 +1,75 @@
+/* sd merge-file BASE OURS THEIRS [PATH]: git's merge driver for tickets. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "sd/merge.h"
+
+const struct sd_option merge_file_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
+
+static sd_error *read_ticket(struct sd_ticket *t, const char *file, const char *label, int *empty)
+{
+	struct sd_buf text = SD_BUF_INIT;
+	sd_error *err = sd_buf_read_file(&text, file, SD_TICKET_MAX_BYTES + 1);
+	if (!err && empty && text.len == 0)
+		*empty = 1;
+	else if (!err) {
+		sd_ticket_free(t);
+		err = sd_ticket_parse(t, text.data, text.len, label);
+	}
+	sd_buf_release(&text);
+	return err;
+}
+
+/* Writes the result over OURS, as git expects of a merge driver. */
+static sd_error *write_result(const char *path, const struct sd_buf *content)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return sd_error_errno(path);
+	int ok = fwrite(content->data, 1, content->len, f) == content->len;
+	if (fclose(f) != 0 || !ok)
+		return sd_error_errno(path);
+	return NULL;
+}
+
+sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct sd_ticket base, ours, theirs, merged;
+	struct sd_buf out = SD_BUF_INIT;
+	int base_empty = 0;
+	sd_error *err = sd_args_count(args, 3, 4, ctx->cmd->usage);
+	if (err)
+		return err;
+	const char *label = args->pos.n == 4 ? args->pos.v[3] : args->pos.v[1];
+	sd_ticket_init(&base);
+	sd_ticket_init(&ours);
+	sd_ticket_init(&theirs);
+	sd_ticket_init(&merged);
+	if ((err = read_ticket(&base, args->pos.v[0], label, &base_empty)) ||
+	    (err = read_ticket(&ours, args->pos.v[1], label, NULL)) ||
+	    (err = read_ticket(&theirs, args->pos.v[2], label, NULL)))
+		goto fail;
+	if ((err = sd_ticket_merge(&merged, base_empty ? NULL : &base, &ours, &theirs)))
+		goto fail;
+	sd_ticket_write(&merged, &out);
+	err = write_result(args->pos.v[1], &out);
+	goto done;
+fail:
+	/* A side that does not parse cannot be merged by meaning; git then
+	 * reports the conflict and the user resolves it, nothing is lost. */
+	{
+		sd_error *cause = err;
+		err = sd_error_new(SD_EXIT_FOUND_NOTHING, "cannot merge %s by its meaning: %s", label,
+				   cause->msg);
+		sd_error_free(cause);
+	}
+done:
+	sd_buf_release(&out);
+	sd_ticket_free(&base);
+	sd_ticket_free(&ours);
+	sd_ticket_free(&theirs);
+	sd_ticket_free(&merged);
+	return err;
+}

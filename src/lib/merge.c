@@ -1,0 +1,293 @@
+/* Three-way merge of a ticket: see include/sd/merge.h for the rules. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd/id.h"
+#include "sd/merge.h"
+
+#define MERGE_AUTHOR "sd merge <sd@merge.invalid>"
+
+/* The value a three-way merge keeps, or NULL when both sides changed it
+ * differently. */
+static const char *three_way(const char *o, const char *a, const char *b)
+{
+	if (!strcmp(a, b))
+		return a;
+	if (!strcmp(a, o))
+		return b;
+	if (!strcmp(b, o))
+		return a;
+	return NULL;
+}
+
+/* The time of the side's latest event for field, or 0. */
+static sd_time last_change(const struct sd_ticket *t, const char *field)
+{
+	sd_time at = 0;
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) && e->at > at)
+			at = e->at;
+	}
+	return at;
+}
+
+/* FNV-1a, to derive the id of a conflict event from its content: the same
+ * conflict merged in two clones yields the same entry, kept once. */
+static void content_id(char out[SD_ENTRY_ID_LEN + 1], const char *a, const char *b, const char *c)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[] = { a, "\x1f", b, "\x1f", c };
+	for (size_t p = 0; p < 5; p++)
+		for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++)
+			h = (h ^ *s) * 1099511628211ULL;
+	for (int i = 0; i < SD_ENTRY_ID_LEN; i++) {
+		out[i] = SD_ID_ALPHABET[h & 31];
+		h >>= 5;
+		if (i == 11)
+			h ^= 0x9e3779b97f4a7c15ULL;
+	}
+	out[SD_ENTRY_ID_LEN] = '\0';
+}
+
+static int has_entry(const struct sd_ticket *t, const char *id)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (!strcmp(t->entries[i].id, id))
+			return 1;
+	return 0;
+}
+
+static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
+{
+	t->entries = sd_xrealloc(t->entries, (t->nentries + 1) * sizeof(*t->entries));
+	struct sd_entry *n = &t->entries[t->nentries++];
+	*n = *e;
+	n->id = sd_xstrdup(e->id);
+	n->author = sd_xstrdup(e->author);
+	n->body = e->body ? sd_xstrdup(e->body) : NULL;
+	n->field = e->field ? sd_xstrdup(e->field) : NULL;
+	n->from = e->from ? sd_xstrdup(e->from) : NULL;
+	n->to = e->to ? sd_xstrdup(e->to) : NULL;
+	n->reason = e->reason ? sd_xstrdup(e->reason) : NULL;
+}
+
+/* Records that `loser` lost to `winner` for field, so nothing is lost.
+ * Event fields are lowercase names; an unknown key is folded to one. */
+static void record_conflict(struct sd_ticket *t, const char *name, const char *winner,
+			    const char *loser, sd_time at)
+{
+	char id[SD_ENTRY_ID_LEN + 1], field[64];
+	size_t n = 0;
+	for (const char *p = name; *p && n < sizeof(field) - 1; p++) {
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		field[n++] = strchr("abcdefghijklmnopqrstuvwxyz0123456789_.-", c) && c ? c : '_';
+	}
+	field[n] = '\0';
+	content_id(id, field, winner, loser);
+	if (has_entry(t, id))
+		return;
+	struct sd_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SD_ENTRY_EVENT;
+	e.id = id;
+	e.author = MERGE_AUTHOR;
+	e.at = at;
+	e.field = (char *)field;
+	e.from = (char *)loser;
+	e.to = (char *)winner;
+	e.reason = "merge: changed on both sides; the later change is kept";
+	copy_entry(t, &e);
+}
+
+/* Resolves a conflict on field: the later change wins, the greater value
+ * on a tie. The record is dated by the later change, or by `when` (the
+ * later of the two sides' updated) when neither has an event. */
+static const char *decide(struct sd_ticket *out, const char *field, const char *a, sd_time ta,
+			  const char *b, sd_time tb, sd_time when)
+{
+	int a_wins = ta != tb ? ta > tb : strcmp(a, b) > 0;
+	const char *winner = a_wins ? a : b, *loser = a_wins ? b : a;
+	sd_time at = ta > tb ? ta : tb;
+	record_conflict(out, field, winner, loser, at ? at : when);
+	return winner;
+}
+
+static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
+{
+	if (x->kind != y->kind || x->at != y->at || strcmp(x->author, y->author))
+		return 0;
+	if (x->kind == SD_ENTRY_COMMENT)
+		return x->internal == y->internal && !strcmp(x->body, y->body);
+	return !strcmp(x->field, y->field) && !strcmp(x->from, y->from) && !strcmp(x->to, y->to) &&
+	       !strcmp(x->reason, y->reason);
+}
+
+static const struct sd_entry *find_entry(const struct sd_ticket *t, const char *id)
+{
+	for (size_t i = 0; t && i < t->nentries; i++)
+		if (!strcmp(t->entries[i].id, id))
+			return &t->entries[i];
+	return NULL;
+}
+
+/* A canonical text of an entry, to choose between two edits of it. */
+static void entry_key(struct sd_buf *out, const struct sd_entry *e)
+{
+	sd_buf_printf(out, "%lld\x1f%s\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", (long long)e->at, e->author,
+		      e->internal, e->body ? e->body : "", e->field ? e->field : "",
+		      e->from ? e->from : "", e->to ? e->to : "", e->reason ? e->reason : "");
+}
+
+static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
+			   const struct sd_ticket *a, const struct sd_ticket *b)
+{
+	for (size_t i = 0; i < a->nentries; i++) {
+		const struct sd_entry *ea = &a->entries[i], *eb = find_entry(b, ea->id);
+		if (!eb || entry_equal(ea, eb)) {
+			copy_entry(out, ea);
+			continue;
+		}
+		/* Edited by hand on one or both sides: three-way, else the
+		 * greater canonical text, so both orders agree. */
+		const struct sd_entry *eo = find_entry(o, ea->id);
+		if (eo && entry_equal(eo, ea)) {
+			copy_entry(out, eb);
+		} else if (eo && entry_equal(eo, eb)) {
+			copy_entry(out, ea);
+		} else {
+			struct sd_buf ka = SD_BUF_INIT, kb = SD_BUF_INIT;
+			entry_key(&ka, ea);
+			entry_key(&kb, eb);
+			copy_entry(out, strcmp(ka.data, kb.data) >= 0 ? ea : eb);
+			sd_buf_release(&ka);
+			sd_buf_release(&kb);
+		}
+	}
+	for (size_t i = 0; i < b->nentries; i++)
+		if (!find_entry(a, b->entries[i].id))
+			copy_entry(out, &b->entries[i]);
+}
+
+static int str_in(const struct sd_strvec *v, const char *s)
+{
+	return v && sd_strvec_has(v, s);
+}
+
+static int cmp_strp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Set merge: kept if on both sides, or added by one side; removed if one
+ * side removed it. Base order first, then additions sorted. */
+static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
+		       const struct sd_ticket *b)
+{
+	const struct sd_strvec *ot = o ? &o->tags : NULL;
+	struct sd_strvec added = SD_STRVEC_INIT;
+	for (size_t i = 0; ot && i < ot->n; i++)
+		if (str_in(&a->tags, ot->v[i]) && str_in(&b->tags, ot->v[i]))
+			sd_strvec_push(&out->tags, ot->v[i]);
+	const struct sd_ticket *sides[2] = { a, b };
+	for (int s = 0; s < 2; s++)
+		for (size_t i = 0; i < sides[s]->tags.n; i++) {
+			const char *tag = sides[s]->tags.v[i];
+			if (!str_in(ot, tag) && !sd_strvec_has(&added, tag))
+				sd_strvec_push(&added, tag);
+		}
+	if (added.n > 1)
+		qsort(added.v, added.n, sizeof(*added.v), cmp_strp);
+	for (size_t i = 0; i < added.n; i++)
+		sd_strvec_push(&out->tags, added.v[i]);
+	sd_strvec_clear(&added);
+}
+
+static const char *extra_raw(const struct sd_ticket *t, const char *key)
+{
+	for (size_t i = 0; t && i < t->nextra; i++)
+		if (!strcmp(t->extra[i].key, key))
+			return t->extra[i].raw;
+	return NULL;
+}
+
+static void add_extra(struct sd_ticket *out, const char *key, const char *raw)
+{
+	out->extra = sd_xrealloc(out->extra, (out->nextra + 1) * sizeof(*out->extra));
+	out->extra[out->nextra].key = sd_xstrdup(key);
+	out->extra[out->nextra].raw = sd_xstrdup(raw);
+	out->nextra++;
+}
+
+static void merge_extra(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
+			const struct sd_ticket *b, sd_time when)
+{
+	struct sd_strvec keys = SD_STRVEC_INIT, fresh = SD_STRVEC_INIT;
+	for (size_t i = 0; o && i < o->nextra; i++)
+		sd_strvec_push(&keys, o->extra[i].key);
+	const struct sd_ticket *sides[2] = { a, b };
+	for (int s = 0; s < 2; s++)
+		for (size_t i = 0; i < sides[s]->nextra; i++)
+			if (!sd_strvec_has(&keys, sides[s]->extra[i].key) &&
+			    !sd_strvec_has(&fresh, sides[s]->extra[i].key))
+				sd_strvec_push(&fresh, sides[s]->extra[i].key);
+	if (fresh.n > 1)
+		qsort(fresh.v, fresh.n, sizeof(*fresh.v), cmp_strp);
+	for (size_t i = 0; i < fresh.n; i++)
+		sd_strvec_push(&keys, fresh.v[i]);
+	for (size_t i = 0; i < keys.n; i++) {
+		/* A missing key is "" here: deleted on one side, kept on the
+		 * other unchanged, it goes. */
+		const char *ro = extra_raw(o, keys.v[i]), *ra = extra_raw(a, keys.v[i]),
+			   *rb = extra_raw(b, keys.v[i]);
+		const char *v = three_way(ro ? ro : "", ra ? ra : "", rb ? rb : "");
+		if (!v)
+			v = decide(out, keys.v[i], ra ? ra : "", 0, rb ? rb : "", 0, when);
+		if (*v)
+			add_extra(out, keys.v[i], v);
+	}
+	sd_strvec_clear(&keys);
+	sd_strvec_clear(&fresh);
+}
+
+sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
+			  const struct sd_ticket *ours, const struct sd_ticket *theirs)
+{
+	sd_time ua = 0, ub = 0;
+	sd_error *err = sd_time_parse(&ua, sd_ticket_get(ours, SD_F_UPDATED));
+	sd_error_free(err);
+	err = sd_time_parse(&ub, sd_ticket_get(theirs, SD_F_UPDATED));
+	sd_error_free(err);
+	sd_time when = ua > ub ? ua : ub;
+	merge_timeline(out, base, ours, theirs);
+	for (int f = 0; f < SD_F_COUNT; f++) {
+		const char *a = sd_ticket_get(ours, (enum sd_field)f),
+			   *b = sd_ticket_get(theirs, (enum sd_field)f),
+			   *o = base ? sd_ticket_get(base, (enum sd_field)f) : "";
+		if (f == SD_F_TAGS)
+			continue;
+		if (f == SD_F_UPDATED) {
+			sd_ticket_set(out, SD_F_UPDATED, strcmp(a, b) >= 0 ? a : b);
+			continue;
+		}
+		if (f == SD_F_CREATED) {
+			sd_ticket_set(out, SD_F_CREATED, strcmp(a, b) <= 0 ? a : b);
+			continue;
+		}
+		const char *v = three_way(o, a, b);
+		if (!v)
+			v = decide(out, sd_fields[f].name, a, last_change(ours, sd_fields[f].name), b,
+				   last_change(theirs, sd_fields[f].name), when);
+		sd_ticket_set(out, (enum sd_field)f, v);
+	}
+	merge_tags(out, base, ours, theirs);
+	merge_extra(out, base, ours, theirs, when);
+	const char *d = three_way(base ? base->description : "", ours->description, theirs->description);
+	if (!d)
+		d = decide(out, "description", ours->description, 0, theirs->description, 0, when);
+	free(out->description);
+	out->description = sd_xstrdup(d);
+	sd_ticket_sort_entries(out);
+	return NULL;
+}
