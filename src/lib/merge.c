@@ -38,10 +38,16 @@ static sd_time last_change(const struct sd_ticket *t, const char *field)
 static void content_id(char out[SD_ENTRY_ID_LEN + 1], const char *a, const char *b, const char *c)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const char *parts[] = { a, "\x1f", b, "\x1f", c };
-	for (size_t p = 0; p < 5; p++)
+	const char *parts[] = { a, b, c };
+	/* Each part is hashed with its length first, so no choice of text
+	 * can make two different triples hash alike by construction. */
+	for (size_t p = 0; p < 3; p++) {
+		uint64_t len = strlen(parts[p]);
+		for (int i = 0; i < 8; i++)
+			h = (h ^ ((len >> (8 * i)) & 0xff)) * 1099511628211ULL;
 		for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++)
 			h = (h ^ *s) * 1099511628211ULL;
+	}
 	for (int i = 0; i < SD_ENTRY_ID_LEN; i++) {
 		out[i] = SD_ID_ALPHABET[h & 31];
 		h >>= 5;
@@ -132,12 +138,24 @@ static const struct sd_entry *find_entry(const struct sd_ticket *t, const char *
 	return NULL;
 }
 
-/* A canonical text of an entry, to choose between two edits of it. */
+static void key_part(struct sd_buf *out, const char *s)
+{
+	s = s ? s : "";
+	sd_buf_printf(out, "%zu:", strlen(s));
+	sd_buf_adds(out, s);
+}
+
+/* A canonical text of an entry, to choose between two edits of it:
+ * length-prefixed parts, so different entries never give equal keys. */
 static void entry_key(struct sd_buf *out, const struct sd_entry *e)
 {
-	sd_buf_printf(out, "%lld\x1f%s\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", (long long)e->at, e->author,
-		      e->internal, e->body ? e->body : "", e->field ? e->field : "",
-		      e->from ? e->from : "", e->to ? e->to : "", e->reason ? e->reason : "");
+	sd_buf_printf(out, "%d:%lld:%d:", (int)e->kind, (long long)e->at, e->internal);
+	key_part(out, e->author);
+	key_part(out, e->body);
+	key_part(out, e->field);
+	key_part(out, e->from);
+	key_part(out, e->to);
+	key_part(out, e->reason);
 }
 
 static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
@@ -160,7 +178,7 @@ static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
 			struct sd_buf ka = SD_BUF_INIT, kb = SD_BUF_INIT;
 			entry_key(&ka, ea);
 			entry_key(&kb, eb);
-			copy_entry(out, strcmp(ka.data, kb.data) >= 0 ? ea : eb);
+			copy_entry(out, strcmp(ka.data, kb.data) > 0 ? ea : eb);
 			sd_buf_release(&ka);
 			sd_buf_release(&kb);
 		}
