@@ -23,6 +23,9 @@ extern const struct sd_option complete_options[];
 extern const struct sd_option sla_options[];
 extern const struct sd_option escalate_options[];
 extern const struct sd_option merge_file_options[];
+extern const struct sd_option pull_options[];
+extern const struct sd_option push_options[];
+extern const struct sd_option sync_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -42,6 +45,16 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_pull(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_push(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_sync(struct sd_ctx *ctx, struct sd_args *args);
+
+struct sd_sync_target;
+struct sd_sync_stats;
+/* The halves of sync, shared by pull, push and sync. */
+sd_error *sd_fetch(struct sd_ctx *ctx, const struct sd_sync_target *t);
+sd_error *sd_pull(struct sd_ctx *ctx, const struct sd_sync_target *t, struct sd_sync_stats *stats);
+sd_error *sd_push(struct sd_ctx *ctx, const struct sd_sync_target *t, int *rejected);
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
 

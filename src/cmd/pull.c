@@ -1,0 +1,52 @@
+/* sd pull [REMOTE]: fetch with git, merge tickets by meaning. */
+
+#include "cmd/cmd.h"
+#include "sd/sync.h"
+
+const struct sd_option pull_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
+
+sd_error *sd_fetch(struct sd_ctx *ctx, const struct sd_sync_target *t)
+{
+	struct sd_buf output = SD_BUF_INIT, line = SD_BUF_INIT, refspec = SD_BUF_INIT;
+	sd_buf_printf(&refspec, "+refs/heads/%s:%s", t->branch, t->tracking);
+	/* A configured remote fetches by its own refspecs; a bare URL only
+	 * the branch being synced. */
+	const char *args[] = { "fetch", "--quiet", t->remote, t->url ? refspec.data : NULL, NULL };
+	sd_error *err = sd_git_run(ctx->store, args, &output);
+	if (err) {
+		sd_error_free(err);
+		sd_git_last_line(&line, &output);
+		err = sd_error_fatal("cannot fetch from %s: %s; nothing was changed, work on offline "
+				     "and sync later", t->remote, line.len ? line.data : "git fetch failed");
+	}
+	sd_buf_release(&output);
+	sd_buf_release(&line);
+	sd_buf_release(&refspec);
+	return err;
+}
+
+sd_error *sd_pull(struct sd_ctx *ctx, const struct sd_sync_target *t, struct sd_sync_stats *stats)
+{
+	sd_error *err = sd_fetch(ctx, t);
+	if (err)
+		return err;
+	if (!sd_sync_has_ref(ctx->store, t->tracking)) {
+		stats->received = stats->merged = 0;
+		return NULL; /* the remote has no such branch yet */
+	}
+	return sd_sync_merge(ctx->store, t->tracking, stats);
+}
+
+sd_error *cmd_pull(struct sd_ctx *ctx, struct sd_args *args)
+{
+	struct sd_sync_target t;
+	struct sd_sync_stats stats = { 0, 0 };
+	sd_error *err = sd_args_count(args, 0, 1, ctx->cmd->usage);
+	if (err || (err = sd_sync_target(ctx->store, args->pos.n ? args->pos.v[0] : NULL, &t)))
+		return err;
+	if (!(err = sd_pull(ctx, &t, &stats)))
+		fprintf(ctx->out, "received %zu ticket%s, merged %zu\n", stats.received,
+			stats.received == 1 ? "" : "s", stats.merged);
+	sd_sync_target_release(&t);
+	return err;
+}

@@ -1,0 +1,414 @@
+/* Sync: the network through the user's own git, everything local through
+ * libgit2, and ticket files merged by their meaning. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sd/merge.h"
+#include "sd/sync.h"
+#include "sd/text.h"
+
+/* ---- running git ---- */
+
+sd_error *sd_git_run(struct sd_store *s, const char *const *args, struct sd_buf *output)
+{
+	struct sd_strvec argv = SD_STRVEC_INIT;
+	int fds[2];
+	sd_strvec_push(&argv, "git");
+	sd_strvec_push(&argv, "-C");
+	sd_strvec_push(&argv, sd_store_root(s));
+	for (size_t i = 0; args[i]; i++)
+		sd_strvec_push(&argv, args[i]);
+	if (pipe(fds) < 0) {
+		sd_strvec_clear(&argv);
+		return sd_error_errno("pipe");
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		sd_strvec_clear(&argv);
+		return sd_error_errno("fork");
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		/* Never wait for a password prompt: fail fast, as offline. */
+		setenv("GIT_TERMINAL_PROMPT", "0", 1);
+		execvp("git", argv.v);
+		fprintf(stderr, "cannot run git: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && output)
+			sd_buf_add(output, buf, (size_t)n);
+	close(fds[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sd_strvec_clear(&argv);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return NULL;
+	return sd_error_new(SD_EXIT_FATAL, "git %s failed", args[0]);
+}
+
+/* git's own one-line reason ("fatal: ..." without the prefix), else the
+ * last non-empty line of its output, inert, for a one-line message. */
+void sd_git_last_line(struct sd_buf *out, const struct sd_buf *output)
+{
+	const char *fatal = strstr(output->data, "fatal: ");
+	if (!fatal)
+		fatal = strstr(output->data, "error: ");
+	if (fatal) {
+		const char *start = fatal + 7, *nl = strchr(start, '\n');
+		sd_text_inert(out, start, nl ? (size_t)(nl - start) : strlen(start), 0);
+		return;
+	}
+	const char *end = output->data + output->len, *start;
+	while (end > output->data && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > output->data && start[-1] != '\n')
+		start--;
+	sd_text_inert(out, start, (size_t)(end - start), 0);
+}
+
+/* ---- where to sync with ---- */
+
+sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_sync_target *out)
+{
+	git_repository *repo = sd_store_repo(s);
+	git_reference *head = NULL;
+	git_buf upstream_remote = { 0 }, upstream_name = { 0 };
+	sd_error *err = NULL;
+	memset(out, 0, sizeof(*out));
+	if (git_repository_head(&head, repo) < 0 || !git_reference_is_branch(head)) {
+		err = sd_error_invalid("HEAD is not on a branch (detached?); check out a branch to sync");
+		goto done;
+	}
+	const char *refname = git_reference_name(head);
+	out->branch = sd_xstrdup(refname + strlen("refs/heads/"));
+	int have_upstream = git_branch_upstream_remote(&upstream_remote, repo, refname) == 0 &&
+			    git_branch_upstream_name(&upstream_name, repo, refname) == 0;
+	out->remote = sd_xstrdup(remote_arg ? remote_arg : have_upstream ? upstream_remote.ptr : "origin");
+	git_remote *r = NULL;
+	int named = git_remote_lookup(&r, repo, out->remote) == 0;
+	git_remote_free(r);
+	struct sd_buf t = SD_BUF_INIT;
+	if (named && have_upstream && !strcmp(out->remote, upstream_remote.ptr)) {
+		sd_buf_adds(&t, upstream_name.ptr);
+	} else if (named) {
+		sd_buf_printf(&t, "refs/remotes/%s/%s", out->remote, out->branch);
+	} else if (strchr(out->remote, '/') || strchr(out->remote, ':')) {
+		/* A path or URL without a remote of its own: its branch is
+		 * fetched into a ref of sd's, so no remote-tracking branch of
+		 * the user's is touched. */
+		out->url = 1;
+		sd_buf_printf(&t, "refs/sd/sync/%s", out->branch);
+	} else {
+		err = sd_error_invalid("no remote '%s'; add one with 'git remote add %s URL', or give a "
+				       "path or URL", out->remote, out->remote);
+	}
+	out->tracking = sd_buf_detach(&t);
+done:
+	git_buf_dispose(&upstream_remote);
+	git_buf_dispose(&upstream_name);
+	git_reference_free(head);
+	return err;
+}
+
+void sd_sync_target_release(struct sd_sync_target *t)
+{
+	free(t->remote);
+	free(t->branch);
+	free(t->tracking);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- merging ---- */
+
+static int is_ticket_path(const char *path)
+{
+	return sd_starts_with(path, "tickets/") && strlen(path) > 3 &&
+	       !strcmp(path + strlen(path) - 3, ".md") && strchr(path + 8, '/');
+}
+
+static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const git_oid *id,
+			     const char *path)
+{
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return sd_error_git(path);
+	sd_ticket_free(t); /* parse initialises it again */
+	sd_error *err = sd_ticket_parse(t, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path);
+	git_blob_free(blob);
+	return err;
+}
+
+/* Merges one ticket changed on both sides and stages the result. */
+static sd_error *merge_one(git_repository *repo, git_index *index, const char *path,
+			   const git_index_entry *anc, const git_index_entry *ours,
+			   const git_index_entry *theirs)
+{
+	struct sd_ticket o, a, b, m;
+	struct sd_buf text = SD_BUF_INIT;
+	sd_error *err = NULL;
+	sd_ticket_init(&o);
+	sd_ticket_init(&a);
+	sd_ticket_init(&b);
+	sd_ticket_init(&m);
+	if ((anc && (err = blob_ticket(&o, repo, &anc->id, path))) ||
+	    (err = blob_ticket(&a, repo, &ours->id, path)) ||
+	    (err = blob_ticket(&b, repo, &theirs->id, path)) ||
+	    (err = sd_ticket_merge(&m, anc ? &o : NULL, &a, &b)))
+		goto done;
+	sd_ticket_write(&m, &text);
+	git_index_entry entry;
+	memset(&entry, 0, sizeof(entry));
+	entry.mode = GIT_FILEMODE_BLOB;
+	entry.path = path;
+	if (git_blob_create_from_buffer(&entry.id, repo, text.data, text.len) < 0 ||
+	    git_index_conflict_remove(index, path) < 0 || git_index_add(index, &entry) < 0)
+		err = sd_error_git(path);
+done:
+	sd_buf_release(&text);
+	sd_ticket_free(&o);
+	sd_ticket_free(&a);
+	sd_ticket_free(&b);
+	sd_ticket_free(&m);
+	return err;
+}
+
+/* Counts the ticket files that differ between two trees. */
+static size_t tickets_changed(git_repository *repo, git_tree *from, git_tree *to)
+{
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	char *spec = "tickets/*";
+	opts.pathspec.strings = &spec;
+	opts.pathspec.count = 1;
+	size_t n = 0;
+	if (git_diff_tree_to_tree(&diff, repo, from, to, &opts) == 0)
+		n = git_diff_num_deltas(diff);
+	git_diff_free(diff);
+	return n;
+}
+
+sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync_stats *stats)
+{
+	git_repository *repo = sd_store_repo(s);
+	git_reference *head = NULL, *updated = NULL;
+	git_commit *ours = NULL, *theirs = NULL;
+	git_tree *our_tree = NULL, *their_tree = NULL, *base_tree = NULL, *result_tree = NULL;
+	git_commit *base = NULL;
+	git_index *index = NULL;
+	git_index_conflict_iterator *it = NULL;
+	git_signature *sig = NULL;
+	struct sd_strvec other_conflicts = SD_STRVEC_INIT;
+	git_oid their_id, base_id, tree_id, commit_id;
+	sd_error *err = NULL;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((err = sd_store_lock(s)))
+		return err;
+	if (git_reference_name_to_id(&their_id, repo, tracking) < 0) {
+		err = sd_error_invalid("nothing to merge: %s does not exist (has the remote this branch?)",
+				       tracking);
+		goto done;
+	}
+	if (git_repository_head(&head, repo) < 0 ||
+	    git_reference_peel((git_object **)&ours, head, GIT_OBJECT_COMMIT) < 0 ||
+	    git_commit_lookup(&theirs, repo, &their_id) < 0 || git_commit_tree(&our_tree, ours) < 0 ||
+	    git_commit_tree(&their_tree, theirs) < 0) {
+		err = sd_error_git("cannot read the commits to merge");
+		goto done;
+	}
+	if (git_oid_equal(git_commit_id(ours), &their_id) ||
+	    git_graph_descendant_of(repo, git_commit_id(ours), &their_id) == 1)
+		goto done; /* already up to date */
+	stats->received = tickets_changed(repo, our_tree, their_tree);
+
+	int fast_forward = git_graph_descendant_of(repo, &their_id, git_commit_id(ours)) == 1;
+	if (fast_forward) {
+		if (git_tree_lookup(&result_tree, repo, git_tree_id(their_tree)) < 0) {
+			err = sd_error_git("cannot read the tree to check out");
+			goto done;
+		}
+		commit_id = their_id;
+	} else {
+		if (git_merge_base(&base_id, repo, git_commit_id(ours), &their_id) == 0 &&
+		    (git_commit_lookup(&base, repo, &base_id) < 0 || git_commit_tree(&base_tree, base) < 0)) {
+			err = sd_error_git("cannot read the merge base");
+			goto done;
+		}
+		git_merge_options opts;
+		git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
+		if (git_merge_trees(&index, repo, base_tree, our_tree, their_tree, &opts) < 0) {
+			err = sd_error_git("cannot merge");
+			goto done;
+		}
+		/* Every ticket changed on both sides is merged by meaning,
+		 * whether or not a textual merge would have gone through. */
+		git_diff *ours_diff = NULL, *theirs_diff = NULL;
+		git_diff_options dopts;
+		git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+		if (git_diff_tree_to_tree(&ours_diff, repo, base_tree, our_tree, &dopts) < 0 ||
+		    git_diff_tree_to_tree(&theirs_diff, repo, base_tree, their_tree, &dopts) < 0) {
+			git_diff_free(ours_diff);
+			git_diff_free(theirs_diff);
+			err = sd_error_git("cannot compare the two sides");
+			goto done;
+		}
+		struct sd_strvec ours_changed = SD_STRVEC_INIT;
+		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
+			sd_strvec_push(&ours_changed, git_diff_get_delta(ours_diff, i)->new_file.path);
+		for (size_t i = 0; !err && i < git_diff_num_deltas(theirs_diff); i++) {
+			const git_diff_delta *d = git_diff_get_delta(theirs_diff, i);
+			const char *path = d->new_file.path;
+			if (!is_ticket_path(path) || !sd_strvec_has(&ours_changed, path) ||
+			    d->status == GIT_DELTA_DELETED)
+				continue;
+			git_tree_entry *ea = NULL, *eo = NULL, *et = NULL;
+			git_index_entry anc, our, their;
+			memset(&anc, 0, sizeof(anc));
+			memset(&our, 0, sizeof(our));
+			memset(&their, 0, sizeof(their));
+			int have_anc = base_tree && git_tree_entry_bypath(&ea, base_tree, path) == 0;
+			if (git_tree_entry_bypath(&eo, our_tree, path) == 0 &&
+			    git_tree_entry_bypath(&et, their_tree, path) == 0) {
+				if (have_anc)
+					anc.id = *git_tree_entry_id(ea);
+				our.id = *git_tree_entry_id(eo);
+				their.id = *git_tree_entry_id(et);
+				sd_error *e = merge_one(repo, index, path, have_anc ? &anc : NULL, &our, &their);
+				if (e) {
+					/* Not a ticket sd can read: a conflict for git. */
+					sd_error_free(e);
+					sd_strvec_push(&other_conflicts, path);
+				} else {
+					stats->merged++;
+				}
+			}
+			git_tree_entry_free(ea);
+			git_tree_entry_free(eo);
+			git_tree_entry_free(et);
+		}
+		sd_strvec_clear(&ours_changed);
+		git_diff_free(ours_diff);
+		git_diff_free(theirs_diff);
+		if (git_index_conflict_iterator_new(&it, index) == 0) {
+			const git_index_entry *a, *o, *t;
+			while (git_index_conflict_next(&a, &o, &t, it) == 0) {
+				const char *path = a ? a->path : o ? o->path : t->path;
+				if (!sd_strvec_has(&other_conflicts, path))
+					sd_strvec_push(&other_conflicts, path);
+			}
+		}
+		if (other_conflicts.n) {
+			struct sd_buf list = SD_BUF_INIT;
+			for (size_t i = 0; i < other_conflicts.n && i < 10; i++)
+				sd_buf_printf(&list, "%s%s", i ? ", " : "", other_conflicts.v[i]);
+			err = sd_error_invalid("conflict in %s; nothing was changed: run 'git merge %s' and "
+					       "resolve it as git shows, then sync again",
+					       list.data, tracking);
+			sd_buf_release(&list);
+			goto done;
+		}
+		if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
+		    git_tree_lookup(&result_tree, repo, &tree_id) < 0) {
+			err = sd_error_git("cannot write the merged tree");
+			goto done;
+		}
+		const char *name, *email;
+		sd_time now;
+		if ((err = sd_store_author(s, &name, &email, NULL)) || (err = sd_time_now(&now)))
+			goto done;
+		if (git_signature_new(&sig, name, email, (git_time_t)now, 0) < 0) {
+			err = sd_error_git("cannot make the commit signature");
+			goto done;
+		}
+		struct sd_buf msg = SD_BUF_INIT;
+		sd_buf_printf(&msg, "sd: merge %s\n\n%zu ticket%s merged by meaning.\n",
+			      tracking + (sd_starts_with(tracking, "refs/remotes/") ? 13 : 0),
+			      stats->merged, stats->merged == 1 ? "" : "s");
+		const git_commit *parents[2] = { ours, theirs };
+		int rc = git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg.data, result_tree,
+					   2, parents);
+		sd_buf_release(&msg);
+		if (rc < 0) {
+			err = sd_error_git("cannot commit the merge");
+			goto done;
+		}
+	}
+	/* The work tree first, safely: a file the user changed that the
+	 * merge would touch stops everything before anything is written. */
+	git_checkout_options co;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	co.baseline = our_tree;
+	if (git_checkout_tree(repo, (const git_object *)result_tree, &co) < 0) {
+		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
+				   git_error_last() ? git_error_last()->message : "checkout failed");
+		goto done;
+	}
+	if (git_reference_set_target(&updated, head, &commit_id, "sd: sync") < 0)
+		err = sd_error_git("merged, but cannot move the branch");
+done:
+	sd_strvec_clear(&other_conflicts);
+	git_index_conflict_iterator_free(it);
+	git_index_free(index);
+	git_signature_free(sig);
+	git_tree_free(result_tree);
+	git_tree_free(base_tree);
+	git_tree_free(our_tree);
+	git_tree_free(their_tree);
+	git_commit_free(base);
+	git_commit_free(ours);
+	git_commit_free(theirs);
+	git_reference_free(updated);
+	git_reference_free(head);
+	sd_store_unlock(s);
+	return err;
+}
+
+size_t sd_sync_outgoing(struct sd_store *s, const char *tracking)
+{
+	git_repository *repo = sd_store_repo(s);
+	git_oid theirs, ours;
+	git_commit *tc = NULL, *oc = NULL;
+	git_tree *tt = NULL, *ot = NULL;
+	size_t n = 0;
+	if (git_reference_name_to_id(&ours, repo, "HEAD") < 0 || git_commit_lookup(&oc, repo, &ours) < 0 ||
+	    git_commit_tree(&ot, oc) < 0)
+		goto done;
+	if (git_reference_name_to_id(&theirs, repo, tracking) == 0 &&
+	    git_commit_lookup(&tc, repo, &theirs) == 0)
+		git_commit_tree(&tt, tc);
+	n = tickets_changed(repo, tt, ot);
+done:
+	git_tree_free(tt);
+	git_tree_free(ot);
+	git_commit_free(tc);
+	git_commit_free(oc);
+	return n;
+}
+
+int sd_sync_has_ref(struct sd_store *s, const char *ref)
+{
+	git_oid id;
+	return git_reference_name_to_id(&id, sd_store_repo(s), ref) == 0;
+}
