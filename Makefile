@@ -6,6 +6,7 @@
 #   make check SANITIZE=1 only the sanitizer pass
 #   make install PREFIX=/usr/local
 #   make deps             install missing Debian build/test dependencies
+#   make stress           longer randomized sync runs (several seeds)
 #
 # Objects of each build variant live in their own directory so a sanitizer
 # build never links against plain objects.
@@ -50,7 +51,7 @@ MAN_MD    = $(wildcard doc/*.[15].md)
 MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
-.PHONY: all check check-plain check-sanitize test-run deps install \
+.PHONY: all check check-plain check-sanitize test-run deps install stress \
         install-files clean man
 .SUFFIXES:
 
@@ -100,6 +101,16 @@ test-run: $(SD_BIN) $(UNIT_BIN) man
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	@echo "== end-to-end tests ($(VARIANT))"
 	SD_BIN=$(CURDIR)/$(SD_BIN) bash tests/run-e2e.sh
+
+# Randomized clones syncing in random orders, longer than in make check.
+STRESS_SEEDS ?= 1 2 3 4 5 6 7 8
+STRESS_ROUNDS ?= 20
+stress: $(SD_BIN)
+	@set -e; for seed in $(STRESS_SEEDS); do \
+	  echo "== stress seed $$seed, $(STRESS_ROUNDS) rounds"; \
+	  SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_SEED=$$seed SD_STRESS_ROUNDS=$(STRESS_ROUNDS) \
+	    bash tests/run-e2e.sh t92-sync-random; \
+	done
 
 deps:
 	@missing=""; \
