@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sd/id.h"
 #include "sd/merge.h"
 #include "sd/sync.h"
 #include "sd/text.h"
@@ -158,6 +159,62 @@ static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const gi
 	return err;
 }
 
+static sd_error *stage(git_repository *repo, git_index *index, const char *path,
+		       const struct sd_ticket *t)
+{
+	struct sd_buf text = SD_BUF_INIT;
+	git_index_entry entry;
+	sd_error *err = NULL;
+	sd_ticket_write(t, &text);
+	memset(&entry, 0, sizeof(entry));
+	entry.mode = GIT_FILEMODE_BLOB;
+	entry.path = path;
+	if (git_blob_create_from_buffer(&entry.id, repo, text.data, text.len) < 0 ||
+	    git_index_add(index, &entry) < 0)
+		err = sd_error_git(path);
+	sd_buf_release(&text);
+	return err;
+}
+
+/* Two clones created different tickets under one id (60 random bits make
+ * this all but impossible, but nothing may be lost if it happens): ours
+ * keeps the id, theirs gets a new one, and the rename is noted in its
+ * timeline. Chosen by content, so every clone renames the same one. */
+static sd_error *keep_both(git_repository *repo, git_index *index, const char *path,
+			   struct sd_ticket *a, struct sd_ticket *b)
+{
+	struct sd_buf pa = SD_BUF_INIT, pb = SD_BUF_INIT, new_path = SD_BUF_INIT;
+	sd_ticket_write(a, &pa);
+	sd_ticket_write(b, &pb);
+	struct sd_ticket *keep = strcmp(pa.data, pb.data) <= 0 ? a : b, *moved = keep == a ? b : a;
+	char id[SD_ID_LEN + 1];
+	sd_time now = 0;
+	sd_error *err = sd_time_parse(&now, sd_ticket_get(moved, SD_F_UPDATED));
+	sd_error_free(err);
+	/* The new id is derived from the ticket, so clones agree on it. */
+	uint64_t h = 1469598103934665603ULL;
+	const char *texts[2] = { keep == a ? pa.data : pb.data, keep == a ? pb.data : pa.data };
+	for (int k = 0; k < 2; k++)
+		for (const unsigned char *p = (const unsigned char *)texts[k]; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+	for (int i = 0; i < SD_ID_LEN; i++, h = h >> 5 | h << 59)
+		id[i] = SD_ID_ALPHABET[h & 31];
+	id[SD_ID_LEN] = '\0';
+	char *old = sd_xstrdup(sd_ticket_get(moved, SD_F_ID));
+	sd_ticket_set(moved, SD_F_ID, id);
+	err = sd_ticket_add_event(moved, "sd sync <sd@merge.invalid>", now, "id", old, id,
+				  "two clones created tickets with the same id; this one was renamed");
+	sd_ticket_path(&new_path, id);
+	if (!err && !(err = git_index_conflict_remove(index, path) < 0 ? sd_error_git(path) : NULL) &&
+	    !(err = stage(repo, index, path, keep)))
+		err = stage(repo, index, new_path.data, moved);
+	free(old);
+	sd_buf_release(&pa);
+	sd_buf_release(&pb);
+	sd_buf_release(&new_path);
+	return err;
+}
+
 /* Merges one ticket changed on both sides and stages the result. */
 static sd_error *merge_one(git_repository *repo, git_index *index, const char *path,
 			   const git_index_entry *anc, const git_index_entry *ours,
@@ -172,8 +229,13 @@ static sd_error *merge_one(git_repository *repo, git_index *index, const char *p
 	sd_ticket_init(&m);
 	if ((anc && (err = blob_ticket(&o, repo, &anc->id, path))) ||
 	    (err = blob_ticket(&a, repo, &ours->id, path)) ||
-	    (err = blob_ticket(&b, repo, &theirs->id, path)) ||
-	    (err = sd_ticket_merge(&m, anc ? &o : NULL, &a, &b)))
+	    (err = blob_ticket(&b, repo, &theirs->id, path)))
+		goto done;
+	if (!anc && strcmp(sd_ticket_get(&a, SD_F_CREATED), sd_ticket_get(&b, SD_F_CREATED))) {
+		err = keep_both(repo, index, path, &a, &b);
+		goto done;
+	}
+	if ((err = sd_ticket_merge(&m, anc ? &o : NULL, &a, &b)))
 		goto done;
 	sd_ticket_write(&m, &text);
 	git_index_entry entry;

@@ -72,6 +72,25 @@ expect_exit "offline: local work goes on" 0 sd -C "$tmp/a" comment "$id" -m "Sti
 expect_exit "unknown remote name" 2 sd -C "$tmp/a" sync nosuchremote
 expect_sd_error "unknown remote: message"
 
+# The same id created in two clones (all but impossible with random ids):
+# both tickets are kept, one renamed, the same way on every clone.
+sd -C "$tmp/a" sync >/dev/null 2>&1
+sd -C "$tmp/b" sync >/dev/null 2>&1
+dup=c0ffee000009
+put_ticket "$tmp/a" "$dup" "Twin made in A"
+put_ticket "$tmp/b" "$dup" "Twin made in B"
+sed -i 's/^created: .*/created: 2026-11-23T09:30:00Z/' "$tmp/b/$(tpath "$dup")"
+git -C "$tmp/b" commit -q -a -m "twin b created later" >/dev/null
+expect_exit "same id: sync a" 0 sd -C "$tmp/a" sync
+expect_exit "same id: sync b" 0 sd -C "$tmp/b" sync
+expect_exit "same id: sync a again" 0 sd -C "$tmp/a" sync
+expect_eq "same id: a and b hold the same tickets" "" "$(diff -r "$tmp/a/tickets" "$tmp/b/tickets")"
+expect_eq "same id: both titles kept" "Twin made in A|Twin made in B" \
+	"$(grep -rh '^title: Twin' "$tmp/a/tickets" | sed 's/^title: //' | sort | tr '\n' '|' | sed 's/|$//')"
+expect_eq "same id: the rename is noted" 1 \
+	"$(grep -rl "field=id from=$dup" "$tmp/a/tickets" | wc -l)"
+fsck_ok "same id" "$tmp/a"
+
 # A conflict outside the tickets stops with the file named; nothing changes.
 sd -C "$tmp/a" sync >/dev/null 2>&1
 sd -C "$tmp/b" sync >/dev/null 2>&1
