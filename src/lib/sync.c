@@ -181,7 +181,7 @@ static sd_error *stage(git_repository *repo, git_index *index, const char *path,
  * keeps the id, theirs gets a new one, and the rename is noted in its
  * timeline. Chosen by content, so every clone renames the same one. */
 static sd_error *keep_both(git_repository *repo, git_index *index, const char *path,
-			   struct sd_ticket *a, struct sd_ticket *b)
+			   struct sd_ticket *a, struct sd_ticket *b, struct sd_strvec *touched)
 {
 	struct sd_buf pa = SD_BUF_INIT, pb = SD_BUF_INIT, new_path = SD_BUF_INIT;
 	sd_ticket_write(a, &pa);
@@ -208,6 +208,8 @@ static sd_error *keep_both(git_repository *repo, git_index *index, const char *p
 	if (!err && !(err = git_index_conflict_remove(index, path) < 0 ? sd_error_git(path) : NULL) &&
 	    !(err = stage(repo, index, path, keep)))
 		err = stage(repo, index, new_path.data, moved);
+	if (!err)
+		sd_strvec_push(touched, new_path.data);
 	free(old);
 	sd_buf_release(&pa);
 	sd_buf_release(&pb);
@@ -218,7 +220,7 @@ static sd_error *keep_both(git_repository *repo, git_index *index, const char *p
 /* Merges one ticket changed on both sides and stages the result. */
 static sd_error *merge_one(git_repository *repo, git_index *index, const char *path,
 			   const git_index_entry *anc, const git_index_entry *ours,
-			   const git_index_entry *theirs)
+			   const git_index_entry *theirs, struct sd_strvec *touched)
 {
 	struct sd_ticket o, a, b, m;
 	struct sd_buf text = SD_BUF_INIT;
@@ -232,7 +234,7 @@ static sd_error *merge_one(git_repository *repo, git_index *index, const char *p
 	    (err = blob_ticket(&b, repo, &theirs->id, path)))
 		goto done;
 	if (!anc && strcmp(sd_ticket_get(&a, SD_F_CREATED), sd_ticket_get(&b, SD_F_CREATED))) {
-		err = keep_both(repo, index, path, &a, &b);
+		err = keep_both(repo, index, path, &a, &b, touched);
 		goto done;
 	}
 	if ((err = sd_ticket_merge(&m, anc ? &o : NULL, &a, &b)))
@@ -251,6 +253,65 @@ done:
 	sd_ticket_free(&a);
 	sd_ticket_free(&b);
 	sd_ticket_free(&m);
+	return err;
+}
+
+/* A conflict outside the tickets: leave the repository as git merge
+ * would (conflicts in the work tree and index, MERGE_HEAD set), with the
+ * tickets already merged by meaning, for the user to finish with git. */
+static sd_error *leave_git_merge(struct sd_store *s, git_index *merged, const git_oid *their_id,
+				 const struct sd_strvec *tickets, const struct sd_strvec *conflicts)
+{
+	git_repository *repo = sd_store_repo(s);
+	git_annotated_commit *head = NULL;
+	git_index *index = NULL;
+	git_merge_options mo;
+	git_checkout_options co;
+	struct sd_buf list = SD_BUF_INIT;
+	sd_error *err = NULL;
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_ALLOW_CONFLICTS;
+	if (git_annotated_commit_lookup(&head, repo, their_id) < 0 ||
+	    git_merge(repo, (const git_annotated_commit **)&head, 1, &mo, &co) < 0) {
+		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
+				   git_error_last() ? git_error_last()->message : "cannot merge");
+		goto done;
+	}
+	if (git_repository_index(&index, repo) < 0 || git_index_read(index, 1) < 0) {
+		err = sd_error_git("cannot read the index");
+		goto done;
+	}
+	for (size_t i = 0; i < tickets->n && !err; i++) {
+		const git_index_entry *e = git_index_get_bypath(merged, tickets->v[i], 0);
+		git_blob *blob = NULL;
+		struct sd_buf abs = SD_BUF_INIT;
+		if (!e || git_blob_lookup(&blob, repo, &e->id) < 0)
+			continue;
+		sd_buf_printf(&abs, "%s%s", sd_store_root(s), tickets->v[i]);
+		FILE *f = fopen(abs.data, "wb");
+		size_t len = (size_t)git_blob_rawsize(blob);
+		if (!f || fwrite(git_blob_rawcontent(blob), 1, len, f) != len || fclose(f) != 0)
+			err = sd_error_errno(abs.data);
+		git_index_conflict_remove(index, tickets->v[i]);
+		if (!err && git_index_add_bypath(index, tickets->v[i]) < 0)
+			err = sd_error_git(tickets->v[i]);
+		git_blob_free(blob);
+		sd_buf_release(&abs);
+	}
+	if (!err && git_index_write(index) < 0)
+		err = sd_error_git("cannot write the index");
+	if (err)
+		goto done;
+	for (size_t i = 0; i < conflicts->n && i < 10; i++)
+		sd_buf_printf(&list, "%s%s", i ? ", " : "", conflicts->v[i]);
+	err = sd_error_invalid("conflict in %s, left as git merge leaves it (the tickets are merged): "
+			       "resolve it, git add it, git commit, then run sd sync again",
+			       list.data);
+done:
+	sd_buf_release(&list);
+	git_index_free(index);
+	git_annotated_commit_free(head);
 	return err;
 }
 
@@ -280,7 +341,7 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	git_index *index = NULL;
 	git_index_conflict_iterator *it = NULL;
 	git_signature *sig = NULL;
-	struct sd_strvec other_conflicts = SD_STRVEC_INIT;
+	struct sd_strvec other_conflicts = SD_STRVEC_INIT, touched = SD_STRVEC_INIT;
 	git_oid their_id, base_id, tree_id, commit_id;
 	sd_error *err = NULL;
 
@@ -356,13 +417,15 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 					anc.id = *git_tree_entry_id(ea);
 				our.id = *git_tree_entry_id(eo);
 				their.id = *git_tree_entry_id(et);
-				sd_error *e = merge_one(repo, index, path, have_anc ? &anc : NULL, &our, &their);
+				sd_error *e = merge_one(repo, index, path, have_anc ? &anc : NULL, &our, &their,
+							&touched);
 				if (e) {
 					/* Not a ticket sd can read: a conflict for git. */
 					sd_error_free(e);
 					sd_strvec_push(&other_conflicts, path);
 				} else {
 					stats->merged++;
+					sd_strvec_push(&touched, path);
 				}
 			}
 			git_tree_entry_free(ea);
@@ -381,13 +444,7 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			}
 		}
 		if (other_conflicts.n) {
-			struct sd_buf list = SD_BUF_INIT;
-			for (size_t i = 0; i < other_conflicts.n && i < 10; i++)
-				sd_buf_printf(&list, "%s%s", i ? ", " : "", other_conflicts.v[i]);
-			err = sd_error_invalid("conflict in %s; nothing was changed: run 'git merge %s' and "
-					       "resolve it as git shows, then sync again",
-					       list.data, tracking);
-			sd_buf_release(&list);
+			err = leave_git_merge(s, index, &their_id, &touched, &other_conflicts);
 			goto done;
 		}
 		if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
@@ -431,6 +488,7 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		err = sd_error_git("merged, but cannot move the branch");
 done:
 	sd_strvec_clear(&other_conflicts);
+	sd_strvec_clear(&touched);
 	git_index_conflict_iterator_free(it);
 	git_index_free(index);
 	git_signature_free(sig);

@@ -99,11 +99,27 @@ git -C "$tmp/a" add NOTES.txt && git -C "$tmp/a" commit -q -m "notes a"
 expect_exit "push a's notes" 0 sd -C "$tmp/a" push
 echo "from b" >"$tmp/b/NOTES.txt"
 git -C "$tmp/b" add NOTES.txt && git -C "$tmp/b" commit -q -m "notes b"
+at 2026-11-23T11:30:00Z a comment "$id" -m "A, beside the notes."
+sd -C "$tmp/a" push >/dev/null 2>&1
+at 2026-11-23T11:31:00Z b comment "$id" -m "B, beside the notes."
 h=$(head_of "$tmp/b")
-st=$(gstatus "$tmp/b")
 expect_exit "non-ticket conflict" 2 sd -C "$tmp/b" sync
 expect_err_has "non-ticket conflict: names the file" "NOTES.txt"
-expect_unchanged "non-ticket conflict" "$tmp/b" "$h" "$st"
+expect_eq "non-ticket conflict: nothing committed" "$h" "$(head_of "$tmp/b")"
+expect_exists "non-ticket conflict: left merging, as git merge leaves it" "$tmp/b/.git/MERGE_HEAD"
+expect_contains "non-ticket conflict: markers in the other file" "$tmp/b/NOTES.txt" "<<<<<<<"
+expect_lacks "non-ticket conflict: none in the ticket" "$tmp/b/$t" "<<<<<<<"
+expect_contains "non-ticket conflict: the ticket is merged (A)" "$tmp/b/$t" "A, beside the notes."
+expect_contains "non-ticket conflict: the ticket is merged (B)" "$tmp/b/$t" "B, beside the notes."
+expect_eq "non-ticket conflict: only the other file unmerged (added on both sides)" "AA NOTES.txt" \
+	"$(git -C "$tmp/b" status --porcelain | grep -E '^(UU|AA) ')"
+echo "from both" >"$tmp/b/NOTES.txt"
+git -C "$tmp/b" add NOTES.txt
+git -C "$tmp/b" commit -q --no-edit
+expect_exit "after resolving: sync" 0 sd -C "$tmp/b" sync
+expect_exit "and in a" 0 sd -C "$tmp/a" sync
+expect_file_eq "after resolving: a and b agree" "$tmp/a/$t" "$tmp/b/$t"
+fsck_ok "resolved" "$tmp/b"
 
 # A local change the merge would overwrite stops it too.
 git -C "$tmp/b" reset -q --hard HEAD~1
