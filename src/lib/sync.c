@@ -89,6 +89,14 @@ void sd_git_last_line(struct sd_buf *out, const struct sd_buf *output)
 
 /* ---- where to sync with ---- */
 
+void sd_sync_target_release(struct sd_sync_target *t)
+{
+	free(t->remote);
+	free(t->branch);
+	free(t->tracking);
+	memset(t, 0, sizeof(*t));
+}
+
 sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_sync_target *out)
 {
 	git_repository *repo = sd_store_repo(s);
@@ -102,12 +110,44 @@ sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_s
 	}
 	const char *refname = git_reference_name(head);
 	out->branch = sd_xstrdup(refname + strlen("refs/heads/"));
-	int have_upstream = git_branch_upstream_remote(&upstream_remote, repo, refname) == 0 &&
-			    git_branch_upstream_name(&upstream_name, repo, refname) == 0;
+	/* The upstream from branch.NAME.remote/merge, read directly: the
+	 * git_branch_upstream_* calls leak in libgit2 1.5's regex code. */
+	int have_upstream = 0;
+	{
+		git_config *snap = NULL;
+		struct sd_buf k1 = SD_BUF_INIT, k2 = SD_BUF_INIT;
+		git_buf merge = { 0 };
+		sd_buf_printf(&k1, "branch.%s.remote", out->branch);
+		sd_buf_printf(&k2, "branch.%s.merge", out->branch);
+		if (git_repository_config_snapshot(&snap, repo) == 0 &&
+		    git_config_get_string_buf(&upstream_remote, snap, k1.data) == 0 &&
+		    git_config_get_string_buf(&merge, snap, k2.data) == 0 &&
+		    sd_starts_with(merge.ptr, "refs/heads/")) {
+			struct sd_buf name = SD_BUF_INIT;
+			sd_buf_printf(&name, "refs/remotes/%s/%s", upstream_remote.ptr,
+				      merge.ptr + strlen("refs/heads/"));
+			git_buf_set(&upstream_name, name.data, name.len + 1);
+			upstream_name.size = name.len;
+			sd_buf_release(&name);
+			have_upstream = 1;
+		}
+		git_buf_dispose(&merge);
+		git_config_free(snap);
+		sd_buf_release(&k1);
+		sd_buf_release(&k2);
+	}
 	out->remote = sd_xstrdup(remote_arg ? remote_arg : have_upstream ? upstream_remote.ptr : "origin");
-	git_remote *r = NULL;
-	int named = git_remote_lookup(&r, repo, out->remote) == 0;
-	git_remote_free(r);
+	/* Looked up by its url key rather than git_remote_lookup, whose
+	 * regex matching leaks in libgit2 1.5. */
+	git_config *cfg = NULL;
+	git_buf url = { 0 };
+	struct sd_buf key = SD_BUF_INIT;
+	sd_buf_printf(&key, "remote.%s.url", out->remote);
+	int named = git_repository_config_snapshot(&cfg, repo) == 0 &&
+		    git_config_get_string_buf(&url, cfg, key.data) == 0;
+	git_buf_dispose(&url);
+	git_config_free(cfg);
+	sd_buf_release(&key);
 	struct sd_buf t = SD_BUF_INIT;
 	if (named && have_upstream && !strcmp(out->remote, upstream_remote.ptr)) {
 		sd_buf_adds(&t, upstream_name.ptr);
@@ -125,19 +165,14 @@ sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_s
 	}
 	out->tracking = sd_buf_detach(&t);
 done:
+	if (err)
+		sd_sync_target_release(out); /* the caller owns nothing on error */
 	git_buf_dispose(&upstream_remote);
 	git_buf_dispose(&upstream_name);
 	git_reference_free(head);
 	return err;
 }
 
-void sd_sync_target_release(struct sd_sync_target *t)
-{
-	free(t->remote);
-	free(t->branch);
-	free(t->tracking);
-	memset(t, 0, sizeof(*t));
-}
 
 /* ---- merging ---- */
 
