@@ -145,6 +145,11 @@ sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f,
 sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,
 			      const char *field, const char *from, const char *to,
 			      const char *reason);
+/* The same with a given id; returns 0 (and adds nothing) when an entry
+ * with that id exists. For records that clones must agree on. */
+int sd_ticket_add_event_with_id(struct sd_ticket *t, const char *id, const char *author, sd_time at,
+				const char *field, const char *from, const char *to,
+				const char *reason);
 /* Keeps entries ordered by time then id, as the format requires. */
 void sd_ticket_sort_entries(struct sd_ticket *t);
 

@@ -378,6 +378,17 @@ sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time a
 	sd_error *err = new_entry_id(t, id);
 	if (err)
 		return err;
+	sd_ticket_add_event_with_id(t, id, author, at, field, from, to, reason);
+	return NULL;
+}
+
+int sd_ticket_add_event_with_id(struct sd_ticket *t, const char *id, const char *author, sd_time at,
+				const char *field, const char *from, const char *to,
+				const char *reason)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (!strcmp(t->entries[i].id, id))
+			return 0;
 	struct sd_entry *e = append_entry(t);
 	e->kind = SD_ENTRY_EVENT;
 	e->id = sd_xstrdup(id);
@@ -388,7 +399,7 @@ sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time a
 	e->to = sd_xstrdup(to);
 	e->reason = sd_xstrdup(reason ? reason : "");
 	sd_ticket_sort_entries(t);
-	return NULL;
+	return 1;
 }
 
 static int cmp_entry(const void *a, const void *b)

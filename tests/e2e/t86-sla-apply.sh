@@ -258,4 +258,25 @@ expect_eq "clone b: one breach event in all" "1" \
 	"$(grep -c 'field=sla from=first_response to=breached' "$r/$(tpath "$id")")"
 fsck_ok "two clones" "$r"
 
+# Both clones act on the same breach before syncing: after sd sync the
+# record exists once (its id comes from what it records) and the tier
+# moved one step.
+r=$(store origin2)
+id=$(new_ticket "$r" "Shared scanner" --requester alice@example.com)
+git clone -q --bare "$r" "$tmp/shared2.git"
+git clone -q "$tmp/shared2.git" "$tmp/d1"
+git clone -q "$tmp/shared2.git" "$tmp/d2"
+r=$tmp/d1
+apply "d1" 2026-11-23T15:00:00Z
+r=$tmp/d2
+apply "d2" 2026-11-23T15:10:00Z
+for c in d1 d2 d1; do
+	SD_NOW=2026-11-23T15:20:00Z expect_exit "sync $c" 0 sd -C "$tmp/$c" sync
+done
+expect_file_eq "both clones agree" "$tmp/d1/$(tpath "$id")" "$tmp/d2/$(tpath "$id")"
+expect_eq "one breach record after both acted" 1 \
+	"$(grep -c 'field=sla from=first_response to=breached' "$tmp/d1/$(tpath "$id")")"
+expect_match "escalated one tier" "$tmp/d1/$(tpath "$id")" '^tier: L2$'
+fsck_ok "both acted" "$tmp/d1"
+
 finish
