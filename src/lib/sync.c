@@ -240,8 +240,7 @@ static sd_error *keep_both(git_repository *repo, git_index *index, const char *p
 	err = sd_ticket_add_event(moved, "sd sync <sd@merge.invalid>", now, "id", old, id,
 				  "two clones created tickets with the same id; this one was renamed");
 	sd_ticket_path(&new_path, id);
-	if (!err && !(err = git_index_conflict_remove(index, path) < 0 ? sd_error_git(path) : NULL) &&
-	    !(err = stage(repo, index, path, keep)))
+	if (!err && !(err = stage(repo, index, path, keep)))
 		err = stage(repo, index, new_path.data, moved);
 	if (!err)
 		sd_strvec_push(touched, new_path.data);
@@ -280,7 +279,7 @@ static sd_error *merge_one(git_repository *repo, git_index *index, const char *p
 	entry.mode = GIT_FILEMODE_BLOB;
 	entry.path = path;
 	if (git_blob_create_from_buffer(&entry.id, repo, text.data, text.len) < 0 ||
-	    git_index_conflict_remove(index, path) < 0 || git_index_add(index, &entry) < 0)
+	    git_index_add(index, &entry) < 0)
 		err = sd_error_git(path);
 done:
 	sd_buf_release(&text);
@@ -413,14 +412,15 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			err = sd_error_git("cannot read the merge base");
 			goto done;
 		}
-		git_merge_options opts;
-		git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
-		if (git_merge_trees(&index, repo, base_tree, our_tree, their_tree, &opts) < 0) {
-			err = sd_error_git("cannot merge");
+		/* The merge is done here rather than by git_merge_trees, which
+		 * looks up attributes (a realpath per file) for every change:
+		 * start from our tree, take their changes to paths we did not
+		 * touch, and merge tickets both sides changed by meaning. The
+		 * merged tickets collect in an in-memory index. */
+		if (git_index_new(&index) < 0) {
+			err = sd_error_git("cannot make an index");
 			goto done;
 		}
-		/* Every ticket changed on both sides is merged by meaning,
-		 * whether or not a textual merge would have gone through. */
 		git_diff *ours_diff = NULL, *theirs_diff = NULL;
 		git_diff_options dopts;
 		git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
@@ -434,12 +434,35 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		struct sd_strvec ours_changed = SD_STRVEC_INIT;
 		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
 			sd_strvec_push(&ours_changed, git_diff_get_delta(ours_diff, i)->new_file.path);
-		for (size_t i = 0; !err && i < git_diff_num_deltas(theirs_diff); i++) {
+		size_t ntheirs = git_diff_num_deltas(theirs_diff), nupdates = 0;
+		git_tree_update *updates = sd_xcalloc(ntheirs ? ntheirs : 1, sizeof(*updates));
+		for (size_t i = 0; !err && i < ntheirs; i++) {
 			const git_diff_delta *d = git_diff_get_delta(theirs_diff, i);
 			const char *path = d->new_file.path;
-			if (!is_ticket_path(path) || !sd_strvec_has(&ours_changed, path) ||
-			    d->status == GIT_DELTA_DELETED)
+			if (!sd_strvec_has(&ours_changed, path)) {
+				git_tree_update *u = &updates[nupdates++];
+				u->path = path;
+				if (d->status == GIT_DELTA_DELETED) {
+					u->action = GIT_TREE_UPDATE_REMOVE;
+				} else {
+					u->action = GIT_TREE_UPDATE_UPSERT;
+					u->id = d->new_file.id;
+					u->filemode = d->new_file.mode;
+				}
 				continue;
+			}
+			const git_diff_delta *od = NULL;
+			for (size_t j = 0; j < git_diff_num_deltas(ours_diff) && !od; j++)
+				if (!strcmp(git_diff_get_delta(ours_diff, j)->new_file.path, path))
+					od = git_diff_get_delta(ours_diff, j);
+			if (od && git_oid_equal(&od->new_file.id, &d->new_file.id) &&
+			    od->status == d->status)
+				continue; /* both made the same change */
+			if (!is_ticket_path(path) || d->status == GIT_DELTA_DELETED ||
+			    (od && od->status == GIT_DELTA_DELETED)) {
+				sd_strvec_push(&other_conflicts, path);
+				continue;
+			}
 			git_tree_entry *ea = NULL, *eo = NULL, *et = NULL;
 			git_index_entry anc, our, their;
 			memset(&anc, 0, sizeof(anc));
@@ -467,24 +490,31 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			git_tree_entry_free(eo);
 			git_tree_entry_free(et);
 		}
+		if (!err && !other_conflicts.n) {
+			/* The merged tickets, from the in-memory index. */
+			size_t nindex = git_index_entrycount(index);
+			updates = sd_xrealloc(updates, (nupdates + nindex + 1) * sizeof(*updates));
+			for (size_t i = 0; i < nindex; i++) {
+				const git_index_entry *e = git_index_get_byindex(index, i);
+				git_tree_update *u = &updates[nupdates++];
+				memset(u, 0, sizeof(*u));
+				u->action = GIT_TREE_UPDATE_UPSERT;
+				u->id = e->id;
+				u->filemode = GIT_FILEMODE_BLOB;
+				u->path = e->path;
+			}
+			if (git_tree_create_updated(&tree_id, repo, our_tree, nupdates, updates) < 0 ||
+			    git_tree_lookup(&result_tree, repo, &tree_id) < 0)
+				err = sd_error_git("cannot write the merged tree");
+		}
+		free(updates);
 		sd_strvec_clear(&ours_changed);
 		git_diff_free(ours_diff);
 		git_diff_free(theirs_diff);
-		if (git_index_conflict_iterator_new(&it, index) == 0) {
-			const git_index_entry *a, *o, *t;
-			while (git_index_conflict_next(&a, &o, &t, it) == 0) {
-				const char *path = a ? a->path : o ? o->path : t->path;
-				if (!sd_strvec_has(&other_conflicts, path))
-					sd_strvec_push(&other_conflicts, path);
-			}
-		}
+		if (err)
+			goto done;
 		if (other_conflicts.n) {
 			err = leave_git_merge(s, index, &their_id, &touched, &other_conflicts);
-			goto done;
-		}
-		if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
-		    git_tree_lookup(&result_tree, repo, &tree_id) < 0) {
-			err = sd_error_git("cannot write the merged tree");
 			goto done;
 		}
 		const char *name, *email;
@@ -512,9 +542,32 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	 * merge would touch stops everything before anything is written. */
 	git_checkout_options co;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
 	co.baseline = our_tree;
-	if (git_checkout_tree(repo, (const git_object *)result_tree, &co) < 0) {
+	/* Only the paths the merge changes: checking every file of a large
+	 * store against the work tree would cost more than the merge. */
+	git_diff *changes = NULL;
+	git_diff_options dco;
+	git_diff_options_init(&dco, GIT_DIFF_OPTIONS_VERSION);
+	if (git_diff_tree_to_tree(&changes, repo, our_tree, result_tree, &dco) < 0) {
+		err = sd_error_git("cannot compare the merge with HEAD");
+		goto done;
+	}
+	size_t nchanges = git_diff_num_deltas(changes);
+	char **paths = sd_xcalloc(nchanges ? 2 * nchanges : 1, sizeof(*paths));
+	size_t npaths = 0;
+	for (size_t i = 0; i < nchanges; i++) {
+		const git_diff_delta *d = git_diff_get_delta(changes, i);
+		paths[npaths++] = (char *)d->new_file.path;
+		if (strcmp(d->old_file.path, d->new_file.path))
+			paths[npaths++] = (char *)d->old_file.path;
+	}
+	co.paths.strings = paths;
+	co.paths.count = npaths;
+	int rc = npaths ? git_checkout_tree(repo, (const git_object *)result_tree, &co) : 0;
+	free(paths);
+	git_diff_free(changes);
+	if (rc < 0) {
 		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
 				   git_error_last() ? git_error_last()->message : "checkout failed");
 		goto done;
