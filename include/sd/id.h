@@ -17,6 +17,11 @@
 
 /* Writes len random id characters and a NUL to out (len + 1 bytes). */
 sd_error *sd_id_generate(char *out, size_t len);
+/* Writes len id characters and a NUL, derived from the n strings in parts
+ * (each hashed with its length, so no choice of text makes two different
+ * lists alike by construction). For records that every clone must create
+ * with the same id. */
+void sd_id_from_content(char *out, size_t len, const char *const *parts, size_t n);
 /* 1 when s is a full ticket id. */
 int sd_id_valid(const char *s);
 /* Checks a user-typed prefix; on success writes it lowercased to out

@@ -243,16 +243,8 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 	/* The record's id comes from what it records, so two clones that act
 	 * on the same breach before syncing end with one record, not two. */
 	char id[SD_ENTRY_ID_LEN + 1];
-	uint64_t h = 1469598103934665603ULL;
 	const char *parts[] = { sd_ticket_get(t, SD_F_ID), key, state };
-	for (int p = 0; p < 3; p++) {
-		for (const unsigned char *q = (const unsigned char *)parts[p]; *q; q++)
-			h = (h ^ *q) * 1099511628211ULL;
-		h = (h ^ 0xff) * 1099511628211ULL;
-	}
-	for (int i = 0; i < SD_ENTRY_ID_LEN; i++, h = h >> 5 | h << 59)
-		id[i] = SD_ID_ALPHABET[h & 31];
-	id[SD_ENTRY_ID_LEN] = '\0';
+	sd_id_from_content(id, SD_ENTRY_ID_LEN, parts, 3);
 	sd_ticket_add_event_with_id(t, id, author, ctx->now, "sla", key, state, reason.data);
 	if (c->state == SD_CLOCK_BREACHED) {
 		struct sd_buf why = SD_BUF_INIT;

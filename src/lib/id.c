@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -24,6 +25,25 @@ sd_error *sd_id_generate(char *out, size_t len)
 		out[i] = SD_ID_ALPHABET[bytes[i] & 31];
 	out[len] = '\0';
 	return NULL;
+}
+
+void sd_id_from_content(char *out, size_t len, const char *const *parts, size_t n)
+{
+	/* FNV-1a over length-prefixed parts; the state is stirred between
+	 * characters so that long ids use all of it. */
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t p = 0; p < n; p++) {
+		uint64_t plen = strlen(parts[p]);
+		for (int i = 0; i < 8; i++)
+			h = (h ^ ((plen >> (8 * i)) & 0xff)) * 1099511628211ULL;
+		for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++)
+			h = (h ^ *s) * 1099511628211ULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		out[i] = SD_ID_ALPHABET[h & 31];
+		h = (h >> 5 | h << 59) * 1099511628211ULL;
+	}
+	out[len] = '\0';
 }
 
 static int is_id_char(char c)

@@ -33,28 +33,12 @@ static sd_time last_change(const struct sd_ticket *t, const char *field)
 	return at;
 }
 
-/* FNV-1a, to derive the id of a conflict event from its content: the same
- * conflict merged in two clones yields the same entry, kept once. */
+/* The id of a conflict record comes from its content: the same conflict
+ * merged in two clones yields the same entry, kept once. */
 static void content_id(char out[SD_ENTRY_ID_LEN + 1], const char *a, const char *b, const char *c)
 {
-	uint64_t h = 1469598103934665603ULL;
 	const char *parts[] = { a, b, c };
-	/* Each part is hashed with its length first, so no choice of text
-	 * can make two different triples hash alike by construction. */
-	for (size_t p = 0; p < 3; p++) {
-		uint64_t len = strlen(parts[p]);
-		for (int i = 0; i < 8; i++)
-			h = (h ^ ((len >> (8 * i)) & 0xff)) * 1099511628211ULL;
-		for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++)
-			h = (h ^ *s) * 1099511628211ULL;
-	}
-	for (int i = 0; i < SD_ENTRY_ID_LEN; i++) {
-		out[i] = SD_ID_ALPHABET[h & 31];
-		h >>= 5;
-		if (i == 11)
-			h ^= 0x9e3779b97f4a7c15ULL;
-	}
-	out[SD_ENTRY_ID_LEN] = '\0';
+	sd_id_from_content(out, SD_ENTRY_ID_LEN, parts, 3);
 }
 
 static int has_entry(const struct sd_ticket *t, const char *id)

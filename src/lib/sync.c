@@ -226,15 +226,9 @@ static sd_error *keep_both(git_repository *repo, git_index *index, const char *p
 	sd_time now = 0;
 	sd_error *err = sd_time_parse(&now, sd_ticket_get(moved, SD_F_UPDATED));
 	sd_error_free(err);
-	/* The new id is derived from the ticket, so clones agree on it. */
-	uint64_t h = 1469598103934665603ULL;
+	/* The new id is derived from both tickets, so clones agree on it. */
 	const char *texts[2] = { keep == a ? pa.data : pb.data, keep == a ? pb.data : pa.data };
-	for (int k = 0; k < 2; k++)
-		for (const unsigned char *p = (const unsigned char *)texts[k]; *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
-	for (int i = 0; i < SD_ID_LEN; i++, h = h >> 5 | h << 59)
-		id[i] = SD_ID_ALPHABET[h & 31];
-	id[SD_ID_LEN] = '\0';
+	sd_id_from_content(id, SD_ID_LEN, texts, 2);
 	char *old = sd_xstrdup(sd_ticket_get(moved, SD_F_ID));
 	sd_ticket_set(moved, SD_F_ID, id);
 	err = sd_ticket_add_event(moved, "sd sync <sd@merge.invalid>", now, "id", old, id,

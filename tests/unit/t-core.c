@@ -45,6 +45,16 @@ static void test_ids(void)
 		CHECK(err && err->status == SD_EXIT_INVALID, "'%s' refused", bad[i]);
 		sd_error_free(err);
 	}
+	{
+		char x[SD_ENTRY_ID_LEN + 1], y[SD_ENTRY_ID_LEN + 1], z[SD_ENTRY_ID_LEN + 1];
+		const char *p1[] = { "ab", "c" }, *p2[] = { "a", "bc" };
+		sd_id_from_content(x, SD_ENTRY_ID_LEN, p1, 2);
+		sd_id_from_content(y, SD_ENTRY_ID_LEN, p1, 2);
+		sd_id_from_content(z, SD_ENTRY_ID_LEN, p2, 2);
+		CHECK(!strcmp(x, y), "content ids are deterministic");
+		CHECK(strcmp(x, z) != 0, "parts are length-prefixed: ab|c differs from a|bc");
+		CHECK(strspn(x, SD_ID_ALPHABET) == SD_ENTRY_ID_LEN, "content id uses the id alphabet");
+	}
 	char *others[] = { "abcdefghjkmn", "abcdzzzzzzzz", "abxxxxxxxxxx", "q0000000000" };
 	CHECK(sd_id_unique_len("abcdefghjkmn", others, 4) == 5, "abcde is unique");
 	CHECK(sd_id_unique_len("abxxxxxxxxxx", others, 4) == 4, "at least 4");
