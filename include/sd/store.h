@@ -82,7 +82,7 @@ struct sd_change {
 sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *changes,
 			  size_t n, const char *message);
 
-/* Serialises the ticket, bumps nothing, and commits it with message
+/* Serialises the ticket as it is (the caller sets `updated`) and commits it with message
  * "sd: VERB SHORT "TITLE"". */
 sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t,
 			       const char *verb);

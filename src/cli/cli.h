@@ -127,6 +127,14 @@ sd_error *sd_read_message(struct sd_ctx *ctx, const struct sd_args *a, const cha
 			  char **out, int *given);
 /* Runs $VISUAL/$EDITOR (split into argv, no shell) on path. */
 sd_error *sd_run_editor(const char *path);
+/* "<git dir>/sd/NAME" in out, creating the directory: where sd keeps its
+ * own files (editor buffers, kept text), never committed. */
+void sd_private_path(struct sd_ctx *ctx, const char *name, struct sd_buf *out);
+/* Opens the editor on `initial` in .git/sd/NAME and reads back what the
+ * user wrote (at most max bytes) into out. The text becomes
+ * ctx->pending_text, so it is kept if the command then fails. */
+sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial,
+			      size_t max, struct sd_buf *out);
 /* Writes text to a file that survives (under .git/sd/saved/ or $TMPDIR)
  * and returns its path, which the caller frees. */
 char *sd_keep_text(struct sd_ctx *ctx, const char *text, const char *what);

@@ -74,6 +74,34 @@ sd_error *sd_run_editor(const char *path)
 	return NULL;
 }
 
+void sd_private_path(struct sd_ctx *ctx, const char *name, struct sd_buf *out)
+{
+	sd_buf_printf(out, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
+	mkdir(out->data, 0700);
+	sd_buf_printf(out, "/%s", name);
+}
+
+sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial,
+			      size_t max, struct sd_buf *out)
+{
+	struct sd_buf path = SD_BUF_INIT;
+	sd_error *err = NULL;
+	sd_private_path(ctx, name, &path);
+	FILE *f = fopen(path.data, "w");
+	if (!f || fputs(initial, f) < 0 || fclose(f) != 0) {
+		err = sd_error_errno(path.data);
+		goto done;
+	}
+	if ((err = sd_run_editor(path.data)) || (err = sd_buf_read_file(out, path.data, max)))
+		goto done;
+	free(ctx->pending_text);
+	ctx->pending_text = sd_xstrndup(out->data, out->len);
+done:
+	remove(path.data);
+	sd_buf_release(&path);
+	return err;
+}
+
 char *sd_keep_text(struct sd_ctx *ctx, const char *text, const char *what)
 {
 	struct sd_buf path = SD_BUF_INIT;
@@ -83,9 +111,7 @@ char *sd_keep_text(struct sd_ctx *ctx, const char *text, const char *what)
 		if (*p == ':')
 			*p = '-';
 	if (ctx->store) {
-		sd_buf_printf(&path, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
-		mkdir(path.data, 0700);
-		sd_buf_adds(&path, "/saved");
+		sd_private_path(ctx, "saved", &path);
 	} else {
 		const char *tmp = getenv("TMPDIR");
 		sd_buf_printf(&path, "%s/sd-saved-%ld", tmp && *tmp ? tmp : "/tmp", (long)getuid());

@@ -1,7 +1,6 @@
 /* sd comment ID: add a public comment or an internal note. */
 
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 
@@ -15,26 +14,10 @@ const struct sd_option comment_options[] = {
 /* Gets the comment from the editor when none was given on a terminal. */
 static sd_error *comment_from_editor(struct sd_ctx *ctx, char **text)
 {
-	struct sd_buf path = SD_BUF_INIT, buf = SD_BUF_INIT;
-	sd_error *err = NULL;
-	sd_buf_printf(&path, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
-	mkdir(path.data, 0700);
-	sd_buf_adds(&path, "/COMMENT.md");
-	FILE *f = fopen(path.data, "w");
-	if (!f || fclose(f) != 0) {
-		err = sd_error_errno(path.data);
-		goto done;
-	}
-	if ((err = sd_run_editor(path.data)) ||
-	    (err = sd_buf_read_file(&buf, path.data, SD_TEXT_MAX_BYTES + 1)))
-		goto done;
-	free(ctx->pending_text);
-	ctx->pending_text = sd_xstrndup(buf.data, buf.len);
-	if (!(err = sd_text_validate(buf.data, buf.len, "the comment")))
+	struct sd_buf buf = SD_BUF_INIT;
+	sd_error *err = sd_text_from_editor(ctx, "COMMENT.md", "", SD_TEXT_MAX_BYTES + 1, &buf);
+	if (!err && !(err = sd_text_validate(buf.data, buf.len, "the comment")))
 		*text = sd_text_trim_lines(buf.data);
-done:
-	remove(path.data);
-	sd_buf_release(&path);
 	sd_buf_release(&buf);
 	return err;
 }

@@ -89,9 +89,9 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 			goto done;
 		old_valid = 0;
 	}
-	sd_buf_printf(&path, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
-	mkdir(path.data, 0700);
-	sd_buf_printf(&path, "/edit-%s.md", id);
+	char name[SD_ID_LEN + 16];
+	snprintf(name, sizeof(name), "edit-%s.md", id);
+	sd_private_path(ctx, name, &path);
 	FILE *f = fopen(path.data, "w");
 	if (!f || fwrite(raw.data, 1, raw.len, f) != raw.len || fclose(f) != 0) {
 		err = sd_error_errno(path.data);

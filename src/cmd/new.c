@@ -34,18 +34,12 @@ static const char editor_help[] =
 /* Asks for title and description in the editor. */
 static sd_error *new_from_editor(struct sd_ctx *ctx, char **title, char **description)
 {
-	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
-	sd_error *err = NULL;
-	sd_buf_printf(&path, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
-	mkdir(path.data, 0700);
-	sd_buf_adds(&path, "/NEW_TICKET.md");
-	FILE *f = fopen(path.data, "w");
-	if (!f || fprintf(f, "\n\n%s", editor_help) < 0 || fclose(f) != 0) {
-		err = sd_error_errno(path.data);
-		goto done;
-	}
-	if ((err = sd_run_editor(path.data)) ||
-	    (err = sd_buf_read_file(&text, path.data, SD_TEXT_MAX_BYTES + 4096)))
+	struct sd_buf text = SD_BUF_INIT, template = SD_BUF_INIT;
+	sd_buf_printf(&template, "\n\n%s", editor_help);
+	sd_error *err = sd_text_from_editor(ctx, "NEW_TICKET.md", template.data,
+					    SD_TEXT_MAX_BYTES + sizeof(editor_help), &text);
+	sd_buf_release(&template);
+	if (err)
 		goto done;
 	char *help = strstr(text.data, editor_help);
 	if (help) {
@@ -53,8 +47,6 @@ static sd_error *new_from_editor(struct sd_ctx *ctx, char **title, char **descri
 		memmove(help, help + n, strlen(help + n) + 1);
 		text.len -= n;
 	}
-	free(ctx->pending_text);
-	ctx->pending_text = sd_xstrndup(text.data, text.len);
 	if ((err = sd_text_validate(text.data, text.len, "the ticket text")))
 		goto done;
 	char *all = sd_text_trim_lines(text.data);
@@ -65,8 +57,6 @@ static sd_error *new_from_editor(struct sd_ctx *ctx, char **title, char **descri
 	if (!**title)
 		err = sd_error_invalid("empty title; no ticket was opened");
 done:
-	remove(path.data);
-	sd_buf_release(&path);
 	sd_buf_release(&text);
 	return err;
 }

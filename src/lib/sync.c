@@ -367,7 +367,6 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	git_tree *our_tree = NULL, *their_tree = NULL, *base_tree = NULL, *result_tree = NULL;
 	git_commit *base = NULL;
 	git_index *index = NULL;
-	git_index_conflict_iterator *it = NULL;
 	git_signature *sig = NULL;
 	struct sd_strvec other_conflicts = SD_STRVEC_INIT, touched = SD_STRVEC_INIT;
 	git_oid their_id, base_id, tree_id, commit_id;
@@ -571,7 +570,6 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 done:
 	sd_strvec_clear(&other_conflicts);
 	sd_strvec_clear(&touched);
-	git_index_conflict_iterator_free(it);
 	git_index_free(index);
 	git_signature_free(sig);
 	git_tree_free(result_tree);
