@@ -78,5 +78,8 @@ void sd_time_format_local(char out[48], sd_time t);
 sd_error *sd_duration_parse(int64_t *out, const char *text);
 /* "2d4h", "1h30m", "45s", "0s"; negative values get a leading "-". */
 void sd_duration_format(char out[32], int64_t seconds);
+/* The same in whole minutes, for times shown beside a due date, where
+ * seconds are noise: time left rounds down, time late rounds up. */
+void sd_duration_format_minutes(char out[32], int64_t seconds);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sd/calendar.h"
 #include "sd/sla.h"
 #include "sd/text.h"
 
@@ -400,9 +401,7 @@ static void due_text(struct sd_ctx *ctx, const struct sd_ticket *t, char out[32]
 		strcpy(out, "-");
 		return;
 	}
-	int64_t left = due - ctx->now;
-	left = left >= 0 ? left / 60 * 60 : -((-left + 59) / 60 * 60);
-	sd_duration_format(out, left);
+	sd_duration_format_minutes(out, due - ctx->now);
 }
 
 static const char *priority_color(const char *p)

@@ -104,14 +104,8 @@ static void json_clock(struct sd_buf *out, const struct sd_clock *c)
 static void relative(char out[48], sd_time due, sd_time now)
 {
 	char d[32];
-	sd_duration_format(d, due >= now ? due - now : now - due);
-	/* Seconds are noise at this scale; "2h10m" reads better than "2h10m5s". */
-	char *s = strrchr(d, 'm');
-	if (s && s[1] && d[strlen(d) - 1] == 's')
-		s[1] = '\0';
-	else if (!s && strchr(d, 'h') && d[strlen(d) - 1] == 's')
-		*strrchr(d, 'h') = '\0', strcat(d, "h");
-	snprintf(out, 48, due >= now ? "in %s" : "%s ago", d);
+	sd_duration_format_minutes(d, due - now);
+	snprintf(out, 48, due >= now ? "in %s" : "%s ago", d + (d[0] == '-'));
 }
 
 static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_time at)

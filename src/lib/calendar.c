@@ -439,6 +439,11 @@ bad:
 				text);
 }
 
+void sd_duration_format_minutes(char out[32], int64_t seconds)
+{
+	sd_duration_format(out, seconds >= 0 ? seconds / 60 * 60 : -((-seconds + 59) / 60 * 60));
+}
+
 void sd_duration_format(char out[32], int64_t seconds)
 {
 	char *p = out;

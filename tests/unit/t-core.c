@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "sd/calendar.h"
 #include "sd/config.h"
 #include "sd/id.h"
 #include "sd/text.h"
@@ -105,6 +106,19 @@ static void test_times(void)
 	}
 }
 
+static void test_minutes(void)
+{
+	static const struct {
+		int64_t seconds;
+		const char *text;
+	} rows[] = { { 125, "2m" }, { 7265, "2h1m" }, { 59, "0s" }, { -30, "-1m" }, { -3601, "-1h1m" } };
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		char out[32];
+		sd_duration_format_minutes(out, rows[i].seconds);
+		CHECK_STR(rows[i].text, out, "time left rounds down, time late rounds up");
+	}
+}
+
 static void test_text(void)
 {
 	CHECK(sd_utf8_valid("ünï", strlen("ünï"), NULL), "valid UTF-8");
@@ -170,6 +184,7 @@ int main(void)
 {
 	test_ids();
 	test_times();
+	test_minutes();
 	test_text();
 	test_config();
 	return unit_done("unit/core");
