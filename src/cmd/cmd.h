@@ -4,6 +4,7 @@
 /* One file per command; see the checklist in src/cli/cli.h. */
 
 #include "cli/cli.h"
+#include "sd/import.h"
 
 extern const struct sd_option init_options[];
 extern const struct sd_option new_options[];
@@ -26,6 +27,8 @@ extern const struct sd_option merge_file_options[];
 extern const struct sd_option pull_options[];
 extern const struct sd_option push_options[];
 extern const struct sd_option sync_options[];
+extern const struct sd_option import_options[];
+extern const struct sd_option export_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -48,6 +51,8 @@ sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_pull(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_push(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_sync(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args);
 
 struct sd_sync_target;
 struct sd_sync_stats;
@@ -70,5 +75,15 @@ sd_error *sd_change_status_from(struct sd_ctx *ctx, const char *prefix, const ch
  * shared by escalate and sla --apply. */
 sd_error *sd_escalate_ticket(struct sd_ctx *ctx, struct sd_ticket *t, int to, const char *author,
 			     const char *reason, const char *queue);
+
+/* The JSON object of sd show --json and sd export: sd_ticket_json with
+ * the description, the timeline and "extra", the front-matter keys sd
+ * does not know (key: their YAML lines). Shared by show and export. */
+void sd_ticket_json_full(struct sd_buf *out, const struct sd_ticket *t);
+/* The "extra" object alone. */
+void sd_extra_json(struct sd_buf *out, const struct sd_ticket *t);
+/* The format of import and export: --format when given, else from the
+ * file name's extension (.csv is CSV), else JSON Lines. */
+sd_error *sd_transfer_format(enum sd_import_format *out, const char *given, const char *path);
 
 #endif

@@ -180,7 +180,7 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_store_read(ctx->store, id, &t, NULL)))
 		goto done;
 	if (sd_arg_flag(args, "json")) {
-		sd_ticket_json(&out, &t, NULL, 1);
+		sd_ticket_json_full(&out, &t);
 		sd_buf_addch(&out, '\n');
 	} else {
 		sd_pager_start(ctx);
