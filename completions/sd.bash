@@ -187,7 +187,7 @@ _sd_arg()
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
         ;;
     STATUS | TYPE | PRIORITY | IMPACT | URGENCY | TIER | QUEUE | ASSIGNEE | \
-        REQUESTER | CATEGORY | TAG | VISIBILITY)
+        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT)
         field=$(tr '[:upper:]' '[:lower:]' <<<"$name")
         _sd_add_lines "$prefix" values "$field"
         ;;
@@ -364,6 +364,7 @@ _sd()
         fi
         ;;
     init) ((npos == 0)) && expect=DIR && _sd_files "" -d ;;
+    import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
     esac

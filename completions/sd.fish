@@ -162,6 +162,11 @@ function __sd_complete
                 set expect DIR
                 __fish_complete_directories $cur
             end
+        case import
+            if test $npos -eq 0
+                set expect FILE
+                __fish_complete_path $cur
+            end
         case new search
             test $npos -eq 0; and set expect TEXT
     end
@@ -207,7 +212,7 @@ function __sd_arg
             # a leading - reverses the order
             string match -q -- '-*' $value; and set prefix "$prefix-"
             __sd_prefixed $prefix (__sd_values sort)
-        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY
+        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT
             __sd_prefixed $prefix (__sd_values (string lower -- $name))
     end
 end

@@ -92,11 +92,14 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 		static const char *const sort_keys[] = { "priority", "created", "updated", "status", "id",
 							 "title", "tier", "assignee", NULL };
 		static const char *const colors[] = { "auto", "always", "never", NULL };
+		static const char *const formats[] = { "jsonl", "csv", NULL };
 		int f = sd_field_lookup(!strcmp(field, "tag") ? "tags" : field);
 		if (!strcmp(field, "sort"))
 			print_values(ctx->out, sort_keys);
 		else if (!strcmp(field, "color"))
 			print_values(ctx->out, colors);
+		else if (!strcmp(field, "format"))
+			print_values(ctx->out, formats);
 		else if (!strcmp(field, "visibility"))
 			print_values(ctx->out, sd_visibilities);
 		else if (f >= 0 && sd_fields[f].values)

@@ -142,6 +142,18 @@ is "bash: sd list --sort -cr<TAB>" -created
 comp "$r" "sd list --st" sd list --st
 is "bash: sd list --st<TAB>" --status
 
+# import reads a FILE; import and export take a --format.
+mkdir -p "$outside/imports"
+: >"$outside/import-me.csv"
+comp "$outside" "sd import imp" sd import imp
+is "bash: sd import FILE<TAB>: file names" imports import-me.csv
+comp "$r" "sd export --format " sd export --format ""
+is "bash: sd export --format <TAB>" jsonl csv
+comp "$r" "sd import --format=c" sd import --format = c
+is "bash: sd import --format=c<TAB>" csv
+comp "$outside" "sd export -o imp" sd export -o imp
+is "bash: sd export -o FILE<TAB>: file names" imports import-me.csv
+
 expect_missing "bash: ticket text never run" "$r/PWNED"
 expect_missing "bash: ticket text never run (backquotes)" "$r/PWNED2"
 
@@ -222,6 +234,10 @@ EOF
 		has "zsh: sd list --queue <TAB>" "second line"
 		zcomp "$r" "sd help "
 		has "zsh: sd help <TAB>" new show
+		zcomp "$r" "sd export --format "
+		is "zsh: sd export --format <TAB>" jsonl csv
+		zcomp "$outside" "sd import import-"
+		is "zsh: sd import FILE<TAB>: file names" import-me.csv
 		expect_missing "zsh: ticket text never run" "$r/PWNED"
 	else
 		skip "zsh: completion" "zsh/zpty module not available"
@@ -255,6 +271,10 @@ if command -v fish >/dev/null 2>&1; then
 	is "fish: sd set ID status=re<TAB>" status=resolved
 	fcomp "$r" "sd list --queue "
 	has "fish: sd list --queue <TAB>" "second line"
+	fcomp "$r" "sd export --format "
+	is "fish: sd export --format <TAB>" jsonl csv
+	fcomp "$outside" "sd import import-"
+	is "fish: sd import FILE<TAB>: file names" import-me.csv
 	expect_missing "fish: ticket text never run" "$r/PWNED"
 else
 	skip "fish: sd.fish parses" "fish not installed"
