@@ -35,7 +35,10 @@ void sd_ticket_json_full(struct sd_buf *out, const struct sd_ticket *t)
 {
 	/* sd_ticket_json writes one object; "extra" goes in before its
 	 * closing brace, so that show --json and export share one writer. */
+	size_t start = out->len;
 	sd_ticket_json(out, t, NULL, 1);
+	if (out->len == start || out->data[out->len - 1] != '}')
+		return;
 	sd_buf_setlen(out, out->len - 1);
 	sd_buf_adds(out, ",\"extra\":");
 	sd_extra_json(out, t);
@@ -54,7 +57,7 @@ sd_error *sd_transfer_format(enum sd_import_format *out, const char *given, cons
 		return NULL;
 	}
 	const char *dot = path ? strrchr(path, '.') : NULL;
-	*out = dot && (!strcmp(dot, ".csv") || !strcmp(dot, ".CSV")) ? SD_IMPORT_CSV : SD_IMPORT_JSONL;
+	*out = dot && sd_strcaseeq(dot, ".csv") ? SD_IMPORT_CSV : SD_IMPORT_JSONL;
 	return NULL;
 }
 
