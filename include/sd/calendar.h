@@ -44,6 +44,10 @@ struct sd_calendar {
 	struct sd_cal_day *days;
 	int64_t first_day; /* day number of days[0] */
 	size_t ndays;
+	/* open_before[i]: open seconds of days[0] .. days[i - 1], known for
+	 * i < nopen_before; so a year-long span costs no more than a day. */
+	int64_t *open_before;
+	size_t nopen_before;
 };
 
 /* The weekday names used in config files, Monday first. */

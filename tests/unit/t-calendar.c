@@ -517,6 +517,29 @@ static void test_durations(void)
 	CHECK(!bad_rt, "%d of 200 durations do not survive format then parse", bad_rt);
 }
 
+/* A span of many days is summed from whole-day totals; it must equal the
+ * sum over the same span cut into pieces of a day or two, which take the
+ * clipping path. Over years, DST switches and holidays, in every calendar. */
+static void test_long_spans(void)
+{
+	uint64_t seed = 12345;
+	for (int c = 0; c < NCALS; c++) {
+		struct sd_calendar *cal = &cals[c];
+		for (int k = 0; k < 40; k++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			sd_time from = T("2023-01-01T00:00:00Z") + (sd_time)((seed >> 33) % (3 * 365 * 86400ull));
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			sd_time to = from + (sd_time)((seed >> 33) % (700 * 86400ull));
+			int64_t pieces = 0;
+			for (sd_time a = from; a < to; a += 36 * 3600)
+				pieces += sd_calendar_seconds(cal, a, a + 36 * 3600 < to ? a + 36 * 3600 : to);
+			int64_t whole = sd_calendar_seconds(cal, from, to);
+			CHECK(whole == pieces, "%s: %lld s over %lld days, pieces say %lld", cal->name,
+			      (long long)whole, (long long)((to - from) / 86400), (long long)pieces);
+		}
+	}
+}
+
 int main(void)
 {
 	build_calendars();
@@ -524,6 +547,7 @@ int main(void)
 	test_add();
 	test_round_trip();
 	test_additive();
+	test_long_spans();
 	test_always_open();
 	test_window_order();
 	test_window_errors();
