@@ -11,6 +11,7 @@
  * the user has staged or changed alone.
  */
 
+#include <stdint.h>
 #include <git2.h>
 #include "sd/buf.h"
 #include "sd/config.h"
@@ -50,6 +51,22 @@ sd_error *sd_store_author(struct sd_store *store, const char **name,
 
 /* "tickets/ab/abcdefghjkmn.md" for an id, written to out. */
 void sd_ticket_path(struct sd_buf *out, const char *id);
+
+/* A ticket file as lstat saw it: what the summary cache keys on. Any
+ * change to the file's content changes at least one of these. */
+struct sd_ticket_file {
+	char id[SD_ID_LEN + 1];
+	int regular; /* a regular file, not a symlink or directory */
+	int64_t mtime_ns, ctime_ns, size;
+	uint64_t ino;
+};
+
+/* Every ticket file in the working tree with its lstat data, sorted by id.
+ * The caller frees *out. */
+sd_error *sd_store_scan(struct sd_store *store, struct sd_ticket_file **out, size_t *n);
+/* Where sd keeps files of its own that are never committed:
+ * "<git dir>/sd/NAME", written to out. */
+void sd_store_private_path(struct sd_store *store, const char *name, struct sd_buf *out);
 
 /* Every ticket id in the working tree, sorted. */
 sd_error *sd_store_list_ids(struct sd_store *store, struct sd_strvec *out);

@@ -101,6 +101,10 @@ struct sd_ticket {
 	char *description;
 	struct sd_entry *entries;
 	size_t nentries;
+	/* Set for a summary read from the cache: its strings live in memory
+	 * the cache owns, so sd_ticket_free releases only the arrays, and
+	 * the setters must not be used on it. */
+	int borrowed;
 };
 
 /* Limits that keep one hostile file from exhausting memory. */

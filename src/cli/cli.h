@@ -17,6 +17,7 @@
 
 #include "sd/buf.h"
 #include "sd/error.h"
+#include "sd/cache.h"
 #include "sd/store.h"
 #include "sd/ticket.h"
 #include "sd/util.h"
@@ -149,17 +150,26 @@ struct sd_row {
 	/* Filled by sd_rows_sort for its comparison. */
 	const char *sort_text;
 	int sort_rank;
+	/* A slim ticket (from the cache) lacks its text; sd_row_read_full
+	 * replaces it with the whole ticket before anything needs that. */
+	struct sd_summary_info info;
 };
+
+struct sd_filter;
 
 struct sd_rows {
 	struct sd_row *v;
 	size_t n;
+	size_t alloc;
+	struct sd_summaries sums; /* what the rows' tickets came from */
 };
 
-/* Loads every ticket in the store; tickets that fail to parse are reported
- * on stderr and skipped. */
-sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows);
+/* Loads the tickets that match filter (every one when it is NULL); tickets
+ * that fail to parse are reported on stderr and skipped. */
+sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter);
 void sd_rows_free(struct sd_rows *rows);
+/* Makes the row's ticket the whole ticket read from its file. */
+sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 
 /* The filters of list, search and sla, as rows of an option table. */
 #define SD_FILTER_OPTION_ROWS                                                                      \

@@ -76,9 +76,7 @@ sd_error *sd_run_editor(const char *path)
 
 void sd_private_path(struct sd_ctx *ctx, const char *name, struct sd_buf *out)
 {
-	sd_buf_printf(out, "%ssd", git_repository_path(sd_store_repo(ctx->store)));
-	mkdir(out->data, 0700);
-	sd_buf_printf(out, "/%s", name);
+	sd_store_private_path(ctx->store, name, out);
 }
 
 sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial,

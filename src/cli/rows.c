@@ -151,36 +151,45 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 	return 1;
 }
 
-sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows)
+struct row_loader {
+	struct sd_rows *rows;
+	const struct sd_filter *filter;
+};
+
+static int take_row(struct sd_summary *s, void *arg)
 {
-	struct sd_strvec ids = SD_STRVEC_INIT;
-	sd_error *err = sd_store_list_ids(ctx->store, &ids);
-	rows->v = NULL;
-	rows->n = 0;
-	if (err) {
-		sd_strvec_clear(&ids);
+	struct row_loader *l = arg;
+	struct sd_rows *rows = l->rows;
+	if (l->filter && !sd_filter_match(l->filter, &s->t))
+		return 0;
+	if (rows->n == rows->alloc) {
+		rows->alloc = rows->alloc ? rows->alloc * 2 : 256;
+		rows->v = sd_xrealloc(rows->v, rows->alloc * sizeof(*rows->v));
+	}
+	struct sd_row *r = &rows->v[rows->n++];
+	memset(r, 0, sizeof(*r));
+	r->t = s->t;
+	r->info = s->info;
+	sd_summary_short_id(&rows->sums, &r->info, r->short_id);
+	sd_time_parse(&r->created, sd_ticket_get(&r->t, SD_F_CREATED));
+	return 1;
+}
+
+sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter)
+{
+	struct row_loader loader = { rows, filter };
+	memset(rows, 0, sizeof(*rows));
+	sd_error *err = sd_summaries_load(ctx->store, &rows->sums, take_row, &loader);
+	if (err)
 		return err;
+	/* One broken file must not hide every other ticket; sd check lists
+	 * the problems. */
+	for (size_t i = 0; i < rows->sums.problems.n; i++) {
+		struct sd_buf msg = SD_BUF_INIT;
+		sd_put_text(&msg, rows->sums.problems.v[i]);
+		fprintf(stderr, "sd: skipping %s\n", msg.data);
+		sd_buf_release(&msg);
 	}
-	rows->v = sd_xcalloc(ids.n ? ids.n : 1, sizeof(*rows->v));
-	for (size_t i = 0; i < ids.n; i++) {
-		struct sd_row *r = &rows->v[rows->n];
-		sd_error *e = sd_store_read(ctx->store, ids.v[i], &r->t, NULL);
-		if (e) {
-			/* One broken file must not hide every other ticket;
-			 * sd check lists the problems. */
-			struct sd_buf msg = SD_BUF_INIT;
-			sd_put_text(&msg, e->msg);
-			fprintf(stderr, "sd: skipping %s\n", msg.data);
-			sd_buf_release(&msg);
-			sd_error_free(e);
-			sd_ticket_free(&r->t);
-			continue;
-		}
-		sd_store_short_id(r->short_id, ids.v[i], &ids);
-		sd_time_parse(&r->created, sd_ticket_get(&r->t, SD_F_CREATED));
-		rows->n++;
-	}
-	sd_strvec_clear(&ids);
 	return NULL;
 }
 
@@ -189,15 +198,31 @@ void sd_rows_free(struct sd_rows *rows)
 	for (size_t i = 0; i < rows->n; i++)
 		sd_ticket_free(&rows->v[i].t);
 	free(rows->v);
+	sd_summaries_free(&rows->sums);
 	rows->v = NULL;
 	rows->n = 0;
+}
+
+sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row)
+{
+	if (!row->t.borrowed)
+		return NULL;
+	struct sd_ticket full;
+	sd_error *err = sd_store_read(ctx->store, sd_ticket_get(&row->t, SD_F_ID), &full, NULL);
+	if (err) {
+		sd_ticket_free(&full);
+		return err;
+	}
+	sd_ticket_free(&row->t);
+	row->t = full;
+	return NULL;
 }
 
 /* ---- sorting ---- */
 
 static int cmp_rows(const void *pa, const void *pb)
 {
-	const struct sd_row *a = pa, *b = pb;
+	const struct sd_row *a = *(const struct sd_row *const *)pa, *b = *(const struct sd_row *const *)pb;
 	int c = a->sort_rank - b->sort_rank;
 	if (!c)
 		c = strcmp(a->sort_text, b->sort_text);
@@ -230,13 +255,36 @@ sd_error *sd_rows_sort(struct sd_rows *rows, const char *key)
 		if (r->sort_rank < 0)
 			r->sort_rank = 1000;
 	}
-	if (rows->n > 1)
-		qsort(rows->v, rows->n, sizeof(*rows->v), cmp_rows);
-	for (size_t i = 0; reverse && i < rows->n / 2; i++) {
-		struct sd_row tmp = rows->v[i];
-		rows->v[i] = rows->v[rows->n - 1 - i];
-		rows->v[rows->n - 1 - i] = tmp;
+	if (rows->n < 2)
+		return NULL;
+	/* Rows are large; sorting pointers to them and moving each row once
+	 * is many times cheaper than qsort moving rows. */
+	struct sd_row **order = sd_xcalloc(rows->n, sizeof(*order));
+	for (size_t i = 0; i < rows->n; i++)
+		order[i] = &rows->v[i];
+	qsort(order, rows->n, sizeof(*order), cmp_rows);
+	size_t *from = sd_xcalloc(rows->n, sizeof(*from)); /* position i takes row from[i] */
+	for (size_t i = 0; i < rows->n; i++)
+		from[reverse ? rows->n - 1 - i : i] = (size_t)(order[i] - rows->v);
+	free(order);
+	/* Follow each cycle of the permutation with one spare row. */
+	for (size_t i = 0; i < rows->n; i++) {
+		if (from[i] == i)
+			continue;
+		struct sd_row spare = rows->v[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = from[j];
+			from[j] = j;
+			if (k == i) {
+				rows->v[j] = spare;
+				break;
+			}
+			rows->v[j] = rows->v[k];
+			j = k;
+		}
 	}
+	free(from);
 	return NULL;
 }
 
@@ -454,40 +502,53 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		goto print;
 	}
 	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0, w_due = 1;
-	char (*due)[32] = sd_xcalloc(rows->n ? rows->n : 1, sizeof(*due));
+	/* Each row's age and due time, worked out once for both passes. */
+	struct row_times {
+		char age[16], due[32];
+	} *times = sd_xcalloc(rows->n ? rows->n : 1, sizeof(*times));
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct sd_row *r = &rows->v[i];
-		char age[16];
-		sd_time_format_age(age, r->created, ctx->now);
-		due_text(ctx, &r->t, due[i]);
-		if (strlen(due[i]) > w_due)
-			w_due = strlen(due[i]);
-		size_t n = strlen(r->short_id);
-		if (n > w_id)
+		sd_time_format_age(times[i].age, r->created, ctx->now);
+		due_text(ctx, &r->t, times[i].due);
+		size_t n = strlen(times[i].due);
+		if (n > w_due)
+			w_due = n;
+		if ((n = strlen(r->short_id)) > w_id)
 			w_id = n;
 		if ((n = strlen(sd_ticket_get(&r->t, SD_F_STATUS))) > w_status)
 			w_status = n;
 		if ((n = sd_text_width(sd_ticket_get(&r->t, SD_F_ASSIGNEE))) > w_who)
 			w_who = n > ASSIGNEE_MAX ? ASSIGNEE_MAX : n;
-		if ((n = strlen(age)) > w_age)
+		if ((n = strlen(times[i].age)) > w_age)
 			w_age = n;
 	}
+	/* sd_color's buffers are reused; these three are needed on every row. */
+	char reset[16], yellow[16], red[16];
+	snprintf(reset, sizeof(reset), "%s", sd_color(ctx, SD_RESET));
+	snprintf(yellow, sizeof(yellow), "%s", sd_color(ctx, SD_YELLOW));
+	snprintf(red, sizeof(red), "%s", sd_color(ctx, "1;31"));
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct sd_row *r = &rows->v[i];
 		const struct sd_ticket *t = &r->t;
 		const char *prio = sd_ticket_get(t, SD_F_PRIORITY);
 		const char *status = sd_ticket_get(t, SD_F_STATUS);
 		const char *who = sd_ticket_get(t, SD_F_ASSIGNEE);
-		char age[16];
-		sd_time_format_age(age, r->created, ctx->now);
-		sd_buf_printf(&out, "%s%s%s", sd_color(ctx, SD_YELLOW), r->short_id, sd_color(ctx, SD_RESET));
+		const char *tier = sd_ticket_get(t, SD_F_TIER);
+		const char *due = times[i].due;
+		sd_buf_adds(&out, yellow);
+		sd_buf_adds(&out, r->short_id);
+		sd_buf_adds(&out, reset);
 		pad(&out, w_id + 2, strlen(r->short_id));
-		sd_buf_printf(&out, "%s%-2s%s  ", sd_color(ctx, priority_color(prio)), prio,
-			      sd_color(ctx, SD_RESET));
-		sd_buf_printf(&out, "%s%s%s", sd_color(ctx, status_color(status)), status,
-			      sd_color(ctx, SD_RESET));
+		sd_buf_adds(&out, sd_color(ctx, priority_color(prio)));
+		sd_buf_adds(&out, prio);
+		sd_buf_adds(&out, reset);
+		pad(&out, (strlen(prio) > 2 ? strlen(prio) : 2) + 2, strlen(prio));
+		sd_buf_adds(&out, sd_color(ctx, status_color(status)));
+		sd_buf_adds(&out, status);
+		sd_buf_adds(&out, reset);
 		pad(&out, w_status + 2, strlen(status));
-		sd_buf_printf(&out, "%-2s  ", sd_ticket_get(t, SD_F_TIER));
+		sd_buf_adds(&out, tier);
+		pad(&out, (strlen(tier) > 2 ? strlen(tier) : 2) + 2, strlen(tier));
 		if (!*who) {
 			sd_buf_addch(&out, '-');
 			pad(&out, w_who + 2, 1);
@@ -510,15 +571,16 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 			sd_put_line(&out, who);
 			pad(&out, w_who + 2, sd_text_width(who));
 		}
-		sd_buf_adds(&out, age);
-		pad(&out, w_age + 2, strlen(age));
-		sd_buf_printf(&out, "%s%s%s", sd_color(ctx, due[i][0] == '-' && due[i][1] ? "1;31" : SD_RESET),
-			      due[i], sd_color(ctx, SD_RESET));
-		pad(&out, w_due + 2, strlen(due[i]));
+		sd_buf_adds(&out, times[i].age);
+		pad(&out, w_age + 2, strlen(times[i].age));
+		sd_buf_adds(&out, due[0] == '-' && due[1] ? red : reset);
+		sd_buf_adds(&out, due);
+		sd_buf_adds(&out, reset);
+		pad(&out, w_due + 2, strlen(due));
 		sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
 		sd_buf_addch(&out, '\n');
 	}
-	free(due);
+	free(times);
 print:
 	if (!err)
 		fwrite(out.data, 1, out.len, ctx->out);

@@ -18,7 +18,7 @@ static void print_used(struct sd_ctx *ctx, enum sd_field field)
 {
 	struct sd_rows rows;
 	struct sd_strvec seen = SD_STRVEC_INIT;
-	if (sd_rows_load(ctx, &rows))
+	if (sd_rows_load(ctx, &rows, NULL))
 		return;
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct sd_ticket *t = &rows.v[i].t;
@@ -76,7 +76,7 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	if (!strcmp(what, "ids")) {
 		struct sd_rows rows;
-		if (!open_store_quietly(ctx) || sd_rows_load(ctx, &rows))
+		if (!open_store_quietly(ctx) || sd_rows_load(ctx, &rows, NULL))
 			return NULL;
 		for (size_t i = 0; i < rows.n; i++) {
 			struct sd_buf title = SD_BUF_INIT;

@@ -5,22 +5,14 @@
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_filter *filter = NULL;
-	struct sd_rows rows = { NULL, 0 };
+	struct sd_rows rows = { 0 };
 	sd_error *err;
 	if (args->pos.n)
 		return sd_error_invalid("'sd list' takes no arguments, only options; did you mean "
 					"'sd show %s' or 'sd search %s'?",
 					args->pos.v[0], args->pos.v[0]);
-	if ((err = sd_filter_new(&filter, ctx, args, 0)) || (err = sd_rows_load(ctx, &rows)))
+	if ((err = sd_filter_new(&filter, ctx, args, 0)) || (err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
-	size_t kept = 0;
-	for (size_t i = 0; i < rows.n; i++) {
-		if (sd_filter_match(filter, &rows.v[i].t))
-			rows.v[kept++] = rows.v[i];
-		else
-			sd_ticket_free(&rows.v[i].t);
-	}
-	rows.n = kept;
 	/* A script asking for its key learns from the status whether a
 	 * ticket exists. */
 	if (!rows.n && sd_arg_str(args, "key"))

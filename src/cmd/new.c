@@ -66,7 +66,7 @@ static sd_error *find_by_key(struct sd_ctx *ctx, const char *key, char out[SD_ID
 			     int *found)
 {
 	struct sd_rows rows;
-	sd_error *err = sd_rows_load(ctx, &rows);
+	sd_error *err = sd_rows_load(ctx, &rows, NULL);
 	*found = 0;
 	if (err)
 		return err;

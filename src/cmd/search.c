@@ -5,34 +5,25 @@
 #include "cmd/cmd.h"
 #include "sd/text.h"
 
-static int ticket_contains_word(const struct sd_ticket *t, const char *text)
+/* Every word must appear somewhere in the ticket's text; a quoted argument
+ * is one phrase. The cache knows where the text lies in each file, so most
+ * tickets are decided without parsing them. */
+static sd_error *row_matches(struct sd_ctx *ctx, struct sd_row *r, const struct sd_strvec *words,
+			     int *match)
 {
-	if (sd_strcasestr(sd_ticket_get(t, SD_F_TITLE), text) || sd_strcasestr(t->description, text))
-		return 1;
-	for (size_t i = 0; i < t->nentries; i++) {
-		const struct sd_entry *e = &t->entries[i];
-		if (e->kind == SD_ENTRY_COMMENT && sd_strcasestr(e->body, text))
-			return 1;
-		if (e->kind == SD_ENTRY_EVENT && sd_strcasestr(e->reason, text))
-			return 1;
-	}
-	return 0;
-}
-
-/* Every word must appear somewhere in the ticket; a quoted argument is
- * one phrase. */
-static int ticket_contains(const struct sd_ticket *t, const struct sd_strvec *words)
-{
-	for (size_t i = 0; i < words->n; i++)
-		if (!ticket_contains_word(t, words->v[i]))
-			return 0;
-	return 1;
+	*match = sd_summary_text_match(ctx->store, &r->info, words);
+	if (*match >= 0)
+		return NULL;
+	sd_error *err = sd_row_read_full(ctx, r);
+	if (!err)
+		*match = sd_ticket_text_match(&r->t, words);
+	return err;
 }
 
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_filter *filter = NULL;
-	struct sd_rows rows = { NULL, 0 };
+	struct sd_rows rows = { 0 };
 	sd_error *err;
 	if (!args->pos.n)
 		return sd_error_invalid("missing argument; usage: sd search TEXT [filters]");
@@ -42,11 +33,23 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 	const struct sd_strvec *text = &args->pos;
 	/* Search looks through every ticket, resolved and closed ones too:
 	 * an old answer is what people search for. */
-	if ((err = sd_filter_new(&filter, ctx, args, 1)) || (err = sd_rows_load(ctx, &rows)))
+	if ((err = sd_filter_new(&filter, ctx, args, 1)) || (err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
 	size_t kept = 0;
 	for (size_t i = 0; i < rows.n; i++) {
-		if (sd_filter_match(filter, &rows.v[i].t) && ticket_contains(&rows.v[i].t, text))
+		int match = 1;
+		if ((err = row_matches(ctx, &rows.v[i], text, &match))) {
+			/* Changed or removed since the scan: reported like
+			 * any unreadable file, and the search goes on. */
+			struct sd_buf msg = SD_BUF_INIT;
+			sd_put_text(&msg, err->msg);
+			fprintf(stderr, "sd: skipping %s\n", msg.data);
+			sd_buf_release(&msg);
+			sd_error_free(err);
+			err = NULL;
+			match = 0;
+		}
+		if (match)
 			rows.v[kept++] = rows.v[i];
 		else
 			sd_ticket_free(&rows.v[i].t);

@@ -330,9 +330,17 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
 	struct sd_buf *paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
 	struct sd_buf msg = SD_BUF_INIT, list = SD_BUF_INIT;
 	sd_error *err = sd_store_author(ctx->store, NULL, NULL, &author);
-	for (size_t i = 0; !err && i < n; i++)
+	for (size_t i = 0; !err && i < n; i++) {
+		/* A ticket about to change is written whole, so a summary
+		 * from the cache is replaced by the file first. */
+		for (int c = 0; !err && c < 3; c++) {
+			const struct sd_clock *k = clock_at(&rows[i].sla, c);
+			if (counts(k) && (k->state == SD_CLOCK_BREACHED || k->state == SD_CLOCK_AT_RISK))
+				err = sd_row_read_full(ctx, rows[i].row);
+		}
 		for (int c = 0; !err && c < 3; c++)
 			err = act_on_clock(ctx, &rows[i], c, author, &notes, &nnotes);
+	}
 	if (err)
 		goto done;
 	char now[SD_TIME_STRLEN];
@@ -385,7 +393,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_config *cfg = sd_store_config(ctx->store);
 	struct sd_filter *filter = NULL;
-	struct sd_rows rows = { NULL, 0 };
+	struct sd_rows rows = { 0 };
 	struct sla_row *sla = NULL;
 	struct sd_strvec wanted = SD_STRVEC_INIT;
 	size_t n = 0;
@@ -406,15 +414,15 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 		sd_strvec_push(&wanted, id);
 	}
 	/* Tickets named by id are shown whatever their status. */
-	if ((err = sd_filter_new(&filter, ctx, args, wanted.n > 0)) || (err = sd_rows_load(ctx, &rows)))
+	if ((err = sd_filter_new(&filter, ctx, args, wanted.n > 0)))
 		goto done;
 	sd_filter_set_time(filter, at);
+	if ((err = sd_rows_load(ctx, &rows, filter)))
+		goto done;
 	sla = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*sla));
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct sd_ticket *t = &rows.v[i].t;
 		if (wanted.n && !sd_strvec_has(&wanted, sd_ticket_get(t, SD_F_ID)))
-			continue;
-		if (!sd_filter_match(filter, t))
 			continue;
 		struct sla_row *r = &sla[n];
 		r->row = &rows.v[i];

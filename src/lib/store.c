@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sd/index.h"
 #include "sd/store.h"
 #include "sd/text.h"
 
@@ -379,6 +381,184 @@ static int shard_name_valid(const char *name)
 	       strchr(SD_ID_ALPHABET, name[1]);
 }
 
+/* ---- scanning ticket files with their stat data ---- */
+
+struct shard_scan {
+	char name[3];
+	struct sd_ticket_file *files;
+	size_t n, alloc;
+	int error; /* errno of a failure other than a vanished shard */
+};
+
+struct scan_job {
+	int tickets_fd;
+	struct shard_scan *shards;
+	size_t nshards, first, step;
+};
+
+static int cmp_ticket_files(const void *a, const void *b)
+{
+	return strcmp(((const struct sd_ticket_file *)a)->id, ((const struct sd_ticket_file *)b)->id);
+}
+
+static void scan_one_shard(int tickets_fd, struct shard_scan *sh)
+{
+	int fd = openat(tickets_fd, sh->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+			sh->error = errno;
+		return;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		sh->error = errno;
+		close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strlen(de->d_name) != SD_ID_LEN + 3 || strcmp(de->d_name + SD_ID_LEN, ".md") ||
+		    strncmp(de->d_name, sh->name, 2))
+			continue;
+		struct sd_ticket_file f = { .regular = 0 };
+		memcpy(f.id, de->d_name, SD_ID_LEN);
+		f.id[SD_ID_LEN] = '\0';
+		if (!sd_id_valid(f.id))
+			continue;
+		struct stat st;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue; /* removed while we looked */
+			memset(&st, 0, sizeof(st));
+		}
+		f.regular = S_ISREG(st.st_mode);
+		f.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		f.ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+		f.size = (int64_t)st.st_size;
+		f.ino = (uint64_t)st.st_ino;
+		if (sh->n == sh->alloc) {
+			sh->alloc = sh->alloc ? sh->alloc * 2 : 64;
+			sh->files = sd_xrealloc(sh->files, sh->alloc * sizeof(*sh->files));
+		}
+		sh->files[sh->n++] = f;
+	}
+	closedir(d);
+	if (sh->n > 1)
+		qsort(sh->files, sh->n, sizeof(*sh->files), cmp_ticket_files);
+}
+
+static void *scan_worker(void *arg)
+{
+	struct scan_job *job = arg;
+	for (size_t i = job->first; i < job->nshards; i += job->step)
+		scan_one_shard(job->tickets_fd, &job->shards[i]);
+	return NULL;
+}
+
+static int cmp_shards(const void *a, const void *b)
+{
+	return strcmp(((const struct shard_scan *)a)->name, ((const struct shard_scan *)b)->name);
+}
+
+/* lstat costs a system call per ticket, which dominates a warm `sd list`
+ * of a large store, so the shards are shared between threads. */
+#define SCAN_THREADS_MAX 4
+#define SCAN_SHARDS_PER_THREAD 32
+
+sd_error *sd_store_scan(struct sd_store *s, struct sd_ticket_file **out, size_t *n)
+{
+	struct sd_buf dir = SD_BUF_INIT;
+	struct shard_scan *shards = NULL;
+	size_t nshards = 0, alloc = 0, total = 0;
+	sd_error *err = NULL;
+	*out = NULL;
+	*n = 0;
+	sd_buf_printf(&dir, "%s" TICKETS_DIR, s->root);
+	int fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			err = sd_error_errno(dir.data);
+		sd_buf_release(&dir);
+		return err;
+	}
+	DIR *d = fdopendir(dup(fd));
+	if (!d) {
+		err = sd_error_errno(dir.data);
+		close(fd);
+		sd_buf_release(&dir);
+		return err;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!shard_name_valid(de->d_name))
+			continue;
+		if (nshards == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			shards = sd_xrealloc(shards, alloc * sizeof(*shards));
+		}
+		memset(&shards[nshards], 0, sizeof(*shards));
+		memcpy(shards[nshards++].name, de->d_name, 3);
+	}
+	closedir(d);
+	if (nshards > 1)
+		qsort(shards, nshards, sizeof(*shards), cmp_shards);
+
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = nshards / SCAN_SHARDS_PER_THREAD;
+	if (cpus > 0 && nthreads > (size_t)cpus)
+		nthreads = (size_t)cpus;
+	if (nthreads > SCAN_THREADS_MAX)
+		nthreads = SCAN_THREADS_MAX;
+	if (nthreads < 1)
+		nthreads = 1;
+	struct scan_job jobs[SCAN_THREADS_MAX];
+	pthread_t threads[SCAN_THREADS_MAX];
+	size_t started = 0;
+	for (size_t i = 0; i < nthreads; i++)
+		jobs[i] = (struct scan_job){ fd, shards, nshards, i, nthreads };
+	for (size_t i = 1; i < nthreads; i++)
+		if (pthread_create(&threads[i], NULL, scan_worker, &jobs[i]) == 0)
+			started = i;
+		else
+			break;
+	/* Shards of threads that failed to start are scanned here. */
+	for (size_t i = started + 1; i < nthreads; i++)
+		scan_worker(&jobs[i]);
+	scan_worker(&jobs[0]);
+	for (size_t i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	close(fd);
+
+	for (size_t i = 0; i < nshards; i++) {
+		if (shards[i].error && !err) {
+			sd_buf_printf(&dir, "/%s", shards[i].name);
+			errno = shards[i].error;
+			err = sd_error_errno(dir.data);
+		}
+		total += shards[i].n;
+	}
+	if (!err) {
+		*out = sd_xcalloc(total ? total : 1, sizeof(**out));
+		for (size_t i = 0; i < nshards; i++) {
+			if (shards[i].n)
+				memcpy(*out + *n, shards[i].files, shards[i].n * sizeof(**out));
+			*n += shards[i].n;
+		}
+	}
+	for (size_t i = 0; i < nshards; i++)
+		free(shards[i].files);
+	free(shards);
+	sd_buf_release(&dir);
+	return err;
+}
+
+void sd_store_private_path(struct sd_store *s, const char *name, struct sd_buf *out)
+{
+	sd_buf_printf(out, "%ssd", git_repository_path(s->repo));
+	mkdir(out->data, 0700);
+	sd_buf_printf(out, "/%s", name);
+}
+
 sd_error *sd_store_list_ids(struct sd_store *s, struct sd_strvec *out)
 {
 	struct sd_buf dir = SD_BUF_INIT;
@@ -701,6 +881,43 @@ struct saved_file {
 	int existed;
 };
 
+static int cmp_index_updates(const void *a, const void *b)
+{
+	return strcmp(((const struct sd_index_update *)a)->path,
+		      ((const struct sd_index_update *)b)->path);
+}
+
+/* Points the index entries of the committed paths at their new blobs,
+ * editing the index file directly (see index.h); *unsupported asks for
+ * libgit2 instead. */
+static sd_error *update_index_entries(struct sd_store *s, const struct sd_change *changes,
+				      const git_tree_update *blobs, size_t n, int *unsupported)
+{
+	struct sd_index_update *u = sd_xcalloc(n ? n : 1, sizeof(*u));
+	struct sd_buf path = SD_BUF_INIT;
+	sd_error *err = NULL;
+	*unsupported = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		u[i].path = changes[i].path;
+		memcpy(u[i].oid, blobs[i].id.id, 20);
+		sd_buf_reset(&path);
+		sd_buf_printf(&path, "%s%s", s->root, changes[i].path);
+		if (lstat(path.data, &u[i].st) < 0)
+			err = sd_error_errno(path.data);
+	}
+	if (!err) {
+		qsort(u, n, sizeof(*u), cmp_index_updates);
+		sd_buf_reset(&path);
+		sd_buf_printf(&path, "%sindex", git_repository_path(s->repo));
+		err = sd_index_update(path.data, u, n, unsupported);
+		if (err)
+			err = sd_error_wrap(err, "committed, but cannot update the index");
+	}
+	sd_buf_release(&path);
+	free(u);
+	return err;
+}
+
 sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, size_t n,
 			  const char *message)
 {
@@ -785,15 +1002,22 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 
 	/* Only these paths change in the index; whatever else the user has
 	 * staged stays staged. */
+	int unsupported = 1;
+	if ((err = update_index_entries(s, changes, updates, n, &unsupported)) || !unsupported)
+		goto done;
 	if (git_repository_index(&index, s->repo) < 0 || git_index_read(index, 1) < 0) {
 		err = sd_error_git("committed, but cannot read the index");
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		/* Adding does not clear a conflict's stages in libgit2; a
+		 * path without a conflict gives GIT_ENOTFOUND, which is fine. */
+		git_index_conflict_remove(index, changes[i].path);
 		if (git_index_add_bypath(index, changes[i].path) < 0) {
 			err = sd_error_git("committed, but cannot update the index");
 			goto done;
 		}
+	}
 	if (git_index_write(index) < 0)
 		err = sd_error_git("committed, but cannot write the index");
 

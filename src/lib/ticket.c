@@ -164,6 +164,13 @@ static void entry_release(struct sd_entry *e)
 
 void sd_ticket_free(struct sd_ticket *t)
 {
+	if (t->borrowed) {
+		free(t->tags.v);
+		free(t->entries);
+		free(t->extra);
+		memset(t, 0, sizeof(*t));
+		return;
+	}
 	for (int i = 0; i < SD_F_COUNT; i++)
 		free(t->field[i]);
 	sd_strvec_clear(&t->tags);

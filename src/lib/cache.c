@@ -1,0 +1,604 @@
+/* Ticket summaries and the stat-keyed cache behind them (see cache.h). */
+
+#define _GNU_SOURCE /* memmem */
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sd/cache.h"
+#include "sd/text.h"
+
+/*
+ * File layout, native byte order (the cache never leaves the machine):
+ *   header
+ *   index: one cache_entry per ticket, sorted by id
+ *   data: the records the index points at, each 8-byte aligned
+ * A record:
+ *   record_head
+ *   record_entry[nentries]
+ *   sd_text_span[nspans]
+ *   uint32_t offsets[nstr] into the strings
+ *   strings, each ending in NUL, each stored once however often used: the
+ *   fields but tags in field order, the tags, then the author of each
+ *   comment and the field, from and to of each event.
+ * Entry ids, event authors and all text are left out: what reads a
+ * summary (filters, sorting, SLA clocks, list output) does not use them,
+ * and leaving them out keeps the cache small enough to read whole.
+ */
+
+#define CACHE_MAGIC "sd-cache"
+#define CACHE_FORMAT 2
+#define CACHE_BYTE_ORDER 0x01020304u
+#define RECORD_MAX_ITEMS 0xffffu
+
+struct cache_header {
+	char magic[8];
+	uint32_t format;
+	uint32_t byte_order;
+	uint64_t build;	   /* which sd wrote it: another may parse differently */
+	uint64_t count;	   /* index entries */
+	uint64_t data_len; /* bytes of records */
+	uint64_t checksum; /* of everything after the header */
+	uint64_t reserved[2];
+};
+
+struct cache_entry {
+	char id[SD_ID_LEN];
+	uint32_t rec_len;
+	int64_t mtime_ns, ctime_ns, size;
+	uint64_t ino;
+	uint64_t rec_off;
+};
+
+struct record_head {
+	uint32_t nstr;
+	uint16_t ntags, nentries, nspans, flags;
+	uint32_t strings_len;
+};
+
+struct record_entry {
+	int64_t at;
+	uint8_t kind, internal, pad[6];
+};
+
+#define RECORD_TEXT_KNOWN 1u
+#define FIXED_FIELDS (SD_F_COUNT - 1) /* every field but the tags */
+
+struct sd_cache {
+	void *map;
+	size_t map_len;
+	const struct cache_entry *index;
+	size_t count;
+	const unsigned char *data;
+	size_t data_len;
+};
+
+static uint64_t checksum(const unsigned char *p, size_t len)
+{
+	uint64_t h = 0x84222325cbf29ce4ull;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h ^ len;
+}
+
+static uint64_t build_id(void)
+{
+	const char *v = "sd " SD_VERSION;
+	return checksum((const unsigned char *)v, strlen(v)) + CACHE_FORMAT;
+}
+
+/* ---- reading ---- */
+
+static void cache_close(struct sd_cache *c)
+{
+	if (!c)
+		return;
+	if (c->map)
+		munmap(c->map, c->map_len);
+	free(c);
+}
+
+/* The cache as it is on disk, or an empty one when it is missing, damaged
+ * or from another build. */
+static struct sd_cache *cache_open(const char *path)
+{
+	struct sd_cache *c = sd_xcalloc(1, sizeof(*c));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0)
+		return c;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < sizeof(struct cache_header) || (uint64_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return c;
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return c;
+	const struct cache_header *h = map;
+	size_t len = (size_t)st.st_size, body = len - sizeof(*h);
+	if (memcmp(h->magic, CACHE_MAGIC, 8) || h->format != CACHE_FORMAT ||
+	    h->byte_order != CACHE_BYTE_ORDER || h->build != build_id() ||
+	    h->count > body / sizeof(struct cache_entry) ||
+	    h->data_len != body - h->count * sizeof(struct cache_entry) ||
+	    h->checksum != checksum((const unsigned char *)map + sizeof(*h), body)) {
+		munmap(map, len);
+		return c;
+	}
+	c->map = map;
+	c->map_len = len;
+	c->index = (const struct cache_entry *)(h + 1);
+	c->count = (size_t)h->count;
+	c->data = (const unsigned char *)(c->index + c->count);
+	c->data_len = (size_t)h->data_len;
+	return c;
+}
+
+static int entry_matches(const struct cache_entry *e, const struct sd_ticket_file *f)
+{
+	return f->regular && e->mtime_ns == f->mtime_ns && e->ctime_ns == f->ctime_ns &&
+	       e->size == f->size && e->ino == f->ino;
+}
+
+/* Makes a borrowed slim ticket from a record; 0 when the record does not
+ * hold together (then nothing is allocated). */
+static int record_load(struct sd_summary *s, const unsigned char *rec, size_t len)
+{
+	struct record_head h;
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, rec, sizeof(h));
+	size_t entries_at = sizeof(h);
+	size_t spans_at = entries_at + (size_t)h.nentries * sizeof(struct record_entry);
+	size_t offsets_at = spans_at + (size_t)h.nspans * sizeof(struct sd_text_span);
+	size_t strings_at = offsets_at + (size_t)h.nstr * sizeof(uint32_t);
+	if (strings_at > len || h.strings_len == 0 ||
+	    h.strings_len > len - strings_at)
+		return 0;
+	const char *strings = (const char *)rec + strings_at;
+	if (strings[h.strings_len - 1] != '\0')
+		return 0;
+	const struct record_entry *fixed = (const struct record_entry *)(rec + entries_at);
+	size_t want_str = FIXED_FIELDS + (size_t)h.ntags;
+	for (size_t i = 0; i < h.nentries; i++)
+		want_str += fixed[i].kind ? 3 : 1;
+	if (h.nstr != want_str)
+		return 0;
+	const uint32_t *offsets = (const uint32_t *)(rec + offsets_at);
+	for (size_t i = 0; i < h.nstr; i++)
+		if (offsets[i] >= h.strings_len)
+			return 0;
+	const struct sd_text_span *spans = (const struct sd_text_span *)(rec + spans_at);
+	for (size_t i = 0; i < h.nspans; i++)
+		if ((uint64_t)spans[i].start + spans[i].len > (uint64_t)s->info.file.size)
+			return 0;
+
+	struct sd_ticket *t = &s->t;
+	memset(t, 0, sizeof(*t));
+	t->borrowed = 1;
+	size_t k = 0;
+	for (int f = 0; f < SD_F_COUNT; f++)
+		t->field[f] = (char *)(f == SD_F_TAGS ? "" : strings + offsets[k++]);
+	if (h.ntags) {
+		t->tags.v = sd_xcalloc(h.ntags, sizeof(char *));
+		for (size_t i = 0; i < h.ntags; i++)
+			t->tags.v[i] = (char *)(strings + offsets[k++]);
+		t->tags.n = t->tags.alloc = h.ntags;
+	}
+	t->description = (char *)"";
+	if (h.nentries) {
+		t->entries = sd_xcalloc(h.nentries, sizeof(*t->entries));
+		for (size_t i = 0; i < h.nentries; i++) {
+			struct sd_entry *e = &t->entries[i];
+			e->kind = fixed[i].kind ? SD_ENTRY_EVENT : SD_ENTRY_COMMENT;
+			e->internal = fixed[i].internal;
+			e->at = fixed[i].at;
+			e->id = e->author = e->field = e->from = e->to = (char *)"";
+			e->body = e->reason = (char *)"";
+			if (e->kind == SD_ENTRY_COMMENT) {
+				e->author = (char *)(strings + offsets[k++]);
+			} else {
+				e->field = (char *)(strings + offsets[k++]);
+				e->from = (char *)(strings + offsets[k++]);
+				e->to = (char *)(strings + offsets[k++]);
+			}
+		}
+		t->nentries = h.nentries;
+	}
+	s->info.slim = 1;
+	s->info.spans = spans;
+	s->info.nspans = h.nspans;
+	s->info.text_known = (h.flags & RECORD_TEXT_KNOWN) != 0;
+	return 1;
+}
+
+/* ---- writing ---- */
+
+/* The strings of one record, each stored once. */
+struct record_strings {
+	struct sd_buf bytes;
+	struct sd_buf offsets;
+};
+
+static void add_string(struct record_strings *rs, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	uint32_t off = (uint32_t)rs->bytes.len;
+	/* A record holds a few dozen short strings; a linear look finds the
+	 * repeated authors and empty values. */
+	for (size_t at = 0; at < rs->bytes.len; at += strlen(rs->bytes.data + at) + 1)
+		if (!strcmp(rs->bytes.data + at, s)) {
+			off = (uint32_t)at;
+			break;
+		}
+	if (off == rs->bytes.len)
+		sd_buf_add(&rs->bytes, s, n);
+	sd_buf_add(&rs->offsets, &off, sizeof(off));
+}
+
+/* Where text lies in the file, or 0 when it is not there as it is (YAML
+ * escapes, folded lines, an escaped marker line). Any occurrence will do:
+ * the bytes are the same. */
+static int add_span(struct sd_buf *spans, const char *raw, size_t raw_len, const char *text)
+{
+	size_t n = strlen(text);
+	if (!n)
+		return 1;
+	const char *at = memmem(raw, raw_len, text, n);
+	if (!at || raw_len > UINT32_MAX)
+		return 0;
+	struct sd_text_span sp = { (uint32_t)(at - raw), (uint32_t)n };
+	sd_buf_add(spans, &sp, sizeof(sp));
+	return 1;
+}
+
+/* Appends the record of a whole ticket read from raw; 0 when it cannot be
+ * recorded (too many items), and then nothing is appended. */
+static int record_write(struct sd_buf *out, const struct sd_ticket *t, const char *raw,
+			size_t raw_len)
+{
+	if (t->tags.n > RECORD_MAX_ITEMS || t->nentries > RECORD_MAX_ITEMS)
+		return 0;
+	struct sd_buf entries = SD_BUF_INIT, spans = SD_BUF_INIT;
+	struct record_strings rs = { SD_BUF_INIT, SD_BUF_INIT };
+	int known = add_span(&spans, raw, raw_len, sd_ticket_get(t, SD_F_TITLE)) &&
+		    add_span(&spans, raw, raw_len, t->description);
+	for (int f = 0; f < SD_F_COUNT; f++)
+		if (f != SD_F_TAGS)
+			add_string(&rs, sd_ticket_get(t, (enum sd_field)f));
+	for (size_t i = 0; i < t->tags.n; i++)
+		add_string(&rs, t->tags.v[i]);
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		struct record_entry fixed = { .at = e->at, .kind = e->kind == SD_ENTRY_EVENT,
+					      .internal = (uint8_t)(e->internal != 0) };
+		sd_buf_add(&entries, &fixed, sizeof(fixed));
+		if (e->kind == SD_ENTRY_COMMENT) {
+			add_string(&rs, e->author);
+		} else {
+			add_string(&rs, e->field);
+			add_string(&rs, e->from);
+			add_string(&rs, e->to);
+		}
+		if (known)
+			known = add_span(&spans, raw, raw_len,
+					 e->kind == SD_ENTRY_COMMENT ? e->body : e->reason);
+	}
+	size_t nspans = spans.len / sizeof(struct sd_text_span);
+	int ok = nspans <= RECORD_MAX_ITEMS && rs.bytes.len <= UINT32_MAX;
+	if (ok) {
+		struct record_head h = {
+			.nstr = (uint32_t)(rs.offsets.len / sizeof(uint32_t)),
+			.ntags = (uint16_t)t->tags.n,
+			.nentries = (uint16_t)t->nentries,
+			.nspans = (uint16_t)(known ? nspans : 0),
+			.flags = known ? RECORD_TEXT_KNOWN : 0,
+			.strings_len = (uint32_t)rs.bytes.len,
+		};
+		sd_buf_add(out, &h, sizeof(h));
+		sd_buf_add(out, entries.data, entries.len);
+		if (known)
+			sd_buf_add(out, spans.data, spans.len);
+		sd_buf_add(out, rs.offsets.data, rs.offsets.len);
+		sd_buf_add(out, rs.bytes.data, rs.bytes.len);
+		while (out->len % 8)
+			sd_buf_addch(out, '\0');
+	}
+	sd_buf_release(&entries);
+	sd_buf_release(&spans);
+	sd_buf_release(&rs.offsets);
+	sd_buf_release(&rs.bytes);
+	return ok;
+}
+
+/* Where each ticket's record for the next cache comes from: the old cache
+ * (most of them) or one made in this run. The new cache is assembled only
+ * when something changed, so a warm run copies nothing. */
+struct planned_record {
+	const unsigned char *old; /* in the old cache, or NULL */
+	size_t off, len;	  /* in fresh when old is NULL */
+	int present;
+};
+
+struct cache_plan {
+	struct planned_record *records; /* one per scanned file */
+	struct sd_buf fresh;
+	int changed;
+};
+
+static int write_all(int fd, const void *p, size_t len)
+{
+	const char *c = p;
+	while (len) {
+		ssize_t w = write(fd, c, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes the new cache and renames it into place. Failure (a read-only
+ * .git, a full disk) only costs speed, so it is not reported. */
+static void plan_save(const struct cache_plan *p, const struct sd_ticket_file *files, size_t n,
+		      const char *path)
+{
+	struct sd_buf tmp = SD_BUF_INIT, body = SD_BUF_INIT, data = SD_BUF_INIT;
+	struct cache_header h;
+	memset(&h, 0, sizeof(h));
+	for (size_t i = 0; i < n; i++) {
+		const struct planned_record *r = &p->records[i];
+		if (!r->present)
+			continue;
+		struct cache_entry e;
+		memset(&e, 0, sizeof(e));
+		memcpy(e.id, files[i].id, SD_ID_LEN);
+		e.rec_len = (uint32_t)r->len;
+		e.mtime_ns = files[i].mtime_ns;
+		e.ctime_ns = files[i].ctime_ns;
+		e.size = files[i].size;
+		e.ino = files[i].ino;
+		e.rec_off = data.len;
+		sd_buf_add(&body, &e, sizeof(e));
+		sd_buf_add(&data, r->old ? (const void *)r->old : (const void *)(p->fresh.data + r->off),
+			   r->len);
+		h.count++;
+	}
+	memcpy(h.magic, CACHE_MAGIC, 8);
+	h.format = CACHE_FORMAT;
+	h.byte_order = CACHE_BYTE_ORDER;
+	h.build = build_id();
+	h.data_len = data.len;
+	sd_buf_add(&body, data.data, data.len);
+	sd_buf_release(&data);
+	h.checksum = checksum((const unsigned char *)body.data, body.len);
+	sd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		int bad = write_all(fd, &h, sizeof(h)) < 0 || write_all(fd, body.data, body.len) < 0;
+		bad |= close(fd) < 0;
+		if (bad || rename(tmp.data, path) < 0)
+			unlink(tmp.data);
+	}
+	sd_buf_release(&tmp);
+	sd_buf_release(&body);
+}
+
+/* ---- loading summaries ---- */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Reads one ticket whole, and plans its record unless it changed too
+ * recently to be trusted later. */
+static sd_error *summarise_file(struct sd_store *store, struct sd_summary *s,
+				struct cache_plan *p, size_t i, int64_t scan_start)
+{
+	struct sd_buf raw = SD_BUF_INIT;
+	const struct sd_ticket_file *f = &s->info.file;
+	sd_error *err = sd_store_read(store, f->id, &s->t, &raw);
+	if (!err) {
+		int racy = f->mtime_ns > scan_start - SD_CACHE_RACY_NS ||
+			   f->ctime_ns > scan_start - SD_CACHE_RACY_NS;
+		/* The file is read after the scan; if it changed in between,
+		 * its size tells most often, and the next scan the rest. */
+		size_t off = p->fresh.len;
+		if (!racy && f->regular && (int64_t)raw.len == f->size &&
+		    record_write(&p->fresh, &s->t, raw.data, raw.len)) {
+			p->records[i] = (struct planned_record){ NULL, off, p->fresh.len - off, 1 };
+			p->changed = 1;
+		}
+	}
+	sd_buf_release(&raw);
+	return err;
+}
+
+sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
+			    sd_summary_take_fn *take, void *arg)
+{
+	struct sd_ticket_file *files = NULL;
+	size_t nfiles = 0;
+	struct sd_buf path = SD_BUF_INIT;
+	memset(out, 0, sizeof(*out));
+	int64_t scan_start = now_ns();
+	sd_error *err = sd_store_scan(store, &files, &nfiles);
+	if (err)
+		return err;
+	sd_store_private_path(store, "cache", &path);
+	struct sd_cache *c = cache_open(path.data);
+	struct cache_plan plan = { sd_xcalloc(nfiles ? nfiles : 1, sizeof(*plan.records)),
+				   SD_BUF_INIT, 0 };
+	struct sd_summary s;
+	size_t j = 0, used = 0;
+	out->cache = c;
+	out->files = files;
+	out->nfiles = nfiles;
+	for (size_t i = 0; i < nfiles; i++) {
+		memset(&s, 0, sizeof(s));
+		s.info.file = files[i];
+		s.info.file_index = i;
+		while (j < c->count && memcmp(c->index[j].id, files[i].id, SD_ID_LEN) < 0)
+			j++;
+		const struct cache_entry *e = NULL;
+		if (j < c->count && !memcmp(c->index[j].id, files[i].id, SD_ID_LEN))
+			e = &c->index[j++];
+		if (e && entry_matches(e, &files[i]) && e->rec_off <= c->data_len &&
+		    e->rec_len <= c->data_len - e->rec_off && !(e->rec_off % 8) &&
+		    record_load(&s, c->data + e->rec_off, e->rec_len)) {
+			plan.records[i] = (struct planned_record){ c->data + e->rec_off, 0, e->rec_len, 1 };
+			used++;
+		} else {
+			sd_error *e2 = summarise_file(store, &s, &plan, i, scan_start);
+			if (e2) {
+				sd_strvec_push(&out->problems, e2->msg);
+				sd_error_free(e2);
+				sd_ticket_free(&s.t);
+				continue;
+			}
+		}
+		if (!take(&s, arg))
+			sd_ticket_free(&s.t);
+	}
+	/* Entries of files that went away also make the cache worth
+	 * rewriting, or it would keep them forever. */
+	if (plan.changed || used != c->count)
+		plan_save(&plan, files, nfiles, path.data);
+	free(plan.records);
+	sd_buf_release(&plan.fresh);
+	sd_buf_release(&path);
+	return NULL;
+}
+
+void sd_summary_short_id(const struct sd_summaries *all, const struct sd_summary_info *s,
+			 char out[SD_ID_LEN + 1])
+{
+	/* In a sorted list only the neighbours can share a longer prefix. */
+	char *near[2];
+	size_t n = 0, i = s->file_index;
+	if (i > 0)
+		near[n++] = (char *)all->files[i - 1].id;
+	if (i + 1 < all->nfiles)
+		near[n++] = (char *)all->files[i + 1].id;
+	size_t len = sd_id_unique_len(s->file.id, near, n);
+	memcpy(out, s->file.id, len);
+	out[len] = '\0';
+}
+
+void sd_summaries_free(struct sd_summaries *s)
+{
+	free(s->files);
+	sd_strvec_clear(&s->problems);
+	cache_close(s->cache);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- text search ---- */
+
+static int span_has(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	if (!n)
+		return 1;
+	for (size_t i = 0; i + n <= len; i++) {
+		size_t k = 0;
+		while (k < n && tolower((unsigned char)text[i + k]) == tolower((unsigned char)word[k]))
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* The file's bytes, if it is still the one the summary was made from. */
+static int read_if_unchanged(struct sd_store *store, const struct sd_summary_info *s,
+			     struct sd_buf *out)
+{
+	struct sd_buf path = SD_BUF_INIT;
+	struct stat st;
+	int ok = 0;
+	sd_buf_adds(&path, sd_store_root(store));
+	sd_ticket_path(&path, s->file.id);
+	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	sd_buf_release(&path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == s->file.size &&
+	    (uint64_t)st.st_ino == s->file.ino &&
+	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec == s->file.mtime_ns &&
+	    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec == s->file.ctime_ns) {
+		size_t want = (size_t)st.st_size, got = 0;
+		char *data = sd_xmalloc(want + 1);
+		while (got < want) {
+			ssize_t r = read(fd, data + got, want - got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		sd_buf_add(out, data, got);
+		free(data);
+		ok = got == want;
+	}
+	close(fd);
+	return ok;
+}
+
+int sd_summary_text_match(struct sd_store *store, const struct sd_summary_info *s,
+			  const struct sd_strvec *words)
+{
+	if (!s->slim || !s->text_known)
+		return -1;
+	struct sd_buf text = SD_BUF_INIT;
+	int result = -1;
+	if (read_if_unchanged(store, s, &text)) {
+		result = 1;
+		for (size_t w = 0; result && w < words->n; w++) {
+			int found = 0;
+			for (size_t i = 0; !found && i < s->nspans; i++)
+				found = span_has(text.data + s->spans[i].start, s->spans[i].len, words->v[w]);
+			result = found;
+		}
+	}
+	sd_buf_release(&text);
+	return result;
+}
+
+int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *words)
+{
+	for (size_t w = 0; w < words->n; w++) {
+		const char *word = words->v[w];
+		int found = sd_strcasestr(sd_ticket_get(t, SD_F_TITLE), word) ||
+			    sd_strcasestr(t->description, word);
+		for (size_t i = 0; !found && i < t->nentries; i++) {
+			const struct sd_entry *e = &t->entries[i];
+			found = sd_strcasestr(e->kind == SD_ENTRY_COMMENT ? e->body : e->reason, word) != NULL;
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}

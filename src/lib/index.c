@@ -1,0 +1,398 @@
+/* Editing a few entries of git's index in place (see index.h). The format
+ * is git's Documentation/gitformat-index.txt. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sd/buf.h"
+#include "sd/index.h"
+
+/* ---- SHA-1 (FIPS 180-4) ---- */
+
+struct sha1 {
+	uint32_t h[5];
+	uint64_t len;
+	unsigned char block[64];
+	size_t used;
+};
+
+static uint32_t rol(uint32_t x, int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+
+/* Unrolled, with the message schedule kept in a ring of sixteen words:
+ * the index of a large store is megabytes, and its checksum is most of
+ * what an update costs. */
+#define W(i) (w[(i) & 15] = rol(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^ w[(i) & 15], 1))
+#define F1(b, c, d) (((c ^ d) & b) ^ d)
+#define F2(b, c, d) (b ^ c ^ d)
+#define F3(b, c, d) ((b & c) | ((b | c) & d))
+#define STEP(f, k, a, b, c, d, e, x) (e += rol(a, 5) + f(b, c, d) + (k) + (x), b = rol(b, 30))
+#define FIVE(f, k, i, x)                              \
+	do {                                          \
+		STEP(f, k, a, b, c, d, e, x((i)));     \
+		STEP(f, k, e, a, b, c, d, x((i) + 1)); \
+		STEP(f, k, d, e, a, b, c, x((i) + 2)); \
+		STEP(f, k, c, d, e, a, b, x((i) + 3)); \
+		STEP(f, k, b, c, d, e, a, x((i) + 4)); \
+	} while (0)
+#define R(i) w[(i)]
+
+static void sha1_block(struct sha1 *ctx, const unsigned char *p)
+{
+	uint32_t w[16];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	uint32_t a = ctx->h[0], b = ctx->h[1], c = ctx->h[2], d = ctx->h[3], e = ctx->h[4];
+	FIVE(F1, 0x5a827999, 0, R);
+	FIVE(F1, 0x5a827999, 5, R);
+	FIVE(F1, 0x5a827999, 10, R);
+	STEP(F1, 0x5a827999, a, b, c, d, e, R(15));
+	STEP(F1, 0x5a827999, e, a, b, c, d, W(16));
+	STEP(F1, 0x5a827999, d, e, a, b, c, W(17));
+	STEP(F1, 0x5a827999, c, d, e, a, b, W(18));
+	STEP(F1, 0x5a827999, b, c, d, e, a, W(19));
+	FIVE(F2, 0x6ed9eba1, 20, W);
+	FIVE(F2, 0x6ed9eba1, 25, W);
+	FIVE(F2, 0x6ed9eba1, 30, W);
+	FIVE(F2, 0x6ed9eba1, 35, W);
+	FIVE(F3, 0x8f1bbcdc, 40, W);
+	FIVE(F3, 0x8f1bbcdc, 45, W);
+	FIVE(F3, 0x8f1bbcdc, 50, W);
+	FIVE(F3, 0x8f1bbcdc, 55, W);
+	FIVE(F2, 0xca62c1d6, 60, W);
+	FIVE(F2, 0xca62c1d6, 65, W);
+	FIVE(F2, 0xca62c1d6, 70, W);
+	FIVE(F2, 0xca62c1d6, 75, W);
+	ctx->h[0] += a;
+	ctx->h[1] += b;
+	ctx->h[2] += c;
+	ctx->h[3] += d;
+	ctx->h[4] += e;
+}
+
+static void sha1_init(struct sha1 *c)
+{
+	static const uint32_t start[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
+	memcpy(c->h, start, sizeof(start));
+	c->len = 0;
+	c->used = 0;
+}
+
+static void sha1_add(struct sha1 *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	c->len += len;
+	if (c->used) {
+		size_t take = 64 - c->used < len ? 64 - c->used : len;
+		memcpy(c->block + c->used, p, take);
+		c->used += take;
+		p += take;
+		len -= take;
+		if (c->used < 64)
+			return;
+		sha1_block(c, c->block);
+		c->used = 0;
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		sha1_block(c, p);
+	memcpy(c->block, p, len);
+	c->used = len;
+}
+
+static void sha1_done(struct sha1 *c, unsigned char out[20])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad = 0x80, zero = 0, be[8];
+	sha1_add(c, &pad, 1);
+	while (c->used != 56)
+		sha1_add(c, &zero, 1);
+	for (int i = 0; i < 8; i++)
+		be[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha1_add(c, be, 8);
+	for (int i = 0; i < 20; i++)
+		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void sd_sha1(const void *data, size_t len, unsigned char out[20])
+{
+	struct sha1 c;
+	sha1_init(&c);
+	sha1_add(&c, data, len);
+	sha1_done(&c, out);
+}
+
+/* ---- the index ---- */
+
+#define ENTRY_FIXED 62 /* stat data, oid and flags */
+#define FLAG_EXTENDED 0x4000u
+#define FLAG_STAGE 0x3000u
+#define NAME_MASK 0x0fffu
+#define TREE_DEPTH_MAX 64
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static void add_entry(struct sd_buf *out, const struct sd_index_update *u)
+{
+	unsigned char e[ENTRY_FIXED];
+	size_t namelen = strlen(u->path);
+	put32(e, (uint32_t)u->st.st_ctim.tv_sec);
+	put32(e + 4, (uint32_t)u->st.st_ctim.tv_nsec);
+	put32(e + 8, (uint32_t)u->st.st_mtim.tv_sec);
+	put32(e + 12, (uint32_t)u->st.st_mtim.tv_nsec);
+	put32(e + 16, (uint32_t)u->st.st_dev);
+	put32(e + 20, (uint32_t)u->st.st_ino);
+	put32(e + 24, 0100644);
+	put32(e + 28, (uint32_t)u->st.st_uid);
+	put32(e + 32, (uint32_t)u->st.st_gid);
+	put32(e + 36, (uint32_t)u->st.st_size);
+	memcpy(e + 40, u->oid, 20);
+	unsigned flags = namelen < NAME_MASK ? (unsigned)namelen : NAME_MASK;
+	e[60] = (unsigned char)(flags >> 8);
+	e[61] = (unsigned char)flags;
+	sd_buf_add(out, e, sizeof(e));
+	sd_buf_add(out, u->path, namelen);
+	/* One to eight NULs, padding the entry to a multiple of eight. */
+	size_t total = (ENTRY_FIXED + namelen + 8) & ~(size_t)7;
+	for (size_t i = ENTRY_FIXED + namelen; i < total; i++)
+		sd_buf_addch(out, '\0');
+}
+
+/* Whether dir (ending in '/', or "" for the root) holds any updated path. */
+static int holds_update(const char *dir, size_t dirlen, const struct sd_index_update *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(u[i].path, dir, dirlen))
+			return 1;
+	return 0;
+}
+
+/* Copies one cache-tree node and its subtrees, marking the directories of
+ * updated paths invalid (entry count -1, no object id) as git does. */
+static int copy_tree_node(const unsigned char *p, size_t len, size_t *pos, struct sd_buf *dir,
+			  const struct sd_index_update *u, size_t n, struct sd_buf *out, int depth)
+{
+	if (depth > TREE_DEPTH_MAX)
+		return -1;
+	const unsigned char *name = p + *pos;
+	const unsigned char *nul = memchr(name, '\0', len - *pos);
+	if (!nul)
+		return -1;
+	*pos = (size_t)(nul - p) + 1;
+	const unsigned char *nl = memchr(p + *pos, '\n', len - *pos);
+	if (!nl)
+		return -1;
+	char counts[64];
+	size_t clen = (size_t)(nl - (p + *pos));
+	if (clen >= sizeof(counts))
+		return -1;
+	memcpy(counts, p + *pos, clen);
+	counts[clen] = '\0';
+	*pos += clen + 1;
+	long entries, subtrees;
+	char *end;
+	entries = strtol(counts, &end, 10);
+	if (*end != ' ')
+		return -1;
+	subtrees = strtol(end + 1, &end, 10);
+	if (*end || subtrees < 0 || entries < -1)
+		return -1;
+	if (entries >= 0) {
+		if (len - *pos < 20)
+			return -1;
+		*pos += 20;
+	}
+	size_t dirlen = dir->len;
+	if (nul > name) {
+		sd_buf_add(dir, name, (size_t)(nul - name));
+		sd_buf_addch(dir, '/');
+	}
+	sd_buf_add(out, name, (size_t)(nul - name) + 1);
+	if (entries >= 0 && !holds_update(dir->data, dir->len, u, n)) {
+		sd_buf_printf(out, "%ld %ld\n", entries, subtrees);
+		sd_buf_add(out, p + *pos - 20, 20);
+	} else {
+		sd_buf_printf(out, "-1 %ld\n", subtrees);
+	}
+	for (long i = 0; i < subtrees; i++)
+		if (copy_tree_node(p, len, pos, dir, u, n, out, depth + 1) < 0)
+			return -1;
+	sd_buf_setlen(dir, dirlen);
+	return 0;
+}
+
+static int rewrite_tree_extension(const unsigned char *p, size_t len, const struct sd_index_update *u,
+				  size_t n, struct sd_buf *out)
+{
+	struct sd_buf dir = SD_BUF_INIT, body = SD_BUF_INIT;
+	size_t pos = 0;
+	int rc = 0;
+	while (rc == 0 && pos < len)
+		rc = copy_tree_node(p, len, &pos, &dir, u, n, &body, 0);
+	if (rc == 0) {
+		unsigned char head[8];
+		memcpy(head, "TREE", 4);
+		put32(head + 4, (uint32_t)body.len);
+		sd_buf_add(out, head, 8);
+		sd_buf_add(out, body.data, body.len);
+	}
+	sd_buf_release(&dir);
+	sd_buf_release(&body);
+	return rc;
+}
+
+/* The new index in out; -1 when this editor leaves the index to libgit2. */
+static int edit_index(const unsigned char *p, size_t len, const struct sd_index_update *u, size_t n,
+		      struct sd_buf *out)
+{
+	static const unsigned char zero[20];
+	if (len < 12 + 20 || memcmp(p, "DIRC", 4))
+		return -1;
+	uint32_t version = get32(p + 4), count = get32(p + 8);
+	if (version != 2 && version != 3)
+		return -1;
+	unsigned char sum[20];
+	/* An all-zero checksum is git's index.skipHash; keep it that way. */
+	int skip_hash = !memcmp(p + len - 20, zero, 20);
+	if (!skip_hash) {
+		sd_sha1(p, len - 20, sum);
+		if (memcmp(sum, p + len - 20, 20))
+			return -1;
+	}
+	size_t body_end = len - 20, pos = 12, next = 0;
+	uint32_t written = 0;
+	sd_buf_add(out, p, 12);
+	for (uint32_t i = 0; i < count; i++) {
+		if (body_end - pos < ENTRY_FIXED + 1)
+			return -1;
+		unsigned flags = (unsigned)p[pos + 60] << 8 | p[pos + 61];
+		size_t fixed = ENTRY_FIXED + ((flags & FLAG_EXTENDED) ? 2 : 0);
+		if ((flags & FLAG_EXTENDED) && version < 3)
+			return -1;
+		const char *name = (const char *)p + pos + fixed;
+		const char *nul = memchr(name, '\0', body_end - pos - fixed);
+		if (!nul)
+			return -1;
+		size_t namelen = (size_t)(nul - name);
+		size_t elen = (fixed + namelen + 8) & ~(size_t)7;
+		if (elen > body_end - pos)
+			return -1;
+		while (next < n && strcmp(u[next].path, name) < 0) {
+			add_entry(out, &u[next++]);
+			written++;
+		}
+		pos += elen;
+		if (next < n && !strcmp(u[next].path, name)) {
+			/* The new entry replaces every stage of the path, as
+			 * git add resolves a conflict. */
+			add_entry(out, &u[next++]);
+			written++;
+		} else if (!(next > 0 && !strcmp(u[next - 1].path, name))) {
+			sd_buf_add(out, p + pos - elen, elen);
+			written++;
+		}
+	}
+	for (; next < n; next++, written++)
+		add_entry(out, &u[next]);
+	put32((unsigned char *)out->data + 8, written);
+	while (pos < body_end) {
+		if (body_end - pos < 8)
+			return -1;
+		const unsigned char *sig = p + pos;
+		uint32_t size = get32(p + pos + 4);
+		if (size > body_end - pos - 8)
+			return -1;
+		if (sig[0] < 'A' || sig[0] > 'Z')
+			return -1; /* a mandatory extension: split or sparse index */
+		if (!memcmp(sig, "TREE", 4)) {
+			if (rewrite_tree_extension(p + pos + 8, size, u, n, out) < 0)
+				return -1;
+		} else if (!memcmp(sig, "REUC", 4)) {
+			sd_buf_add(out, p + pos, 8 + (size_t)size);
+		}
+		/* Other optional extensions (the untracked cache, offset
+		 * tables, fsmonitor) describe the old entries; git rebuilds
+		 * them when they are missing. */
+		pos += 8 + (size_t)size;
+	}
+	if (skip_hash)
+		memset(sum, 0, sizeof(sum));
+	else
+		sd_sha1(out->data, out->len, sum);
+	sd_buf_add(out, sum, 20);
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *c = data;
+	while (len) {
+		ssize_t w = write(fd, c, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates,
+			  size_t n, int *unsupported)
+{
+	struct sd_buf lock = SD_BUF_INIT, old = SD_BUF_INIT, out = SD_BUF_INIT;
+	sd_error *err = NULL;
+	*unsupported = 0;
+	sd_buf_printf(&lock, "%s.lock", index_path);
+	int fd = open(lock.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		err = errno == EEXIST
+			      ? sd_error_invalid("%s exists: another git command is running, or one "
+						 "crashed; remove it if none is running",
+						 lock.data)
+			      : sd_error_errno(lock.data);
+		sd_buf_release(&lock);
+		return err;
+	}
+	int edited = -1;
+	/* Read under the lock, so a concurrent git command's change is not lost. */
+	sd_error *rerr = sd_buf_read_file(&old, index_path, (size_t)1 << 31);
+	if (!rerr)
+		edited = edit_index((const unsigned char *)old.data, old.len, updates, n, &out);
+	sd_error_free(rerr);
+	if (edited < 0) {
+		*unsupported = 1;
+	} else if (write_all(fd, out.data, out.len) < 0) {
+		err = sd_error_errno(lock.data);
+	}
+	if (close(fd) < 0 && !err && !*unsupported)
+		err = sd_error_errno(lock.data);
+	if (err || *unsupported || rename(lock.data, index_path) < 0) {
+		if (!err && !*unsupported)
+			err = sd_error_errno(index_path);
+		unlink(lock.data);
+	}
+	sd_buf_release(&lock);
+	sd_buf_release(&old);
+	sd_buf_release(&out);
+	return err;
+}

@@ -1,0 +1,79 @@
+#!/bin/bash
+# sd edits git's index itself instead of through libgit2 (see
+# include/sd/index.h). Whatever the index looks like, after a change git
+# must agree with it: the work tree is clean, what the user staged stays
+# staged, the cache tree gives HEAD's tree, and the checksum is valid.
+. "$(dirname "$0")/lib.sh"
+
+export SD_NOW=2026-11-23T10:00:00Z
+
+# check NAME STORE: git's view after sd changed tickets.
+check() {
+	local n=$1 r=$2
+	expect_eq "$n: git status" "$3" "$(git -C "$r" status --porcelain=v1 --untracked-files=no)"
+	# write-tree uses the cache tree where it is valid: a stale one would
+	# give another tree than the commit's.
+	expect_eq "$n: index tree is HEAD's tree" "$(git -C "$r" rev-parse 'HEAD^{tree}')" \
+		"$(git -C "$r" write-tree 2>&1)"
+	expect_exit "$n: index readable by git" 0 git -C "$r" ls-files --stage
+	fsck_ok "$n" "$r"
+}
+
+# A plain store, then one with a cache tree git wrote.
+r=$(store plain)
+a=$(new_ticket "$r" "First" -m one)
+new_ticket "$r" "Second" -m two >/dev/null
+sd -C "$r" comment "$a" -m "more" >/dev/null 2>&1
+check "plain" "$r" ""
+git -C "$r" read-tree HEAD # gives the index a full cache tree
+for i in 1 2 3; do new_ticket "$r" "More $i" >/dev/null; done
+sd -C "$r" status "$a" open >/dev/null 2>&1
+check "after read-tree" "$r" ""
+expect_eq "cache tree present" 1 "$(git -C "$r" ls-files --stage >/dev/null; test -n "$(git -C "$r" rev-parse 'HEAD^{tree}')" && echo 1)"
+
+# What the user staged stays staged, and is not committed by sd.
+echo "notes" >"$r/NOTES"
+git -C "$r" add NOTES
+sd -C "$r" comment "$a" -m "while something is staged" >/dev/null 2>&1
+expect_eq "staged file: not in sd's commit" "" "$(git -C "$r" show --name-only --format= HEAD | grep NOTES)"
+expect_eq "staged file: still staged" "A  NOTES" "$(git -C "$r" status --porcelain=v1 --untracked-files=no)"
+git -C "$r" commit -qm notes
+check "after the user's commit" "$r" ""
+
+# Index features the editor leaves to libgit2, or drops for git to rebuild.
+for setup in "update-index --untracked-cache" "update-index --index-version 4" \
+	"update-index --index-version 3" \
+	"config core.fsmonitor false"; do
+	r=$(store "idx-${setup//[^a-z0-9]/-}")
+	a=$(new_ticket "$r" "Ticket" -m body)
+	eval "git -C \"\$r\" $setup" >/dev/null 2>&1
+	git -C "$r" status >/dev/null 2>&1 # lets git write its extensions
+	sd -C "$r" comment "$a" -m "after: $setup" >/dev/null 2>&1
+	new_ticket "$r" "Another" >/dev/null
+	expect_exit "$setup: show" 0 sd -C "$r" show "$a"
+	expect_out_has "$setup: comment saved" "after: $setup"
+	check "$setup" "$r" ""
+done
+
+# A conflicted ticket in the index is left to libgit2, which resolves it.
+r=$(store conflict)
+a=$(new_ticket "$r" "Conflict" -m body)
+p=$(tpath "$a")
+blob=$(git -C "$r" rev-parse "HEAD:$p")
+printf '100644 %s 1\t%s\n100644 %s 2\t%s\n100644 %s 3\t%s\n' "$blob" "$p" "$blob" "$p" "$blob" "$p" |
+	git -C "$r" update-index --index-info
+expect_exit "conflicted entry: comment" 0 sd -C "$r" comment "$a" -m "resolved by sd"
+expect_eq "conflicted entry: one stage-0 entry now" "0" \
+	"$(git -C "$r" ls-files --stage -- "$p" | awk '{print $3}' | sort -u | tr -d '\n')"
+check "conflicted entry" "$r" ""
+
+# A held index.lock: the commit is made, the error says what to do, and
+# nothing is left half-written.
+r=$(store locked)
+a=$(new_ticket "$r" "Locked" -m body)
+: >"$r/.git/index.lock"
+expect_exit "index.lock held: comment" 2 sd -C "$r" comment "$a" -m "with the index locked"
+expect_err_has "index.lock held: names the lock" "index.lock"
+rm -f "$r/.git/index.lock"
+expect_exit "index.lock released: git can read the index" 0 git -C "$r" ls-files --stage
+finish
