@@ -574,6 +574,8 @@ static sd_error *read_extra(struct sd_ticket *t, const char *key, const char *ra
 				       : sd_error_invalid("extra '%s': %s", shown.data, what);
 		sd_error_free(err);
 		err = e;
+		/* A failed parse leaves the ticket empty but allocated. */
+		sd_ticket_free(&probe);
 		goto done;
 	}
 	int fields = 0;
