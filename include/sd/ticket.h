@@ -119,6 +119,10 @@ void sd_ticket_free(struct sd_ticket *t);
  * status 2. On error *t is left initialised and empty. */
 sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len,
 			  const char *path);
+/* The same, with every front matter read by libyaml: sd_ticket_parse reads
+ * the simple forms sd writes itself, and tests hold it to this reference. */
+sd_error *sd_ticket_parse_reference(struct sd_ticket *t, const char *text, size_t len,
+				    const char *path);
 /* Checks the rules parse cannot see alone: required fields present, valid
  * values, times parse. Errors carry path:line where known. */
 sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path);

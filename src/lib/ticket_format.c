@@ -245,6 +245,179 @@ struct key_pos {
 	int known;
 };
 
+/* ---- the fast path for front matter as sd writes it ---- */
+
+/* Whether the UTF-8 text (valid, as the whole file was checked) holds only
+ * characters YAML reads as themselves on one line: no tab, no control, no
+ * C1 character, no line or paragraph separator, no byte-order mark, no
+ * non-character. */
+static int yaml_printable_line(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (c < 0x20 || c == 0x7f)
+			return 0;
+		if (c < 0x80)
+			continue;
+		if (c == 0xc2 && i + 1 < n && p[i + 1] < 0xa0)
+			return 0;
+		if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+			return 0;
+		if (c == 0xef && i + 2 < n &&
+		    ((p[i + 1] == 0xbb && p[i + 2] == 0xbf) ||
+		     (p[i + 1] == 0xbf && (p[i + 2] == 0xbe || p[i + 2] == 0xbf))))
+			return 0;
+	}
+	return 1;
+}
+
+/* A plain scalar that YAML reads as exactly its text, a string: nothing
+ * that starts an indicator, no ": " or " #", no edge blanks. */
+static int plain_as_is(const char *v, size_t n)
+{
+	if (!n || strchr(" -?:,[]{}#&*!|>'\"%@`", v[0]) || v[n - 1] == ' ' || v[n - 1] == ':')
+		return 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((v[i] == ':' && v[i + 1] == ' ') || (v[i] == ' ' && v[i + 1] == '#'))
+			return 0;
+	return yaml_printable_line(v, n);
+}
+
+static int tag_word(const char *v, size_t n)
+{
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= '0' && v[i] <= '9') || (i && strchr("-_.", v[i]))))
+			return 0;
+	return 1;
+}
+
+/* Reads front matter made only of known keys with values in the simple
+ * forms sd writes (plain words, "double quotes" without escapes, a flow
+ * list of plain tags) without libyaml, which costs more than everything
+ * else in reading a ticket. Returns 0, leaving t alone, for anything else:
+ * then libyaml reads it and gives any error. */
+static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, size_t first_line)
+{
+	const char *value[SD_F_COUNT] = { NULL };
+	size_t vlen[SD_F_COUNT] = { 0 }, line[SD_F_COUNT] = { 0 };
+	const char *p = fm, *end = fm + len;
+	size_t lineno = first_line;
+	if (!len)
+		return 0;
+	for (; p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		const char *colon = memchr(p, ':', (size_t)(nl - p));
+		if (!colon || colon == p)
+			return 0;
+		char key[16];
+		size_t klen = (size_t)(colon - p);
+		if (klen >= sizeof(key))
+			return 0;
+		memcpy(key, p, klen);
+		key[klen] = '\0';
+		int f = sd_field_lookup(key);
+		if (f < 0 || line[f])
+			return 0;
+		const char *v = colon + 1;
+		if (v < nl) {
+			if (*v != ' ')
+				return 0;
+			v++;
+		}
+		line[f] = lineno;
+		value[f] = v;
+		vlen[f] = (size_t)(nl - v);
+		p = nl + 1;
+	}
+	/* Every value is checked before anything is set. */
+	for (int f = 0; f < SD_F_COUNT; f++) {
+		const char *v = value[f];
+		size_t n = vlen[f];
+		if (!v)
+			continue;
+		if (f == SD_F_TAGS) {
+			if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+				return 0;
+			for (size_t i = 1; i + 1 < n;) {
+				size_t j = i;
+				while (j + 1 < n && v[j] != ',')
+					j++;
+				if (!tag_word(v + i, j - i))
+					return 0;
+				i = j + 1;
+				if (i + 1 < n) {
+					if (v[i] != ' ')
+						return 0;
+					i++;
+				}
+			}
+			continue;
+		}
+		if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+			if (memchr(v + 1, '"', n - 2) || memchr(v + 1, '\\', n - 2) ||
+			    !yaml_printable_line(v + 1, n - 2))
+				return 0;
+		} else if (n && !plain_as_is(v, n)) {
+			return 0;
+		}
+	}
+	for (int f = 0; f < SD_F_COUNT; f++) {
+		if (!value[f])
+			continue;
+		const char *v = value[f];
+		size_t n = vlen[f];
+		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+			v++, n -= 2;
+		else if ((n == 1 && *v == '~') || (n == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
+							   !memcmp(v, "NULL", 4))))
+			n = 0; /* YAML's null: no value */
+		char *copy = sd_xstrndup(v, n);
+		sd_error *bad = f != SD_F_TAGS && *copy ? sd_field_check_read((enum sd_field)f, copy) : NULL;
+		if (bad) {
+			/* Let the full reader report it, with its line. */
+			sd_error_free(bad);
+			free(copy);
+			sd_ticket_free(t);
+			sd_ticket_init(t);
+			return 0;
+		}
+		t->field_line[f] = line[f];
+		if (f == SD_F_TAGS) {
+			for (size_t i = 1; i + 1 < vlen[f];) {
+				size_t j = i;
+				while (j + 1 < vlen[f] && value[f][j] != ',')
+					j++;
+				char *tag = sd_xstrndup(value[f] + i, j - i);
+				sd_error *bad_tag = sd_field_validate(SD_F_TAGS, tag);
+				if (bad_tag) {
+					sd_error_free(bad_tag);
+					free(tag);
+					free(copy);
+					sd_ticket_free(t);
+					sd_ticket_init(t);
+					return 0;
+				}
+				if (!sd_strvec_has(&t->tags, tag))
+					sd_strvec_push(&t->tags, tag);
+				free(tag);
+				i = j + 2;
+			}
+		} else {
+			free(t->field[f]);
+			t->field[f] = copy;
+			copy = NULL;
+		}
+		free(copy);
+	}
+	return 1;
+}
+
 static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t len,
 				    size_t first_line, const char *path)
 {
@@ -837,7 +1010,22 @@ done:
 	return err;
 }
 
+static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len, const char *path,
+				int fast);
+
 sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len, const char *path)
+{
+	return parse_ticket(t, text, len, path, 1);
+}
+
+sd_error *sd_ticket_parse_reference(struct sd_ticket *t, const char *text, size_t len,
+				    const char *path)
+{
+	return parse_ticket(t, text, len, path, 0);
+}
+
+static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len, const char *path,
+				int fast)
 {
 	sd_error *err = NULL;
 	size_t bad;
@@ -884,7 +1072,8 @@ sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len, con
 	if (!fm_end)
 		return sd_error_invalid("%s:1: the front matter is never closed; "
 					"add a '---' line after it", path);
-	if ((err = parse_front_matter(t, fm, (size_t)(fm_end - fm), fm_first, path)) ||
+	if ((!(fast && fast_front_matter(t, fm, (size_t)(fm_end - fm), fm_first)) &&
+	     (err = parse_front_matter(t, fm, (size_t)(fm_end - fm), fm_first, path))) ||
 	    (err = split_description(t, &l, path)) || (err = parse_timeline(t, &l, path))) {
 		sd_ticket_free(t);
 		sd_ticket_init(t);
