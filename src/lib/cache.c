@@ -1,10 +1,10 @@
 /* Ticket summaries and the stat-keyed cache behind them (see cache.h). */
 
-#define _GNU_SOURCE /* memmem */
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +70,8 @@ struct record_entry {
 };
 
 #define RECORD_TEXT_KNOWN 1u
+#define SD_READ_THREADS_MAX 4
+#define FILES_PER_THREAD 64
 #define FIXED_FIELDS (SD_F_COUNT - 1) /* every field but the tags */
 
 struct sd_cache {
@@ -79,11 +81,17 @@ struct sd_cache {
 	size_t count;
 	const unsigned char *data;
 	size_t data_len;
+	/* Records made in this run, one buffer per reading thread: slim
+	 * tickets borrow from them as from the map. */
+	struct sd_buf fresh[SD_READ_THREADS_MAX];
 };
 
-static uint64_t checksum(const unsigned char *p, size_t len)
+#define CHECKSUM_START 0x84222325cbf29ce4ull
+
+/* Adds len bytes to a running checksum; every piece but the last must be
+ * a multiple of eight bytes long, as index entries and records are. */
+static uint64_t checksum_add(uint64_t h, const unsigned char *p, size_t len)
 {
-	uint64_t h = 0x84222325cbf29ce4ull;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
@@ -93,7 +101,12 @@ static uint64_t checksum(const unsigned char *p, size_t len)
 	}
 	for (; i < len; i++)
 		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h ^ len;
+	return h;
+}
+
+static uint64_t checksum(const unsigned char *p, size_t len)
+{
+	return checksum_add(CHECKSUM_START, p, len) ^ len;
 }
 
 static uint64_t build_id(void)
@@ -110,6 +123,8 @@ static void cache_close(struct sd_cache *c)
 		return;
 	if (c->map)
 		munmap(c->map, c->map_len);
+	for (int i = 0; i < SD_READ_THREADS_MAX; i++)
+		sd_buf_release(&c->fresh[i]);
 	free(c);
 }
 
@@ -260,8 +275,19 @@ static int add_span(struct sd_buf *spans, const char *raw, size_t raw_len, const
 	size_t n = strlen(text);
 	if (!n)
 		return 1;
-	const char *at = memmem(raw, raw_len, text, n);
-	if (!at || raw_len > UINT32_MAX)
+	if (raw_len > UINT32_MAX)
+		return 0;
+	/* memmem's preparation of a long needle costs more than this walk:
+	 * the text is usually found at the first candidate. */
+	const char *at = NULL, *p = raw, *end = raw + raw_len;
+	while (n <= (size_t)(end - p) && (p = memchr(p, text[0], (size_t)(end - p) - n + 1))) {
+		if (!memcmp(p, text, n)) {
+			at = p;
+			break;
+		}
+		p++;
+	}
+	if (!at)
 		return 0;
 	struct sd_text_span sp = { (uint32_t)(at - raw), (uint32_t)n };
 	sd_buf_add(spans, &sp, sizeof(sp));
@@ -331,15 +357,8 @@ static int record_write(struct sd_buf *out, const struct sd_ticket *t, const cha
  * (most of them) or one made in this run. The new cache is assembled only
  * when something changed, so a warm run copies nothing. */
 struct planned_record {
-	const unsigned char *old; /* in the old cache, or NULL */
-	size_t off, len;	  /* in fresh when old is NULL */
-	int present;
-};
-
-struct cache_plan {
-	struct planned_record *records; /* one per scanned file */
-	struct sd_buf fresh;
-	int changed;
+	const unsigned char *data; /* NULL: not to be cached */
+	size_t len;
 };
 
 static int write_all(int fd, const void *p, size_t len)
@@ -359,15 +378,16 @@ static int write_all(int fd, const void *p, size_t len)
 
 /* Writes the new cache and renames it into place. Failure (a read-only
  * .git, a full disk) only costs speed, so it is not reported. */
-static void plan_save(const struct cache_plan *p, const struct sd_ticket_file *files, size_t n,
-		      const char *path)
+static void plan_save(const struct planned_record *records, const struct sd_ticket_file *files,
+		      size_t n, const char *path)
 {
-	struct sd_buf tmp = SD_BUF_INIT, body = SD_BUF_INIT, data = SD_BUF_INIT;
+	struct sd_buf tmp = SD_BUF_INIT, index = SD_BUF_INIT, out = SD_BUF_INIT;
 	struct cache_header h;
 	memset(&h, 0, sizeof(h));
+	uint64_t data_len = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct planned_record *r = &p->records[i];
-		if (!r->present)
+		const struct planned_record *r = &records[i];
+		if (!r->data)
 			continue;
 		struct cache_entry e;
 		memset(&e, 0, sizeof(e));
@@ -377,30 +397,45 @@ static void plan_save(const struct cache_plan *p, const struct sd_ticket_file *f
 		e.ctime_ns = files[i].ctime_ns;
 		e.size = files[i].size;
 		e.ino = files[i].ino;
-		e.rec_off = data.len;
-		sd_buf_add(&body, &e, sizeof(e));
-		sd_buf_add(&data, r->old ? (const void *)r->old : (const void *)(p->fresh.data + r->off),
-			   r->len);
+		e.rec_off = data_len;
+		sd_buf_add(&index, &e, sizeof(e));
+		data_len += r->len;
 		h.count++;
 	}
+	/* The checksum runs over index and records as they will lie in the
+	 * file, without making a copy of them all. */
+	uint64_t sum = checksum_add(CHECKSUM_START, (const unsigned char *)index.data, index.len);
+	for (size_t i = 0; i < n; i++)
+		if (records[i].data)
+			sum = checksum_add(sum, records[i].data, records[i].len);
 	memcpy(h.magic, CACHE_MAGIC, 8);
 	h.format = CACHE_FORMAT;
 	h.byte_order = CACHE_BYTE_ORDER;
 	h.build = build_id();
-	h.data_len = data.len;
-	sd_buf_add(&body, data.data, data.len);
-	sd_buf_release(&data);
-	h.checksum = checksum((const unsigned char *)body.data, body.len);
+	h.data_len = data_len;
+	h.checksum = sum ^ (index.len + data_len);
 	sd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
-		int bad = write_all(fd, &h, sizeof(h)) < 0 || write_all(fd, body.data, body.len) < 0;
+		int bad = write_all(fd, &h, sizeof(h)) < 0 || write_all(fd, index.data, index.len) < 0;
+		for (size_t i = 0; !bad && i < n; i++) {
+			if (!records[i].data)
+				continue;
+			sd_buf_add(&out, records[i].data, records[i].len);
+			if (out.len >= (1u << 20)) {
+				bad = write_all(fd, out.data, out.len) < 0;
+				sd_buf_reset(&out);
+			}
+		}
+		if (!bad && out.len)
+			bad = write_all(fd, out.data, out.len) < 0;
 		bad |= close(fd) < 0;
 		if (bad || rename(tmp.data, path) < 0)
 			unlink(tmp.data);
 	}
 	sd_buf_release(&tmp);
-	sd_buf_release(&body);
+	sd_buf_release(&index);
+	sd_buf_release(&out);
 }
 
 /* ---- loading summaries ---- */
@@ -412,28 +447,100 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Reads one ticket whole, and plans its record unless it changed too
- * recently to be trusted later. */
-static sd_error *summarise_file(struct sd_store *store, struct sd_summary *s,
-				struct cache_plan *p, size_t i, int64_t scan_start)
+/* A file the cache could not vouch for, read by one of the threads. */
+struct fresh_read {
+	int thread;
+	size_t off, len;	 /* its record in that thread's buffer, when len > 0 */
+	int persist;		 /* old enough to go into the cache */
+	struct sd_ticket *whole; /* when no record could be made */
+	char *problem;		 /* when it could not be read */
+};
+
+struct read_job {
+	struct sd_store *store;
+	const struct sd_ticket_file *files;
+	const size_t *which; /* indexes into files */
+	struct fresh_read *out;
+	size_t n, first, step;
+	int thread;
+	struct sd_buf *records;
+	int64_t scan_start;
+};
+
+static void read_one(struct read_job *job, size_t k)
 {
+	const struct sd_ticket_file *f = &job->files[job->which[k]];
+	struct fresh_read *r = &job->out[k];
 	struct sd_buf raw = SD_BUF_INIT;
-	const struct sd_ticket_file *f = &s->info.file;
-	sd_error *err = sd_store_read(store, f->id, &s->t, &raw);
-	if (!err) {
-		int racy = f->mtime_ns > scan_start - SD_CACHE_RACY_NS ||
-			   f->ctime_ns > scan_start - SD_CACHE_RACY_NS;
-		/* The file is read after the scan; if it changed in between,
-		 * its size tells most often, and the next scan the rest. */
-		size_t off = p->fresh.len;
-		if (!racy && f->regular && (int64_t)raw.len == f->size &&
-		    record_write(&p->fresh, &s->t, raw.data, raw.len)) {
-			p->records[i] = (struct planned_record){ NULL, off, p->fresh.len - off, 1 };
-			p->changed = 1;
+	struct sd_ticket t;
+	sd_error *err = sd_store_read(job->store, f->id, &t, &raw);
+	r->thread = job->thread;
+	if (err) {
+		r->problem = sd_xstrdup(err->msg);
+		sd_error_free(err);
+		sd_ticket_free(&t);
+	} else {
+		r->off = job->records->len;
+		if (record_write(job->records, &t, raw.data, raw.len)) {
+			r->len = job->records->len - r->off;
+			sd_ticket_free(&t);
+		} else {
+			r->whole = sd_xmalloc(sizeof(*r->whole));
+			*r->whole = t;
 		}
+		/* Changed in the last moments, the file could change again
+		 * within the same clock tick and keep its stat data; if it
+		 * changed between the scan and the read, its size tells most
+		 * often, and the next scan the rest. */
+		r->persist = r->len && f->regular && (int64_t)raw.len == f->size &&
+			     f->mtime_ns <= job->scan_start - SD_CACHE_RACY_NS &&
+			     f->ctime_ns <= job->scan_start - SD_CACHE_RACY_NS;
 	}
 	sd_buf_release(&raw);
-	return err;
+}
+
+static void *read_worker(void *arg)
+{
+	struct read_job *job = arg;
+	for (size_t k = job->first; k < job->n; k += job->step)
+		read_one(job, k);
+	return NULL;
+}
+
+/* Reads and parses the files the cache could not vouch for, sharing them
+ * between threads: on a cold start that is every ticket. */
+static void read_fresh(struct sd_store *store, struct sd_cache *c, const struct sd_ticket_file *files,
+		       const size_t *which, size_t n, struct fresh_read *out, int64_t scan_start)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = n / FILES_PER_THREAD;
+	if (cpus > 0 && nthreads > (size_t)cpus)
+		nthreads = (size_t)cpus;
+	if (nthreads > SD_READ_THREADS_MAX)
+		nthreads = SD_READ_THREADS_MAX;
+	if (nthreads < 1)
+		nthreads = 1;
+	struct read_job jobs[SD_READ_THREADS_MAX];
+	pthread_t threads[SD_READ_THREADS_MAX];
+	int started[SD_READ_THREADS_MAX] = { 0 };
+	for (size_t i = 0; i < nthreads; i++)
+		jobs[i] = (struct read_job){ store, files, which, out, n, i, nthreads, (int)i,
+					     &c->fresh[i], scan_start };
+	for (size_t i = 1; i < nthreads; i++)
+		started[i] = pthread_create(&threads[i], NULL, read_worker, &jobs[i]) == 0;
+	read_worker(&jobs[0]);
+	for (size_t i = 1; i < nthreads; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			read_worker(&jobs[i]);
+	}
+}
+
+static int record_fits(const struct sd_cache *c, const struct cache_entry *e)
+{
+	return e->rec_off <= c->data_len && e->rec_len <= c->data_len - e->rec_off &&
+	       !(e->rec_off % 8);
 }
 
 sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
@@ -449,29 +556,60 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		return err;
 	sd_store_private_path(store, "cache", &path);
 	struct sd_cache *c = cache_open(path.data);
-	struct cache_plan plan = { sd_xcalloc(nfiles ? nfiles : 1, sizeof(*plan.records)),
-				   SD_BUF_INIT, 0 };
-	struct sd_summary s;
-	size_t j = 0, used = 0;
 	out->cache = c;
 	out->files = files;
 	out->nfiles = nfiles;
+
+	/* Which cache entry vouches for each file, if any. */
+	const struct cache_entry **hit = sd_xcalloc(nfiles ? nfiles : 1, sizeof(*hit));
+	size_t *which = sd_xcalloc(nfiles ? nfiles : 1, sizeof(*which));
+	size_t nfresh = 0, j = 0, used = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		while (j < c->count && memcmp(c->index[j].id, files[i].id, SD_ID_LEN) < 0)
+			j++;
+		if (j < c->count && !memcmp(c->index[j].id, files[i].id, SD_ID_LEN) &&
+		    entry_matches(&c->index[j], &files[i]) && record_fits(c, &c->index[j]))
+			hit[i] = &c->index[j++];
+		else
+			which[nfresh++] = i;
+	}
+	struct fresh_read *fresh = sd_xcalloc(nfresh ? nfresh : 1, sizeof(*fresh));
+	read_fresh(store, c, files, which, nfresh, fresh, scan_start);
+
+	struct planned_record *plan = sd_xcalloc(nfiles ? nfiles : 1, sizeof(*plan));
+	int changed = 0;
+	size_t k = 0;
+	struct sd_summary s;
 	for (size_t i = 0; i < nfiles; i++) {
 		memset(&s, 0, sizeof(s));
 		s.info.file = files[i];
 		s.info.file_index = i;
-		while (j < c->count && memcmp(c->index[j].id, files[i].id, SD_ID_LEN) < 0)
-			j++;
-		const struct cache_entry *e = NULL;
-		if (j < c->count && !memcmp(c->index[j].id, files[i].id, SD_ID_LEN))
-			e = &c->index[j++];
-		if (e && entry_matches(e, &files[i]) && e->rec_off <= c->data_len &&
-		    e->rec_len <= c->data_len - e->rec_off && !(e->rec_off % 8) &&
-		    record_load(&s, c->data + e->rec_off, e->rec_len)) {
-			plan.records[i] = (struct planned_record){ c->data + e->rec_off, 0, e->rec_len, 1 };
-			used++;
+		const unsigned char *rec = NULL;
+		size_t len = 0;
+		struct fresh_read *f = k < nfresh && which[k] == i ? &fresh[k++] : NULL;
+		if (!f) {
+			rec = c->data + hit[i]->rec_off;
+			len = hit[i]->rec_len;
+			plan[i] = (struct planned_record){ rec, len };
+		} else if (f->problem) {
+			sd_strvec_push(&out->problems, f->problem);
+			continue;
+		} else if (f->whole) {
+			s.t = *f->whole;
 		} else {
-			sd_error *e2 = summarise_file(store, &s, &plan, i, scan_start);
+			rec = (const unsigned char *)c->fresh[f->thread].data + f->off;
+			len = f->len;
+			if (f->persist) {
+				plan[i] = (struct planned_record){ rec, len };
+				changed = 1;
+			}
+		}
+		if (rec && !record_load(&s, rec, len)) {
+			/* Only a bug makes a record that passed the checksum
+			 * fall apart; the file itself is the answer. */
+			plan[i].data = NULL;
+			changed = 1;
+			sd_error *e2 = sd_store_read(store, files[i].id, &s.t, NULL);
 			if (e2) {
 				sd_strvec_push(&out->problems, e2->msg);
 				sd_error_free(e2);
@@ -479,15 +617,23 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 				continue;
 			}
 		}
+		if (!f)
+			used++;
 		if (!take(&s, arg))
 			sd_ticket_free(&s.t);
 	}
 	/* Entries of files that went away also make the cache worth
 	 * rewriting, or it would keep them forever. */
-	if (plan.changed || used != c->count)
-		plan_save(&plan, files, nfiles, path.data);
-	free(plan.records);
-	sd_buf_release(&plan.fresh);
+	if (changed || used != c->count)
+		plan_save(plan, files, nfiles, path.data);
+	for (size_t i = 0; i < nfresh; i++) {
+		free(fresh[i].problem);
+		free(fresh[i].whole);
+	}
+	free(fresh);
+	free(plan);
+	free(hit);
+	free(which);
 	sd_buf_release(&path);
 	return NULL;
 }
