@@ -7,6 +7,8 @@
 #   make install PREFIX=/usr/local
 #   make deps             install missing Debian build/test dependencies
 #   make stress           longer randomized sync runs (several seeds)
+#   make bench            time sd on 100,000 tickets beside git and peers
+#                         (a benchmark, not a test: doc/performance.md)
 #
 # Objects of each build variant live in their own directory so a sanitizer
 # build never links against plain objects.
@@ -52,7 +54,7 @@ MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
 .PHONY: all check check-plain check-sanitize test-run deps install stress \
-        install-files clean man
+        install-files clean man bench
 .SUFFIXES:
 
 all: sd
@@ -111,6 +113,13 @@ stress: $(SD_BIN)
 	  SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_SEED=$$seed SD_STRESS_ROUNDS=$(STRESS_ROUNDS) \
 	    bash tests/run-e2e.sh t92-sync-random; \
 	done
+
+# Times sd against git and Backlog.md on a generated store of
+# BENCH_TICKETS tickets and writes build/bench/results.md. Like check, it
+# installs what is missing first, so it runs on a fresh machine.
+bench: deps
+	$(MAKE) sd
+	python3 bench/run
 
 deps:
 	@missing=""; \
