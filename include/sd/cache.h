@@ -95,6 +95,11 @@ void sd_summary_short_id(const struct sd_summaries *all, const struct sd_summary
 int sd_summary_text_match(struct sd_store *store, const struct sd_summary_info *s,
 			  const struct sd_strvec *words);
 
+/* sd_summary_text_match for many summaries at once, on all cores: a search
+ * reads every file its filters leave. results[i] is for infos[i]. */
+void sd_summaries_text_match(struct sd_store *store, const struct sd_summary_info *const *infos,
+			     size_t n, const struct sd_strvec *words, int *results);
+
 /* The same test on a whole ticket. */
 int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *words);
 

@@ -5,21 +5,6 @@
 #include "cmd/cmd.h"
 #include "sd/text.h"
 
-/* Every word must appear somewhere in the ticket's text; a quoted argument
- * is one phrase. The cache knows where the text lies in each file, so most
- * tickets are decided without parsing them. */
-static sd_error *row_matches(struct sd_ctx *ctx, struct sd_row *r, const struct sd_strvec *words,
-			     int *match)
-{
-	*match = sd_summary_text_match(ctx->store, &r->info, words);
-	if (*match >= 0)
-		return NULL;
-	sd_error *err = sd_row_read_full(ctx, r);
-	if (!err)
-		*match = sd_ticket_text_match(&r->t, words);
-	return err;
-}
-
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_filter *filter = NULL;
@@ -35,25 +20,38 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 	 * an old answer is what people search for. */
 	if ((err = sd_filter_new(&filter, ctx, args, 1)) || (err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
+	/* Every word must appear somewhere in the ticket's text; a quoted
+	 * argument is one phrase. The cache knows where the text lies in each
+	 * file, so most tickets are decided without parsing them. */
+	const struct sd_summary_info **infos = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*infos));
+	int *match = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*match));
+	for (size_t i = 0; i < rows.n; i++)
+		infos[i] = &rows.v[i].info;
+	sd_summaries_text_match(ctx->store, infos, rows.n, text, match);
 	size_t kept = 0;
 	for (size_t i = 0; i < rows.n; i++) {
-		int match = 1;
-		if ((err = row_matches(ctx, &rows.v[i], text, &match))) {
-			/* Changed or removed since the scan: reported like
-			 * any unreadable file, and the search goes on. */
-			struct sd_buf msg = SD_BUF_INIT;
-			sd_put_text(&msg, err->msg);
-			fprintf(stderr, "sd: skipping %s\n", msg.data);
-			sd_buf_release(&msg);
-			sd_error_free(err);
-			err = NULL;
-			match = 0;
+		if (match[i] < 0) {
+			if ((err = sd_row_read_full(ctx, &rows.v[i]))) {
+				/* Changed or removed since the scan: reported
+				 * like any unreadable file; the search goes on. */
+				struct sd_buf msg = SD_BUF_INIT;
+				sd_put_text(&msg, err->msg);
+				fprintf(stderr, "sd: skipping %s\n", msg.data);
+				sd_buf_release(&msg);
+				sd_error_free(err);
+				err = NULL;
+				match[i] = 0;
+			} else {
+				match[i] = sd_ticket_text_match(&rows.v[i].t, text);
+			}
 		}
-		if (match)
+		if (match[i])
 			rows.v[kept++] = rows.v[i];
 		else
 			sd_ticket_free(&rows.v[i].t);
 	}
+	free(infos);
+	free(match);
 	rows.n = kept;
 	if ((err = sd_rows_sort(&rows, sd_arg_str(args, "sort"))))
 		goto done;

@@ -663,14 +663,29 @@ void sd_summaries_free(struct sd_summaries *s)
 
 /* ---- text search ---- */
 
+/* ASCII lower case, as sd_strcasestr compares (tolower of the C locale for
+ * these bytes), without a function call per byte. */
+static unsigned char fold[256];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static void fold_init(void)
+{
+	for (int c = 0; c < 256; c++)
+		fold[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+}
+
 static int span_has(const char *text, size_t len, const char *word)
 {
+	const unsigned char *t = (const unsigned char *)text, *w = (const unsigned char *)word;
 	size_t n = strlen(word);
 	if (!n)
 		return 1;
+	unsigned char first = fold[w[0]];
 	for (size_t i = 0; i + n <= len; i++) {
-		size_t k = 0;
-		while (k < n && tolower((unsigned char)text[i + k]) == tolower((unsigned char)word[k]))
+		if (fold[t[i]] != first)
+			continue;
+		size_t k = 1;
+		while (k < n && fold[t[i + k]] == fold[w[k]])
 			k++;
 		if (k == n)
 			return 1;
@@ -718,6 +733,7 @@ int sd_summary_text_match(struct sd_store *store, const struct sd_summary_info *
 {
 	if (!s->slim || !s->text_known)
 		return -1;
+	pthread_once(&fold_once, fold_init);
 	struct sd_buf text = SD_BUF_INIT;
 	int result = -1;
 	if (read_if_unchanged(store, s, &text)) {
@@ -731,6 +747,49 @@ int sd_summary_text_match(struct sd_store *store, const struct sd_summary_info *
 	}
 	sd_buf_release(&text);
 	return result;
+}
+
+struct match_job {
+	struct sd_store *store;
+	const struct sd_summary_info *const *infos;
+	const struct sd_strvec *words;
+	int *results;
+	size_t n, first, step;
+};
+
+static void *match_worker(void *arg)
+{
+	struct match_job *job = arg;
+	for (size_t i = job->first; i < job->n; i += job->step)
+		job->results[i] = sd_summary_text_match(job->store, job->infos[i], job->words);
+	return NULL;
+}
+
+void sd_summaries_text_match(struct sd_store *store, const struct sd_summary_info *const *infos,
+			     size_t n, const struct sd_strvec *words, int *results)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = n / FILES_PER_THREAD;
+	if (cpus > 0 && nthreads > (size_t)cpus)
+		nthreads = (size_t)cpus;
+	if (nthreads > SD_READ_THREADS_MAX)
+		nthreads = SD_READ_THREADS_MAX;
+	if (nthreads < 1)
+		nthreads = 1;
+	struct match_job jobs[SD_READ_THREADS_MAX];
+	pthread_t threads[SD_READ_THREADS_MAX];
+	int started[SD_READ_THREADS_MAX] = { 0 };
+	for (size_t i = 0; i < nthreads; i++)
+		jobs[i] = (struct match_job){ store, infos, words, results, n, i, nthreads };
+	for (size_t i = 1; i < nthreads; i++)
+		started[i] = pthread_create(&threads[i], NULL, match_worker, &jobs[i]) == 0;
+	match_worker(&jobs[0]);
+	for (size_t i = 1; i < nthreads; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			match_worker(&jobs[i]);
+	}
 }
 
 int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *words)

@@ -172,6 +172,13 @@ int sd_text_has_control(const char *s)
 	return 0;
 }
 
+/* Text is UTF-8 whatever the locale, so only ASCII letters fold: a
+ * Latin-1 locale must not fold the bytes of a multibyte character. */
+static unsigned char ascii_lower(char c)
+{
+	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
 const char *sd_strcasestr(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
@@ -179,8 +186,7 @@ const char *sd_strcasestr(const char *hay, const char *needle)
 		return hay;
 	for (; *hay; hay++) {
 		size_t i = 0;
-		while (i < n && hay[i] &&
-		       tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+		while (i < n && hay[i] && ascii_lower(hay[i]) == ascii_lower(needle[i]))
 			i++;
 		if (i == n)
 			return hay;
