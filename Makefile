@@ -23,8 +23,8 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS      = libgit2 yaml-0.1 libcmark
-DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev python3 python3-yaml
+PKGS      = libgit2 yaml-0.1 libcmark zlib
+DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev python3 python3-yaml
 
 WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla

@@ -34,7 +34,4 @@ struct sd_index_update {
 sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates,
 			  size_t n, int *unsupported);
 
-/* SHA-1, for the index checksum. */
-void sd_sha1(const void *data, size_t len, unsigned char out[20]);
-
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sd/index.h"
+#include "sd/pack.h"
 #include "sd/store.h"
 #include "sd/text.h"
 
@@ -143,6 +144,10 @@ struct sd_config *sd_store_config(struct sd_store *s)
 
 static sd_error *mkdir_p(const char *path)
 {
+	/* Usually the directory, or all but its last part, is there: one
+	 * system call, not one per part. */
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return NULL;
 	char *copy = sd_xstrdup(path);
 	for (char *p = copy + 1; *p; p++) {
 		if (*p != '/')
@@ -843,19 +848,14 @@ void sd_store_unlock(struct sd_store *s)
 /* ---- writing ---- */
 
 /* Writes a file atomically: a temporary beside it, then rename. */
-static sd_error *write_file_atomic(const char *path, const char *data, size_t len)
+/* Writes through a temporary file and rename, so a reader or a crash never
+ * sees half a file. A file that replaces one is synced first, so what it
+ * replaces is not lost to a power failure; a new one is not, since a bulk
+ * import writes thousands and loses nothing but itself. */
+static sd_error *write_file_atomic(const char *path, const char *data, size_t len, int replacing)
 {
 	struct sd_buf tmp = SD_BUF_INIT;
 	sd_error *err = NULL;
-	char *dir = sd_xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		err = mkdir_p(dir);
-	}
-	free(dir);
-	if (err)
-		return err;
 	sd_buf_printf(&tmp, "%s.sd-tmp-%ld", path, (long)getpid());
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
@@ -873,7 +873,7 @@ static sd_error *write_file_atomic(const char *path, const char *data, size_t le
 		}
 		off += (size_t)n;
 	}
-	if (!err && fsync(fd) < 0)
+	if (!err && replacing && fsync(fd) < 0)
 		err = sd_error_errno(tmp.data);
 	if (close(fd) < 0 && !err)
 		err = sd_error_errno(tmp.data);
@@ -953,9 +953,41 @@ static sd_error *update_index_entries(struct sd_store *s, const struct sd_change
 	return err;
 }
 
+/* From this many files a commit's objects go into one pack (see pack.h):
+ * thousands of loose objects, each a file of its own, made an import
+ * crawl. */
+#define PACKED_COMMIT_MIN 64
+
+/* Points HEAD (its branch, or HEAD itself when detached) at id, if it
+ * still points at old (NULL: the branch is still unborn). */
+static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_oid *old,
+			      const char *message)
+{
+	git_reference *head = NULL, *moved = NULL;
+	struct sd_buf log = SD_BUF_INIT;
+	sd_error *err = NULL;
+	size_t subject = strcspn(message, "\n");
+	sd_buf_printf(&log, "%s: %.*s", old ? "commit" : "commit (initial)", (int)subject, message);
+	if (git_reference_lookup(&head, s->repo, "HEAD") < 0)
+		return sd_error_git("cannot read HEAD");
+	const char *name = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
+				   ? git_reference_symbolic_target(head)
+				   : "HEAD";
+	int rc = old ? git_reference_create_matching(&moved, s->repo, name, id, 1, old, log.data)
+		     : git_reference_create(&moved, s->repo, name, id, 0, log.data);
+	if (rc < 0)
+		err = sd_error_git(old ? "cannot move the branch to the new commit (did it move meanwhile?)"
+				       : "cannot create the branch");
+	git_reference_free(moved);
+	git_reference_free(head);
+	sd_buf_release(&log);
+	return err;
+}
+
 sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, size_t n,
 			  const char *message)
 {
+	int packed = 0; /* the objects were written as one pack */
 	git_signature *sig = NULL;
 	git_reference *head = NULL;
 	git_commit *parent = NULL;
@@ -982,7 +1014,23 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		err = sd_error_git("cannot read HEAD");
 		goto done;
 	}
-	if (!base) {
+	if (n >= PACKED_COMMIT_MIN) {
+		git_oid *ids = sd_xcalloc(n, sizeof(*ids));
+		int unsupported = 0;
+		err = sd_pack_commit(s->repo, parent, changes, n, sig, message, ids, &commit_oid,
+				     &unsupported);
+		for (size_t i = 0; !err && !unsupported && i < n; i++) {
+			updates[i].action = GIT_TREE_UPDATE_UPSERT;
+			updates[i].filemode = GIT_FILEMODE_BLOB;
+			updates[i].path = changes[i].path;
+			updates[i].id = ids[i];
+		}
+		free(ids);
+		if (err)
+			goto done;
+		packed = !unsupported;
+	}
+	if (!base && !packed) {
 		git_treebuilder *tb = NULL;
 		git_oid empty;
 		if (git_treebuilder_new(&tb, s->repo, NULL) < 0 || git_treebuilder_write(&empty, tb) < 0 ||
@@ -993,7 +1041,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		}
 		git_treebuilder_free(tb);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !packed && i < n; i++) {
 		updates[i].action = GIT_TREE_UPDATE_UPSERT;
 		updates[i].filemode = GIT_FILEMODE_BLOB;
 		updates[i].path = changes[i].path;
@@ -1003,8 +1051,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			goto done;
 		}
 	}
-	if (git_tree_create_updated(&tree_oid, s->repo, base, n, updates) < 0 ||
-	    git_tree_lookup(&tree, s->repo, &tree_oid) < 0) {
+	if (!packed && (git_tree_create_updated(&tree_oid, s->repo, base, n, updates) < 0 ||
+			git_tree_lookup(&tree, s->repo, &tree_oid) < 0)) {
 		err = sd_error_git("cannot write the tree");
 		goto done;
 	}
@@ -1022,14 +1070,27 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if ((err = write_file_atomic(saved[i].abs, changes[i].content, changes[i].len)))
+		char *slash = strrchr(saved[i].abs, '/');
+		if (slash) {
+			char *dir = sd_xstrndup(saved[i].abs, (size_t)(slash - saved[i].abs));
+			err = mkdir_p(dir);
+			free(dir);
+			if (err)
+				goto done;
+		}
+		if ((err = write_file_atomic(saved[i].abs, changes[i].content, changes[i].len,
+					     saved[i].existed)))
 			goto done;
 		written = (int)i + 1;
 	}
 
 	const git_commit *parents[1] = { parent };
-	if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
-			      parent ? 1 : 0, parents) < 0) {
+	if (packed) {
+		/* The pack is complete, so HEAD never names a missing object. */
+		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message)))
+			goto done;
+	} else if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
+				     parent ? 1 : 0, parents) < 0) {
 		err = sd_error_git("cannot commit");
 		goto done;
 	}
@@ -1060,7 +1121,7 @@ done:
 	for (int i = 0; i < written; i++) {
 		/* Put back what the user had, so a failed command changes nothing. */
 		if (saved[i].existed)
-			write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len);
+			write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len, 1);
 		else
 			unlink(saved[i].abs);
 	}

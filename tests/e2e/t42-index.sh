@@ -76,4 +76,36 @@ expect_exit "index.lock held: comment" 2 sd -C "$r" comment "$a" -m "with the in
 expect_err_has "index.lock held: names the lock" "index.lock"
 rm -f "$r/.git/index.lock"
 expect_exit "index.lock released: git can read the index" 0 git -C "$r" ls-files --stage
+# A commit of many tickets is written as one pack of its own (pack.h):
+# git must read it as if git had written it, and the tree must be the one
+# git would build, whether the shards are new or already hold tickets.
+r=$(store packed)
+gen_records() { # COUNT FIRST
+	local i
+	for ((i = $2; i < $2 + $1; i++)); do
+		printf '{"title":"Imported %d","description":"Text %d","tags":["t%d"]}\n' "$i" "$i" $((i % 3))
+	done
+}
+new_ticket "$r" "Before the import" >/dev/null
+gen_records 150 0 >"$tmp/first.jsonl"
+expect_exit "packed: import 150" 0 sd -C "$r" import "$tmp/first.jsonl"
+expect_eq "packed: one pack file" 1 "$(ls "$r/.git/objects/pack/"*.idx 2>/dev/null | wc -l)"
+expect_exit "packed: git verify-pack" 0 git -C "$r" verify-pack "$(ls "$r/.git/objects/pack/"*.idx)"
+expect_exit "packed: git fsck --strict" 0 git -C "$r" fsck --strict --no-dangling
+check "packed import" "$r" ""
+expect_eq "packed: 151 tickets in the commit" 151 \
+	"$(git -C "$r" ls-tree -r --name-only HEAD -- tickets | grep -c '\.md$')"
+expect_eq "packed: branch moved, reflog says so" "commit: sd: import 150 tickets" \
+	"$(git -C "$r" reflog -1 --format=%gs)"
+gen_records 200 150 >"$tmp/second.jsonl"
+expect_exit "packed: a second import into existing shards" 0 sd -C "$r" import "$tmp/second.jsonl"
+check "second packed import" "$r" ""
+expect_eq "packed: 351 tickets" 351 "$(git -C "$r" ls-tree -r --name-only HEAD -- tickets | grep -c '\.md$')"
+# git's own tree of the work tree is the tree sd made.
+expect_eq "packed: git add -A changes nothing" "" \
+	"$(git -C "$r" add -A && git -C "$r" status --porcelain --untracked-files=no)"
+expect_exit "packed: sd comment after" 0 sd -C "$r" comment "$(sd -C "$r" list --format '%(id)' | head -1)" -m after
+check "after packed imports" "$r" ""
+expect_exit "packed: git gc repacks them" 0 git -C "$r" gc -q
+fsck_ok "packed, after gc" "$r"
 finish

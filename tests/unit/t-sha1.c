@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sd/index.h"
+#include "sd/sha1.h"
 #include "unit.h"
 
 static void expect_sha1(const char *name, const void *data, size_t len, const char *hex)
@@ -34,5 +34,5 @@ int main(void)
 	expect_sha1("56 a", a, 56, "c2db330f6083854c99d4b5bfb6e8f29f201be699");
 	expect_sha1("64 a", a, 64, "0098ba824b5c16427bd7a1122a5a442a25ec644d");
 	free(a);
-	return unit_done("unit/index");
+	return unit_done("unit/sha1");
 }

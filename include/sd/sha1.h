@@ -1,0 +1,23 @@
+#ifndef SD_SHA1_H
+#define SD_SHA1_H
+
+/* SHA-1, as git names objects and checks its index and pack files. Only
+ * for files git itself will read: git's own choice of hash. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sd_sha1_ctx {
+	uint32_t h[5];
+	uint64_t len;
+	unsigned char block[64];
+	size_t used;
+};
+
+void sd_sha1_init(struct sd_sha1_ctx *c);
+void sd_sha1_add(struct sd_sha1_ctx *c, const void *data, size_t len);
+void sd_sha1_done(struct sd_sha1_ctx *c, unsigned char out[20]);
+/* All three at once. */
+void sd_sha1(const void *data, size_t len, unsigned char out[20]);
+
+#endif

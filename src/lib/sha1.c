@@ -1,0 +1,115 @@
+/* SHA-1 (FIPS 180-4), for git's index and pack checksums and object ids. */
+
+#include <stdint.h>
+#include <string.h>
+
+#include "sd/sha1.h"
+
+static uint32_t rol(uint32_t x, int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+
+/* Unrolled, with the message schedule kept in a ring of sixteen words:
+ * the index of a large store is megabytes, and its checksum is most of
+ * what an update costs. */
+#define W(i) (w[(i) & 15] = rol(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^ w[(i) & 15], 1))
+#define F1(b, c, d) (((c ^ d) & b) ^ d)
+#define F2(b, c, d) (b ^ c ^ d)
+#define F3(b, c, d) ((b & c) | ((b | c) & d))
+#define STEP(f, k, a, b, c, d, e, x) (e += rol(a, 5) + f(b, c, d) + (k) + (x), b = rol(b, 30))
+#define FIVE(f, k, i, x)                              \
+	do {                                          \
+		STEP(f, k, a, b, c, d, e, x((i)));     \
+		STEP(f, k, e, a, b, c, d, x((i) + 1)); \
+		STEP(f, k, d, e, a, b, c, x((i) + 2)); \
+		STEP(f, k, c, d, e, a, b, x((i) + 3)); \
+		STEP(f, k, b, c, d, e, a, x((i) + 4)); \
+	} while (0)
+#define R(i) w[(i)]
+
+static void sha1_block(struct sd_sha1_ctx *ctx, const unsigned char *p)
+{
+	uint32_t w[16];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	uint32_t a = ctx->h[0], b = ctx->h[1], c = ctx->h[2], d = ctx->h[3], e = ctx->h[4];
+	FIVE(F1, 0x5a827999, 0, R);
+	FIVE(F1, 0x5a827999, 5, R);
+	FIVE(F1, 0x5a827999, 10, R);
+	STEP(F1, 0x5a827999, a, b, c, d, e, R(15));
+	STEP(F1, 0x5a827999, e, a, b, c, d, W(16));
+	STEP(F1, 0x5a827999, d, e, a, b, c, W(17));
+	STEP(F1, 0x5a827999, c, d, e, a, b, W(18));
+	STEP(F1, 0x5a827999, b, c, d, e, a, W(19));
+	FIVE(F2, 0x6ed9eba1, 20, W);
+	FIVE(F2, 0x6ed9eba1, 25, W);
+	FIVE(F2, 0x6ed9eba1, 30, W);
+	FIVE(F2, 0x6ed9eba1, 35, W);
+	FIVE(F3, 0x8f1bbcdc, 40, W);
+	FIVE(F3, 0x8f1bbcdc, 45, W);
+	FIVE(F3, 0x8f1bbcdc, 50, W);
+	FIVE(F3, 0x8f1bbcdc, 55, W);
+	FIVE(F2, 0xca62c1d6, 60, W);
+	FIVE(F2, 0xca62c1d6, 65, W);
+	FIVE(F2, 0xca62c1d6, 70, W);
+	FIVE(F2, 0xca62c1d6, 75, W);
+	ctx->h[0] += a;
+	ctx->h[1] += b;
+	ctx->h[2] += c;
+	ctx->h[3] += d;
+	ctx->h[4] += e;
+}
+
+void sd_sha1_init(struct sd_sha1_ctx *c)
+{
+	static const uint32_t start[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
+	memcpy(c->h, start, sizeof(start));
+	c->len = 0;
+	c->used = 0;
+}
+
+void sd_sha1_add(struct sd_sha1_ctx *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	c->len += len;
+	if (c->used) {
+		size_t take = 64 - c->used < len ? 64 - c->used : len;
+		memcpy(c->block + c->used, p, take);
+		c->used += take;
+		p += take;
+		len -= take;
+		if (c->used < 64)
+			return;
+		sha1_block(c, c->block);
+		c->used = 0;
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		sha1_block(c, p);
+	memcpy(c->block, p, len);
+	c->used = len;
+}
+
+void sd_sha1_done(struct sd_sha1_ctx *c, unsigned char out[20])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad = 0x80, zero = 0, be[8];
+	sd_sha1_add(c, &pad, 1);
+	while (c->used != 56)
+		sd_sha1_add(c, &zero, 1);
+	for (int i = 0; i < 8; i++)
+		be[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sd_sha1_add(c, be, 8);
+	for (int i = 0; i < 20; i++)
+		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void sd_sha1(const void *data, size_t len, unsigned char out[20])
+{
+	struct sd_sha1_ctx c;
+	sd_sha1_init(&c);
+	sd_sha1_add(&c, data, len);
+	sd_sha1_done(&c, out);
+}
+
