@@ -99,6 +99,16 @@ struct sd_change {
 sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *changes,
 			  size_t n, const char *message);
 
+/* Points the index entries of paths (sorted or not, no duplicates) at
+ * ids, with the stat data of the files now in the work tree, leaving
+ * every other entry alone, as git add would. */
+sd_error *sd_store_update_index(struct sd_store *store, const char *const *paths,
+				const git_oid *ids, size_t n);
+/* Writes a file of the work tree (path relative to the store root)
+ * through a temporary file and rename, making its directory if needed. */
+sd_error *sd_store_write_file(struct sd_store *store, const char *path, const void *data,
+			      size_t len);
+
 /* Serialises the ticket as it is (the caller sets `updated`) and commits it with message
  * "sd: VERB SHORT "TITLE"". */
 sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t,

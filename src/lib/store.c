@@ -922,34 +922,60 @@ static int cmp_index_updates(const void *a, const void *b)
 		      ((const struct sd_index_update *)b)->path);
 }
 
-/* Points the index entries of the committed paths at their new blobs,
- * editing the index file directly (see index.h); *unsupported asks for
- * libgit2 instead. */
-static sd_error *update_index_entries(struct sd_store *s, const struct sd_change *changes,
-				      const git_tree_update *blobs, size_t n, int *unsupported)
+sd_error *sd_store_update_index(struct sd_store *s, const char *const *paths,
+				const git_oid *ids, size_t n)
 {
 	struct sd_index_update *u = sd_xcalloc(n ? n : 1, sizeof(*u));
 	struct sd_buf path = SD_BUF_INIT;
+	git_index *index = NULL;
 	sd_error *err = NULL;
-	*unsupported = 0;
+	int unsupported = 0;
 	for (size_t i = 0; i < n && !err; i++) {
-		u[i].path = changes[i].path;
-		memcpy(u[i].oid, blobs[i].id.id, 20);
+		u[i].path = paths[i];
+		memcpy(u[i].oid, ids[i].id, 20);
 		sd_buf_reset(&path);
-		sd_buf_printf(&path, "%s%s", s->root, changes[i].path);
+		sd_buf_printf(&path, "%s%s", s->root, paths[i]);
 		if (lstat(path.data, &u[i].st) < 0)
 			err = sd_error_errno(path.data);
 	}
 	if (!err) {
+		/* The index file edited in place (see index.h). */
 		qsort(u, n, sizeof(*u), cmp_index_updates);
 		sd_buf_reset(&path);
 		sd_buf_printf(&path, "%sindex", git_repository_path(s->repo));
-		err = sd_index_update(path.data, u, n, unsupported);
-		if (err)
-			err = sd_error_wrap(err, "committed, but cannot update the index");
+		err = sd_index_update(path.data, u, n, &unsupported);
 	}
+	if (!err && unsupported) {
+		/* An index this editor leaves alone: through libgit2. */
+		if (git_repository_index(&index, s->repo) < 0 || git_index_read(index, 1) < 0)
+			err = sd_error_git("cannot read the index");
+		for (size_t i = 0; !err && i < n; i++) {
+			/* Adding does not clear a conflict's stages in libgit2;
+			 * a path without one gives GIT_ENOTFOUND, which is fine. */
+			git_index_conflict_remove(index, paths[i]);
+			if (git_index_add_bypath(index, paths[i]) < 0)
+				err = sd_error_git("cannot update the index");
+		}
+		if (!err && git_index_write(index) < 0)
+			err = sd_error_git("cannot write the index");
+	}
+	git_index_free(index);
 	sd_buf_release(&path);
 	free(u);
+	return err;
+}
+
+sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *data, size_t len)
+{
+	struct sd_buf abs = SD_BUF_INIT;
+	sd_buf_printf(&abs, "%s%s", s->root, path);
+	char *slash = strrchr(abs.data, '/');
+	char *dir = sd_xstrndup(abs.data, (size_t)(slash - abs.data));
+	sd_error *err = mkdir_p(dir);
+	if (!err)
+		err = write_file_atomic(abs.data, data, len, file_exists(abs.data));
+	free(dir);
+	sd_buf_release(&abs);
 	return err;
 }
 
@@ -992,7 +1018,6 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	git_reference *head = NULL;
 	git_commit *parent = NULL;
 	git_tree *base = NULL, *tree = NULL;
-	git_index *index = NULL;
 	git_tree_update *updates = sd_xcalloc(n, sizeof(*updates));
 	struct saved_file *saved = sd_xcalloc(n, sizeof(*saved));
 	git_oid tree_oid, commit_oid;
@@ -1098,24 +1123,17 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 
 	/* Only these paths change in the index; whatever else the user has
 	 * staged stays staged. */
-	int unsupported = 1;
-	if ((err = update_index_entries(s, changes, updates, n, &unsupported)) || !unsupported)
-		goto done;
-	if (git_repository_index(&index, s->repo) < 0 || git_index_read(index, 1) < 0) {
-		err = sd_error_git("committed, but cannot read the index");
-		goto done;
-	}
+	const char **paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
+	git_oid *ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
 	for (size_t i = 0; i < n; i++) {
-		/* Adding does not clear a conflict's stages in libgit2; a
-		 * path without a conflict gives GIT_ENOTFOUND, which is fine. */
-		git_index_conflict_remove(index, changes[i].path);
-		if (git_index_add_bypath(index, changes[i].path) < 0) {
-			err = sd_error_git("committed, but cannot update the index");
-			goto done;
-		}
+		paths[i] = changes[i].path;
+		ids[i] = updates[i].id;
 	}
-	if (git_index_write(index) < 0)
-		err = sd_error_git("committed, but cannot write the index");
+	err = sd_store_update_index(s, paths, ids, n);
+	if (err)
+		err = sd_error_wrap(err, "committed, but the index was not updated");
+	free(paths);
+	free(ids);
 
 done:
 	for (int i = 0; i < written; i++) {
@@ -1131,7 +1149,6 @@ done:
 	}
 	free(saved);
 	free(updates);
-	git_index_free(index);
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(parent);
