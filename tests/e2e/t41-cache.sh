@@ -14,8 +14,8 @@ sd -C "$r" resolve "$c" -m "Quota raised." >/dev/null 2>&1
 cache="$r/.git/sd/cache"
 
 # What each command prints with no cache at all: the reference.
-views=(list "list --all --json" "list --status open --priority P2" "search toner"
-	"search 'paper feed'" "search quota" "sla --json" "list --format '%(short):%(title):%(priority)'")
+views=("list --all --json" "search toner" "search 'paper feed'" "sla --json"
+	"list --format '%(short):%(title):%(priority)'")
 reference() {
 	local v
 	for v in "${views[@]}"; do
@@ -31,9 +31,12 @@ current() {
 		echo "== $?"
 	done
 }
+# The reference is worked out again only when the tickets changed.
+want=""
+tickets_changed() { want=""; }
 same_as_without_cache() {
-	local want got
-	want=$(reference)
+	local got
+	[ -n "$want" ] || want=$(reference)
 	sd -C "$r" list >/dev/null 2>&1 # writes the cache when it can
 	got=$(current)
 	expect_eq "$1" "$want" "$got"
@@ -52,6 +55,7 @@ f="$r/$(tpath "$a")"
 old_mtime=$(stat -c %Y "$f")
 sed -i 's/^priority: P3$/priority: P1/' "$f"
 touch -d "@$old_mtime" "$f"
+tickets_changed
 expect_exit "hand edit: list" 0 sd -C "$r" list --format '%(priority) %(title)'
 expect_out_has "hand edit: new priority seen" "P1 Printer jams on floor 3"
 same_as_without_cache "after a same-size hand edit"
@@ -94,21 +98,25 @@ sleep 2.2
 sd -C "$r" list >/dev/null 2>&1
 # HEAD~2: before the comment on a (the last commit resolved c).
 git -C "$r" checkout -q HEAD~2 -- "$(tpath "$a")"
+tickets_changed
 expect_exit "git checkout: list" 0 sd -C "$r" show "$a" --json
 expect_lacks "git checkout: the comment of the later commit is gone" "$OUT" "Toner is low"
 same_as_without_cache "after git checkout of one file"
 git -C "$r" checkout -q HEAD -- "$(tpath "$a")"
 rm -f "$r/$(tpath "$b")"
+tickets_changed
 expect_exit "deleted file: list" 0 sd -C "$r" list --all --format '%(title)'
 expect_lacks "deleted file: gone from list" "$OUT" "VPN drops"
 same_as_without_cache "after deleting a file"
 git -C "$r" checkout -q HEAD -- "$(tpath "$b")"
+tickets_changed
 
 # Search reads text through the cache's spans; a title written with YAML
 # escapes by hand is not where the spans would say, and is still found.
 sleep 2.2
 sd -C "$r" list >/dev/null 2>&1
 sed -i 's/^title: Mailbox full$/title: "Mailbox \\u0066ull"/' "$r/$(tpath "$c")"
+tickets_changed
 expect_exit "escaped title: search" 0 sd -C "$r" search 'mailbox full' --format '%(title)'
 expect_out "escaped title: found" "Mailbox full"
 sleep 2.2
