@@ -6,7 +6,8 @@
 #   make check SANITIZE=1 only the sanitizer pass
 #   make install PREFIX=/usr/local
 #   make deps             install missing Debian build/test dependencies
-#   make stress           longer randomized sync runs (several seeds)
+#   make stress           longer randomized sync runs (several seeds) and
+#                         STRESS_KILLS mutations killed with SIGKILL
 #   make bench            time sd on 100,000 tickets beside git and peers
 #                         (a benchmark, not a test: doc/performance.md)
 #
@@ -104,15 +105,20 @@ test-run: $(SD_BIN) $(UNIT_BIN) man
 	@echo "== end-to-end tests ($(VARIANT))"
 	SD_BIN=$(CURDIR)/$(SD_BIN) bash tests/run-e2e.sh
 
-# Randomized clones syncing in random orders, longer than in make check.
+# Randomized clones syncing in random orders, and mutations killed at
+# random points, longer than in make check.
 STRESS_SEEDS ?= 1 2 3 4 5 6 7 8
 STRESS_ROUNDS ?= 20
+STRESS_KILLS ?= 200
 stress: $(SD_BIN)
 	@set -e; for seed in $(STRESS_SEEDS); do \
 	  echo "== stress seed $$seed, $(STRESS_ROUNDS) rounds"; \
 	  SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_SEED=$$seed SD_STRESS_ROUNDS=$(STRESS_ROUNDS) \
 	    bash tests/run-e2e.sh t92-sync-random; \
 	done
+	@echo "== stress: $(STRESS_KILLS) mutations killed with SIGKILL"
+	@SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_KILLS=$(STRESS_KILLS) SD_TEST_TIMEOUT=3600 \
+	  bash tests/run-e2e.sh -v t93-kill
 
 # Times sd against git and Backlog.md on a generated store of
 # BENCH_TICKETS tickets and writes build/bench/results.md. Like check, it
