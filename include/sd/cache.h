@@ -88,17 +88,16 @@ void sd_summaries_free(struct sd_summaries *s);
 void sd_summary_short_id(const struct sd_summaries *all, const struct sd_summary_info *s,
 			 char out[SD_ID_LEN + 1]);
 
-/* Whether every word occurs, ignoring ASCII case, in one of the ticket's
- * texts (title, description, a comment body or an event reason), read
- * through the spans: 1 yes, 0 no, -1 cannot tell (no spans, or the file
- * changed since the scan), in which case the caller reads the ticket. */
-int sd_summary_text_match(struct sd_store *store, const struct sd_summary_info *s,
-			  const struct sd_strvec *words);
-
-/* sd_summary_text_match for many summaries at once, on all cores: a search
- * reads every file its filters leave. results[i] is for infos[i]. */
-void sd_summaries_text_match(struct sd_store *store, const struct sd_summary_info *const *infos,
-			     size_t n, const struct sd_strvec *words, int *results);
+/* Whether every word occurs, ignoring ASCII case, in one of each ticket's
+ * texts (title, description, a comment body or an event reason): results[i]
+ * is 1 yes, 0 no, or -1 cannot tell (its text is not where the cache
+ * says, or the file changed since the scan), for infos[i], which must
+ * come from all. The texts come from a second cache, <git dir>/sd/texts,
+ * kept like the summaries but apart, since only search needs them; files
+ * it does not know are read on all cores, and it is refreshed. */
+void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *all,
+			     const struct sd_summary_info *const *infos, size_t n,
+			     const struct sd_strvec *words, int *results);
 
 /* The same test on a whole ticket. */
 int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *words);

@@ -35,6 +35,7 @@
  */
 
 #define CACHE_MAGIC "sd-cache"
+#define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
 #define CACHE_FORMAT 2
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
@@ -130,7 +131,7 @@ static void cache_close(struct sd_cache *c)
 
 /* The cache as it is on disk, or an empty one when it is missing, damaged
  * or from another build. */
-static struct sd_cache *cache_open(const char *path)
+static struct sd_cache *cache_open(const char *path, const char *magic)
 {
 	struct sd_cache *c = sd_xcalloc(1, sizeof(*c));
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -142,13 +143,14 @@ static struct sd_cache *cache_open(const char *path)
 		close(fd);
 		return c;
 	}
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* Every page is read (the checksum), so they are mapped in one go. */
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return c;
 	const struct cache_header *h = map;
 	size_t len = (size_t)st.st_size, body = len - sizeof(*h);
-	if (memcmp(h->magic, CACHE_MAGIC, 8) || h->format != CACHE_FORMAT ||
+	if (memcmp(h->magic, magic, 8) || h->format != CACHE_FORMAT ||
 	    h->byte_order != CACHE_BYTE_ORDER || h->build != build_id() ||
 	    h->count > body / sizeof(struct cache_entry) ||
 	    h->data_len != body - h->count * sizeof(struct cache_entry) ||
@@ -379,7 +381,7 @@ static int write_all(int fd, const void *p, size_t len)
 /* Writes the new cache and renames it into place. Failure (a read-only
  * .git, a full disk) only costs speed, so it is not reported. */
 static void plan_save(const struct planned_record *records, const struct sd_ticket_file *files,
-		      size_t n, const char *path)
+		      size_t n, const char *path, const char *magic)
 {
 	struct sd_buf tmp = SD_BUF_INIT, index = SD_BUF_INIT, out = SD_BUF_INIT;
 	struct cache_header h;
@@ -408,7 +410,7 @@ static void plan_save(const struct planned_record *records, const struct sd_tick
 	for (size_t i = 0; i < n; i++)
 		if (records[i].data)
 			sum = checksum_add(sum, records[i].data, records[i].len);
-	memcpy(h.magic, CACHE_MAGIC, 8);
+	memcpy(h.magic, magic, 8);
 	h.format = CACHE_FORMAT;
 	h.byte_order = CACHE_BYTE_ORDER;
 	h.build = build_id();
@@ -555,7 +557,7 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 	if (err)
 		return err;
 	sd_store_private_path(store, "cache", &path);
-	struct sd_cache *c = cache_open(path.data);
+	struct sd_cache *c = cache_open(path.data, CACHE_MAGIC);
 	out->cache = c;
 	out->files = files;
 	out->nfiles = nfiles;
@@ -625,7 +627,7 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 	/* Entries of files that went away also make the cache worth
 	 * rewriting, or it would keep them forever. */
 	if (changed || used != c->count)
-		plan_save(plan, files, nfiles, path.data);
+		plan_save(plan, files, nfiles, path.data, CACHE_MAGIC);
 	for (size_t i = 0; i < nfresh; i++) {
 		free(fresh[i].problem);
 		free(fresh[i].whole);
@@ -702,7 +704,7 @@ static int read_if_unchanged(struct sd_store *store, const struct sd_summary_inf
 	int ok = 0;
 	sd_buf_adds(&path, sd_store_root(store));
 	sd_ticket_path(&path, s->file.id);
-	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	sd_buf_release(&path);
 	if (fd < 0)
 		return 0;
@@ -728,68 +730,183 @@ static int read_if_unchanged(struct sd_store *store, const struct sd_summary_inf
 	return ok;
 }
 
-int sd_summary_text_match(struct sd_store *store, const struct sd_summary_info *s,
-			  const struct sd_strvec *words)
+/*
+ * The texts cache (<git dir>/sd/texts) holds, for each ticket file as
+ * lstat saw it, the texts search looks in: title, description, comment
+ * bodies, event reasons. It is kept like the summary cache (same layout,
+ * same rules) but apart from it, since list never needs it. A record:
+ * uint32_t count, then count times uint32_t length and the bytes; padded
+ * to eight bytes.
+ */
+
+static int text_record_match(const unsigned char *rec, size_t len, const struct sd_strvec *words)
 {
-	if (!s->slim || !s->text_known)
+	uint32_t count, n;
+	if (len < 4)
 		return -1;
-	pthread_once(&fold_once, fold_init);
-	struct sd_buf text = SD_BUF_INIT;
-	int result = -1;
-	if (read_if_unchanged(store, s, &text)) {
-		result = 1;
-		for (size_t w = 0; result && w < words->n; w++) {
-			int found = 0;
-			for (size_t i = 0; !found && i < s->nspans; i++)
-				found = span_has(text.data + s->spans[i].start, s->spans[i].len, words->v[w]);
-			result = found;
+	memcpy(&count, rec, 4);
+	for (size_t w = 0; w < words->n; w++) {
+		size_t at = 4;
+		int found = 0;
+		for (uint32_t i = 0; i < count; i++) {
+			if (len - at < 4)
+				return -1;
+			memcpy(&n, rec + at, 4);
+			at += 4;
+			if (n > len - at)
+				return -1;
+			if (!found)
+				found = span_has((const char *)rec + at, n, words->v[w]);
+			at += n;
 		}
+		if (!found)
+			return 0;
 	}
-	sd_buf_release(&text);
-	return result;
+	return 1;
 }
 
-struct match_job {
-	struct sd_store *store;
-	const struct sd_summary_info *const *infos;
-	const struct sd_strvec *words;
-	int *results;
-	size_t n, first, step;
+/* A ticket searched for the first time since it changed. */
+struct text_read {
+	const struct sd_summary_info *info;
+	int result;
+	size_t off, len; /* its record in the thread's buffer, when len > 0 */
+	int thread;
 };
 
-static void *match_worker(void *arg)
+struct text_job {
+	struct sd_store *store;
+	struct text_read *reads;
+	const struct sd_strvec *words;
+	struct sd_buf *records;
+	size_t n, first, step;
+	int thread;
+};
+
+static void *text_worker(void *arg)
 {
-	struct match_job *job = arg;
-	for (size_t i = job->first; i < job->n; i += job->step)
-		job->results[i] = sd_summary_text_match(job->store, job->infos[i], job->words);
+	struct text_job *job = arg;
+	struct sd_buf raw = SD_BUF_INIT;
+	pthread_once(&fold_once, fold_init);
+	for (size_t k = job->first; k < job->n; k += job->step) {
+		struct text_read *r = &job->reads[k];
+		const struct sd_summary_info *s = r->info;
+		r->result = -1;
+		r->thread = job->thread;
+		sd_buf_reset(&raw);
+		if (!s->slim || !s->text_known || !read_if_unchanged(job->store, s, &raw))
+			continue;
+		r->off = job->records->len;
+		uint32_t count = (uint32_t)s->nspans;
+		sd_buf_add(job->records, &count, 4);
+		for (size_t i = 0; i < s->nspans; i++) {
+			uint32_t n = s->spans[i].len;
+			sd_buf_add(job->records, &n, 4);
+			sd_buf_add(job->records, raw.data + s->spans[i].start, n);
+		}
+		while ((job->records->len - r->off) % 8)
+			sd_buf_addch(job->records, '\0');
+		r->len = job->records->len - r->off;
+		r->result = text_record_match((const unsigned char *)job->records->data + r->off, r->len,
+					      job->words);
+	}
+	sd_buf_release(&raw);
 	return NULL;
 }
 
-void sd_summaries_text_match(struct sd_store *store, const struct sd_summary_info *const *infos,
-			     size_t n, const struct sd_strvec *words, int *results)
+static const struct cache_entry *find_entry(const struct sd_cache *c, const char *id)
 {
+	size_t lo = 0, hi = c->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = memcmp(c->index[mid].id, id, SD_ID_LEN);
+		if (!cmp)
+			return &c->index[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *all,
+			     const struct sd_summary_info *const *infos, size_t n,
+			     const struct sd_strvec *words, int *results)
+{
+	struct sd_buf path = SD_BUF_INIT;
+	pthread_once(&fold_once, fold_init);
+	sd_store_private_path(store, "texts", &path);
+	struct sd_cache *c = cache_open(path.data, TEXT_MAGIC);
+	struct text_read *reads = sd_xcalloc(n ? n : 1, sizeof(*reads));
+	size_t nreads = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cache_entry *e = find_entry(c, infos[i]->file.id);
+		results[i] = -1;
+		if (e && entry_matches(e, &infos[i]->file) && record_fits(c, e))
+			results[i] = text_record_match(c->data + e->rec_off, e->rec_len, words);
+		if (results[i] < 0)
+			reads[nreads++] = (struct text_read){ infos[i], -1, 0, 0, 0 };
+	}
+
+	/* The others are read from their files, on all cores. */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = n / FILES_PER_THREAD;
+	size_t nthreads = nreads / FILES_PER_THREAD;
 	if (cpus > 0 && nthreads > (size_t)cpus)
 		nthreads = (size_t)cpus;
 	if (nthreads > SD_READ_THREADS_MAX)
 		nthreads = SD_READ_THREADS_MAX;
 	if (nthreads < 1)
 		nthreads = 1;
-	struct match_job jobs[SD_READ_THREADS_MAX];
+	struct text_job jobs[SD_READ_THREADS_MAX];
 	pthread_t threads[SD_READ_THREADS_MAX];
 	int started[SD_READ_THREADS_MAX] = { 0 };
 	for (size_t i = 0; i < nthreads; i++)
-		jobs[i] = (struct match_job){ store, infos, words, results, n, i, nthreads };
+		jobs[i] = (struct text_job){ store, reads, words, &c->fresh[i], nreads, i, nthreads, (int)i };
 	for (size_t i = 1; i < nthreads; i++)
-		started[i] = pthread_create(&threads[i], NULL, match_worker, &jobs[i]) == 0;
-	match_worker(&jobs[0]);
+		started[i] = pthread_create(&threads[i], NULL, text_worker, &jobs[i]) == 0;
+	text_worker(&jobs[0]);
 	for (size_t i = 1; i < nthreads; i++) {
 		if (started[i])
 			pthread_join(threads[i], NULL);
 		else
-			match_worker(&jobs[i]);
+			text_worker(&jobs[i]);
 	}
+
+	/* Results back in order; infos and reads are both in the caller's order. */
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < nreads; i++)
+		if (reads[k].info == infos[i])
+			results[i] = reads[k++].result;
+
+	/* The new cache: this run's records, else the old ones still valid,
+	 * for every ticket file there is (a filtered search sees few). */
+	int changed = 0;
+	int64_t recent = now_ns() - SD_CACHE_RACY_NS;
+	struct planned_record *plan = sd_xcalloc(all->nfiles ? all->nfiles : 1, sizeof(*plan));
+	size_t kept_old = 0;
+	for (size_t i = 0; i < all->nfiles; i++) {
+		const struct cache_entry *e = find_entry(c, all->files[i].id);
+		if (e && entry_matches(e, &all->files[i]) && record_fits(c, e)) {
+			plan[i] = (struct planned_record){ c->data + e->rec_off, e->rec_len };
+			kept_old++;
+		}
+	}
+	for (size_t r = 0; r < nreads; r++) {
+		const struct sd_summary_info *s = reads[r].info;
+		if (!reads[r].len || s->file.mtime_ns > recent || s->file.ctime_ns > recent ||
+		    s->file_index >= all->nfiles)
+			continue;
+		plan[s->file_index] = (struct planned_record){
+			(const unsigned char *)c->fresh[reads[r].thread].data + reads[r].off, reads[r].len
+		};
+		changed = 1;
+	}
+	if (changed || kept_old != c->count)
+		plan_save(plan, all->files, all->nfiles, path.data, TEXT_MAGIC);
+	free(plan);
+	free(reads);
+	cache_close(c);
+	sd_buf_release(&path);
 }
 
 int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *words)

@@ -12,6 +12,7 @@ c=$(new_ticket "$r" "Mailbox full" -m "Quota reached." --priority P4)
 sd -C "$r" comment "$a" -m "Toner is low as well." >/dev/null 2>&1
 sd -C "$r" resolve "$c" -m "Quota raised." >/dev/null 2>&1
 cache="$r/.git/sd/cache"
+texts="$r/.git/sd/texts" # what search looks in
 
 # What each command prints with no cache at all: the reference.
 views=("list --all --json" "search toner" "search 'paper feed'" "sla --json"
@@ -19,7 +20,7 @@ views=("list --all --json" "search toner" "search 'paper feed'" "sla --json"
 reference() {
 	local v
 	for v in "${views[@]}"; do
-		rm -rf "$cache"
+		rm -rf "$cache" "$texts"
 		eval "sd -C \"\$r\" $v" 2>&1
 		echo "== $?"
 	done
@@ -37,7 +38,8 @@ tickets_changed() { want=""; }
 same_as_without_cache() {
 	local got
 	[ -n "$want" ] || want=$(reference)
-	sd -C "$r" list >/dev/null 2>&1 # writes the cache when it can
+	sd -C "$r" list >/dev/null 2>&1 # writes the caches when it can
+	sd -C "$r" search printer >/dev/null 2>&1
 	got=$(current)
 	expect_eq "$1" "$want" "$got"
 }
@@ -82,6 +84,29 @@ ln -s /etc/passwd "$cache"
 same_as_without_cache "cache path is a symlink"
 expect_eq "symlinked cache: target untouched" "root" "$(head -c 4 /etc/passwd)"
 rm -f "$cache"
+
+# The same for the texts search reads.
+sd -C "$r" search toner >/dev/null 2>&1
+expect_exists "texts cache written by search" "$texts"
+expect_eq "texts cache: its own kind" "sd-texts" "$(head -c 8 "$texts")"
+size=$(stat -c %s "$texts")
+printf '\377\377\377\377' | dd of="$texts" bs=1 seek=$((size / 2)) conv=notrunc status=none
+same_as_without_cache "texts cache: a flipped word in the middle"
+truncate -s $((size - 5)) "$texts"
+same_as_without_cache "texts cache: truncated"
+cp "$cache" "$texts"
+same_as_without_cache "texts cache holding the summary cache"
+sleep 2.2
+sd -C "$r" search toner >/dev/null 2>&1
+# A same-size edit of a comment, seen by search at once.
+sed -i 's/Toner is low as well\./Toner is OUT as well./' "$r/$(tpath "$a")"
+tickets_changed
+expect_exit "texts cache: edited comment found" 0 sd -C "$r" search 'toner is out' --format '%(title)'
+expect_out "texts cache: edited comment's ticket" "Printer jams on floor 3"
+expect_exit "texts cache: old text gone" 1 sd -C "$r" search 'toner is low'
+same_as_without_cache "texts cache after an edit"
+git -C "$r" checkout -q HEAD -- "$(tpath "$a")"
+tickets_changed
 
 # A read-only .git/sd: no cache, same output, no error.
 sd -C "$r" list >/dev/null 2>&1
@@ -153,7 +178,7 @@ for f in "$tmp"/reader.*; do
 	[ "$(cat "$f")" = "$want" ] || bad=$((bad + 1))
 done
 expect_eq "concurrent readers and writers: every list whole" 0 "$bad"
-expect_eq "no temporary cache files left" "" "$(ls "$r/.git/sd" | grep -v '^cache$' | grep cache || true)"
+expect_eq "no temporary cache files left" "" "$(ls "$r/.git/sd" | grep -Ev '^(cache|texts)$' | grep -E 'cache|texts' || true)"
 
 # The cache is private: never committed, never shown as untracked.
 git -C "$r" checkout -q HEAD -- tickets
