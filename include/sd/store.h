@@ -105,7 +105,8 @@ sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *change
 sd_error *sd_store_update_index(struct sd_store *store, const char *const *paths,
 				const git_oid *ids, size_t n);
 /* Writes a file of the work tree (path relative to the store root)
- * through a temporary file and rename, making its directory if needed. */
+ * through a temporary file and rename, making its directory if needed;
+ * not synced, so only for content that is also in a commit. */
 sd_error *sd_store_write_file(struct sd_store *store, const char *path, const void *data,
 			      size_t len);
 

@@ -972,8 +972,10 @@ sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *
 	char *slash = strrchr(abs.data, '/');
 	char *dir = sd_xstrndup(abs.data, (size_t)(slash - abs.data));
 	sd_error *err = mkdir_p(dir);
+	/* Not synced: what it replaces is committed (a merge writes files
+	 * whose old content is in HEAD), as git's own checkout does not. */
 	if (!err)
-		err = write_file_atomic(abs.data, data, len, file_exists(abs.data));
+		err = write_file_atomic(abs.data, data, len, 0);
 	free(dir);
 	sd_buf_release(&abs);
 	return err;
