@@ -7,7 +7,8 @@
 #   make install PREFIX=/usr/local
 #   make deps             install missing Debian build/test dependencies
 #   make stress           longer randomized sync runs (several seeds) and
-#                         STRESS_KILLS mutations killed with SIGKILL
+#                         STRESS_KILLS mutations killed with SIGKILL, and
+#                         STRESS_PROCS x STRESS_OPS concurrent mutations
 #   make bench            time sd on 100,000 tickets beside git and peers
 #                         (a benchmark, not a test: doc/performance.md)
 #
@@ -105,11 +106,13 @@ test-run: $(SD_BIN) $(UNIT_BIN) man
 	@echo "== end-to-end tests ($(VARIANT))"
 	SD_BIN=$(CURDIR)/$(SD_BIN) bash tests/run-e2e.sh
 
-# Randomized clones syncing in random orders, and mutations killed at
-# random points, longer than in make check.
+# Randomized clones syncing in random orders, mutations killed at random
+# points, and many writers at once, longer than in make check.
 STRESS_SEEDS ?= 1 2 3 4 5 6 7 8
 STRESS_ROUNDS ?= 20
 STRESS_KILLS ?= 200
+STRESS_PROCS ?= 8
+STRESS_OPS ?= 200
 stress: $(SD_BIN)
 	@set -e; for seed in $(STRESS_SEEDS); do \
 	  echo "== stress seed $$seed, $(STRESS_ROUNDS) rounds"; \
@@ -119,6 +122,9 @@ stress: $(SD_BIN)
 	@echo "== stress: $(STRESS_KILLS) mutations killed with SIGKILL"
 	@SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_KILLS=$(STRESS_KILLS) SD_TEST_TIMEOUT=3600 \
 	  bash tests/run-e2e.sh -v t93-kill
+	@echo "== stress: $(STRESS_PROCS) processes x $(STRESS_OPS) mutations at once"
+	@SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_PROCS=$(STRESS_PROCS) SD_STRESS_OPS=$(STRESS_OPS) \
+	  SD_TEST_TIMEOUT=3600 bash tests/run-e2e.sh -v t94-load
 
 # Times sd against git and Backlog.md on a generated store of
 # BENCH_TICKETS tickets and writes build/bench/results.md. Like check, it
