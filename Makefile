@@ -9,6 +9,8 @@
 #   make stress           longer randomized sync runs (several seeds) and
 #                         STRESS_KILLS mutations killed with SIGKILL, and
 #                         STRESS_PROCS x STRESS_OPS concurrent mutations
+#   make fuzz             each libFuzzer target for FUZZ_SECONDS (default 60;
+#                         FUZZ_TARGETS="fuzz-ticket ..." for some only)
 #   make bench            time sd on 100,000 tickets beside git and peers
 #                         (a benchmark, not a test: doc/performance.md)
 #
@@ -40,6 +42,11 @@ VARIANT   = sanitize
 SD_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 SD_LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SANITIZE),fuzz)
+# The library instrumented for libFuzzer (clang; see the fuzz target).
+VARIANT   = fuzz
+SD_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
+             -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
 VARIANT   = plain
 endif
@@ -51,12 +58,15 @@ LIB_OBJ   = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 CMD_OBJ   = $(CMD_SRC:src/%.c=$(OBJDIR)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/t-*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
+# The fuzz targets, also built without libFuzzer to replay their corpora.
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz-*.c)
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(OBJDIR)/replay/%)
 MAN_MD    = $(wildcard doc/*.[15].md)
 MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
 .PHONY: all check check-plain check-sanitize test-run deps install stress \
-        install-files clean man bench
+        install-files clean man bench fuzz fuzz-run
 .SUFFIXES:
 
 all: sd
@@ -79,6 +89,10 @@ $(OBJDIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(OBJDIR)/libsd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SD_CFLAGS) -Isrc/lib $(CFLAGS) $(SD_LDFLAGS) -o $@ $< $(OBJDIR)/libsd.a $(SD_LIBS)
 
+$(OBJDIR)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(OBJDIR)/libsd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SD_CFLAGS) $(CFLAGS) $(SD_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(OBJDIR)/libsd.a $(SD_LIBS)
+
 build/md2man: doc/md2man.c
 	@mkdir -p build
 	$(CC) -std=c11 $(WARNINGS) $(CFLAGS) $(shell pkg-config --cflags libcmark) -o $@ $< $(shell pkg-config --libs libcmark)
@@ -100,9 +114,12 @@ check: deps
 	$(MAKE) test-run SANITIZE=1
 endif
 
-test-run: $(SD_BIN) $(UNIT_BIN) man
+test-run: $(SD_BIN) $(UNIT_BIN) $(REPLAY_BIN) man
 	@echo "== unit tests ($(VARIANT))"
 	@set -e; for t in $(UNIT_BIN); do $$t; done
+	@echo "== fuzz corpora and regressions, replayed ($(VARIANT))"
+	@set -e; for t in $(REPLAY_BIN); do n=$${t##*/fuzz-}; \
+	  $$t fuzz-$$n tests/fuzz/corpus/$$n/* $$(ls -d tests/fuzz/regress/$$n/* 2>/dev/null); done
 	@echo "== end-to-end tests ($(VARIANT))"
 	SD_BIN=$(CURDIR)/$(SD_BIN) bash tests/run-e2e.sh
 
@@ -125,6 +142,23 @@ stress: $(SD_BIN)
 	@echo "== stress: $(STRESS_PROCS) processes x $(STRESS_OPS) mutations at once"
 	@SD_BIN=$(CURDIR)/$(SD_BIN) SD_STRESS_PROCS=$(STRESS_PROCS) SD_STRESS_OPS=$(STRESS_OPS) \
 	  SD_TEST_TIMEOUT=3600 bash tests/run-e2e.sh -v t94-load
+
+# libFuzzer targets (tests/fuzz/), each run for FUZZ_SECONDS; clang and
+# its fuzzer runtime are installed like the other dependencies. Crashes
+# land in build/fuzz/crashes/ and fail the target.
+FUZZ_SECONDS ?= 60
+FUZZ_DEBS ?= clang libclang-rt-14-dev
+FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
+fuzz:
+	$(MAKE) deps DEB_DEPS="$(DEB_DEPS) $(FUZZ_DEBS)"
+	$(MAKE) fuzz-run SANITIZE=fuzz CC=clang
+
+fuzz-run: $(FUZZ_BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh build/fuzz/bin $(FUZZ_TARGETS)
+
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(OBJDIR)/libsd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SD_CFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(OBJDIR)/libsd.a $(SD_LIBS)
 
 # Times sd against git and Backlog.md on a generated store of
 # BENCH_TICKETS tickets and writes build/bench/results.md. Like check, it

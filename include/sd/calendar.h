@@ -54,7 +54,7 @@ struct sd_calendar {
 extern const char *const sd_weekdays[7];
 
 /* An empty calendar (closed always) in a zone; call sd_timezone_check first. */
-void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *timezone);
+void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *zone);
 /* The built-in "24x7" calendar: always open. */
 void sd_calendar_init_24x7(struct sd_calendar *cal);
 void sd_calendar_release(struct sd_calendar *cal);

@@ -32,7 +32,7 @@ sd_error *sd_error_invalid(const char *fmt, ...) SD_PRINTF(1, 2);
 /* A failure that is not the user's fault (exit status 128). */
 sd_error *sd_error_fatal(const char *fmt, ...) SD_PRINTF(1, 2);
 sd_error *sd_error_new(int status, const char *fmt, ...) SD_PRINTF(2, 3);
-sd_error *sd_error_newv(int status, const char *fmt, va_list ap);
+sd_error *sd_error_newv(int status, const char *fmt, va_list ap) SD_PRINTF(2, 0);
 /* A fatal error from the last libgit2 call, prefixed with `what`. */
 sd_error *sd_error_git(const char *what);
 /* A fatal error from errno, as "what: strerror(errno)". */

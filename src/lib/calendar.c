@@ -126,11 +126,11 @@ static int64_t local_day_of(sd_time t)
 
 /* ---- building calendars ---- */
 
-void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *timezone)
+void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *zone)
 {
 	memset(cal, 0, sizeof(*cal));
 	cal->name = sd_xstrdup(name);
-	cal->timezone = sd_xstrdup(timezone);
+	cal->timezone = sd_xstrdup(zone);
 }
 
 void sd_calendar_init_24x7(struct sd_calendar *cal)

@@ -1,0 +1,35 @@
+/* The config parser (.sd/config.yaml): any bytes give a config or an
+ * error with a message, and a config that parses answers every lookup. */
+
+#include "fuzz.h"
+#include "sd/config.h"
+#include "sd/ticket.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const levels[] = { "high", "medium", "low", "bogus" };
+	struct sd_config cfg;
+	if (size > 64 * 1024)
+		return 0;
+	sd_config_init(&cfg);
+	sd_error *err = sd_config_parse(&cfg, (const char *)data, size, "config.yaml");
+	if (err) {
+		if (!err->msg[0])
+			FUZZ_FAIL("an error without a message");
+		sd_error_free(err);
+	} else {
+		for (int i = 0; i < 4; i++)
+			for (int u = 0; u < 4; u++) {
+				const char *p = sd_config_priority(&cfg, levels[i], levels[u]);
+				if ((i < 3 && u < 3) != (p != NULL))
+					FUZZ_FAIL("priority of %s/%s", levels[i], levels[u]);
+			}
+		for (size_t i = 0; i < cfg.ncalendars; i++)
+			if (sd_config_calendar(&cfg, cfg.calendars[i].name) != &cfg.calendars[i])
+				FUZZ_FAIL("calendar %s not found by its name", cfg.calendars[i].name);
+		if (!sd_config_calendar(&cfg, "24x7"))
+			FUZZ_FAIL("no 24x7 calendar");
+	}
+	sd_config_release(&cfg);
+	return 0;
+}
