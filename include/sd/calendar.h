@@ -50,8 +50,9 @@ struct sd_calendar {
 	size_t nopen_before;
 };
 
-/* The weekday names used in config files, Monday first. */
-extern const char *const sd_weekdays[7];
+/* The weekday names used in config files, Monday first, NULL-terminated
+ * for sd_value_index. */
+extern const char *const sd_weekdays[8];
 
 /* An empty calendar (closed always) in a zone; call sd_timezone_check first. */
 void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *zone);

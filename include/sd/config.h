@@ -21,7 +21,8 @@ struct sd_tier_config {
  * key has one of its values (tags: the ticket has one of the tags). */
 enum sd_match_key { SD_MATCH_PRIORITY, SD_MATCH_TYPE, SD_MATCH_QUEUE, SD_MATCH_CATEGORY,
 		    SD_MATCH_TAG, SD_MATCH_COUNT };
-extern const char *const sd_match_keys[SD_MATCH_COUNT];
+/* Their names in config files, NULL-terminated for sd_value_index. */
+extern const char *const sd_match_keys[SD_MATCH_COUNT + 1];
 
 struct sd_sla_policy {
 	char *name;

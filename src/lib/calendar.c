@@ -9,7 +9,7 @@
 #include "sd/calendar.h"
 #include "sd/util.h"
 
-const char *const sd_weekdays[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+const char *const sd_weekdays[8] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
 
 struct sd_cal_interval {
 	sd_time start, end;

@@ -63,7 +63,8 @@ const char sd_config_default_text[] =
 	"  on_risk:\n"
 	"    notify: []\n";
 
-const char *const sd_match_keys[SD_MATCH_COUNT] = { "priority", "type", "queue", "category", "tag" };
+const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue", "category", "tag",
+						     NULL };
 
 static const char *const default_matrix[3][3] = {
 	{ "P1", "P2", "P3" },
