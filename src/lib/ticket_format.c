@@ -532,12 +532,22 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 	/* Unknown keys keep their exact source lines: from the key's line up
 	 * to the next key's line (block mappings put each key on its own
 	 * line), so comments and formatting survive a rewrite. */
+	/* Lines as libyaml counts them, since its marks number them: NEL,
+	 * LS and PS end a line too (CR never gets this far). Counting only
+	 * LF took the wrong lines for a key after such a character. */
 	const char **line_start = sd_xmalloc((len + 2) * sizeof(*line_start));
 	size_t nlines = 0;
 	line_start[nlines++] = fm;
-	for (const char *p = fm; p < fm + len; p++)
+	for (const char *p = fm; p < fm + len; p++) {
+		const unsigned char *u = (const unsigned char *)p;
 		if (*p == '\n')
 			line_start[nlines++] = p + 1;
+		else if (u[0] == 0xc2 && p + 1 < fm + len && u[1] == 0x85)
+			line_start[nlines++] = p + 2;
+		else if (u[0] == 0xe2 && p + 2 < fm + len && u[1] == 0x80 &&
+			 (u[2] == 0xa8 || u[2] == 0xa9))
+			line_start[nlines++] = p + 3;
+	}
 	for (size_t i = 0; i < nkeys; i++) {
 		if (keys[i].known)
 			continue;
