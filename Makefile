@@ -4,6 +4,8 @@
 #   make check            every test: unit + end-to-end, plain and under
 #                         AddressSanitizer/UndefinedBehaviorSanitizer
 #   make check SANITIZE=1 only the sanitizer pass
+#   make check VALGRIND=1 the end-to-end tests with sd under valgrind memcheck
+#                         (slow: over an hour; E2E="t20-new ..." for some)
 #   make install PREFIX=/usr/local
 #   make deps             install missing Debian build/test dependencies
 #   make stress           longer randomized sync runs (several seeds) and
@@ -66,7 +68,7 @@ MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
 .PHONY: all check check-plain check-sanitize test-run deps install stress \
-        install-files clean man bench fuzz fuzz-run
+        install-files clean man bench fuzz fuzz-run test-valgrind
 .SUFFIXES:
 
 all: sd
@@ -105,7 +107,11 @@ man: $(MAN_OUT)
 
 # `make check` is the one test command (README, .ci/run): it installs what is
 # missing, then runs everything plain and again under the sanitizers.
-ifeq ($(SANITIZE),1)
+ifeq ($(VALGRIND),1)
+check: deps
+	$(MAKE) deps DEB_DEPS="$(DEB_DEPS) valgrind"
+	$(MAKE) test-valgrind
+else ifeq ($(SANITIZE),1)
 check: deps
 	$(MAKE) test-run SANITIZE=1
 else
@@ -122,6 +128,20 @@ test-run: $(SD_BIN) $(UNIT_BIN) $(REPLAY_BIN) man
 	  $$t fuzz-$$n tests/fuzz/corpus/$$n/* $$(ls -d tests/fuzz/regress/$$n/* 2>/dev/null); done
 	@echo "== end-to-end tests ($(VARIANT))"
 	SD_BIN=$(CURDIR)/$(SD_BIN) bash tests/run-e2e.sh
+
+# The end-to-end suite with sd under valgrind memcheck: any invalid access
+# or definite leak makes sd exit 99, failing the case; the reports stay in
+# build/valgrind/logs/. About 20 times slower than a plain run, so not part
+# of make check (doc/reliability.md).
+test-valgrind: $(SD_BIN) man
+	@mkdir -p build/valgrind/logs
+	@rm -f build/valgrind/logs/*
+	@printf '#!/bin/sh\nexec valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --log-file=$(CURDIR)/build/valgrind/logs/%%p.log $(CURDIR)/$(SD_BIN) "$$@"\n' >build/valgrind/sd
+	@chmod +x build/valgrind/sd
+	SD_BIN=$(CURDIR)/build/valgrind/sd SD_TEST_TIMEOUT=7200 bash tests/run-e2e.sh $(E2E); \
+	  rc=$$?; bad=$$(find build/valgrind/logs -type f -size +0 | wc -l); \
+	  echo "valgrind: $$bad of $$(ls build/valgrind/logs | wc -l) runs of sd reported errors (build/valgrind/logs)"; \
+	  [ $$rc = 0 ] && [ $$bad = 0 ]
 
 # Randomized clones syncing in random orders, mutations killed at random
 # points, and many writers at once, longer than in make check.
