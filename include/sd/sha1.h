@@ -17,6 +17,9 @@ struct sd_sha1_ctx {
 void sd_sha1_init(struct sd_sha1_ctx *c);
 void sd_sha1_add(struct sd_sha1_ctx *c, const void *data, size_t len);
 void sd_sha1_done(struct sd_sha1_ctx *c, unsigned char out[20]);
+/* For tests: 1 makes the portable code run even where the processor's
+ * SHA instructions would. */
+void sd_sha1_portable_only(int on);
 /* All three at once. */
 void sd_sha1(const void *data, size_t len, unsigned char out[20]);
 

@@ -62,6 +62,122 @@ static void sha1_block(struct sd_sha1_ctx *ctx, const unsigned char *p)
 	ctx->h[4] += e;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SHA1_NI 1
+
+/* Four rounds with the SHA extensions: group g of sixteen, message word
+ * a = g % 4 just computed, function f = g / 5. */
+#define NI_GROUP(ex, ey, ma, mb, mc, md, f)                \
+	do {                                               \
+		ex = _mm_sha1nexte_epu32(ex, ma);          \
+		ey = abcd;                                 \
+		mb = _mm_sha1msg2_epu32(mb, ma);           \
+		abcd = _mm_sha1rnds4_epu32(abcd, ex, f);   \
+		md = _mm_sha1msg1_epu32(md, ma);           \
+		mc = _mm_xor_si128(mc, ma);                \
+	} while (0)
+
+/* The x86 SHA extensions do a block in a tenth of the time of the C code:
+ * an index of 100,000 entries is 10 MB, summed twice per change. */
+__attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5],
+								      const unsigned char *p,
+								      size_t blocks)
+{
+	const __m128i swap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1b);
+	__m128i e0 = _mm_set_epi32((int)h[4], 0, 0, 0), e1;
+	__m128i m0, m1, m2, m3;
+	for (; blocks; blocks--, p += 64) {
+		__m128i abcd_saved = abcd, e0_saved = e0;
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), swap);
+		e0 = _mm_add_epi32(e0, m0);
+		e1 = abcd;
+		abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), swap);
+		e1 = _mm_sha1nexte_epu32(e1, m1);
+		e0 = abcd;
+		abcd = _mm_sha1rnds4_epu32(abcd, e1, 0);
+		m0 = _mm_sha1msg1_epu32(m0, m1);
+
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), swap);
+		e0 = _mm_sha1nexte_epu32(e0, m2);
+		e1 = abcd;
+		abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+		m1 = _mm_sha1msg1_epu32(m1, m2);
+		m0 = _mm_xor_si128(m0, m2);
+
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), swap);
+		NI_GROUP(e1, e0, m3, m0, m1, m2, 0);	/* rounds 12-15 */
+		NI_GROUP(e0, e1, m0, m1, m2, m3, 0);	/* 16-19 */
+		NI_GROUP(e1, e0, m1, m2, m3, m0, 1);	/* 20-23 */
+		NI_GROUP(e0, e1, m2, m3, m0, m1, 1);
+		NI_GROUP(e1, e0, m3, m0, m1, m2, 1);
+		NI_GROUP(e0, e1, m0, m1, m2, m3, 1);
+		NI_GROUP(e1, e0, m1, m2, m3, m0, 1);	/* 36-39 */
+		NI_GROUP(e0, e1, m2, m3, m0, m1, 2);	/* 40-43 */
+		NI_GROUP(e1, e0, m3, m0, m1, m2, 2);
+		NI_GROUP(e0, e1, m0, m1, m2, m3, 2);
+		NI_GROUP(e1, e0, m1, m2, m3, m0, 2);
+		NI_GROUP(e0, e1, m2, m3, m0, m1, 2);	/* 56-59 */
+		NI_GROUP(e1, e0, m3, m0, m1, m2, 3);	/* 60-63 */
+
+		NI_GROUP(e0, e1, m0, m1, m2, m3, 3);	/* 64-67 */
+
+		e1 = _mm_sha1nexte_epu32(e1, m1); /* 68-71: no words past 79 */
+		e0 = abcd;
+		m2 = _mm_sha1msg2_epu32(m2, m1);
+		abcd = _mm_sha1rnds4_epu32(abcd, e1, 3);
+		m3 = _mm_xor_si128(m3, m1);
+
+		e0 = _mm_sha1nexte_epu32(e0, m2); /* 72-75 */
+		e1 = abcd;
+		m3 = _mm_sha1msg2_epu32(m3, m2);
+		abcd = _mm_sha1rnds4_epu32(abcd, e0, 3);
+
+		e1 = _mm_sha1nexte_epu32(e1, m3); /* 76-79 */
+		e0 = abcd;
+		abcd = _mm_sha1rnds4_epu32(abcd, e1, 3);
+
+		e0 = _mm_sha1nexte_epu32(e0, e0_saved);
+		abcd = _mm_add_epi32(abcd, abcd_saved);
+	}
+	abcd = _mm_shuffle_epi32(abcd, 0x1b);
+	_mm_storeu_si128((__m128i *)h, abcd);
+	h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+}
+
+static int have_sha_ni(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		__builtin_cpu_init();
+		known = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+	}
+	return known;
+}
+#endif
+
+static int portable_only;
+
+void sd_sha1_portable_only(int on)
+{
+	portable_only = on;
+}
+
+static void sha1_blocks(struct sd_sha1_ctx *c, const unsigned char *p, size_t blocks)
+{
+#ifdef SHA1_NI
+	if (!portable_only && have_sha_ni()) {
+		sha1_blocks_ni(c->h, p, blocks);
+		return;
+	}
+#endif
+	for (; blocks; blocks--, p += 64)
+		sha1_block(c, p);
+}
+
 void sd_sha1_init(struct sd_sha1_ctx *c)
 {
 	static const uint32_t start[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
@@ -82,11 +198,12 @@ void sd_sha1_add(struct sd_sha1_ctx *c, const void *data, size_t len)
 		len -= take;
 		if (c->used < 64)
 			return;
-		sha1_block(c, c->block);
+		sha1_blocks(c, c->block, 1);
 		c->used = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha1_block(c, p);
+	sha1_blocks(c, p, len / 64);
+	p += len / 64 * 64;
+	len %= 64;
 	memcpy(c->block, p, len);
 	c->used = len;
 }
