@@ -63,6 +63,7 @@ static void sha1_block(struct sd_sha1_ctx *ctx, const unsigned char *p)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define SHA1_NI 1
 
@@ -148,12 +149,16 @@ __attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5],
 	h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
 }
 
+/* Asks cpuid directly: clang before 16 has no "sha" for
+ * __builtin_cpu_supports, and make fuzz builds with clang. */
 static int have_sha_ni(void)
 {
 	static int known = -1;
 	if (known < 0) {
-		__builtin_cpu_init();
-		known = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+		unsigned a, b, c, d;
+		int sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1);
+		int sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+		known = sse41 && sha;
 	}
 	return known;
 }
