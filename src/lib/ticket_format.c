@@ -722,8 +722,10 @@ static sd_error *parse_attrs(const char *s, size_t len, struct attr **out, size_
 	return NULL;
 bad:
 	*out = attrs, *nout = n;
-	return at_line(path, line, "malformed entry marker near '%.30s'; "
-		       "attributes are name=value or name=\"quoted value\"", p < end ? p : "");
+	/* The marker need not end in a NUL: show at most what is left of it. */
+	return at_line(path, line, "malformed entry marker near '%.*s'; "
+		       "attributes are name=value or name=\"quoted value\"",
+		       p < end ? (int)(end - p < 30 ? end - p : 30) : 0, p < end ? p : "");
 }
 
 static void free_attrs(struct attr *attrs, size_t n)
