@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -117,6 +118,12 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 		problem(&c, "tickets: missing or not a directory; 'sd init' creates it");
 		goto summary;
 	}
+	/* A scan sweeps away the temporary files of a killed sd first, so
+	 * they are not reported as strays. */
+	struct sd_ticket_file *files = NULL;
+	size_t nfiles = 0;
+	sd_error_free(sd_store_scan(ctx->store, &files, &nfiles));
+	free(files);
 	DIR *d = opendir(dir.data);
 	if (!d) {
 		err = sd_error_errno(dir.data);

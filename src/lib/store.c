@@ -19,6 +19,8 @@
 #include "sd/text.h"
 
 #define TICKETS_DIR "tickets"
+/* A ticket being written is "ID.md" TMP_SUFFIX "PID" until renamed. */
+#define TMP_SUFFIX ".sd-tmp-"
 #define LOCK_WAIT_MS 10000
 
 struct sd_store {
@@ -406,6 +408,21 @@ static int cmp_ticket_files(const void *a, const void *b)
 	return strcmp(((const struct sd_ticket_file *)a)->id, ((const struct sd_ticket_file *)b)->id);
 }
 
+/* "ID.md.sd-tmp-PID" of an sd that is no longer running: what a kill
+ * between writing a ticket's temporary file and renaming it leaves. */
+static int is_stale_temporary(const char *name)
+{
+	const char *tag = strstr(name, ".md" TMP_SUFFIX);
+	if (!tag || tag - name != SD_ID_LEN)
+		return 0;
+	const char *digits = tag + 3 + strlen(TMP_SUFFIX);
+	char *end;
+	long pid = strtol(digits, &end, 10);
+	if (!*digits || *end || pid <= 0)
+		return 0;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
 static void scan_one_shard(int tickets_fd, struct shard_scan *sh)
 {
 	int fd = openat(tickets_fd, sh->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -422,6 +439,10 @@ static void scan_one_shard(int tickets_fd, struct shard_scan *sh)
 	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
+		if (is_stale_temporary(de->d_name)) {
+			unlinkat(fd, de->d_name, 0);
+			continue;
+		}
 		if (strlen(de->d_name) != SD_ID_LEN + 3 || strcmp(de->d_name + SD_ID_LEN, ".md") ||
 		    strncmp(de->d_name, sh->name, 2))
 			continue;
@@ -797,6 +818,101 @@ done:
 	close(fd);
 }
 
+/*
+ * The commit journal (<git dir>/sd/commit-journal) closes the one window in
+ * which a killed sd would leave git confused: after the commit, before the
+ * index entries of its files are updated. git status would then show the
+ * files staged back to their old content, and a plain git commit would undo
+ * sd's change. Before committing, sd writes each path with its new blob id;
+ * after updating the index it removes the journal. The next sd to take the
+ * lock finds a journal left behind and finishes the job for the entries
+ * HEAD really has.
+ */
+static void journal_path(struct sd_store *s, struct sd_buf *out)
+{
+	sd_store_private_path(s, "commit-journal", out);
+}
+
+static void journal_write(struct sd_store *s, const char *const *paths, const git_oid *ids,
+			  size_t n)
+{
+	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
+	journal_path(s, &path);
+	for (size_t i = 0; i < n; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), &ids[i]);
+		sd_buf_printf(&text, "%s %s\n", hex, paths[i]);
+	}
+	/* Best effort: without a journal only the repair is lost. */
+	int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		if (write(fd, text.data, text.len) != (ssize_t)text.len)
+			unlink(path.data);
+		close(fd);
+	}
+	sd_buf_release(&path);
+	sd_buf_release(&text);
+}
+
+static void journal_remove(struct sd_store *s)
+{
+	struct sd_buf path = SD_BUF_INIT;
+	journal_path(s, &path);
+	unlink(path.data);
+	sd_buf_release(&path);
+}
+
+static void finish_interrupted_commit(struct sd_store *s)
+{
+	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	journal_path(s, &path);
+	sd_error *rerr = sd_buf_read_file(&text, path.data, 64u << 20);
+	if (rerr || !text.len) {
+		/* Missing (the usual case) or unreadable: nothing to finish. */
+		sd_error_free(rerr);
+		sd_buf_release(&path);
+		sd_buf_release(&text);
+		return;
+	}
+	struct sd_strvec paths = SD_STRVEC_INIT;
+	git_oid *ids = sd_xcalloc(text.len / 42 + 1, sizeof(*ids));
+	size_t n = 0;
+	git_oid head_id;
+	if (git_reference_name_to_id(&head_id, s->repo, "HEAD") == 0 &&
+	    git_commit_lookup(&head, s->repo, &head_id) == 0 && git_commit_tree(&tree, head) == 0) {
+		for (char *line = text.data; line && *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			git_oid id;
+			git_tree_entry *e = NULL;
+			/* Only what HEAD holds: a commit killed before it was
+			 * made left files that the next change commits. */
+			if (strlen(line) > GIT_OID_HEXSZ + 1 && line[GIT_OID_HEXSZ] == ' ' &&
+			    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) == 0 &&
+			    git_tree_entry_bypath(&e, tree, line + GIT_OID_HEXSZ + 1) == 0 &&
+			    git_oid_equal(git_tree_entry_id(e), &id)) {
+				sd_strvec_push(&paths, line + GIT_OID_HEXSZ + 1);
+				ids[n++] = id;
+			}
+			git_tree_entry_free(e);
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	sd_error *err = n ? sd_store_update_index(s, (const char *const *)paths.v, ids, n) : NULL;
+	if (!err)
+		unlink(path.data);
+	sd_error_free(err);
+	sd_strvec_clear(&paths);
+	free(ids);
+	git_tree_free(tree);
+	git_commit_free(head);
+	sd_buf_release(&path);
+	sd_buf_release(&text);
+}
+
 sd_error *sd_store_lock(struct sd_store *s)
 {
 	if (s->lock_depth++ > 0)
@@ -818,6 +934,7 @@ sd_error *sd_store_lock(struct sd_store *s)
 				 * is lost, which is safe. */
 			}
 			s->lock_fd = fd;
+			finish_interrupted_commit(s);
 			return NULL;
 		}
 		if (errno != EEXIST) {
@@ -856,7 +973,7 @@ static sd_error *write_file_atomic(const char *path, const char *data, size_t le
 {
 	struct sd_buf tmp = SD_BUF_INIT;
 	sd_error *err = NULL;
-	sd_buf_printf(&tmp, "%s.sd-tmp-%ld", path, (long)getpid());
+	sd_buf_printf(&tmp, "%s" TMP_SUFFIX "%ld", path, (long)getpid());
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		err = sd_error_errno(tmp.data);
@@ -981,6 +1098,18 @@ sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *
 	return err;
 }
 
+/* libgit2's reason, and what to do when it is a lock file a killed git
+ * or sd left behind (git's own advice). */
+static sd_error *commit_error(void)
+{
+	const git_error *e = git_error_last();
+	if (e && e->message && strstr(e->message, ".lock"))
+		return sd_error_fatal("cannot commit: %s; if no git command is running, remove "
+				      "that lock file and try again",
+				      e->message);
+	return sd_error_git("cannot commit");
+}
+
 /* From this many files a commit's objects go into one pack (see pack.h):
  * thousands of loose objects, each a file of its own, made an import
  * crawl. */
@@ -1004,8 +1133,7 @@ static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_o
 	int rc = old ? git_reference_create_matching(&moved, s->repo, name, id, 1, old, log.data)
 		     : git_reference_create(&moved, s->repo, name, id, 0, log.data);
 	if (rc < 0)
-		err = sd_error_git(old ? "cannot move the branch to the new commit (did it move meanwhile?)"
-				       : "cannot create the branch");
+		err = commit_error();
 	git_reference_free(moved);
 	git_reference_free(head);
 	sd_buf_release(&log);
@@ -1016,6 +1144,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			  const char *message)
 {
 	int packed = 0; /* the objects were written as one pack */
+	const char **paths = NULL; /* as committed, for the index and the journal */
+	git_oid *ids = NULL;
 	git_signature *sig = NULL;
 	git_reference *head = NULL;
 	git_commit *parent = NULL;
@@ -1042,17 +1172,17 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		goto done;
 	}
 	if (n >= PACKED_COMMIT_MIN) {
-		git_oid *ids = sd_xcalloc(n, sizeof(*ids));
+		git_oid *blob_ids = sd_xcalloc(n, sizeof(*blob_ids));
 		int unsupported = 0;
-		err = sd_pack_commit(s->repo, parent, changes, n, sig, message, ids, &commit_oid,
+		err = sd_pack_commit(s->repo, parent, changes, n, sig, message, blob_ids, &commit_oid,
 				     &unsupported);
 		for (size_t i = 0; !err && !unsupported && i < n; i++) {
 			updates[i].action = GIT_TREE_UPDATE_UPSERT;
 			updates[i].filemode = GIT_FILEMODE_BLOB;
 			updates[i].path = changes[i].path;
-			updates[i].id = ids[i];
+			updates[i].id = blob_ids[i];
 		}
-		free(ids);
+		free(blob_ids);
 		if (err)
 			goto done;
 		packed = !unsupported;
@@ -1111,31 +1241,35 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		written = (int)i + 1;
 	}
 
+	paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
+	ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
+	for (size_t i = 0; i < n; i++) {
+		paths[i] = changes[i].path;
+		ids[i] = updates[i].id;
+	}
+	journal_write(s, paths, ids, n);
 	const git_commit *parents[1] = { parent };
 	if (packed) {
 		/* The pack is complete, so HEAD never names a missing object. */
-		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message)))
+		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message))) {
+			journal_remove(s);
 			goto done;
+		}
 	} else if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
 				     parent ? 1 : 0, parents) < 0) {
-		err = sd_error_git("cannot commit");
+		err = commit_error();
+		journal_remove(s);
 		goto done;
 	}
 	written = 0; /* committed: the new files stay */
 
 	/* Only these paths change in the index; whatever else the user has
 	 * staged stays staged. */
-	const char **paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
-	git_oid *ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
-	for (size_t i = 0; i < n; i++) {
-		paths[i] = changes[i].path;
-		ids[i] = updates[i].id;
-	}
 	err = sd_store_update_index(s, paths, ids, n);
 	if (err)
 		err = sd_error_wrap(err, "committed, but the index was not updated");
-	free(paths);
-	free(ids);
+	else
+		journal_remove(s);
 
 done:
 	for (int i = 0; i < written; i++) {
@@ -1151,6 +1285,8 @@ done:
 	}
 	free(saved);
 	free(updates);
+	free(paths);
+	free(ids);
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(parent);

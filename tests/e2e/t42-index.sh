@@ -108,4 +108,30 @@ expect_exit "packed: sd comment after" 0 sd -C "$r" comment "$(sd -C "$r" list -
 check "after packed imports" "$r" ""
 expect_exit "packed: git gc repacks them" 0 git -C "$r" gc -q
 fsck_ok "packed, after gc" "$r"
+# A kill between the commit and the index update leaves the index behind
+# HEAD (git status would show the change staged back). sd journals the
+# paths it commits; the next sd to take the lock finishes the update.
+r=$(store journal)
+a=$(new_ticket "$r" "Journalled" -m body)
+b=$(new_ticket "$r" "Other" -m body)
+p=$(tpath "$a")
+sed -i 's/^title: Journalled$/title: Journalled, then killed/' "$r/$p"
+blob=$(git -C "$r" hash-object -w "$r/$p")
+GIT_INDEX_FILE="$tmp/journal.index" git -C "$r" read-tree HEAD
+GIT_INDEX_FILE="$tmp/journal.index" git -C "$r" update-index --cacheinfo "100644,$blob,$p"
+tree=$(GIT_INDEX_FILE="$tmp/journal.index" git -C "$r" write-tree)
+commit=$(git -C "$r" commit-tree "$tree" -p HEAD -m "sd: comment (killed before the index)")
+git -C "$r" update-ref HEAD "$commit"
+printf '%s %s\n' "$blob" "$p" >"$r/.git/sd/commit-journal"
+expect_eq "journal: index behind HEAD before" "MM $p" "$(git -C "$r" status --porcelain=v1 --untracked-files=no)"
+expect_exit "journal: the next sd change" 0 sd -C "$r" comment "$b" -m "next change"
+expect_eq "journal: the index caught up" "" "$(git -C "$r" status --porcelain=v1 --untracked-files=no)"
+expect_missing "journal: removed once done" "$r/.git/sd/commit-journal"
+# A journal naming what HEAD does not hold (killed before the commit) is
+# dropped without touching the index.
+printf '%s %s\n' "0123456789012345678901234567890123456789" "$p" >"$r/.git/sd/commit-journal"
+expect_exit "stale journal: sd change" 0 sd -C "$r" comment "$b" -m "another"
+expect_eq "stale journal: index untouched" "" "$(git -C "$r" status --porcelain=v1 --untracked-files=no)"
+expect_missing "stale journal: removed" "$r/.git/sd/commit-journal"
+fsck_ok "journal" "$r"
 finish
