@@ -1103,10 +1103,15 @@ sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *
 static sd_error *commit_error(void)
 {
 	const git_error *e = git_error_last();
-	if (e && e->message && strstr(e->message, ".lock"))
-		return sd_error_fatal("cannot commit: %s; if no git command is running, remove "
+	if (e && e->message && strstr(e->message, ".lock")) {
+		/* libgit2 ends some messages with ": " and no reason. */
+		size_t len = strlen(e->message);
+		while (len && (e->message[len - 1] == ' ' || e->message[len - 1] == ':'))
+			len--;
+		return sd_error_fatal("cannot commit: %.*s; if no git command is running, remove "
 				      "that lock file and try again",
-				      e->message);
+				      (int)len, e->message);
+	}
 	return sd_error_git("cannot commit");
 }
 
