@@ -37,4 +37,16 @@ int sd_starts_with(const char *s, const char *prefix);
  * quoting rules beyond single and double quotes). */
 void sd_split_command(struct sd_strvec *out, const char *cmd);
 
+/* Writes all len bytes, retrying short writes; -1 (errno set) on failure. */
+int sd_write_all(int fd, const void *data, size_t len);
+
+/* Calls work(arg, i, slot) for every i in [0, n), spread over up to
+ * SD_THREADS_MAX threads (no more than there are processors, and none for
+ * fewer than per_thread items each). slot, below SD_THREADS_MAX, names the
+ * calling thread, so work can keep output of its own without locks. For
+ * work that costs system calls, as reading many files does. */
+#define SD_THREADS_MAX 4
+typedef void sd_parallel_fn(void *arg, size_t i, int slot);
+void sd_parallel_for(size_t n, size_t per_thread, sd_parallel_fn *work, void *arg);
+
 #endif

@@ -71,7 +71,6 @@ struct record_entry {
 };
 
 #define RECORD_TEXT_KNOWN 1u
-#define SD_READ_THREADS_MAX 4
 #define FILES_PER_THREAD 64
 #define FIXED_FIELDS (SD_F_COUNT - 1) /* every field but the tags */
 
@@ -84,7 +83,7 @@ struct sd_cache {
 	size_t data_len;
 	/* Records made in this run, one buffer per reading thread: slim
 	 * tickets borrow from them as from the map. */
-	struct sd_buf fresh[SD_READ_THREADS_MAX];
+	struct sd_buf fresh[SD_THREADS_MAX];
 };
 
 #define CHECKSUM_START 0x84222325cbf29ce4ull
@@ -124,7 +123,7 @@ static void cache_close(struct sd_cache *c)
 		return;
 	if (c->map)
 		munmap(c->map, c->map_len);
-	for (int i = 0; i < SD_READ_THREADS_MAX; i++)
+	for (int i = 0; i < SD_THREADS_MAX; i++)
 		sd_buf_release(&c->fresh[i]);
 	free(c);
 }
@@ -363,21 +362,6 @@ struct planned_record {
 	size_t len;
 };
 
-static int write_all(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-	while (len) {
-		ssize_t w = write(fd, c, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Writes the new cache and renames it into place. Failure (a read-only
  * .git, a full disk) only costs speed, so it is not reported. */
 static void plan_save(const struct planned_record *records, const struct sd_ticket_file *files,
@@ -419,18 +403,18 @@ static void plan_save(const struct planned_record *records, const struct sd_tick
 	sd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
-		int bad = write_all(fd, &h, sizeof(h)) < 0 || write_all(fd, index.data, index.len) < 0;
+		int bad = sd_write_all(fd, &h, sizeof(h)) < 0 || sd_write_all(fd, index.data, index.len) < 0;
 		for (size_t i = 0; !bad && i < n; i++) {
 			if (!records[i].data)
 				continue;
 			sd_buf_add(&out, records[i].data, records[i].len);
 			if (out.len >= (1u << 20)) {
-				bad = write_all(fd, out.data, out.len) < 0;
+				bad = sd_write_all(fd, out.data, out.len) < 0;
 				sd_buf_reset(&out);
 			}
 		}
 		if (!bad && out.len)
-			bad = write_all(fd, out.data, out.len) < 0;
+			bad = sd_write_all(fd, out.data, out.len) < 0;
 		bad |= close(fd) < 0;
 		if (bad || rename(tmp.data, path) < 0)
 			unlink(tmp.data);
@@ -463,28 +447,28 @@ struct read_job {
 	const struct sd_ticket_file *files;
 	const size_t *which; /* indexes into files */
 	struct fresh_read *out;
-	size_t n, first, step;
-	int thread;
-	struct sd_buf *records;
+	struct sd_cache *cache; /* whose fresh buffers take the records */
 	int64_t scan_start;
 };
 
-static void read_one(struct read_job *job, size_t k)
+static void read_one(void *arg, size_t k, int slot)
 {
+	struct read_job *job = arg;
 	const struct sd_ticket_file *f = &job->files[job->which[k]];
 	struct fresh_read *r = &job->out[k];
+	struct sd_buf *records = &job->cache->fresh[slot];
 	struct sd_buf raw = SD_BUF_INIT;
 	struct sd_ticket t;
 	sd_error *err = sd_store_read(job->store, f->id, &t, &raw);
-	r->thread = job->thread;
+	r->thread = slot;
 	if (err) {
 		r->problem = sd_xstrdup(err->msg);
 		sd_error_free(err);
 		sd_ticket_free(&t);
 	} else {
-		r->off = job->records->len;
-		if (record_write(job->records, &t, raw.data, raw.len)) {
-			r->len = job->records->len - r->off;
+		r->off = records->len;
+		if (record_write(records, &t, raw.data, raw.len)) {
+			r->len = records->len - r->off;
 			sd_ticket_free(&t);
 		} else {
 			r->whole = sd_xmalloc(sizeof(*r->whole));
@@ -501,42 +485,13 @@ static void read_one(struct read_job *job, size_t k)
 	sd_buf_release(&raw);
 }
 
-static void *read_worker(void *arg)
-{
-	struct read_job *job = arg;
-	for (size_t k = job->first; k < job->n; k += job->step)
-		read_one(job, k);
-	return NULL;
-}
-
 /* Reads and parses the files the cache could not vouch for, sharing them
  * between threads: on a cold start that is every ticket. */
 static void read_fresh(struct sd_store *store, struct sd_cache *c, const struct sd_ticket_file *files,
 		       const size_t *which, size_t n, struct fresh_read *out, int64_t scan_start)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = n / FILES_PER_THREAD;
-	if (cpus > 0 && nthreads > (size_t)cpus)
-		nthreads = (size_t)cpus;
-	if (nthreads > SD_READ_THREADS_MAX)
-		nthreads = SD_READ_THREADS_MAX;
-	if (nthreads < 1)
-		nthreads = 1;
-	struct read_job jobs[SD_READ_THREADS_MAX];
-	pthread_t threads[SD_READ_THREADS_MAX];
-	int started[SD_READ_THREADS_MAX] = { 0 };
-	for (size_t i = 0; i < nthreads; i++)
-		jobs[i] = (struct read_job){ store, files, which, out, n, i, nthreads, (int)i,
-					     &c->fresh[i], scan_start };
-	for (size_t i = 1; i < nthreads; i++)
-		started[i] = pthread_create(&threads[i], NULL, read_worker, &jobs[i]) == 0;
-	read_worker(&jobs[0]);
-	for (size_t i = 1; i < nthreads; i++) {
-		if (started[i])
-			pthread_join(threads[i], NULL);
-		else
-			read_worker(&jobs[i]);
-	}
+	struct read_job job = { store, files, which, out, c, scan_start };
+	sd_parallel_for(n, FILES_PER_THREAD, read_one, &job);
 }
 
 static int record_fits(const struct sd_cache *c, const struct cache_entry *e)
@@ -777,40 +732,34 @@ struct text_job {
 	struct sd_store *store;
 	struct text_read *reads;
 	const struct sd_strvec *words;
-	struct sd_buf *records;
-	size_t n, first, step;
-	int thread;
+	struct sd_cache *cache; /* whose fresh buffers take the records */
 };
 
-static void *text_worker(void *arg)
+static void text_read_one(void *arg, size_t k, int slot)
 {
 	struct text_job *job = arg;
+	struct text_read *r = &job->reads[k];
+	const struct sd_summary_info *s = r->info;
+	struct sd_buf *records = &job->cache->fresh[slot];
 	struct sd_buf raw = SD_BUF_INIT;
-	pthread_once(&fold_once, fold_init);
-	for (size_t k = job->first; k < job->n; k += job->step) {
-		struct text_read *r = &job->reads[k];
-		const struct sd_summary_info *s = r->info;
-		r->result = -1;
-		r->thread = job->thread;
-		sd_buf_reset(&raw);
-		if (!s->slim || !s->text_known || !read_if_unchanged(job->store, s, &raw))
-			continue;
-		r->off = job->records->len;
+	r->result = -1;
+	r->thread = slot;
+	if (s->slim && s->text_known && read_if_unchanged(job->store, s, &raw)) {
+		r->off = records->len;
 		uint32_t count = (uint32_t)s->nspans;
-		sd_buf_add(job->records, &count, 4);
+		sd_buf_add(records, &count, 4);
 		for (size_t i = 0; i < s->nspans; i++) {
 			uint32_t n = s->spans[i].len;
-			sd_buf_add(job->records, &n, 4);
-			sd_buf_add(job->records, raw.data + s->spans[i].start, n);
+			sd_buf_add(records, &n, 4);
+			sd_buf_add(records, raw.data + s->spans[i].start, n);
 		}
-		while ((job->records->len - r->off) % 8)
-			sd_buf_addch(job->records, '\0');
-		r->len = job->records->len - r->off;
-		r->result = text_record_match((const unsigned char *)job->records->data + r->off, r->len,
+		while ((records->len - r->off) % 8)
+			sd_buf_addch(records, '\0');
+		r->len = records->len - r->off;
+		r->result = text_record_match((const unsigned char *)records->data + r->off, r->len,
 					      job->words);
 	}
 	sd_buf_release(&raw);
-	return NULL;
 }
 
 static const struct cache_entry *find_entry(const struct sd_cache *c, const char *id)
@@ -849,28 +798,8 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
 	}
 
 	/* The others are read from their files, on all cores. */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = nreads / FILES_PER_THREAD;
-	if (cpus > 0 && nthreads > (size_t)cpus)
-		nthreads = (size_t)cpus;
-	if (nthreads > SD_READ_THREADS_MAX)
-		nthreads = SD_READ_THREADS_MAX;
-	if (nthreads < 1)
-		nthreads = 1;
-	struct text_job jobs[SD_READ_THREADS_MAX];
-	pthread_t threads[SD_READ_THREADS_MAX];
-	int started[SD_READ_THREADS_MAX] = { 0 };
-	for (size_t i = 0; i < nthreads; i++)
-		jobs[i] = (struct text_job){ store, reads, words, &c->fresh[i], nreads, i, nthreads, (int)i };
-	for (size_t i = 1; i < nthreads; i++)
-		started[i] = pthread_create(&threads[i], NULL, text_worker, &jobs[i]) == 0;
-	text_worker(&jobs[0]);
-	for (size_t i = 1; i < nthreads; i++) {
-		if (started[i])
-			pthread_join(threads[i], NULL);
-		else
-			text_worker(&jobs[i]);
-	}
+	struct text_job job = { store, reads, words, c };
+	sd_parallel_for(nreads, FILES_PER_THREAD, text_read_one, &job);
 
 	/* Results back in order; infos and reads are both in the caller's order. */
 	size_t k = 0;

@@ -12,6 +12,7 @@
 #include "sd/buf.h"
 #include "sd/index.h"
 #include "sd/sha1.h"
+#include "sd/util.h"
 
 /* ---- the index ---- */
 
@@ -225,21 +226,6 @@ static int edit_index(const unsigned char *p, size_t len, const struct sd_index_
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *c = data;
-	while (len) {
-		ssize_t w = write(fd, c, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates,
 			  size_t n, int *unsupported)
 {
@@ -265,7 +251,7 @@ sd_error *sd_index_update(const char *index_path, const struct sd_index_update *
 	sd_error_free(rerr);
 	if (edited < 0) {
 		*unsupported = 1;
-	} else if (write_all(fd, out.data, out.len) < 0) {
+	} else if (sd_write_all(fd, out.data, out.len) < 0) {
 		err = sd_error_errno(lock.data);
 	}
 	if (close(fd) < 0 && !err && !*unsupported)

@@ -131,19 +131,11 @@ static sd_error *write_file(const char *path, const void *data, size_t len)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return sd_error_errno(path);
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			sd_error *err = sd_error_errno(path);
-			close(fd);
-			unlink(path);
-			return err;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (sd_write_all(fd, data, len) < 0) {
+		sd_error *err = sd_error_errno(path);
+		close(fd);
+		unlink(path);
+		return err;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		sd_error *err = sd_error_errno(path);

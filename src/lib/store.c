@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,12 +396,6 @@ struct shard_scan {
 	int error; /* errno of a failure other than a vanished shard */
 };
 
-struct scan_job {
-	int tickets_fd;
-	struct shard_scan *shards;
-	size_t nshards, first, step;
-};
-
 static int cmp_ticket_files(const void *a, const void *b)
 {
 	return strcmp(((const struct sd_ticket_file *)a)->id, ((const struct sd_ticket_file *)b)->id);
@@ -473,12 +466,16 @@ static void scan_one_shard(int tickets_fd, struct shard_scan *sh)
 		qsort(sh->files, sh->n, sizeof(*sh->files), cmp_ticket_files);
 }
 
-static void *scan_worker(void *arg)
+struct scan_job {
+	int tickets_fd;
+	struct shard_scan *shards;
+};
+
+static void scan_worker(void *arg, size_t i, int slot)
 {
 	struct scan_job *job = arg;
-	for (size_t i = job->first; i < job->nshards; i += job->step)
-		scan_one_shard(job->tickets_fd, &job->shards[i]);
-	return NULL;
+	(void)slot;
+	scan_one_shard(job->tickets_fd, &job->shards[i]);
 }
 
 static int cmp_shards(const void *a, const void *b)
@@ -488,7 +485,6 @@ static int cmp_shards(const void *a, const void *b)
 
 /* lstat costs a system call per ticket, which dominates a warm `sd list`
  * of a large store, so the shards are shared between threads. */
-#define SCAN_THREADS_MAX 4
 #define SCAN_SHARDS_PER_THREAD 32
 
 sd_error *sd_store_scan(struct sd_store *s, struct sd_ticket_file **out, size_t *n)
@@ -529,30 +525,8 @@ sd_error *sd_store_scan(struct sd_store *s, struct sd_ticket_file **out, size_t 
 	if (nshards > 1)
 		qsort(shards, nshards, sizeof(*shards), cmp_shards);
 
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = nshards / SCAN_SHARDS_PER_THREAD;
-	if (cpus > 0 && nthreads > (size_t)cpus)
-		nthreads = (size_t)cpus;
-	if (nthreads > SCAN_THREADS_MAX)
-		nthreads = SCAN_THREADS_MAX;
-	if (nthreads < 1)
-		nthreads = 1;
-	struct scan_job jobs[SCAN_THREADS_MAX];
-	pthread_t threads[SCAN_THREADS_MAX];
-	size_t started = 0;
-	for (size_t i = 0; i < nthreads; i++)
-		jobs[i] = (struct scan_job){ fd, shards, nshards, i, nthreads };
-	for (size_t i = 1; i < nthreads; i++)
-		if (pthread_create(&threads[i], NULL, scan_worker, &jobs[i]) == 0)
-			started = i;
-		else
-			break;
-	/* Shards of threads that failed to start are scanned here. */
-	for (size_t i = started + 1; i < nthreads; i++)
-		scan_worker(&jobs[i]);
-	scan_worker(&jobs[0]);
-	for (size_t i = 1; i <= started; i++)
-		pthread_join(threads[i], NULL);
+	struct scan_job job = { fd, shards };
+	sd_parallel_for(nshards, SCAN_SHARDS_PER_THREAD, scan_worker, &job);
 	close(fd);
 
 	for (size_t i = 0; i < nshards; i++) {
@@ -974,22 +948,13 @@ static sd_error *write_file_atomic(const char *path, const char *data, size_t le
 	struct sd_buf tmp = SD_BUF_INIT;
 	sd_error *err = NULL;
 	sd_buf_printf(&tmp, "%s" TMP_SUFFIX "%ld", path, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = sd_error_errno(tmp.data);
 		goto done;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = sd_error_errno(tmp.data);
-			break;
-		}
-		off += (size_t)n;
-	}
+	if (sd_write_all(fd, data, len) < 0)
+		err = sd_error_errno(tmp.data);
 	if (!err && replacing && fsync(fd) < 0)
 		err = sd_error_errno(tmp.data);
 	if (close(fd) < 0 && !err)

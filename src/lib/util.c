@@ -1,7 +1,10 @@
 #include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sd/util.h"
 
@@ -153,5 +156,65 @@ void sd_split_command(struct sd_strvec *out, const char *cmd)
 		}
 		word[len] = '\0';
 		sd_strvec_push_owned(out, word);
+	}
+}
+
+int sd_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+struct parallel_part {
+	size_t n, first, step;
+	int slot;
+	sd_parallel_fn *work;
+	void *arg;
+};
+
+static void *parallel_worker(void *arg)
+{
+	struct parallel_part *part = arg;
+	for (size_t i = part->first; i < part->n; i += part->step)
+		part->work(part->arg, i, part->slot);
+	return NULL;
+}
+
+void sd_parallel_for(size_t n, size_t per_thread, sd_parallel_fn *work, void *arg)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = per_thread ? n / per_thread : 1;
+	if (cpus > 0 && nthreads > (size_t)cpus)
+		nthreads = (size_t)cpus;
+	if (nthreads > SD_THREADS_MAX)
+		nthreads = SD_THREADS_MAX;
+	if (nthreads < 1)
+		nthreads = 1;
+	struct parallel_part parts[SD_THREADS_MAX];
+	pthread_t threads[SD_THREADS_MAX];
+	int started[SD_THREADS_MAX] = { 0 };
+	for (size_t i = 0; i < nthreads; i++)
+		parts[i] = (struct parallel_part){ n, i, nthreads, (int)i, work, arg };
+	for (size_t i = 1; i < nthreads; i++)
+		started[i] = pthread_create(&threads[i], NULL, parallel_worker, &parts[i]) == 0;
+	parallel_worker(&parts[0]);
+	/* A thread that could not start leaves its part to this one. */
+	for (size_t i = 1; i < nthreads; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			parallel_worker(&parts[i]);
 	}
 }
