@@ -99,38 +99,12 @@ void sd_main_usage(FILE *out)
 		     "See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
 }
 
-/* Edit distance with transpositions (so "lsit" is one step from
- * "list"), for "did you mean" on a mistyped command. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b), d[32][32];
-	if (n >= 32 || m >= 32)
-		return 32;
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[n][m];
-}
-
 static sd_error *unknown_command(const char *name)
 {
 	const struct sd_command *best = NULL;
 	size_t best_d = 3;
 	for (const struct sd_command *c = sd_commands; c->name; c++) {
-		size_t d = distance(name, c->name);
+		size_t d = sd_edit_distance(name, c->name);
 		if (!(c->flags & SD_HIDDEN) && d < best_d)
 			best = c, best_d = d;
 	}

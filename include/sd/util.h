@@ -37,6 +37,10 @@ int sd_starts_with(const char *s, const char *prefix);
  * quoting rules beyond single and double quotes). */
 void sd_split_command(struct sd_strvec *out, const char *cmd);
 
+/* Edit distance with transpositions ("titel" is one step from "title"),
+ * for "did you mean"; words over 32 bytes are never close (99). */
+size_t sd_edit_distance(const char *a, const char *b);
+
 /* Writes all len bytes, retrying short writes; -1 (errno set) on failure. */
 int sd_write_all(int fd, const void *data, size_t len);
 

@@ -52,39 +52,13 @@ static int key_lookup(const char *name)
 	return -1;
 }
 
-/* Edit distance with transpositions ("titel" is one step from "title");
- * long words are not compared, as only short distances matter. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b), d[33][33];
-	if (n > 32 || m > 32)
-		return 99;
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[n][m];
-}
-
 /* " (did you mean 'title'?)" for a key close to a known one, else "". */
 static void suggest(struct sd_buf *out, const char *name, const char *const *known, size_t n)
 {
 	const char *best = NULL;
 	size_t best_d = 3;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = distance(name, known[i]);
+		size_t d = sd_edit_distance(name, known[i]);
 		/* Two edits make a typo of a long word, not of a short one. */
 		if (d < best_d && 2 * d < strlen(name))
 			best = known[i], best_d = d;

@@ -218,3 +218,27 @@ void sd_parallel_for(size_t n, size_t per_thread, sd_parallel_fn *work, void *ar
 			parallel_worker(&parts[i]);
 	}
 }
+
+size_t sd_edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), d[33][33];
+	if (n > 32 || m > 32)
+		return 99;
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m];
+}
