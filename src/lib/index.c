@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +166,10 @@ static int edit_index(const unsigned char *p, size_t len, const struct sd_index_
 	}
 	size_t body_end = len - 20, pos = 12, next = 0;
 	uint32_t written = 0;
+	/* Unchanged entries are copied a run at a time: one memcpy for the
+	 * thousands between two updates, not one call each. */
+	size_t run = pos;
+	sd_buf_grow(out, len + n * (ENTRY_FIXED + 8 + 256));
 	sd_buf_add(out, p, 12);
 	for (uint32_t i = 0; i < count; i++) {
 		if (body_end - pos < ENTRY_FIXED + 1)
@@ -180,21 +186,31 @@ static int edit_index(const unsigned char *p, size_t len, const struct sd_index_
 		size_t elen = (fixed + namelen + 8) & ~(size_t)7;
 		if (elen > body_end - pos)
 			return -1;
+		size_t start = pos;
+		pos += elen;
+		int replaced = next > 0 && !strcmp(u[next - 1].path, name);
+		int inserts = next < n && strcmp(u[next].path, name) <= 0;
+		if (!replaced && !inserts) {
+			written++; /* unchanged: stays in the run */
+			continue;
+		}
+		sd_buf_add(out, p + run, start - run);
+		run = pos;
 		while (next < n && strcmp(u[next].path, name) < 0) {
 			add_entry(out, &u[next++]);
 			written++;
 		}
-		pos += elen;
 		if (next < n && !strcmp(u[next].path, name)) {
 			/* The new entry replaces every stage of the path, as
 			 * git add resolves a conflict. */
 			add_entry(out, &u[next++]);
 			written++;
 		} else if (!(next > 0 && !strcmp(u[next - 1].path, name))) {
-			sd_buf_add(out, p + pos - elen, elen);
+			sd_buf_add(out, p + start, elen);
 			written++;
 		}
 	}
+	sd_buf_add(out, p + run, pos - run);
 	for (; next < n; next++, written++)
 		add_entry(out, &u[next]);
 	put32((unsigned char *)out->data + 8, written);
@@ -229,7 +245,7 @@ static int edit_index(const unsigned char *p, size_t len, const struct sd_index_
 sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates,
 			  size_t n, int *unsupported)
 {
-	struct sd_buf lock = SD_BUF_INIT, old = SD_BUF_INIT, out = SD_BUF_INIT;
+	struct sd_buf lock = SD_BUF_INIT, out = SD_BUF_INIT;
 	sd_error *err = NULL;
 	*unsupported = 0;
 	sd_buf_printf(&lock, "%s.lock", index_path);
@@ -244,11 +260,19 @@ sd_error *sd_index_update(const char *index_path, const struct sd_index_update *
 		return err;
 	}
 	int edited = -1;
-	/* Read under the lock, so a concurrent git command's change is not lost. */
-	sd_error *rerr = sd_buf_read_file(&old, index_path, (size_t)1 << 31);
-	if (!rerr)
-		edited = edit_index((const unsigned char *)old.data, old.len, updates, n, &out);
-	sd_error_free(rerr);
+	/* Read under the lock, so a concurrent git command's change is not
+	 * lost; mapped, as most of it is copied once and never changed. */
+	int ifd = open(index_path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (ifd >= 0 && fstat(ifd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, ifd, 0);
+		if (map != MAP_FAILED) {
+			edited = edit_index(map, (size_t)st.st_size, updates, n, &out);
+			munmap(map, (size_t)st.st_size);
+		}
+	}
+	if (ifd >= 0)
+		close(ifd);
 	if (edited < 0) {
 		*unsupported = 1;
 	} else if (sd_write_all(fd, out.data, out.len) < 0) {
@@ -262,7 +286,6 @@ sd_error *sd_index_update(const char *index_path, const struct sd_index_update *
 		unlink(lock.data);
 	}
 	sd_buf_release(&lock);
-	sd_buf_release(&old);
 	sd_buf_release(&out);
 	return err;
 }
