@@ -84,7 +84,57 @@ struct sd_cache {
 	/* Records made in this run, one buffer per reading thread: slim
 	 * tickets borrow from them as from the map. */
 	struct sd_buf fresh[SD_THREADS_MAX];
+	/* Copies of the records of the tickets kept (see keep_record). */
+	struct arena_chunk *kept;
 };
+
+/* Memory that only grows at its end and never moves, for records whose
+ * tickets a caller keeps while the mapped cache behind them is let go. */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	unsigned char data[];
+};
+
+#define ARENA_CHUNK (1u << 20)
+
+static unsigned char *arena_push(struct sd_cache *c, const void *p, size_t len)
+{
+	struct arena_chunk *k = c->kept;
+	if (!k || k->size - k->used < len) {
+		size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+		k = sd_xmalloc(sizeof(*k) + size);
+		k->next = c->kept;
+		k->used = 0;
+		k->size = size;
+		c->kept = k;
+	}
+	unsigned char *at = k->data + k->used;
+	memcpy(at, p, len);
+	k->used += len; /* records are multiples of eight bytes */
+	return at;
+}
+
+/* Takes back the last push. */
+static void arena_pop(struct sd_cache *c, size_t len)
+{
+	c->kept->used -= len;
+}
+
+/* Gives back the pages of the map before offset: read already, and
+ * needed again only by a rewrite, which reads them from the page cache.
+ * So the cache of a large store never stays resident whole. */
+static void release_pages(void *map, size_t *released, size_t offset)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t upto = offset / page * page;
+	if (upto > *released) {
+		madvise((unsigned char *)map + *released, upto - *released, MADV_DONTNEED);
+		*released = upto;
+	}
+}
+
+
 
 #define CHECKSUM_START 0x84222325cbf29ce4ull
 
@@ -109,6 +159,22 @@ static uint64_t checksum(const unsigned char *p, size_t len)
 	return checksum_add(CHECKSUM_START, p, len) ^ len;
 }
 
+/* The checksum of the body, read a megabyte at a time and let go. */
+static uint64_t checksum_mapped(void *map, size_t start, size_t len)
+{
+	uint64_t h = CHECKSUM_START;
+	size_t released = 0;
+	for (size_t off = start; off < len;) {
+		size_t end = off + ARENA_CHUNK < len ? (off + ARENA_CHUNK) / 4096 * 4096 : len;
+		if (end <= off)
+			end = len;
+		h = checksum_add(h, (const unsigned char *)map + off, end - off);
+		release_pages(map, &released, end);
+		off = end;
+	}
+	return h ^ (len - start);
+}
+
 static uint64_t build_id(void)
 {
 	const char *v = "sd " SD_VERSION;
@@ -125,6 +191,11 @@ static void cache_close(struct sd_cache *c)
 		munmap(c->map, c->map_len);
 	for (int i = 0; i < SD_THREADS_MAX; i++)
 		sd_buf_release(&c->fresh[i]);
+	while (c->kept) {
+		struct arena_chunk *next = c->kept->next;
+		free(c->kept);
+		c->kept = next;
+	}
 	free(c);
 }
 
@@ -142,8 +213,7 @@ static struct sd_cache *cache_open(const char *path, const char *magic)
 		close(fd);
 		return c;
 	}
-	/* Every page is read (the checksum), so they are mapped in one go. */
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return c;
@@ -153,7 +223,7 @@ static struct sd_cache *cache_open(const char *path, const char *magic)
 	    h->byte_order != CACHE_BYTE_ORDER || h->build != build_id() ||
 	    h->count > body / sizeof(struct cache_entry) ||
 	    h->data_len != body - h->count * sizeof(struct cache_entry) ||
-	    h->checksum != checksum((const unsigned char *)map + sizeof(*h), body)) {
+	    h->checksum != checksum_mapped(map, sizeof(*h), len)) {
 		munmap(map, len);
 		return c;
 	}
@@ -537,17 +607,23 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 	int changed = 0;
 	size_t k = 0;
 	struct sd_summary s;
+	size_t released = 0; /* of the map */
 	for (size_t i = 0; i < nfiles; i++) {
 		memset(&s, 0, sizeof(s));
 		s.info.file = files[i];
 		s.info.file_index = i;
 		const unsigned char *rec = NULL;
-		size_t len = 0;
+		size_t len = 0, pushed = 0;
 		struct fresh_read *f = k < nfresh && which[k] == i ? &fresh[k++] : NULL;
 		if (!f) {
-			rec = c->data + hit[i]->rec_off;
 			len = hit[i]->rec_len;
-			plan[i] = (struct planned_record){ rec, len };
+			plan[i] = (struct planned_record){ c->data + hit[i]->rec_off, len };
+			/* A copy, kept only if the caller keeps the ticket,
+			 * so the map can be let go as it is read. */
+			rec = arena_push(c, c->data + hit[i]->rec_off, len);
+			pushed = len;
+			release_pages(c->map, &released,
+				      (size_t)(c->data - (const unsigned char *)c->map) + hit[i]->rec_off);
 		} else if (f->problem) {
 			sd_strvec_push(&out->problems, f->problem);
 			continue;
@@ -564,6 +640,9 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		if (rec && !record_load(&s, rec, len)) {
 			/* Only a bug makes a record that passed the checksum
 			 * fall apart; the file itself is the answer. */
+			if (pushed)
+				arena_pop(c, pushed);
+			pushed = 0;
 			plan[i].data = NULL;
 			changed = 1;
 			sd_error *e2 = sd_store_read(store, files[i].id, &s.t, NULL);
@@ -576,8 +655,11 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		}
 		if (!f)
 			used++;
-		if (!take(&s, arg))
+		if (!take(&s, arg)) {
 			sd_ticket_free(&s.t);
+			if (pushed)
+				arena_pop(c, pushed);
+		}
 	}
 	/* Entries of files that went away also make the cache worth
 	 * rewriting, or it would keep them forever. */
