@@ -71,10 +71,22 @@ SD_BIN    = $(OBJDIR)/sd
         install-files clean man bench fuzz fuzz-run test-valgrind
 .SUFFIXES:
 
+# ./sd is always the plain build: a sanitizer build (make SANITIZE=1)
+# stays in build/sanitize/, so it is never what make bench or make install
+# take for sd.
+ifeq ($(SANITIZE),1)
+all: $(SD_BIN)
+else
 all: sd
+endif
 
-sd: $(SD_BIN)
-	cp $(SD_BIN) $@.tmp && mv -f $@.tmp $@
+sd: build/plain/sd
+	cp build/plain/sd $@.tmp && mv -f $@.tmp $@
+
+ifeq ($(SANITIZE),1)
+build/plain/sd: FORCE
+	$(MAKE) build/plain/sd SANITIZE=
+endif
 
 $(SD_BIN): $(CMD_OBJ) $(OBJDIR)/libsd.a
 	$(CC) $(SD_LDFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(OBJDIR)/libsd.a $(SD_LIBS)
@@ -215,3 +227,5 @@ install-files: sd man
 
 clean:
 	rm -rf build sd
+
+FORCE:
