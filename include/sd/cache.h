@@ -99,6 +99,16 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
 			     const struct sd_summary_info *const *infos, size_t n,
 			     const struct sd_strvec *words, int *results);
 
+/* The texts cache opened once, to test tickets as they are loaded, so a
+ * search keeps rows only for tickets that can match. */
+struct sd_texts;
+struct sd_texts *sd_texts_open(struct sd_store *store);
+/* 1 or 0 when the cache holds the ticket's texts as its file has them, -1
+ * when it cannot tell (then sd_summaries_text_match will). */
+int sd_texts_match(const struct sd_texts *t, const struct sd_summary_info *s,
+		   const struct sd_strvec *words);
+void sd_texts_close(struct sd_texts *t);
+
 /* The same test on a whole ticket. */
 int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *words);
 

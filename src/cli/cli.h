@@ -167,6 +167,10 @@ struct sd_rows {
 /* Loads the tickets that match filter (every one when it is NULL); tickets
  * that fail to parse are reported on stderr and skipped. */
 sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter);
+/* The same, leaving out tickets whose cached texts cannot hold every word
+ * (those the cache cannot tell about stay, for the caller to test). */
+sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter,
+			    const struct sd_strvec *words);
 void sd_rows_free(struct sd_rows *rows);
 /* Makes the row's ticket the whole ticket read from its file. */
 sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);

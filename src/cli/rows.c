@@ -154,6 +154,8 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 struct row_loader {
 	struct sd_rows *rows;
 	const struct sd_filter *filter;
+	const struct sd_texts *texts; /* with words: keep only what can match */
+	const struct sd_strvec *words;
 };
 
 static int take_row(struct sd_summary *s, void *arg)
@@ -161,6 +163,8 @@ static int take_row(struct sd_summary *s, void *arg)
 	struct row_loader *l = arg;
 	struct sd_rows *rows = l->rows;
 	if (l->filter && !sd_filter_match(l->filter, &s->t))
+		return 0;
+	if (l->texts && sd_texts_match(l->texts, &s->info, l->words) == 0)
 		return 0;
 	if (rows->n == rows->alloc) {
 		rows->alloc = rows->alloc ? rows->alloc * 2 : 256;
@@ -177,9 +181,17 @@ static int take_row(struct sd_summary *s, void *arg)
 
 sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter)
 {
-	struct row_loader loader = { rows, filter };
+	return sd_rows_load_text(ctx, rows, filter, NULL);
+}
+
+sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter,
+			    const struct sd_strvec *words)
+{
+	struct sd_texts *texts = words ? sd_texts_open(ctx->store) : NULL;
+	struct row_loader loader = { rows, filter, texts, words };
 	memset(rows, 0, sizeof(*rows));
 	sd_error *err = sd_summaries_load(ctx->store, &rows->sums, take_row, &loader);
+	sd_texts_close(texts);
 	if (err)
 		return err;
 	/* One broken file must not hide every other ticket; sd check lists

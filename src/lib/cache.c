@@ -860,6 +860,39 @@ static const struct cache_entry *find_entry(const struct sd_cache *c, const char
 	return NULL;
 }
 
+struct sd_texts {
+	struct sd_cache *cache;
+};
+
+struct sd_texts *sd_texts_open(struct sd_store *store)
+{
+	struct sd_buf path = SD_BUF_INIT;
+	struct sd_texts *t = sd_xcalloc(1, sizeof(*t));
+	pthread_once(&fold_once, fold_init);
+	sd_store_private_path(store, "texts", &path);
+	t->cache = cache_open(path.data, TEXT_MAGIC);
+	sd_buf_release(&path);
+	return t;
+}
+
+int sd_texts_match(const struct sd_texts *t, const struct sd_summary_info *s,
+		   const struct sd_strvec *words)
+{
+	const struct sd_cache *c = t->cache;
+	const struct cache_entry *e = find_entry(c, s->file.id);
+	if (!e || !entry_matches(e, &s->file) || !record_fits(c, e))
+		return -1;
+	return text_record_match(c->data + e->rec_off, e->rec_len, words);
+}
+
+void sd_texts_close(struct sd_texts *t)
+{
+	if (!t)
+		return;
+	cache_close(t->cache);
+	free(t);
+}
+
 void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *all,
 			     const struct sd_summary_info *const *infos, size_t n,
 			     const struct sd_strvec *words, int *results)
