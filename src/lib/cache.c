@@ -19,8 +19,10 @@
 /*
  * File layout, native byte order (the cache never leaves the machine):
  *   header
- *   index: one cache_entry per ticket, sorted by id
  *   data: the records the index points at, each 8-byte aligned
+ *   index: one cache_entry per ticket, sorted by id
+ * The index comes last so that the cache can be written as its records
+ * are made, without holding them all.
  * A record:
  *   record_head
  *   record_entry[nentries]
@@ -36,7 +38,7 @@
 
 #define CACHE_MAGIC "sd-cache"
 #define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
 
@@ -72,6 +74,7 @@ struct record_entry {
 
 #define RECORD_TEXT_KNOWN 1u
 #define FILES_PER_THREAD 64
+#define FRESH_BATCH 4096 /* files read between two handovers */
 #define FIXED_FIELDS (SD_F_COUNT - 1) /* every field but the tags */
 
 struct sd_cache {
@@ -81,9 +84,12 @@ struct sd_cache {
 	size_t count;
 	const unsigned char *data;
 	size_t data_len;
-	/* Records made in this run, one buffer per reading thread: slim
-	 * tickets borrow from them as from the map. */
-	struct sd_buf fresh[SD_THREADS_MAX];
+	/* Records made in this run, in chunks per reading thread: slim
+	 * tickets borrow from them as from the map. Chunks, not one growing
+	 * buffer, since a buffer that doubles holds its old and new copies at
+	 * once: on a cold start at 100,000 tickets that was 50 MB more. */
+	struct arena_chunk *fresh[SD_THREADS_MAX];
+	struct sd_buf scratch[SD_THREADS_MAX]; /* a record being made */
 	/* Copies of the records of the tickets kept (see keep_record). */
 	struct arena_chunk *kept;
 };
@@ -98,16 +104,16 @@ struct arena_chunk {
 
 #define ARENA_CHUNK (1u << 20)
 
-static unsigned char *arena_push(struct sd_cache *c, const void *p, size_t len)
+static unsigned char *arena_push(struct arena_chunk **head, const void *p, size_t len)
 {
-	struct arena_chunk *k = c->kept;
+	struct arena_chunk *k = *head;
 	if (!k || k->size - k->used < len) {
 		size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
 		k = sd_xmalloc(sizeof(*k) + size);
-		k->next = c->kept;
+		k->next = *head;
 		k->used = 0;
 		k->size = size;
-		c->kept = k;
+		*head = k;
 	}
 	unsigned char *at = k->data + k->used;
 	memcpy(at, p, len);
@@ -116,9 +122,18 @@ static unsigned char *arena_push(struct sd_cache *c, const void *p, size_t len)
 }
 
 /* Takes back the last push. */
-static void arena_pop(struct sd_cache *c, size_t len)
+static void arena_pop(struct arena_chunk *head, size_t len)
 {
-	c->kept->used -= len;
+	head->used -= len;
+}
+
+static void arena_free(struct arena_chunk **head)
+{
+	while (*head) {
+		struct arena_chunk *next = (*head)->next;
+		free(*head);
+		*head = next;
+	}
 }
 
 /* Gives back the pages of the map before offset: read already, and
@@ -189,13 +204,11 @@ static void cache_close(struct sd_cache *c)
 		return;
 	if (c->map)
 		munmap(c->map, c->map_len);
-	for (int i = 0; i < SD_THREADS_MAX; i++)
-		sd_buf_release(&c->fresh[i]);
-	while (c->kept) {
-		struct arena_chunk *next = c->kept->next;
-		free(c->kept);
-		c->kept = next;
+	for (int i = 0; i < SD_THREADS_MAX; i++) {
+		arena_free(&c->fresh[i]);
+		sd_buf_release(&c->scratch[i]);
 	}
+	arena_free(&c->kept);
 	free(c);
 }
 
@@ -222,17 +235,17 @@ static struct sd_cache *cache_open(const char *path, const char *magic)
 	if (memcmp(h->magic, magic, 8) || h->format != CACHE_FORMAT ||
 	    h->byte_order != CACHE_BYTE_ORDER || h->build != build_id() ||
 	    h->count > body / sizeof(struct cache_entry) ||
-	    h->data_len != body - h->count * sizeof(struct cache_entry) ||
+	    h->data_len != body - h->count * sizeof(struct cache_entry) || h->data_len % 8 ||
 	    h->checksum != checksum_mapped(map, sizeof(*h), len)) {
 		munmap(map, len);
 		return c;
 	}
 	c->map = map;
 	c->map_len = len;
-	c->index = (const struct cache_entry *)(h + 1);
-	c->count = (size_t)h->count;
-	c->data = (const unsigned char *)(c->index + c->count);
+	c->data = (const unsigned char *)(h + 1);
 	c->data_len = (size_t)h->data_len;
+	c->index = (const struct cache_entry *)(c->data + c->data_len);
+	c->count = (size_t)h->count;
 	return c;
 }
 
@@ -427,71 +440,81 @@ static int record_write(struct sd_buf *out, const struct sd_ticket *t, const cha
 /* Where each ticket's record for the next cache comes from: the old cache
  * (most of them) or one made in this run. The new cache is assembled only
  * when something changed, so a warm run copies nothing. */
-struct planned_record {
-	const unsigned char *data; /* NULL: not to be cached */
-	size_t len;
+/* A new cache being written next to the old one, records first and the
+ * index last, so that the records need not all be in memory at once.
+ * Failure (a read-only .git, a full disk) only costs speed, so it is not
+ * reported: the new cache is then simply not put in place. */
+struct cache_writer {
+	int fd;
+	int bad;
+	struct sd_buf tmp_path;
+	struct sd_buf index;   /* entries, in id order */
+	struct sd_buf pending; /* records not yet written */
+	uint64_t data_len, sum;
 };
 
-/* Writes the new cache and renames it into place. Failure (a read-only
- * .git, a full disk) only costs speed, so it is not reported. */
-static void plan_save(const struct planned_record *records, const struct sd_ticket_file *files,
-		      size_t n, const char *path, const char *magic)
+static void writer_open(struct cache_writer *w, const char *path)
 {
-	struct sd_buf tmp = SD_BUF_INIT, index = SD_BUF_INIT, out = SD_BUF_INIT;
-	struct cache_header h;
-	memset(&h, 0, sizeof(h));
-	uint64_t data_len = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct planned_record *r = &records[i];
-		if (!r->data)
-			continue;
-		struct cache_entry e;
-		memset(&e, 0, sizeof(e));
-		memcpy(e.id, files[i].id, SD_ID_LEN);
-		e.rec_len = (uint32_t)r->len;
-		e.mtime_ns = files[i].mtime_ns;
-		e.ctime_ns = files[i].ctime_ns;
-		e.size = files[i].size;
-		e.ino = files[i].ino;
-		e.rec_off = data_len;
-		sd_buf_add(&index, &e, sizeof(e));
-		data_len += r->len;
-		h.count++;
+	memset(w, 0, sizeof(*w));
+	w->sum = CHECKSUM_START;
+	sd_buf_printf(&w->tmp_path, "%s.tmp.%ld", path, (long)getpid());
+	w->fd = open(w->tmp_path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* The header is written last, when its counts are known. */
+	w->bad = w->fd < 0 || lseek(w->fd, sizeof(struct cache_header), SEEK_SET) < 0;
+}
+
+static void writer_flush(struct cache_writer *w)
+{
+	if (!w->bad && w->pending.len)
+		w->bad = sd_write_all(w->fd, w->pending.data, w->pending.len) < 0;
+	sd_buf_reset(&w->pending);
+}
+
+static void writer_add(struct cache_writer *w, const struct sd_ticket_file *f,
+		       const unsigned char *rec, size_t len)
+{
+	struct cache_entry e;
+	memset(&e, 0, sizeof(e));
+	memcpy(e.id, f->id, SD_ID_LEN);
+	e.rec_len = (uint32_t)len;
+	e.mtime_ns = f->mtime_ns;
+	e.ctime_ns = f->ctime_ns;
+	e.size = f->size;
+	e.ino = f->ino;
+	e.rec_off = w->data_len;
+	sd_buf_add(&w->index, &e, sizeof(e));
+	/* Records are multiples of eight bytes, as checksum_add needs. */
+	w->sum = checksum_add(w->sum, rec, len);
+	w->data_len += len;
+	sd_buf_add(&w->pending, rec, len);
+	if (w->pending.len >= ARENA_CHUNK)
+		writer_flush(w);
+}
+
+static void writer_finish(struct cache_writer *w, const char *path, const char *magic)
+{
+	writer_flush(w);
+	if (!w->bad) {
+		struct cache_header h;
+		memset(&h, 0, sizeof(h));
+		memcpy(h.magic, magic, 8);
+		h.format = CACHE_FORMAT;
+		h.byte_order = CACHE_BYTE_ORDER;
+		h.build = build_id();
+		h.count = w->index.len / sizeof(struct cache_entry);
+		h.data_len = w->data_len;
+		h.checksum = checksum_add(w->sum, (const unsigned char *)w->index.data,
+					  w->index.len) ^ (w->data_len + w->index.len);
+		w->bad = sd_write_all(w->fd, w->index.data, w->index.len) < 0 ||
+			 pwrite(w->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h);
 	}
-	/* The checksum runs over index and records as they will lie in the
-	 * file, without making a copy of them all. */
-	uint64_t sum = checksum_add(CHECKSUM_START, (const unsigned char *)index.data, index.len);
-	for (size_t i = 0; i < n; i++)
-		if (records[i].data)
-			sum = checksum_add(sum, records[i].data, records[i].len);
-	memcpy(h.magic, magic, 8);
-	h.format = CACHE_FORMAT;
-	h.byte_order = CACHE_BYTE_ORDER;
-	h.build = build_id();
-	h.data_len = data_len;
-	h.checksum = sum ^ (index.len + data_len);
-	sd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		int bad = sd_write_all(fd, &h, sizeof(h)) < 0 || sd_write_all(fd, index.data, index.len) < 0;
-		for (size_t i = 0; !bad && i < n; i++) {
-			if (!records[i].data)
-				continue;
-			sd_buf_add(&out, records[i].data, records[i].len);
-			if (out.len >= (1u << 20)) {
-				bad = sd_write_all(fd, out.data, out.len) < 0;
-				sd_buf_reset(&out);
-			}
-		}
-		if (!bad && out.len)
-			bad = sd_write_all(fd, out.data, out.len) < 0;
-		bad |= close(fd) < 0;
-		if (bad || rename(tmp.data, path) < 0)
-			unlink(tmp.data);
-	}
-	sd_buf_release(&tmp);
-	sd_buf_release(&index);
-	sd_buf_release(&out);
+	if (w->fd >= 0)
+		w->bad |= close(w->fd) < 0;
+	if (w->fd >= 0 && (w->bad || rename(w->tmp_path.data, path) < 0))
+		unlink(w->tmp_path.data);
+	sd_buf_release(&w->tmp_path);
+	sd_buf_release(&w->index);
+	sd_buf_release(&w->pending);
 }
 
 /* ---- loading summaries ---- */
@@ -505,8 +528,8 @@ static int64_t now_ns(void)
 
 /* A file the cache could not vouch for, read by one of the threads. */
 struct fresh_read {
-	int thread;
-	size_t off, len;	 /* its record in that thread's buffer, when len > 0 */
+	const unsigned char *rec; /* its record, when len > 0 */
+	size_t len;
 	int persist;		 /* old enough to go into the cache */
 	struct sd_ticket *whole; /* when no record could be made */
 	char *problem;		 /* when it could not be read */
@@ -517,7 +540,7 @@ struct read_job {
 	const struct sd_ticket_file *files;
 	const size_t *which; /* indexes into files */
 	struct fresh_read *out;
-	struct sd_cache *cache; /* whose fresh buffers take the records */
+	struct sd_cache *cache; /* whose fresh chunks take the records */
 	int64_t scan_start;
 };
 
@@ -526,19 +549,19 @@ static void read_one(void *arg, size_t k, int slot)
 	struct read_job *job = arg;
 	const struct sd_ticket_file *f = &job->files[job->which[k]];
 	struct fresh_read *r = &job->out[k];
-	struct sd_buf *records = &job->cache->fresh[slot];
+	struct sd_buf *record = &job->cache->scratch[slot];
 	struct sd_buf raw = SD_BUF_INIT;
 	struct sd_ticket t;
 	sd_error *err = sd_store_read(job->store, f->id, &t, &raw);
-	r->thread = slot;
 	if (err) {
 		r->problem = sd_xstrdup(err->msg);
 		sd_error_free(err);
 		sd_ticket_free(&t);
 	} else {
-		r->off = records->len;
-		if (record_write(records, &t, raw.data, raw.len)) {
-			r->len = records->len - r->off;
+		sd_buf_reset(record);
+		if (record_write(record, &t, raw.data, raw.len)) {
+			r->rec = arena_push(&job->cache->fresh[slot], record->data, record->len);
+			r->len = record->len;
 			sd_ticket_free(&t);
 		} else {
 			r->whole = sd_xmalloc(sizeof(*r->whole));
@@ -570,6 +593,19 @@ static int record_fits(const struct sd_cache *c, const struct cache_entry *e)
 	       !(e->rec_off % 8);
 }
 
+/* Starts the new cache once a reason to write it turns up at file upto:
+ * every file before it was then vouched for by the old cache (or is not
+ * to be cached), so their records come from there. */
+static void start_writer(struct cache_writer *w, const char *path, const struct sd_cache *c,
+			 const struct sd_ticket_file *files, const struct cache_entry *const *hit,
+			 size_t upto)
+{
+	writer_open(w, path);
+	for (size_t i = 0; i < upto; i++)
+		if (hit[i])
+			writer_add(w, &files[i], c->data + hit[i]->rec_off, hit[i]->rec_len);
+}
+
 sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 			    sd_summary_take_fn *take, void *arg)
 {
@@ -590,7 +626,7 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 	/* Which cache entry vouches for each file, if any. */
 	const struct cache_entry **hit = sd_xcalloc(nfiles ? nfiles : 1, sizeof(*hit));
 	size_t *which = sd_xcalloc(nfiles ? nfiles : 1, sizeof(*which));
-	size_t nfresh = 0, j = 0, used = 0;
+	size_t nfresh = 0, j = 0;
 	for (size_t i = 0; i < nfiles; i++) {
 		while (j < c->count && memcmp(c->index[j].id, files[i].id, SD_ID_LEN) < 0)
 			j++;
@@ -600,51 +636,73 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		else
 			which[nfresh++] = i;
 	}
-	struct fresh_read *fresh = sd_xcalloc(nfresh ? nfresh : 1, sizeof(*fresh));
-	read_fresh(store, c, files, which, nfresh, fresh, scan_start);
-
-	struct planned_record *plan = sd_xcalloc(nfiles ? nfiles : 1, sizeof(*plan));
-	int changed = 0;
-	size_t k = 0;
+	/* The new cache is written only when something changed, and then
+	 * as the records go by; until then, a warm run copies nothing. */
+	struct cache_writer w;
+	int writing = 0;
+	size_t k = 0, used = 0, released = 0; /* of the map */
+	struct fresh_read *fresh = sd_xcalloc(nfresh < FRESH_BATCH ? (nfresh ? nfresh : 1) : FRESH_BATCH,
+					      sizeof(*fresh));
+	size_t batch_start = 0, batch_len = 0;
 	struct sd_summary s;
-	size_t released = 0; /* of the map */
 	for (size_t i = 0; i < nfiles; i++) {
+		if (k == batch_start + batch_len && k < nfresh && which[k] == i) {
+			/* The files the cache cannot vouch for are read a
+			 * batch at a time, so that on a cold start the records
+			 * of the tickets not kept never pile up. */
+			for (size_t b = 0; b < batch_len; b++) {
+				free(fresh[b].problem);
+				free(fresh[b].whole);
+			}
+			for (int t = 0; t < SD_THREADS_MAX; t++)
+				arena_free(&c->fresh[t]);
+			batch_start = k;
+			batch_len = nfresh - k < FRESH_BATCH ? nfresh - k : FRESH_BATCH;
+			memset(fresh, 0, batch_len * sizeof(*fresh));
+			read_fresh(store, c, files, which + k, batch_len, fresh, scan_start);
+		}
 		memset(&s, 0, sizeof(s));
 		s.info.file = files[i];
 		s.info.file_index = i;
-		const unsigned char *rec = NULL;
+		const unsigned char *rec = NULL, *source = NULL;
 		size_t len = 0, pushed = 0;
-		struct fresh_read *f = k < nfresh && which[k] == i ? &fresh[k++] : NULL;
+		struct fresh_read *f = k < nfresh && which[k] == i ? &fresh[k++ - batch_start] : NULL;
 		if (!f) {
 			len = hit[i]->rec_len;
-			plan[i] = (struct planned_record){ c->data + hit[i]->rec_off, len };
-			/* A copy, kept only if the caller keeps the ticket,
-			 * so the map can be let go as it is read. */
-			rec = arena_push(c, c->data + hit[i]->rec_off, len);
-			pushed = len;
+			source = c->data + hit[i]->rec_off;
 			release_pages(c->map, &released,
 				      (size_t)(c->data - (const unsigned char *)c->map) + hit[i]->rec_off);
 		} else if (f->problem) {
 			sd_strvec_push(&out->problems, f->problem);
+			f->problem = NULL;
 			continue;
 		} else if (f->whole) {
 			s.t = *f->whole;
 		} else {
-			rec = (const unsigned char *)c->fresh[f->thread].data + f->off;
 			len = f->len;
-			if (f->persist) {
-				plan[i] = (struct planned_record){ rec, len };
-				changed = 1;
+			source = f->rec;
+			if (f->persist && !writing) {
+				writing = 1;
+				start_writer(&w, path.data, c, files, hit, i);
 			}
+		}
+		if (source) {
+			/* A copy, kept only if the caller keeps the ticket, so
+			 * the map and the batch can be let go as they are read. */
+			rec = arena_push(&c->kept, source, len);
+			pushed = len;
 		}
 		if (rec && !record_load(&s, rec, len)) {
 			/* Only a bug makes a record that passed the checksum
-			 * fall apart; the file itself is the answer. */
-			if (pushed)
-				arena_pop(c, pushed);
+			 * fall apart; the file itself is the answer, and the
+			 * cache loses the record. */
+			arena_pop(c->kept, pushed);
 			pushed = 0;
-			plan[i].data = NULL;
-			changed = 1;
+			source = NULL;
+			if (!writing) {
+				writing = 1;
+				start_writer(&w, path.data, c, files, hit, i);
+			}
 			sd_error *e2 = sd_store_read(store, files[i].id, &s.t, NULL);
 			if (e2) {
 				sd_strvec_push(&out->problems, e2->msg);
@@ -655,22 +713,29 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		}
 		if (!f)
 			used++;
+		if (writing && source && (!f || f->persist))
+			writer_add(&w, &files[i], source, len);
 		if (!take(&s, arg)) {
 			sd_ticket_free(&s.t);
 			if (pushed)
-				arena_pop(c, pushed);
+				arena_pop(c->kept, pushed);
 		}
 	}
 	/* Entries of files that went away also make the cache worth
 	 * rewriting, or it would keep them forever. */
-	if (changed || used != c->count)
-		plan_save(plan, files, nfiles, path.data, CACHE_MAGIC);
-	for (size_t i = 0; i < nfresh; i++) {
-		free(fresh[i].problem);
-		free(fresh[i].whole);
+	if (!writing && used != c->count) {
+		writing = 1;
+		start_writer(&w, path.data, c, files, hit, nfiles);
 	}
+	if (writing)
+		writer_finish(&w, path.data, CACHE_MAGIC);
+	for (size_t b = 0; b < batch_len; b++) {
+		free(fresh[b].problem);
+		free(fresh[b].whole);
+	}
+	for (int t = 0; t < SD_THREADS_MAX; t++)
+		arena_free(&c->fresh[t]);
 	free(fresh);
-	free(plan);
 	free(hit);
 	free(which);
 	sd_buf_release(&path);
@@ -806,15 +871,15 @@ static int text_record_match(const unsigned char *rec, size_t len, const struct 
 struct text_read {
 	const struct sd_summary_info *info;
 	int result;
-	size_t off, len; /* its record in the thread's buffer, when len > 0 */
-	int thread;
+	const unsigned char *rec; /* its record, when len > 0 */
+	size_t len;
 };
 
 struct text_job {
 	struct sd_store *store;
 	struct text_read *reads;
 	const struct sd_strvec *words;
-	struct sd_cache *cache; /* whose fresh buffers take the records */
+	struct sd_cache *cache; /* whose fresh chunks take the records */
 };
 
 static void text_read_one(void *arg, size_t k, int slot)
@@ -822,24 +887,23 @@ static void text_read_one(void *arg, size_t k, int slot)
 	struct text_job *job = arg;
 	struct text_read *r = &job->reads[k];
 	const struct sd_summary_info *s = r->info;
-	struct sd_buf *records = &job->cache->fresh[slot];
+	struct sd_buf *record = &job->cache->scratch[slot];
 	struct sd_buf raw = SD_BUF_INIT;
 	r->result = -1;
-	r->thread = slot;
 	if (s->slim && s->text_known && read_if_unchanged(job->store, s, &raw)) {
-		r->off = records->len;
+		sd_buf_reset(record);
 		uint32_t count = (uint32_t)s->nspans;
-		sd_buf_add(records, &count, 4);
+		sd_buf_add(record, &count, 4);
 		for (size_t i = 0; i < s->nspans; i++) {
 			uint32_t n = s->spans[i].len;
-			sd_buf_add(records, &n, 4);
-			sd_buf_add(records, raw.data + s->spans[i].start, n);
+			sd_buf_add(record, &n, 4);
+			sd_buf_add(record, raw.data + s->spans[i].start, n);
 		}
-		while ((records->len - r->off) % 8)
-			sd_buf_addch(records, '\0');
-		r->len = records->len - r->off;
-		r->result = text_record_match((const unsigned char *)records->data + r->off, r->len,
-					      job->words);
+		while (record->len % 8)
+			sd_buf_addch(record, '\0');
+		r->rec = arena_push(&job->cache->fresh[slot], record->data, record->len);
+		r->len = record->len;
+		r->result = text_record_match(r->rec, r->len, job->words);
 	}
 	sd_buf_release(&raw);
 }
@@ -909,7 +973,7 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
 		if (e && entry_matches(e, &infos[i]->file) && record_fits(c, e))
 			results[i] = text_record_match(c->data + e->rec_off, e->rec_len, words);
 		if (results[i] < 0)
-			reads[nreads++] = (struct text_read){ infos[i], -1, 0, 0, 0 };
+			reads[nreads++] = (struct text_read){ infos[i], -1, NULL, 0 };
 	}
 
 	/* The others are read from their files, on all cores. */
@@ -924,6 +988,10 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
 
 	/* The new cache: this run's records, else the old ones still valid,
 	 * for every ticket file there is (a filtered search sees few). */
+	struct planned_record {
+		const unsigned char *data; /* NULL: not to be cached */
+		size_t len;
+	};
 	int changed = 0;
 	int64_t recent = now_ns() - SD_CACHE_RACY_NS;
 	struct planned_record *plan = sd_xcalloc(all->nfiles ? all->nfiles : 1, sizeof(*plan));
@@ -940,13 +1008,17 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
 		if (!reads[r].len || s->file.mtime_ns > recent || s->file.ctime_ns > recent ||
 		    s->file_index >= all->nfiles)
 			continue;
-		plan[s->file_index] = (struct planned_record){
-			(const unsigned char *)c->fresh[reads[r].thread].data + reads[r].off, reads[r].len
-		};
+		plan[s->file_index] = (struct planned_record){ reads[r].rec, reads[r].len };
 		changed = 1;
 	}
-	if (changed || kept_old != c->count)
-		plan_save(plan, all->files, all->nfiles, path.data, TEXT_MAGIC);
+	if (changed || kept_old != c->count) {
+		struct cache_writer w;
+		writer_open(&w, path.data);
+		for (size_t i = 0; i < all->nfiles; i++)
+			if (plan[i].data)
+				writer_add(&w, &all->files[i], plan[i].data, plan[i].len);
+		writer_finish(&w, path.data, TEXT_MAGIC);
+	}
 	free(plan);
 	free(reads);
 	cache_close(c);
