@@ -19,7 +19,8 @@
 #include "sd/ticket.h"
 
 /* Merges ours and theirs against base (NULL when both sides added the
- * ticket) into out, which the caller initialises and frees. */
+ * ticket) into out, which the caller initialises and frees. Refuses, and
+ * leaves the conflict to the user, when a side uses an entry id twice. */
 sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 			  const struct sd_ticket *ours, const struct sd_ticket *theirs);
 

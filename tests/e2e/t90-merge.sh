@@ -76,6 +76,21 @@ expect_exit "merge-file: a side that does not parse" 1 sd merge-file "$m/base.md
 expect_sd_error "merge-file: says why"
 expect_err_has "merge-file: names the ticket" "$t"
 expect_file_eq "merge-file: ours left as it was" "$m/ours.orig" "$m/ours.md"
+# A side that uses one entry id twice (a hand edit) has no merge that is
+# the same both ways round: refused, git keeps the conflict.
+python3 - "$f" "$m/theirs.md" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"(?ms)^<!-- sd:comment .*?(?=^<!-- sd:|\Z)", text)
+entry = m.group(0)
+twice = text.replace(entry, entry + entry.replace("\n\n", "\n\nsecond copy, edited: ", 1), 1)
+open(sys.argv[2], "w").write(twice)
+PY
+dup_id=$(sed -n 's/^<!-- sd:comment id=\([^ ]*\) .*/\1/p' "$m/theirs.md" | sort | uniq -d)
+expect_eq "merge-file: theirs uses an entry id twice" 1 "$(printf '%s\n' "$dup_id" | grep -c .)"
+expect_exit "merge-file: a side with an entry id twice" 1 sd merge-file "$m/base.md" "$m/ours.md" "$m/theirs.md" "$t"
+expect_err_has "merge-file: names the entry id" "entry id '$dup_id' is used twice"
+expect_file_eq "merge-file: ours left as it was, again" "$m/ours.orig" "$m/ours.md"
 expect_exit "merge-file: too few arguments" 2 sd merge-file "$m/base.md" "$m/ours.md"
 expect_sd_error "merge-file: usage"
 cp "$m/base.md" "$m/theirs.md"
