@@ -95,13 +95,15 @@ void sd_summary_short_id(const struct sd_summaries *all, const struct sd_summary
  * come from all. The texts come from a second cache, <git dir>/sd/texts,
  * kept like the summaries but apart, since only search needs them; files
  * it does not know are read on all cores, and it is refreshed. */
+struct sd_texts;
 void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *all,
-			     const struct sd_summary_info *const *infos, size_t n,
-			     const struct sd_strvec *words, int *results);
+			     struct sd_texts *texts, const struct sd_summary_info *const *infos,
+			     size_t n, const struct sd_strvec *words, int *results);
 
 /* The texts cache opened once, to test tickets as they are loaded, so a
- * search keeps rows only for tickets that can match. */
-struct sd_texts;
+ * search keeps rows only for tickets that can match; texts passed to
+ * sd_summaries_text_match (or NULL there, to open it again) save reading
+ * it twice. */
 struct sd_texts *sd_texts_open(struct sd_store *store);
 /* 1 or 0 when the cache holds the ticket's texts as its file has them, -1
  * when it cannot tell (then sd_summaries_text_match will). */

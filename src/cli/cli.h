@@ -162,6 +162,7 @@ struct sd_rows {
 	size_t n;
 	size_t alloc;
 	struct sd_summaries sums; /* what the rows' tickets came from */
+	struct sd_texts *texts;   /* open for a search (sd_rows_load_text) */
 };
 
 /* Loads the tickets that match filter (every one when it is NULL); tickets

@@ -190,8 +190,8 @@ sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows, const stru
 	struct sd_texts *texts = words ? sd_texts_open(ctx->store) : NULL;
 	struct row_loader loader = { rows, filter, texts, words };
 	memset(rows, 0, sizeof(*rows));
+	rows->texts = texts;
 	sd_error *err = sd_summaries_load(ctx->store, &rows->sums, take_row, &loader);
-	sd_texts_close(texts);
 	if (err)
 		return err;
 	/* One broken file must not hide every other ticket; sd check lists
@@ -211,6 +211,8 @@ void sd_rows_free(struct sd_rows *rows)
 		sd_ticket_free(&rows->v[i].t);
 	free(rows->v);
 	sd_summaries_free(&rows->sums);
+	sd_texts_close(rows->texts);
+	rows->texts = NULL;
 	rows->v = NULL;
 	rows->n = 0;
 }

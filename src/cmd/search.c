@@ -27,7 +27,7 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 	int *match = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*match));
 	for (size_t i = 0; i < rows.n; i++)
 		infos[i] = &rows.v[i].info;
-	sd_summaries_text_match(ctx->store, &rows.sums, infos, rows.n, text, match);
+	sd_summaries_text_match(ctx->store, &rows.sums, rows.texts, infos, rows.n, text, match);
 	size_t kept = 0;
 	for (size_t i = 0; i < rows.n; i++) {
 		if (match[i] < 0) {

@@ -870,6 +870,7 @@ static int text_record_match(const unsigned char *rec, size_t len, const struct 
 /* A ticket searched for the first time since it changed. */
 struct text_read {
 	const struct sd_summary_info *info;
+	size_t slot; /* in the caller's results */
 	int result;
 	const unsigned char *rec; /* its record, when len > 0 */
 	size_t len;
@@ -957,71 +958,102 @@ void sd_texts_close(struct sd_texts *t)
 	free(t);
 }
 
+static int cmp_read_file(const void *x, const void *y)
+{
+	size_t a = ((const struct text_read *)x)->info->file_index;
+	size_t b = ((const struct text_read *)y)->info->file_index;
+	return a < b ? -1 : a > b;
+}
+
+/* Writing the new texts cache in file order while the reads go by: each
+ * file's record is this run's (fresh) or the old cache's, if still good. */
+struct text_save {
+	struct cache_writer w;
+	int writing;
+	size_t next; /* the first file not yet written */
+	const struct sd_cache *old;
+	const struct sd_summaries *all;
+	const unsigned char *read; /* files with a read in this run */
+	const char *path;
+};
+
+/* Adds the old cache's records of the files before upto that were not
+ * read in this run, starting the writer first if need be. */
+static void save_old_upto(struct text_save *ts, size_t upto)
+{
+	if (!ts->writing) {
+		writer_open(&ts->w, ts->path);
+		ts->writing = 1;
+	}
+	for (; ts->next < upto; ts->next++) {
+		const struct sd_ticket_file *f = &ts->all->files[ts->next];
+		const struct cache_entry *e = ts->read[ts->next] ? NULL : find_entry(ts->old, f->id);
+		if (e && entry_matches(e, f) && record_fits(ts->old, e))
+			writer_add(&ts->w, f, ts->old->data + e->rec_off, e->rec_len);
+	}
+}
+
 void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *all,
-			     const struct sd_summary_info *const *infos, size_t n,
-			     const struct sd_strvec *words, int *results)
+			     struct sd_texts *texts, const struct sd_summary_info *const *infos,
+			     size_t n, const struct sd_strvec *words, int *results)
 {
 	struct sd_buf path = SD_BUF_INIT;
 	pthread_once(&fold_once, fold_init);
 	sd_store_private_path(store, "texts", &path);
-	struct sd_cache *c = cache_open(path.data, TEXT_MAGIC);
+	struct sd_texts *opened = texts ? NULL : sd_texts_open(store);
+	struct sd_cache *c = texts ? texts->cache : opened->cache;
 	struct text_read *reads = sd_xcalloc(n ? n : 1, sizeof(*reads));
+	unsigned char *read = sd_xcalloc(all->nfiles ? all->nfiles : 1, 1);
 	size_t nreads = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = find_entry(c, infos[i]->file.id);
 		results[i] = -1;
 		if (e && entry_matches(e, &infos[i]->file) && record_fits(c, e))
 			results[i] = text_record_match(c->data + e->rec_off, e->rec_len, words);
-		if (results[i] < 0)
-			reads[nreads++] = (struct text_read){ infos[i], -1, NULL, 0 };
-	}
-
-	/* The others are read from their files, on all cores. */
-	struct text_job job = { store, reads, words, c };
-	sd_parallel_for(nreads, FILES_PER_THREAD, text_read_one, &job);
-
-	/* Results back in order; infos and reads are both in the caller's order. */
-	size_t k = 0;
-	for (size_t i = 0; i < n && k < nreads; i++)
-		if (reads[k].info == infos[i])
-			results[i] = reads[k++].result;
-
-	/* The new cache: this run's records, else the old ones still valid,
-	 * for every ticket file there is (a filtered search sees few). */
-	struct planned_record {
-		const unsigned char *data; /* NULL: not to be cached */
-		size_t len;
-	};
-	int changed = 0;
-	int64_t recent = now_ns() - SD_CACHE_RACY_NS;
-	struct planned_record *plan = sd_xcalloc(all->nfiles ? all->nfiles : 1, sizeof(*plan));
-	size_t kept_old = 0;
-	for (size_t i = 0; i < all->nfiles; i++) {
-		const struct cache_entry *e = find_entry(c, all->files[i].id);
-		if (e && entry_matches(e, &all->files[i]) && record_fits(c, e)) {
-			plan[i] = (struct planned_record){ c->data + e->rec_off, e->rec_len };
-			kept_old++;
+		if (results[i] < 0) {
+			reads[nreads++] = (struct text_read){ infos[i], i, -1, NULL, 0 };
+			if (infos[i]->file_index < all->nfiles)
+				read[infos[i]->file_index] = 1;
 		}
 	}
-	for (size_t r = 0; r < nreads; r++) {
-		const struct sd_summary_info *s = reads[r].info;
-		if (!reads[r].len || s->file.mtime_ns > recent || s->file.ctime_ns > recent ||
-		    s->file_index >= all->nfiles)
-			continue;
-		plan[s->file_index] = (struct planned_record){ reads[r].rec, reads[r].len };
-		changed = 1;
+	/* Kept old records of files gone or changed make the cache worth
+	 * rewriting even when nothing new is saved. */
+	size_t kept_old = 0;
+	for (size_t i = 0; i < all->nfiles; i++) {
+		const struct cache_entry *e = read[i] ? NULL : find_entry(c, all->files[i].id);
+		kept_old += e && entry_matches(e, &all->files[i]) && record_fits(c, e);
 	}
-	if (changed || kept_old != c->count) {
-		struct cache_writer w;
-		writer_open(&w, path.data);
-		for (size_t i = 0; i < all->nfiles; i++)
-			if (plan[i].data)
-				writer_add(&w, &all->files[i], plan[i].data, plan[i].len);
-		writer_finish(&w, path.data, TEXT_MAGIC);
+	qsort(reads, nreads, sizeof(*reads), cmp_read_file);
+
+	/* The others are read from their files on all cores, a batch at a
+	 * time in file order, so that the new cache is written as they go and
+	 * never held whole: at 100,000 tickets it is 250 MB. */
+	struct text_save ts = { .old = c, .all = all, .read = read, .path = path.data };
+	int64_t recent = now_ns() - SD_CACHE_RACY_NS;
+	for (size_t start = 0; start < nreads; start += FRESH_BATCH) {
+		size_t len = nreads - start < FRESH_BATCH ? nreads - start : FRESH_BATCH;
+		struct text_job job = { store, reads + start, words, c };
+		sd_parallel_for(len, FILES_PER_THREAD, text_read_one, &job);
+		for (size_t r = start; r < start + len; r++) {
+			const struct sd_summary_info *s = reads[r].info;
+			results[reads[r].slot] = reads[r].result;
+			if (!reads[r].len || s->file.mtime_ns > recent || s->file.ctime_ns > recent ||
+			    s->file_index >= all->nfiles)
+				continue;
+			save_old_upto(&ts, s->file_index);
+			writer_add(&ts.w, &s->file, reads[r].rec, reads[r].len);
+			ts.next = s->file_index + 1;
+		}
+		for (int t = 0; t < SD_THREADS_MAX; t++)
+			arena_free(&c->fresh[t]);
 	}
-	free(plan);
+	if (ts.writing || kept_old != c->count) {
+		save_old_upto(&ts, all->nfiles);
+		writer_finish(&ts.w, path.data, TEXT_MAGIC);
+	}
+	free(read);
 	free(reads);
-	cache_close(c);
+	sd_texts_close(opened);
 	sd_buf_release(&path);
 }
 
