@@ -104,6 +104,14 @@ sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *change
  * every other entry alone, as git add would. */
 sd_error *sd_store_update_index(struct sd_store *store, const char *const *paths,
 				const git_oid *ids, size_t n);
+/* The commit journal: before moving the branch to a commit whose files
+ * are already in the work tree, name each path with its new blob id; after
+ * updating their index entries, remove it. A process killed in between
+ * leaves the journal, and the next sd to take the lock points the index
+ * entries that HEAD really holds at them. */
+void sd_store_journal_write(struct sd_store *store, const char *const *paths, const git_oid *ids,
+			    size_t n);
+void sd_store_journal_remove(struct sd_store *store);
 /* Writes a file of the work tree (path relative to the store root)
  * through a temporary file and rename, making its directory if needed;
  * not synced, so only for content that is also in a commit. */

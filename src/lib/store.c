@@ -807,8 +807,8 @@ static void journal_path(struct sd_store *s, struct sd_buf *out)
 	sd_store_private_path(s, "commit-journal", out);
 }
 
-static void journal_write(struct sd_store *s, const char *const *paths, const git_oid *ids,
-			  size_t n)
+void sd_store_journal_write(struct sd_store *s, const char *const *paths, const git_oid *ids,
+			    size_t n)
 {
 	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
 	journal_path(s, &path);
@@ -828,7 +828,7 @@ static void journal_write(struct sd_store *s, const char *const *paths, const gi
 	sd_buf_release(&text);
 }
 
-static void journal_remove(struct sd_store *s)
+void sd_store_journal_remove(struct sd_store *s)
 {
 	struct sd_buf path = SD_BUF_INIT;
 	journal_path(s, &path);
@@ -1217,18 +1217,18 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		paths[i] = changes[i].path;
 		ids[i] = updates[i].id;
 	}
-	journal_write(s, paths, ids, n);
+	sd_store_journal_write(s, paths, ids, n);
 	const git_commit *parents[1] = { parent };
 	if (packed) {
 		/* The pack is complete, so HEAD never names a missing object. */
 		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message))) {
-			journal_remove(s);
+			sd_store_journal_remove(s);
 			goto done;
 		}
 	} else if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
 				     parent ? 1 : 0, parents) < 0) {
 		err = commit_error();
-		journal_remove(s);
+		sd_store_journal_remove(s);
 		goto done;
 	}
 	written = 0; /* committed: the new files stay */
@@ -1239,7 +1239,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	if (err)
 		err = sd_error_wrap(err, "committed, but the index was not updated");
 	else
-		journal_remove(s);
+		sd_store_journal_remove(s);
 
 done:
 	for (int i = 0; i < written; i++) {

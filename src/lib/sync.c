@@ -288,13 +288,13 @@ done:
 /* A conflict outside the tickets: leave the repository as git merge
  * would (conflicts in the work tree and index, MERGE_HEAD set), with the
  * tickets already merged by meaning, for the user to finish with git. */
-/* Brings the work tree and the index to the merge when it only adds and
- * changes ticket files (the usual case): each file is written directly and
- * its index entry edited in place, which costs far less on a large store
- * than a checkout, whose index handling reads and rewrites every entry.
- * A file the user changed stops everything before anything is written.
- * *done is 0, and nothing touched, when the merge has other changes: the
- * caller then checks out as git would. */
+/* Brings the work tree to the merge when it only adds and changes ticket
+ * files (the usual case): each file is written directly, and the caller
+ * edits their index entries in place once the branch has moved, which
+ * costs far less on a large store than a checkout, whose index handling
+ * reads and rewrites every entry. A file the user changed stops everything
+ * before anything is written. *done is 0, and nothing touched, when the
+ * merge has other changes: the caller then checks out as git would. */
 static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int *done)
 {
 	git_repository *repo = sd_store_repo(s);
@@ -335,8 +335,6 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int
 					       "commit or stash your changes, then sync again",
 					       d->new_file.path);
 	}
-	const char **paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
-	git_oid *ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
 	for (size_t i = 0; i < n && !err; i++) {
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		git_blob *blob = NULL;
@@ -347,13 +345,7 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int
 		err = sd_store_write_file(s, d->new_file.path, git_blob_rawcontent(blob),
 					  (size_t)git_blob_rawsize(blob));
 		git_blob_free(blob);
-		paths[i] = d->new_file.path;
-		ids[i] = d->new_file.id;
 	}
-	if (!err && n)
-		err = sd_store_update_index(s, paths, ids, n);
-	free(paths);
-	free(ids);
 	sd_buf_release(&abs);
 	sd_buf_release(&text);
 	*done = !err;
@@ -430,6 +422,42 @@ static size_t tickets_changed(git_repository *repo, git_tree *from, git_tree *to
 		n = git_diff_num_deltas(diff);
 	git_diff_free(diff);
 	return n;
+}
+
+/* Moves the branch to the merge, then points the index entries of the
+ * files written directly (changes, or NULL after a checkout, which did
+ * its own) at them, under the commit journal, in the order of a commit:
+ * killed before the branch moves, the work tree is ahead as after a killed
+ * mutation and the next sync finds the files already merged; killed
+ * after, the next sd finishes the index. */
+static sd_error *move_branch(struct sd_store *s, git_reference *head, const git_oid *commit_id,
+			     git_diff *changes, git_reference **updated)
+{
+	size_t n = changes ? git_diff_num_deltas(changes) : 0;
+	const char **paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
+	git_oid *ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
+	sd_error *err = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(changes, i);
+		paths[i] = d->new_file.path;
+		ids[i] = d->new_file.id;
+	}
+	if (n)
+		sd_store_journal_write(s, paths, ids, n);
+	if (git_reference_set_target(updated, head, commit_id, "sd: sync") < 0) {
+		err = sd_error_git("merged, but cannot move the branch");
+		if (n)
+			sd_store_journal_remove(s);
+	} else if (n) {
+		err = sd_store_update_index(s, paths, ids, n);
+		if (err)
+			err = sd_error_wrap(err, "merged, but the index was not updated");
+		else
+			sd_store_journal_remove(s);
+	}
+	free(paths);
+	free(ids);
+	return err;
 }
 
 sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync_stats *stats)
@@ -637,14 +665,14 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	co.paths.count = npaths;
 	int rc = npaths ? git_checkout_tree(repo, (const git_object *)result_tree, &co) : 0;
 	free(paths);
-	git_diff_free(changes);
 	if (rc < 0) {
+		git_diff_free(changes);
 		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
 				   git_error_last() ? git_error_last()->message : "checkout failed");
 		goto done;
 	}
-	if (git_reference_set_target(&updated, head, &commit_id, "sd: sync") < 0)
-		err = sd_error_git("merged, but cannot move the branch");
+	err = move_branch(s, head, &commit_id, written ? changes : NULL, &updated);
+	git_diff_free(changes);
 done:
 	sd_strvec_clear(&other_conflicts);
 	sd_strvec_clear(&touched);

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Kill test: mutations (new, comment, status, assign, import, edit) are
-# killed with SIGKILL at random points. After every kill git fsck and sd
+# Kill test: mutations (new, comment, status, assign, import of three
+# tickets and of 80, which is written as one pack, edit, and sd pull of a
+# change from another clone) are killed with SIGKILL at random points. After every kill git fsck and sd
 # check are clean and HEAD names a complete commit; at the end every
 # mutation that reported success is in HEAD. A fixed seed and a few kills
 # in make check; `make stress` lands more (SD_STRESS_SEED,
@@ -22,6 +23,9 @@ want_kills=${SD_STRESS_KILLS:-8}
 
 r=$(store desk)
 for i in 1 2 3; do new_ticket "$r" "Seed ticket $i" -m "Seed $i." >/dev/null; done
+# Another clone, which gets a comment before every pull from it.
+git clone -q "$r" "$tmp/up"
+git -C "$r" remote add up "$tmp/up"
 
 # The editor adds its marker ($KILL_MARK) as a paragraph of the description.
 cat >"$tmp/editor" <<'EOF'
@@ -44,7 +48,7 @@ start() {
 	local ids=($(all_ids "$r"))
 	id=${ids[RANDOM % ${#ids[@]}]}
 	mark="kill-$k-$RANDOM"
-	case $((RANDOM % 6)) in
+	case $((RANDOM % 8)) in
 	0)
 		kind=new
 		"$SD" -C "$r" new "$mark" -m "Opened by $mark." >"$tmp/run.out" 2>"$tmp/run.err" &
@@ -70,6 +74,22 @@ start() {
 	5)
 		kind=edit
 		KILL_MARK=$mark EDITOR=$tmp/editor "$SD" -C "$r" edit "$id" >"$tmp/run.out" 2>"$tmp/run.err" &
+		;;
+	6)
+		kind=bigimport # 64 tickets or more go into one pack
+		for i in $(seq 80); do
+			printf '{"title":"%s %d","description":"Number %d of %s."}\n' "$mark" "$i" "$i" "$mark"
+		done >"$tmp/import.jsonl"
+		"$SD" -C "$r" import "$tmp/import.jsonl" >"$tmp/run.out" 2>"$tmp/run.err" &
+		;;
+	7)
+		kind=pull
+		local up_ids=($(all_ids "$tmp/up"))
+		"$SD" -C "$tmp/up" comment "${up_ids[RANDOM % ${#up_ids[@]}]}" -m "$mark" >/dev/null 2>&1 ||
+			echo "the comment in the other clone failed" >>"$tmp/problems"
+		# In a session of its own, so that the kill reaches the git
+		# fetch sd runs as well.
+		setsid "$SD" -C "$r" pull up >"$tmp/run.out" 2>"$tmp/run.err" &
 		;;
 	esac
 	pid=$!
@@ -103,7 +123,7 @@ while [ $kills -lt "$want_kills" ] && [ $rounds -lt $((want_kills * 10)) ]; do
 	start "$rounds"
 	delay=$((RANDOM % (max_ms + 1)))
 	sleep "$(printf '0.%03d' "$delay")"
-	kill -9 "$pid" 2>/dev/null
+	if [ "$kind" = pull ]; then kill -9 -- "-$pid" 2>/dev/null; else kill -9 "$pid" 2>/dev/null; fi
 	wait "$pid" 2>/dev/null
 	rc=$?
 	if [ $rc = 137 ]; then
@@ -219,6 +239,8 @@ while read -r kind mark id; do
 	import)
 		[ "$(cat "$tmp"/head/tickets/*/*.md | grep -cxF -e "title: $mark a" -e "title: $mark b" -e "title: $mark c")" = 3 ]
 		;;
+	bigimport) [ "$(cat "$tmp"/head/tickets/*/*.md | grep -c "^title: $mark [0-9]*\$")" = 80 ] ;;
+	pull) [ "$(cat "$tmp"/head/tickets/*/*.md | grep -cxF -- "$mark")" = 1 ] ;;
 	edit) [ "$(cat "$tmp"/head/tickets/*/*.md | grep -cxF -- "$mark")" = 1 ] ;;
 	esac || { lost=$((lost + 1)); echo "$kind $mark $id" >>"$tmp/lost"; }
 done <"$ok_log"
