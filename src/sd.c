@@ -215,6 +215,14 @@ int main(int argc, char **argv)
 	git_libgit2_init();
 	sd_error *err = run(argc, argv, &ctx);
 	int status = ctx.exit_status;
+	sd_error *warning = sd_store_take_warning(ctx.store);
+	if (warning) {
+		struct sd_buf msg = SD_BUF_INIT;
+		sd_put_text(&msg, warning->msg);
+		fprintf(stderr, "sd: warning: %s\n", msg.data);
+		sd_buf_release(&msg);
+		sd_error_free(warning);
+	}
 	if (err) {
 		if (ctx.pending_text && *ctx.pending_text) {
 			char *kept = sd_keep_text(&ctx, ctx.pending_text, ctx.cmd ? ctx.cmd->name : "text");

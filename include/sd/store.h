@@ -104,6 +104,13 @@ sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *change
  * every other entry alone, as git add would. */
 sd_error *sd_store_update_index(struct sd_store *store, const char *const *paths,
 				const git_oid *ids, size_t n);
+/* A problem after a change landed (committed, but the index could not be
+ * updated): not an error, since retrying would make the change twice, but
+ * worth telling. The store keeps the first; the caller takes it (NULL if
+ * none) and reports it. */
+void sd_store_warn(struct sd_store *store, sd_error *warning);
+sd_error *sd_store_take_warning(struct sd_store *store);
+
 /* The commit journal: before moving the branch to a commit whose files
  * are already in the work tree, name each path with its new blob id; after
  * updating their index entries, remove it. A process killed in between

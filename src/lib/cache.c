@@ -673,7 +673,7 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 			release_pages(c->map, &released,
 				      (size_t)(c->data - (const unsigned char *)c->map) + hit[i]->rec_off);
 		} else if (f->problem) {
-			sd_strvec_push(&out->problems, f->problem);
+			sd_strvec_push_owned(&out->problems, f->problem);
 			f->problem = NULL;
 			continue;
 		} else if (f->whole) {

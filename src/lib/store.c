@@ -31,6 +31,11 @@ struct sd_store {
 	int lock_fd;
 	char *lock_path;
 	sd_error *config_error;
+	/* A scan found tickets/ and its shards plain directories, so reads
+	 * of the files it listed need not check them again, one lstat per
+	 * directory per ticket on a cold start. */
+	int dirs_checked;
+	sd_error *warning; /* see sd_store_take_warning */
 };
 
 static sd_error *read_config(struct sd_store *s)
@@ -351,6 +356,27 @@ void sd_ticket_path(struct sd_buf *out, const char *id)
 	sd_buf_printf(out, TICKETS_DIR "/%.2s/%s.md", id, id);
 }
 
+/* The directories above a ticket file (tickets/ and tickets/XX/) must be
+ * plain directories of the store: a symlink among them would make sd read
+ * a file that is not in the store, or write one outside the repository. */
+static sd_error *check_ticket_dirs(struct sd_store *s, const char *rel)
+{
+	struct sd_buf dir = SD_BUF_INIT;
+	sd_error *err = NULL;
+	for (const char *slash = strchr(rel, '/'); !err && slash; slash = strchr(slash + 1, '/')) {
+		struct stat st;
+		int len = (int)(slash - rel);
+		sd_buf_reset(&dir);
+		sd_buf_printf(&dir, "%s%.*s", s->root, len, rel);
+		if (lstat(dir.data, &st) == 0 && !S_ISDIR(st.st_mode))
+			err = sd_error_invalid("%.*s is %s, not a directory; sd keeps tickets only in "
+					       "plain directories inside the store, so replace it with one",
+					       len, rel, S_ISLNK(st.st_mode) ? "a symlink" : "a file");
+	}
+	sd_buf_release(&dir);
+	return err;
+}
+
 /* Adds the ids of the tickets in one shard directory. */
 static sd_error *scan_shard(struct sd_store *s, const char *shard, struct sd_strvec *out)
 {
@@ -496,9 +522,11 @@ sd_error *sd_store_scan(struct sd_store *s, struct sd_ticket_file **out, size_t 
 	*out = NULL;
 	*n = 0;
 	sd_buf_printf(&dir, "%s" TICKETS_DIR, s->root);
-	int fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno != ENOENT)
+		if (errno == ELOOP || errno == ENOTDIR)
+			err = check_ticket_dirs(s, TICKETS_DIR "/");
+		else if (errno != ENOENT)
 			err = sd_error_errno(dir.data);
 		sd_buf_release(&dir);
 		return err;
@@ -544,12 +572,29 @@ sd_error *sd_store_scan(struct sd_store *s, struct sd_ticket_file **out, size_t 
 				memcpy(*out + *n, shards[i].files, shards[i].n * sizeof(**out));
 			*n += shards[i].n;
 		}
+		s->dirs_checked = 1;
 	}
 	for (size_t i = 0; i < nshards; i++)
 		free(shards[i].files);
 	free(shards);
 	sd_buf_release(&dir);
 	return err;
+}
+
+void sd_store_warn(struct sd_store *s, sd_error *warning)
+{
+	if (s->warning)
+		sd_error_free(warning); /* the first says enough */
+	else
+		s->warning = warning;
+}
+
+sd_error *sd_store_take_warning(struct sd_store *s)
+{
+	sd_error *w = s ? s->warning : NULL;
+	if (s)
+		s->warning = NULL;
+	return w;
 }
 
 void sd_store_private_path(struct sd_store *s, const char *name, struct sd_buf *out)
@@ -688,6 +733,8 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 	sd_ticket_init(out);
 	sd_ticket_path(&rel, id);
 	sd_buf_printf(&abs, "%s%s", s->root, rel.data);
+	if (!s->dirs_checked && (err = check_ticket_dirs(s, rel.data)))
+		goto done;
 	/* One open, one fstat and one read: listing a large store cold does
 	 * this for every ticket, and each system call counts. */
 	int fd = open(abs.data, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -948,7 +995,11 @@ static sd_error *write_file_atomic(const char *path, const char *data, size_t le
 	struct sd_buf tmp = SD_BUF_INIT;
 	sd_error *err = NULL;
 	sd_buf_printf(&tmp, "%s" TMP_SUFFIX "%ld", path, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* The name is predictable: whatever is there already (a stale file,
+	 * or a symlink a pull brought) is removed, never written through. */
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
+		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = sd_error_errno(tmp.data);
 		goto done;
@@ -1053,7 +1104,9 @@ sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *
 	sd_buf_printf(&abs, "%s%s", s->root, path);
 	char *slash = strrchr(abs.data, '/');
 	char *dir = sd_xstrndup(abs.data, (size_t)(slash - abs.data));
-	sd_error *err = mkdir_p(dir);
+	sd_error *err = check_ticket_dirs(s, path);
+	if (!err)
+		err = mkdir_p(dir);
 	/* Not synced: what it replaces is committed (a merge writes files
 	 * whose old content is in HEAD), as git's own checkout does not. */
 	if (!err)
@@ -1068,7 +1121,7 @@ sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *
 static sd_error *commit_error(void)
 {
 	const git_error *e = git_error_last();
-	if (e && e->message && strstr(e->message, ".lock")) {
+	if (e && e->message && strstr(e->message, "failed to lock file")) {
 		/* libgit2 ends some messages with ": " and no reason. */
 		size_t len = strlen(e->message);
 		while (len && (e->message[len - 1] == ' ' || e->message[len - 1] == ':'))
@@ -1129,6 +1182,9 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
 		goto done;
 	locked = 1;
+	for (size_t i = 0; i < n; i++)
+		if ((err = check_ticket_dirs(s, changes[i].path)))
+			goto done;
 
 	int rc = git_repository_head(&head, s->repo);
 	if (rc == 0) {
@@ -1225,21 +1281,33 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			sd_store_journal_remove(s);
 			goto done;
 		}
-	} else if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
-				     parent ? 1 : 0, parents) < 0) {
-		err = commit_error();
-		sd_store_journal_remove(s);
-		goto done;
+	} else {
+		/* libgit2 1.5 returns 0 when writing the commit object fails
+		 * (a full disk), without moving HEAD: check that it moved. */
+		git_oid now;
+		if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig, NULL, message, tree,
+				      parent ? 1 : 0, parents) < 0 ||
+		    git_reference_name_to_id(&now, s->repo, "HEAD") < 0 ||
+		    !git_oid_equal(&now, &commit_oid)) {
+			err = commit_error();
+			sd_store_journal_remove(s);
+			goto done;
+		}
 	}
 	written = 0; /* committed: the new files stay */
 
 	/* Only these paths change in the index; whatever else the user has
 	 * staged stays staged. */
 	err = sd_store_update_index(s, paths, ids, n);
-	if (err)
-		err = sd_error_wrap(err, "committed, but the index was not updated");
-	else
+	if (err) {
+		/* The change landed; failing now would invite a retry that
+		 * makes it twice. The journal stays for the next sd. */
+		sd_store_warn(s, sd_error_wrap(err, "committed, but the index was not updated; the "
+						    "next change made with sd updates it"));
+		err = NULL;
+	} else {
 		sd_store_journal_remove(s);
+	}
 
 done:
 	for (int i = 0; i < written; i++) {

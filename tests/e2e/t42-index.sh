@@ -70,15 +70,21 @@ expect_eq "conflicted entry: one stage-0 entry now" "0" \
 	"$(git -C "$r" ls-files --stage -- "$p" | awk '{print $3}' | sort -u | tr -d '\n')"
 check "conflicted entry" "$r" ""
 
-# A held index.lock: the commit is made, the error says what to do, and
-# nothing is left half-written.
+# A held index.lock: the commit is made, so sd succeeds (a script that
+# retried would comment twice) and warns, saying what to do; nothing is
+# left half-written, and the next sd brings the index up to HEAD.
 r=$(store locked)
 a=$(new_ticket "$r" "Locked" -m body)
 : >"$r/.git/index.lock"
-expect_exit "index.lock held: comment" 2 sd -C "$r" comment "$a" -m "with the index locked"
+expect_exit "index.lock held: comment" 0 sd -C "$r" comment "$a" -m "with the index locked"
+expect_err_has "index.lock held: a warning" "sd: warning: committed, but the index was not updated"
 expect_err_has "index.lock held: names the lock" "index.lock"
+expect_exists "index.lock held: the journal stays for the next sd" "$r/.git/sd/commit-journal"
 rm -f "$r/.git/index.lock"
 expect_exit "index.lock released: git can read the index" 0 git -C "$r" ls-files --stage
+expect_exit "index.lock released: the next change" 0 sd -C "$r" comment "$a" -m "after the lock"
+expect_missing "index.lock released: journal done" "$r/.git/sd/commit-journal"
+expect_clean "index.lock released: index up to HEAD" "$r"
 # A commit of many tickets is written as one pack of its own (pack.h):
 # git must read it as if git had written it, and the tree must be the one
 # git would build, whether the shards are new or already hold tickets.
