@@ -354,12 +354,11 @@ commit_all() {
 	git -C "$1" add -A && git -C "$1" commit -q -m "$2" >/dev/null
 }
 
-# put_ticket DIR ID TITLE [STATUS [DESCRIPTION]]: write a valid ticket file
-# by hand (for ids chosen by the test) and commit it.
-put_ticket() {
-	local d=$1 id=$2 title=$3 status=${4:-new} desc=${5:-Hand-written ticket.}
-	mkdir -p "$d/tickets/${id:0:2}"
-	cat >"$d/$(tpath "$id")" <<EOF
+# ticket_text ID TITLE [STATUS [DESCRIPTION]]: a valid ticket file, as
+# sd would write it, on stdout.
+ticket_text() {
+	local id=$1 title=$2 status=${3:-new} desc=${4:-Hand-written ticket.}
+	cat <<EOF
 ---
 id: $id
 title: $title
@@ -384,6 +383,14 @@ $desc
 <!-- sd:timeline -->
 ## Timeline
 EOF
+}
+
+# put_ticket DIR ID TITLE [STATUS [DESCRIPTION]]: write a valid ticket file
+# by hand (for ids chosen by the test) and commit it.
+put_ticket() {
+	local d=$1 id=$2
+	mkdir -p "$d/tickets/${id:0:2}"
+	ticket_text "$id" "$3" "${4:-new}" "${5:-Hand-written ticket.}" >"$d/$(tpath "$id")"
 	git -C "$d" add -A && git -C "$d" commit -q -m "add $id by hand" >/dev/null
 }
 

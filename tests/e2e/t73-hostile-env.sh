@@ -35,35 +35,6 @@ tree_sum() {
 	(cd "$1" && find . -printf '%y %p %l\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha1sum) 2>&1
 }
 
-# ticket_text ID TITLE: a valid ticket file, as put_ticket writes it.
-ticket_text() {
-	cat <<EOF
----
-id: $1
-title: $2
-type: incident
-status: new
-priority: P3
-impact: medium
-urgency: medium
-tier: L1
-queue: desk
-assignee: ""
-requester: tess@example.com
-category: ""
-tags: []
-asset: ""
-created: 2026-11-23T09:00:00Z
-updated: 2026-11-23T09:00:00Z
----
-
-Written outside sd.
-
-<!-- sd:timeline -->
-## Timeline
-EOF
-}
-
 # An editor that changes the description, and one that changes nothing.
 cat >"$tmp/ed-append" <<'EOF'
 #!/bin/sh
@@ -110,7 +81,7 @@ cache_t0=$SECONDS
 r=$(store links)
 id=$(new_ticket "$r" "Printer jams" -m "It jams.")
 mkdir -p "$tmp/outside"
-ticket_text zzzzzzzzzzzz "Outside secret" >"$tmp/outside/zzzzzzzzzzzz.md"
+ticket_text zzzzzzzzzzzz "Outside secret" new "Written outside sd." >"$tmp/outside/zzzzzzzzzzzz.md"
 mkdir -p "$r/tickets/zz" "$r/tickets/yy" "$r/tickets/xx"
 ln -s "$tmp/outside/zzzzzzzzzzzz.md" "$r/tickets/zz/zzzzzzzzzzzz.md"
 ln -s /etc/passwd "$r/tickets/xx/xxxxxxxxxxxx.md"
@@ -159,7 +130,7 @@ expect_eq "symlinks: the link is still a link to it" "../${id:0:2}/$id.md" "$(re
 r=$(store shardlink)
 id=$(new_ticket "$r" "Printer jams" -m "It jams.")
 mkdir -p "$tmp/outshard"
-ticket_text wwwwwwwwwwww "Outside shard" >"$tmp/outshard/wwwwwwwwwwww.md"
+ticket_text wwwwwwwwwwww "Outside shard" new "Written outside sd." >"$tmp/outshard/wwwwwwwwwwww.md"
 ln -s "$tmp/outshard" "$r/tickets/ww"
 commit_all "$r" "a symlinked shard arrives with a pull"
 outside_before=$(tree_sum "$tmp/outshard")
@@ -227,10 +198,10 @@ expect_state "hostile ids" "$r" "$before"
 expect_eq "hostile ids: nothing new beside the store" "$outside" "$(find "$tmp" -mindepth 1 -maxdepth 1 ! -name '.*' | sort)"
 # Files whose names hold .. and backslashes, left by another tool: not
 # tickets, named by check, ignored by everything else.
-ticket_text "$id" "Stray copy" >"$r/tickets/${id:0:2}/..\\x.md"
+ticket_text "$id" "Stray copy" new "Written outside sd." >"$r/tickets/${id:0:2}/..\\x.md"
 mkdir -p "$r/tickets/..\\${id:0:2}"
-ticket_text "$id" "Stray copy" >"$r/tickets/..\\${id:0:2}/$id.md"
-ticket_text "$id" "Stray copy" >"$r/tickets/${id:0:2}/${id}..md"
+ticket_text "$id" "Stray copy" new "Written outside sd." >"$r/tickets/..\\${id:0:2}/$id.md"
+ticket_text "$id" "Stray copy" new "Written outside sd." >"$r/tickets/${id:0:2}/${id}..md"
 commit_all "$r" "stray files"
 before=$(state "$r")
 expect_exit "stray names: list" 0 sd -C "$r" list --all --format '%(title)'
