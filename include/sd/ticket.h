@@ -126,6 +126,10 @@ sd_error *sd_ticket_parse_reference(struct sd_ticket *t, const char *text, size_
 /* Checks the rules parse cannot see alone: required fields present, valid
  * values, times parse. Errors carry path:line where known. */
 sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path);
+/* The entry whose id an earlier entry already has (the first such in the
+ * file), or NULL: entries are told apart by id, so a hand edit that
+ * repeats one makes the ticket invalid. */
+const struct sd_entry *sd_ticket_repeated_entry(const struct sd_ticket *t);
 /* Serialises t in canonical form, appending to out. */
 void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out);
 

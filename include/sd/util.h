@@ -24,6 +24,9 @@ void sd_strvec_push_owned(struct sd_strvec *sv, char *s);
 void sd_strvec_clear(struct sd_strvec *sv);
 int sd_strvec_has(const struct sd_strvec *sv, const char *s);
 void sd_strvec_sort(struct sd_strvec *sv);
+/* Drops every string that equals an earlier one, keeping the order of the
+ * rest, in O(n log n). */
+void sd_strvec_uniq(struct sd_strvec *sv);
 
 /* Appends the items of a comma-separated list, blanks trimmed, empty items
  * dropped: " a, b,,c " gives a, b, c. */

@@ -356,7 +356,10 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
 		sd_ticket_path(&paths[nchanged], sd_ticket_get(t, SD_F_ID));
 		changes[nchanged] = (struct sd_change){ paths[nchanged].data, contents[nchanged].data,
 							contents[nchanged].len };
-		sd_buf_printf(&list, "%s \"%s\"\n", rows[i].row->short_id, sd_ticket_get(t, SD_F_TITLE));
+		const char *title = sd_ticket_get(t, SD_F_TITLE);
+		sd_buf_printf(&list, "%s \"", rows[i].row->short_id);
+		sd_text_inert(&list, title, strlen(title), 0);
+		sd_buf_adds(&list, "\"\n");
 		nchanged++;
 	}
 	if (!nchanged)

@@ -254,30 +254,6 @@ static void merge_extra(struct sd_ticket *out, const struct sd_ticket *o, const 
 	sd_strvec_clear(&fresh);
 }
 
-static int cmp_id_of(const void *x, const void *y)
-{
-	return strcmp((*(const struct sd_entry *const *)x)->id, (*(const struct sd_entry *const *)y)->id);
-}
-
-/* An entry id the ticket uses twice, or NULL. Entries are matched by id,
- * so a side holding one id twice (a hand edit; sd never writes one) has
- * no merge that is the same both ways round. */
-static const char *duplicate_entry_id(const struct sd_ticket *t)
-{
-	if (!t || t->nentries < 2)
-		return NULL;
-	const struct sd_entry **by_id = sd_xcalloc(t->nentries, sizeof(*by_id));
-	for (size_t i = 0; i < t->nentries; i++)
-		by_id[i] = &t->entries[i];
-	qsort(by_id, t->nentries, sizeof(*by_id), cmp_id_of);
-	const char *dup = NULL;
-	for (size_t i = 1; i < t->nentries && !dup; i++)
-		if (!strcmp(by_id[i - 1]->id, by_id[i]->id))
-			dup = by_id[i]->id;
-	free(by_id);
-	return dup;
-}
-
 sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 			  const struct sd_ticket *ours, const struct sd_ticket *theirs)
 {
@@ -289,11 +265,13 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 	sd_time when = ua > ub ? ua : ub;
 	const struct sd_ticket *sides[] = { base, ours, theirs };
 	for (size_t i = 0; i < 3; i++) {
-		const char *dup = duplicate_entry_id(sides[i]);
+		/* Entries are matched by id, so with one id twice on a side
+		 * no merge is the same both ways round. */
+		const struct sd_entry *dup = sides[i] ? sd_ticket_repeated_entry(sides[i]) : NULL;
 		if (dup)
 			return sd_error_invalid("ticket %s: entry id '%s' is used twice; give one of "
 						"them another id by hand, then merge again",
-						sd_ticket_get(sides[i], SD_F_ID), dup);
+						sd_ticket_get(sides[i], SD_F_ID), dup->id);
 	}
 	merge_timeline(out, base, ours, theirs);
 	for (int f = 0; f < SD_F_COUNT; f++) {

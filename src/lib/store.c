@@ -1345,7 +1345,12 @@ sd_error *sd_store_save_ticket(struct sd_store *s, const struct sd_ticket *t, co
 		return err;
 	sd_ticket_write(t, &content);
 	sd_ticket_path(&path, id);
-	sd_buf_printf(&msg, "sd: %s %s \"%s\"\n", verb, short_id, sd_ticket_get(t, SD_F_TITLE));
+	/* A hand-edited title may hold control characters and newlines (shown
+	 * inert, see sd_field_check_read): never copy them raw into git. */
+	const char *title = sd_ticket_get(t, SD_F_TITLE);
+	sd_buf_printf(&msg, "sd: %s %s \"", verb, short_id);
+	sd_text_inert(&msg, title, strlen(title), 0);
+	sd_buf_adds(&msg, "\"\n");
 	struct sd_change change = { path.data, content.data, content.len };
 	err = sd_store_commit(s, &change, 1, msg.data);
 	sd_buf_release(&content);

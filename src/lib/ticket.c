@@ -213,9 +213,10 @@ sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list)
 	sd_error *err = NULL;
 	sd_strvec_split(&items, list);
 	for (size_t i = 0; !err && i < items.n; i++)
-		if (!(err = sd_field_validate(SD_F_TAGS, items.v[i])) && !sd_strvec_has(&tags, items.v[i]))
+		if (!(err = sd_field_validate(SD_F_TAGS, items.v[i])))
 			sd_strvec_push(&tags, items.v[i]);
 	sd_strvec_clear(&items);
+	sd_strvec_uniq(&tags);
 	if (err) {
 		sd_strvec_clear(&tags);
 		return err;
@@ -423,6 +424,33 @@ void sd_ticket_sort_entries(struct sd_ticket *t)
 		qsort(t->entries, t->nentries, sizeof(*t->entries), cmp_entry);
 }
 
+/* Entries by id, and by line among equal ids. */
+static int cmp_entry_id(const void *a, const void *b)
+{
+	const struct sd_entry *x = *(const struct sd_entry *const *)a;
+	const struct sd_entry *y = *(const struct sd_entry *const *)b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+const struct sd_entry *sd_ticket_repeated_entry(const struct sd_ticket *t)
+{
+	/* Sorted by id rather than compared pairwise: a file may hold tens of
+	 * thousands of entries. */
+	if (t->nentries < 2)
+		return NULL;
+	const struct sd_entry **by_id = sd_xmalloc(t->nentries * sizeof(*by_id));
+	const struct sd_entry *dup = NULL;
+	for (size_t i = 0; i < t->nentries; i++)
+		by_id[i] = &t->entries[i];
+	qsort(by_id, t->nentries, sizeof(*by_id), cmp_entry_id);
+	for (size_t i = 1; i < t->nentries; i++)
+		if (!strcmp(by_id[i]->id, by_id[i - 1]->id) && (!dup || by_id[i]->line < dup->line))
+			dup = by_id[i];
+	free(by_id);
+	return dup;
+}
+
 sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path)
 {
 	static const enum sd_field required[] = { SD_F_ID, SD_F_TITLE, SD_F_TYPE, SD_F_STATUS,
@@ -442,10 +470,8 @@ sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path)
 		if (err)
 			return sd_error_wrap(err, "%s:%zu", path, t->field_line[f] ? t->field_line[f] : 1);
 	}
-	for (size_t i = 0; i < t->nentries; i++)
-		for (size_t j = i + 1; j < t->nentries; j++)
-			if (!strcmp(t->entries[i].id, t->entries[j].id))
-				return sd_error_invalid("%s:%zu: entry id '%s' is used twice", path,
-							t->entries[j].line, t->entries[j].id);
+	const struct sd_entry *dup = sd_ticket_repeated_entry(t);
+	if (dup)
+		return sd_error_invalid("%s:%zu: entry id '%s' is used twice", path, dup->line, dup->id);
 	return NULL;
 }

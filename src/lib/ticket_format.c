@@ -227,15 +227,16 @@ static sd_error *read_tags(struct yaml_reader *r, struct sd_ticket *t)
 	for (;;) {
 		if ((err = yaml_next(r)) || (err = plain_yaml_only(r)))
 			return err;
-		if (r->event.type == YAML_SEQUENCE_END_EVENT)
+		if (r->event.type == YAML_SEQUENCE_END_EVENT) {
+			sd_strvec_uniq(&t->tags);
 			return NULL;
+		}
 		if (r->event.type != YAML_SCALAR_EVENT)
 			return at_line(r->path, event_line(r), "each tag must be a plain word");
 		const char *tag = (const char *)r->event.data.scalar.value;
 		if ((err = sd_field_validate(SD_F_TAGS, tag)))
 			return sd_error_wrap(err, "%s:%zu", r->path, event_line(r));
-		if (!sd_strvec_has(&t->tags, tag))
-			sd_strvec_push(&t->tags, tag);
+		sd_strvec_push(&t->tags, tag);
 	}
 }
 
@@ -403,11 +404,10 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 					sd_ticket_init(t);
 					return 0;
 				}
-				if (!sd_strvec_has(&t->tags, tag))
-					sd_strvec_push(&t->tags, tag);
-				free(tag);
+				sd_strvec_push_owned(&t->tags, tag);
 				i = j + 2;
 			}
+			sd_strvec_uniq(&t->tags);
 		} else {
 			free(t->field[f]);
 			t->field[f] = copy;
@@ -418,12 +418,41 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 	return 1;
 }
 
+static int cmp_key_pos(const void *a, const void *b)
+{
+	const struct key_pos *x = *(const struct key_pos *const *)a;
+	const struct key_pos *y = *(const struct key_pos *const *)b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* The first repeat of a key sd does not know, in O(n log n): a front
+ * matter may hold very many of them. */
+static sd_error *unknown_keys_unique(const struct key_pos *keys, size_t nkeys, size_t first_line,
+				     const char *path)
+{
+	const struct key_pos **sorted = sd_xmalloc((nkeys ? nkeys : 1) * sizeof(*sorted));
+	const struct key_pos *dup = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < nkeys; i++)
+		if (!keys[i].known)
+			sorted[n++] = &keys[i];
+	qsort(sorted, n, sizeof(*sorted), cmp_key_pos);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i]->key, sorted[i - 1]->key) && (!dup || sorted[i]->line < dup->line))
+			dup = sorted[i];
+	free(sorted);
+	if (dup)
+		return at_line(path, first_line + dup->line, "key '%s' appears twice", dup->key);
+	return NULL;
+}
+
 static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t len,
 				    size_t first_line, const char *path)
 {
 	struct yaml_reader r;
 	struct key_pos *keys = NULL;
-	size_t nkeys = 0;
+	size_t nkeys = 0, keys_alloc = 0;
 	sd_error *err = NULL;
 
 	memset(&r, 0, sizeof(r));
@@ -475,16 +504,19 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 				      "front-matter keys must start at the beginning of the line");
 			goto done;
 		}
-		for (size_t i = 0; i < nkeys; i++)
-			if (!strcmp(keys[i].key, key)) {
-				err = at_line(path, first_line + key_line,
-					      "key '%s' appears twice", key);
-				goto done;
-			}
-		keys = sd_xrealloc(keys, (nkeys + 1) * sizeof(*keys));
+		int f = sd_field_lookup(key);
+		/* A known key seen before has its line set; unknown keys are
+		 * compared once all are read, sorted, not pairwise here. */
+		if (f >= 0 && t->field_line[f]) {
+			err = at_line(path, first_line + key_line, "key '%s' appears twice", key);
+			goto done;
+		}
+		if (nkeys == keys_alloc) {
+			keys_alloc = keys_alloc ? 2 * keys_alloc : 32;
+			keys = sd_xrealloc(keys, keys_alloc * sizeof(*keys));
+		}
 		keys[nkeys].key = sd_xstrdup(key);
 		keys[nkeys].line = key_line;
-		int f = sd_field_lookup(key);
 		keys[nkeys].known = f >= 0;
 		nkeys++;
 
@@ -516,6 +548,8 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 		}
 		sd_ticket_set(t, (enum sd_field)f, value);
 	}
+	if ((err = unknown_keys_unique(keys, nkeys, first_line, path)))
+		goto done;
 	if ((err = yaml_next(&r)))
 		goto done;
 	if (r.event.type != YAML_DOCUMENT_END_EVENT) {
@@ -548,6 +582,11 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 			 (u[2] == 0xa8 || u[2] == 0xa9))
 			line_start[nlines++] = p + 3;
 	}
+	size_t nunknown = 0;
+	for (size_t i = 0; i < nkeys; i++)
+		nunknown += !keys[i].known;
+	if (nunknown)
+		t->extra = sd_xrealloc(t->extra, (t->nextra + nunknown) * sizeof(*t->extra));
 	for (size_t i = 0; i < nkeys; i++) {
 		if (keys[i].known)
 			continue;
@@ -555,7 +594,6 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 		size_t to = i + 1 < nkeys ? keys[i + 1].line : nlines - 1;
 		const char *a = line_start[from < nlines ? from : nlines - 1];
 		const char *b = to < nlines ? line_start[to] : fm + len;
-		t->extra = sd_xrealloc(t->extra, (t->nextra + 1) * sizeof(*t->extra));
 		t->extra[t->nextra].key = sd_xstrdup(keys[i].key);
 		struct sd_buf raw = SD_BUF_INIT;
 		sd_buf_add(&raw, a, (size_t)(b - a));
@@ -704,6 +742,15 @@ static sd_error *parse_attrs(const char *s, size_t len, struct attr **out, size_
 				}
 				sd_buf_addch(&v, *p++);
 			}
+		}
+		/* A marker has a handful of attributes; checking a line of
+		 * millions for repeats would take hours. */
+		if (n == 32) {
+			sd_error *err = at_line(path, line, "too many attributes in an entry marker");
+			free(nm);
+			sd_buf_release(&v);
+			*out = attrs, *nout = n;
+			return err;
 		}
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(attrs[i].name, nm)) {
@@ -935,12 +982,18 @@ static sd_error *parse_timeline(struct sd_ticket *t, struct lines *l, const char
 	sd_error *err = NULL;
 	int seen_heading = 0;
 	struct sd_entry *cur = NULL;
+	size_t cap = t->nentries;
 
 	while (next_line(l, &line, &len)) {
 		if (line_starts(line, len, MARKER_PREFIX)) {
 			if (cur && cur->kind == SD_ENTRY_COMMENT && (err = finish_comment(cur, &text, path)))
 				goto done;
-			t->entries = sd_xrealloc(t->entries, (t->nentries + 1) * sizeof(*t->entries));
+			/* Doubling: a file may hold tens of thousands of entries,
+			 * and realloc need not grow a block in place. */
+			if (t->nentries == cap) {
+				cap = cap ? 2 * cap : 16;
+				t->entries = sd_xrealloc(t->entries, cap * sizeof(*t->entries));
+			}
 			cur = &t->entries[t->nentries];
 			err = parse_marker(cur, line, len, path, l->lineno);
 			t->nentries++; /* counted even on error so that free releases it */

@@ -94,6 +94,43 @@ void sd_strvec_sort(struct sd_strvec *sv)
 		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
 }
 
+struct uniq_item {
+	const char *s;
+	size_t i;
+};
+
+static int cmp_uniq(const void *a, const void *b)
+{
+	const struct uniq_item *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+void sd_strvec_uniq(struct sd_strvec *sv)
+{
+	if (sv->n < 2)
+		return;
+	struct uniq_item *items = sd_xmalloc(sv->n * sizeof(*items));
+	unsigned char *dup = sd_xcalloc(sv->n, 1);
+	for (size_t i = 0; i < sv->n; i++)
+		items[i] = (struct uniq_item){ sv->v[i], i };
+	qsort(items, sv->n, sizeof(*items), cmp_uniq);
+	for (size_t k = 1; k < sv->n; k++)
+		if (!strcmp(items[k].s, items[k - 1].s))
+			dup[items[k].i] = 1;
+	size_t out = 0;
+	for (size_t i = 0; i < sv->n; i++) {
+		if (dup[i])
+			free(sv->v[i]);
+		else
+			sv->v[out++] = sv->v[i];
+	}
+	sv->n = out;
+	sv->v[out] = NULL;
+	free(dup);
+	free(items);
+}
+
 void sd_strvec_split(struct sd_strvec *out, const char *list)
 {
 	const char *p = list;
