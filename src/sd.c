@@ -213,6 +213,9 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	setlocale(LC_CTYPE, "");
 	git_libgit2_init();
+	/* libgit2 caches no tree over 4 KB; a store's tickets/ tree and its
+	 * shards are larger, and a sync reads them in several diffs. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 	sd_error *err = run(argc, argv, &ctx);
 	int status = ctx.exit_status;
 	sd_error *warning = sd_store_take_warning(ctx.store);

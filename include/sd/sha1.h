@@ -22,5 +22,10 @@ void sd_sha1_done(struct sd_sha1_ctx *c, unsigned char out[20]);
 void sd_sha1_portable_only(int on);
 /* All three at once. */
 void sd_sha1(const void *data, size_t len, unsigned char out[20]);
+/* The name git gives an object of type ("blob", "tree", "commit") with
+ * this content: the SHA-1 of "TYPE LEN\0" and the content. Much faster
+ * than libgit2's collision-detecting hash, which is for objects from
+ * others; this one is for content sd is about to write or compare. */
+void sd_git_object_id(const char *type, const void *data, size_t len, unsigned char out[20]);
 
 #endif

@@ -17,7 +17,7 @@ struct sd_sync_target {
 };
 
 struct sd_sync_stats {
-	size_t received; /* tickets that differ in what was fetched */
+	size_t received; /* tickets the other side changed (since the merge base) */
 	size_t merged;   /* tickets changed on both sides, merged by meaning */
 };
 

@@ -54,13 +54,7 @@ void sd_pack_free(struct sd_pack_writer *w)
 
 static void object_id(enum sd_pack_type type, const void *data, size_t len, unsigned char oid[20])
 {
-	char head[64];
-	int n = snprintf(head, sizeof(head), "%s %zu", type_names[type], len);
-	struct sd_sha1_ctx c;
-	sd_sha1_init(&c);
-	sd_sha1_add(&c, head, (size_t)n + 1); /* with its NUL */
-	sd_sha1_add(&c, data, len);
-	sd_sha1_done(&c, oid);
+	sd_git_object_id(type_names[type], data, len, oid);
 }
 
 void sd_pack_add(struct sd_pack_writer *w, enum sd_pack_type type, const void *data, size_t len,

@@ -1,6 +1,7 @@
 /* SHA-1 (FIPS 180-4), for git's index and pack checksums and object ids. */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sd/sha1.h"
@@ -235,3 +236,14 @@ void sd_sha1(const void *data, size_t len, unsigned char out[20])
 	sd_sha1_done(&c, out);
 }
 
+
+void sd_git_object_id(const char *type, const void *data, size_t len, unsigned char out[20])
+{
+	char head[64];
+	int n = snprintf(head, sizeof(head), "%s %zu", type, len);
+	struct sd_sha1_ctx c;
+	sd_sha1_init(&c);
+	sd_sha1_add(&c, head, (size_t)n + 1); /* with its NUL */
+	sd_sha1_add(&c, data, len);
+	sd_sha1_done(&c, out);
+}

@@ -12,6 +12,7 @@
 
 #include "sd/id.h"
 #include "sd/merge.h"
+#include "sd/sha1.h"
 #include "sd/sync.h"
 #include "sd/text.h"
 
@@ -369,12 +370,13 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int
 		}
 		/* What is there must be what HEAD has (or already the merge's). */
 		git_oid have;
-		if (!S_ISREG(st.st_mode) || (err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES * 2)))
+		if (!S_ISREG(st.st_mode) || (err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES * 2))) {
 			err = err ? err : sd_error_invalid("%s is not a regular file", d->new_file.path);
-		else if (git_odb_hash(&have, text.data, text.len, GIT_OBJECT_BLOB) < 0)
-			err = sd_error_git("cannot hash a ticket file");
-		else if (!git_oid_equal(&have, &d->new_file.id) &&
-			 (d->status == GIT_DELTA_ADDED || !git_oid_equal(&have, &d->old_file.id)))
+			continue;
+		}
+		sd_git_object_id("blob", text.data, text.len, have.id);
+		if (!git_oid_equal(&have, &d->new_file.id) &&
+		    (d->status == GIT_DELTA_ADDED || !git_oid_equal(&have, &d->old_file.id)))
 			err = sd_error_invalid("your changes to %s would be overwritten by the merge; "
 					       "commit or stash your changes, then sync again",
 					       d->new_file.path);
@@ -537,10 +539,9 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	}
 	if (reaches(repo, git_commit_id(ours), &their_id) == 1)
 		goto done; /* already up to date */
-	stats->received = tickets_changed(repo, our_tree, their_tree);
-
 	int fast_forward = reaches(repo, &their_id, git_commit_id(ours)) == 1;
 	if (fast_forward) {
+		stats->received = tickets_changed(repo, our_tree, their_tree);
 		if (git_tree_lookup(&result_tree, repo, git_tree_id(their_tree)) < 0) {
 			err = sd_error_git("cannot read the tree to check out");
 			goto done;
@@ -571,6 +572,11 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			err = sd_error_git("cannot compare the two sides");
 			goto done;
 		}
+		/* Received: the tickets they changed since the merge base, not
+		 * every difference between the two sides (ours included). */
+		for (size_t i = 0; i < git_diff_num_deltas(theirs_diff); i++)
+			stats->received += is_ticket_path(git_diff_get_delta(theirs_diff, i)->new_file.path) ||
+					   is_ticket_path(git_diff_get_delta(theirs_diff, i)->old_file.path);
 		struct sd_strvec ours_changed = SD_STRVEC_INIT;
 		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
 			sd_strvec_push(&ours_changed, git_diff_get_delta(ours_diff, i)->new_file.path);

@@ -35,6 +35,9 @@ expect_exit "push b" 0 sd -C "$tmp/b" push
 expect_out "push b: summary" "sent 1 ticket"
 
 expect_exit "sync c" 0 sd -C "$tmp/c" sync
+# Received counts what the others changed, not c's own new ticket, which
+# the remote lacks; sent counts that ticket and the merged one.
+expect_out "sync c: summary" "received 1 ticket, sent 2, merged 1"
 expect_exit "sync a again" 0 sd -C "$tmp/a" sync
 expect_exit "sync b again" 0 sd -C "$tmp/b" sync
 for c in a b c; do
