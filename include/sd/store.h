@@ -111,13 +111,15 @@ sd_error *sd_store_update_index(struct sd_store *store, const char *const *paths
 void sd_store_warn(struct sd_store *store, sd_error *warning);
 sd_error *sd_store_take_warning(struct sd_store *store);
 
-/* The commit journal: before moving the branch to a commit whose files
- * are already in the work tree, name each path with its new blob id; after
- * updating their index entries, remove it. A process killed in between
- * leaves the journal, and the next sd to take the lock points the index
- * entries that HEAD really holds at them. */
+/* The commit journal: before writing the files of a commit (or a merge)
+ * into the work tree, name each path with its new blob id and the id of
+ * what the work tree held (zero: no file; the blob must exist); after
+ * updating their index entries, remove it. The next sd to take the lock
+ * after one was killed points the index entries that HEAD holds at them,
+ * and puts back the files of a commit that was never made, if they still
+ * hold what was written. */
 void sd_store_journal_write(struct sd_store *store, const char *const *paths, const git_oid *ids,
-			    size_t n);
+			    const git_oid *old_ids, size_t n);
 void sd_store_journal_remove(struct sd_store *store);
 /* Writes a file of the work tree (path relative to the store root)
  * through a temporary file and rename, making its directory if needed;

@@ -14,6 +14,7 @@
 
 #include "sd/index.h"
 #include "sd/pack.h"
+#include "sd/sha1.h"
 #include "sd/store.h"
 #include "sd/text.h"
 
@@ -855,14 +856,15 @@ static void journal_path(struct sd_store *s, struct sd_buf *out)
 }
 
 void sd_store_journal_write(struct sd_store *s, const char *const *paths, const git_oid *ids,
-			    size_t n)
+			    const git_oid *old_ids, size_t n)
 {
 	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
 	journal_path(s, &path);
 	for (size_t i = 0; i < n; i++) {
-		char hex[GIT_OID_HEXSZ + 1];
+		char hex[GIT_OID_HEXSZ + 1], old[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof(hex), &ids[i]);
-		sd_buf_printf(&text, "%s %s\n", hex, paths[i]);
+		git_oid_tostr(old, sizeof(old), &old_ids[i]);
+		sd_buf_printf(&text, "%s %s %s\n", hex, old, paths[i]);
 	}
 	/* Best effort: without a journal only the repair is lost. */
 	int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -883,6 +885,64 @@ void sd_store_journal_remove(struct sd_store *s)
 	sd_buf_release(&path);
 }
 
+static sd_error *write_file_atomic(const char *path, const char *data, size_t len, int replacing);
+
+/* One line of the journal: "NEW OLD PATH", or "NEW PATH" as written by
+ * sd before it could roll back (then has_old is 0). */
+struct journal_line {
+	git_oid id, old;
+	int has_old;
+	const char *path;
+};
+
+static int journal_parse(char *line, struct journal_line *out)
+{
+	size_t len = strlen(line);
+	memset(out, 0, sizeof(*out));
+	if (len <= GIT_OID_HEXSZ + 1 || line[GIT_OID_HEXSZ] != ' ' ||
+	    git_oid_fromstrn(&out->id, line, GIT_OID_HEXSZ) < 0)
+		return 0;
+	char *rest = line + GIT_OID_HEXSZ + 1;
+	if (strlen(rest) > GIT_OID_HEXSZ + 1 && rest[GIT_OID_HEXSZ] == ' ' &&
+	    git_oid_fromstrn(&out->old, rest, GIT_OID_HEXSZ) == 0) {
+		out->has_old = 1;
+		rest += GIT_OID_HEXSZ + 1;
+	}
+	out->path = rest;
+	return sd_starts_with(rest, TICKETS_DIR "/");
+}
+
+/* Puts back a file that a killed command wrote but never committed, if it
+ * still holds what that command wrote: its old content, or no file when
+ * there was none. Anything else in it since is someone's edit: kept. */
+static void roll_back_file(struct sd_store *s, const struct journal_line *jl)
+{
+	struct sd_buf abs = SD_BUF_INIT, now = SD_BUF_INIT;
+	git_blob *old = NULL;
+	unsigned char have[20];
+	sd_buf_printf(&abs, "%s%s", s->root, jl->path);
+	sd_error *err = check_ticket_dirs(s, jl->path);
+	if (!err)
+		err = sd_buf_read_file(&now, abs.data, SD_TICKET_MAX_BYTES * 2);
+	if (!err) {
+		sd_git_object_id("blob", now.data, now.len, have);
+		if (!memcmp(have, jl->id.id, sizeof(have))) {
+			if (git_oid_is_zero(&jl->old))
+				unlink(abs.data);
+			else if (git_blob_lookup(&old, s->repo, &jl->old) == 0)
+				sd_error_free(write_file_atomic(abs.data, git_blob_rawcontent(old),
+								(size_t)git_blob_rawsize(old), 1));
+		}
+	}
+	sd_error_free(err);
+	git_blob_free(old);
+	sd_buf_release(&abs);
+	sd_buf_release(&now);
+}
+
+/* Finishes or undoes what a killed sd left (see the journal above): the
+ * index entries of files HEAD holds are brought up to it; files written
+ * for a commit that was never made are put back as they were. */
 static void finish_interrupted_commit(struct sd_store *s)
 {
 	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
@@ -901,37 +961,66 @@ static void finish_interrupted_commit(struct sd_store *s)
 	git_oid *ids = sd_xcalloc(text.len / 42 + 1, sizeof(*ids));
 	size_t n = 0;
 	git_oid head_id;
+	/* No HEAD (a first commit killed): nothing was committed. */
 	if (git_reference_name_to_id(&head_id, s->repo, "HEAD") == 0 &&
-	    git_commit_lookup(&head, s->repo, &head_id) == 0 && git_commit_tree(&tree, head) == 0) {
-		for (char *line = text.data; line && *line;) {
-			char *nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
-			git_oid id;
-			git_tree_entry *e = NULL;
-			/* Only what HEAD holds: a commit killed before it was
-			 * made left files that the next change commits. */
-			if (strlen(line) > GIT_OID_HEXSZ + 1 && line[GIT_OID_HEXSZ] == ' ' &&
-			    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) == 0 &&
-			    git_tree_entry_bypath(&e, tree, line + GIT_OID_HEXSZ + 1) == 0 &&
-			    git_oid_equal(git_tree_entry_id(e), &id)) {
-				sd_strvec_push(&paths, line + GIT_OID_HEXSZ + 1);
-				ids[n++] = id;
+	    (git_commit_lookup(&head, s->repo, &head_id) < 0 || git_commit_tree(&tree, head) < 0)) {
+		/* HEAD unreadable: leave everything for a later sd. */
+		goto done;
+	}
+	for (char *line = text.data; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		struct journal_line jl;
+		git_tree_entry *e = NULL;
+		if (journal_parse(line, &jl)) {
+			int committed = tree && git_tree_entry_bypath(&e, tree, jl.path) == 0 &&
+					git_oid_equal(git_tree_entry_id(e), &jl.id);
+			if (committed) {
+				sd_strvec_push(&paths, jl.path);
+				ids[n++] = jl.id;
+			} else if (jl.has_old) {
+				roll_back_file(s, &jl);
 			}
-			git_tree_entry_free(e);
-			line = nl ? nl + 1 : NULL;
 		}
+		git_tree_entry_free(e);
+		line = nl ? nl + 1 : NULL;
 	}
 	sd_error *err = n ? sd_store_update_index(s, (const char *const *)paths.v, ids, n) : NULL;
 	if (!err)
 		unlink(path.data);
 	sd_error_free(err);
+done:
 	sd_strvec_clear(&paths);
 	free(ids);
 	git_tree_free(tree);
 	git_commit_free(head);
 	sd_buf_release(&path);
 	sd_buf_release(&text);
+}
+
+/* Names of undo links: "undo-PID-N". Those of an sd no longer running are
+ * what a kill left; the journal has put their files back already. */
+static void sweep_undo_links(struct sd_store *s)
+{
+	struct sd_buf dir = SD_BUF_INIT, path = SD_BUF_INIT;
+	sd_store_private_path(s, "", &dir);
+	DIR *d = opendir(dir.data);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid;
+		if (strncmp(de->d_name, "undo-", 5) || (pid = strtol(de->d_name + 5, &end, 10)) <= 0 ||
+		    *end != '-' || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		sd_buf_reset(&path);
+		sd_buf_printf(&path, "%s%s", dir.data, de->d_name);
+		unlink(path.data);
+	}
+	if (d)
+		closedir(d);
+	sd_buf_release(&dir);
+	sd_buf_release(&path);
 }
 
 sd_error *sd_store_lock(struct sd_store *s)
@@ -956,6 +1045,7 @@ sd_error *sd_store_lock(struct sd_store *s)
 			}
 			s->lock_fd = fd;
 			finish_interrupted_commit(s);
+			sweep_undo_links(s);
 			return NULL;
 		}
 		if (errno != EEXIST) {
@@ -1047,7 +1137,13 @@ struct saved_file {
 	char *abs;
 	struct sd_buf old;
 	int existed;
+	/* A second name for the old file under <git dir>/sd/, so that a failed
+	 * command puts it back with one rename, which needs no free space:
+	 * a full disk is a likely reason for the failure. NULL if linking
+	 * failed (another file system); old is written back then. */
+	char *undo;
 };
+
 
 static int cmp_index_updates(const void *a, const void *b)
 {
@@ -1177,7 +1273,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	struct saved_file *saved = sd_xcalloc(n, sizeof(*saved));
 	git_oid tree_oid, commit_oid;
 	sd_error *err = NULL;
-	int locked = 0, written = 0;
+	int locked = 0, written = 0, journaled = 0;
 
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
 		goto done;
@@ -1240,8 +1336,12 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		goto done;
 	}
 
-	/* The work tree first: if sd dies after this, the next run sees a
-	 * hand edit and commits it, so nothing is lost. */
+	/* The work tree first, then the commit, then the index, with every
+	 * path in the journal before the first file is written: if sd dies
+	 * before the commit, the next sd to take the lock puts the files back
+	 * (their old content is kept as blobs for that), and if it dies
+	 * after, it brings the index up to HEAD. */
+	git_oid *old_ids = sd_xcalloc(n ? n : 1, sizeof(*old_ids));
 	for (size_t i = 0; i < n; i++) {
 		struct sd_buf abs = SD_BUF_INIT;
 		sd_buf_printf(&abs, "%s%s", s->root, changes[i].path);
@@ -1250,8 +1350,34 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		saved[i].existed = file_exists(saved[i].abs);
 		if (saved[i].existed &&
 		    (err = sd_buf_read_file(&saved[i].old, saved[i].abs, SD_TICKET_MAX_BYTES * 2)))
-			goto done;
+			break;
+		if (saved[i].existed && git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
+								     saved[i].old.len) < 0) {
+			err = sd_error_git("cannot keep a ticket's old content");
+			break;
+		}
+		if (saved[i].existed) {
+			struct sd_buf undo = SD_BUF_INIT;
+			sd_store_private_path(s, "", &undo);
+			sd_buf_printf(&undo, "undo-%ld-%zu", (long)getpid(), i);
+			unlink(undo.data);
+			if (link(saved[i].abs, undo.data) == 0)
+				saved[i].undo = sd_buf_detach(&undo);
+			sd_buf_release(&undo);
+		}
 	}
+	paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
+	ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
+	for (size_t i = 0; i < n; i++) {
+		paths[i] = changes[i].path;
+		ids[i] = updates[i].id;
+	}
+	if (!err)
+		sd_store_journal_write(s, paths, ids, old_ids, n);
+	free(old_ids);
+	if (err)
+		goto done;
+	journaled = 1;
 	for (size_t i = 0; i < n; i++) {
 		char *slash = strrchr(saved[i].abs, '/');
 		if (slash) {
@@ -1267,20 +1393,11 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		written = (int)i + 1;
 	}
 
-	paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
-	ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
-	for (size_t i = 0; i < n; i++) {
-		paths[i] = changes[i].path;
-		ids[i] = updates[i].id;
-	}
-	sd_store_journal_write(s, paths, ids, n);
 	const git_commit *parents[1] = { parent };
 	if (packed) {
 		/* The pack is complete, so HEAD never names a missing object. */
-		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message))) {
-			sd_store_journal_remove(s);
+		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message)))
 			goto done;
-		}
 	} else {
 		/* libgit2 1.5 returns 0 when writing the commit object fails
 		 * (a full disk), without moving HEAD: check that it moved. */
@@ -1290,11 +1407,11 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		    git_reference_name_to_id(&now, s->repo, "HEAD") < 0 ||
 		    !git_oid_equal(&now, &commit_oid)) {
 			err = commit_error();
-			sd_store_journal_remove(s);
 			goto done;
 		}
 	}
 	written = 0; /* committed: the new files stay */
+	journaled = 0; /* and the journal until the index has them */
 
 	/* Only these paths change in the index; whatever else the user has
 	 * staged stays staged. */
@@ -1309,15 +1426,31 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		sd_store_journal_remove(s);
 	}
 
-done:
+done:;
+	int restored = 1;
 	for (int i = 0; i < written; i++) {
 		/* Put back what the user had, so a failed command changes nothing. */
-		if (saved[i].existed)
-			write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len, 1);
-		else
-			unlink(saved[i].abs);
+		sd_error *rerr = NULL;
+		if (saved[i].undo && rename(saved[i].undo, saved[i].abs) == 0) {
+			free(saved[i].undo);
+			saved[i].undo = NULL;
+		} else if (saved[i].existed) {
+			rerr = write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len, 1);
+		} else if (unlink(saved[i].abs) < 0 && errno != ENOENT) {
+			restored = 0;
+		}
+		if (rerr)
+			restored = 0;
+		sd_error_free(rerr);
 	}
+	/* Not committed: nothing left to finish, unless a file could not be
+	 * put back, which the next sd then tries again. */
+	if (journaled && restored)
+		sd_store_journal_remove(s);
 	for (size_t i = 0; i < n; i++) {
+		if (saved[i].undo)
+			unlink(saved[i].undo);
+		free(saved[i].undo);
 		free(saved[i].abs);
 		sd_buf_release(&saved[i].old);
 	}

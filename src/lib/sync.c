@@ -381,6 +381,23 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int
 					       "commit or stash your changes, then sync again",
 					       d->new_file.path);
 	}
+	if (!err && n) {
+		/* Journaled first, so that files written for a merge whose
+		 * branch never moved are put back by the next sd. */
+		const char **paths = sd_xcalloc(n, sizeof(*paths));
+		git_oid *ids = sd_xcalloc(n, sizeof(*ids)), *old_ids = sd_xcalloc(n, sizeof(*old_ids));
+		for (size_t i = 0; i < n; i++) {
+			const git_diff_delta *d = git_diff_get_delta(changes, i);
+			paths[i] = d->new_file.path;
+			ids[i] = d->new_file.id;
+			if (d->status == GIT_DELTA_MODIFIED)
+				old_ids[i] = d->old_file.id;
+		}
+		sd_store_journal_write(s, paths, ids, old_ids, n);
+		free(paths);
+		free(ids);
+		free(old_ids);
+	}
 	for (size_t i = 0; i < n && !err; i++) {
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		git_blob *blob = NULL;
@@ -472,10 +489,9 @@ static size_t tickets_changed(git_repository *repo, git_tree *from, git_tree *to
 
 /* Moves the branch to the merge, then points the index entries of the
  * files written directly (changes, or NULL after a checkout, which did
- * its own) at them, under the commit journal, in the order of a commit:
- * killed before the branch moves, the work tree is ahead as after a killed
- * mutation and the next sync finds the files already merged; killed
- * after, the next sd finishes the index. */
+ * its own) at them, under the commit journal write_ticket_changes began,
+ * in the order of a commit: killed before the branch moves, the next sd
+ * puts the files back; killed after, it finishes the index. */
 static sd_error *move_branch(struct sd_store *s, git_reference *head, const git_oid *commit_id,
 			     git_diff *changes, git_reference **updated)
 {
@@ -488,12 +504,9 @@ static sd_error *move_branch(struct sd_store *s, git_reference *head, const git_
 		paths[i] = d->new_file.path;
 		ids[i] = d->new_file.id;
 	}
-	if (n)
-		sd_store_journal_write(s, paths, ids, n);
 	if (git_reference_set_target(updated, head, commit_id, "sd: sync") < 0) {
+		/* The journal stays: the next sd puts the files back. */
 		err = sd_error_git("merged, but cannot move the branch");
-		if (n)
-			sd_store_journal_remove(s);
 	} else if (n) {
 		err = sd_store_update_index(s, paths, ids, n);
 		if (err) {

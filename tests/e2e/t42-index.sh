@@ -143,4 +143,35 @@ expect_exit "stale journal: sd change" 0 sd -C "$r" comment "$b" -m "another"
 expect_eq "stale journal: index untouched" "" "$(git -C "$r" status --porcelain=v1 --untracked-files=no)"
 expect_missing "stale journal: removed" "$r/.git/sd/commit-journal"
 fsck_ok "journal" "$r"
+# A kill after a command wrote its files but before it committed: the
+# journal names each file's new and old blob, and the next sd to take the
+# lock puts back every file that still holds what was written (the old
+# content, or no file for a new ticket) and keeps any edited since.
+r=$(store rollback)
+a=$(new_ticket "$r" "Half commented" -m body)
+b=$(new_ticket "$r" "Edited since" -m body)
+c=$(new_ticket "$r" "Bystander" -m body)
+pa=$(tpath "$a") pb=$(tpath "$b") pn=tickets/zz/zzzzzzzzzzzz.md
+cp "$r/$pa" "$tmp/a.orig"
+old_a=$(git -C "$r" rev-parse "HEAD:$pa") old_b=$(git -C "$r" rev-parse "HEAD:$pb")
+printf '\nA comment whose commit was never made.\n' >>"$r/$pa"
+new_a=$(git -C "$r" hash-object -w "$r/$pa")
+new_b=$(printf 'what the killed command wrote\n' | git -C "$r" hash-object -w --stdin)
+sed -i 's/^title: Edited since$/title: Edited since, by hand/' "$r/$pb"
+cp "$r/$pb" "$tmp/b.edited"
+mkdir -p "$r/tickets/zz"
+ticket_text zzzzzzzzzzzz "Never committed" >"$r/$pn"
+new_n=$(git -C "$r" hash-object -w "$r/$pn")
+{
+	printf '%s %s %s\n' "$new_a" "$old_a" "$pa"
+	printf '%s %s %s\n' "$new_b" "$old_b" "$pb"
+	printf '%s %s %s\n' "$new_n" 0000000000000000000000000000000000000000 "$pn"
+} >"$r/.git/sd/commit-journal"
+expect_exit "rollback: the next sd change" 0 sd -C "$r" comment "$c" -m "after the kill"
+expect_file_eq "rollback: the half-written file is put back" "$tmp/a.orig" "$r/$pa"
+expect_file_eq "rollback: a file edited since is kept" "$tmp/b.edited" "$r/$pb"
+expect_missing "rollback: the new ticket's file is removed" "$r/$pn"
+expect_missing "rollback: journal removed" "$r/.git/sd/commit-journal"
+expect_eq "rollback: only the edit is left" " M $pb" "$(git -C "$r" status --porcelain=v1 --untracked-files=all)"
+fsck_ok "rollback" "$r"
 finish
