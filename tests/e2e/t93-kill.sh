@@ -126,7 +126,7 @@ while [ $kills -lt "$want_kills" ] && [ $rounds -lt $((want_kills * 10)) ]; do
 	rounds=$((rounds + 1))
 	start "$rounds"
 	delay=$((RANDOM % (max_ms + 1)))
-	sleep "$(printf '0.%03d' "$delay")"
+	sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
 	if [ "$kind" = pull ]; then kill -9 -- "-$pid" 2>/dev/null; else kill -9 "$pid" 2>/dev/null; fi
 	wait "$pid" 2>/dev/null
 	rc=$?
