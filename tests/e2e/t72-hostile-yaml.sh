@@ -281,8 +281,9 @@ start=$(date +%s)
 yes "$line99" | head -c 100000000 >>"$HF"
 expect_eq "100 MB file written" 1 "$(($(wc -c <"$HF") > 100000000))"
 refused "100 MB ticket" 1 "limit"
-expect_eq "100 MB ticket: the case took less than 20 s" yes \
-	"$([ $(($(date +%s) - start)) -lt 20 ] && echo yes || echo "no, $(($(date +%s) - start)) s")"
+# A guard against reading it all (or a bomb), not a speed test.
+expect_eq "100 MB ticket: refused without stalling" yes \
+	"$([ $(($(date +%s) - start)) -lt 60 ] && echo yes || echo "no, $(($(date +%s) - start)) s")"
 if [ $ASAN = 1 ]; then
 	skip "100 MB ticket: within 1 GB of address space" "sanitizer build"
 fi
@@ -292,46 +293,56 @@ rm -f "$tmp/before"
 # --- valid, but large enough to make a quadratic reader hang ---
 # Files under the size limit that are valid: many front-matter keys, many
 # tags, many timeline entries; and one that is not, with a huge marker.
-# Reading one may take a moment, not minutes: one such file in a clone
-# must not stall sd list for the whole desk.  (Each is read in well under
-# a second, also under AddressSanitizer, when reading is linear; checking
-# every item against every other took from seconds to hours.)
-gen_keys() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "x%d: 1\n", i }'; }
-write_hostile "title: Many keys" "$(gen_keys 200000)"
-expect_exit "200,000 unknown keys (2 MB): list within 4 s" 0 timeout 4 "$SD" -C "$r" list
-expect_out_has "200,000 unknown keys: the good ticket is listed" "Printer on floor 3 jams"
-expect_out_has "200,000 unknown keys: the ticket itself is listed" "Many keys"
-write_hostile "title: Many tags"
-awk '/^tags: \[\]$/ { printf "tags: ["; for (i = 0; i < 200000; i++) printf "%st%d", i ? ", " : "", i; print "]"; next } { print }' \
-	"$HF" >"$HF.new" && mv "$HF.new" "$HF"
-expect_exit "200,000 tags (1.7 MB): list within 4 s" 0 timeout 4 "$SD" -C "$r" list
-expect_out_has "200,000 tags: the good ticket is listed" "Printer on floor 3 jams"
-expect_out_has "200,000 tags: the ticket itself is listed" "Many tags"
-write_hostile "title: Many comments"
-awk 'BEGIN { a = "0123456789abcdefghjkmnpqrstvwxyz"
-	for (i = 0; i < 70000; i++) {
-		id = ""; n = i
-		for (k = 0; k < 10; k++) { id = id substr(a, n % 32 + 1, 1); n = int(n / 32) }
-		printf "\n<!-- sd:comment id=%s at=2026-11-23T09:00:00Z author=\"B <b@example.com>\" visibility=public -->\nc\n", id
-	} }' >>"$HF"
-expect_exit "70,000 comments (7.9 MB): list within 4 s" 0 timeout 4 "$SD" -C "$r" list
-expect_out_has "70,000 comments: the good ticket is listed" "Printer on floor 3 jams"
-expect_out_has "70,000 comments: the ticket itself is listed" "Many comments"
-# Not valid (a marker has a few known attributes), but it must be refused
-# as quickly: 300,000 distinct attribute names on one marker line.
-write_hostile "title: Many attributes"
-awk 'BEGIN { a = "abcdefghijklmnopqrstuvwxyz"
-	printf "\n<!-- sd:comment id=k3j9x2m1qa at=2026-11-23T09:00:00Z author=\"B <b@example.com>\" visibility=public"
-	for (i = 0; i < 300000; i++) {
-		nm = ""; n = i
-		for (k = 0; k < 4; k++) { nm = nm substr(a, n % 26 + 1, 1); n = int(n / 26) }
-		printf " %s=1", nm
-	}
-	printf " -->\nc\n" }' >>"$HF"
-expect_exit "300,000 attributes on a marker (2 MB): list within 4 s" 0 timeout 4 "$SD" -C "$r" list
-expect_out_has "300,000 attributes: the good ticket is listed" "Printer on floor 3 jams"
-expect_err_has "300,000 attributes: the file is skipped, and named" "$HP:"
-rm -f "$HF"
+# One such file in a clone must not stall sd list for the whole desk.
+# This is a guard against a hang, not a speed test: read in linear time,
+# each takes well under a second (also under AddressSanitizer); checking
+# every item against every other, as sd once did, took over 100 s for
+# 760,000 keys or tags, far beyond the 30 s allowed here.  Under valgrind,
+# twenty or more times slower, the section is skipped.
+case $SD in
+*/valgrind/*) SIZES=0 ;;
+*) SIZES=1 ;;
+esac
+if [ $SIZES = 1 ]; then
+	gen_keys() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "x%d: 1\n", i }'; }
+	write_hostile "title: Many keys" "$(gen_keys 700000)"
+	expect_exit "700,000 unknown keys (7.6 MB): list does not stall" 0 timeout 30 "$SD" -C "$r" list
+	expect_out_has "700,000 unknown keys: the good ticket is listed" "Printer on floor 3 jams"
+	expect_out_has "700,000 unknown keys: the ticket itself is listed" "Many keys"
+	write_hostile "title: Many tags"
+	awk '/^tags: \[\]$/ { printf "tags: ["; for (i = 0; i < 700000; i++) printf "%st%d", i ? ", " : "", i; print "]"; next } { print }' \
+		"$HF" >"$HF.new" && mv "$HF.new" "$HF"
+	expect_exit "700,000 tags (6.3 MB): list does not stall" 0 timeout 30 "$SD" -C "$r" list
+	expect_out_has "700,000 tags: the good ticket is listed" "Printer on floor 3 jams"
+	expect_out_has "700,000 tags: the ticket itself is listed" "Many tags"
+	write_hostile "title: Many comments"
+	awk 'BEGIN { a = "0123456789abcdefghjkmnpqrstvwxyz"
+		for (i = 0; i < 70000; i++) {
+			id = ""; n = i
+			for (k = 0; k < 10; k++) { id = id substr(a, n % 32 + 1, 1); n = int(n / 32) }
+			printf "\n<!-- sd:comment id=%s at=2026-11-23T09:00:00Z author=\"B <b@example.com>\" visibility=public -->\nc\n", id
+		} }' >>"$HF"
+	expect_exit "70,000 comments (7.9 MB): list does not stall" 0 timeout 30 "$SD" -C "$r" list
+	expect_out_has "70,000 comments: the good ticket is listed" "Printer on floor 3 jams"
+	expect_out_has "70,000 comments: the ticket itself is listed" "Many comments"
+	# Not valid (a marker has a few known attributes), but it must be refused
+	# as quickly: 300,000 distinct attribute names on one marker line.
+	write_hostile "title: Many attributes"
+	awk 'BEGIN { a = "abcdefghijklmnopqrstuvwxyz"
+		printf "\n<!-- sd:comment id=k3j9x2m1qa at=2026-11-23T09:00:00Z author=\"B <b@example.com>\" visibility=public"
+		for (i = 0; i < 300000; i++) {
+			nm = ""; n = i
+			for (k = 0; k < 4; k++) { nm = nm substr(a, n % 26 + 1, 1); n = int(n / 26) }
+			printf " %s=1", nm
+		}
+		printf " -->\nc\n" }' >>"$HF"
+	expect_exit "300,000 attributes on a marker (2 MB): list does not stall" 0 timeout 30 "$SD" -C "$r" list
+	expect_out_has "300,000 attributes: the good ticket is listed" "Printer on floor 3 jams"
+	expect_err_has "300,000 attributes: the file is skipped, and named" "$HP:"
+	rm -f "$HF"
+else
+	skip "files with very many keys, tags, comments or attributes" "valgrind, too slow for the 30 s guard"
+fi
 expect_clean "sizes" "$r"
 fsck_ok "sizes" "$r"
 
