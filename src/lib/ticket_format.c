@@ -833,8 +833,12 @@ static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len,
 	}
 	if (len < 4 || memcmp(line + len - 4, " -->", 4))
 		return at_line(path, lineno, "entry marker does not end with ' -->'");
-	if ((err = parse_attrs(attrs_start, (size_t)(line + len - 4 - attrs_start), &attrs,
-			       &nattrs, path, lineno)))
+	/* "<!-- sd:comment -->": the prefix and the end share their space. */
+	const char *attrs_end = line + len - 4;
+	if (attrs_end < attrs_start)
+		attrs_end = attrs_start;
+	if ((err = parse_attrs(attrs_start, (size_t)(attrs_end - attrs_start), &attrs, &nattrs,
+			       path, lineno)))
 		goto done;
 	e->id = take_attr(attrs, nattrs, "id");
 	e->author = take_attr(attrs, nattrs, "author");
