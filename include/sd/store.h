@@ -121,6 +121,13 @@ sd_error *sd_store_take_warning(struct sd_store *store);
 void sd_store_journal_write(struct sd_store *store, const char *const *paths, const git_oid *ids,
 			    const git_oid *old_ids, size_t n);
 void sd_store_journal_remove(struct sd_store *store);
+/* The last step of a journaled change whose branch has moved: points the
+ * index entries of paths at ids and removes the journal. If the index
+ * cannot be updated (another git holds index.lock) the change has still
+ * landed, so that is a warning (see sd_store_warn) naming what (such as
+ * "committed"), and the journal stays for the next sd. */
+void sd_store_finish_index(struct sd_store *store, const char *const *paths, const git_oid *ids,
+			   size_t n, const char *what);
 /* Writes a file of the work tree (path relative to the store root)
  * through a temporary file and rename, making its directory if needed;
  * not synced, so only for content that is also in a commit. */

@@ -428,6 +428,13 @@ static int cmp_ticket_files(const void *a, const void *b)
 	return strcmp(((const struct sd_ticket_file *)a)->id, ((const struct sd_ticket_file *)b)->id);
 }
 
+/* Whether process pid has ended: the owner of a lock, temporary file or
+ * undo link named by its pid, which a kill left behind. */
+static int process_gone(long pid)
+{
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
 /* "ID.md.sd-tmp-PID" of an sd that is no longer running: what a kill
  * between writing a ticket's temporary file and renaming it leaves. */
 static int is_stale_temporary(const char *name)
@@ -438,9 +445,7 @@ static int is_stale_temporary(const char *name)
 	const char *digits = tag + 3 + strlen(TMP_SUFFIX);
 	char *end;
 	long pid = strtol(digits, &end, 10);
-	if (!*digits || *end || pid <= 0)
-		return 0;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	return *digits && !*end && process_gone(pid);
 }
 
 static void scan_one_shard(int tickets_fd, struct shard_scan *sh)
@@ -830,7 +835,7 @@ static void break_if_stale(const char *path)
 	buf[n] = '\0';
 	char *end;
 	long pid = strtol(buf, &end, 10);
-	if (pid <= 0 || *end != '\n' || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+	if (*end != '\n' || !process_gone(pid))
 		goto done;
 	struct stat held, now;
 	if (fstat(fd, &held) == 0 && lstat(path, &now) == 0 && held.st_dev == now.st_dev &&
@@ -883,6 +888,18 @@ void sd_store_journal_remove(struct sd_store *s)
 	journal_path(s, &path);
 	unlink(path.data);
 	sd_buf_release(&path);
+}
+
+void sd_store_finish_index(struct sd_store *s, const char *const *paths, const git_oid *ids,
+			   size_t n, const char *what)
+{
+	sd_error *err = n ? sd_store_update_index(s, paths, ids, n) : NULL;
+	if (err)
+		/* Failing now would invite a retry that makes the change twice. */
+		sd_store_warn(s, sd_error_wrap(err, "%s, but the index was not updated; the next "
+						    "change made with sd updates it", what));
+	else
+		sd_store_journal_remove(s);
 }
 
 static sd_error *write_file_atomic(const char *path, const char *data, size_t len, int replacing);
@@ -1008,10 +1025,11 @@ static void sweep_undo_links(struct sd_store *s)
 	DIR *d = opendir(dir.data);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "undo-", 5))
+			continue;
 		char *end;
-		long pid;
-		if (strncmp(de->d_name, "undo-", 5) || (pid = strtol(de->d_name + 5, &end, 10)) <= 0 ||
-		    *end != '-' || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		long pid = strtol(de->d_name + 5, &end, 10);
+		if (*end != '-' || !process_gone(pid))
 			continue;
 		sd_buf_reset(&path);
 		sd_buf_printf(&path, "%s%s", dir.data, de->d_name);
@@ -1143,7 +1161,6 @@ struct saved_file {
 	 * failed (another file system); old is written back then. */
 	char *undo;
 };
-
 
 static int cmp_index_updates(const void *a, const void *b)
 {
@@ -1348,23 +1365,22 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		saved[i].abs = sd_buf_detach(&abs);
 		sd_buf_init(&saved[i].old);
 		saved[i].existed = file_exists(saved[i].abs);
-		if (saved[i].existed &&
-		    (err = sd_buf_read_file(&saved[i].old, saved[i].abs, SD_TICKET_MAX_BYTES * 2)))
+		if (!saved[i].existed)
+			continue;
+		if ((err = sd_buf_read_file(&saved[i].old, saved[i].abs, SD_TICKET_MAX_BYTES * 2)))
 			break;
-		if (saved[i].existed && git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
-								     saved[i].old.len) < 0) {
+		if (git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
+						saved[i].old.len) < 0) {
 			err = sd_error_git("cannot keep a ticket's old content");
 			break;
 		}
-		if (saved[i].existed) {
-			struct sd_buf undo = SD_BUF_INIT;
-			sd_store_private_path(s, "", &undo);
-			sd_buf_printf(&undo, "undo-%ld-%zu", (long)getpid(), i);
-			unlink(undo.data);
-			if (link(saved[i].abs, undo.data) == 0)
-				saved[i].undo = sd_buf_detach(&undo);
-			sd_buf_release(&undo);
-		}
+		struct sd_buf undo = SD_BUF_INIT;
+		sd_store_private_path(s, "", &undo);
+		sd_buf_printf(&undo, "undo-%ld-%zu", (long)getpid(), i);
+		unlink(undo.data);
+		if (link(saved[i].abs, undo.data) == 0)
+			saved[i].undo = sd_buf_detach(&undo);
+		sd_buf_release(&undo);
 	}
 	paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
 	ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
@@ -1415,16 +1431,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 
 	/* Only these paths change in the index; whatever else the user has
 	 * staged stays staged. */
-	err = sd_store_update_index(s, paths, ids, n);
-	if (err) {
-		/* The change landed; failing now would invite a retry that
-		 * makes it twice. The journal stays for the next sd. */
-		sd_store_warn(s, sd_error_wrap(err, "committed, but the index was not updated; the "
-						    "next change made with sd updates it"));
-		err = NULL;
-	} else {
-		sd_store_journal_remove(s);
-	}
+	sd_store_finish_index(s, paths, ids, n, "committed");
 
 done:;
 	int restored = 1;

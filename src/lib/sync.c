@@ -340,7 +340,24 @@ done:
  * reads and rewrites every entry. A file the user changed stops everything
  * before anything is written. *done is 0, and nothing touched, when the
  * merge has other changes: the caller then checks out as git would. */
-static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int *done)
+/* The files a merge writes directly, in the order of its diff: their
+ * paths, new blob ids, and the ids the work tree held (zero: no file). */
+struct direct_writes {
+	const char **paths;
+	git_oid *ids, *old_ids;
+	size_t n;
+};
+
+static void direct_writes_release(struct direct_writes *w)
+{
+	free(w->paths);
+	free(w->ids);
+	free(w->old_ids);
+	memset(w, 0, sizeof(*w));
+}
+
+static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
+				      struct direct_writes *w, int *done)
 {
 	git_repository *repo = sd_store_repo(s);
 	size_t n = git_diff_num_deltas(changes);
@@ -384,19 +401,18 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes, int
 	if (!err && n) {
 		/* Journaled first, so that files written for a merge whose
 		 * branch never moved are put back by the next sd. */
-		const char **paths = sd_xcalloc(n, sizeof(*paths));
-		git_oid *ids = sd_xcalloc(n, sizeof(*ids)), *old_ids = sd_xcalloc(n, sizeof(*old_ids));
+		w->paths = sd_xcalloc(n, sizeof(*w->paths));
+		w->ids = sd_xcalloc(n, sizeof(*w->ids));
+		w->old_ids = sd_xcalloc(n, sizeof(*w->old_ids));
+		w->n = n;
 		for (size_t i = 0; i < n; i++) {
 			const git_diff_delta *d = git_diff_get_delta(changes, i);
-			paths[i] = d->new_file.path;
-			ids[i] = d->new_file.id;
+			w->paths[i] = d->new_file.path;
+			w->ids[i] = d->new_file.id;
 			if (d->status == GIT_DELTA_MODIFIED)
-				old_ids[i] = d->old_file.id;
+				w->old_ids[i] = d->old_file.id;
 		}
-		sd_store_journal_write(s, paths, ids, old_ids, n);
-		free(paths);
-		free(ids);
-		free(old_ids);
+		sd_store_journal_write(s, w->paths, w->ids, w->old_ids, n);
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
@@ -488,38 +504,18 @@ static size_t tickets_changed(git_repository *repo, git_tree *from, git_tree *to
 }
 
 /* Moves the branch to the merge, then points the index entries of the
- * files written directly (changes, or NULL after a checkout, which did
- * its own) at them, under the commit journal write_ticket_changes began,
- * in the order of a commit: killed before the branch moves, the next sd
- * puts the files back; killed after, it finishes the index. */
+ * files written directly (w; none after a checkout, which did its own) at
+ * them, under the commit journal write_ticket_changes began, in the order
+ * of a commit: killed before the branch moves, the next sd puts the files
+ * back; killed after, it finishes the index. */
 static sd_error *move_branch(struct sd_store *s, git_reference *head, const git_oid *commit_id,
-			     git_diff *changes, git_reference **updated)
+			     const struct direct_writes *w, git_reference **updated)
 {
-	size_t n = changes ? git_diff_num_deltas(changes) : 0;
-	const char **paths = sd_xcalloc(n ? n : 1, sizeof(*paths));
-	git_oid *ids = sd_xcalloc(n ? n : 1, sizeof(*ids));
-	sd_error *err = NULL;
-	for (size_t i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(changes, i);
-		paths[i] = d->new_file.path;
-		ids[i] = d->new_file.id;
-	}
-	if (git_reference_set_target(updated, head, commit_id, "sd: sync") < 0) {
-		/* The journal stays: the next sd puts the files back. */
-		err = sd_error_git("merged, but cannot move the branch");
-	} else if (n) {
-		err = sd_store_update_index(s, paths, ids, n);
-		if (err) {
-			sd_store_warn(s, sd_error_wrap(err, "merged, but the index was not updated; "
-							    "the next change made with sd updates it"));
-			err = NULL;
-		} else {
-			sd_store_journal_remove(s);
-		}
-	}
-	free(paths);
-	free(ids);
-	return err;
+	/* If it fails, the journal stays: the next sd puts the files back. */
+	if (git_reference_set_target(updated, head, commit_id, "sd: sync") < 0)
+		return sd_error_git("merged, but cannot move the branch");
+	sd_store_finish_index(s, w->paths, w->ids, w->n, "merged");
+	return NULL;
 }
 
 sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync_stats *stats)
@@ -713,7 +709,9 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		goto done;
 	}
 	int written = 0;
-	if ((err = write_ticket_changes(s, changes, &written))) {
+	struct direct_writes direct = { 0 };
+	if ((err = write_ticket_changes(s, changes, &direct, &written))) {
+		direct_writes_release(&direct);
 		git_diff_free(changes);
 		goto done;
 	}
@@ -730,13 +728,12 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	co.paths.count = npaths;
 	int rc = npaths ? git_checkout_tree(repo, (const git_object *)result_tree, &co) : 0;
 	free(paths);
-	if (rc < 0) {
-		git_diff_free(changes);
+	if (rc == 0)
+		err = move_branch(s, head, &commit_id, &direct, &updated);
+	else
 		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
 				   git_error_last() ? git_error_last()->message : "checkout failed");
-		goto done;
-	}
-	err = move_branch(s, head, &commit_id, written ? changes : NULL, &updated);
+	direct_writes_release(&direct);
 	git_diff_free(changes);
 done:
 	sd_strvec_clear(&other_conflicts);
