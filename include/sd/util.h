@@ -28,6 +28,17 @@ void sd_strvec_sort(struct sd_strvec *sv);
  * rest, in O(n log n). */
 void sd_strvec_uniq(struct sd_strvec *sv);
 
+/* Finding repeated keys by sorting rather than comparing every pair, as
+ * hostile input may hold hundreds of thousands: repeat[i] is set for each
+ * item whose key equals that of an item of lower rank (of equal ranks,
+ * lower index); the first of each key is left unset, and so is an item
+ * whose key is NULL. */
+struct sd_keyed {
+	const char *key;
+	size_t rank; /* such as a line number */
+};
+void sd_mark_repeats(const struct sd_keyed *items, size_t n, unsigned char *repeat);
+
 /* Appends the items of a comma-separated list, blanks trimmed, empty items
  * dropped: " a, b,,c " gives a, b, c. */
 void sd_strvec_split(struct sd_strvec *out, const char *list);

@@ -273,16 +273,6 @@ static void release(struct sd_json *v);
 
 static int parse_value(struct parser *p, struct sd_json *v, int depth);
 
-static int cmp_member_ptr(const void *a, const void *b)
-{
-	const struct sd_json_member *x = *(const struct sd_json_member *const *)a;
-	const struct sd_json_member *y = *(const struct sd_json_member *const *)b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
 /* A key given twice would make one of its values vanish unseen. Small
  * objects are compared pairwise, large ones sorted, so that a hostile
  * object with many keys costs n log n. */
@@ -297,14 +287,16 @@ static int check_duplicates(struct parser *p, const struct sd_json *obj)
 					break;
 				}
 	} else {
-		const struct sd_json_member **v = sd_xmalloc(obj->n * sizeof(*v));
+		struct sd_keyed *keys = sd_xmalloc(obj->n * sizeof(*keys));
+		unsigned char *repeat = sd_xmalloc(obj->n);
 		for (size_t i = 0; i < obj->n; i++)
-			v[i] = &obj->members[i];
-		qsort(v, obj->n, sizeof(*v), cmp_member_ptr);
-		for (size_t i = 1; i < obj->n; i++)
-			if (!strcmp(v[i]->key, v[i - 1]->key) && (!dup || v[i]->pos < dup->pos))
-				dup = v[i];
-		free(v);
+			keys[i] = (struct sd_keyed){ obj->members[i].key, obj->members[i].pos };
+		sd_mark_repeats(keys, obj->n, repeat);
+		for (size_t i = 0; i < obj->n; i++)
+			if (repeat[i] && (!dup || obj->members[i].pos < dup->pos))
+				dup = &obj->members[i];
+		free(keys);
+		free(repeat);
 	}
 	if (!dup)
 		return 0;

@@ -424,30 +424,20 @@ void sd_ticket_sort_entries(struct sd_ticket *t)
 		qsort(t->entries, t->nentries, sizeof(*t->entries), cmp_entry);
 }
 
-/* Entries by id, and by line among equal ids. */
-static int cmp_entry_id(const void *a, const void *b)
-{
-	const struct sd_entry *x = *(const struct sd_entry *const *)a;
-	const struct sd_entry *y = *(const struct sd_entry *const *)b;
-	int c = strcmp(x->id, y->id);
-	return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
 const struct sd_entry *sd_ticket_repeated_entry(const struct sd_ticket *t)
 {
-	/* Sorted by id rather than compared pairwise: a file may hold tens of
-	 * thousands of entries. */
-	if (t->nentries < 2)
-		return NULL;
-	const struct sd_entry **by_id = sd_xmalloc(t->nentries * sizeof(*by_id));
+	struct sd_keyed *ids = sd_xmalloc((t->nentries ? t->nentries : 1) * sizeof(*ids));
+	unsigned char *repeat = sd_xmalloc(t->nentries ? t->nentries : 1);
 	const struct sd_entry *dup = NULL;
 	for (size_t i = 0; i < t->nentries; i++)
-		by_id[i] = &t->entries[i];
-	qsort(by_id, t->nentries, sizeof(*by_id), cmp_entry_id);
-	for (size_t i = 1; i < t->nentries; i++)
-		if (!strcmp(by_id[i]->id, by_id[i - 1]->id) && (!dup || by_id[i]->line < dup->line))
-			dup = by_id[i];
-	free(by_id);
+		ids[i] = (struct sd_keyed){ t->entries[i].id, t->entries[i].line };
+	sd_mark_repeats(ids, t->nentries, repeat);
+	/* The first repeat in the file. */
+	for (size_t i = 0; i < t->nentries; i++)
+		if (repeat[i] && (!dup || t->entries[i].line < dup->line))
+			dup = &t->entries[i];
+	free(ids);
+	free(repeat);
 	return dup;
 }
 

@@ -418,30 +418,22 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 	return 1;
 }
 
-static int cmp_key_pos(const void *a, const void *b)
-{
-	const struct key_pos *x = *(const struct key_pos *const *)a;
-	const struct key_pos *y = *(const struct key_pos *const *)b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-/* The first repeat of a key sd does not know, in O(n log n): a front
- * matter may hold very many of them. */
+/* The first repeat of a key sd does not know: a front matter may hold
+ * very many of them (known keys are checked as they are read). */
 static sd_error *unknown_keys_unique(const struct key_pos *keys, size_t nkeys, size_t first_line,
 				     const char *path)
 {
-	const struct key_pos **sorted = sd_xmalloc((nkeys ? nkeys : 1) * sizeof(*sorted));
+	struct sd_keyed *items = sd_xmalloc((nkeys ? nkeys : 1) * sizeof(*items));
+	unsigned char *repeat = sd_xmalloc(nkeys ? nkeys : 1);
 	const struct key_pos *dup = NULL;
-	size_t n = 0;
 	for (size_t i = 0; i < nkeys; i++)
-		if (!keys[i].known)
-			sorted[n++] = &keys[i];
-	qsort(sorted, n, sizeof(*sorted), cmp_key_pos);
-	for (size_t i = 1; i < n; i++)
-		if (!strcmp(sorted[i]->key, sorted[i - 1]->key) && (!dup || sorted[i]->line < dup->line))
-			dup = sorted[i];
-	free(sorted);
+		items[i] = (struct sd_keyed){ keys[i].known ? NULL : keys[i].key, keys[i].line };
+	sd_mark_repeats(items, nkeys, repeat);
+	for (size_t i = 0; i < nkeys && !dup; i++)
+		if (repeat[i])
+			dup = &keys[i]; /* keys are in line order */
+	free(items);
+	free(repeat);
 	if (dup)
 		return at_line(path, first_line + dup->line, "key '%s' appears twice", dup->key);
 	return NULL;

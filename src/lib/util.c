@@ -94,30 +94,47 @@ void sd_strvec_sort(struct sd_strvec *sv)
 		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
 }
 
-struct uniq_item {
-	const char *s;
-	size_t i;
+struct keyed_at {
+	struct sd_keyed k;
+	size_t index;
 };
 
-static int cmp_uniq(const void *a, const void *b)
+static int cmp_keyed(const void *a, const void *b)
 {
-	const struct uniq_item *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-	return c ? c : (x->i > y->i) - (x->i < y->i);
+	const struct keyed_at *x = a, *y = b;
+	int c = strcmp(x->k.key, y->k.key);
+	if (c)
+		return c;
+	if (x->k.rank != y->k.rank)
+		return x->k.rank < y->k.rank ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+void sd_mark_repeats(const struct sd_keyed *items, size_t n, unsigned char *repeat)
+{
+	struct keyed_at *v = sd_xmalloc((n ? n : 1) * sizeof(*v));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		repeat[i] = 0;
+		if (items[i].key)
+			v[m++] = (struct keyed_at){ items[i], i };
+	}
+	qsort(v, m, sizeof(*v), cmp_keyed);
+	for (size_t k = 1; k < m; k++)
+		if (!strcmp(v[k].k.key, v[k - 1].k.key))
+			repeat[v[k].index] = 1;
+	free(v);
 }
 
 void sd_strvec_uniq(struct sd_strvec *sv)
 {
 	if (sv->n < 2)
 		return;
-	struct uniq_item *items = sd_xmalloc(sv->n * sizeof(*items));
-	unsigned char *dup = sd_xcalloc(sv->n, 1);
+	struct sd_keyed *items = sd_xmalloc(sv->n * sizeof(*items));
+	unsigned char *dup = sd_xmalloc(sv->n);
 	for (size_t i = 0; i < sv->n; i++)
-		items[i] = (struct uniq_item){ sv->v[i], i };
-	qsort(items, sv->n, sizeof(*items), cmp_uniq);
-	for (size_t k = 1; k < sv->n; k++)
-		if (!strcmp(items[k].s, items[k - 1].s))
-			dup[items[k].i] = 1;
+		items[i] = (struct sd_keyed){ sv->v[i], i };
+	sd_mark_repeats(items, sv->n, dup);
 	size_t out = 0;
 	for (size_t i = 0; i < sv->n; i++) {
 		if (dup[i])

@@ -1,6 +1,7 @@
 /* Ids, times, text and config: the small pure modules. */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sd/calendar.h"
 #include "sd/config.h"
@@ -180,6 +181,28 @@ static void test_config(void)
 	sd_config_release(&cfg);
 }
 
+/* Repeats are the later-ranked of equal keys; NULL keys take no part. */
+static void test_repeats(void)
+{
+	const struct sd_keyed items[] = {
+		{ "b", 5 }, { "a", 9 }, { "b", 2 }, { NULL, 0 }, { "a", 1 }, { "c", 3 }, { "b", 2 }, { NULL, 0 },
+	};
+	const unsigned char want[] = { 1, 1, 0, 0, 0, 0, 1, 0 };
+	unsigned char got[8];
+	sd_mark_repeats(items, 8, got);
+	for (size_t i = 0; i < 8; i++)
+		CHECK(got[i] == want[i], "item %zu: repeat %d, want %d", i, got[i], want[i]);
+	struct sd_strvec v = SD_STRVEC_INIT;
+	const char *in[] = { "x", "y", "x", "z", "y", "x" };
+	for (size_t i = 0; i < 6; i++)
+		sd_strvec_push(&v, in[i]);
+	sd_strvec_uniq(&v);
+	CHECK(v.n == 3 && !strcmp(v.v[0], "x") && !strcmp(v.v[1], "y") && !strcmp(v.v[2], "z") &&
+		      !v.v[3],
+	      "uniq keeps the first of each, in order (%zu left)", v.n);
+	sd_strvec_clear(&v);
+}
+
 int main(void)
 {
 	test_ids();
@@ -187,5 +210,6 @@ int main(void)
 	test_minutes();
 	test_text();
 	test_config();
+	test_repeats();
 	return unit_done("unit/core");
 }
