@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sd/history.h"
 #include "sd/text.h"
 
 const struct sd_option log_options[] = {
@@ -55,60 +56,16 @@ static void blob_at(git_oid *out, git_commit *commit, const char *path)
 	git_tree_free(tree);
 }
 
-/* Adds id to the commits still to visit unless it was seen already (a
- * linear search: shallow histories are short). */
-static void visit(git_oid **todo, size_t *ntodo, git_oid **seen, size_t *nseen, const git_oid *id)
-{
-	for (size_t i = 0; i < *nseen; i++)
-		if (git_oid_equal(&(*seen)[i], id))
-			return;
-	*seen = sd_xrealloc(*seen, (*nseen + 1) * sizeof(**seen));
-	(*seen)[(*nseen)++] = *id;
-	*todo = sd_xrealloc(*todo, (*ntodo + 1) * sizeof(**todo));
-	(*todo)[(*ntodo)++] = *id;
-}
-
 static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const char *path)
 {
 	git_repository *repo = sd_store_repo(ctx->store);
-	git_revwalk *walk = NULL;
-	git_oid oid, *todo = NULL, *seen = NULL;
-	size_t ntodo = 0, nseen = 0;
-	sd_error *err = NULL;
-	/* libgit2 1.5 knows nothing of shallow clones: its walk fails on the
-	 * missing parents at the boundary and loses the commits there, so a
-	 * shallow history is walked here, the missing parents ending it. */
-	int shallow = git_repository_is_shallow(repo) == 1;
-	if (shallow) {
-		if (git_reference_name_to_id(&oid, repo, "HEAD") < 0)
-			return NULL; /* no commits yet */
-		visit(&todo, &ntodo, &seen, &nseen, &oid);
-	} else {
-		if (git_revwalk_new(&walk, repo) < 0)
-			return sd_error_git("cannot walk history");
-		if (git_revwalk_push_head(walk) < 0) {
-			git_revwalk_free(walk);
-			return NULL; /* no commits yet */
-		}
-	}
-	for (;;) {
-		if (shallow) {
-			if (!ntodo)
-				break;
-			oid = todo[--ntodo];
-		} else {
-			int rc = git_revwalk_next(&oid, walk);
-			if (rc == GIT_ITEROVER)
-				break;
-			if (rc < 0) {
-				err = sd_error_git("cannot walk history");
-				break;
-			}
-		}
+	struct sd_history *walk = NULL;
+	git_oid oid;
+	int more = 0;
+	sd_error *err = sd_history_open(&walk, repo, NULL);
+	while (!err && walk && !(err = sd_history_next(walk, &oid, &more)) && more) {
 		git_commit *c = NULL;
 		if (git_commit_lookup(&c, repo, &oid) < 0) {
-			if (shallow)
-				continue; /* beyond the boundary */
 			err = sd_error_git("cannot read a commit");
 			break;
 		}
@@ -128,8 +85,6 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 				touched = 0;
 			git_commit_free(p);
 		}
-		for (unsigned i = 0; shallow && i < np; i++)
-			visit(&todo, &ntodo, &seen, &nseen, git_commit_parent_id(c, i));
 		if (np == 0 && git_oid_is_zero(&mine))
 			touched = 0;
 		if (touched) {
@@ -165,9 +120,7 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 		}
 		git_commit_free(c);
 	}
-	git_revwalk_free(walk);
-	free(todo);
-	free(seen);
+	sd_history_free(walk);
 	return err;
 }
 

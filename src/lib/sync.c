@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sd/history.h"
 #include "sd/id.h"
 #include "sd/merge.h"
 #include "sd/sha1.h"
@@ -97,45 +98,6 @@ void sd_sync_target_release(struct sd_sync_target *t)
 	free(t->branch);
 	free(t->tracking);
 	memset(t, 0, sizeof(*t));
-}
-
-/* 1 when anc is desc or an ancestor of it, else 0. libgit2 1.5 fails
- * (and leaks) at the boundary of a shallow clone, which sd took for "not
- * an ancestor"; there the history is walked here, missing parents
- * ending it. */
-static int reaches(git_repository *repo, const git_oid *desc, const git_oid *anc)
-{
-	if (git_repository_is_shallow(repo) != 1)
-		return git_oid_equal(desc, anc) || git_graph_descendant_of(repo, desc, anc) == 1;
-	git_oid *todo = sd_xmalloc(sizeof(*todo)), *seen = NULL;
-	size_t ntodo = 1, nseen = 0;
-	int found = 0;
-	todo[0] = *desc;
-	while (ntodo && !found) {
-		git_oid id = todo[--ntodo];
-		int dup = 0;
-		for (size_t i = 0; i < nseen && !dup; i++)
-			dup = git_oid_equal(&seen[i], &id);
-		if (dup)
-			continue;
-		seen = sd_xrealloc(seen, (nseen + 1) * sizeof(*seen));
-		seen[nseen++] = id;
-		if (git_oid_equal(&id, anc)) {
-			found = 1;
-			break;
-		}
-		git_commit *c = NULL;
-		if (git_commit_lookup(&c, repo, &id) < 0)
-			continue; /* beyond the boundary */
-		for (unsigned i = 0; i < git_commit_parentcount(c); i++) {
-			todo = sd_xrealloc(todo, (ntodo + 1) * sizeof(*todo));
-			todo[ntodo++] = *git_commit_parent_id(c, i);
-		}
-		git_commit_free(c);
-	}
-	free(todo);
-	free(seen);
-	return found;
 }
 
 sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_sync_target *out)
@@ -546,9 +508,9 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		err = sd_error_git("cannot read the commits to merge");
 		goto done;
 	}
-	if (reaches(repo, git_commit_id(ours), &their_id) == 1)
+	if (sd_history_reaches(repo, git_commit_id(ours), &their_id) == 1)
 		goto done; /* already up to date */
-	int fast_forward = reaches(repo, &their_id, git_commit_id(ours)) == 1;
+	int fast_forward = sd_history_reaches(repo, &their_id, git_commit_id(ours)) == 1;
 	if (fast_forward) {
 		stats->received = tickets_changed(repo, our_tree, their_tree);
 		if (git_tree_lookup(&result_tree, repo, git_tree_id(their_tree)) < 0) {
