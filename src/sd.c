@@ -113,13 +113,15 @@ static sd_error *unknown_command(const char *name)
 	return sd_error_invalid("'%s' is not an sd command; see 'sd help'", name);
 }
 
-static int report(sd_error *err)
+/* Prints err on stderr after "sd: " and what (such as "warning: "),
+ * frees it and returns its exit status. */
+static int report(sd_error *err, const char *what)
 {
 	int status = err->status;
 	/* Messages can quote what the user typed; keep them inert too. */
 	struct sd_buf msg = SD_BUF_INIT;
 	sd_put_text(&msg, err->msg);
-	fprintf(stderr, "sd: %s\n", msg.data);
+	fprintf(stderr, "sd: %s%s\n", what, msg.data);
 	sd_buf_release(&msg);
 	sd_error_free(err);
 	return status;
@@ -219,22 +221,17 @@ int main(int argc, char **argv)
 	sd_error *err = run(argc, argv, &ctx);
 	int status = ctx.exit_status;
 	sd_error *warning = sd_store_take_warning(ctx.store);
-	if (warning) {
-		struct sd_buf msg = SD_BUF_INIT;
-		sd_put_text(&msg, warning->msg);
-		fprintf(stderr, "sd: warning: %s\n", msg.data);
-		sd_buf_release(&msg);
-		sd_error_free(warning);
-	}
+	if (warning)
+		report(warning, "warning: ");
 	if (err) {
 		if (ctx.pending_text && *ctx.pending_text) {
 			char *kept = sd_keep_text(&ctx, ctx.pending_text, ctx.cmd ? ctx.cmd->name : "text");
-			status = report(err);
+			status = report(err, "");
 			if (kept)
 				fprintf(stderr, "sd: your text was kept in %s\n", kept);
 			free(kept);
 		} else {
-			status = report(err);
+			status = report(err, "");
 		}
 	}
 	free(ctx.pending_text);
