@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # sd — a help desk that lives in git.
 #
 #   make                  build ./sd
@@ -15,11 +16,21 @@
 #                         FUZZ_TARGETS="fuzz-ticket ..." for some only)
 #   make bench            time sd on 100,000 tickets beside git and peers
 #                         (a benchmark, not a test: doc/performance.md)
+#   make format           format the C sources with clang-format (.clang-format);
+#                         make check fails on a file that does not match
+#   make dist             sd-VERSION.tar.gz, which builds and passes make check
+#                         without git history
 #
 # Objects of each build variant live in their own directory so a sanitizer
 # build never links against plain objects.
 
-VERSION   = 0.1.0
+VERSION   = 0.2.0
+# The commit a build from git was made of, for sd --version: from git when
+# this directory is the top of a work tree, else from the GIT-COMMIT file
+# that make dist writes into the tarball, else nothing.
+GIT_COMMIT := $(shell if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+                git describe --always --dirty --abbrev=12 2>/dev/null; \
+              elif [ -f GIT-COMMIT ]; then cat GIT-COMMIT; fi)
 PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
@@ -30,7 +41,8 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKGS      = libgit2 yaml-0.1 libcmark zlib
-DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev python3 python3-yaml
+DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev python3 python3-yaml \
+            clang-format
 
 WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
@@ -68,7 +80,7 @@ MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
 .PHONY: all check check-plain check-sanitize test-run deps install stress \
-        install-files clean man bench fuzz fuzz-run test-valgrind
+        install-files clean man bench fuzz fuzz-run test-valgrind format format-check dist
 .SUFFIXES:
 
 # ./sd is always the plain build: a sanitizer build (make SANITIZE=1)
@@ -99,6 +111,14 @@ $(OBJDIR)/%.o: src/%.c $(wildcard include/sd/*.h src/*.h src/lib/*.h src/cli/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SD_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Only sd.c sees the commit, so a new commit rebuilds one object; the
+# stamp changes only when the commit does.
+$(OBJDIR)/sd.o: $(OBJDIR)/git-commit.stamp
+$(OBJDIR)/sd.o: SD_CFLAGS += -DSD_GIT_COMMIT='"$(GIT_COMMIT)"'
+$(OBJDIR)/git-commit.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' >$@
+
 $(OBJDIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(OBJDIR)/libsd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SD_CFLAGS) -Isrc/lib $(CFLAGS) $(SD_LDFLAGS) -o $@ $< $(OBJDIR)/libsd.a $(SD_LIBS)
@@ -128,9 +148,20 @@ check: deps
 	$(MAKE) test-run SANITIZE=1
 else
 check: deps
+	$(MAKE) format-check
 	$(MAKE) test-run
 	$(MAKE) test-run SANITIZE=1
 endif
+
+# Every C source of the tree, as make format formats them.
+FORMAT_SRC = $(wildcard src/*.c src/*/*.c src/*/*.h include/sd/*.h tests/unit/*.[ch] \
+                        tests/fuzz/*.[ch] bench/*.c doc/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC) || \
+	  { echo "sd: the files above do not match .clang-format; run 'make format'" >&2; exit 1; }
 
 test-run: $(SD_BIN) $(UNIT_BIN) $(REPLAY_BIN) man
 	@echo "== unit tests ($(VARIANT))"
@@ -224,6 +255,17 @@ install-files: sd man
 	install -m 644 completions/sd.bash $(DESTDIR)$(BASHCOMPDIR)/sd
 	install -m 644 completions/_sd $(DESTDIR)$(ZSHCOMPDIR)/_sd
 	install -m 644 completions/sd.fish $(DESTDIR)$(FISHCOMPDIR)/sd.fish
+
+# A release tarball of the tracked files, with the commit it was made of,
+# so that it builds and tests without git history.
+dist:
+	@test -z "$$(git status --porcelain --untracked-files=no)" || \
+	  { echo "sd: commit or stash your changes before make dist" >&2; exit 1; }
+	rm -rf build/dist && mkdir -p build/dist
+	git archive --format=tar --prefix=sd-$(VERSION)/ HEAD | tar -x -C build/dist
+	echo '$(GIT_COMMIT)' >build/dist/sd-$(VERSION)/GIT-COMMIT
+	tar -C build/dist -czf sd-$(VERSION).tar.gz sd-$(VERSION)
+	@echo "wrote sd-$(VERSION).tar.gz"
 
 clean:
 	rm -rf build sd

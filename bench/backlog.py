@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Backlog.md (npm package `backlog.md`) as a peer in sd's benchmark.
 
 Backlog.md keeps one Markdown file with YAML front matter per task under

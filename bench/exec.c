@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench-exec OUT COMMAND [ARG...]: run COMMAND and write to the file OUT
  * "SECONDS MAXRSS_KIB EXIT_STATUS\n" for it alone.
  *
@@ -54,8 +55,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(out, "%.6f %ld %d\n",
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-		ru.ru_maxrss,
-		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (fclose(out) != 0) {
 		perror(argv[1]);
 		return 2;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate a realistic help desk corpus for sd's benchmark, as JSON Lines.
 
 Each line is one ticket in the layout of `sd show --json` (see

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Ticket files in sd's format (sd-ticket(5)), written from Python.
 
 The benchmark needs this in two places:

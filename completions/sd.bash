@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for sd(1), the git-backed help desk.         -*- shell-script -*-
 #
 # Install: copy to the bash-completion completions directory as `sd`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fish completion for sd(1), the git-backed help desk.
 #
 # Install: copy to a directory of $fish_complete_path as sd.fish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd: the entry point, global options and the one table of commands. */
 
 #include <locale.h>
@@ -15,17 +16,18 @@ const struct sd_command sd_commands[] = {
 	{ "new", cmd_new, new_options, SD_NEEDS_STORE, "new TITLE [-m TEXT | -F FILE] [options]",
 	  "open a new ticket" },
 	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json]", "show a ticket" },
-	{ "list", cmd_list, sd_filter_options, SD_NEEDS_STORE, "list [filters] [--sort KEY] [--json | --format FMT]",
-	  "list tickets" },
+	{ "list", cmd_list, sd_filter_options, SD_NEEDS_STORE,
+	  "list [filters] [--sort KEY] [--json | --format FMT]", "list tickets" },
 	{ "comment", cmd_comment, comment_options, SD_NEEDS_STORE,
 	  "comment ID [-m TEXT | -F FILE] [--internal]", "add a comment to a ticket" },
-	{ "assign", cmd_assign, assign_options, SD_NEEDS_STORE, "assign ID (USER | --me | --none) [-m REASON]",
-	  "assign a ticket" },
+	{ "assign", cmd_assign, assign_options, SD_NEEDS_STORE,
+	  "assign ID (USER | --me | --none) [-m REASON]", "assign a ticket" },
 	{ "status", cmd_status, status_options, SD_NEEDS_STORE, "status ID STATUS [-m REASON]",
 	  "change a ticket's status" },
 	{ "resolve", cmd_resolve, resolve_options, SD_NEEDS_STORE, "resolve ID -m RESOLUTION",
 	  "resolve a ticket" },
-	{ "close", cmd_close, close_options, SD_NEEDS_STORE, "close ID [-m REASON]", "close a ticket" },
+	{ "close", cmd_close, close_options, SD_NEEDS_STORE, "close ID [-m REASON]",
+	  "close a ticket" },
 	{ "reopen", cmd_reopen, reopen_options, SD_NEEDS_STORE, "reopen ID -m REASON",
 	  "reopen a resolved or closed ticket" },
 	{ "escalate", cmd_escalate, escalate_options, SD_NEEDS_STORE,
@@ -36,10 +38,11 @@ const struct sd_command sd_commands[] = {
 	  "show SLA clocks; check or act on breaches" },
 	{ "set", cmd_set, set_options, SD_NEEDS_STORE, "set ID KEY=VALUE... [-m REASON]",
 	  "change fields of a ticket" },
-	{ "edit", cmd_edit, edit_options, SD_NEEDS_STORE, "edit ID", "edit a ticket in your editor" },
+	{ "edit", cmd_edit, edit_options, SD_NEEDS_STORE, "edit ID",
+	  "edit a ticket in your editor" },
 	{ "log", cmd_log, log_options, SD_NEEDS_STORE, "log ID", "show a ticket's history" },
-	{ "search", cmd_search, sd_filter_options, SD_NEEDS_STORE, "search TEXT [filters] [--json | --format FMT]",
-	  "find tickets by text" },
+	{ "search", cmd_search, sd_filter_options, SD_NEEDS_STORE,
+	  "search TEXT [filters] [--json | --format FMT]", "find tickets by text" },
 	{ "check", cmd_check, check_options, SD_NEEDS_STORE | SD_LENIENT_STORE, "check",
 	  "validate every ticket and the config" },
 	{ "import", cmd_import, import_options, SD_NEEDS_STORE,
@@ -51,12 +54,14 @@ const struct sd_command sd_commands[] = {
 	  "pull, merge tickets by meaning, and push" },
 	{ "pull", cmd_pull, pull_options, SD_NEEDS_STORE, "pull [REMOTE]",
 	  "fetch and merge tickets by meaning" },
-	{ "push", cmd_push, push_options, SD_NEEDS_STORE, "push [REMOTE]", "send this clone's changes" },
+	{ "push", cmd_push, push_options, SD_NEEDS_STORE, "push [REMOTE]",
+	  "send this clone's changes" },
 	{ "merge-file", cmd_merge_file, merge_file_options, 0, "merge-file BASE OURS THEIRS [PATH]",
 	  "merge three versions of a ticket (git's merge driver)" },
 	{ "help", cmd_help, help_options, 0, "help [COMMAND]", "show help for sd or a command" },
 	{ "__complete", cmd_complete, complete_options, SD_HIDDEN,
-	  "__complete (commands | options CMD | ids | values FIELD)", "candidates for shell completion" },
+	  "__complete (commands | options CMD | ids | values FIELD)",
+	  "candidates for shell completion" },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -75,8 +80,8 @@ void sd_command_usage(FILE *out, const struct sd_command *cmd)
 	for (const struct sd_option *o = cmd->options; o->kind; o++) {
 		char left[64];
 		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
+			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
+			 o->long_name, o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(out, "  %-26s %s\n", o->short_name ? left : left + 2, o->help);
 	}
 	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
@@ -84,19 +89,21 @@ void sd_command_usage(FILE *out, const struct sd_command *cmd)
 
 void sd_main_usage(FILE *out)
 {
-	fprintf(out, "usage: sd [-C DIR] [--no-pager] [--color=WHEN] COMMAND [ARGS]\n\n"
-		     "sd is a help desk that lives in git: every ticket is a Markdown file,\n"
-		     "every change one commit.\n\ncommands:\n");
+	fprintf(out,
+		"usage: sd [-C DIR] [--no-pager] [--color=WHEN] COMMAND [ARGS]\n\n"
+		"sd is a help desk that lives in git: every ticket is a Markdown file,\n"
+		"every change one commit.\n\ncommands:\n");
 	for (const struct sd_command *c = sd_commands; c->name; c++)
 		if (!(c->flags & SD_HIDDEN))
 			fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\nglobal options:\n"
-		     "  -C DIR          run as if sd was started in DIR\n"
-		     "  --no-pager      do not page output\n"
-		     "  --color=WHEN    colour output: auto, always or never\n"
-		     "  --version       print the version\n"
-		     "  -h, --help      show this help\n\n"
-		     "See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
+	fprintf(out,
+		"\nglobal options:\n"
+		"  -C DIR          run as if sd was started in DIR\n"
+		"  --no-pager      do not page output\n"
+		"  --color=WHEN    colour output: auto, always or never\n"
+		"  --version       print the version\n"
+		"  -h, --help      show this help\n\n"
+		"See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
 }
 
 static sd_error *unknown_command(const char *name)
@@ -109,7 +116,8 @@ static sd_error *unknown_command(const char *name)
 			best = c, best_d = d;
 	}
 	if (best)
-		return sd_error_invalid("'%s' is not an sd command; did you mean '%s'?", name, best->name);
+		return sd_error_invalid("'%s' is not an sd command; did you mean '%s'?", name,
+					best->name);
 	return sd_error_invalid("'%s' is not an sd command; see 'sd help'", name);
 }
 
@@ -125,6 +133,20 @@ static int report(sd_error *err, const char *what)
 	sd_buf_release(&msg);
 	sd_error_free(err);
 	return status;
+}
+
+#ifndef SD_GIT_COMMIT
+#define SD_GIT_COMMIT ""
+#endif
+
+/* "sd version 0.2.0", and in a build from git the commit, as
+ * git describe names it, so a bug report says exactly what ran. */
+static void print_version(void)
+{
+	if (*SD_GIT_COMMIT)
+		printf("sd version %s (git %s)\n", SD_VERSION, SD_GIT_COMMIT);
+	else
+		printf("sd version %s\n", SD_VERSION);
 }
 
 static sd_error *parse_color(struct sd_ctx *ctx, const char *when)
@@ -168,7 +190,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		} else if (!strcmp(a, "--color")) {
 			ctx->color = !getenv("NO_COLOR");
 		} else if (!strcmp(a, "--version")) {
-			printf("sd version %s\n", SD_VERSION);
+			print_version();
 			return sd_output_finish(ctx);
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			sd_main_usage(stdout);
@@ -225,7 +247,8 @@ int main(int argc, char **argv)
 		report(warning, "warning: ");
 	if (err) {
 		if (ctx.pending_text && *ctx.pending_text) {
-			char *kept = sd_keep_text(&ctx, ctx.pending_text, ctx.cmd ? ctx.cmd->name : "text");
+			char *kept = sd_keep_text(&ctx, ctx.pending_text,
+						  ctx.cmd ? ctx.cmd->name : "text");
 			status = report(err, "");
 			if (kept)
 				fprintf(stderr, "sd: your text was kept in %s\n", kept);

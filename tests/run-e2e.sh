@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/run-e2e.sh - run the end-to-end tests of sd.
 #
 #	tests/run-e2e.sh [-v] [TEST-FILE...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_BUF_H
 #define SD_BUF_H
 
@@ -21,7 +22,9 @@ struct sd_buf {
 };
 
 extern char sd_buf_empty[];
+/* clang-format off */
 #define SD_BUF_INIT { sd_buf_empty, 0, 0 }
+/* clang-format on */
 
 void sd_buf_init(struct sd_buf *buf);
 void sd_buf_grow(struct sd_buf *buf, size_t extra);

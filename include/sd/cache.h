@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_CACHE_H
 #define SD_CACHE_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_CALENDAR_H
 #define SD_CALENDAR_H
 
@@ -34,8 +35,8 @@ struct sd_cal_day; /* cache entry, private */
 
 struct sd_calendar {
 	char *name;
-	char *timezone;  /* IANA name, e.g. "Europe/Ljubljana" */
-	int always_open; /* the built-in 24x7 calendar */
+	char *timezone;					   /* IANA name, e.g. "Europe/Ljubljana" */
+	int always_open;				   /* the built-in 24x7 calendar */
 	struct sd_cal_window hours[7][SD_CAL_MAX_WINDOWS]; /* [0] Monday .. [6] Sunday */
 	int nhours[7];
 	struct sd_cal_holiday *holidays;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
 
@@ -19,8 +20,14 @@ struct sd_tier_config {
 
 /* What a policy's 'match' may test; a policy matches when every listed
  * key has one of its values (tags: the ticket has one of the tags). */
-enum sd_match_key { SD_MATCH_PRIORITY, SD_MATCH_TYPE, SD_MATCH_QUEUE, SD_MATCH_CATEGORY,
-		    SD_MATCH_TAG, SD_MATCH_COUNT };
+enum sd_match_key {
+	SD_MATCH_PRIORITY,
+	SD_MATCH_TYPE,
+	SD_MATCH_QUEUE,
+	SD_MATCH_CATEGORY,
+	SD_MATCH_TAG,
+	SD_MATCH_COUNT
+};
 /* Their names in config files, NULL-terminated for sd_value_index. */
 extern const char *const sd_match_keys[SD_MATCH_COUNT + 1];
 
@@ -45,8 +52,8 @@ struct sd_config {
 	struct sd_strvec pause; /* statuses that stop the resolution clock */
 	struct sd_sla_policy *policies;
 	size_t npolicies;
-	int breach_escalate;      /* on_breach.escalate: next-tier */
-	int breach_bump_priority; /* on_breach.bump_priority */
+	int breach_escalate;			     /* on_breach.escalate: next-tier */
+	int breach_bump_priority;		     /* on_breach.bump_priority */
 	struct sd_strvec breach_notify, risk_notify; /* argv; empty: none */
 };
 
@@ -57,8 +64,7 @@ extern const char sd_config_default_text[];
 void sd_config_init(struct sd_config *cfg);
 /* Parses text over the defaults already in cfg. Errors are "path:line: ...",
  * exit status 2. */
-sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len,
-			  const char *path);
+sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path);
 void sd_config_release(struct sd_config *cfg);
 /* The calendar called name (the config's, or the built-in "24x7"), or NULL. */
 struct sd_calendar *sd_config_calendar(struct sd_config *cfg, const char *name);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_CSV_H
 #define SD_CSV_H
 
@@ -29,10 +30,10 @@
 #define SD_CSV_MAX_FIELDS 4096
 
 struct sd_csv_record {
-	size_t line;    /* physical line on which the record starts, from 1 */
-	size_t n;       /* number of fields */
-	char **fields;  /* NUL-terminated; a field never holds a NUL byte */
-	sd_error *err;  /* a malformed record: what is wrong (status 2); n is then 0 */
+	size_t line;   /* physical line on which the record starts, from 1 */
+	size_t n;      /* number of fields */
+	char **fields; /* NUL-terminated; a field never holds a NUL byte */
+	sd_error *err; /* a malformed record: what is wrong (status 2); n is then 0 */
 };
 
 struct sd_csv {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_ERROR_H
 #define SD_ERROR_H
 
@@ -16,8 +17,8 @@
 enum {
 	SD_EXIT_OK = 0,
 	SD_EXIT_FOUND_NOTHING = 1, /* check found problems, search found nothing */
-	SD_EXIT_INVALID = 2,       /* usage error or invalid input */
-	SD_EXIT_FATAL = 128        /* anything else: I/O, repository, memory */
+	SD_EXIT_INVALID = 2,	   /* usage error or invalid input */
+	SD_EXIT_FATAL = 128	   /* anything else: I/O, repository, memory */
 };
 
 typedef struct sd_error {

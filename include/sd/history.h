@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_HISTORY_H
 #define SD_HISTORY_H
 

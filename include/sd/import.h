@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_IMPORT_H
 #define SD_IMPORT_H
 
@@ -31,19 +32,19 @@ enum sd_import_format { SD_IMPORT_JSONL, SD_IMPORT_CSV };
 
 struct sd_import_options {
 	enum sd_import_format format;
-	const char *path;                 /* the input's name in messages */
-	const struct sd_config *cfg;      /* default type and tier, queues, priority matrix */
-	const char *author;               /* "Name <email>" of entries without an author */
-	const char *requester;            /* requester of records without one */
-	sd_time now;                      /* created of records without one; one for all */
+	const char *path;		  /* the input's name in messages */
+	const struct sd_config *cfg;	  /* default type and tier, queues, priority matrix */
+	const char *author;		  /* "Name <email>" of entries without an author */
+	const char *requester;		  /* requester of records without one */
+	sd_time now;			  /* created of records without one; one for all */
 	const struct sd_strvec *existing; /* ids already in the store, sorted; NULL: none */
 };
 
 struct sd_import_ticket {
-	size_t line;            /* where the record starts in the input, from 1 */
+	size_t line;		/* where the record starts in the input, from 1 */
 	char id[SD_ID_LEN + 1]; /* the ticket's id, given or generated; "" on error */
-	struct sd_buf text;     /* the ticket file */
-	sd_error *err;          /* why the record is not imported ("PATH:LINE: ..."), or NULL */
+	struct sd_buf text;	/* the ticket file */
+	sd_error *err;		/* why the record is not imported ("PATH:LINE: ..."), or NULL */
 };
 
 struct sd_import {

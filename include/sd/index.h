@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_INDEX_H
 #define SD_INDEX_H
 
@@ -23,15 +24,15 @@
 #include "sd/error.h"
 
 struct sd_index_update {
-	const char *path;		 /* relative to the work tree, '/'-separated */
-	unsigned char oid[20];		 /* the blob's SHA-1 */
-	struct stat st;			 /* of the file in the work tree */
+	const char *path;      /* relative to the work tree, '/'-separated */
+	unsigned char oid[20]; /* the blob's SHA-1 */
+	struct stat st;	       /* of the file in the work tree */
 };
 
 /* Applies the updates (sorted by path, no duplicates) to the index at
  * index_path. Returns NULL on success; *unsupported is set (and nothing
  * changed) when the index is of a kind this editor leaves to libgit2. */
-sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates,
-			  size_t n, int *unsupported);
+sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates, size_t n,
+			  int *unsupported);
 
 #endif

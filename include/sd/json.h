@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_JSON_H
 #define SD_JSON_H
 
@@ -42,17 +43,17 @@ struct sd_json_member;
 
 struct sd_json {
 	enum sd_json_type type;
-	size_t pos;      /* byte offset of the value in the parsed text */
-	char *str;       /* STRING: the text, UTF-8 without NUL; NUMBER: the literal; else NULL */
-	size_t len;      /* strlen(str) */
-	double number;   /* NUMBER */
-	size_t n;        /* ARRAY: elements; OBJECT: members */
-	struct sd_json *items;          /* ARRAY: the elements */
+	size_t pos;    /* byte offset of the value in the parsed text */
+	char *str;     /* STRING: the text, UTF-8 without NUL; NUMBER: the literal; else NULL */
+	size_t len;    /* strlen(str) */
+	double number; /* NUMBER */
+	size_t n;      /* ARRAY: elements; OBJECT: members */
+	struct sd_json *items;		/* ARRAY: the elements */
 	struct sd_json_member *members; /* OBJECT: the members, in input order */
 };
 
 struct sd_json_member {
-	char *key; /* UTF-8 without NUL */
+	char *key;  /* UTF-8 without NUL */
 	size_t pos; /* byte offset of the key */
 	struct sd_json value;
 };

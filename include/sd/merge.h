@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_MERGE_H
 #define SD_MERGE_H
 

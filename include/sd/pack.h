@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_PACK_H
 #define SD_PACK_H
 

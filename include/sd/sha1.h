@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_SHA1_H
 #define SD_SHA1_H
 

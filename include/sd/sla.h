@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_SLA_H
 #define SD_SLA_H
 
@@ -20,13 +21,13 @@ enum sd_clock_state {
 extern const char *const sd_clock_states[]; /* "running", "at-risk", ... */
 
 struct sd_clock {
-	int present;    /* 0: the policy has no such clock (next response) */
-	int active;     /* 0: nothing to measure yet (next response with no question) */
+	int present; /* 0: the policy has no such clock (next response) */
+	int active;  /* 0: nothing to measure yet (next response with no question) */
 	enum sd_clock_state state;
-	int64_t target;  /* business seconds */
+	int64_t target;	 /* business seconds */
 	int64_t elapsed; /* business seconds counted so far */
-	int has_due;     /* 0 while paused, or when the calendar never opens */
-	sd_time due;     /* when the target falls (fell) due */
+	int has_due;	 /* 0 while paused, or when the calendar never opens */
+	sd_time due;	 /* when the target falls (fell) due */
 	sd_time started; /* when this clock (or cycle) started */
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_STORE_H
 #define SD_STORE_H
 
@@ -46,8 +47,8 @@ struct sd_config *sd_store_config(struct sd_store *store);
 
 /* The acting user, from SD_AUTHOR ("Name <email>") or git's user.name and
  * user.email. The strings belong to the store. */
-sd_error *sd_store_author(struct sd_store *store, const char **name,
-			  const char **email, const char **full);
+sd_error *sd_store_author(struct sd_store *store, const char **name, const char **email,
+			  const char **full);
 
 /* "tickets/ab/abcdefghjkmn.md" for an id, written to out. */
 void sd_ticket_path(struct sd_buf *out, const char *id);
@@ -72,20 +73,17 @@ void sd_store_private_path(struct sd_store *store, const char *name, struct sd_b
 sd_error *sd_store_list_ids(struct sd_store *store, struct sd_strvec *out);
 /* Resolves a unique prefix to a full id (SD_ID_LEN + 1 bytes). An unknown or
  * ambiguous prefix is an error (status 2) naming the candidates. */
-sd_error *sd_store_resolve(struct sd_store *store, char out[SD_ID_LEN + 1],
-			   const char *prefix);
+sd_error *sd_store_resolve(struct sd_store *store, char out[SD_ID_LEN + 1], const char *prefix);
 /* The shortest unique prefix of id among the ids in out-of-band list ids
  * (sorted, as from sd_store_list_ids), written to out. */
-void sd_store_short_id(char out[SD_ID_LEN + 1], const char *id,
-		       const struct sd_strvec *ids);
+void sd_store_short_id(char out[SD_ID_LEN + 1], const char *id, const struct sd_strvec *ids);
 /* Same, reading only the ticket's shard (cheap: used for commit messages). */
-sd_error *sd_store_short_id_for(struct sd_store *store,
-				char out[SD_ID_LEN + 1], const char *id);
+sd_error *sd_store_short_id_for(struct sd_store *store, char out[SD_ID_LEN + 1], const char *id);
 
 /* Reads and parses a ticket from the working tree. The file's bytes are
  * kept in raw when raw is not NULL. */
-sd_error *sd_store_read(struct sd_store *store, const char *id,
-			struct sd_ticket *out, struct sd_buf *raw);
+sd_error *sd_store_read(struct sd_store *store, const char *id, struct sd_ticket *out,
+			struct sd_buf *raw);
 
 /* A file to write in one commit. */
 struct sd_change {
@@ -96,8 +94,8 @@ struct sd_change {
 
 /* Writes the files to the working tree and commits exactly them, on top of
  * HEAD, updating the index entries for those paths only. */
-sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *changes,
-			  size_t n, const char *message);
+sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *changes, size_t n,
+			  const char *message);
 
 /* Points the index entries of paths (sorted or not, no duplicates) at
  * ids, with the stat data of the files now in the work tree, leaving
@@ -136,8 +134,7 @@ sd_error *sd_store_write_file(struct sd_store *store, const char *path, const vo
 
 /* Serialises the ticket as it is (the caller sets `updated`) and commits it with message
  * "sd: VERB SHORT "TITLE"". */
-sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t,
-			       const char *verb);
+sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t, const char *verb);
 
 /* The line of .gitattributes that routes ticket files to sd's merge. */
 #define SD_MERGE_ATTRIBUTE "tickets/**/*.md merge=sd"

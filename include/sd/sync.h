@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_SYNC_H
 #define SD_SYNC_H
 
@@ -10,15 +11,15 @@
 #include "sd/store.h"
 
 struct sd_sync_target {
-	char *remote;   /* "origin" */
-	char *branch;   /* the local branch, "main" */
+	char *remote;	/* "origin" */
+	char *branch;	/* the local branch, "main" */
 	char *tracking; /* "refs/remotes/origin/main", or refs/sd/sync/main for a URL */
-	int url;        /* remote is a path or URL, not a configured remote */
+	int url;	/* remote is a path or URL, not a configured remote */
 };
 
 struct sd_sync_stats {
 	size_t received; /* tickets the other side changed (since the merge base) */
-	size_t merged;   /* tickets changed on both sides, merged by meaning */
+	size_t merged;	 /* tickets changed on both sides, merged by meaning */
 };
 
 /* Runs `git -C ROOT ARGS...` (argv, no shell, no prompts), collecting

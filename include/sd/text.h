@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_TEXT_H
 #define SD_TEXT_H
 

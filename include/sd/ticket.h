@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_TICKET_H
 #define SD_TICKET_H
 
@@ -33,7 +34,7 @@ enum sd_field {
 	SD_F_TAGS,
 	SD_F_ASSET,
 	SD_F_KEY,
-	SD_F_VENDOR,     /* the external vendor of an L4 escalation */
+	SD_F_VENDOR,	 /* the external vendor of an L4 escalation */
 	SD_F_VENDOR_REF, /* the vendor's own ticket reference */
 	SD_F_CREATED,
 	SD_F_UPDATED,
@@ -43,8 +44,8 @@ enum sd_field {
 struct sd_field_info {
 	const char *name;
 	const char *const *values; /* allowed values, NULL-terminated; NULL: free text */
-	int settable;              /* may `sd set` change it */
-	int optional;              /* written only when not empty */
+	int settable;		   /* may `sd set` change it */
+	int optional;		   /* written only when not empty */
 };
 
 extern const struct sd_field_info sd_fields[SD_F_COUNT];
@@ -117,8 +118,7 @@ void sd_ticket_free(struct sd_ticket *t);
 
 /* Parses text (len bytes). Errors read "path:line: message" and have exit
  * status 2. On error *t is left initialised and empty. */
-sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len,
-			  const char *path);
+sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len, const char *path);
 /* The same, with every front matter read by libyaml: sd_ticket_parse reads
  * the simple forms sd writes itself, and tests hold it to this reference. */
 sd_error *sd_ticket_parse_reference(struct sd_ticket *t, const char *text, size_t len,
@@ -144,14 +144,13 @@ sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list);
 int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag);
 
 /* Appends a comment; generates its id. */
-sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author,
-				sd_time at, int internal, const char *body);
+sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time at, int internal,
+				const char *body);
 /* Sets field (string fields and tags, given as its joined form) to value and
  * records an event with reason, unless the value does not change. Sets
  * *changed accordingly when changed is not NULL. */
-sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f,
-			   const char *value, const char *author, sd_time at,
-			   const char *reason, int *changed);
+sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f, const char *value,
+			   const char *author, sd_time at, const char *reason, int *changed);
 /* Appends an event that records something other than a field's new value
  * (an SLA breach, say). Copies every string. */
 sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_TIME_H
 #define SD_TIME_H
 

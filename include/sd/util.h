@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_UTIL_H
 #define SD_UTIL_H
 
@@ -16,7 +17,9 @@ struct sd_strvec {
 	size_t n;
 	size_t alloc;
 };
+/* clang-format off */
 #define SD_STRVEC_INIT { NULL, 0, 0 }
+/* clang-format on */
 /* Appends a copy of s. */
 void sd_strvec_push(struct sd_strvec *sv, const char *s);
 /* Appends s itself; the vector takes ownership. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_CLI_H
 #define SD_CLI_H
 
@@ -43,16 +44,16 @@ struct sd_option {
 
 struct sd_args {
 	const struct sd_option *options;
-	int set[SD_MAX_OPTIONS];          /* times given */
+	int set[SD_MAX_OPTIONS];	   /* times given */
 	const char *value[SD_MAX_OPTIONS]; /* last value of STRING options */
 	struct sd_strvec list[SD_MAX_OPTIONS];
-	struct sd_strvec pos;             /* positional arguments */
+	struct sd_strvec pos; /* positional arguments */
 };
 
 /* Parses argv (argv[0] is the command name) against options. "--" ends
  * options. "--help"/"-h" sets *help. */
-sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc,
-			char **argv, int *help);
+sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc, char **argv,
+			int *help);
 void sd_args_release(struct sd_args *a);
 /* Checks the number of positional arguments, naming the first extra one. */
 sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage);
@@ -67,12 +68,12 @@ struct sd_command;
 struct sd_ctx {
 	const struct sd_command *cmd;
 	struct sd_store *store; /* open when the command needs a store */
-	const char *dir;        /* -C DIR, or "." */
-	FILE *out;              /* stdout, or the pager */
-	int color;              /* colour on */
+	const char *dir;	/* -C DIR, or "." */
+	FILE *out;		/* stdout, or the pager */
+	int color;		/* colour on */
 	int no_pager;
 	int stdout_tty, stdin_tty;
-	int exit_status;        /* 1 for "found nothing" / "found problems" */
+	int exit_status; /* 1 for "found nothing" / "found problems" */
 	sd_time now;
 	/* Text the user typed that is not saved yet; main keeps it in a file
 	 * if the command fails, so nothing typed is lost. */
@@ -124,8 +125,8 @@ void sd_put_line(struct sd_buf *out, const char *s);
 
 /* Reads the text of -m TEXT / -F FILE / -F - into *out (validated, trimmed).
  * *given is 0 when neither option was used. */
-sd_error *sd_read_message(struct sd_ctx *ctx, const struct sd_args *a, const char *what,
-			  char **out, int *given);
+sd_error *sd_read_message(struct sd_ctx *ctx, const struct sd_args *a, const char *what, char **out,
+			  int *given);
 /* Runs $VISUAL/$EDITOR (split into argv, no shell) on path. */
 sd_error *sd_run_editor(const char *path);
 /* "<git dir>/sd/NAME" in out, creating the directory: where sd keeps its
@@ -134,8 +135,8 @@ void sd_private_path(struct sd_ctx *ctx, const char *name, struct sd_buf *out);
 /* Opens the editor on `initial` in .git/sd/NAME and reads back what the
  * user wrote (at most max bytes) into out. The text becomes
  * ctx->pending_text, so it is kept if the command then fails. */
-sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial,
-			      size_t max, struct sd_buf *out);
+sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial, size_t max,
+			      struct sd_buf *out);
 /* Writes text to a file that survives (under .git/sd/saved/ or $TMPDIR)
  * and returns its path, which the caller frees. */
 char *sd_keep_text(struct sd_ctx *ctx, const char *text, const char *what);
@@ -162,7 +163,7 @@ struct sd_rows {
 	size_t n;
 	size_t alloc;
 	struct sd_summaries sums; /* what the rows' tickets came from */
-	struct sd_texts *texts;   /* open for a search (sd_rows_load_text) */
+	struct sd_texts *texts;	  /* open for a search (sd_rows_load_text) */
 };
 
 /* Loads the tickets that match filter (every one when it is NULL); tickets
@@ -170,13 +171,14 @@ struct sd_rows {
 sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter);
 /* The same, leaving out tickets whose cached texts cannot hold every word
  * (those the cache cannot tell about stay, for the caller to test). */
-sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter,
-			    const struct sd_strvec *words);
+sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows,
+			    const struct sd_filter *filter, const struct sd_strvec *words);
 void sd_rows_free(struct sd_rows *rows);
 /* Makes the row's ticket the whole ticket read from its file. */
 sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 
 /* The filters of list, search and sla, as rows of an option table. */
+/* clang-format off */
 #define SD_FILTER_OPTION_ROWS                                                                      \
 	{ SD_OPT_LIST, 's', "status", "STATUS", "only tickets in this status (repeatable)" },      \
 	{ SD_OPT_STRING, 0, "type", "TYPE", "only tickets of this type" },                         \
@@ -192,6 +194,7 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },           \
 	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
 	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }
+/* clang-format on */
 
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];

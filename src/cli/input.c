@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text the user gives: -m/-F, the editor, and keeping it safe. */
 
 #include <errno.h>
@@ -10,8 +11,8 @@
 #include "cli/cli.h"
 #include "sd/text.h"
 
-sd_error *sd_read_message(struct sd_ctx *ctx, const struct sd_args *a, const char *what,
-			  char **out, int *given)
+sd_error *sd_read_message(struct sd_ctx *ctx, const struct sd_args *a, const char *what, char **out,
+			  int *given)
 {
 	const char *msg = sd_arg_str(a, "message");
 	const char *file = sd_arg_str(a, "file");
@@ -79,8 +80,8 @@ void sd_private_path(struct sd_ctx *ctx, const char *name, struct sd_buf *out)
 	sd_store_private_path(ctx->store, name, out);
 }
 
-sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial,
-			      size_t max, struct sd_buf *out)
+sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *initial, size_t max,
+			      struct sd_buf *out)
 {
 	struct sd_buf path = SD_BUF_INIT;
 	sd_error *err = NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Option parsing from the tables each command declares. */
 
 #include <ctype.h>
@@ -70,28 +71,32 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
 			i = find_long(options, name, len);
 			if (i < 0)
-				return sd_error_invalid("unknown option '--%.*s' for '%s'; see 'sd %s --help'",
-							(int)len, name, argv[0], argv[0]);
+				return sd_error_invalid(
+					"unknown option '--%.*s' for '%s'; see 'sd %s --help'",
+					(int)len, name, argv[0], argv[0]);
 			if (eq)
 				inline_value = eq + 1;
 		} else {
 			i = find_short(options, arg[1]);
 			if (i < 0)
-				return sd_error_invalid("unknown option '-%c' for '%s'; see 'sd %s --help'",
-							arg[1], argv[0], argv[0]);
+				return sd_error_invalid(
+					"unknown option '-%c' for '%s'; see 'sd %s --help'", arg[1],
+					argv[0], argv[0]);
 			if (arg[2])
 				inline_value = arg + 2;
 		}
 		const struct sd_option *o = &options[i];
 		if (o->kind == SD_OPT_BOOL) {
 			if (inline_value)
-				return sd_error_invalid("option '--%s' takes no value", o->long_name);
+				return sd_error_invalid("option '--%s' takes no value",
+							o->long_name);
 			a->set[i]++;
 			continue;
 		}
 		if (!inline_value) {
 			if (k + 1 >= argc)
-				return sd_error_invalid("option '%s' needs a value (%s)", arg, o->arg);
+				return sd_error_invalid("option '%s' needs a value (%s)", arg,
+							o->arg);
 			inline_value = argv[++k];
 		}
 		take_value(a, i, inline_value);
@@ -102,7 +107,8 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage)
 {
 	if (a->pos.n > max)
-		return sd_error_invalid("unexpected argument '%s'; usage: sd %s", a->pos.v[max], usage);
+		return sd_error_invalid("unexpected argument '%s'; usage: sd %s", a->pos.v[max],
+					usage);
 	if (a->pos.n < min)
 		return sd_error_invalid("missing argument; usage: sd %s", usage);
 	return NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output: the pager, colour, and checking that stdout was written. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading, filtering, sorting and printing tickets: shared by list and search. */
 
 #include <stdlib.h>
@@ -10,9 +11,11 @@
 
 const struct sd_option sd_filter_options[] = {
 	SD_FILTER_OPTION_ROWS,
-	{ SD_OPT_STRING, 0, "sort", "SORT", "sort by priority, created, updated, status, id, title, tier or assignee; -KEY reverses" },
+	{ SD_OPT_STRING, 0, "sort", "SORT",
+	  "sort by priority, created, updated, status, id, title, tier or assignee; -KEY reverses" },
 	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
-	{ SD_OPT_STRING, 0, "format", "FMT", "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
+	{ SD_OPT_STRING, 0, "format", "FMT",
+	  "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -31,9 +34,11 @@ static const struct {
 	const char *option;
 	enum sd_field field;
 } exact_filters[] = {
-	{ "type", SD_F_TYPE },	   { "priority", SD_F_PRIORITY }, { "tier", SD_F_TIER },
-	{ "queue", SD_F_QUEUE },   { "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER },
-	{ "category", SD_F_CATEGORY }, { "asset", SD_F_ASSET },   { "key", SD_F_KEY },
+	{ "type", SD_F_TYPE },	       { "priority", SD_F_PRIORITY },
+	{ "tier", SD_F_TIER },	       { "queue", SD_F_QUEUE },
+	{ "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER },
+	{ "category", SD_F_CATEGORY }, { "asset", SD_F_ASSET },
+	{ "key", SD_F_KEY },
 };
 
 sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct sd_args *a,
@@ -72,8 +77,8 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 	f->at = ctx->now;
 	const char *sla = sd_arg_str(a, "sla");
 	if (sla && (f->sla_state = sd_value_index(sd_clock_states, sla)) < 0) {
-		err = sd_error_invalid("invalid --sla '%s': use running, at-risk, paused, met or breached",
-				       sla);
+		err = sd_error_invalid(
+			"invalid --sla '%s': use running, at-risk, paused, met or breached", sla);
 		goto done;
 	}
 	f->all = default_all || sd_arg_flag(a, "all");
@@ -136,9 +141,11 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 		struct sd_sla sla;
 		sd_error *err = sd_sla_evaluate(&sla, f->cfg, t, f->at);
 		int hit = 0;
-		const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response, &sla.resolution };
+		const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response,
+						    &sla.resolution };
 		for (int i = 0; !err && i < 3; i++)
-			hit |= clocks[i]->present && clocks[i]->active && (int)clocks[i]->state == f->sla_state;
+			hit |= clocks[i]->present && clocks[i]->active &&
+				(int)clocks[i]->state == f->sla_state;
 		sd_error_free(err);
 		if (!hit)
 			return 0;
@@ -184,8 +191,8 @@ sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd
 	return sd_rows_load_text(ctx, rows, filter, NULL);
 }
 
-sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd_filter *filter,
-			    const struct sd_strvec *words)
+sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows,
+			    const struct sd_filter *filter, const struct sd_strvec *words)
 {
 	struct sd_texts *texts = words ? sd_texts_open(ctx->store) : NULL;
 	struct row_loader loader = { rows, filter, texts, words };
@@ -236,7 +243,8 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row)
 
 static int cmp_rows(const void *pa, const void *pb)
 {
-	const struct sd_row *a = *(const struct sd_row *const *)pa, *b = *(const struct sd_row *const *)pb;
+	const struct sd_row *a = *(const struct sd_row *const *)pa,
+			    *b = *(const struct sd_row *const *)pb;
 	int c = a->sort_rank - b->sort_rank;
 	if (!c)
 		c = strcmp(a->sort_text, b->sort_text);
@@ -249,8 +257,8 @@ static int cmp_rows(const void *pa, const void *pb)
 
 sd_error *sd_rows_sort(struct sd_rows *rows, const char *key)
 {
-	static const char *const keys[] = { "priority", "created", "updated", "status", "id",
-					    "title", "tier", "assignee", NULL };
+	static const char *const keys[] = { "priority", "created", "updated",  "status", "id",
+					    "title",	"tier",	   "assignee", NULL };
 	if (!key)
 		key = "priority";
 	int reverse = key[0] == '-';
@@ -417,7 +425,8 @@ static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *
 			} else {
 				sd_error *err = sd_error_invalid(
 					"--format: unknown field '%%(%s)'; use a front-matter field, "
-					"short or age", name);
+					"short or age",
+					name);
 				free(name);
 				return err;
 			}
@@ -425,7 +434,8 @@ static sd_error *format_row(struct sd_ctx *ctx, struct sd_buf *out, const char *
 			p = close;
 		} else {
 			return sd_error_invalid("--format: unknown placeholder '%%%c'; use %%(field), "
-						"%%n, %%t or %%%%", *p ? *p : ' ');
+						"%%n, %%t or %%%%",
+						*p ? *p : ' ');
 		}
 		if (!*p)
 			break;
@@ -440,7 +450,8 @@ static int nearest_due(struct sd_ctx *ctx, const struct sd_ticket *t, sd_time *d
 	struct sd_sla sla;
 	int found = 0;
 	sd_error *err = sd_sla_evaluate(&sla, sd_store_config(ctx->store), t, ctx->now);
-	const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response, &sla.resolution };
+	const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response,
+					    &sla.resolution };
 	for (int i = 0; !err && sla.policy && i < 3; i++) {
 		const struct sd_clock *c = clocks[i];
 		if (!c->present || !c->active || !c->has_due || c->state == SD_CLOCK_MET ||

@@ -1,15 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /* sd assign ID USER: who works on the ticket. */
 
 #include <string.h>
 
 #include "cmd/cmd.h"
 
-const struct sd_option assign_options[] = {
-	{ SD_OPT_BOOL, 0, "me", NULL, "assign to yourself (your email address)" },
-	{ SD_OPT_BOOL, 0, "none", NULL, "remove the assignee" },
-	{ SD_OPT_STRING, 'm', "message", "REASON", "why" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option assign_options[] = { { SD_OPT_BOOL, 0, "me", NULL,
+					      "assign to yourself (your email address)" },
+					    { SD_OPT_BOOL, 0, "none", NULL, "remove the assignee" },
+					    { SD_OPT_STRING, 'm', "message", "REASON", "why" },
+					    { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args)
 {
@@ -21,7 +21,8 @@ sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args)
 	size_t want = me || none ? 1 : 2;
 	sd_ticket_init(&t);
 	if (args->pos.n != want || (me && none)) {
-		err = sd_error_invalid("usage: sd assign ID USER, sd assign ID --me or sd assign ID --none");
+		err = sd_error_invalid(
+			"usage: sd assign ID USER, sd assign ID --me or sd assign ID --none");
 		goto done;
 	}
 	if ((err = sd_store_author(ctx->store, NULL, &email, &author)))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd check: validate every ticket and the config, like git fsck. */
 
 #include <dirent.h>
@@ -60,11 +61,12 @@ static void check_ticket(struct check *c, const char *shard, const char *name)
 		if (sd_fields[f].values || f == SD_F_TAGS)
 			continue;
 		const char *v = sd_ticket_get(&t, (enum sd_field)f);
-		sd_error *bad = *v || f == SD_F_TITLE ? sd_field_validate((enum sd_field)f, v) : NULL;
+		sd_error *bad =
+			*v || f == SD_F_TITLE ? sd_field_validate((enum sd_field)f, v) : NULL;
 		if (bad) {
 			struct sd_buf msg = SD_BUF_INIT;
-			sd_buf_printf(&msg, "%s:%zu: %s", rel.data, t.field_line[f] ? t.field_line[f] : 1,
-				      bad->msg);
+			sd_buf_printf(&msg, "%s:%zu: %s", rel.data,
+				      t.field_line[f] ? t.field_line[f] : 1, bad->msg);
 			problem(c, msg.data);
 			sd_buf_release(&msg);
 			sd_error_free(bad);
@@ -148,7 +150,8 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 			 strchr(SD_ID_ALPHABET, name[1]))
 			err = check_shard(&c, root, name);
 		else
-			problem_at(&c, rel.data, "unexpected here; tickets live in tickets/XX/ID.md");
+			problem_at(&c, rel.data,
+				   "unexpected here; tickets live in tickets/XX/ID.md");
 		sd_buf_release(&path);
 		sd_buf_release(&rel);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd __complete: candidates for the shell completions in completions/,
  * taken from the same tables that drive parsing and --help. */
 
@@ -26,7 +27,8 @@ static void print_used(struct sd_ctx *ctx, enum sd_field field)
 			for (size_t j = 0; j < t->tags.n; j++)
 				if (!sd_strvec_has(&seen, t->tags.v[j]))
 					sd_strvec_push(&seen, t->tags.v[j]);
-		} else if (*sd_ticket_get(t, field) && !sd_strvec_has(&seen, sd_ticket_get(t, field))) {
+		} else if (*sd_ticket_get(t, field) &&
+			   !sd_strvec_has(&seen, sd_ticket_get(t, field))) {
 			sd_strvec_push(&seen, sd_ticket_get(t, field));
 		}
 	}
@@ -89,8 +91,9 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	if (!strcmp(what, "values") && args->pos.n == 2) {
 		const char *field = args->pos.v[1];
-		static const char *const sort_keys[] = { "priority", "created", "updated", "status", "id",
-							 "title", "tier", "assignee", NULL };
+		static const char *const sort_keys[] = { "priority", "created",	 "updated",
+							 "status",   "id",	 "title",
+							 "tier",     "assignee", NULL };
 		static const char *const colors[] = { "auto", "always", "never", NULL };
 		static const char *const formats[] = { "jsonl", "csv", NULL };
 		int f = sd_field_lookup(!strcmp(field, "tag") ? "tags" : field);
@@ -108,5 +111,6 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 			print_used(ctx, (enum sd_field)f);
 		return NULL;
 	}
-	return sd_error_invalid("usage: sd __complete (commands | options CMD | ids | values FIELD)");
+	return sd_error_invalid(
+		"usage: sd __complete (commands | options CMD | ids | values FIELD)");
 }

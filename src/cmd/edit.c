@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd edit ID: change a ticket in your editor; the result is validated. */
 
 #include <stdlib.h>
@@ -56,7 +57,8 @@ static sd_error *read_broken(struct sd_ctx *ctx, const char *id, struct sd_buf *
 	}
 	struct sd_buf shown = SD_BUF_INIT;
 	sd_put_text(&shown, err->msg);
-	fprintf(stderr, "sd: %s\nsd: fix it in the editor; the result is checked before it is saved\n",
+	fprintf(stderr,
+		"sd: %s\nsd: fix it in the editor; the result is checked before it is saved\n",
 		shown.data);
 	sd_buf_release(&shown);
 	sd_error_free(err);
@@ -112,8 +114,8 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 	    (err = sd_ticket_validate(&edited, rel.data)))
 		goto done;
 	if (strcmp(sd_ticket_get(&edited, SD_F_ID), id)) {
-		err = sd_error_invalid("%s:%zu: the id cannot be changed (it names the file)", rel.data,
-				       edited.field_line[SD_F_ID]);
+		err = sd_error_invalid("%s:%zu: the id cannot be changed (it names the file)",
+				       rel.data, edited.field_line[SD_F_ID]);
 		goto done;
 	}
 	if (old_valid &&
@@ -128,8 +130,10 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 	keep = 0;
 done:
 	if (keep && err) {
-		sd_error *kept = sd_error_new(err->status, "%s\nsd: the edit was not saved; your text is "
-					      "kept in %s", err->msg, path.data);
+		sd_error *kept = sd_error_new(err->status,
+					      "%s\nsd: the edit was not saved; your text is "
+					      "kept in %s",
+					      err->msg, path.data);
 		sd_error_free(err);
 		err = kept;
 	} else if (path.len) {

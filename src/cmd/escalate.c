@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd escalate ID: move a ticket up (or, with --to, down) the support tiers. */
 
 #include <string.h>
@@ -5,7 +6,8 @@
 #include "cmd/cmd.h"
 
 const struct sd_option escalate_options[] = {
-	{ SD_OPT_STRING, 0, "to", "TIER", "the tier to move to (default: the next one); lower is a de-escalation" },
+	{ SD_OPT_STRING, 0, "to", "TIER",
+	  "the tier to move to (default: the next one); lower is a de-escalation" },
 	{ SD_OPT_STRING, 'm', "message", "REASON", "why (required)" },
 	{ SD_OPT_STRING, 0, "assignee", "ASSIGNEE", "who takes it over at the new tier" },
 	{ SD_OPT_STRING, 0, "queue", "QUEUE", "the queue (default: the new tier's queue)" },
@@ -18,7 +20,8 @@ sd_error *sd_escalate_ticket(struct sd_ctx *ctx, struct sd_ticket *t, int to, co
 			     const char *reason, const char *queue)
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
-	sd_error *err = sd_ticket_change(t, SD_F_TIER, sd_tiers[to], author, ctx->now, reason, NULL);
+	sd_error *err =
+		sd_ticket_change(t, SD_F_TIER, sd_tiers[to], author, ctx->now, reason, NULL);
 	if (!err && !queue && *cfg->tiers[to].queue)
 		queue = cfg->tiers[to].queue;
 	if (!err && queue)
@@ -32,7 +35,8 @@ sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args)
 	struct sd_buf why = SD_BUF_INIT;
 	const char *author, *reason = sd_arg_str(args, "message"), *to_arg = sd_arg_str(args, "to");
 	const char *assignee = sd_arg_str(args, "assignee"), *queue = sd_arg_str(args, "queue");
-	const char *vendor = sd_arg_str(args, "vendor"), *vendor_ref = sd_arg_str(args, "vendor-ref");
+	const char *vendor = sd_arg_str(args, "vendor"),
+		   *vendor_ref = sd_arg_str(args, "vendor-ref");
 	sd_error *err;
 	sd_ticket_init(&t);
 	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
@@ -58,7 +62,8 @@ sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args)
 		from = 1; /* a ticket without a tier is treated as the service desk's */
 	if (to > 4) {
 		err = sd_error_invalid("ticket %s is at L4, the last tier; there is no tier to escalate "
-				       "to (use --to to move it elsewhere)", args->pos.v[0]);
+				       "to (use --to to move it elsewhere)",
+				       args->pos.v[0]);
 		goto done;
 	}
 	if (to == from) {
@@ -77,12 +82,14 @@ sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args)
 	int down = to < from;
 	sd_buf_printf(&why, "%s: %s", down ? "de-escalated" : "escalated", reason);
 	if ((err = sd_escalate_ticket(ctx, &t, to, author, why.data, queue)) ||
-	    (assignee && (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->now,
-						 why.data, NULL))) ||
-	    (vendor && (err = sd_ticket_change(&t, SD_F_VENDOR, vendor, author, ctx->now, why.data,
-					       NULL))) ||
-	    (vendor_ref && (err = sd_ticket_change(&t, SD_F_VENDOR_REF, vendor_ref, author, ctx->now,
-						   why.data, NULL))))
+	    (assignee &&
+	     (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->now, why.data,
+				     NULL))) ||
+	    (vendor &&
+	     (err = sd_ticket_change(&t, SD_F_VENDOR, vendor, author, ctx->now, why.data, NULL))) ||
+	    (vendor_ref &&
+	     (err = sd_ticket_change(&t, SD_F_VENDOR_REF, vendor_ref, author, ctx->now, why.data,
+				     NULL))))
 		goto done;
 	err = sd_save_ticket(ctx, &t, down ? "de-escalate" : "escalate");
 done:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd export: every ticket as JSON Lines or CSV, for sd import or other tools. */
 
 #include <errno.h>
@@ -13,8 +14,10 @@
 
 const struct sd_option export_options[] = {
 	SD_FILTER_OPTION_ROWS,
-	{ SD_OPT_STRING, 0, "format", "FORMAT", "jsonl or csv (default: from the output file's name, else jsonl)" },
-	{ SD_OPT_STRING, 'o', "output", "FILE", "write to FILE, replacing it at once, instead of standard output" },
+	{ SD_OPT_STRING, 0, "format", "FORMAT",
+	  "jsonl or csv (default: from the output file's name, else jsonl)" },
+	{ SD_OPT_STRING, 'o', "output", "FILE",
+	  "write to FILE, replacing it at once, instead of standard output" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -154,7 +157,8 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 		goto done;
 	}
 	if ((err = sd_transfer_format(&format, sd_arg_str(args, "format"), path)) ||
-	    (err = sd_filter_new(&filter, ctx, args, 1)) || (err = sd_store_list_ids(ctx->store, &ids)))
+	    (err = sd_filter_new(&filter, ctx, args, 1)) ||
+	    (err = sd_store_list_ids(ctx->store, &ids)))
 		goto done;
 	if (format == SD_IMPORT_CSV) {
 		for (size_t i = 0; sd_import_csv_columns[i]; i++)

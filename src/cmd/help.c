@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd help [COMMAND]. */
 
 #include "cmd/cmd.h"

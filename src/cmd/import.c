@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd import [FILE]: many tickets from JSON Lines or CSV, in one commit. */
 
 #include <string.h>
@@ -6,9 +7,12 @@
 #include "sd/import.h"
 
 const struct sd_option import_options[] = {
-	{ SD_OPT_STRING, 0, "format", "FORMAT", "jsonl or csv (default: from FILE's name, else jsonl)" },
-	{ SD_OPT_BOOL, 0, "skip-invalid", NULL, "import the valid records, list the invalid ones and skip them" },
-	{ SD_OPT_BOOL, 'n', "dry-run", NULL, "check every record and say what would be imported, but import nothing" },
+	{ SD_OPT_STRING, 0, "format", "FORMAT",
+	  "jsonl or csv (default: from FILE's name, else jsonl)" },
+	{ SD_OPT_BOOL, 0, "skip-invalid", NULL,
+	  "import the valid records, list the invalid ones and skip them" },
+	{ SD_OPT_BOOL, 'n', "dry-run", NULL,
+	  "check every record and say what would be imported, but import nothing" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -85,9 +89,11 @@ static sd_error *commit(struct sd_ctx *ctx, const struct sd_import *im, size_t n
 	sd_buf_printf(&msg, "sd: import %zu ticket%s\n", nok, plural(nok));
 	if (!(err = sd_store_commit(ctx->store, changes, nok, msg.data)) &&
 	    !(err = head_short(ctx, &head))) {
-		fprintf(ctx->out, "imported %zu ticket%s in commit %s", nok, plural(nok), head.data);
+		fprintf(ctx->out, "imported %zu ticket%s in commit %s", nok, plural(nok),
+			head.data);
 		if (im->nerr)
-			fprintf(ctx->out, "; skipped %zu invalid record%s", im->nerr, plural(im->nerr));
+			fprintf(ctx->out, "; skipped %zu invalid record%s", im->nerr,
+				plural(im->nerr));
 		fputc('\n', ctx->out);
 	}
 	sd_buf_release(&msg);
@@ -158,7 +164,8 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	if (dry) {
 		fprintf(ctx->out, "would import %zu ticket%s", nok, plural(nok));
 		if (im.nerr)
-			fprintf(ctx->out, "; would skip %zu invalid record%s", im.nerr, plural(im.nerr));
+			fprintf(ctx->out, "; would skip %zu invalid record%s", im.nerr,
+				plural(im.nerr));
 		fputc('\n', ctx->out);
 		goto done;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd init [DIR]: make a directory a ticket store. */
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd list: the tickets that match the filters, most urgent first. */
 
 #include "cmd/cmd.h"
@@ -11,7 +12,8 @@ sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args)
 		return sd_error_invalid("'sd list' takes no arguments, only options; did you mean "
 					"'sd show %s' or 'sd search %s'?",
 					args->pos.v[0], args->pos.v[0]);
-	if ((err = sd_filter_new(&filter, ctx, args, 0)) || (err = sd_rows_load(ctx, &rows, filter)))
+	if ((err = sd_filter_new(&filter, ctx, args, 0)) ||
+	    (err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
 	/* A script asking for its key learns from the status whether a
 	 * ticket exists. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd log ID: the ticket's timeline beside the git commits that touched it. */
 
 #include <stdlib.h>
@@ -7,10 +8,9 @@
 #include "sd/history.h"
 #include "sd/text.h"
 
-const struct sd_option log_options[] = {
-	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array of entries and commits" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option log_options[] = { { SD_OPT_BOOL, 0, "json", NULL,
+					   "print a JSON array of entries and commits" },
+					 { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 struct log_item {
 	sd_time at;
@@ -29,8 +29,8 @@ static void add_item(struct log_items *items, sd_time at, int order, struct sd_b
 		     struct sd_buf *json)
 {
 	items->v = sd_xrealloc(items->v, (items->n + 1) * sizeof(*items->v));
-	items->v[items->n] = (struct log_item){ at, order, items->n, sd_buf_detach(text),
-						sd_buf_detach(json) };
+	items->v[items->n] =
+		(struct log_item){ at, order, items->n, sd_buf_detach(text), sd_buf_detach(json) };
 	items->n++;
 }
 
@@ -155,7 +155,8 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 		struct sd_buf line = SD_BUF_INIT;
 		char when[32];
 		sd_time_format_human(when, e->at);
-		sd_buf_printf(&line, "%s%s%s  ", sd_color(ctx, SD_DIM), when, sd_color(ctx, SD_RESET));
+		sd_buf_printf(&line, "%s%s%s  ", sd_color(ctx, SD_DIM), when,
+			      sd_color(ctx, SD_RESET));
 		sd_put_text(&line, e->author);
 		if (e->kind == SD_ENTRY_COMMENT) {
 			sd_buf_adds(&line, e->internal ? " noted (internal): " : " commented: ");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd merge-file BASE OURS THEIRS [PATH]: git's merge driver for tickets. */
 
 #include <stdio.h>
@@ -61,8 +62,8 @@ fail:
 	 * reports the conflict and the user resolves it, nothing is lost. */
 	{
 		sd_error *cause = err;
-		err = sd_error_new(SD_EXIT_FOUND_NOTHING, "cannot merge %s by its meaning: %s", label,
-				   cause->msg);
+		err = sd_error_new(SD_EXIT_FOUND_NOTHING, "cannot merge %s by its meaning: %s",
+				   label, cause->msg);
 		sd_error_free(cause);
 	}
 done:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd new TITLE: open a ticket (or, with --key, find the open one). */
 
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 
 const struct sd_option new_options[] = {
 	{ SD_OPT_STRING, 'm', "message", "TEXT", "the description" },
-	{ SD_OPT_STRING, 'F', "file", "FILE", "read the description from FILE (- for standard input)" },
+	{ SD_OPT_STRING, 'F', "file", "FILE",
+	  "read the description from FILE (- for standard input)" },
 	{ SD_OPT_STRING, 0, "type", "TYPE", "incident, request, problem or change" },
 	{ SD_OPT_STRING, 0, "impact", "IMPACT", "how many are affected: high, medium or low" },
 	{ SD_OPT_STRING, 0, "urgency", "URGENCY", "how soon it matters: high, medium or low" },
@@ -25,11 +27,10 @@ const struct sd_option new_options[] = {
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
-static const char editor_help[] =
-	"<!--\n"
-	"Write the title on the first line, then a blank line, then the\n"
-	"description in Markdown. Leave the title empty to cancel.\n"
-	"-->\n";
+static const char editor_help[] = "<!--\n"
+				  "Write the title on the first line, then a blank line, then the\n"
+				  "description in Markdown. Leave the title empty to cancel.\n"
+				  "-->\n";
 
 /* Asks for title and description in the editor. */
 static sd_error *new_from_editor(struct sd_ctx *ctx, char **title, char **description)
@@ -87,8 +88,7 @@ static sd_error *find_by_key(struct sd_ctx *ctx, const char *key, char out[SD_ID
 /* Adds the text to the ticket that already carries the key. A resolved
  * ticket whose problem is reported again is reopened: the fix did not
  * hold, and a comment on a resolved ticket is easily missed. */
-static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *key,
-			      const char *text)
+static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *key, const char *text)
 {
 	struct sd_ticket t;
 	const char *author;
@@ -99,8 +99,8 @@ static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *ke
 		if (!strcmp(sd_ticket_get(&t, SD_F_STATUS), "resolved")) {
 			struct sd_buf reason = SD_BUF_INIT;
 			sd_buf_printf(&reason, "reported again (key %s)", key);
-			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->now, reason.data,
-					       &reopened);
+			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->now,
+					       reason.data, &reopened);
 			sd_buf_release(&reason);
 		}
 		if (!err)
@@ -116,10 +116,12 @@ static const struct {
 	const char *option;
 	enum sd_field field;
 } plain_fields[] = {
-	{ "type", SD_F_TYPE },	       { "impact", SD_F_IMPACT },   { "urgency", SD_F_URGENCY },
-	{ "priority", SD_F_PRIORITY }, { "category", SD_F_CATEGORY }, { "queue", SD_F_QUEUE },
-	{ "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER }, { "asset", SD_F_ASSET },
-	{ "tier", SD_F_TIER },	       { "key", SD_F_KEY },
+	{ "type", SD_F_TYPE },	       { "impact", SD_F_IMPACT },
+	{ "urgency", SD_F_URGENCY },   { "priority", SD_F_PRIORITY },
+	{ "category", SD_F_CATEGORY }, { "queue", SD_F_QUEUE },
+	{ "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER },
+	{ "asset", SD_F_ASSET },       { "tier", SD_F_TIER },
+	{ "key", SD_F_KEY },
 };
 
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
@@ -183,7 +185,8 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		if (!title) {
 			err = sd_error_invalid("no open ticket has key '%s', and no title was given to "
-					       "open one", key);
+					       "open one",
+					       key);
 			goto done;
 		}
 	}

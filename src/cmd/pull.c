@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd pull [REMOTE]: fetch with git, merge tickets by meaning. */
 
 #include "cmd/cmd.h"
@@ -17,7 +18,8 @@ sd_error *sd_fetch(struct sd_ctx *ctx, const struct sd_sync_target *t)
 		sd_error_free(err);
 		sd_git_last_line(&line, &output);
 		err = sd_error_fatal("cannot fetch from %s: %s; nothing was changed, work on offline "
-				     "and sync later", t->remote, line.len ? line.data : "git fetch failed");
+				     "and sync later",
+				     t->remote, line.len ? line.data : "git fetch failed");
 	}
 	sd_buf_release(&output);
 	sd_buf_release(&line);

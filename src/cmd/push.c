@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd push [REMOTE]: send this branch with git. */
 
 #include <string.h>
@@ -16,11 +17,13 @@ sd_error *sd_push(struct sd_ctx *ctx, const struct sd_sync_target *t, int *rejec
 	*rejected = 0;
 	if (err) {
 		sd_error_free(err);
-		*rejected = strstr(output.data, "[rejected]") || strstr(output.data, "non-fast-forward") ||
-			    strstr(output.data, "fetch first");
+		*rejected = strstr(output.data, "[rejected]") ||
+			strstr(output.data, "non-fast-forward") ||
+			strstr(output.data, "fetch first");
 		sd_git_last_line(&line, &output);
 		err = *rejected ? sd_error_fatal("%s has changes this clone does not have yet; run "
-						 "'sd sync' to merge them first", t->remote)
+						 "'sd sync' to merge them first",
+						 t->remote)
 				: sd_error_fatal("cannot push to %s: %s", t->remote,
 						 line.len ? line.data : "git push failed");
 	}

@@ -1,13 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* sd reopen ID -m REASON: it came back. */
 
 #include <string.h>
 
 #include "cmd/cmd.h"
 
-const struct sd_option reopen_options[] = {
-	{ SD_OPT_STRING, 'm', "message", "REASON", "why it is reopened (required)" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option reopen_options[] = { { SD_OPT_STRING, 'm', "message", "REASON",
+					      "why it is reopened (required)" },
+					    { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 sd_error *cmd_reopen(struct sd_ctx *ctx, struct sd_args *args)
 {

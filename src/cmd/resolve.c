@@ -1,11 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* sd resolve ID -m RESOLUTION: the fix is in; the resolution is recorded. */
 
 #include "cmd/cmd.h"
 
-const struct sd_option resolve_options[] = {
-	{ SD_OPT_STRING, 'm', "message", "RESOLUTION", "what fixed it (required)" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option resolve_options[] = { { SD_OPT_STRING, 'm', "message", "RESOLUTION",
+					       "what fixed it (required)" },
+					     { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd search TEXT: tickets whose title, description or comments contain TEXT. */
 
 #include <string.h>
@@ -18,7 +19,8 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 	const struct sd_strvec *text = &args->pos;
 	/* Search looks through every ticket, resolved and closed ones too:
 	 * an old answer is what people search for. */
-	if ((err = sd_filter_new(&filter, ctx, args, 1)) || (err = sd_rows_load_text(ctx, &rows, filter, text)))
+	if ((err = sd_filter_new(&filter, ctx, args, 1)) ||
+	    (err = sd_rows_load_text(ctx, &rows, filter, text)))
 		goto done;
 	/* Every word must appear somewhere in the ticket's text; a quoted
 	 * argument is one phrase. The cache knows where the text lies in each

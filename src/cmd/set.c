@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd set ID KEY=VALUE...: change fields, each change an event in the timeline. */
 
 #include <stdlib.h>
@@ -5,10 +6,9 @@
 
 #include "cmd/cmd.h"
 
-const struct sd_option set_options[] = {
-	{ SD_OPT_STRING, 'm', "message", "REASON", "why the fields change" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option set_options[] = { { SD_OPT_STRING, 'm', "message", "REASON",
+					   "why the fields change" },
+					 { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 struct assignment {
 	enum sd_field field;
@@ -36,7 +36,8 @@ static sd_error *parse_assignment(struct assignment *a, const char *arg)
 				       "asset, key, vendor or vendor_ref",
 				       name);
 	else if (a->op != '=' && f != SD_F_TAGS)
-		err = sd_error_invalid("'%s%c=' works only for tags; use %s=VALUE", name, a->op, name);
+		err = sd_error_invalid("'%s%c=' works only for tags; use %s=VALUE", name, a->op,
+				       name);
 	free(name);
 	if (err)
 		return err;
@@ -81,7 +82,8 @@ sd_error *cmd_set(struct sd_ctx *ctx, struct sd_args *args)
 	size_t n = args->pos.n ? args->pos.n - 1 : 0;
 	sd_ticket_init(&t);
 	if (args->pos.n < 2) {
-		err = sd_error_invalid("usage: sd set ID KEY=VALUE... (e.g. sd set 7f3k priority=P2)");
+		err = sd_error_invalid(
+			"usage: sd set ID KEY=VALUE... (e.g. sd set 7f3k priority=P2)");
 		goto done;
 	}
 	if (reason && (err = sd_text_validate(reason, strlen(reason), "the reason")))
@@ -104,7 +106,8 @@ sd_error *cmd_set(struct sd_ctx *ctx, struct sd_args *args)
 			edited_tags(&value, &t, &as[i]);
 		else
 			sd_buf_adds(&value, as[i].value);
-		err = sd_ticket_change(&t, as[i].field, value.data, author, ctx->now, reason, &changed);
+		err = sd_ticket_change(&t, as[i].field, value.data, author, ctx->now, reason,
+				       &changed);
 		sd_buf_release(&value);
 		if (err)
 			goto done;
@@ -117,8 +120,9 @@ sd_error *cmd_set(struct sd_ctx *ctx, struct sd_args *args)
 						   sd_ticket_get(&t, SD_F_IMPACT),
 						   sd_ticket_get(&t, SD_F_URGENCY));
 		int changed = 0;
-		if (p && (err = sd_ticket_change(&t, SD_F_PRIORITY, p, author, ctx->now,
-						 "impact x urgency", &changed)))
+		if (p &&
+		    (err = sd_ticket_change(&t, SD_F_PRIORITY, p, author, ctx->now,
+					    "impact x urgency", &changed)))
 			goto done;
 		any |= changed;
 	}

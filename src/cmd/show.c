@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd show ID: one ticket, for people or (--json) for programs. */
 
 #include <string.h>
@@ -7,10 +8,9 @@
 #include "sd/sla.h"
 #include "sd/text.h"
 
-const struct sd_option show_options[] = {
-	{ SD_OPT_BOOL, 0, "json", NULL, "print the ticket as JSON" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option show_options[] = { { SD_OPT_BOOL, 0, "json", NULL,
+					    "print the ticket as JSON" },
+					  { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 static void field_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name, const char *value)
 {
@@ -44,9 +44,10 @@ static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
 		sd_buf_adds(out, c->present ? "- (nothing waits for an answer)\n" : "-\n");
 		return;
 	}
-	const char *color = c->state == SD_CLOCK_BREACHED ? "1;31" :
-			    c->state == SD_CLOCK_AT_RISK ? SD_YELLOW :
-			    c->state == SD_CLOCK_MET ? SD_GREEN : SD_RESET;
+	const char *color = c->state == SD_CLOCK_BREACHED ? "1;31"
+		: c->state == SD_CLOCK_AT_RISK		  ? SD_YELLOW
+		: c->state == SD_CLOCK_MET		  ? SD_GREEN
+							  : SD_RESET;
 	char left[32], due[48];
 	sd_duration_format(left, c->target - c->elapsed);
 	sd_buf_printf(out, "%s%s%s", sd_color(ctx, color), sd_clock_states[c->state],
@@ -137,12 +138,14 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 		indent_text(out, t->description);
 	}
 	if (t->nentries)
-		sd_buf_printf(out, "\n%sTimeline%s\n", sd_color(ctx, SD_BOLD), sd_color(ctx, SD_RESET));
+		sd_buf_printf(out, "\n%sTimeline%s\n", sd_color(ctx, SD_BOLD),
+			      sd_color(ctx, SD_RESET));
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		char when[32];
 		sd_time_format_human(when, e->at);
-		sd_buf_printf(out, "\n%s%s%s  ", sd_color(ctx, SD_DIM), when, sd_color(ctx, SD_RESET));
+		sd_buf_printf(out, "\n%s%s%s  ", sd_color(ctx, SD_DIM), when,
+			      sd_color(ctx, SD_RESET));
 		sd_put_text(out, e->author);
 		if (e->kind == SD_ENTRY_COMMENT) {
 			sd_buf_printf(out, " %s%s%s\n", e->internal ? sd_color(ctx, SD_YELLOW) : "",

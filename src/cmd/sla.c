@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd sla: the SLA clocks of tickets; --check for CI, --apply for cron. */
 
 #include <errno.h>
@@ -13,19 +14,21 @@
 
 const struct sd_option sla_options[] = {
 	SD_FILTER_OPTION_ROWS,
-	{ SD_OPT_STRING, 0, "at", "TIME", "evaluate the clocks at this RFC 3339 instant instead of now" },
+	{ SD_OPT_STRING, 0, "at", "TIME",
+	  "evaluate the clocks at this RFC 3339 instant instead of now" },
 	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
 	{ SD_OPT_BOOL, 0, "check", NULL, "exit 1 if a selected ticket has a breached clock" },
-	{ SD_OPT_BOOL, 0, "apply", NULL, "escalate and notify for breaches and risks not yet acted on" },
+	{ SD_OPT_BOOL, 0, "apply", NULL,
+	  "escalate and notify for breaches and risks not yet acted on" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
 struct sla_row {
 	struct sd_row *row;
 	struct sd_sla sla;
-	int focus; /* index of the clock the line's due and left are about; -1: none */
-	int changed;                  /* --apply touched it */
-	int escalated;                /* --apply moved it up a tier this run */
+	int focus;     /* index of the clock the line's due and left are about; -1: none */
+	int changed;   /* --apply touched it */
+	int escalated; /* --apply moved it up a tier this run */
 };
 
 static const char *const clock_names[] = { "first_response", "next_response", "resolution" };
@@ -44,8 +47,11 @@ static int counts(const struct sd_clock *c)
  * earliest due. An index, since rows move when sorted. */
 static int focus_clock(const struct sd_sla *s)
 {
-	static const int rank[] = { [SD_CLOCK_BREACHED] = 4, [SD_CLOCK_AT_RISK] = 3,
-				    [SD_CLOCK_RUNNING] = 2, [SD_CLOCK_PAUSED] = 1, [SD_CLOCK_MET] = 0 };
+	static const int rank[] = { [SD_CLOCK_BREACHED] = 4,
+				    [SD_CLOCK_AT_RISK] = 3,
+				    [SD_CLOCK_RUNNING] = 2,
+				    [SD_CLOCK_PAUSED] = 1,
+				    [SD_CLOCK_MET] = 0 };
 	const struct sd_clock *best = NULL;
 	int best_i = -1;
 	for (int i = 0; i < 3; i++) {
@@ -89,7 +95,8 @@ static void json_clock(struct sd_buf *out, const struct sd_clock *c)
 		return;
 	}
 	int64_t elapsed = c->active ? c->elapsed : 0;
-	sd_buf_printf(out, "{\"state\":\"%s\",\"target\":%lld,\"elapsed\":%lld,\"remaining\":%lld,\"due\":",
+	sd_buf_printf(out,
+		      "{\"state\":\"%s\",\"target\":%lld,\"elapsed\":%lld,\"remaining\":%lld,\"due\":",
 		      c->active ? sd_clock_states[c->state] : "met", (long long)c->target,
 		      (long long)elapsed, (long long)(c->target - elapsed));
 	if (c->active && c->has_due && c->state != SD_CLOCK_PAUSED) {
@@ -112,8 +119,8 @@ static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_t
 {
 	struct sd_buf out = SD_BUF_INIT;
 	size_t w_id = 4, w_pol = 6, w_due = 3;
-	char (*due)[48] = sd_xcalloc(n ? n : 1, sizeof(*due));
-	char (*left)[32] = sd_xcalloc(n ? n : 1, sizeof(*left));
+	char(*due)[48] = sd_xcalloc(n ? n : 1, sizeof(*due));
+	char(*left)[32] = sd_xcalloc(n ? n : 1, sizeof(*left));
 	for (size_t i = 0; i < n; i++) {
 		const struct sd_clock *f = focus_of(&rows[i]);
 		strcpy(due[i], "-");
@@ -135,18 +142,21 @@ static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_t
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct sd_sla *s = &rows[i].sla;
-		sd_buf_printf(&out, "%s%-*s%s  ", sd_color(ctx, SD_YELLOW), (int)w_id, rows[i].row->short_id,
-			      sd_color(ctx, SD_RESET));
+		sd_buf_printf(&out, "%s%-*s%s  ", sd_color(ctx, SD_YELLOW), (int)w_id,
+			      rows[i].row->short_id, sd_color(ctx, SD_RESET));
 		sd_put_line(&out, s->policy->name);
 		for (size_t k = sd_text_width(s->policy->name); k < w_pol + 2; k++)
 			sd_buf_addch(&out, ' ');
 		for (int c = 0; c < 3; c++) {
 			const struct sd_clock *cl = clock_at(s, c);
-			const char *state = !cl->present ? "-" : !cl->active ? "-" : sd_clock_states[cl->state];
-			const char *color = !counts(cl) ? SD_RESET :
-					    cl->state == SD_CLOCK_BREACHED ? "1;31" :
-					    cl->state == SD_CLOCK_AT_RISK ? SD_YELLOW :
-					    cl->state == SD_CLOCK_MET ? SD_GREEN : SD_RESET;
+			const char *state = !cl->present ? "-"
+				: !cl->active		 ? "-"
+							 : sd_clock_states[cl->state];
+			const char *color = !counts(cl)		 ? SD_RESET
+				: cl->state == SD_CLOCK_BREACHED ? "1;31"
+				: cl->state == SD_CLOCK_AT_RISK	 ? SD_YELLOW
+				: cl->state == SD_CLOCK_MET	 ? SD_GREEN
+								 : SD_RESET;
 			static const char *const label[] = { "first:", "next:", "resolution:" };
 			static const int width[] = { 14, 13, 19 };
 			sd_buf_printf(&out, "%s%s%s%s", label[c], sd_color(ctx, color), state,
@@ -199,8 +209,8 @@ static int already_recorded(const struct sd_ticket *t, const char *key, const ch
 {
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "sla") && !strcmp(e->from, key) &&
-		    !strcmp(e->to, state))
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "sla") &&
+		    !strcmp(e->from, key) && !strcmp(e->to, state))
 			return 1;
 	}
 	return 0;
@@ -242,7 +252,8 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 	sd_ticket_add_event_with_id(t, id, author, ctx->now, "sla", key, state, reason.data);
 	if (c->state == SD_CLOCK_BREACHED) {
 		struct sd_buf why = SD_BUF_INIT;
-		sd_buf_printf(&why, "SLA breach: %s (policy %s)", clock_names[which], r->sla.policy->name);
+		sd_buf_printf(&why, "SLA breach: %s (policy %s)", clock_names[which],
+			      r->sla.policy->name);
 		/* Clocks that breach together are one failure: the ticket
 		 * moves up one tier and one priority step per run. */
 		int tier = sd_value_index(sd_tiers, sd_ticket_get(t, SD_F_TIER));
@@ -250,12 +261,13 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 			err = sd_escalate_ticket(ctx, t, tier + 1, author, why.data, NULL);
 		int prio = sd_value_index(sd_priorities, sd_ticket_get(t, SD_F_PRIORITY));
 		if (!err && !r->escalated && cfg->breach_bump_priority && prio > 0)
-			err = sd_ticket_change(t, SD_F_PRIORITY, sd_priorities[prio - 1], author, ctx->now,
-					       why.data, NULL);
+			err = sd_ticket_change(t, SD_F_PRIORITY, sd_priorities[prio - 1], author,
+					       ctx->now, why.data, NULL);
 		r->escalated = 1;
 		sd_buf_release(&why);
 	}
-	const struct sd_strvec *argv = c->state == SD_CLOCK_BREACHED ? &cfg->breach_notify : &cfg->risk_notify;
+	const struct sd_strvec *argv =
+		c->state == SD_CLOCK_BREACHED ? &cfg->breach_notify : &cfg->risk_notify;
 	if (!err && argv->n) {
 		*notes = sd_xrealloc(*notes, (*nnotes + 1) * sizeof(**notes));
 		struct sd_buf json = SD_BUF_INIT;
@@ -292,7 +304,8 @@ static void notify(const struct notification *n)
 		close(fds[1]);
 		dup2(2, 1); /* the command's output must not mix with sd's data */
 		execvp(n->argv->v[0], n->argv->v);
-		fprintf(stderr, "sd: notify: cannot run '%s': %s\n", n->argv->v[0], strerror(errno));
+		fprintf(stderr, "sd: notify: cannot run '%s': %s\n", n->argv->v[0],
+			strerror(errno));
 		_exit(127);
 	}
 	close(fds[0]);
@@ -314,8 +327,10 @@ static void notify(const struct notification *n)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		struct sd_buf cmd = SD_BUF_INIT;
 		sd_put_line(&cmd, n->argv->v[0]);
-		fprintf(stderr, "sd: notify command '%s' failed (status %d); the breach is recorded "
-			"all the same\n", cmd.data, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+		fprintf(stderr,
+			"sd: notify command '%s' failed (status %d); the breach is recorded "
+			"all the same\n",
+			cmd.data, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
 		sd_buf_release(&cmd);
 	}
 }
@@ -335,7 +350,8 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
 		 * from the cache is replaced by the file first. */
 		for (int c = 0; !err && c < 3; c++) {
 			const struct sd_clock *k = clock_at(&rows[i].sla, c);
-			if (counts(k) && (k->state == SD_CLOCK_BREACHED || k->state == SD_CLOCK_AT_RISK))
+			if (counts(k) &&
+			    (k->state == SD_CLOCK_BREACHED || k->state == SD_CLOCK_AT_RISK))
 				err = sd_row_read_full(ctx, rows[i].row);
 		}
 		for (int c = 0; !err && c < 3; c++)
@@ -354,8 +370,9 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
 		sd_buf_init(&paths[nchanged]);
 		sd_ticket_write(t, &contents[nchanged]);
 		sd_ticket_path(&paths[nchanged], sd_ticket_get(t, SD_F_ID));
-		changes[nchanged] = (struct sd_change){ paths[nchanged].data, contents[nchanged].data,
-							contents[nchanged].len };
+		changes[nchanged] =
+			(struct sd_change){ paths[nchanged].data, contents[nchanged].data,
+					    contents[nchanged].len };
 		const char *title = sd_ticket_get(t, SD_F_TITLE);
 		sd_buf_printf(&list, "%s \"", rows[i].row->short_id);
 		sd_text_inert(&list, title, strlen(title), 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd status ID STATUS: move a ticket through its life. */
 
 #include <stdlib.h>
@@ -5,10 +6,9 @@
 
 #include "cmd/cmd.h"
 
-const struct sd_option status_options[] = {
-	{ SD_OPT_STRING, 'm', "message", "REASON", "why the status changes" },
-	{ SD_OPT_END, 0, NULL, NULL, NULL }
-};
+const struct sd_option status_options[] = { { SD_OPT_STRING, 'm', "message", "REASON",
+					      "why the status changes" },
+					    { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 sd_error *sd_change_status(struct sd_ctx *ctx, const char *prefix, const char *status,
 			   const char *reason, const char *verb)
@@ -31,8 +31,8 @@ sd_error *sd_change_status_from(struct sd_ctx *ctx, const char *prefix, const ch
 		goto done;
 	if (only_from_done && !sd_status_is_done(sd_ticket_get(&t, SD_F_STATUS))) {
 		err = sd_error_invalid("ticket %s is %s, not resolved, closed or cancelled; "
-				       "use 'sd status %s STATUS' to move it", prefix,
-				       sd_ticket_get(&t, SD_F_STATUS), prefix);
+				       "use 'sd status %s STATUS' to move it",
+				       prefix, sd_ticket_get(&t, SD_F_STATUS), prefix);
 		goto done;
 	}
 	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)) ||

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd sync [REMOTE]: pull, then push; if the remote moved on meanwhile,
  * pull and push again, a bounded number of times. */
 
@@ -32,7 +33,8 @@ sd_error *cmd_sync(struct sd_ctx *ctx, struct sd_args *args)
 		if (attempt == SYNC_TRIES) {
 			sd_error_free(err);
 			err = sd_error_fatal("%s kept moving while syncing (%d tries); nothing is lost, "
-					     "run 'sd sync' again", t.remote, SYNC_TRIES);
+					     "run 'sd sync' again",
+					     t.remote, SYNC_TRIES);
 			break;
 		}
 		sd_error_free(err);

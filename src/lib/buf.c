@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,8 +120,9 @@ sd_error *sd_buf_read_file(struct sd_buf *buf, const char *path, size_t max)
 		sd_buf_add(buf, chunk, n);
 	}
 	if (!err && ferror(f))
-		err = sd_error_new(errno == EISDIR ? SD_EXIT_INVALID : SD_EXIT_FATAL, "cannot read %s: %s",
-				   is_stdin ? "standard input" : path, strerror(errno));
+		err = sd_error_new(errno == EISDIR ? SD_EXIT_INVALID : SD_EXIT_FATAL,
+				   "cannot read %s: %s", is_stdin ? "standard input" : path,
+				   strerror(errno));
 	if (!is_stdin)
 		fclose(f);
 	return err;

@@ -1,5 +1,5 @@
+/* SPDX-License-Identifier: MIT */
 /* Ticket summaries and the stat-keyed cache behind them (see cache.h). */
-
 
 #include <ctype.h>
 #include <errno.h>
@@ -74,7 +74,7 @@ struct record_entry {
 
 #define RECORD_TEXT_KNOWN 1u
 #define FILES_PER_THREAD 64
-#define FRESH_BATCH 4096 /* files read between two handovers */
+#define FRESH_BATCH 4096	      /* files read between two handovers */
 #define FIXED_FIELDS (SD_F_COUNT - 1) /* every field but the tags */
 
 struct sd_cache {
@@ -149,8 +149,6 @@ static void release_pages(void *map, size_t *released, size_t offset)
 	}
 }
 
-
-
 #define CHECKSUM_START 0x84222325cbf29ce4ull
 
 /* Adds len bytes to a running checksum; every piece but the last must be
@@ -222,7 +220,8 @@ static struct sd_cache *cache_open(const char *path, const char *magic)
 	if (fd < 0)
 		return c;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < sizeof(struct cache_header) || (uint64_t)st.st_size > SIZE_MAX / 2) {
+	    (uint64_t)st.st_size < sizeof(struct cache_header) ||
+	    (uint64_t)st.st_size > SIZE_MAX / 2) {
 		close(fd);
 		return c;
 	}
@@ -252,7 +251,7 @@ static struct sd_cache *cache_open(const char *path, const char *magic)
 static int entry_matches(const struct cache_entry *e, const struct sd_ticket_file *f)
 {
 	return f->regular && e->mtime_ns == f->mtime_ns && e->ctime_ns == f->ctime_ns &&
-	       e->size == f->size && e->ino == f->ino;
+		e->size == f->size && e->ino == f->ino;
 }
 
 /* Makes a borrowed slim ticket from a record; 0 when the record does not
@@ -267,8 +266,7 @@ static int record_load(struct sd_summary *s, const unsigned char *rec, size_t le
 	size_t spans_at = entries_at + (size_t)h.nentries * sizeof(struct record_entry);
 	size_t offsets_at = spans_at + (size_t)h.nspans * sizeof(struct sd_text_span);
 	size_t strings_at = offsets_at + (size_t)h.nstr * sizeof(uint32_t);
-	if (strings_at > len || h.strings_len == 0 ||
-	    h.strings_len > len - strings_at)
+	if (strings_at > len || h.strings_len == 0 || h.strings_len > len - strings_at)
 		return 0;
 	const char *strings = (const char *)rec + strings_at;
 	if (strings[h.strings_len - 1] != '\0')
@@ -388,7 +386,7 @@ static int record_write(struct sd_buf *out, const struct sd_ticket *t, const cha
 	struct sd_buf entries = SD_BUF_INIT, spans = SD_BUF_INIT;
 	struct record_strings rs = { SD_BUF_INIT, SD_BUF_INIT };
 	int known = add_span(&spans, raw, raw_len, sd_ticket_get(t, SD_F_TITLE)) &&
-		    add_span(&spans, raw, raw_len, t->description);
+		add_span(&spans, raw, raw_len, t->description);
 	for (int f = 0; f < SD_F_COUNT; f++)
 		if (f != SD_F_TAGS)
 			add_string(&rs, sd_ticket_get(t, (enum sd_field)f));
@@ -396,7 +394,8 @@ static int record_write(struct sd_buf *out, const struct sd_ticket *t, const cha
 		add_string(&rs, t->tags.v[i]);
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		struct record_entry fixed = { .at = e->at, .kind = e->kind == SD_ENTRY_EVENT,
+		struct record_entry fixed = { .at = e->at,
+					      .kind = e->kind == SD_ENTRY_EVENT,
 					      .internal = (uint8_t)(e->internal != 0) };
 		sd_buf_add(&entries, &fixed, sizeof(fixed));
 		if (e->kind == SD_ENTRY_COMMENT) {
@@ -503,10 +502,11 @@ static void writer_finish(struct cache_writer *w, const char *path, const char *
 		h.build = build_id();
 		h.count = w->index.len / sizeof(struct cache_entry);
 		h.data_len = w->data_len;
-		h.checksum = checksum_add(w->sum, (const unsigned char *)w->index.data,
-					  w->index.len) ^ (w->data_len + w->index.len);
+		h.checksum =
+			checksum_add(w->sum, (const unsigned char *)w->index.data, w->index.len) ^
+			(w->data_len + w->index.len);
 		w->bad = sd_write_all(w->fd, w->index.data, w->index.len) < 0 ||
-			 pwrite(w->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h);
+			pwrite(w->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h);
 	}
 	if (w->fd >= 0)
 		w->bad |= close(w->fd) < 0;
@@ -572,16 +572,17 @@ static void read_one(void *arg, size_t k, int slot)
 		 * changed between the scan and the read, its size tells most
 		 * often, and the next scan the rest. */
 		r->persist = r->len && f->regular && (int64_t)raw.len == f->size &&
-			     f->mtime_ns <= job->scan_start - SD_CACHE_RACY_NS &&
-			     f->ctime_ns <= job->scan_start - SD_CACHE_RACY_NS;
+			f->mtime_ns <= job->scan_start - SD_CACHE_RACY_NS &&
+			f->ctime_ns <= job->scan_start - SD_CACHE_RACY_NS;
 	}
 	sd_buf_release(&raw);
 }
 
 /* Reads and parses the files the cache could not vouch for, sharing them
  * between threads: on a cold start that is every ticket. */
-static void read_fresh(struct sd_store *store, struct sd_cache *c, const struct sd_ticket_file *files,
-		       const size_t *which, size_t n, struct fresh_read *out, int64_t scan_start)
+static void read_fresh(struct sd_store *store, struct sd_cache *c,
+		       const struct sd_ticket_file *files, const size_t *which, size_t n,
+		       struct fresh_read *out, int64_t scan_start)
 {
 	struct read_job job = { store, files, which, out, c, scan_start };
 	sd_parallel_for(n, FILES_PER_THREAD, read_one, &job);
@@ -590,7 +591,7 @@ static void read_fresh(struct sd_store *store, struct sd_cache *c, const struct 
 static int record_fits(const struct sd_cache *c, const struct cache_entry *e)
 {
 	return e->rec_off <= c->data_len && e->rec_len <= c->data_len - e->rec_off &&
-	       !(e->rec_off % 8);
+		!(e->rec_off % 8);
 }
 
 /* Starts the new cache once a reason to write it turns up at file upto:
@@ -641,8 +642,9 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 	struct cache_writer w;
 	int writing = 0;
 	size_t k = 0, used = 0, released = 0; /* of the map */
-	struct fresh_read *fresh = sd_xcalloc(nfresh < FRESH_BATCH ? (nfresh ? nfresh : 1) : FRESH_BATCH,
-					      sizeof(*fresh));
+	struct fresh_read *fresh =
+		sd_xcalloc(nfresh < FRESH_BATCH ? (nfresh ? nfresh : 1) : FRESH_BATCH,
+			   sizeof(*fresh));
 	size_t batch_start = 0, batch_len = 0;
 	struct sd_summary s;
 	for (size_t i = 0; i < nfiles; i++) {
@@ -666,12 +668,14 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		s.info.file_index = i;
 		const unsigned char *rec = NULL, *source = NULL;
 		size_t len = 0, pushed = 0;
-		struct fresh_read *f = k < nfresh && which[k] == i ? &fresh[k++ - batch_start] : NULL;
+		struct fresh_read *f =
+			k < nfresh && which[k] == i ? &fresh[k++ - batch_start] : NULL;
 		if (!f) {
 			len = hit[i]->rec_len;
 			source = c->data + hit[i]->rec_off;
 			release_pages(c->map, &released,
-				      (size_t)(c->data - (const unsigned char *)c->map) + hit[i]->rec_off);
+				      (size_t)(c->data - (const unsigned char *)c->map) +
+					      hit[i]->rec_off);
 		} else if (f->problem) {
 			sd_strvec_push_owned(&out->problems, f->problem);
 			f->problem = NULL;
@@ -987,7 +991,8 @@ static void save_old_upto(struct text_save *ts, size_t upto)
 	}
 	for (; ts->next < upto; ts->next++) {
 		const struct sd_ticket_file *f = &ts->all->files[ts->next];
-		const struct cache_entry *e = ts->read[ts->next] ? NULL : find_entry(ts->old, f->id);
+		const struct cache_entry *e =
+			ts->read[ts->next] ? NULL : find_entry(ts->old, f->id);
 		if (e && entry_matches(e, f) && record_fits(ts->old, e))
 			writer_add(&ts->w, f, ts->old->data + e->rec_off, e->rec_len);
 	}
@@ -1037,8 +1042,8 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
 		for (size_t r = start; r < start + len; r++) {
 			const struct sd_summary_info *s = reads[r].info;
 			results[reads[r].slot] = reads[r].result;
-			if (!reads[r].len || s->file.mtime_ns > recent || s->file.ctime_ns > recent ||
-			    s->file_index >= all->nfiles)
+			if (!reads[r].len || s->file.mtime_ns > recent ||
+			    s->file.ctime_ns > recent || s->file_index >= all->nfiles)
 				continue;
 			save_old_upto(&ts, s->file_index);
 			writer_add(&ts.w, &s->file, reads[r].rec, reads[r].len);
@@ -1062,10 +1067,11 @@ int sd_ticket_text_match(const struct sd_ticket *t, const struct sd_strvec *word
 	for (size_t w = 0; w < words->n; w++) {
 		const char *word = words->v[w];
 		int found = sd_strcasestr(sd_ticket_get(t, SD_F_TITLE), word) ||
-			    sd_strcasestr(t->description, word);
+			sd_strcasestr(t->description, word);
 		for (size_t i = 0; !found && i < t->nentries; i++) {
 			const struct sd_entry *e = &t->entries[i];
-			found = sd_strcasestr(e->kind == SD_ENTRY_COMMENT ? e->body : e->reason, word) != NULL;
+			found = sd_strcasestr(e->kind == SD_ENTRY_COMMENT ? e->body : e->reason,
+					      word) != NULL;
 		}
 		if (!found)
 			return 0;

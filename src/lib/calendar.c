@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Business-hours calendars: local windows, holidays, time zones. */
 
 #include <stdio.h>
@@ -62,8 +63,8 @@ static int days_in_month(int y, int m)
 
 /* sd is single-threaded; the zone of the calendar being computed is
  * selected through TZ, the portable way to use the system's tz database. */
-static char *zone_in_use;     /* NULL: the user's own zone */
-static char *user_tz;         /* TZ as sd found it */
+static char *zone_in_use; /* NULL: the user's own zone */
+static char *user_tz;	  /* TZ as sd found it */
 static int user_tz_saved;
 
 static void save_user_zone(void)
@@ -231,7 +232,8 @@ sd_error *sd_timezone_check(const char *name)
 	if (!n || name[0] == '/' || strstr(name, ".."))
 		goto bad;
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-", name[i]))
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-",
+			    name[i]))
 			goto bad;
 	const char *dir = getenv("TZDIR");
 	char path[4096];
@@ -273,7 +275,8 @@ static int has_hours(const struct sd_calendar *cal)
 static const struct sd_cal_day *day_of(struct sd_calendar *cal, int64_t dn)
 {
 	if (!cal->ndays || dn < cal->first_day || dn >= cal->first_day + (int64_t)cal->ndays) {
-		int64_t lo = cal->ndays ? cal->first_day : dn, hi = cal->ndays ? lo + (int64_t)cal->ndays : dn + 1;
+		int64_t lo = cal->ndays ? cal->first_day : dn,
+			hi = cal->ndays ? lo + (int64_t)cal->ndays : dn + 1;
 		if (dn < lo)
 			lo = dn - 64;
 		if (dn >= hi)
@@ -351,7 +354,8 @@ static int64_t open_in_days(struct sd_calendar *cal, int64_t a, int64_t b)
 	day_of(cal, b); /* both in the cache now, so it stops moving */
 	size_t ia = (size_t)(a - cal->first_day), ib = (size_t)(b - cal->first_day) + 1;
 	if (cal->nopen_before <= ib) {
-		cal->open_before = sd_xrealloc(cal->open_before, (cal->ndays + 1) * sizeof(int64_t));
+		cal->open_before =
+			sd_xrealloc(cal->open_before, (cal->ndays + 1) * sizeof(int64_t));
 		if (!cal->nopen_before) {
 			cal->open_before[0] = 0;
 			cal->nopen_before = 1;

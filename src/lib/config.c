@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* .sd/config.yaml: defaults, parsing and validation. */
 
 #include <stdarg.h>
@@ -63,8 +64,8 @@ const char sd_config_default_text[] =
 	"  on_risk:\n"
 	"    notify: []\n";
 
-const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue", "category", "tag",
-						     NULL };
+const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue",
+							"category", "tag",  NULL };
 
 static const char *const default_matrix[3][3] = {
 	{ "P1", "P2", "P3" },
@@ -72,9 +73,9 @@ static const char *const default_matrix[3][3] = {
 	{ "P3", "P4", "P5" },
 };
 
-static const char *const default_tier_names[5] = {
-	"Self-service", "Service desk", "Technical support", "Experts", "External vendor"
-};
+static const char *const default_tier_names[5] = { "Self-service", "Service desk",
+						   "Technical support", "Experts",
+						   "External vendor" };
 static const char *const default_tier_queues[5] = { "", "desk", "second-line", "experts", "" };
 
 void sd_config_init(struct sd_config *cfg)
@@ -144,8 +145,7 @@ void sd_config_release(struct sd_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-const char *sd_config_priority(const struct sd_config *cfg, const char *impact,
-			       const char *urgency)
+const char *sd_config_priority(const struct sd_config *cfg, const char *impact, const char *urgency)
 {
 	int i = sd_value_index(sd_levels, impact), u = sd_value_index(sd_levels, urgency);
 	if (i < 0 || u < 0)
@@ -193,24 +193,31 @@ static sd_error *parse_matrix(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 	sd_error *err = expect_mapping(c, map, "priority_matrix");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
 		int impact = scalar(k) ? sd_value_index(sd_levels, scalar(k)) : -1;
 		if (impact < 0)
-			return node_error(c, k, "priority_matrix: unknown impact '%s'; use high, medium or low",
-					  shown(k));
+			return node_error(
+				c, k,
+				"priority_matrix: unknown impact '%s'; use high, medium or low",
+				shown(k));
 		if ((err = expect_mapping(c, v, shown(k))))
 			return err;
-		for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+		for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+		     q < v->data.mapping.pairs.top; q++) {
 			yaml_node_t *uk = yaml_document_get_node(&c->doc, q->key);
 			yaml_node_t *uv = yaml_document_get_node(&c->doc, q->value);
 			int urgency = scalar(uk) ? sd_value_index(sd_levels, scalar(uk)) : -1;
 			if (urgency < 0)
-				return node_error(c, uk, "priority_matrix: unknown urgency '%s'; use high, medium or low",
-						  shown(uk));
+				return node_error(
+					c, uk,
+					"priority_matrix: unknown urgency '%s'; use high, medium or low",
+					shown(uk));
 			if (!scalar(uv) || sd_value_index(sd_priorities, scalar(uv)) < 0)
-				return node_error(c, uv, "priority_matrix: invalid priority '%s'; use P1 to P5",
+				return node_error(c, uv,
+						  "priority_matrix: invalid priority '%s'; use P1 to P5",
 						  shown(uv));
 			memcpy(cfg->priority_matrix[impact][urgency], scalar(uv), 3);
 		}
@@ -223,7 +230,8 @@ static sd_error *parse_tiers(struct cfg_parse *c, struct sd_config *cfg, yaml_no
 	sd_error *err = expect_mapping(c, map, "tiers");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
 		int tier = scalar(k) ? sd_value_index(sd_tiers, scalar(k)) : -1;
@@ -231,19 +239,22 @@ static sd_error *parse_tiers(struct cfg_parse *c, struct sd_config *cfg, yaml_no
 			return node_error(c, k, "tiers: unknown tier '%s'; use L0 to L4", shown(k));
 		if ((err = expect_mapping(c, v, shown(k))))
 			return err;
-		for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+		for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+		     q < v->data.mapping.pairs.top; q++) {
 			yaml_node_t *fk = yaml_document_get_node(&c->doc, q->key);
 			yaml_node_t *fv = yaml_document_get_node(&c->doc, q->value);
 			const char *name = scalar(fk), *value = scalar(fv);
 			if (!value)
-				return node_error(c, fv, "tiers: '%s' must be a single value", name ? name : "");
+				return node_error(c, fv, "tiers: '%s' must be a single value",
+						  name ? name : "");
 			char **slot = NULL;
 			if (name && !strcmp(name, "name"))
 				slot = &cfg->tiers[tier].name;
 			else if (name && !strcmp(name, "queue"))
 				slot = &cfg->tiers[tier].queue;
 			else
-				return node_error(c, fk, "tiers: unknown key '%s'; a tier has name and queue",
+				return node_error(c, fk,
+						  "tiers: unknown key '%s'; a tier has name and queue",
 						  shown(fk));
 			free(*slot);
 			*slot = sd_xstrdup(value);
@@ -257,7 +268,8 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 	sd_error *err = expect_mapping(c, map, "defaults");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
 		const char *name = scalar(k), *value = scalar(v);
@@ -268,9 +280,11 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 		else if (name && !strcmp(name, "tier"))
 			f = SD_F_TIER, slot = &cfg->default_tier;
 		else
-			return node_error(c, k, "defaults: unknown key '%s'; use type or tier", name ? name : "");
+			return node_error(c, k, "defaults: unknown key '%s'; use type or tier",
+					  name ? name : "");
 		if (!value)
-			return node_error(c, v, "defaults: '%s' must be a single value", name ? name : "");
+			return node_error(c, v, "defaults: '%s' must be a single value",
+					  name ? name : "");
 		if ((err = sd_field_validate(f, value)))
 			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
 		free(*slot);
@@ -300,7 +314,8 @@ static sd_error *string_list(struct cfg_parse *c, yaml_node_t *n, const char *wh
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return node_error(c, n, "'%s' must be a list", what);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
 		yaml_node_t *item = node(c, *it);
 		if (!scalar(item))
 			return node_error(c, item, "'%s' must be a list of plain values", what);
@@ -324,7 +339,8 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 	yaml_node_t *zone = NULL, *hours = NULL, *holidays = NULL;
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = scalar(k) ? scalar(k) : "";
 		if (!strcmp(key, "timezone"))
@@ -334,8 +350,10 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 		else if (!strcmp(key, "holidays"))
 			holidays = v;
 		else
-			return node_error(c, k, "calendars: unknown key '%s'; a calendar has timezone, "
-					  "hours and holidays", shown(k));
+			return node_error(c, k,
+					  "calendars: unknown key '%s'; a calendar has timezone, "
+					  "hours and holidays",
+					  shown(k));
 	}
 	if (!zone || !scalar(zone))
 		return node_error(c, map, "calendar '%s' needs a timezone, e.g. Europe/Ljubljana",
@@ -346,17 +364,21 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 	if (hours) {
 		if ((err = expect_mapping(c, hours, "hours")))
 			return err;
-		for (yaml_node_pair_t *p = hours->data.mapping.pairs.start; p < hours->data.mapping.pairs.top; p++) {
+		for (yaml_node_pair_t *p = hours->data.mapping.pairs.start;
+		     p < hours->data.mapping.pairs.top; p++) {
 			yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 			int day = scalar(k) ? sd_value_index(sd_weekdays, scalar(k)) : -1;
 			struct sd_strvec windows = SD_STRVEC_INIT;
 			if (day < 0)
-				return node_error(c, k, "hours: unknown day '%s'; use mon, tue, wed, thu, "
-						  "fri, sat or sun", shown(k));
+				return node_error(c, k,
+						  "hours: unknown day '%s'; use mon, tue, wed, thu, "
+						  "fri, sat or sun",
+						  shown(k));
 			err = string_list(c, v, "hours", &windows, NULL);
 			for (size_t i = 0; !err && i < windows.n; i++)
 				if ((err = sd_calendar_add_window(cal, day, windows.v[i])))
-					err = sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
+					err = sd_error_wrap(err, "%s:%zu", c->path,
+							    v->start_mark.line + 1);
 			sd_strvec_clear(&windows);
 			if (err)
 				return err;
@@ -367,7 +389,8 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 		err = string_list(c, holidays, "holidays", &days, NULL);
 		for (size_t i = 0; !err && i < days.n; i++)
 			if ((err = sd_calendar_add_holiday(cal, days.v[i])))
-				err = sd_error_wrap(err, "%s:%zu", c->path, holidays->start_mark.line + 1);
+				err = sd_error_wrap(err, "%s:%zu", c->path,
+						    holidays->start_mark.line + 1);
 		sd_strvec_clear(&days);
 	}
 	return err;
@@ -381,7 +404,8 @@ static sd_error *parse_calendars(struct cfg_parse *c, struct sd_config *cfg, yam
 	release_calendars(cfg);
 	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 	cfg->calendars = sd_xcalloc(n, sizeof(*cfg->calendars));
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		if (!scalar(k) || !*scalar(k))
 			return node_error(c, k, "calendar names must be plain words");
@@ -415,7 +439,8 @@ static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 	if (err)
 		return err;
 	pol->next_response = -1;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = scalar(k) ? scalar(k) : "";
 		if (!strcmp(key, "name")) {
@@ -426,18 +451,24 @@ static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 		} else if (!strcmp(key, "match")) {
 			if ((err = expect_mapping(c, v, "match")))
 				return err;
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+			     q < v->data.mapping.pairs.top; q++) {
 				yaml_node_t *mk = node(c, q->key), *mv = node(c, q->value);
 				int m = scalar(mk) ? sd_value_index(sd_match_keys, scalar(mk)) : -1;
 				if (m < 0)
-					return node_error(c, mk, "match: unknown key '%s'; use priority, type, "
-							  "queue, category or tag", shown(mk));
-				if ((err = string_list(c, mv, sd_match_keys[m], &pol->match[m], NULL)))
+					return node_error(c, mk,
+							  "match: unknown key '%s'; use priority, type, "
+							  "queue, category or tag",
+							  shown(mk));
+				if ((err = string_list(c, mv, sd_match_keys[m], &pol->match[m],
+						       NULL)))
 					return err;
 				static const enum sd_field checked[] = { SD_F_PRIORITY, SD_F_TYPE };
 				for (size_t i = 0; m < 2 && i < pol->match[m].n; i++)
-					if ((err = sd_field_validate(checked[m], pol->match[m].v[i])))
-						return sd_error_wrap(err, "%s:%zu", c->path, mv->start_mark.line + 1);
+					if ((err = sd_field_validate(checked[m],
+								     pol->match[m].v[i])))
+						return sd_error_wrap(err, "%s:%zu", c->path,
+								     mv->start_mark.line + 1);
 			}
 		} else if (!strcmp(key, "calendar")) {
 			calendar = v;
@@ -453,8 +484,10 @@ static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 				return err;
 			have_resolution = 1;
 		} else {
-			return node_error(c, k, "policies: unknown key '%s'; a policy has name, match, "
-					  "calendar, first_response, next_response and resolution", shown(k));
+			return node_error(c, k,
+					  "policies: unknown key '%s'; a policy has name, match, "
+					  "calendar, first_response, next_response and resolution",
+					  shown(k));
 		}
 	}
 	if (!pol->name)
@@ -463,11 +496,14 @@ static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 		return node_error(c, map, "policy '%s' needs a calendar (24x7 or one of calendars)",
 				  pol->name);
 	if (!sd_config_calendar(cfg, scalar(calendar)))
-		return node_error(c, calendar, "unknown calendar '%s': define it under calendars, or "
-				  "use the built-in 24x7", scalar(calendar));
+		return node_error(c, calendar,
+				  "unknown calendar '%s': define it under calendars, or "
+				  "use the built-in 24x7",
+				  scalar(calendar));
 	pol->calendar = sd_xstrdup(scalar(calendar));
 	if (!have_first || !have_resolution)
-		return node_error(c, map, "policy '%s' needs first_response and resolution", pol->name);
+		return node_error(c, map, "policy '%s' needs first_response and resolution",
+				  pol->name);
 	return NULL;
 }
 
@@ -477,7 +513,8 @@ static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char 
 	sd_error *err = expect_mapping(c, map, what);
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = scalar(k) ? scalar(k) : "", *value = scalar(v);
 		if (!strcmp(key, "notify")) {
@@ -490,12 +527,15 @@ static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char 
 			cfg->breach_escalate = !strcmp(value, "next-tier");
 		} else if (breach && !strcmp(key, "bump_priority")) {
 			if (!value || (strcmp(value, "true") && strcmp(value, "false")))
-				return node_error(c, v, "on_breach: bump_priority is true or false");
+				return node_error(c, v,
+						  "on_breach: bump_priority is true or false");
 			cfg->breach_bump_priority = !strcmp(value, "true");
 		} else {
-			return node_error(c, k, breach ? "on_breach: unknown key '%s'; use escalate, "
-						    "bump_priority and notify"
-						  : "on_risk: unknown key '%s'; use notify", shown(k));
+			return node_error(c, k,
+					  breach ? "on_breach: unknown key '%s'; use escalate, "
+						   "bump_priority and notify"
+						 : "on_risk: unknown key '%s'; use notify",
+					  shown(k));
 		}
 	}
 	return NULL;
@@ -507,7 +547,8 @@ static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node
 	sd_error *err = expect_mapping(c, map, "sla");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = scalar(k) ? scalar(k) : "";
 		if (!strcmp(key, "at_risk")) {
@@ -515,7 +556,9 @@ static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node
 			char *end = NULL;
 			long pct = s ? strtol(s, &end, 10) : -1;
 			if (!s || end == s || strcmp(end, "%") || pct < 1 || pct > 100)
-				return node_error(c, v, "at_risk must be a percentage from 1%% to 100%%, like 75%%");
+				return node_error(
+					c, v,
+					"at_risk must be a percentage from 1%% to 100%%, like 75%%");
 			cfg->at_risk_percent = (int)pct;
 		} else if (!strcmp(key, "pause")) {
 			sd_strvec_clear(&cfg->pause);
@@ -532,8 +575,10 @@ static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node
 			if ((err = parse_notify(c, v, "on_risk", &cfg->risk_notify, cfg, 0)))
 				return err;
 		} else {
-			return node_error(c, k, "sla: unknown key '%s'; use at_risk, pause, policies, "
-					  "on_breach and on_risk", shown(k));
+			return node_error(c, k,
+					  "sla: unknown key '%s'; use at_risk, pause, policies, "
+					  "on_breach and on_risk",
+					  shown(k));
 		}
 	}
 	return NULL;
@@ -544,7 +589,8 @@ static sd_error *parse_policies(struct cfg_parse *c, struct sd_config *cfg, yaml
 	release_policies(cfg);
 	size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
 	cfg->policies = sd_xcalloc(n, sizeof(*cfg->policies));
-	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = list->data.sequence.items.start;
+	     it < list->data.sequence.items.top; it++) {
 		struct sd_sla_policy *pol = &cfg->policies[cfg->npolicies++];
 		sd_error *err = parse_policy(c, cfg, node(c, *it), pol);
 		if (err)
@@ -572,7 +618,8 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 		goto done; /* an empty file keeps every default */
 	if ((err = expect_mapping(&c, root, "the configuration")))
 		goto done;
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&c.doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&c.doc, p->value);
 		const char *name = scalar(k);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 4180 comma-separated values; the rules are in include/sd/csv.h. */
 
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static void free_fields(char **fields, size_t n)
 static int at_end_of_record(const struct reader *rd)
 {
 	return rd->i >= rd->len || rd->s[rd->i] == '\n' ||
-	       (rd->s[rd->i] == '\r' && rd->i + 1 < rd->len && rd->s[rd->i + 1] == '\n');
+		(rd->s[rd->i] == '\r' && rd->i + 1 < rd->len && rd->s[rd->i + 1] == '\n');
 }
 
 /* Reads unquoted text up to a comma or the end of the record into b. */
@@ -60,8 +61,9 @@ static void read_bare(struct reader *rd, struct record *r, struct sd_buf *b)
 	while (rd->i < rd->len && rd->s[rd->i] != ',' && !at_end_of_record(rd)) {
 		char c = rd->s[rd->i];
 		if (c == '"')
-			bad(r, "a '\"' inside an unquoted field; quote the whole field and double "
-			       "the quotes in it");
+			bad(r,
+			    "a '\"' inside an unquoted field; quote the whole field and double "
+			    "the quotes in it");
 		else if (c == '\0')
 			bad(r, "a NUL byte");
 		rd->i++;
@@ -107,8 +109,9 @@ static int read_quoted(struct reader *rd, struct record *r, struct sd_buf *b)
 	}
 	if (rd->i < rd->len && rd->s[rd->i] != ',' && !at_end_of_record(rd)) {
 		/* Kept as text so the record ends where it would anyway. */
-		bad(r, "text after the closing quote of a field; quote the whole field and "
-		       "double the quotes in it");
+		bad(r,
+		    "text after the closing quote of a field; quote the whole field and "
+		    "double the quotes in it");
 		read_bare(rd, r, b);
 	}
 	return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,8 @@ sd_error *sd_error_fatal(const char *fmt, ...)
 sd_error *sd_error_git(const char *what)
 {
 	const git_error *e = git_error_last();
-	return sd_error_fatal("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+	return sd_error_fatal("%s: %s", what,
+			      e && e->message ? e->message : "unknown libgit2 error");
 }
 
 sd_error *sd_error_errno(const char *what)

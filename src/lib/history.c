@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Walking history, shallow clones included (see history.h). */
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sd import's records made into ticket files. doc/sd-import.1.md is the
  * specification; include/sd/import.h says what the results are.
@@ -16,21 +17,15 @@
 #include "sd/text.h"
 #include "sd/ticket.h"
 
-const char *const sd_import_csv_columns[] = {
-	"id",	    "title",	 "type",     "status",	 "priority", "impact",	   "urgency", "tier",
-	"queue",    "assignee",	 "requester", "category", "tags",     "asset",	   "key",     "vendor",
-	"vendor_ref", "created", "updated",  "description", "timeline", "extra",   NULL
-};
+const char *const sd_import_csv_columns[] = { "id",	    "title",	"type",	     "status",
+					      "priority",   "impact",	"urgency",   "tier",
+					      "queue",	    "assignee", "requester", "category",
+					      "tags",	    "asset",	"key",	     "vendor",
+					      "vendor_ref", "created",	"updated",   "description",
+					      "timeline",   "extra",	NULL };
 
 /* Keys of a record besides the front-matter fields. */
-enum {
-	K_DESCRIPTION = SD_F_COUNT,
-	K_TIMELINE,
-	K_EXTRA,
-	K_SHORT_ID,
-	K_SCHEMA_VERSION,
-	K_COUNT
-};
+enum { K_DESCRIPTION = SD_F_COUNT, K_TIMELINE, K_EXTRA, K_SHORT_ID, K_SCHEMA_VERSION, K_COUNT };
 
 static const char *const other_keys[] = { "description", "timeline", "extra", "short_id",
 					  "schema_version" };
@@ -87,10 +82,10 @@ static sd_error *unknown_key(const char *what, const char *name, const char *hin
 struct rec {
 	const char *value[SD_F_COUNT]; /* NULL: not given; SD_F_TAGS unused */
 	struct sd_strvec tags;
-	const char *description;        /* NULL: not given */
+	const char *description;	/* NULL: not given */
 	const struct sd_json *timeline; /* an array, or NULL */
-	const struct sd_json *extra;    /* an object, or NULL */
-	struct sd_json *owned[2];       /* timeline and extra parsed from CSV cells */
+	const struct sd_json *extra;	/* an object, or NULL */
+	struct sd_json *owned[2];	/* timeline and extra parsed from CSV cells */
 };
 
 static void rec_release(struct rec *r)
@@ -128,7 +123,8 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 		const struct sd_json *v = &obj->members[i].value;
 		int k = key_lookup(key);
 		if (k < 0)
-			return unknown_key("key", key, "; see sd-import(1) for the keys of a record");
+			return unknown_key("key", key,
+					   "; see sd-import(1) for the keys of a record");
 		if (k == K_SCHEMA_VERSION) {
 			sd_error *err = check_schema_version(v);
 			if (err)
@@ -150,8 +146,10 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 				return wrong_type(key, "an array of strings", v);
 			for (size_t j = 0; j < v->n; j++) {
 				if (v->items[j].type != SD_JSON_STRING)
-					return sd_error_invalid("tags[%zu] must be a string, not %s", j,
-								sd_json_type_name(v->items[j].type));
+					return sd_error_invalid("tags[%zu] must be a string, not %s",
+								j,
+								sd_json_type_name(
+									v->items[j].type));
 				sd_strvec_push(&r->tags, v->items[j].str);
 			}
 		} else {
@@ -171,8 +169,8 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 static const struct {
 	const char *alias, *name;
 } column_aliases[] = {
-	{ "subject", "title" },	    { "summary", "title" },	   { "body", "description" },
-	{ "labels", "tags" },	    { "created_at", "created" }, { "updated_at", "updated" },
+	{ "subject", "title" }, { "summary", "title" },	     { "body", "description" },
+	{ "labels", "tags" },	{ "created_at", "created" }, { "updated_at", "updated" },
 };
 
 /* The key a header cell names: blanks trimmed, ASCII case folded, ' '
@@ -233,22 +231,24 @@ static sd_error *rec_from_csv(struct rec *r, const struct sd_csv_record *row, co
 		int k = keys[c];
 		size_t bad;
 		if (!sd_utf8_valid(cell, strlen(cell), &bad))
-			return sd_error_invalid("the %s column is not valid UTF-8 (byte %zu)", key_name(k),
-						bad + 1);
+			return sd_error_invalid("the %s column is not valid UTF-8 (byte %zu)",
+						key_name(k), bad + 1);
 		switch (k) {
 		case K_SHORT_ID:
 			break;
 		case K_SCHEMA_VERSION:
 			if (*cell && strcmp(cell, "1"))
 				return sd_error_invalid("unsupported schema_version '%.20s'; this sd reads "
-							"version 1", cell);
+							"version 1",
+							cell);
 			break;
 		case K_DESCRIPTION:
 			r->description = cell;
 			break;
 		case K_TIMELINE:
 			if (*cell) {
-				sd_error *err = parse_cell_json(&r->owned[0], cell, "timeline", SD_JSON_ARRAY);
+				sd_error *err = parse_cell_json(&r->owned[0], cell, "timeline",
+								SD_JSON_ARRAY);
 				if (err)
 					return err;
 				r->timeline = r->owned[0];
@@ -256,7 +256,8 @@ static sd_error *rec_from_csv(struct rec *r, const struct sd_csv_record *row, co
 			break;
 		case K_EXTRA:
 			if (*cell) {
-				sd_error *err = parse_cell_json(&r->owned[1], cell, "extra", SD_JSON_OBJECT);
+				sd_error *err = parse_cell_json(&r->owned[1], cell, "extra",
+								SD_JSON_OBJECT);
 				if (err)
 					return err;
 				r->extra = r->owned[1];
@@ -328,8 +329,8 @@ static int event_field_valid(const char *f)
 	return *f && strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == strlen(f);
 }
 
-static const char *const entry_keys[] = { "id", "kind", "author", "at", "visibility", "body",
-					  "field", "from", "to", "reason", NULL };
+static const char *const entry_keys[] = { "id",	   "kind", "author", "at",     "visibility", "body",
+					  "field", "from", "to",     "reason", NULL };
 
 static sd_error *entry_string(const struct sd_json *e, const char *key, const char **out)
 {
@@ -356,9 +357,11 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 			struct sd_buf shown = SD_BUF_INIT, tip = SD_BUF_INIT;
 			sd_text_inert(&shown, j->members[i].key, strlen(j->members[i].key), 0);
 			suggest(&tip, j->members[i].key, entry_keys, 10);
-			err = sd_error_invalid("unknown key '%.60s'%s", shown.data,
-					       tip.len ? tip.data : "; an entry has id, kind, author, at, "
-					       "and visibility and body or field, from, to and reason");
+			err = sd_error_invalid(
+				"unknown key '%.60s'%s", shown.data,
+				tip.len ? tip.data
+					: "; an entry has id, kind, author, at, "
+					  "and visibility and body or field, from, to and reason");
 			sd_buf_release(&shown);
 			sd_buf_release(&tip);
 			return err;
@@ -366,8 +369,8 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 	for (int k = 0; k < 10; k++)
 		if ((err = entry_string(j, entry_keys[k], &s[k])))
 			return err;
-	const char *id = s[0], *kind = s[1], *author = s[2], *at = s[3], *vis = s[4],
-		   *body = s[5], *field = s[6], *from = s[7], *to = s[8], *reason = s[9];
+	const char *id = s[0], *kind = s[1], *author = s[2], *at = s[3], *vis = s[4], *body = s[5],
+		   *field = s[6], *from = s[7], *to = s[8], *reason = s[9];
 	if (kind && *kind && strcmp(kind, "comment") && strcmp(kind, "event"))
 		return sd_error_invalid("invalid kind '%.30s': use comment or event", kind);
 	if (!kind || !*kind) {
@@ -381,7 +384,11 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 	}
 	e->kind = !strcmp(kind, "comment") ? SD_ENTRY_COMMENT : SD_ENTRY_EVENT;
 	if (e->kind == SD_ENTRY_COMMENT) {
-		const char *other = field ? "field" : from ? "from" : to ? "to" : reason ? "reason" : NULL;
+		const char *other = field ? "field"
+			: from		  ? "from"
+			: to		  ? "to"
+			: reason	  ? "reason"
+					  : NULL;
 		if (other)
 			return sd_error_invalid("a comment has no '%s'", other);
 	} else {
@@ -397,14 +404,16 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 		return sd_error_wrap(err, "at");
 	if (e->kind == SD_ENTRY_COMMENT) {
 		if (vis && *vis && sd_value_index(sd_visibilities, vis) < 0)
-			return sd_error_invalid("invalid visibility '%.30s': use public or internal", vis);
+			return sd_error_invalid("invalid visibility '%.30s': use public or internal",
+						vis);
 		e->internal = vis && !strcmp(vis, "internal");
 		if ((err = text_value(&e->body, body ? body : "", "the body")))
 			return err;
 	} else {
 		if (!field || !event_field_valid(field))
-			return sd_error_invalid("an event needs a field: a name of lowercase letters, "
-						"digits, _ . and -");
+			return sd_error_invalid(
+				"an event needs a field: a name of lowercase letters, "
+				"digits, _ . and -");
 		e->field = sd_xstrdup(field);
 		e->from = sd_xstrdup(from ? from : "");
 		e->to = sd_xstrdup(to ? to : "");
@@ -464,8 +473,9 @@ static sd_error *entry_ids(struct sd_ticket *t)
 			size_t a = (size_t)(v[i - 1] - t->entries), b = (size_t)(v[i] - t->entries);
 			if (!generated[a] && !generated[b]) {
 				size_t lo = a < b ? a : b, hi = a < b ? b : a;
-				err = sd_error_invalid("timeline[%zu] and timeline[%zu] both have id '%s'", lo,
-						       hi, v[i]->id);
+				err = sd_error_invalid(
+					"timeline[%zu] and timeline[%zu] both have id '%s'", lo, hi,
+					v[i]->id);
 				goto done;
 			}
 			size_t redo = generated[b] ? b : a;
@@ -520,7 +530,8 @@ static sd_error *read_extra(struct sd_ticket *t, const char *key, const char *ra
 	}
 	if (!len) {
 		err = sd_error_invalid("extra '%s' is empty; it holds the YAML lines of the key, "
-				       "such as \"%s: value\"", shown.data, shown.data);
+				       "such as \"%s: value\"",
+				       shown.data, shown.data);
 		goto done;
 	}
 	sd_buf_adds(&text, "---\n");
@@ -544,8 +555,8 @@ static sd_error *read_extra(struct sd_ticket *t, const char *key, const char *ra
 		if (raw[len - 1] != '\n')
 			nlines++;
 		sd_error *e = line > 1 && line - 1 <= nlines
-				      ? sd_error_invalid("extra '%s', line %zu: %s", shown.data, line - 1, what)
-				       : sd_error_invalid("extra '%s': %s", shown.data, what);
+			? sd_error_invalid("extra '%s', line %zu: %s", shown.data, line - 1, what)
+			: sd_error_invalid("extra '%s': %s", shown.data, what);
 		sd_error_free(err);
 		err = e;
 		/* A failed parse leaves the ticket empty but allocated. */
@@ -599,7 +610,8 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 			sd_ticket_set(t, (enum sd_field)f, given(r, (enum sd_field)f));
 	/* What sd new gives where the record says nothing; an empty value
 	 * of a field that may be empty stays empty. */
-	sd_ticket_set(t, SD_F_TYPE, nonempty(r, SD_F_TYPE) ? nonempty(r, SD_F_TYPE) : cfg->default_type);
+	sd_ticket_set(t, SD_F_TYPE,
+		      nonempty(r, SD_F_TYPE) ? nonempty(r, SD_F_TYPE) : cfg->default_type);
 	sd_ticket_set(t, SD_F_STATUS, nonempty(r, SD_F_STATUS) ? nonempty(r, SD_F_STATUS) : "new");
 	if (!given(r, SD_F_IMPACT))
 		sd_ticket_set(t, SD_F_IMPACT, "medium");
@@ -608,9 +620,11 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	if (!given(r, SD_F_TIER))
 		sd_ticket_set(t, SD_F_TIER, cfg->default_tier);
 	if (!nonempty(r, SD_F_PRIORITY)) {
-		const char *impact = sd_ticket_get(t, SD_F_IMPACT), *urgency = sd_ticket_get(t, SD_F_URGENCY);
-		sd_ticket_set(t, SD_F_PRIORITY, sd_config_priority(cfg, *impact ? impact : "medium",
-								   *urgency ? urgency : "medium"));
+		const char *impact = sd_ticket_get(t, SD_F_IMPACT),
+			   *urgency = sd_ticket_get(t, SD_F_URGENCY);
+		sd_ticket_set(t, SD_F_PRIORITY,
+			      sd_config_priority(cfg, *impact ? impact : "medium",
+						 *urgency ? urgency : "medium"));
 	}
 	if (!given(r, SD_F_QUEUE)) {
 		int tier = sd_value_index(sd_tiers, sd_ticket_get(t, SD_F_TIER));
@@ -622,9 +636,11 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 		sd_ticket_set(t, SD_F_REQUESTER, opt->requester);
 	char now[SD_TIME_STRLEN];
 	sd_time_format(now, opt->now);
-	if ((err = set_time(t, SD_F_CREATED, nonempty(r, SD_F_CREATED) ? nonempty(r, SD_F_CREATED) : now)) ||
-	    (err = set_time(t, SD_F_UPDATED, nonempty(r, SD_F_UPDATED) ? nonempty(r, SD_F_UPDATED)
-								       : sd_ticket_get(t, SD_F_CREATED))))
+	if ((err = set_time(t, SD_F_CREATED,
+			    nonempty(r, SD_F_CREATED) ? nonempty(r, SD_F_CREATED) : now)) ||
+	    (err = set_time(t, SD_F_UPDATED,
+			    nonempty(r, SD_F_UPDATED) ? nonempty(r, SD_F_UPDATED)
+						      : sd_ticket_get(t, SD_F_CREATED))))
 		return err;
 
 	for (size_t i = 0; i < r->tags.n; i++) {
@@ -770,15 +786,17 @@ static sd_error *read_csv(struct work *w, const char *data, size_t len)
 		goto done;
 	const struct sd_csv_record *head = &csv.records[0];
 	if (head->err) {
-		err = sd_error_invalid("%s:%zu: the header: %s", opt->path, head->line, head->err->msg);
+		err = sd_error_invalid("%s:%zu: the header: %s", opt->path, head->line,
+				       head->err->msg);
 		goto done;
 	}
 	keys = sd_xcalloc(head->n, sizeof(*keys));
 	for (size_t c = 0; c < head->n; c++) {
 		keys[c] = column_key(head->fields[c]);
 		if (keys[c] < 0) {
-			sd_error *e = unknown_key("column", head->fields[c],
-						  "; columns are named after sd's fields, see sd-import(1)");
+			sd_error *e =
+				unknown_key("column", head->fields[c],
+					    "; columns are named after sd's fields, see sd-import(1)");
 			err = sd_error_wrap(e, "%s:%zu", opt->path, head->line);
 			goto done;
 		}
@@ -788,8 +806,9 @@ static sd_error *read_csv(struct work *w, const char *data, size_t len)
 				sd_text_inert(&a, head->fields[d], strlen(head->fields[d]), 0);
 				sd_text_inert(&b, head->fields[c], strlen(head->fields[c]), 0);
 				err = sd_error_invalid("%s:%zu: columns %zu ('%.40s') and %zu ('%.40s') both "
-						       "give the %s", opt->path, head->line, d + 1, a.data,
-						       c + 1, b.data, key_name(keys[c]));
+						       "give the %s",
+						       opt->path, head->line, d + 1, a.data, c + 1,
+						       b.data, key_name(keys[c]));
 				sd_buf_release(&a);
 				sd_buf_release(&b);
 				goto done;
@@ -851,7 +870,8 @@ static sd_error *assign_ids(struct work *w)
 			continue;
 		const char *id = sd_ticket_get(&w->tickets[i], SD_F_ID);
 		if (in_sorted(store_ids, nstore, id)) {
-			record_error(w, i, sd_error_invalid("ticket %s already exists in the store", id));
+			record_error(w, i,
+				     sd_error_invalid("ticket %s already exists in the store", id));
 			continue;
 		}
 		g[ng].id = id;
@@ -863,8 +883,9 @@ static sd_error *assign_ids(struct work *w)
 	for (size_t i = 1; i < ng; i++) {
 		size_t first = i - 1;
 		while (i < ng && !strcmp(g[i].id, g[first].id)) {
-			record_error(w, g[i].index, sd_error_invalid("id %s is also given on line %zu",
-								     g[i].id, im->v[g[first].index].line));
+			record_error(w, g[i].index,
+				     sd_error_invalid("id %s is also given on line %zu", g[i].id,
+						      im->v[g[first].index].line));
 			i++;
 		}
 	}
@@ -963,7 +984,8 @@ sd_error *sd_import_parse(struct sd_import *out, const char *data, size_t len,
 		err = read_csv(&w, data, len);
 	} else {
 		size_t i = 0;
-		while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+		while (i < len &&
+		       (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
 			i++;
 		if (i < len && data[i] == '[')
 			err = read_json_array(&w, data, len);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Editing a few entries of git's index in place (see index.h). The format
  * is git's Documentation/gitformat-index.txt. */
 
@@ -127,8 +128,8 @@ static int copy_tree_node(const unsigned char *p, size_t len, size_t *pos, struc
 	return 0;
 }
 
-static int rewrite_tree_extension(const unsigned char *p, size_t len, const struct sd_index_update *u,
-				  size_t n, struct sd_buf *out)
+static int rewrite_tree_extension(const unsigned char *p, size_t len,
+				  const struct sd_index_update *u, size_t n, struct sd_buf *out)
 {
 	struct sd_buf dir = SD_BUF_INIT, body = SD_BUF_INIT;
 	size_t pos = 0;
@@ -155,7 +156,7 @@ static int rewrite_tree_extension(const unsigned char *p, size_t len, const stru
  * pieces name offsets, since `made` moves as it grows.
  */
 struct piece {
-	int made;     /* 1: an offset into made; 0: into the old index */
+	int made; /* 1: an offset into made; 0: into the old index */
 	size_t off, len;
 };
 
@@ -178,7 +179,7 @@ static void add_piece(struct new_index *ni, int made, size_t off, size_t len)
 		ni->alloc = ni->alloc ? 2 * ni->alloc : 64;
 		ni->pieces = sd_xrealloc(ni->pieces, ni->alloc * sizeof(*ni->pieces));
 	}
-	ni->pieces[ni->n++] = (struct piece){made, off, len};
+	ni->pieces[ni->n++] = (struct piece){ made, off, len };
 }
 
 static void add_old(struct new_index *ni, size_t off, size_t len)
@@ -329,7 +330,7 @@ static int write_new_index(int fd, const unsigned char *old, const struct new_in
 			done += step;
 		}
 	}
-	unsigned char sum[20] = {0};
+	unsigned char sum[20] = { 0 };
 	if (!skip_hash)
 		sd_sha1_done(&ctx, sum);
 	return sd_write_all(fd, sum, sizeof(sum));
@@ -341,11 +342,12 @@ static int rewrite_index(int fd, const unsigned char *p, size_t len,
 			 const struct sd_index_update *u, size_t n)
 {
 	static const unsigned char zero[20];
-	struct new_index ni = {0};
+	struct new_index ni = { 0 };
 	ni.made = (struct sd_buf)SD_BUF_INIT;
-	struct checksum_check check = {p, len, 0};
+	struct checksum_check check = { p, len, 0 };
 	pthread_t checker;
-	int threaded = len >= 12 + 20 && pthread_create(&checker, NULL, check_checksum, &check) == 0;
+	int threaded =
+		len >= 12 + 20 && pthread_create(&checker, NULL, check_checksum, &check) == 0;
 	int rc = edit_index(p, len, u, n, &ni) < 0 ? 1 : 0;
 	if (rc == 0 && write_new_index(fd, p, &ni, !memcmp(p + len - 20, zero, 20)) < 0)
 		rc = -1;
@@ -364,8 +366,8 @@ static int rewrite_index(int fd, const unsigned char *p, size_t len,
 	return rc;
 }
 
-sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates,
-			  size_t n, int *unsupported)
+sd_error *sd_index_update(const char *index_path, const struct sd_index_update *updates, size_t n,
+			  int *unsupported)
 {
 	struct sd_buf lock = SD_BUF_INIT;
 	sd_error *err = NULL;
@@ -374,10 +376,10 @@ sd_error *sd_index_update(const char *index_path, const struct sd_index_update *
 	int fd = open(lock.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		err = errno == EEXIST
-			      ? sd_error_invalid("%s exists: another git command is running, or one "
-						 "crashed; remove it if none is running",
-						 lock.data)
-			      : sd_error_errno(lock.data);
+			? sd_error_invalid("%s exists: another git command is running, or one "
+					   "crashed; remove it if none is running",
+					   lock.data)
+			: sd_error_errno(lock.data);
 		sd_buf_release(&lock);
 		return err;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A strict JSON reader; the rules are in include/sd/json.h. */
 
 #include <math.h>
@@ -109,9 +110,10 @@ static int hex4(struct parser *p, size_t at, uint32_t *out)
 		return fail_at(p, at, "a \\u escape needs four hex digits");
 	for (size_t k = 0; k < 4; k++) {
 		char c = p->s[at + k];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
 		if (d < 0)
 			return fail_at(p, at, "a \\u escape needs four hex digits");
 		v = v * 16 + (uint32_t)d;
@@ -156,8 +158,9 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 			continue;
 		}
 		if (c < 0x20) {
-			fail_at(p, p->i, "raw control character U+%04X in a string; write it as \\u%04x",
-				c, c);
+			fail_at(p, p->i,
+				"raw control character U+%04X in a string; write it as \\u%04x", c,
+				c);
 			goto bad;
 		}
 		/* A backslash escape. */
@@ -168,14 +171,30 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 		}
 		char e = p->s[p->i++];
 		switch (e) {
-		case '"': sd_buf_addch(&b, '"'); break;
-		case '\\': sd_buf_addch(&b, '\\'); break;
-		case '/': sd_buf_addch(&b, '/'); break;
-		case 'b': sd_buf_addch(&b, '\b'); break;
-		case 'f': sd_buf_addch(&b, '\f'); break;
-		case 'n': sd_buf_addch(&b, '\n'); break;
-		case 'r': sd_buf_addch(&b, '\r'); break;
-		case 't': sd_buf_addch(&b, '\t'); break;
+		case '"':
+			sd_buf_addch(&b, '"');
+			break;
+		case '\\':
+			sd_buf_addch(&b, '\\');
+			break;
+		case '/':
+			sd_buf_addch(&b, '/');
+			break;
+		case 'b':
+			sd_buf_addch(&b, '\b');
+			break;
+		case 'f':
+			sd_buf_addch(&b, '\f');
+			break;
+		case 'n':
+			sd_buf_addch(&b, '\n');
+			break;
+		case 'r':
+			sd_buf_addch(&b, '\r');
+			break;
+		case 't':
+			sd_buf_addch(&b, '\t');
+			break;
 		case 'u': {
 			uint32_t cp, lo;
 			if (hex4(p, p->i, &cp) < 0)
@@ -190,11 +209,14 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 				goto bad;
 			}
 			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (p->len - p->i < 6 || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u' ||
-				    hex4(p, p->i + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
+				if (p->len - p->i < 6 || p->s[p->i] != '\\' ||
+				    p->s[p->i + 1] != 'u' || hex4(p, p->i + 2, &lo) < 0 ||
+				    lo < 0xdc00 || lo > 0xdfff) {
 					p->failed = 0; /* replace a hex-digit complaint */
-					fail_at(p, esc, "lone high surrogate \\u%04x; a surrogate pair "
-						"needs its low half next", cp);
+					fail_at(p, esc,
+						"lone high surrogate \\u%04x; a surrogate pair "
+						"needs its low half next",
+						cp);
 					goto bad;
 				}
 				p->i += 6;
@@ -251,7 +273,8 @@ static int parse_number(struct parser *p, struct sd_json *v)
 		if (i < p->len && (p->s[i] == '+' || p->s[i] == '-'))
 			i++;
 		if (i >= p->len || !is_digit(p->s[i]))
-			return fail_at(p, start, "invalid number: a digit must follow the exponent");
+			return fail_at(p, start,
+				       "invalid number: a digit must follow the exponent");
 		while (i < p->len && is_digit(p->s[i]))
 			i++;
 	}
@@ -478,7 +501,8 @@ sd_error *sd_json_parse(struct sd_json **out, const char *text, size_t len, size
 	if (len > SD_JSON_MAX_BYTES) {
 		free(v);
 		return sd_error_invalid("column 1: JSON text of %zu bytes is larger than the limit "
-					"of %u", len, SD_JSON_MAX_BYTES);
+					"of %u",
+					len, SD_JSON_MAX_BYTES);
 	}
 	skip_ws(&p);
 	if (parse_value(&p, v, 0) == 0) {
@@ -511,13 +535,19 @@ const struct sd_json *sd_json_get(const struct sd_json *v, const char *key)
 const char *sd_json_type_name(enum sd_json_type type)
 {
 	switch (type) {
-	case SD_JSON_NULL: return "null";
+	case SD_JSON_NULL:
+		return "null";
 	case SD_JSON_FALSE:
-	case SD_JSON_TRUE: return "a boolean";
-	case SD_JSON_NUMBER: return "a number";
-	case SD_JSON_STRING: return "a string";
-	case SD_JSON_ARRAY: return "an array";
-	case SD_JSON_OBJECT: return "an object";
+	case SD_JSON_TRUE:
+		return "a boolean";
+	case SD_JSON_NUMBER:
+		return "a number";
+	case SD_JSON_STRING:
+		return "a string";
+	case SD_JSON_ARRAY:
+		return "an array";
+	case SD_JSON_OBJECT:
+		return "an object";
 	}
 	return "a value";
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Three-way merge of a ticket: see include/sd/merge.h for the rules. */
 
 #include <stdlib.h>
@@ -112,7 +113,7 @@ static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
 	if (x->kind == SD_ENTRY_COMMENT)
 		return x->internal == y->internal && !strcmp(x->body, y->body);
 	return !strcmp(x->field, y->field) && !strcmp(x->from, y->from) && !strcmp(x->to, y->to) &&
-	       !strcmp(x->reason, y->reason);
+		!strcmp(x->reason, y->reason);
 }
 
 static const struct sd_entry *find_entry(const struct sd_ticket *t, const char *id)
@@ -290,13 +291,14 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		}
 		const char *v = three_way(o, a, b);
 		if (!v)
-			v = decide(out, sd_fields[f].name, a, last_change(ours, sd_fields[f].name), b,
-				   last_change(theirs, sd_fields[f].name), when);
+			v = decide(out, sd_fields[f].name, a, last_change(ours, sd_fields[f].name),
+				   b, last_change(theirs, sd_fields[f].name), when);
 		sd_ticket_set(out, (enum sd_field)f, v);
 	}
 	merge_tags(out, base, ours, theirs);
 	merge_extra(out, base, ours, theirs, when);
-	const char *d = three_way(base ? base->description : "", ours->description, theirs->description);
+	const char *d =
+		three_way(base ? base->description : "", ours->description, theirs->description);
 	if (!d)
 		d = decide(out, "description", ours->description, 0, theirs->description, 0, when);
 	free(out->description);

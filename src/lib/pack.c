@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One git pack of new objects, without deltas (see pack.h). */
 
 #include <errno.h>
@@ -117,7 +118,8 @@ static void put32(struct sd_buf *b, uint32_t v)
 
 static int cmp_objects(const void *a, const void *b)
 {
-	return memcmp(((const struct packed_object *)a)->oid, ((const struct packed_object *)b)->oid, 20);
+	return memcmp(((const struct packed_object *)a)->oid,
+		      ((const struct packed_object *)b)->oid, 20);
 }
 
 static sd_error *write_file(const char *path, const void *data, size_t len)
@@ -151,7 +153,8 @@ sd_error *sd_pack_finish(struct sd_pack_writer *w)
 	}
 	if (w->pack.len >= ((uint64_t)1 << 31)) {
 		sd_pack_free(w);
-		return sd_error_invalid("too much to commit at once (a pack over 2 GB); import in parts");
+		return sd_error_invalid(
+			"too much to commit at once (a pack over 2 GB); import in parts");
 	}
 	unsigned char *count = (unsigned char *)w->pack.data + 8;
 	count[0] = (unsigned char)(w->n >> 24);
@@ -237,7 +240,8 @@ struct tree_items {
 	size_t n, alloc;
 };
 
-static void items_set(struct tree_items *t, const char *name, unsigned mode, const unsigned char oid[20])
+static void items_set(struct tree_items *t, const char *name, unsigned mode,
+		      const unsigned char oid[20])
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (!strcmp(t->v[i].name, name)) {
@@ -391,7 +395,8 @@ sd_error *sd_pack_commit(git_repository *repo, const git_commit *parent,
 			ticket_path_parts(changes[i].path, shard, &file);
 			if (strcmp(shard, this_shard))
 				break;
-			sd_pack_add(w, SD_PACK_BLOB, changes[i].content, changes[i].len, blob_ids[i].id);
+			sd_pack_add(w, SD_PACK_BLOB, changes[i].content, changes[i].len,
+				    blob_ids[i].id);
 			items_set(&shard_items, file, 0100644, blob_ids[i].id);
 		}
 		unsigned char shard_oid[20];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-1 (FIPS 180-4), for git's index and pack checksums and object ids. */
 
 #include <stdint.h>
@@ -14,14 +15,15 @@ static uint32_t rol(uint32_t x, int n)
 /* Unrolled, with the message schedule kept in a ring of sixteen words:
  * the index of a large store is megabytes, and its checksum is most of
  * what an update costs. */
-#define W(i) (w[(i) & 15] = rol(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^ w[(i) & 15], 1))
+#define W(i) \
+	(w[(i)&15] = rol(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^ w[(i)&15], 1))
 #define F1(b, c, d) (((c ^ d) & b) ^ d)
 #define F2(b, c, d) (b ^ c ^ d)
 #define F3(b, c, d) ((b & c) | ((b | c) & d))
 #define STEP(f, k, a, b, c, d, e, x) (e += rol(a, 5) + f(b, c, d) + (k) + (x), b = rol(b, 30))
-#define FIVE(f, k, i, x)                              \
-	do {                                          \
-		STEP(f, k, a, b, c, d, e, x((i)));     \
+#define FIVE(f, k, i, x) \
+	do { \
+		STEP(f, k, a, b, c, d, e, x((i))); \
 		STEP(f, k, e, a, b, c, d, x((i) + 1)); \
 		STEP(f, k, d, e, a, b, c, x((i) + 2)); \
 		STEP(f, k, c, d, e, a, b, x((i) + 3)); \
@@ -34,7 +36,7 @@ static void sha1_block(struct sd_sha1_ctx *ctx, const unsigned char *p)
 	uint32_t w[16];
 	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+			(uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	uint32_t a = ctx->h[0], b = ctx->h[1], c = ctx->h[2], d = ctx->h[3], e = ctx->h[4];
 	FIVE(F1, 0x5a827999, 0, R);
 	FIVE(F1, 0x5a827999, 5, R);
@@ -70,21 +72,20 @@ static void sha1_block(struct sd_sha1_ctx *ctx, const unsigned char *p)
 
 /* Four rounds with the SHA extensions: group g of sixteen, message word
  * a = g % 4 just computed, function f = g / 5. */
-#define NI_GROUP(ex, ey, ma, mb, mc, md, f)                \
-	do {                                               \
-		ex = _mm_sha1nexte_epu32(ex, ma);          \
-		ey = abcd;                                 \
-		mb = _mm_sha1msg2_epu32(mb, ma);           \
-		abcd = _mm_sha1rnds4_epu32(abcd, ex, f);   \
-		md = _mm_sha1msg1_epu32(md, ma);           \
-		mc = _mm_xor_si128(mc, ma);                \
+#define NI_GROUP(ex, ey, ma, mb, mc, md, f) \
+	do { \
+		ex = _mm_sha1nexte_epu32(ex, ma); \
+		ey = abcd; \
+		mb = _mm_sha1msg2_epu32(mb, ma); \
+		abcd = _mm_sha1rnds4_epu32(abcd, ex, f); \
+		md = _mm_sha1msg1_epu32(md, ma); \
+		mc = _mm_xor_si128(mc, ma); \
 	} while (0)
 
 /* The x86 SHA extensions do a block in a tenth of the time of the C code:
  * an index of 100,000 entries is 10 MB, summed twice per change. */
-__attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5],
-								      const unsigned char *p,
-								      size_t blocks)
+__attribute__((target("sha,sse4.1"))) static void
+sha1_blocks_ni(uint32_t h[5], const unsigned char *p, size_t blocks)
 {
 	const __m128i swap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
 	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1b);
@@ -111,21 +112,21 @@ __attribute__((target("sha,sse4.1"))) static void sha1_blocks_ni(uint32_t h[5],
 		m0 = _mm_xor_si128(m0, m2);
 
 		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), swap);
-		NI_GROUP(e1, e0, m3, m0, m1, m2, 0);	/* rounds 12-15 */
-		NI_GROUP(e0, e1, m0, m1, m2, m3, 0);	/* 16-19 */
-		NI_GROUP(e1, e0, m1, m2, m3, m0, 1);	/* 20-23 */
+		NI_GROUP(e1, e0, m3, m0, m1, m2, 0); /* rounds 12-15 */
+		NI_GROUP(e0, e1, m0, m1, m2, m3, 0); /* 16-19 */
+		NI_GROUP(e1, e0, m1, m2, m3, m0, 1); /* 20-23 */
 		NI_GROUP(e0, e1, m2, m3, m0, m1, 1);
 		NI_GROUP(e1, e0, m3, m0, m1, m2, 1);
 		NI_GROUP(e0, e1, m0, m1, m2, m3, 1);
-		NI_GROUP(e1, e0, m1, m2, m3, m0, 1);	/* 36-39 */
-		NI_GROUP(e0, e1, m2, m3, m0, m1, 2);	/* 40-43 */
+		NI_GROUP(e1, e0, m1, m2, m3, m0, 1); /* 36-39 */
+		NI_GROUP(e0, e1, m2, m3, m0, m1, 2); /* 40-43 */
 		NI_GROUP(e1, e0, m3, m0, m1, m2, 2);
 		NI_GROUP(e0, e1, m0, m1, m2, m3, 2);
 		NI_GROUP(e1, e0, m1, m2, m3, m0, 2);
-		NI_GROUP(e0, e1, m2, m3, m0, m1, 2);	/* 56-59 */
-		NI_GROUP(e1, e0, m3, m0, m1, m2, 3);	/* 60-63 */
+		NI_GROUP(e0, e1, m2, m3, m0, m1, 2); /* 56-59 */
+		NI_GROUP(e1, e0, m3, m0, m1, m2, 3); /* 60-63 */
 
-		NI_GROUP(e0, e1, m0, m1, m2, m3, 3);	/* 64-67 */
+		NI_GROUP(e0, e1, m0, m1, m2, m3, 3); /* 64-67 */
 
 		e1 = _mm_sha1nexte_epu32(e1, m1); /* 68-71: no words past 79 */
 		e0 = abcd;
@@ -186,7 +187,8 @@ static void sha1_blocks(struct sd_sha1_ctx *c, const unsigned char *p, size_t bl
 
 void sd_sha1_init(struct sd_sha1_ctx *c)
 {
-	static const uint32_t start[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
+	static const uint32_t start[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+					   0xc3d2e1f0 };
 	memcpy(c->h, start, sizeof(start));
 	c->len = 0;
 	c->used = 0;
@@ -235,7 +237,6 @@ void sd_sha1(const void *data, size_t len, unsigned char out[20])
 	sd_sha1_add(&c, data, len);
 	sd_sha1_done(&c, out);
 }
-
 
 void sd_git_object_id(const char *type, const void *data, size_t len, unsigned char out[20])
 {

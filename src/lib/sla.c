@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SLA clocks from a ticket's timeline: first response, next response,
  * resolution. */
 
@@ -10,22 +11,25 @@ const char *const sd_clock_states[] = { "running", "at-risk", "paused", "met", "
 
 static int policy_matches(const struct sd_sla_policy *p, const struct sd_ticket *t)
 {
-	static const enum sd_field fields[] = { SD_F_PRIORITY, SD_F_TYPE, SD_F_QUEUE, SD_F_CATEGORY };
+	static const enum sd_field fields[] = { SD_F_PRIORITY, SD_F_TYPE, SD_F_QUEUE,
+						SD_F_CATEGORY };
 	for (int k = 0; k < SD_MATCH_COUNT; k++) {
 		const struct sd_strvec *want = &p->match[k];
 		if (!want->n)
 			continue;
 		int ok = 0;
 		for (size_t i = 0; i < want->n && !ok; i++)
-			ok = k == SD_MATCH_TAG ? sd_ticket_has_tag(t, want->v[i])
-					       : sd_strcaseeq(sd_ticket_get(t, fields[k]), want->v[i]);
+			ok = k == SD_MATCH_TAG
+				? sd_ticket_has_tag(t, want->v[i])
+				: sd_strcaseeq(sd_ticket_get(t, fields[k]), want->v[i]);
 		if (!ok)
 			return 0;
 	}
 	return 1;
 }
 
-const struct sd_sla_policy *sd_sla_policy_for(const struct sd_config *cfg, const struct sd_ticket *t)
+const struct sd_sla_policy *sd_sla_policy_for(const struct sd_config *cfg,
+					      const struct sd_ticket *t)
 {
 	for (size_t i = 0; i < cfg->npolicies; i++)
 		if (policy_matches(&cfg->policies[i], t))
@@ -87,8 +91,9 @@ static void simple_clock(struct sd_clock *c, struct sd_calendar *cal, int64_t ta
 		running_state(c, at_risk_percent);
 }
 
-static void first_response(struct sd_clock *c, struct sd_calendar *cal, const struct sd_sla_policy *p,
-			   const struct sd_ticket *t, sd_time created, sd_time at, int risk)
+static void first_response(struct sd_clock *c, struct sd_calendar *cal,
+			   const struct sd_sla_policy *p, const struct sd_ticket *t,
+			   sd_time created, sd_time at, int risk)
 {
 	sd_time stop = at;
 	int stopped = 0;
@@ -107,8 +112,9 @@ static void first_response(struct sd_clock *c, struct sd_calendar *cal, const st
 	simple_clock(c, cal, p->first_response, created, stop, stopped, risk);
 }
 
-static void next_response(struct sd_clock *c, struct sd_calendar *cal, const struct sd_sla_policy *p,
-			  const struct sd_ticket *t, sd_time at, int risk)
+static void next_response(struct sd_clock *c, struct sd_calendar *cal,
+			  const struct sd_sla_policy *p, const struct sd_ticket *t, sd_time at,
+			  int risk)
 {
 	sd_time waiting_since = 0;
 	int waiting = 0, cycles = 0;
@@ -161,7 +167,8 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 	/* Walk the status history as intervals [since, next change). */
 	for (size_t i = 0; i <= t->nentries; i++) {
 		const struct sd_entry *e = i < t->nentries ? &t->entries[i] : NULL;
-		if (e && (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || e->at < created))
+		if (e &&
+		    (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || e->at < created))
 			continue;
 		sd_time until = e && e->at < at ? e->at : at;
 		int counting = !sd_status_is_done(status) && !sd_strvec_has(&cfg->pause, status);
@@ -169,7 +176,8 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 			int64_t part = sd_calendar_seconds(cal, since, until);
 			if (!reached && elapsed + part >= c->target) {
 				reached = 1;
-				c->has_due = sd_calendar_add(cal, since, c->target - elapsed, &c->due) == 0;
+				c->has_due = sd_calendar_add(cal, since, c->target - elapsed,
+							     &c->due) == 0;
 			}
 			elapsed += part;
 		}
@@ -212,11 +220,12 @@ sd_error *sd_sla_evaluate(struct sd_sla *out, struct sd_config *cfg, const struc
 		return err;
 	struct sd_calendar *cal = sd_config_calendar(cfg, out->policy->calendar);
 	if (!cal)
-		return sd_error_invalid("policy '%s' names unknown calendar '%s'", out->policy->name,
-					out->policy->calendar);
+		return sd_error_invalid("policy '%s' names unknown calendar '%s'",
+					out->policy->name, out->policy->calendar);
 	if (at < created)
 		at = created;
-	first_response(&out->first_response, cal, out->policy, t, created, at, cfg->at_risk_percent);
+	first_response(&out->first_response, cal, out->policy, t, created, at,
+		       cfg->at_risk_percent);
 	if (out->policy->next_response >= 0)
 		next_response(&out->next_response, cal, out->policy, t, at, cfg->at_risk_percent);
 	resolution(&out->resolution, cal, cfg, out->policy, t, created, at);
@@ -225,8 +234,11 @@ sd_error *sd_sla_evaluate(struct sd_sla *out, struct sd_config *cfg, const struc
 
 static int state_rank(const struct sd_clock *c)
 {
-	static const int rank[] = { [SD_CLOCK_BREACHED] = 4, [SD_CLOCK_AT_RISK] = 3,
-				    [SD_CLOCK_RUNNING] = 2, [SD_CLOCK_PAUSED] = 1, [SD_CLOCK_MET] = 0 };
+	static const int rank[] = { [SD_CLOCK_BREACHED] = 4,
+				    [SD_CLOCK_AT_RISK] = 3,
+				    [SD_CLOCK_RUNNING] = 2,
+				    [SD_CLOCK_PAUSED] = 1,
+				    [SD_CLOCK_MET] = 0 };
 	return c->present && c->active ? rank[c->state] : 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ticket store: finding it, reading tickets, committing changes. */
 
 #include <dirent.h>
@@ -80,7 +81,8 @@ sd_error *sd_store_open(struct sd_store **out, const char *dir, unsigned flags)
 	int rc = git_repository_open_ext(&repo, dir, 0, NULL);
 	if (rc == GIT_ENOTFOUND)
 		return sd_error_invalid("not an sd store (or any parent up to /): %s; "
-					"create one with 'sd init' or point at one with -C DIR", dir);
+					"create one with 'sd init' or point at one with -C DIR",
+					dir);
 	if (rc < 0)
 		return sd_error_git("cannot open the repository");
 	struct sd_store *s;
@@ -93,7 +95,8 @@ sd_error *sd_store_open(struct sd_store **out, const char *dir, unsigned flags)
 	sd_buf_release(&cfg);
 	if (!exists) {
 		err = sd_error_invalid("%s is a git repository but not an sd store; "
-				       "run 'sd init' there to make it one", s->root);
+				       "run 'sd init' there to make it one",
+				       s->root);
 		sd_store_free(s);
 		return err;
 	}
@@ -216,8 +219,9 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 	if (!strstr(attributes.data, SD_MERGE_ATTRIBUTE)) {
 		if (attributes.len && attributes.data[attributes.len - 1] != '\n')
 			sd_buf_addch(&attributes, '\n');
-		sd_buf_adds(&attributes, "# Tickets merge by their meaning, not line by line: see sd-merge-file(1).\n"
-					 SD_MERGE_ATTRIBUTE "\n");
+		sd_buf_adds(&attributes,
+			    "# Tickets merge by their meaning, not line by line: see sd-merge-file(1).\n" SD_MERGE_ATTRIBUTE
+			    "\n");
 	}
 	struct sd_change changes[] = {
 		{ SD_CONFIG_PATH, sd_config_default_text, strlen(sd_config_default_text) },
@@ -285,7 +289,8 @@ sd_error *sd_store_register_merge(struct sd_store *s)
 		if (git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
 		    git_config_set_string(local, "merge.sd.name", "sd ticket merge") < 0 ||
 		    git_config_set_string(local, "merge.sd.driver", cmd.data) < 0)
-			err = sd_error_git("cannot register the ticket merge driver in .git/config");
+			err = sd_error_git(
+				"cannot register the ticket merge driver in .git/config");
 		sd_buf_release(&cmd);
 	}
 	git_buf_dispose(&current);
@@ -299,8 +304,8 @@ sd_error *sd_store_register_merge(struct sd_store *s)
 static sd_error *parse_author(struct sd_store *s, const char *full)
 {
 	const char *lt = strrchr(full, '<'), *gt = strrchr(full, '>');
-	if (!lt || !gt || gt < lt || gt[1] != '\0' || lt == full || lt[-1] != ' ' ||
-	    gt == lt + 1 || sd_text_has_control(full))
+	if (!lt || !gt || gt < lt || gt[1] != '\0' || lt == full || lt[-1] != ' ' || gt == lt + 1 ||
+	    sd_text_has_control(full))
 		return sd_error_invalid("SD_AUTHOR='%.80s' is not \"Name <email>\"", full);
 	s->author_name = sd_xstrndup(full, (size_t)(lt - 1 - full));
 	s->author_email = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
@@ -321,12 +326,14 @@ sd_error *sd_store_author(struct sd_store *s, const char **name, const char **em
 			if (git_repository_config_snapshot(&cfg, s->repo) < 0)
 				return sd_error_git("cannot read git config");
 			if (git_config_get_string_buf(&n, cfg, "user.name") < 0 ||
-			    git_config_get_string_buf(&e, cfg, "user.email") < 0 || !*n.ptr || !*e.ptr)
+			    git_config_get_string_buf(&e, cfg, "user.email") < 0 || !*n.ptr ||
+			    !*e.ptr)
 				err = sd_error_invalid(
 					"who are you? Set SD_AUTHOR=\"Name <email>\", or run "
 					"git config user.name \"Your Name\" and git config user.email you@example.com");
 			else if (sd_text_has_control(n.ptr) || sd_text_has_control(e.ptr))
-				err = sd_error_invalid("git user.name or user.email contains control characters");
+				err = sd_error_invalid(
+					"git user.name or user.email contains control characters");
 			else {
 				s->author_name = sd_xstrdup(n.ptr);
 				s->author_email = sd_xstrdup(e.ptr);
@@ -370,9 +377,10 @@ static sd_error *check_ticket_dirs(struct sd_store *s, const char *rel)
 		sd_buf_reset(&dir);
 		sd_buf_printf(&dir, "%s%.*s", s->root, len, rel);
 		if (lstat(dir.data, &st) == 0 && !S_ISDIR(st.st_mode))
-			err = sd_error_invalid("%.*s is %s, not a directory; sd keeps tickets only in "
-					       "plain directories inside the store, so replace it with one",
-					       len, rel, S_ISLNK(st.st_mode) ? "a symlink" : "a file");
+			err = sd_error_invalid(
+				"%.*s is %s, not a directory; sd keeps tickets only in "
+				"plain directories inside the store, so replace it with one",
+				len, rel, S_ISLNK(st.st_mode) ? "a symlink" : "a file");
 	}
 	sd_buf_release(&dir);
 	return err;
@@ -411,7 +419,7 @@ static sd_error *scan_shard(struct sd_store *s, const char *shard, struct sd_str
 static int shard_name_valid(const char *name)
 {
 	return strlen(name) == 2 && strchr(SD_ID_ALPHABET, name[0]) &&
-	       strchr(SD_ID_ALPHABET, name[1]);
+		strchr(SD_ID_ALPHABET, name[1]);
 }
 
 /* ---- scanning ticket files with their stat data ---- */
@@ -425,7 +433,8 @@ struct shard_scan {
 
 static int cmp_ticket_files(const void *a, const void *b)
 {
-	return strcmp(((const struct sd_ticket_file *)a)->id, ((const struct sd_ticket_file *)b)->id);
+	return strcmp(((const struct sd_ticket_file *)a)->id,
+		      ((const struct sd_ticket_file *)b)->id);
 }
 
 /* Whether process pid has ended: the owner of a lock, temporary file or
@@ -749,7 +758,8 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 			err = sd_error_invalid("no ticket %s (%s is missing)", id, rel.data);
 		else if (errno == ELOOP)
 			err = sd_error_invalid("%s:1: not a regular file (a symlink?); sd reads only "
-					       "plain files inside the store", rel.data);
+					       "plain files inside the store",
+					       rel.data);
 		else
 			err = sd_error_errno(rel.data);
 		goto done;
@@ -758,10 +768,11 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 		err = sd_error_errno(rel.data);
 	} else if (!S_ISREG(st.st_mode)) {
 		err = sd_error_invalid("%s:1: not a regular file (a symlink?); sd reads only "
-				       "plain files inside the store", rel.data);
+				       "plain files inside the store",
+				       rel.data);
 	} else if (st.st_size > (off_t)SD_TICKET_MAX_BYTES) {
-		err = sd_error_invalid("%s:1: file is %lld bytes, more than the limit of %u", rel.data,
-				       (long long)st.st_size, SD_TICKET_MAX_BYTES);
+		err = sd_error_invalid("%s:1: file is %lld bytes, more than the limit of %u",
+				       rel.data, (long long)st.st_size, SD_TICKET_MAX_BYTES);
 	} else {
 		/* Read one byte more than fstat said, to see a file that grew. */
 		size_t want = (size_t)st.st_size + 1, got = 0;
@@ -779,8 +790,9 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 			got += (size_t)r;
 			if (got == want) {
 				if (got > SD_TICKET_MAX_BYTES) {
-					err = sd_error_invalid("%s:1: file is more than the limit of %u bytes",
-							       rel.data, SD_TICKET_MAX_BYTES);
+					err = sd_error_invalid(
+						"%s:1: file is more than the limit of %u bytes",
+						rel.data, SD_TICKET_MAX_BYTES);
 					break;
 				}
 				want += 65536;
@@ -896,8 +908,11 @@ void sd_store_finish_index(struct sd_store *s, const char *const *paths, const g
 	sd_error *err = n ? sd_store_update_index(s, paths, ids, n) : NULL;
 	if (err)
 		/* Failing now would invite a retry that makes the change twice. */
-		sd_store_warn(s, sd_error_wrap(err, "%s, but the index was not updated; the next "
-						    "change made with sd updates it", what));
+		sd_store_warn(s,
+			      sd_error_wrap(err,
+					    "%s, but the index was not updated; the next "
+					    "change made with sd updates it",
+					    what));
 	else
 		sd_store_journal_remove(s);
 }
@@ -992,7 +1007,7 @@ static void finish_interrupted_commit(struct sd_store *s)
 		git_tree_entry *e = NULL;
 		if (journal_parse(line, &jl)) {
 			int committed = tree && git_tree_entry_bypath(&e, tree, jl.path) == 0 &&
-					git_oid_equal(git_tree_entry_id(e), &jl.id);
+				git_oid_equal(git_tree_entry_id(e), &jl.id);
 			if (committed) {
 				sd_strvec_push(&paths, jl.path);
 				ids[n++] = jl.id;
@@ -1168,8 +1183,8 @@ static int cmp_index_updates(const void *a, const void *b)
 		      ((const struct sd_index_update *)b)->path);
 }
 
-sd_error *sd_store_update_index(struct sd_store *s, const char *const *paths,
-				const git_oid *ids, size_t n)
+sd_error *sd_store_update_index(struct sd_store *s, const char *const *paths, const git_oid *ids,
+				size_t n)
 {
 	struct sd_index_update *u = sd_xcalloc(n ? n : 1, sizeof(*u));
 	struct sd_buf path = SD_BUF_INIT;
@@ -1264,8 +1279,8 @@ static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_o
 	if (git_reference_lookup(&head, s->repo, "HEAD") < 0)
 		return sd_error_git("cannot read HEAD");
 	const char *name = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
-				   ? git_reference_symbolic_target(head)
-				   : "HEAD";
+		? git_reference_symbolic_target(head)
+		: "HEAD";
 	int rc = old ? git_reference_create_matching(&moved, s->repo, name, id, 1, old, log.data)
 		     : git_reference_create(&moved, s->repo, name, id, 0, log.data);
 	if (rc < 0)
@@ -1279,7 +1294,7 @@ static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_o
 sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, size_t n,
 			  const char *message)
 {
-	int packed = 0; /* the objects were written as one pack */
+	int packed = 0;		   /* the objects were written as one pack */
 	const char **paths = NULL; /* as committed, for the index and the journal */
 	git_oid *ids = NULL;
 	git_signature *sig = NULL;
@@ -1313,8 +1328,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	if (n >= PACKED_COMMIT_MIN) {
 		git_oid *blob_ids = sd_xcalloc(n, sizeof(*blob_ids));
 		int unsupported = 0;
-		err = sd_pack_commit(s->repo, parent, changes, n, sig, message, blob_ids, &commit_oid,
-				     &unsupported);
+		err = sd_pack_commit(s->repo, parent, changes, n, sig, message, blob_ids,
+				     &commit_oid, &unsupported);
 		for (size_t i = 0; !err && !unsupported && i < n; i++) {
 			updates[i].action = GIT_TREE_UPDATE_UPSERT;
 			updates[i].filemode = GIT_FILEMODE_BLOB;
@@ -1329,7 +1344,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	if (!base && !packed) {
 		git_treebuilder *tb = NULL;
 		git_oid empty;
-		if (git_treebuilder_new(&tb, s->repo, NULL) < 0 || git_treebuilder_write(&empty, tb) < 0 ||
+		if (git_treebuilder_new(&tb, s->repo, NULL) < 0 ||
+		    git_treebuilder_write(&empty, tb) < 0 ||
 		    git_tree_lookup(&base, s->repo, &empty) < 0) {
 			git_treebuilder_free(tb);
 			err = sd_error_git("cannot make an empty tree");
@@ -1347,8 +1363,9 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			goto done;
 		}
 	}
-	if (!packed && (git_tree_create_updated(&tree_oid, s->repo, base, n, updates) < 0 ||
-			git_tree_lookup(&tree, s->repo, &tree_oid) < 0)) {
+	if (!packed &&
+	    (git_tree_create_updated(&tree_oid, s->repo, base, n, updates) < 0 ||
+	     git_tree_lookup(&tree, s->repo, &tree_oid) < 0)) {
 		err = sd_error_git("cannot write the tree");
 		goto done;
 	}
@@ -1412,7 +1429,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	const git_commit *parents[1] = { parent };
 	if (packed) {
 		/* The pack is complete, so HEAD never names a missing object. */
-		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL, message)))
+		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL,
+					message)))
 			goto done;
 	} else {
 		/* libgit2 1.5 returns 0 when writing the commit object fails
@@ -1426,7 +1444,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			goto done;
 		}
 	}
-	written = 0; /* committed: the new files stay */
+	written = 0;   /* committed: the new files stay */
 	journaled = 0; /* and the journal until the index has them */
 
 	/* Only these paths change in the index; whatever else the user has
@@ -1442,7 +1460,8 @@ done:;
 			free(saved[i].undo);
 			saved[i].undo = NULL;
 		} else if (saved[i].existed) {
-			rerr = write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len, 1);
+			rerr = write_file_atomic(saved[i].abs, saved[i].old.data, saved[i].old.len,
+						 1);
 		} else if (unlink(saved[i].abs) < 0 && errno != ENOENT) {
 			restored = 0;
 		}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sync: the network through the user's own git, everything local through
  * libgit2, and ticket files merged by their meaning. */
 
@@ -113,7 +114,8 @@ sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_s
 		goto done;
 	}
 	if (git_repository_head(&head, repo) < 0 || !git_reference_is_branch(head)) {
-		err = sd_error_invalid("HEAD is not on a branch (detached?); check out a branch to sync");
+		err = sd_error_invalid(
+			"HEAD is not on a branch (detached?); check out a branch to sync");
 		goto done;
 	}
 	const char *refname = git_reference_name(head);
@@ -144,7 +146,9 @@ sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_s
 		sd_buf_release(&k1);
 		sd_buf_release(&k2);
 	}
-	out->remote = sd_xstrdup(remote_arg ? remote_arg : have_upstream ? upstream_remote.ptr : "origin");
+	out->remote = sd_xstrdup(remote_arg		 ? remote_arg
+					 : have_upstream ? upstream_remote.ptr
+							 : "origin");
 	/* Looked up by its url key rather than git_remote_lookup, whose
 	 * regex matching leaks in libgit2 1.5. */
 	git_config *cfg = NULL;
@@ -152,7 +156,7 @@ sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_s
 	struct sd_buf key = SD_BUF_INIT;
 	sd_buf_printf(&key, "remote.%s.url", out->remote);
 	int named = git_repository_config_snapshot(&cfg, repo) == 0 &&
-		    git_config_get_string_buf(&url, cfg, key.data) == 0;
+		git_config_get_string_buf(&url, cfg, key.data) == 0;
 	git_buf_dispose(&url);
 	git_config_free(cfg);
 	sd_buf_release(&key);
@@ -169,7 +173,8 @@ sd_error *sd_sync_target(struct sd_store *s, const char *remote_arg, struct sd_s
 		sd_buf_printf(&t, "refs/sd/sync/%s", out->branch);
 	} else {
 		err = sd_error_invalid("no remote '%s'; add one with 'git remote add %s URL', or give a "
-				       "path or URL", out->remote, out->remote);
+				       "path or URL",
+				       out->remote, out->remote);
 	}
 	out->tracking = sd_buf_detach(&t);
 done:
@@ -181,13 +186,12 @@ done:
 	return err;
 }
 
-
 /* ---- merging ---- */
 
 static int is_ticket_path(const char *path)
 {
 	return sd_starts_with(path, "tickets/") && strlen(path) > 3 &&
-	       !strcmp(path + strlen(path) - 3, ".md") && strchr(path + 8, '/');
+		!strcmp(path + strlen(path) - 3, ".md") && strchr(path + 8, '/');
 }
 
 static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const git_oid *id,
@@ -197,7 +201,8 @@ static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const gi
 	if (git_blob_lookup(&blob, repo, id) < 0)
 		return sd_error_git(path);
 	sd_ticket_free(t); /* parse initialises it again */
-	sd_error *err = sd_ticket_parse(t, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path);
+	sd_error *err =
+		sd_ticket_parse(t, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path);
 	git_blob_free(blob);
 	return err;
 }
@@ -329,7 +334,8 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 	for (size_t i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		if ((d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED) ||
-		    d->new_file.mode != GIT_FILEMODE_BLOB || !sd_starts_with(d->new_file.path, "tickets/"))
+		    d->new_file.mode != GIT_FILEMODE_BLOB ||
+		    !sd_starts_with(d->new_file.path, "tickets/"))
 			return NULL;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
@@ -342,15 +348,18 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 			if (errno != ENOENT)
 				err = sd_error_errno(abs.data);
 			else if (d->status == GIT_DELTA_MODIFIED)
-				err = sd_error_invalid("%s was deleted in the work tree, and the merge "
-						       "changes it; restore or commit it, then sync again",
-						       d->new_file.path);
+				err = sd_error_invalid(
+					"%s was deleted in the work tree, and the merge "
+					"changes it; restore or commit it, then sync again",
+					d->new_file.path);
 			continue;
 		}
 		/* What is there must be what HEAD has (or already the merge's). */
 		git_oid have;
-		if (!S_ISREG(st.st_mode) || (err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES * 2))) {
-			err = err ? err : sd_error_invalid("%s is not a regular file", d->new_file.path);
+		if (!S_ISREG(st.st_mode) ||
+		    (err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES * 2))) {
+			err = err ? err
+				  : sd_error_invalid("%s is not a regular file", d->new_file.path);
 			continue;
 		}
 		sd_git_object_id("blob", text.data, text.len, have.id);
@@ -408,7 +417,8 @@ static sd_error *leave_git_merge(struct sd_store *s, git_index *merged, const gi
 	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_ALLOW_CONFLICTS;
 	if (git_annotated_commit_lookup(&head, repo, their_id) < 0 ||
 	    git_merge(repo, (const git_annotated_commit **)&head, 1, &mo, &co) < 0) {
-		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
+		err = sd_error_new(SD_EXIT_INVALID,
+				   "%s; commit or stash your changes, then sync again",
 				   git_error_last() ? git_error_last()->message : "cannot merge");
 		goto done;
 	}
@@ -497,14 +507,15 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	if ((err = sd_store_lock(s)))
 		return err;
 	if (git_reference_name_to_id(&their_id, repo, tracking) < 0) {
-		err = sd_error_invalid("nothing to merge: %s does not exist (has the remote this branch?)",
-				       tracking);
+		err = sd_error_invalid(
+			"nothing to merge: %s does not exist (has the remote this branch?)",
+			tracking);
 		goto done;
 	}
 	if (git_repository_head(&head, repo) < 0 ||
 	    git_reference_peel((git_object **)&ours, head, GIT_OBJECT_COMMIT) < 0 ||
-	    git_commit_lookup(&theirs, repo, &their_id) < 0 || git_commit_tree(&our_tree, ours) < 0 ||
-	    git_commit_tree(&their_tree, theirs) < 0) {
+	    git_commit_lookup(&theirs, repo, &their_id) < 0 ||
+	    git_commit_tree(&our_tree, ours) < 0 || git_commit_tree(&their_tree, theirs) < 0) {
 		err = sd_error_git("cannot read the commits to merge");
 		goto done;
 	}
@@ -520,7 +531,8 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		commit_id = their_id;
 	} else {
 		if (git_merge_base(&base_id, repo, git_commit_id(ours), &their_id) == 0 &&
-		    (git_commit_lookup(&base, repo, &base_id) < 0 || git_commit_tree(&base_tree, base) < 0)) {
+		    (git_commit_lookup(&base, repo, &base_id) < 0 ||
+		     git_commit_tree(&base_tree, base) < 0)) {
 			err = sd_error_git("cannot read the merge base");
 			goto done;
 		}
@@ -546,11 +558,13 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		/* Received: the tickets they changed since the merge base, not
 		 * every difference between the two sides (ours included). */
 		for (size_t i = 0; i < git_diff_num_deltas(theirs_diff); i++)
-			stats->received += is_ticket_path(git_diff_get_delta(theirs_diff, i)->new_file.path) ||
-					   is_ticket_path(git_diff_get_delta(theirs_diff, i)->old_file.path);
+			stats->received +=
+				is_ticket_path(git_diff_get_delta(theirs_diff, i)->new_file.path) ||
+				is_ticket_path(git_diff_get_delta(theirs_diff, i)->old_file.path);
 		struct sd_strvec ours_changed = SD_STRVEC_INIT;
 		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
-			sd_strvec_push(&ours_changed, git_diff_get_delta(ours_diff, i)->new_file.path);
+			sd_strvec_push(&ours_changed,
+				       git_diff_get_delta(ours_diff, i)->new_file.path);
 		size_t ntheirs = git_diff_num_deltas(theirs_diff), nupdates = 0;
 		git_tree_update *updates = sd_xcalloc(ntheirs ? ntheirs : 1, sizeof(*updates));
 		for (size_t i = 0; !err && i < ntheirs; i++) {
@@ -585,15 +599,16 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			memset(&anc, 0, sizeof(anc));
 			memset(&our, 0, sizeof(our));
 			memset(&their, 0, sizeof(their));
-			int have_anc = base_tree && git_tree_entry_bypath(&ea, base_tree, path) == 0;
+			int have_anc =
+				base_tree && git_tree_entry_bypath(&ea, base_tree, path) == 0;
 			if (git_tree_entry_bypath(&eo, our_tree, path) == 0 &&
 			    git_tree_entry_bypath(&et, their_tree, path) == 0) {
 				if (have_anc)
 					anc.id = *git_tree_entry_id(ea);
 				our.id = *git_tree_entry_id(eo);
 				their.id = *git_tree_entry_id(et);
-				sd_error *e = merge_one(repo, index, path, have_anc ? &anc : NULL, &our, &their,
-							&touched);
+				sd_error *e = merge_one(repo, index, path, have_anc ? &anc : NULL,
+							&our, &their, &touched);
 				if (e) {
 					/* Not a ticket sd can read: a conflict for git. */
 					sd_error_free(e);
@@ -620,7 +635,8 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 				u->filemode = GIT_FILEMODE_BLOB;
 				u->path = e->path;
 			}
-			if (git_tree_create_updated(&tree_id, repo, our_tree, nupdates, updates) < 0 ||
+			if (git_tree_create_updated(&tree_id, repo, our_tree, nupdates, updates) <
+				    0 ||
 			    git_tree_lookup(&result_tree, repo, &tree_id) < 0)
 				err = sd_error_git("cannot write the merged tree");
 		}
@@ -647,8 +663,8 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			      tracking + (sd_starts_with(tracking, "refs/remotes/") ? 13 : 0),
 			      stats->merged, stats->merged == 1 ? "" : "s");
 		const git_commit *parents[2] = { ours, theirs };
-		int rc = git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg.data, result_tree,
-					   2, parents);
+		int rc = git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg.data,
+					   result_tree, 2, parents);
 		sd_buf_release(&msg);
 		if (rc < 0) {
 			err = sd_error_git("cannot commit the merge");
@@ -693,8 +709,10 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	if (rc == 0)
 		err = move_branch(s, head, &commit_id, &direct, &updated);
 	else
-		err = sd_error_new(SD_EXIT_INVALID, "%s; commit or stash your changes, then sync again",
-				   git_error_last() ? git_error_last()->message : "checkout failed");
+		err = sd_error_new(SD_EXIT_INVALID,
+				   "%s; commit or stash your changes, then sync again",
+				   git_error_last() ? git_error_last()->message
+						    : "checkout failed");
 	direct_writes_release(&direct);
 	git_diff_free(changes);
 done:
@@ -722,8 +740,8 @@ size_t sd_sync_outgoing(struct sd_store *s, const char *tracking)
 	git_commit *tc = NULL, *oc = NULL;
 	git_tree *tt = NULL, *ot = NULL;
 	size_t n = 0;
-	if (git_reference_name_to_id(&ours, repo, "HEAD") < 0 || git_commit_lookup(&oc, repo, &ours) < 0 ||
-	    git_commit_tree(&ot, oc) < 0)
+	if (git_reference_name_to_id(&ours, repo, "HEAD") < 0 ||
+	    git_commit_lookup(&oc, repo, &ours) < 0 || git_commit_tree(&ot, oc) < 0)
 		goto done;
 	if (git_reference_name_to_id(&theirs, repo, tracking) == 0 &&
 	    git_commit_lookup(&tc, repo, &theirs) == 0)

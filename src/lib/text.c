@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
@@ -59,8 +60,8 @@ int sd_utf8_valid(const char *s, size_t len, size_t *bad)
 
 static int is_bidi_control(uint32_t cp)
 {
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+		cp == 0x200f || cp == 0x061c;
 }
 
 void sd_text_inert(struct sd_buf *out, const char *s, size_t len, int keep_newlines)
@@ -102,13 +103,27 @@ void sd_json_string(struct sd_buf *out, const char *s)
 			continue;
 		}
 		switch (cp) {
-		case '"': sd_buf_adds(out, "\\\""); break;
-		case '\\': sd_buf_adds(out, "\\\\"); break;
-		case '\n': sd_buf_adds(out, "\\n"); break;
-		case '\t': sd_buf_adds(out, "\\t"); break;
-		case '\r': sd_buf_adds(out, "\\r"); break;
-		case '\b': sd_buf_adds(out, "\\b"); break;
-		case '\f': sd_buf_adds(out, "\\f"); break;
+		case '"':
+			sd_buf_adds(out, "\\\"");
+			break;
+		case '\\':
+			sd_buf_adds(out, "\\\\");
+			break;
+		case '\n':
+			sd_buf_adds(out, "\\n");
+			break;
+		case '\t':
+			sd_buf_adds(out, "\\t");
+			break;
+		case '\r':
+			sd_buf_adds(out, "\\r");
+			break;
+		case '\b':
+			sd_buf_adds(out, "\\b");
+			break;
+		case '\f':
+			sd_buf_adds(out, "\\f");
+			break;
 		default:
 			/* Escape every control and bidi character so that even
 			 * JSON printed raw to a terminal stays inert. */

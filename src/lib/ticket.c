@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ticket model: fields, validation and the changes commands make. */
 
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 #include "sd/ticket.h"
 
 const char *const sd_types[] = { "incident", "request", "problem", "change", NULL };
-const char *const sd_statuses[] = { "new", "open", "pending", "on-hold",
+const char *const sd_statuses[] = { "new",	"open",	  "pending",   "on-hold",
 				    "resolved", "closed", "cancelled", NULL };
 const char *const sd_priorities[] = { "P1", "P2", "P3", "P4", "P5", NULL };
 const char *const sd_levels[] = { "high", "medium", "low", NULL };
@@ -68,7 +69,7 @@ sd_error *sd_field_check_read(enum sd_field f, const char *value)
 int sd_status_is_done(const char *status)
 {
 	return !strcmp(status, "resolved") || !strcmp(status, "closed") ||
-	       !strcmp(status, "cancelled");
+		!strcmp(status, "cancelled");
 }
 
 static void join_values(struct sd_buf *out, const char *const *values)
@@ -91,7 +92,8 @@ static sd_error *validate_line(const char *what, const char *value, int required
 		return sd_error_invalid("%s must be a single line", what);
 	if (sd_text_has_control(value))
 		return sd_error_invalid("%s contains control characters or bidirectional "
-					"overrides; type it as plain text", what);
+					"overrides; type it as plain text",
+					what);
 	if (len > SD_FIELD_MAX_BYTES)
 		return sd_error_invalid("%s is longer than %d bytes", what, SD_FIELD_MAX_BYTES);
 	return NULL;
@@ -265,12 +267,14 @@ sd_error *sd_text_validate(const char *text, size_t len, const char *what)
 		return sd_error_invalid("%s contains a NUL byte", what);
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		return sd_error_invalid("%s starts with a byte-order mark; save it as UTF-8 "
-					"without BOM", what);
+					"without BOM",
+					what);
 	if (!sd_utf8_valid(text, len, &bad))
 		return sd_error_invalid("%s is not valid UTF-8 (byte %zu)", what, bad + 1);
 	if (memchr(text, '\r', len))
 		return sd_error_invalid("%s contains carriage returns (CRLF line endings); "
-					"convert it to LF, e.g. with dos2unix", what);
+					"convert it to LF, e.g. with dos2unix",
+					what);
 	return NULL;
 }
 
@@ -299,8 +303,8 @@ char *sd_text_trim_lines(const char *text)
 	return sd_xstrndup(start, (size_t)(end - start));
 }
 
-sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time at,
-				int internal, const char *body)
+sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time at, int internal,
+				const char *body)
 {
 	char id[SD_ENTRY_ID_LEN + 1];
 	sd_error *err = new_entry_id(t, id);
@@ -380,7 +384,8 @@ done:
 }
 
 sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,
-			      const char *field, const char *from, const char *to, const char *reason)
+			      const char *field, const char *from, const char *to,
+			      const char *reason)
 {
 	char id[SD_ENTRY_ID_LEN + 1];
 	sd_error *err = new_entry_id(t, id);
@@ -443,12 +448,15 @@ const struct sd_entry *sd_ticket_repeated_entry(const struct sd_ticket *t)
 
 sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path)
 {
-	static const enum sd_field required[] = { SD_F_ID, SD_F_TITLE, SD_F_TYPE, SD_F_STATUS,
-						  SD_F_PRIORITY, SD_F_CREATED, SD_F_UPDATED };
+	static const enum sd_field required[] = { SD_F_ID,     SD_F_TITLE,    SD_F_TYPE,
+						  SD_F_STATUS, SD_F_PRIORITY, SD_F_CREATED,
+						  SD_F_UPDATED };
 	for (size_t i = 0; i < sizeof(required) / sizeof(*required); i++)
 		if (!*sd_ticket_get(t, required[i]))
 			return sd_error_invalid("%s:%zu: required field '%s' is %s", path,
-						t->field_line[required[i]] ? t->field_line[required[i]] : 1,
+						t->field_line[required[i]]
+							? t->field_line[required[i]]
+							: 1,
 						sd_fields[required[i]].name,
 						t->field_line[required[i]] ? "empty" : "missing");
 	/* Impact, urgency and tier may be left out by hand; when present they
@@ -456,12 +464,15 @@ sd_error *sd_ticket_validate(const struct sd_ticket *t, const char *path)
 	for (int f = 0; f < SD_F_COUNT; f++) {
 		if (f == SD_F_TAGS || !*sd_ticket_get(t, (enum sd_field)f))
 			continue;
-		sd_error *err = sd_field_check_read((enum sd_field)f, sd_ticket_get(t, (enum sd_field)f));
+		sd_error *err =
+			sd_field_check_read((enum sd_field)f, sd_ticket_get(t, (enum sd_field)f));
 		if (err)
-			return sd_error_wrap(err, "%s:%zu", path, t->field_line[f] ? t->field_line[f] : 1);
+			return sd_error_wrap(err, "%s:%zu", path,
+					     t->field_line[f] ? t->field_line[f] : 1);
 	}
 	const struct sd_entry *dup = sd_ticket_repeated_entry(t);
 	if (dup)
-		return sd_error_invalid("%s:%zu: entry id '%s' is used twice", path, dup->line, dup->id);
+		return sd_error_invalid("%s:%zu: entry id '%s' is used twice", path, dup->line,
+					dup->id);
 	return NULL;
 }

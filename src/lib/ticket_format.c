@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ticket file format: the only reader and the only writer of it.
  * doc/sd-ticket.5.md is the specification; keep the two in step.
@@ -209,7 +210,7 @@ static int scalar_is_null(const yaml_event_t *e)
 	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return 0;
 	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
-	       !strcmp(v, "NULL");
+		!strcmp(v, "NULL");
 }
 
 static sd_error *read_tags(struct yaml_reader *r, struct sd_ticket *t)
@@ -263,7 +264,8 @@ static int yaml_printable_line(const char *s, size_t n)
 			continue;
 		if (c == 0xc2 && i + 1 < n && p[i + 1] < 0xa0)
 			return 0;
-		if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+		if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
 			return 0;
 		if (c == 0xef && i + 2 < n &&
 		    ((p[i + 1] == 0xbb && p[i + 2] == 0xbf) ||
@@ -375,11 +377,15 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 		size_t n = vlen[f];
 		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
 			v++, n -= 2;
-		else if ((n == 1 && *v == '~') || (n == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
-							   !memcmp(v, "NULL", 4))))
+		else if ((n == 1 && *v == '~') ||
+			 (n == 4 &&
+			  (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
+			   !memcmp(v, "NULL", 4))))
 			n = 0; /* YAML's null: no value */
 		char *copy = sd_xstrndup(v, n);
-		sd_error *bad = f != SD_F_TAGS && *copy ? sd_field_check_read((enum sd_field)f, copy) : NULL;
+		sd_error *bad = f != SD_F_TAGS && *copy
+			? sd_field_check_read((enum sd_field)f, copy)
+			: NULL;
 		if (bad) {
 			/* Let the full reader report it, with its line. */
 			sd_error_free(bad);
@@ -532,8 +538,8 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 				      sd_fields[f].name);
 			goto done;
 		}
-		const char *value = scalar_is_null(&r.event) ? "" :
-				    (const char *)r.event.data.scalar.value;
+		const char *value =
+			scalar_is_null(&r.event) ? "" : (const char *)r.event.data.scalar.value;
 		if (*value && (err = sd_field_check_read((enum sd_field)f, value))) {
 			err = sd_error_wrap(err, "%s:%zu", path, event_line(&r));
 			goto done;
@@ -551,7 +557,8 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 	if ((err = yaml_next(&r)))
 		goto done;
 	if (r.event.type != YAML_STREAM_END_EVENT) {
-		err = at_line(path, event_line(&r), "the front matter holds more than one document");
+		err = at_line(path, event_line(&r),
+			      "the front matter holds more than one document");
 		goto done;
 	}
 
@@ -611,7 +618,7 @@ done:
 static int bare_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("._:@+/-", c);
+		strchr("._:@+/-", c);
 }
 
 static void write_attr_value(struct sd_buf *out, const char *v)
@@ -703,7 +710,8 @@ static sd_error *parse_attrs(const char *s, size_t len, struct attr **out, size_
 					sd_buf_addch(&v, '\n');
 				else if (c == 't')
 					sd_buf_addch(&v, '\t');
-				else if (c == 'x' && end - p >= 2 && hexval(p[0]) >= 0 && hexval(p[1]) >= 0) {
+				else if (c == 'x' && end - p >= 2 && hexval(p[0]) >= 0 &&
+					 hexval(p[1]) >= 0) {
 					sd_buf_addch(&v, (char)(hexval(p[0]) * 16 + hexval(p[1])));
 					p += 2;
 				} else if (c == '\\' || c == '"' || c == '-' || c == '>')
@@ -738,7 +746,8 @@ static sd_error *parse_attrs(const char *s, size_t len, struct attr **out, size_
 		/* A marker has a handful of attributes; checking a line of
 		 * millions for repeats would take hours. */
 		if (n == 32) {
-			sd_error *err = at_line(path, line, "too many attributes in an entry marker");
+			sd_error *err =
+				at_line(path, line, "too many attributes in an entry marker");
 			free(nm);
 			sd_buf_release(&v);
 			*out = attrs, *nout = n;
@@ -746,7 +755,8 @@ static sd_error *parse_attrs(const char *s, size_t len, struct attr **out, size_
 		}
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(attrs[i].name, nm)) {
-				sd_error *err = at_line(path, line, "attribute '%s' appears twice", nm);
+				sd_error *err =
+					at_line(path, line, "attribute '%s' appears twice", nm);
 				free(nm);
 				sd_buf_release(&v);
 				*out = attrs, *nout = n;
@@ -762,7 +772,8 @@ static sd_error *parse_attrs(const char *s, size_t len, struct attr **out, size_
 bad:
 	*out = attrs, *nout = n;
 	/* The marker need not end in a NUL: show at most what is left of it. */
-	return at_line(path, line, "malformed entry marker near '%.*s'; "
+	return at_line(path, line,
+		       "malformed entry marker near '%.*s'; "
 		       "attributes are name=value or name=\"quoted value\"",
 		       p < end ? (int)(end - p < 30 ? end - p : 30) : 0, p < end ? p : "");
 }
@@ -800,8 +811,8 @@ static int entry_id_valid(const char *id)
 	return 1;
 }
 
-static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len,
-			      const char *path, size_t lineno)
+static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len, const char *path,
+			      size_t lineno)
 {
 	static const char comment[] = MARKER_PREFIX "comment ";
 	static const char event[] = MARKER_PREFIX "event ";
@@ -820,7 +831,8 @@ static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len,
 		e->kind = SD_ENTRY_EVENT;
 		attrs_start = line + sizeof(event) - 1;
 	} else {
-		return at_line(path, lineno, "unknown marker; entries start with "
+		return at_line(path, lineno,
+			       "unknown marker; entries start with "
 			       "'<!-- sd:comment ...' or '<!-- sd:event ...'");
 	}
 	if (len < 4 || memcmp(line + len - 4, " -->", 4))
@@ -869,8 +881,10 @@ static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len,
 		}
 		for (const char *f = e->field; *f; f++)
 			if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_.-", *f)) {
-				err = at_line(path, lineno, "event field '%.40s' is not a field name "
-					      "(lowercase letters, digits, _ . -)", e->field);
+				err = at_line(path, lineno,
+					      "event field '%.40s' is not a field name "
+					      "(lowercase letters, digits, _ . -)",
+					      e->field);
 				goto done;
 			}
 		if (!e->from)
@@ -919,7 +933,8 @@ static void write_entry(struct sd_buf *out, const struct sd_entry *e)
 	char at[SD_TIME_STRLEN], human[32];
 	sd_time_format(at, e->at);
 	sd_time_format_human(human, e->at);
-	sd_buf_adds(out, e->kind == SD_ENTRY_COMMENT ? MARKER_PREFIX "comment" : MARKER_PREFIX "event");
+	sd_buf_adds(out,
+		    e->kind == SD_ENTRY_COMMENT ? MARKER_PREFIX "comment" : MARKER_PREFIX "event");
 	write_attr(out, "id", e->id);
 	write_attr(out, "at", at);
 	write_attr(out, "author", e->author);
@@ -982,7 +997,8 @@ static sd_error *parse_timeline(struct sd_ticket *t, struct lines *l, const char
 
 	while (next_line(l, &line, &len)) {
 		if (line_starts(line, len, MARKER_PREFIX)) {
-			if (cur && cur->kind == SD_ENTRY_COMMENT && (err = finish_comment(cur, &text, path)))
+			if (cur && cur->kind == SD_ENTRY_COMMENT &&
+			    (err = finish_comment(cur, &text, path)))
 				goto done;
 			/* Doubling: a file may hold tens of thousands of entries,
 			 * and realloc need not grow a block in place. */
@@ -1012,14 +1028,16 @@ static sd_error *parse_timeline(struct sd_ticket *t, struct lines *l, const char
 				seen_heading = 1;
 				continue;
 			}
-			err = at_line(path, l->lineno, "text in the timeline outside an entry; "
+			err = at_line(path, l->lineno,
+				      "text in the timeline outside an entry; "
 				      "add comments with 'sd comment'");
 			goto done;
 		}
 		if (cur->kind == SD_ENTRY_EVENT) {
 			if (line_blank(line, len))
 				continue;
-			err = at_line(path, l->lineno, "text after an event entry; "
+			err = at_line(path, l->lineno,
+				      "text after an event entry; "
 				      "comments need their own '<!-- sd:comment ... -->' marker");
 			goto done;
 		}
@@ -1072,7 +1090,7 @@ done:
 }
 
 static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len, const char *path,
-				int fast);
+			      int fast);
 
 sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len, const char *path)
 {
@@ -1086,7 +1104,7 @@ sd_error *sd_ticket_parse_reference(struct sd_ticket *t, const char *text, size_
 }
 
 static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len, const char *path,
-				int fast)
+			      int fast)
 {
 	sd_error *err = NULL;
 	size_t bad;
@@ -1097,7 +1115,8 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 					len, SD_TICKET_MAX_BYTES);
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		return sd_error_invalid("%s:1: file starts with a byte-order mark; "
-					"save it as UTF-8 without BOM", path);
+					"save it as UTF-8 without BOM",
+					path);
 	const char *nul = memchr(text, '\0', len);
 	const char *cr = memchr(text, '\r', len);
 	int utf8_ok = sd_utf8_valid(text, len, &bad);
@@ -1112,7 +1131,8 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 			return sd_error_invalid("%s:%zu: file contains a NUL byte", path, line);
 		if (at == cr)
 			return sd_error_invalid("%s:%zu: file has CRLF (Windows) line endings; "
-						"convert it to LF, e.g. with dos2unix", path, line);
+						"convert it to LF, e.g. with dos2unix",
+						path, line);
 		return sd_error_invalid("%s:%zu: file is not valid UTF-8", path, line);
 	}
 
@@ -1121,7 +1141,8 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 	size_t llen;
 	if (!next_line(&l, &line, &llen) || !line_is(line, llen, "---"))
 		return sd_error_invalid("%s:1: a ticket starts with a '---' line opening its "
-					"YAML front matter", path);
+					"YAML front matter",
+					path);
 	const char *fm = l.p;
 	size_t fm_first = l.lineno + 1;
 	const char *fm_end = NULL;
@@ -1132,7 +1153,8 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 		}
 	if (!fm_end)
 		return sd_error_invalid("%s:1: the front matter is never closed; "
-					"add a '---' line after it", path);
+					"add a '---' line after it",
+					path);
 	if ((!(fast && fast_front_matter(t, fm, (size_t)(fm_end - fm), fm_first)) &&
 	     (err = parse_front_matter(t, fm, (size_t)(fm_end - fm), fm_first, path))) ||
 	    (err = split_description(t, &l, path)) || (err = parse_timeline(t, &l, path))) {
@@ -1150,10 +1172,10 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 static int yaml_special_word(const char *v)
 {
 	static const char *const words[] = {
-		"null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE",
-		"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-		"y", "Y", "n", "N", ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN",
-		".NAN", "<<", "=", NULL
+		"null",	 "Null", "NULL", "~",	 "true", "True", "TRUE", "false", "False", "FALSE",
+		"yes",	 "Yes",	 "YES",	 "no",	 "No",	 "NO",	 "on",	 "On",	  "ON",	   "off",
+		"Off",	 "OFF",	 "y",	 "Y",	 "n",	 "N",	 ".inf", ".Inf",  ".INF",  "-.inf",
+		"+.inf", ".nan", ".NaN", ".NAN", "<<",	 "=",	 NULL
 	};
 	return sd_value_index(words, v) >= 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,8 @@ sd_error *sd_time_parse(sd_time *out, const char *s)
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		sign = *p == '+' ? 1 : -1;
-		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 ||
+		    om > 59)
 			goto bad;
 		p += 6;
 	} else {
@@ -77,8 +79,8 @@ void sd_time_format(char out[SD_TIME_STRLEN], sd_time t)
 	gmtime_r(&tt, &tm);
 	/* Four digits always: parse accepts only such years. */
 	char buf[96]; /* room for any int, so the compiler sees nothing is cut */
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	memcpy(out, buf, SD_TIME_STRLEN - 1);
 	out[SD_TIME_STRLEN - 1] = '\0';
 }

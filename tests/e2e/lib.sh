@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e/lib.sh - harness for the end-to-end tests of sd.
 #
 # Sourced by every tests/e2e/tNN-*.sh file.  Each test file gets its own

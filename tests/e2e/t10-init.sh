@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd init: creating a store, re-running it, and commands outside a store.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd new: the ticket file it writes, its options, defaults and commit.
 . "$(dirname "$0")/lib.sh"
 

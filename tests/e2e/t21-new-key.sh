@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd new --key: deduplication by an external key.
 . "$(dirname "$0")/lib.sh"
 

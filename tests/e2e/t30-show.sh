@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd show: the human view and the JSON schema.
 . "$(dirname "$0")/lib.sh"
 

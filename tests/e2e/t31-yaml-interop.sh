@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The front matter is plain YAML: another loader (PyYAML's safe_load) reads
 # the same values sd reads, whatever the titles and tags contain.
 . "$(dirname "$0")/lib.sh"

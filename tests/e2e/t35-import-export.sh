@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd import and sd export: round trips that reproduce every ticket file
 # byte for byte, hostile text, defaults, per-record errors with line
 # numbers, --skip-invalid, --dry-run, duplicate ids, stdin, one commit.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd list: default line, alignment, ages, sorting, filters, --format, --json.
 . "$(dirname "$0")/lib.sh"
 

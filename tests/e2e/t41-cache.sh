@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The summary cache (.git/sd/cache) is never the source of truth: list,
 # search and sla print exactly what they print without it, whatever
 # happened to the files or to the cache since it was written.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd edits git's index itself instead of through libgit2 (see
 # include/sd/index.h). Whatever the index looks like, after a change git
 # must agree with it: the work tree is clean, what the user staged stays

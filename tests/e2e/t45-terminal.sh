@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # On a terminal: the pager (SD_PAGER, PAGER, --no-pager, split on whitespace
 # and never run by a shell) and colour (NO_COLOR, --color).  script(1)
 # provides the terminal.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Mutations: comment, assign, status, resolve, close, reopen, set.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd edit: the editor gets a copy; valid changes are committed with events,
 # invalid ones are refused and the user's text is kept.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd log: timeline entries merged with the git commits that touched the
 # ticket's file, oldest first.
 . "$(dirname "$0")/lib.sh"

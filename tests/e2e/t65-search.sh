@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd search: case-insensitive substring over title, description and
 # comments, over all statuses; list's filters and output options; exit 1
 # when nothing matched.

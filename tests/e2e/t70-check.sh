@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd check: every problem in a hand-broken file is reported as path:line.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile ticket files, as a hand edit or a hostile clone delivers them:
 # YAML bombs, deep nesting, tags, duplicate keys, a 100 MB file, NUL bytes,
 # invalid UTF-8, CRLF, a byte-order mark, unclosed front matter, files that

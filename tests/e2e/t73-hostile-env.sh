@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile surroundings: ticket paths that are symlinks or not ids, file
 # names that differ only in case, a symlinked tickets/ directory, a
 # read-only or full file system, git's lock files, damaged caches, odd

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Defects found in review, each kept from coming back.
 . "$(dirname "$0")/lib.sh"
 

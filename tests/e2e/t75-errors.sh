@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bad input: exit 2, an "sd: " message on stderr naming what was wrong,
 # nothing on stdout, and the repository unchanged (same HEAD, same status).
 . "$(dirname "$0")/lib.sh"

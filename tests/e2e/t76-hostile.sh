@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile text: anything that imitates the file format round-trips exactly;
 # control characters are shown inert to humans.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Git integration: one commit per mutation touching only the ticket file,
 # the user's own changes untouched, authors and dates, finding the store.
 . "$(dirname "$0")/lib.sh"

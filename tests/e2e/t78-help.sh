@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Help, version, and agreement between the option tables, --help and the
 # manual pages.
 . "$(dirname "$0")/lib.sh"
@@ -36,8 +37,16 @@ expect_exit "-h" 0 sd -h
 expect_file_eq "-h is sd help" "$tmp/help" "$OUT"
 
 expect_exit "--version" 0 sd --version
-expect_match "--version: sd version X.Y.Z" "$OUT" '^sd version [0-9]+\.[0-9]+\.[0-9]+$'
+expect_match "--version: sd version X.Y.Z" "$OUT" '^sd version [0-9]+\.[0-9]+\.[0-9]+( \(git [^ ()]+\))?$'
 expect_eq "--version: one line" 1 "$(wc -l <"$OUT" | tr -d ' ')"
+# A build from a git work tree names its commit; a tarball's names the
+# one make dist recorded, and a build without either names none.
+if [ "$(git -C "$SRCROOT" rev-parse --show-toplevel 2>/dev/null)" = "$SRCROOT" ]; then
+	head=$(git -C "$SRCROOT" rev-parse --short=12 HEAD)
+	expect_match "--version: names the commit" "$OUT" "\\(git ([^ ]*-g)?$head(-dirty)?\\)\$"
+elif [ -f "$SRCROOT/GIT-COMMIT" ]; then
+	expect_match "--version: names the tarball's commit" "$OUT" "\\(git $(cat "$SRCROOT/GIT-COMMIT")\\)\$"
+fi
 
 expect_exit "help for an unknown command" 2 sd help frobnicate
 expect_sd_error "help frobnicate: message"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Ticket id prefixes: output shows the shortest unique prefix (at least 4
 # characters); input takes any unique prefix, in any case.
 . "$(dirname "$0")/lib.sh"

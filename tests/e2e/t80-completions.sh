@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Shell completions (completions/sd.bash, _sd, sd.fish) driven for real
 # against the sd binary's hidden `sd __complete` command.
 . "$(dirname "$0")/lib.sh"

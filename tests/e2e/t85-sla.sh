@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd sla: the service-level clocks (first response, next response,
 # resolution), their states, business hours, pauses, --json, --check and
 # the filters.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd sla --apply: record breaches and risks as timeline events, escalate,
 # bump the priority, notify; one commit per run; idempotent.
 #

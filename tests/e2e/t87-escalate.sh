@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd escalate: support tiers L0-L4, de-escalation, vendors, and the errors.
 # Tiers in the default config: L1 queue desk, L2 second-line, L3 experts,
 # L4 external vendor (no queue).

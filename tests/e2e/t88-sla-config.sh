@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The SLA part of .sd/config.yaml: calendars, durations, policies.  A bad
 # value is reported as ".sd/config.yaml:LINE: message" (LINE the line of
 # the offending value), exit 2 from sd sla, and listed by sd check (exit 1).

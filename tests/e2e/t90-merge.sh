@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Tickets merge by meaning under plain git: .gitattributes routes them to
 # sd merge-file, which sd registers; concurrent comments, field changes
 # and tags from several clones all survive, with no conflict markers, and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # sd sync / pull / push: git for the network, tickets merged by meaning,
 # the same result as plain git pull, clones converge whatever the order,
 # offline and conflicts change nothing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Randomized: N clones make random changes offline and sync in random
 # orders (sd sync or plain git pull/push); at the end every clone has the
 # same tickets and no comment is lost. A fixed seed in make check;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Kill test: mutations (new, comment, status, assign, import of three
 # tickets and of 80, which is written as one pack, edit, and sd pull of a
 # change from another clone) are killed with SIGKILL at random points. After every kill git fsck and sd

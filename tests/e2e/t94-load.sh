@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Load test: N processes each make M mutations (new, comment, status) on
 # the same store at once. Every one reports success and lands, in exactly
 # N x M commits; nothing is lost or duplicated; git fsck and sd check are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The config parser (.sd/config.yaml): any bytes give a config or an
  * error with a message, and a config that parses answers every lookup. */
 
@@ -26,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		for (size_t i = 0; i < cfg.ncalendars; i++)
 			if (sd_config_calendar(&cfg, cfg.calendars[i].name) != &cfg.calendars[i])
-				FUZZ_FAIL("calendar %s not found by its name", cfg.calendars[i].name);
+				FUZZ_FAIL("calendar %s not found by its name",
+					  cfg.calendars[i].name);
 		if (!sd_config_calendar(&cfg, "24x7"))
 			FUZZ_FAIL("no 24x7 calendar");
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CSV reader and field writer: records read from any bytes, written
  * back with sd_csv_field, read back the same. */
 
@@ -29,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct sd_csv_record *r = &a.records[i];
 		if (r->err) {
 			if (!r->err->msg[0] || r->n)
-				FUZZ_FAIL("record %zu: an error without a message, or with fields", i);
+				FUZZ_FAIL("record %zu: an error without a message, or with fields",
+					  i);
 			continue;
 		}
 		int skip = r->n == 1 && !r->fields[0][0];
@@ -48,16 +50,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((err = sd_csv_parse(&b, out.data, out.len, &line)))
 		FUZZ_FAIL("sd's own CSV does not parse: %s\n--- written\n%s", err->msg, out.data);
 	if (b.n != kept + 1)
-		FUZZ_FAIL("%zu records written, %zu read back\n--- written\n%s", kept, b.n - 1, out.data);
+		FUZZ_FAIL("%zu records written, %zu read back\n--- written\n%s", kept, b.n - 1,
+			  out.data);
 	for (size_t k = 0; k < kept; k++) {
 		const struct sd_csv_record *r = &a.records[which[k]], *r2 = &b.records[k + 1];
 		if (r2->err || r2->n != r->n)
-			FUZZ_FAIL("record %zu: %zu fields, %zu read back (%s)", which[k], r->n, r2->n,
-				  r2->err ? r2->err->msg : "");
+			FUZZ_FAIL("record %zu: %zu fields, %zu read back (%s)", which[k], r->n,
+				  r2->n, r2->err ? r2->err->msg : "");
 		for (size_t f = 0; f < r->n; f++)
 			if (strcmp(r->fields[f], r2->fields[f]))
-				FUZZ_FAIL("record %zu field %zu: '%s' read back as '%s'", which[k], f,
-					  r->fields[f], r2->fields[f]);
+				FUZZ_FAIL("record %zu field %zu: '%s' read back as '%s'", which[k],
+					  f, r->fields[f], r2->fields[f]);
 	}
 	free(which);
 	sd_buf_release(&out);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd_import_parse over JSON Lines and CSV (the first byte chooses): every
  * ticket it returns parses, validates and writes back to the same bytes,
  * as import.h promises, and every record has a result. */
@@ -20,8 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sd_strvec existing = SD_STRVEC_INIT;
 	sd_strvec_push(&existing, "7f3kq2m9xw4a"); /* an id "already in the store" */
 	struct sd_import_options opt = { (data[0] & 1) ? SD_IMPORT_CSV : SD_IMPORT_JSONL,
-					 "fuzz", &cfg, "Imp Orter <imp@example.com>",
-					 "imp@example.com", 1795424400, &existing };
+					 "fuzz",
+					 &cfg,
+					 "Imp Orter <imp@example.com>",
+					 "imp@example.com",
+					 1795424400,
+					 &existing };
 	struct sd_import im = { 0 };
 	/* A copy of exactly the input, so the sanitizers see any overread. */
 	size_t len = size - 1;
@@ -51,10 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!e)
 			e = sd_ticket_validate(&t, "imported.md");
 		if (e)
-			FUZZ_FAIL("record %zu: the ticket made does not pass: %s\n--- ticket\n%s", i,
-				  e->msg, r->text.data);
+			FUZZ_FAIL("record %zu: the ticket made does not pass: %s\n--- ticket\n%s",
+				  i, e->msg, r->text.data);
 		if (strcmp(sd_ticket_get(&t, SD_F_ID), r->id))
-			FUZZ_FAIL("record %zu: id %s, file says %s", i, r->id, sd_ticket_get(&t, SD_F_ID));
+			FUZZ_FAIL("record %zu: id %s, file says %s", i, r->id,
+				  sd_ticket_get(&t, SD_F_ID));
 		sd_ticket_write(&t, &w);
 		fuzz_same("an imported ticket is not in canonical form", &r->text, &w);
 		for (size_t j = 0; j < i; j++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The strict JSON reader: any bytes give a tree or an error with a
  * message and a line within the input. */
 

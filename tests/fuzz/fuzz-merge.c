@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The three-way merge of a ticket (include/sd/merge.h). The input is up
  * to three ticket files separated by a line "%%%%": base, ours, theirs
  * (two: both sides added the ticket, no base; one: merged with itself).
@@ -61,8 +62,8 @@ static void check_merge(const struct sd_ticket *o, const struct sd_ticket *a,
 			  ba ? "merges" : "fails");
 	int refusable = uses_id_twice(o) || uses_id_twice(a) || uses_id_twice(b);
 	if ((ab == NULL) != refusable)
-		FUZZ_FAIL("the merge %s, but %s side uses an entry id twice", ab ? "merges" : "fails",
-			  refusable ? "a" : "no");
+		FUZZ_FAIL("the merge %s, but %s side uses an entry id twice",
+			  ab ? "merges" : "fails", refusable ? "a" : "no");
 	if (!ab)
 		return;
 	if (strcmp(ab, ba))
@@ -74,13 +75,14 @@ static void check_merge(const struct sd_ticket *o, const struct sd_ticket *a,
 		FUZZ_FAIL("the merge does not parse: %s\n--- merge\n%s", err->msg, ab);
 	char *again = text_of(&m);
 	if (strcmp(again, ab))
-		FUZZ_FAIL("the merge reads back differently\n--- merge\n%s\n--- read back\n%s", ab, again);
+		FUZZ_FAIL("the merge reads back differently\n--- merge\n%s\n--- read back\n%s", ab,
+			  again);
 	const struct sd_ticket *sides[2] = { a, b };
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; i < sides[s]->nentries; i++)
 			if (!has_entry(&m, sides[s]->entries[i].id))
-				FUZZ_FAIL("entry %s of %s lost\n--- merge\n%s", sides[s]->entries[i].id,
-					  s ? "theirs" : "ours", ab);
+				FUZZ_FAIL("entry %s of %s lost\n--- merge\n%s",
+					  sides[s]->entries[i].id, s ? "theirs" : "ours", ab);
 	free(again);
 	sd_ticket_free(&m);
 	free(ab);
@@ -121,7 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (!xxx || strcmp(x, xxx))
-			FUZZ_FAIL("merge(x, x, x) != x\n--- x\n%s\n--- merge\n%s", x, xxx ? xxx : "(fails)");
+			FUZZ_FAIL("merge(x, x, x) != x\n--- x\n%s\n--- merge\n%s", x,
+				  xxx ? xxx : "(fails)");
 		free(x);
 		free(xxx);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ticket parser and writer: whatever parses, written out, reads back
  * to the same ticket (write(parse(write(parse(x)))) == write(parse(x))),
  * passes validation again if it passed once, and is read the same by the

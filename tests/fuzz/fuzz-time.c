@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The time and duration parsers, and the calendar's opening hours and
  * holidays: what parses formats to text that parses to the same value. */
 

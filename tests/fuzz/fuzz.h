@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_FUZZ_H
 #define SD_FUZZ_H
 
@@ -16,12 +17,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_FAIL(...)                                                        \
-	do {                                                                  \
+#define FUZZ_FAIL(...) \
+	do { \
 		fprintf(stderr, "%s:%d: property failed: ", __FILE__, __LINE__); \
-		fprintf(stderr, __VA_ARGS__);                                 \
-		fputc('\n', stderr);                                          \
-		abort();                                                      \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+		abort(); \
 	} while (0)
 
 /* A NUL-terminated copy of data, for the APIs that take C strings; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs a fuzz target's LLVMFuzzerTestOneInput over files, without
  * libFuzzer, so make check replays the seed corpus and every input that
  * once crashed a target (tests/fuzz/regress/TARGET/) with the ordinary

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/run.sh - run the libFuzzer targets of sd for a fixed time each.
 #
 #	tests/fuzz/run.sh BINDIR [TARGET...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ids, times, text and config: the small pure modules. */
 
 #include <stdlib.h>
@@ -39,8 +40,8 @@ static void test_ids(void)
 			CHECK_STR(good[i].out, out, "normalised prefix");
 		sd_error_free(err);
 	}
-	static const char *const bad[] = { "", "../x", "ab/cd", "a\\b", "7f3kq2m9xw4a0", "iiii",
-					   "a b", "..", "-x" };
+	static const char *const bad[] = { "",	   "../x", "ab/cd", "a\\b", "7f3kq2m9xw4a0",
+					   "iiii", "a b",  "..",    "-x" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		char out[SD_ID_LEN + 1];
 		sd_error *err = sd_id_normalize_prefix(out, bad[i]);
@@ -55,7 +56,8 @@ static void test_ids(void)
 		sd_id_from_content(z, SD_ENTRY_ID_LEN, p2, 2);
 		CHECK(!strcmp(x, y), "content ids are deterministic");
 		CHECK(strcmp(x, z) != 0, "parts are length-prefixed: ab|c differs from a|bc");
-		CHECK(strspn(x, SD_ID_ALPHABET) == SD_ENTRY_ID_LEN, "content id uses the id alphabet");
+		CHECK(strspn(x, SD_ID_ALPHABET) == SD_ENTRY_ID_LEN,
+		      "content id uses the id alphabet");
 	}
 	char *others[] = { "abcdefghjkmn", "abcdzzzzzzzz", "abxxxxxxxxxx", "q0000000000" };
 	CHECK(sd_id_unique_len("abcdefghjkmn", others, 4) == 5, "abcde is unique");
@@ -82,9 +84,15 @@ static void test_times(void)
 		      (long long)good[i].t, (long long)t);
 		sd_error_free(err);
 	}
-	static const char *const bad[] = { "", "2026-11-23", "2026-11-23T14:05:00", "2026-13-01T00:00:00Z",
-					   "2025-02-29T00:00:00Z", "2026-11-23T24:00:00Z", "yesterday",
-					   "2026-11-23T14:05:00Zjunk", "0999-01-01T00:00:00Z",
+	static const char *const bad[] = { "",
+					   "2026-11-23",
+					   "2026-11-23T14:05:00",
+					   "2026-13-01T00:00:00Z",
+					   "2025-02-29T00:00:00Z",
+					   "2026-11-23T24:00:00Z",
+					   "yesterday",
+					   "2026-11-23T14:05:00Zjunk",
+					   "0999-01-01T00:00:00Z",
 					   "1969-12-31T23:59:59Z" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		sd_time t;
@@ -99,8 +107,9 @@ static void test_times(void)
 	static const struct {
 		sd_time secs;
 		const char *age;
-	} ages[] = { { 0, "0m" }, { 59 * 60, "59m" }, { 3600, "1h" }, { 86400 * 3, "3d" },
-		     { 86400 * 20, "2w" }, { 86400 * 100, "3mo" }, { 86400 * 800, "2y" } };
+	} ages[] = { { 0, "0m" },	   { 59 * 60, "59m" },	 { 3600, "1h" },
+		     { 86400 * 3, "3d" },  { 86400 * 20, "2w" }, { 86400 * 100, "3mo" },
+		     { 86400 * 800, "2y" } };
 	for (size_t i = 0; i < sizeof(ages) / sizeof(*ages); i++) {
 		sd_time_format_age(age, 1000000000, 1000000000 + ages[i].secs);
 		CHECK_STR(ages[i].age, age, "age");
@@ -112,7 +121,11 @@ static void test_minutes(void)
 	static const struct {
 		int64_t seconds;
 		const char *text;
-	} rows[] = { { 125, "2m" }, { 7265, "2h1m" }, { 59, "0s" }, { -30, "-1m" }, { -3601, "-1h1m" } };
+	} rows[] = { { 125, "2m" },
+		     { 7265, "2h1m" },
+		     { 59, "0s" },
+		     { -30, "-1m" },
+		     { -3601, "-1h1m" } };
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
 		char out[32];
 		sd_duration_format_minutes(out, rows[i].seconds);
@@ -149,8 +162,8 @@ static void test_config(void)
 {
 	struct sd_config cfg;
 	sd_config_init(&cfg);
-	sd_error *err = sd_config_parse(&cfg, sd_config_default_text, strlen(sd_config_default_text),
-					"c.yaml");
+	sd_error *err = sd_config_parse(&cfg, sd_config_default_text,
+					strlen(sd_config_default_text), "c.yaml");
 	CHECK(!err, "default config parses: %s", err ? err->msg : "");
 	sd_error_free(err);
 	CHECK_STR("P1", sd_config_priority(&cfg, "high", "high"), "matrix high/high");
@@ -164,8 +177,10 @@ static void test_config(void)
 	static const struct {
 		const char *text, *msg;
 	} bad[] = {
-		{ "priority_matrix:\n  huge: {low: P1}\n", "c.yaml:2: priority_matrix: unknown impact 'huge'" },
-		{ "priority_matrix:\n  low: {low: P7}\n", "c.yaml:2: priority_matrix: invalid priority 'P7'" },
+		{ "priority_matrix:\n  huge: {low: P1}\n",
+		  "c.yaml:2: priority_matrix: unknown impact 'huge'" },
+		{ "priority_matrix:\n  low: {low: P7}\n",
+		  "c.yaml:2: priority_matrix: invalid priority 'P7'" },
 		{ "tiers:\n  L9: {name: x}\n", "c.yaml:2: tiers: unknown tier 'L9'" },
 		{ "defaults:\n  type: bug\n", "c.yaml:2: invalid type 'bug'" },
 		{ "tiers: [a]\n", "c.yaml:1: 'tiers' must be a mapping" },
@@ -185,7 +200,8 @@ static void test_config(void)
 static void test_repeats(void)
 {
 	const struct sd_keyed items[] = {
-		{ "b", 5 }, { "a", 9 }, { "b", 2 }, { NULL, 0 }, { "a", 1 }, { "c", 3 }, { "b", 2 }, { NULL, 0 },
+		{ "b", 5 }, { "a", 9 }, { "b", 2 }, { NULL, 0 },
+		{ "a", 1 }, { "c", 3 }, { "b", 2 }, { NULL, 0 },
 	};
 	const unsigned char want[] = { 1, 1, 0, 0, 0, 0, 1, 0 };
 	unsigned char got[8];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The RFC 4180 reader and field writer. */
 
 #include <stdlib.h>
@@ -56,14 +57,17 @@ static void test_records(void)
 		{ "\xef\xbb\xbfid,title\n1,x\n", 0, "1:id|title\n2:1|x\n" },
 		{ " spaced , kept \n", 0, "1: spaced | kept \n" },
 		{ "\xc3\xa9t\xc3\xa9,\xe2\x82\xac\n", 0, "1:\xc3\xa9t\xc3\xa9|\xe2\x82\xac\n" },
-		{ "a\"b,c\nnext\n", 0, "1!a '\"' inside an unquoted field; quote the whole field and "
-				      "double the quotes in it\n2:next\n" },
-		{ "\"a\"b,c\nnext\n", 0, "1!text after the closing quote of a field; quote the whole "
-					"field and double the quotes in it\n2:next\n" },
-		{ "\"a\"b\"\nc\",d\nnext\n", 0, "1!text after the closing quote of a field; quote the "
-						"whole field and double the quotes in it\n2!a '\"' inside "
-						"an unquoted field; quote the whole field and double the "
-						"quotes in it\n3:next\n" },
+		{ "a\"b,c\nnext\n", 0,
+		  "1!a '\"' inside an unquoted field; quote the whole field and "
+		  "double the quotes in it\n2:next\n" },
+		{ "\"a\"b,c\nnext\n", 0,
+		  "1!text after the closing quote of a field; quote the whole "
+		  "field and double the quotes in it\n2:next\n" },
+		{ "\"a\"b\"\nc\",d\nnext\n", 0,
+		  "1!text after the closing quote of a field; quote the "
+		  "whole field and double the quotes in it\n2!a '\"' inside "
+		  "an unquoted field; quote the whole field and double the "
+		  "quotes in it\n3:next\n" },
 		{ "a\0b,c\nnext\n", 11, "1!a NUL byte\n2:next\n" },
 		{ "\"a\0b\",c\nnext\n", 13, "1!a NUL byte\n2:next\n" },
 	};
@@ -101,7 +105,8 @@ static void test_errors(void)
 		sd_error *err = parse_exact(&csv, cases[i].in, strlen(cases[i].in), &line);
 		CHECK(err && err->status == SD_EXIT_INVALID && strstr(err->msg, "never closed"),
 		      "case %zu: unclosed quote refused: %s", i, err ? err->msg : "accepted");
-		CHECK(line == cases[i].line, "case %zu: line %zu, want %zu", i, line, cases[i].line);
+		CHECK(line == cases[i].line, "case %zu: line %zu, want %zu", i, line,
+		      cases[i].line);
 		CHECK(csv.n == 0 && csv.records == NULL, "case %zu: nothing kept", i);
 		sd_error_free(err);
 	}
@@ -124,8 +129,20 @@ static void test_errors(void)
 static void test_field_round_trip(void)
 {
 	static const char *const values[] = {
-		"", "plain", "a,b", "say \"hi\"", "\"", "line1\nline2", " lead", "trail ", "\ttab",
-		"\xc3\xa9t\xc3\xa9 \xe2\x80\xae", "<!-- sd:timeline -->", ",,,", "\n", "a\"\"b",
+		"",
+		"plain",
+		"a,b",
+		"say \"hi\"",
+		"\"",
+		"line1\nline2",
+		" lead",
+		"trail ",
+		"\ttab",
+		"\xc3\xa9t\xc3\xa9 \xe2\x80\xae",
+		"<!-- sd:timeline -->",
+		",,,",
+		"\n",
+		"a\"\"b",
 	};
 	size_t n = sizeof(values) / sizeof(*values);
 	struct sd_buf line = SD_BUF_INIT;
@@ -171,9 +188,14 @@ static void test_mutations(void)
 			size_t at = (state >> 8) % len;
 			state = state * 1103515245u + 12345u;
 			switch ((state >> 16) % 3) {
-			case 0: buf[at] = (char)(state >> 4); break;
-			case 1: len = at; break;
-			default: buf[at] = ",\"\r\n\0x"[(state >> 5) % 6];
+			case 0:
+				buf[at] = (char)(state >> 4);
+				break;
+			case 1:
+				len = at;
+				break;
+			default:
+				buf[at] = ",\"\r\n\0x"[(state >> 5) % 6];
 			}
 		}
 		struct sd_csv csv;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sd reads front matter in the simple forms it writes without libyaml; for
  * every value here, in every form, that reader must agree with libyaml's
  * (sd_ticket_parse_reference): the same fields, tags and lines, or an
@@ -11,30 +12,102 @@
 #include "unit.h"
 
 static const char *const values[] = {
-	"Printer jams", "", " ", "~", "null", "Null", "NULL", "nul", "yes", "no", "true", "123",
-	"0x1f", "1e3", ".inf", "-", "- item", "-dash", "?", "? q", "a: b", "a:b", "a:", "C#",
-	"a #b", "#hash", "a#b", "[x]", "{x}", "x, y", "&anchor", "*alias", "!tag", "|", ">",
-	"'single'", "it's", "\"dq\"", "say \"hi\"", "back\\slash", "%percent", "@at", "`tick`",
-	"trailing ", " leading", "two  spaces", "tab\there", "Ljubljana Čćžšđ", "Привет мир",
-	"emoji 🎉", "nel\xc2\x85x", "c1\xc2\x9bx", "nbsp\xc2\xa0x", "ls\xe2\x80\xa8x",
-	"ps\xe2\x80\xa9x", "bom\xef\xbb\xbfx", "nonchar\xef\xbf\xbex", "del\x7fx", "ends:",
-	"x --- y", "...", "---", "a\\nb", "P1", "L4", "2026-11-23T10:00:00Z", "not a time",
-	"bob@example.org", "Bob <bob@example.org>",
+	"Printer jams",
+	"",
+	" ",
+	"~",
+	"null",
+	"Null",
+	"NULL",
+	"nul",
+	"yes",
+	"no",
+	"true",
+	"123",
+	"0x1f",
+	"1e3",
+	".inf",
+	"-",
+	"- item",
+	"-dash",
+	"?",
+	"? q",
+	"a: b",
+	"a:b",
+	"a:",
+	"C#",
+	"a #b",
+	"#hash",
+	"a#b",
+	"[x]",
+	"{x}",
+	"x, y",
+	"&anchor",
+	"*alias",
+	"!tag",
+	"|",
+	">",
+	"'single'",
+	"it's",
+	"\"dq\"",
+	"say \"hi\"",
+	"back\\slash",
+	"%percent",
+	"@at",
+	"`tick`",
+	"trailing ",
+	" leading",
+	"two  spaces",
+	"tab\there",
+	"Ljubljana Čćžšđ",
+	"Привет мир",
+	"emoji 🎉",
+	"nel\xc2\x85x",
+	"c1\xc2\x9bx",
+	"nbsp\xc2\xa0x",
+	"ls\xe2\x80\xa8x",
+	"ps\xe2\x80\xa9x",
+	"bom\xef\xbb\xbfx",
+	"nonchar\xef\xbf\xbex",
+	"del\x7fx",
+	"ends:",
+	"x --- y",
+	"...",
+	"---",
+	"a\\nb",
+	"P1",
+	"L4",
+	"2026-11-23T10:00:00Z",
+	"not a time",
+	"bob@example.org",
+	"Bob <bob@example.org>",
 };
 
 static const char *const tag_forms[] = {
-	"[]", "[a]", "[a, b]", "[a,b]", "[a, a]", "[A-b, c_d]", "[a, ]", "[ a]", "[\"a\"]", "a, b",
-	"", "~", "[-a]", "[a b]", "[printer, vpn, hw.net]", "[é]",
+	"[]",	      "[a]",   "[a, b]", "[a,b]",   "[a, a]",
+	"[A-b, c_d]", "[a, ]", "[ a]",	 "[\"a\"]", "a, b",
+	"",	      "~",     "[-a]",	 "[a b]",   "[printer, vpn, hw.net]",
+	"[é]",
 };
 
 static char *ticket_with(const char *key, const char *line)
 {
 	static const char *const base[][2] = {
-		{ "id", "abcdefghjkmn" },     { "title", "T" },	      { "type", "incident" },
-		{ "status", "open" },	      { "priority", "P3" },	      { "impact", "medium" },
-		{ "urgency", "medium" },      { "tier", "L1" },	      { "queue", "Q" },
-		{ "assignee", "\"\"" },	      { "requester", "r@x.org" }, { "category", "\"\"" },
-		{ "tags", "[]" },	      { "asset", "\"\"" },	      { "created", "2026-11-23T10:00:00Z" },
+		{ "id", "abcdefghjkmn" },
+		{ "title", "T" },
+		{ "type", "incident" },
+		{ "status", "open" },
+		{ "priority", "P3" },
+		{ "impact", "medium" },
+		{ "urgency", "medium" },
+		{ "tier", "L1" },
+		{ "queue", "Q" },
+		{ "assignee", "\"\"" },
+		{ "requester", "r@x.org" },
+		{ "category", "\"\"" },
+		{ "tags", "[]" },
+		{ "asset", "\"\"" },
+		{ "created", "2026-11-23T10:00:00Z" },
 		{ "updated", "2026-11-23T10:00:00Z" },
 	};
 	size_t cap = 4096 + strlen(line);
@@ -53,10 +126,12 @@ static char *ticket_with(const char *key, const char *line)
 static int same_ticket(const struct sd_ticket *a, const struct sd_ticket *b)
 {
 	for (int f = 0; f < SD_F_COUNT; f++)
-		if (strcmp(sd_ticket_get(a, (enum sd_field)f), sd_ticket_get(b, (enum sd_field)f)) ||
+		if (strcmp(sd_ticket_get(a, (enum sd_field)f),
+			   sd_ticket_get(b, (enum sd_field)f)) ||
 		    a->field_line[f] != b->field_line[f])
 			return 0;
-	if (a->tags.n != b->tags.n || a->nextra != b->nextra || strcmp(a->description, b->description))
+	if (a->tags.n != b->tags.n || a->nextra != b->nextra ||
+	    strcmp(a->description, b->description))
 		return 0;
 	for (size_t i = 0; i < a->tags.n; i++)
 		if (strcmp(a->tags.v[i], b->tags.v[i]))
@@ -82,7 +157,8 @@ static void compare(const char *what, const char *text)
 
 int main(void)
 {
-	static const char *const keys[] = { "title", "queue", "assignee", "category", "priority", "created" };
+	static const char *const keys[] = { "title",	"queue",    "assignee",
+					    "category", "priority", "created" };
 	char line[512], what[600];
 	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
 		for (size_t v = 0; v < sizeof(values) / sizeof(*values); v++) {
@@ -90,7 +166,8 @@ int main(void)
 			static const char *const before[] = { ": ", ": \"", ":", ":  " };
 			static const char *const after[] = { "", "\"", "", "" };
 			for (size_t f = 0; f < 4; f++) {
-				snprintf(line, sizeof(line), "%s%s%s%s", keys[k], before[f], values[v], after[f]);
+				snprintf(line, sizeof(line), "%s%s%s%s", keys[k], before[f],
+					 values[v], after[f]);
 				snprintf(what, sizeof(what), "[%s]", line);
 				char *text = ticket_with(keys[k], line);
 				compare(what, text);

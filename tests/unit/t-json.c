@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The strict JSON reader: what it accepts, what it refuses and where. */
 
 #include <stdlib.h>
@@ -12,11 +13,21 @@
 static void render(struct sd_buf *out, const struct sd_json *v)
 {
 	switch (v->type) {
-	case SD_JSON_NULL: sd_buf_adds(out, "null"); break;
-	case SD_JSON_TRUE: sd_buf_adds(out, "true"); break;
-	case SD_JSON_FALSE: sd_buf_adds(out, "false"); break;
-	case SD_JSON_NUMBER: sd_buf_adds(out, v->str); break;
-	case SD_JSON_STRING: sd_json_string(out, v->str); break;
+	case SD_JSON_NULL:
+		sd_buf_adds(out, "null");
+		break;
+	case SD_JSON_TRUE:
+		sd_buf_adds(out, "true");
+		break;
+	case SD_JSON_FALSE:
+		sd_buf_adds(out, "false");
+		break;
+	case SD_JSON_NUMBER:
+		sd_buf_adds(out, v->str);
+		break;
+	case SD_JSON_STRING:
+		sd_json_string(out, v->str);
+		break;
 	case SD_JSON_ARRAY:
 		sd_buf_addch(out, '[');
 		for (size_t i = 0; i < v->n; i++) {
@@ -74,7 +85,8 @@ static void test_valid(void)
 		{ "[]", "[]" },
 		{ "[ 1 , [ 2 , [ ] ] ]", "[1,[2,[]]]" },
 		{ "{}", "{}" },
-		{ "{ \"a\" : 1 , \"b\" : { \"c\" : [ null ] } }", "{\"a\":1,\"b\":{\"c\":[null]}}" },
+		{ "{ \"a\" : 1 , \"b\" : { \"c\" : [ null ] } }",
+		  "{\"a\":1,\"b\":{\"c\":[null]}}" },
 		{ "{\"b\":1,\"a\":2}", "{\"b\":1,\"a\":2}" },
 		{ "{\"\":\"empty key\"}", "{\"\":\"empty key\"}" },
 	};
@@ -98,10 +110,12 @@ static void test_valid(void)
 	if (!err) {
 		const struct sd_json *n = sd_json_get(v, "n"), *s = sd_json_get(v, "s");
 		CHECK(n && n->type == SD_JSON_NUMBER && n->number == 2.5, "number value");
-		CHECK(s && s->type == SD_JSON_STRING && s->len == 2 && !strcmp(s->str, "xA"), "string value");
+		CHECK(s && s->type == SD_JSON_STRING && s->len == 2 && !strcmp(s->str, "xA"),
+		      "string value");
 		CHECK(sd_json_get(v, "missing") == NULL, "missing key is NULL");
 		CHECK(sd_json_get(n, "n") == NULL, "get on a non-object is NULL");
-		CHECK(v->members[1].pos == 11, "key position is its byte offset (%zu)", v->members[1].pos);
+		CHECK(v->members[1].pos == 11, "key position is its byte offset (%zu)",
+		      v->members[1].pos);
 	}
 	sd_json_free(v);
 	sd_json_free(NULL);
@@ -147,15 +161,16 @@ static void test_invalid(void)
 		{ "\"\\ud800\\u0041\"", 0, 1, 2, "lone high surrogate" },
 		{ "\"\\ud800\\ud800\"", 0, 1, 2, "lone high surrogate" },
 		{ "\"\\udc00\"", 0, 1, 2, "lone low surrogate" },
-		{ "\"\xc0\x80\"", 0, 1, 2, "invalid UTF-8" },   /* overlong NUL */
-		{ "\"\xed\xa0\x80\"", 0, 1, 2, "invalid UTF-8" }, /* encoded surrogate */
+		{ "\"\xc0\x80\"", 0, 1, 2, "invalid UTF-8" },	      /* overlong NUL */
+		{ "\"\xed\xa0\x80\"", 0, 1, 2, "invalid UTF-8" },     /* encoded surrogate */
 		{ "\"\xf4\x90\x80\x80\"", 0, 1, 2, "invalid UTF-8" }, /* beyond U+10FFFF */
-		{ "\"\xe2\x82\"", 0, 1, 2, "invalid UTF-8" },     /* truncated */
+		{ "\"\xe2\x82\"", 0, 1, 2, "invalid UTF-8" },	      /* truncated */
 		{ "\"\xff\"", 0, 1, 2, "invalid UTF-8" },
 		{ "\"a\0b\"", 5, 1, 3, "raw control character U+0000" },
 		{ "\xef\xbb\xbf{}", 0, 1, 1, "unexpected byte 0xef" },
 		{ "[\n1,\n  x]", 0, 3, 3, "unexpected 'x'" },
-		{ "[\"\xc3\xa9\xc3\xa9\", x]", 0, 1, 8, "unexpected 'x'" }, /* columns count characters */
+		{ "[\"\xc3\xa9\xc3\xa9\", x]", 0, 1, 8,
+		  "unexpected 'x'" }, /* columns count characters */
 		{ "{\"a\":1,\"a\":2}", 0, 1, 8, "key \"a\" appears twice" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -167,11 +182,12 @@ static void test_invalid(void)
 		if (err) {
 			char col[32];
 			snprintf(col, sizeof(col), "column %zu: ", cases[i].column);
-			CHECK(sd_starts_with(err->msg, col), "case %zu: message '%s' starts with '%s'", i,
-			      err->msg, col);
-			CHECK(strstr(err->msg, cases[i].msg) != NULL, "case %zu: message '%s' has '%s'", i,
-			      err->msg, cases[i].msg);
-			CHECK(line == cases[i].line, "case %zu: line %zu, want %zu", i, line, cases[i].line);
+			CHECK(sd_starts_with(err->msg, col),
+			      "case %zu: message '%s' starts with '%s'", i, err->msg, col);
+			CHECK(strstr(err->msg, cases[i].msg) != NULL,
+			      "case %zu: message '%s' has '%s'", i, err->msg, cases[i].msg);
+			CHECK(line == cases[i].line, "case %zu: line %zu, want %zu", i, line,
+			      cases[i].line);
 		}
 		sd_error_free(err);
 	}
@@ -215,7 +231,8 @@ static void test_limits(void)
 	err = sd_json_parse(&v, b.data, b.len, NULL);
 	CHECK(!err && v->n == 5000, "5000 distinct keys");
 	if (!err)
-		CHECK(sd_json_get(v, "k4999") && sd_json_get(v, "k4999")->number == 4999, "get k4999");
+		CHECK(sd_json_get(v, "k4999") && sd_json_get(v, "k4999")->number == 4999,
+		      "get k4999");
 	sd_error_free(err);
 	sd_json_free(v);
 	sd_buf_setlen(&b, b.len - 1);
@@ -251,9 +268,14 @@ static void test_mutations(void)
 			size_t at = (state >> 8) % len;
 			state = state * 1103515245u + 12345u;
 			switch ((state >> 16) % 3) {
-			case 0: buf[at] = (char)(state >> 4); break;
-			case 1: len = at; break;
-			default: buf[at] = "{}[]\",:\\u0"[(state >> 5) % 11];
+			case 0:
+				buf[at] = (char)(state >> 4);
+				break;
+			case 1:
+				len = at;
+				break;
+			default:
+				buf[at] = "{}[]\",:\\u0"[(state >> 5) % 11];
 			}
 		}
 		struct sd_json *v = NULL;

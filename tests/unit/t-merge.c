@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The three-way merge of a ticket (include/sd/merge.h): the rules as
  * tables, and the properties that make clones converge (symmetry,
  * identity, idempotence, nothing lost) over generated edit scripts.
@@ -111,7 +112,8 @@ static void set_extra(struct sd_ticket *t, const char *key, const char *raw)
 		} else {
 			free(t->extra[i].key);
 			free(t->extra[i].raw);
-			memmove(&t->extra[i], &t->extra[i + 1], (t->nextra - i - 1) * sizeof(*t->extra));
+			memmove(&t->extra[i], &t->extra[i + 1],
+				(t->nextra - i - 1) * sizeof(*t->extra));
 			t->nextra--;
 		}
 		return;
@@ -239,12 +241,13 @@ static int str_eq(const char *x, const char *y)
 
 static int entry_same(const struct sd_entry *x, const struct sd_entry *y)
 {
-	if (x->kind != y->kind || x->at != y->at || strcmp(x->id, y->id) || !str_eq(x->author, y->author))
+	if (x->kind != y->kind || x->at != y->at || strcmp(x->id, y->id) ||
+	    !str_eq(x->author, y->author))
 		return 0;
 	if (x->kind == SD_ENTRY_COMMENT)
 		return x->internal == y->internal && str_eq(x->body, y->body);
 	return str_eq(x->field, y->field) && str_eq(x->from, y->from) && str_eq(x->to, y->to) &&
-	       str_eq(x->reason, y->reason);
+		str_eq(x->reason, y->reason);
 }
 
 /* Events recording that `from` lost to `to` for field (or any event for
@@ -255,8 +258,8 @@ static size_t count_events(const struct sd_ticket *t, const char *field, const c
 	size_t n = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) && !strcmp(e->from, from) &&
-		    !strcmp(e->to, to)) {
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) &&
+		    !strcmp(e->from, from) && !strcmp(e->to, to)) {
 			n++;
 			if (at)
 				*at = e->at;
@@ -276,8 +279,8 @@ static size_t count_records(const struct sd_ticket *m, const struct sd_ticket *a
 		const struct sd_entry *e = &m->entries[i];
 		if (find_entry(a, e->id) || find_entry(b, e->id))
 			continue;
-		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) && !strcmp(e->from, from) &&
-		    !strcmp(e->to, to)) {
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) &&
+		    !strcmp(e->from, from) && !strcmp(e->to, to)) {
 			n++;
 			if (at)
 				*at = e->at;
@@ -334,8 +337,9 @@ static void check_parses_back(const struct sd_ticket *m, const char *what)
 	sd_error_free(err);
 	if (!err) {
 		char *again = text_of(&back);
-		CHECK(!strcmp(text, again), "%s: write(parse(write(m))) == write(m)\n--- m\n%s\n--- again\n%s",
-		      what, text, again);
+		CHECK(!strcmp(text, again),
+		      "%s: write(parse(write(m))) == write(m)\n--- m\n%s\n--- again\n%s", what,
+		      text, again);
 		free(again);
 		err = sd_ticket_validate(&back, "merged.md");
 		CHECK(!err, "%s: merge result validates: %s", what, err ? err->msg : "");
@@ -347,7 +351,8 @@ static void check_parses_back(const struct sd_ticket *m, const char *what)
 
 /* What check_rules saw, to show that the generated cases reach every rule. */
 static struct {
-	size_t field_conflicts, tie_conflicts, key_conflicts, desc_conflicts, both_edited, same_value;
+	size_t field_conflicts, tie_conflicts, key_conflicts, desc_conflicts, both_edited,
+		same_value;
 } seen;
 
 /*
@@ -370,7 +375,8 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			continue;
 		const char *name = sd_fields[f].name;
 		const char *ov = o ? sd_ticket_get(o, (enum sd_field)f) : "";
-		const char *av = sd_ticket_get(a, (enum sd_field)f), *bv = sd_ticket_get(b, (enum sd_field)f);
+		const char *av = sd_ticket_get(a, (enum sd_field)f),
+			   *bv = sd_ticket_get(b, (enum sd_field)f);
 		const char *want;
 		if (strcmp(av, ov) && !strcmp(av, bv))
 			seen.same_value++;
@@ -388,14 +394,15 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			sd_time at = 0;
 			conflicts++;
 			CHECK(count_records(m, a, b, name, lose, want, &at) == 1,
-			      "%s: %s: '%s' lost to '%s' and is recorded once", what, name, lose, want);
+			      "%s: %s: '%s' lost to '%s' and is recorded once", what, name, lose,
+			      want);
 			sd_time want_at = ta > tb ? ta : tb ? tb : when;
-			CHECK(at == want_at, "%s: %s: the record is dated %lld, not %lld", what, name,
-			      (long long)at, (long long)want_at);
+			CHECK(at == want_at, "%s: %s: the record is dated %lld, not %lld", what,
+			      name, (long long)at, (long long)want_at);
 		}
 		CHECK(!strcmp(want, sd_ticket_get(m, (enum sd_field)f)),
-		      "%s: field %s: o='%s' a='%s' b='%s': want '%s', got '%s'", what, name, ov, av, bv,
-		      want, sd_ticket_get(m, (enum sd_field)f));
+		      "%s: field %s: o='%s' a='%s' b='%s': want '%s', got '%s'", what, name, ov, av,
+		      bv, want, sd_ticket_get(m, (enum sd_field)f));
 	}
 
 	/* updated is the later of the two, created the earlier. */
@@ -463,16 +470,18 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			conflicts++;
 			seen.key_conflicts++;
 			CHECK(count_records(m, a, b, field, lose, want, &at) == 1,
-			      "%s: key %s: '%s' lost to '%s' and is recorded once", what, keys.v[i], lose,
-			      want);
-			CHECK(at == when, "%s: key %s: record dated by the later updated", what, keys.v[i]);
+			      "%s: key %s: '%s' lost to '%s' and is recorded once", what, keys.v[i],
+			      lose, want);
+			CHECK(at == when, "%s: key %s: record dated by the later updated", what,
+			      keys.v[i]);
 		}
 		if (!*want)
 			continue;
 		CHECK(k < m->nextra && !strcmp(m->extra[k].key, keys.v[i]) &&
 			      !strcmp(m->extra[k].raw, want),
-		      "%s: unknown key %zu: want %s = '%s', got %s = '%s'", what, k, keys.v[i], want,
-		      k < m->nextra ? m->extra[k].key : "(none)", k < m->nextra ? m->extra[k].raw : "");
+		      "%s: unknown key %zu: want %s = '%s', got %s = '%s'", what, k, keys.v[i],
+		      want, k < m->nextra ? m->extra[k].key : "(none)",
+		      k < m->nextra ? m->extra[k].raw : "");
 		k++;
 	}
 	CHECK(k == m->nextra, "%s: %zu unknown keys, got %zu", what, k, m->nextra);
@@ -481,7 +490,8 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 
 	/* The description: three-way; both changed, the greater text. */
 	{
-		const char *od = o ? o->description : "", *ad = a->description, *bd = b->description;
+		const char *od = o ? o->description : "", *ad = a->description,
+			   *bd = b->description;
 		const char *want;
 		if (!strcmp(ad, bd) || !strcmp(bd, od)) {
 			want = ad;
@@ -493,10 +503,11 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			conflicts++;
 			seen.desc_conflicts++;
 			CHECK(count_records(m, a, b, "description", lose, want, NULL) == 1,
-			      "%s: description '%s' lost to '%s' and is recorded once", what, lose, want);
+			      "%s: description '%s' lost to '%s' and is recorded once", what, lose,
+			      want);
 		}
-		CHECK(!strcmp(want, m->description), "%s: description: want '%s', got '%s'", what, want,
-		      m->description);
+		CHECK(!strcmp(want, m->description), "%s: description: want '%s', got '%s'", what,
+		      want, m->description);
 	}
 
 	/* The timeline: every entry of either side, by id; an entry edited on
@@ -508,9 +519,12 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			if (s == 1 && find_entry(a, e->id))
 				continue;
 			ids++;
-			const struct sd_entry *em = find_entry(m, e->id), *ea = find_entry(a, e->id),
-					      *eb = find_entry(b, e->id), *eo = find_entry(o, e->id);
-			CHECK(em != NULL, "%s: entry %s of %s is kept", what, e->id, s ? "theirs" : "ours");
+			const struct sd_entry *em = find_entry(m, e->id),
+					      *ea = find_entry(a, e->id),
+					      *eb = find_entry(b, e->id),
+					      *eo = find_entry(o, e->id);
+			CHECK(em != NULL, "%s: entry %s of %s is kept", what, e->id,
+			      s ? "theirs" : "ours");
 			if (!em)
 				continue;
 			const struct sd_entry *want = NULL;
@@ -523,12 +537,14 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			else if (eo && entry_same(eo, ea))
 				want = eb;
 			if (want)
-				CHECK(entry_same(em, want), "%s: entry %s keeps the right version", what, e->id);
+				CHECK(entry_same(em, want), "%s: entry %s keeps the right version",
+				      what, e->id);
 			else
 				seen.both_edited++;
 			if (!want)
 				CHECK(entry_same(em, ea) || entry_same(em, eb),
-				      "%s: entry %s edited on both sides is one of them", what, e->id);
+				      "%s: entry %s edited on both sides is one of them", what,
+				      e->id);
 		}
 	CHECK(m->nentries == ids + conflicts,
 	      "%s: %zu entries: %zu of the sides and %zu conflict records, got %zu", what,
@@ -547,7 +563,8 @@ static char *check_symmetric(const struct sd_ticket *o, const struct sd_ticket *
 			     const struct sd_ticket *b, const char *what)
 {
 	char *ab = merge_text(o, a, b), *ba = merge_text(o, b, a);
-	CHECK(!strcmp(ab, ba), "%s: merge(o, a, b) == merge(o, b, a)\n--- merge(o, a, b)\n%s\n--- merge(o, b, a)\n%s",
+	CHECK(!strcmp(ab, ba),
+	      "%s: merge(o, a, b) == merge(o, b, a)\n--- merge(o, a, b)\n%s\n--- merge(o, b, a)\n%s",
 	      what, ab, ba);
 	free(ba);
 	return ab;
@@ -613,7 +630,8 @@ static void check_identity(const struct sd_ticket *x, const char *what)
 {
 	char *want = text_of(x);
 	char *got = merge_text(x, x, x);
-	CHECK(!strcmp(want, got), "%s: merge(x, x, x) == x\n--- x\n%s\n--- merge\n%s", what, want, got);
+	CHECK(!strcmp(want, got), "%s: merge(x, x, x) == x\n--- x\n%s\n--- merge\n%s", what, want,
+	      got);
 	free(got);
 	/* Added on both sides with the same content: the same ticket, up to the
 	 * canonical order of tags and unknown keys. */
@@ -659,7 +677,8 @@ static void test_identity(void)
 	change(&t, SD_F_STATUS, "open", "Bob Tech <bob@example.com>", T0 + 20);
 	change(&t, SD_F_PRIORITY, "P2", "Bob Tech <bob@example.com>", T0 + 20);
 	change(&t, SD_F_TAGS, "vpn, printer, floor-3, a, urgent", "Bob <b@x>", T0 + 21);
-	add_event(&t, "sd sla <sd@sla.invalid>", T0 + 22, "sla", "", "breached", "--> hostile reason");
+	add_event(&t, "sd sla <sd@sla.invalid>", T0 + 22, "sla", "", "breached",
+		  "--> hostile reason");
 	set_time(&t, SD_F_UPDATED, T0 + 30);
 	check_identity(&t, "rich ticket");
 	for (size_t i = 0; i < NELEM(hostile); i++) {
@@ -700,7 +719,7 @@ struct field_case {
 	enum sd_field f;
 	const char *o;
 	const char *a; /* the value ours ends with */
-	int ta;        /* when ours changed it (T0 + ta), by an event; 0: by hand */
+	int ta;	       /* when ours changed it (T0 + ta), by an event; 0: by hand */
 	const char *b;
 	int tb;
 	const char *want;
@@ -713,11 +732,14 @@ struct field_case {
 static const struct field_case field_cases[] = {
 	{ "changed on ours only", SD_F_STATUS, "new", "open", 10, "new", 0, "open", 0, 0 },
 	{ "changed on theirs only", SD_F_STATUS, "new", "new", 0, "pending", 10, "pending", 0, 0 },
-	{ "changed by hand on one side", SD_F_CATEGORY, "hw", "hw", 0, "network", 0, "network", 0, 0 },
+	{ "changed by hand on one side", SD_F_CATEGORY, "hw", "hw", 0, "network", 0, "network", 0,
+	  0 },
 	{ "both to the same value", SD_F_STATUS, "new", "open", 10, "open", 20, "open", 0, 0 },
 	{ "both, theirs later", SD_F_STATUS, "new", "open", 10, "pending", 20, "pending", 1, 20 },
-	{ "both, ours later (and smaller)", SD_F_STATUS, "new", "open", 30, "pending", 20, "open", 1, 30 },
-	{ "both at one time: greater value", SD_F_STATUS, "new", "open", 10, "pending", 10, "pending", 1, 10 },
+	{ "both, ours later (and smaller)", SD_F_STATUS, "new", "open", 30, "pending", 20, "open",
+	  1, 30 },
+	{ "both at one time: greater value", SD_F_STATUS, "new", "open", 10, "pending", 10,
+	  "pending", 1, 10 },
 	{ "priority, same time", SD_F_PRIORITY, "P3", "P1", 10, "P2", 10, "P2", 1, 10 },
 	{ "priority, later smaller", SD_F_PRIORITY, "P3", "P1", 20, "P2", 10, "P1", 1, 20 },
 	{ "tier, same time", SD_F_TIER, "L1", "L2", 10, "L3", 10, "L3", 1, 10 },
@@ -726,7 +748,8 @@ static const struct field_case field_cases[] = {
 	{ "assignee, event beats hand", SD_F_ASSIGNEE, "", "zed", 0, "bob", 5, "bob", 1, 5 },
 	{ "assignee cleared later", SD_F_ASSIGNEE, "carol", "", 20, "bob", 10, "", 1, 20 },
 	{ "assignee cleared earlier", SD_F_ASSIGNEE, "carol", "", 10, "bob", 20, "bob", 1, 20 },
-	{ "title by hand, hostile", SD_F_TITLE, "Printer jams", "a: b", 0, "---", 0, "a: b", 1, 50 },
+	{ "title by hand, hostile", SD_F_TITLE, "Printer jams", "a: b", 0, "---", 0, "a: b", 1,
+	  50 },
 	{ "title on one side, hostile", SD_F_TITLE, "Printer jams", "Printer jams", 0,
 	  "<!-- sd:comment -->", 0, "<!-- sd:comment -->", 0, 0 },
 	{ "optional key on one side", SD_F_KEY, "", "INC-1", 10, "", 0, "INC-1", 0, 0 },
@@ -761,19 +784,20 @@ static void test_field_rules(void)
 		merge(&m, &o, &a, &b);
 		merge(&r, &o, &b, &a);
 		const char *name = sd_fields[c->f].name;
-		CHECK(!strcmp(c->want, sd_ticket_get(&m, c->f)) && !strcmp(c->want, sd_ticket_get(&r, c->f)),
+		CHECK(!strcmp(c->want, sd_ticket_get(&m, c->f)) &&
+			      !strcmp(c->want, sd_ticket_get(&r, c->f)),
 		      "%s: %s: want '%s', got '%s' / '%s' (swapped)", c->what, name, c->want,
 		      sd_ticket_get(&m, c->f), sd_ticket_get(&r, c->f));
 		const char *lose = !strcmp(c->want, c->a) ? c->b : c->a;
 		sd_time at = 0;
 		size_t n = count_records(&m, &a, &b, name, lose, c->want, &at);
-		CHECK(n == (size_t)c->conflict, "%s: %zu records of '%s' losing, want %d", c->what, n,
-		      lose, c->conflict);
+		CHECK(n == (size_t)c->conflict, "%s: %zu records of '%s' losing, want %d", c->what,
+		      n, lose, c->conflict);
 		if (c->conflict)
 			CHECK(at == T0 + c->at, "%s: record dated T0+%lld, want T0+%d", c->what,
 			      (long long)(at - T0), c->at);
-		CHECK(count_new(&m, &a, &b) == (size_t)c->conflict, "%s: %zu records added", c->what,
-		      count_new(&m, &a, &b));
+		CHECK(count_new(&m, &a, &b) == (size_t)c->conflict, "%s: %zu records added",
+		      c->what, count_new(&m, &a, &b));
 		char *ta = text_of(&m), *tb = text_of(&r);
 		CHECK(!strcmp(ta, tb), "%s: symmetric\n%s\n---\n%s", c->what, ta, tb);
 		free(ta);
@@ -810,9 +834,10 @@ static void test_conflict_recorded_once(void)
 	CHECK_STR(t1, t2, "both clones merge to the same text");
 	free(t1);
 	free(t2);
-	CHECK(count_events(&m1, "status", "open", "pending", NULL) == 1, "status conflict recorded");
-	CHECK(count_events(&m1, "description", "Printer jams on every page.", "Printer jams on page 2.",
-			   NULL) == 1,
+	CHECK(count_events(&m1, "status", "open", "pending", NULL) == 1,
+	      "status conflict recorded");
+	CHECK(count_events(&m1, "description", "Printer jams on every page.",
+			   "Printer jams on page 2.", NULL) == 1,
 	      "description conflict recorded");
 
 	/* Each clone goes on; then they meet, with either base. */
@@ -832,8 +857,8 @@ static void test_conflict_recorded_once(void)
 		CHECK(count_events(&m3, "description", "Printer jams on every page.",
 				   "Printer jams on page 2.", NULL) == 1,
 		      "base %zu: description conflict still recorded once", i);
-		CHECK(m3.nentries == c1.nentries + 1, "base %zu: %zu entries, want %zu", i, m3.nentries,
-		      c1.nentries + 1);
+		CHECK(m3.nentries == c1.nentries + 1, "base %zu: %zu entries, want %zu", i,
+		      m3.nentries, c1.nentries + 1);
 		check_parses_back(&m3, "clones meet");
 		sd_ticket_free(&m3);
 	}
@@ -846,8 +871,8 @@ static void test_conflict_recorded_once(void)
 	sd_ticket_free(&m2);
 	merge(&m2, &o, &a, &b2);
 	merge(&r, &o, &m1, &m2);
-	CHECK(count_events(&r, "description", "Printer jams on every page.", "Printer jams on page 2.",
-			   NULL) == 1,
+	CHECK(count_events(&r, "description", "Printer jams on every page.",
+			   "Printer jams on page 2.", NULL) == 1,
 	      "description conflict merged from two clones is recorded once");
 	char *s = check_symmetric(&o, &m1, &m2, "records at different times");
 	free(s);
@@ -927,45 +952,168 @@ struct extra_case {
 };
 
 static const struct extra_case extra_cases[] = {
-	{ "kept", 0, { "x-a: 1\n", "x-b: [1, 2]\n" }, { "x-a: 1\n", "x-b: [1, 2]\n" },
-	  { "x-a: 1\n", "x-b: [1, 2]\n" }, { "x-a: 1\n", "x-b: [1, 2]\n" }, NULL, NULL, NULL },
-	{ "added on ours", 0, { "x-a: 1\n" }, { "x-a: 1\n", "x-new: n\n" }, { "x-a: 1\n" },
-	  { "x-a: 1\n", "x-new: n\n" }, NULL, NULL, NULL },
-	{ "added on theirs", 0, { "x-a: 1\n" }, { "x-a: 1\n" }, { "x-new: n\n", "x-a: 1\n" },
-	  { "x-a: 1\n", "x-new: n\n" }, NULL, NULL, NULL },
-	{ "deleted on ours", 0, { "x-a: 1\n", "x-b: 2\n" }, { "x-b: 2\n" }, { "x-a: 1\n", "x-b: 2\n" },
-	  { "x-b: 2\n" }, NULL, NULL, NULL },
-	{ "deleted on theirs", 0, { "x-a: 1\n", "x-b: 2\n" }, { "x-a: 1\n", "x-b: 2\n" }, { "x-a: 1\n" },
-	  { "x-a: 1\n" }, NULL, NULL, NULL },
-	{ "deleted on both", 0, { "x-a: 1\n", "x-b: 2\n" }, { "x-a: 1\n" }, { "x-a: 1\n" },
-	  { "x-a: 1\n" }, NULL, NULL, NULL },
-	{ "changed on ours", 0, { "x-a: 1\n" }, { "x-a: 2\n" }, { "x-a: 1\n" }, { "x-a: 2\n" }, NULL,
-	  NULL, NULL },
-	{ "changed on both the same", 0, { "x-a: 1\n" }, { "x-a: 2\n" }, { "x-a: 2\n" }, { "x-a: 2\n" },
-	  NULL, NULL, NULL },
-	{ "changed on both differently", 0, { "x-a: 1\n" }, { "x-a: 2\n" }, { "x-a: 3\n" },
-	  { "x-a: 3\n" }, "x-a", "x-a: 2\n", "x-a: 3\n" },
-	{ "changed on both, ours greater", 0, { "x-a: 1\n" }, { "x-a: 9\n" }, { "x-a: 3\n" },
-	  { "x-a: 9\n" }, "x-a", "x-a: 3\n", "x-a: 9\n" },
-	{ "deleted on ours, changed on theirs", 0, { "x-a: 1\n" }, { NULL }, { "x-a: 2\n" },
-	  { "x-a: 2\n" }, "x-a", "", "x-a: 2\n" },
-	{ "added on both differently", 0, { NULL }, { "x-n: a\n" }, { "x-n: b\n" }, { "x-n: b\n" },
-	  "x-n", "x-n: a\n", "x-n: b\n" },
-	{ "uppercase key folds in the record", 0, { "X-Up: 1\n" }, { "X-Up: 2\n" }, { "X-Up: 3\n" },
-	  { "X-Up: 3\n" }, "x-up", "X-Up: 2\n", "X-Up: 3\n" },
-	{ "nested block", 0, { "x-nested:\n  a: 1\n" }, { "x-nested:\n  a: 2\n  b: [1, 2]\n" },
-	  { "x-nested:\n  a: 3   # comment\n" }, { "x-nested:\n  a: 3   # comment\n" }, "x-nested",
-	  "x-nested:\n  a: 2\n  b: [1, 2]\n", "x-nested:\n  a: 3   # comment\n" },
-	{ "hostile values", 0, { "note: plain\n" }, { "note: \"-->\"\n" },
-	  { "note: '<!-- sd:comment -->'\n" }, { "note: '<!-- sd:comment -->'\n" }, "note",
-	  "note: \"-->\"\n", "note: '<!-- sd:comment -->'\n" },
-	{ "base order, then new keys sorted", 0, { "x-b: 1\n", "x-a: 1\n" },
-	  { "x-b: 1\n", "x-a: 1\n", "x-d: 1\n" }, { "x-c: 1\n", "x-a: 1\n", "x-b: 1\n" },
-	  { "x-b: 1\n", "x-a: 1\n", "x-c: 1\n", "x-d: 1\n" }, NULL, NULL, NULL },
-	{ "no base: union sorted", 1, { NULL }, { "x-z: 1\n", "x-a: 1\n" }, { "x-m: 1\n" },
-	  { "x-a: 1\n", "x-m: 1\n", "x-z: 1\n" }, NULL, NULL, NULL },
-	{ "no base: same key differs", 1, { NULL }, { "x-a: 1\n" }, { "x-a: 2\n" }, { "x-a: 2\n" },
-	  "x-a", "x-a: 1\n", "x-a: 2\n" },
+	{ "kept",
+	  0,
+	  { "x-a: 1\n", "x-b: [1, 2]\n" },
+	  { "x-a: 1\n", "x-b: [1, 2]\n" },
+	  { "x-a: 1\n", "x-b: [1, 2]\n" },
+	  { "x-a: 1\n", "x-b: [1, 2]\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "added on ours",
+	  0,
+	  { "x-a: 1\n" },
+	  { "x-a: 1\n", "x-new: n\n" },
+	  { "x-a: 1\n" },
+	  { "x-a: 1\n", "x-new: n\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "added on theirs",
+	  0,
+	  { "x-a: 1\n" },
+	  { "x-a: 1\n" },
+	  { "x-new: n\n", "x-a: 1\n" },
+	  { "x-a: 1\n", "x-new: n\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "deleted on ours",
+	  0,
+	  { "x-a: 1\n", "x-b: 2\n" },
+	  { "x-b: 2\n" },
+	  { "x-a: 1\n", "x-b: 2\n" },
+	  { "x-b: 2\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "deleted on theirs",
+	  0,
+	  { "x-a: 1\n", "x-b: 2\n" },
+	  { "x-a: 1\n", "x-b: 2\n" },
+	  { "x-a: 1\n" },
+	  { "x-a: 1\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "deleted on both",
+	  0,
+	  { "x-a: 1\n", "x-b: 2\n" },
+	  { "x-a: 1\n" },
+	  { "x-a: 1\n" },
+	  { "x-a: 1\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "changed on ours",
+	  0,
+	  { "x-a: 1\n" },
+	  { "x-a: 2\n" },
+	  { "x-a: 1\n" },
+	  { "x-a: 2\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "changed on both the same",
+	  0,
+	  { "x-a: 1\n" },
+	  { "x-a: 2\n" },
+	  { "x-a: 2\n" },
+	  { "x-a: 2\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "changed on both differently",
+	  0,
+	  { "x-a: 1\n" },
+	  { "x-a: 2\n" },
+	  { "x-a: 3\n" },
+	  { "x-a: 3\n" },
+	  "x-a",
+	  "x-a: 2\n",
+	  "x-a: 3\n" },
+	{ "changed on both, ours greater",
+	  0,
+	  { "x-a: 1\n" },
+	  { "x-a: 9\n" },
+	  { "x-a: 3\n" },
+	  { "x-a: 9\n" },
+	  "x-a",
+	  "x-a: 3\n",
+	  "x-a: 9\n" },
+	{ "deleted on ours, changed on theirs",
+	  0,
+	  { "x-a: 1\n" },
+	  { NULL },
+	  { "x-a: 2\n" },
+	  { "x-a: 2\n" },
+	  "x-a",
+	  "",
+	  "x-a: 2\n" },
+	{ "added on both differently",
+	  0,
+	  { NULL },
+	  { "x-n: a\n" },
+	  { "x-n: b\n" },
+	  { "x-n: b\n" },
+	  "x-n",
+	  "x-n: a\n",
+	  "x-n: b\n" },
+	{ "uppercase key folds in the record",
+	  0,
+	  { "X-Up: 1\n" },
+	  { "X-Up: 2\n" },
+	  { "X-Up: 3\n" },
+	  { "X-Up: 3\n" },
+	  "x-up",
+	  "X-Up: 2\n",
+	  "X-Up: 3\n" },
+	{ "nested block",
+	  0,
+	  { "x-nested:\n  a: 1\n" },
+	  { "x-nested:\n  a: 2\n  b: [1, 2]\n" },
+	  { "x-nested:\n  a: 3   # comment\n" },
+	  { "x-nested:\n  a: 3   # comment\n" },
+	  "x-nested",
+	  "x-nested:\n  a: 2\n  b: [1, 2]\n",
+	  "x-nested:\n  a: 3   # comment\n" },
+	{ "hostile values",
+	  0,
+	  { "note: plain\n" },
+	  { "note: \"-->\"\n" },
+	  { "note: '<!-- sd:comment -->'\n" },
+	  { "note: '<!-- sd:comment -->'\n" },
+	  "note",
+	  "note: \"-->\"\n",
+	  "note: '<!-- sd:comment -->'\n" },
+	{ "base order, then new keys sorted",
+	  0,
+	  { "x-b: 1\n", "x-a: 1\n" },
+	  { "x-b: 1\n", "x-a: 1\n", "x-d: 1\n" },
+	  { "x-c: 1\n", "x-a: 1\n", "x-b: 1\n" },
+	  { "x-b: 1\n", "x-a: 1\n", "x-c: 1\n", "x-d: 1\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "no base: union sorted",
+	  1,
+	  { NULL },
+	  { "x-z: 1\n", "x-a: 1\n" },
+	  { "x-m: 1\n" },
+	  { "x-a: 1\n", "x-m: 1\n", "x-z: 1\n" },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ "no base: same key differs",
+	  1,
+	  { NULL },
+	  { "x-a: 1\n" },
+	  { "x-a: 2\n" },
+	  { "x-a: 2\n" },
+	  "x-a",
+	  "x-a: 1\n",
+	  "x-a: 2\n" },
 };
 
 static void set_extras(struct sd_ticket *t, const char *const *raws)
@@ -1006,11 +1154,12 @@ static void test_unknown_keys(void)
 		if (c->field) {
 			sd_time at = 0;
 			CHECK(count_events(&m, c->field, c->from, c->to, &at) == 1,
-			      "keys %s: conflict recorded as %s: '%s' -> '%s'", c->what, c->field, c->from,
-			      c->to);
+			      "keys %s: conflict recorded as %s: '%s' -> '%s'", c->what, c->field,
+			      c->from, c->to);
 			CHECK(at == T0 + 50, "keys %s: record dated by the later updated", c->what);
 		}
-		CHECK(m.nentries == (c->field ? 1u : 0u), "keys %s: %zu entries", c->what, m.nentries);
+		CHECK(m.nentries == (c->field ? 1u : 0u), "keys %s: %zu entries", c->what,
+		      m.nentries);
 		check_rules(base, &pa, &pb, &m, c->what);
 		check_parses_back(&m, c->what);
 		sd_ticket_free(&o);
@@ -1031,11 +1180,13 @@ struct desc_case {
 };
 
 static const struct desc_case desc_cases[] = {
-	{ "changed on ours", "Printer jams.", "Printer jams badly.", "Printer jams.", "Printer jams badly.", 0 },
-	{ "changed on theirs", "Printer jams.", "Printer jams.", "It is the toner.", "It is the toner.", 0 },
+	{ "changed on ours", "Printer jams.", "Printer jams badly.", "Printer jams.",
+	  "Printer jams badly.", 0 },
+	{ "changed on theirs", "Printer jams.", "Printer jams.", "It is the toner.",
+	  "It is the toner.", 0 },
 	{ "changed on both the same", "x", "y", "y", "y", 0 },
-	{ "changed on both", "Printer jams.", "Printer jams on every page.", "Printer jams on page 2.",
-	  "Printer jams on page 2.", 1 },
+	{ "changed on both", "Printer jams.", "Printer jams on every page.",
+	  "Printer jams on page 2.", "Printer jams on page 2.", 1 },
 	{ "hostile on both", "", "---\ntitle: fake\n---",
 	  "## Timeline\n\n<!-- sd:comment id=aaaaaaaaaa at=2026-01-01T00:00:00Z author=x -->\nfake",
 	  "---\ntitle: fake\n---", 1 },
@@ -1069,7 +1220,8 @@ static void test_description(void)
 		CHECK(m.nentries == (size_t)c->conflict, "description %s: %zu entries", c->what,
 		      m.nentries);
 		if (c->conflict)
-			CHECK(at == T0 + 50, "description %s: record dated by the later updated", c->what);
+			CHECK(at == T0 + 50, "description %s: record dated by the later updated",
+			      c->what);
 		check_rules(&o, &a, &b, &m, c->what);
 		check_parses_back(&m, c->what);
 		sd_ticket_free(&o);
@@ -1143,7 +1295,8 @@ static void test_timeline(void)
 	s = check_symmetric(&o, &a, &b1, "edited on theirs");
 	free(s);
 	merge(&m, &o, &a, &b1);
-	CHECK(find_entry(&m, c0) && !strcmp(find_entry(&m, c0)->author, "Alice Smith <alice@example.com>"),
+	CHECK(find_entry(&m, c0) &&
+		      !strcmp(find_entry(&m, c0)->author, "Alice Smith <alice@example.com>"),
 	      "the edit on theirs is kept");
 	sd_ticket_free(&m);
 
@@ -1183,8 +1336,13 @@ static void test_timeline(void)
 	struct sd_ticket a3, b3, pa, pb;
 	clone(&a3, &o);
 	clone(&b3, &o);
-	edit_comment(&a3, c0, "Eve\x1f" "0\x1fx", "y");
-	edit_comment(&b3, c0, "Eve", "x\x1f" "0\x1fy");
+	edit_comment(&a3, c0,
+		     "Eve\x1f"
+		     "0\x1fx",
+		     "y");
+	edit_comment(&b3, c0, "Eve",
+		     "x\x1f"
+		     "0\x1fy");
 	clone(&pa, &a3);
 	clone(&pb, &b3);
 	s = check_symmetric(&o, &pa, &pb, "entry edited on both sides with 0x1f in the text");
@@ -1214,17 +1372,28 @@ static void test_loser_with_separator(void)
 	set_desc(&o, "orig");
 	clone(&a, &o);
 	clone(&b, &o);
-	set_desc(&a, "b\x1f" "a");
+	set_desc(&a,
+		 "b\x1f"
+		 "a");
 	set_desc(&b, "a");
 	merge(&m1, &o, &a, &b);
-	CHECK(count_events(&m1, "description", "a", "b\x1f" "a", NULL) == 1, "first conflict recorded");
+	CHECK(count_events(&m1, "description", "a",
+			   "b\x1f"
+			   "a",
+			   NULL) == 1,
+	      "first conflict recorded");
 	clone(&a2, &m1);
 	clone(&b2, &m1);
 	set_desc(&a2, "b");
-	set_desc(&b2, "a\x1f" "a");
+	set_desc(&b2,
+		 "a\x1f"
+		 "a");
 	merge(&m2, &m1, &a2, &b2);
 	CHECK_STR("b", m2.description, "the greater description wins");
-	CHECK(count_events(&m2, "description", "a\x1f" "a", "b", NULL) == 1,
+	CHECK(count_events(&m2, "description",
+			   "a\x1f"
+			   "a",
+			   "b", NULL) == 1,
 	      "second conflict: the losing description 'a<US>a' is kept as an event");
 	sd_ticket_free(&o);
 	sd_ticket_free(&a);
@@ -1267,14 +1436,16 @@ static void test_no_base(void)
 	CHECK_STR("pending", sd_ticket_get(&m, SD_F_STATUS), "no base: later status");
 	CHECK_STR("bob", sd_ticket_get(&m, SD_F_ASSIGNEE), "no base: greater assignee");
 	CHECK_STR("INC-7", sd_ticket_get(&m, SD_F_KEY), "no base: key set on one side");
-	CHECK_STR("2026-11-23T14:00:03Z", sd_ticket_get(&m, SD_F_CREATED), "no base: earlier created");
+	CHECK_STR("2026-11-23T14:00:03Z", sd_ticket_get(&m, SD_F_CREATED),
+		  "no base: earlier created");
 	char up[SD_TIME_STRLEN];
 	sd_time_format(up, T0 + 60);
 	CHECK_STR(up, sd_ticket_get(&m, SD_F_UPDATED), "no base: later updated");
 	char *tags = tags_text(&m);
 	CHECK_STR("a, b, c", tags, "no base: tags");
 	free(tags);
-	CHECK(m.nextra == 2 && !strcmp(m.extra[0].raw, "x-a: 2\n") && !strcmp(m.extra[1].raw, "x-b: 1\n"),
+	CHECK(m.nextra == 2 && !strcmp(m.extra[0].raw, "x-a: 2\n") &&
+		      !strcmp(m.extra[1].raw, "x-b: 1\n"),
 	      "no base: unknown keys");
 	CHECK_STR("B", m.description, "no base: description");
 	/* 2 status events, 2 comments, and records for status, assignee, x-a,
@@ -1318,27 +1489,42 @@ static void test_times(void)
 /* ---- generated edit scripts ---- */
 
 static const char *const authors[] = {
-	"Alice <alice@example.com>", "Bob Tech <bob@example.com>", "Eve -- <eve@example.com>",
-	"carol", "Zoë Ünïcode <z@example.com>",
+	"Alice <alice@example.com>",   "Bob Tech <bob@example.com>",
+	"Eve -- <eve@example.com>",    "carol",
+	"Zoë Ünïcode <z@example.com>",
 };
 static const char *const titles[] = {
-	"Printer jams", "Printer on floor 3 jams", "yes", "a: b", "#hash", "ünïcode title",
-	"<!-- sd:comment -->", "---",
+	"Printer jams",	 "Printer on floor 3 jams", "yes", "a: b", "#hash",
+	"ünïcode title", "<!-- sd:comment -->",	    "---",
 };
 static const char *const tag_pool[] = { "printer", "vpn", "floor-3", "urgent", "a", "zz", "ünï" };
 static const char *const descs[] = {
-	"", "The printer jams.", "The printer jams on every page.", "---\ntitle: fake\n---",
-	"<!-- sd:timeline -->\n## Timeline", "\\\\<!-- sd:event id=y -->", "unicode: ünïcödé",
+	"",
+	"The printer jams.",
+	"The printer jams on every page.",
+	"---\ntitle: fake\n---",
+	"<!-- sd:timeline -->\n## Timeline",
+	"\\\\<!-- sd:event id=y -->",
+	"unicode: ünïcödé",
 	"many\n\n\nlines",
 };
 static const char *const bodies[] = {
-	"Printer jams again.", "---", "<!-- sd:timeline -->", "\\<!-- sd:comment id=x -->",
+	"Printer jams again.",
+	"---",
+	"<!-- sd:timeline -->",
+	"\\<!-- sd:comment id=x -->",
 	"## Timeline\n\n<!-- sd:event id=aaaaaaaaaa at=2026-01-01T00:00:00Z author=x field=status -->",
-	"-->", "tab\tand spaces", "unicode: 日本語 \xe2\x80\xae bidi", "a\n\n\nb",
-	"```\n<!-- sd:comment in code -->\n```", "\x1b[2J clear", "ok",
+	"-->",
+	"tab\tand spaces",
+	"unicode: 日本語 \xe2\x80\xae bidi",
+	"a\n\n\nb",
+	"```\n<!-- sd:comment in code -->\n```",
+	"\x1b[2J clear",
+	"ok",
 };
 
-static const char *const v_status[] = { "new", "open", "pending", "on-hold", "resolved", "closed", "cancelled" };
+static const char *const v_status[] = { "new",	    "open",   "pending",  "on-hold",
+					"resolved", "closed", "cancelled" };
 static const char *const v_priority[] = { "P1", "P2", "P3", "P4", "P5" };
 static const char *const v_tier[] = { "L0", "L1", "L2", "L3", "L4" };
 static const char *const v_level[] = { "high", "medium", "low" };
@@ -1353,11 +1539,15 @@ struct field_pool {
 	size_t n;
 };
 
+/* clang-format off */
 #define POOL(f, a) { f, a, NELEM(a) }
+/* clang-format on */
 static const struct field_pool field_pools[] = {
-	POOL(SD_F_STATUS, v_status),   POOL(SD_F_PRIORITY, v_priority), POOL(SD_F_TIER, v_tier),
-	POOL(SD_F_IMPACT, v_level),    POOL(SD_F_ASSIGNEE, v_person),   POOL(SD_F_TITLE, titles),
-	POOL(SD_F_QUEUE, v_queue),     POOL(SD_F_KEY, v_key),           POOL(SD_F_CATEGORY, v_category),
+	POOL(SD_F_STATUS, v_status),	 POOL(SD_F_PRIORITY, v_priority),
+	POOL(SD_F_TIER, v_tier),	 POOL(SD_F_IMPACT, v_level),
+	POOL(SD_F_ASSIGNEE, v_person),	 POOL(SD_F_TITLE, titles),
+	POOL(SD_F_QUEUE, v_queue),	 POOL(SD_F_KEY, v_key),
+	POOL(SD_F_CATEGORY, v_category),
 };
 
 static const struct {
@@ -1367,7 +1557,8 @@ static const struct {
 	{ "x-a", { "x-a: 1\n", "x-a: 2\n", "x-a: keep me   # with a comment\n" } },
 	{ "x-b", { "x-b: [1, 2]\n", "x-b: {c: d}\n", "x-b: \"-->\"\n" } },
 	{ "x-sla", { "x-sla: gold\n", "x-sla: silver\n", "x-sla:\n  tier: gold\n  hours: 4\n" } },
-	{ "note", { "note: '<!-- sd:comment -->'\n", "note: \"---\"\n", "note: |\n  two\n  lines\n" } },
+	{ "note",
+	  { "note: '<!-- sd:comment -->'\n", "note: \"---\"\n", "note: |\n  two\n  lines\n" } },
 };
 
 static void random_tags(struct sd_ticket *t, sd_time at, int by_event)
@@ -1490,7 +1681,8 @@ static void check_case(const struct sd_ticket *o, const struct sd_ticket *a,
 	/* Idempotent: merging the result with itself, or with a side merged
 	 * again, gives the result. */
 	char *again = merge_text(o, &m, &m);
-	CHECK(!strcmp(text, again), "%s: merge(o, m, m) == m\n--- m\n%s\n--- again\n%s", what, text, again);
+	CHECK(!strcmp(text, again), "%s: merge(o, m, m) == m\n--- m\n%s\n--- again\n%s", what, text,
+	      again);
 	free(again);
 	again = merge_text(&m, &m, &m);
 	CHECK(!strcmp(text, again), "%s: merge(m, m, m) == m", what);
@@ -1498,8 +1690,8 @@ static void check_case(const struct sd_ticket *o, const struct sd_ticket *a,
 	const struct sd_ticket *sides[2] = { a, b };
 	for (int s = 0; s < 2; s++) {
 		again = merge_text(o, &m, sides[s]);
-		CHECK(!strcmp(text, again), "%s: merge(o, m, %s) == m\n--- m\n%s\n--- again\n%s", what,
-		      s ? "b" : "a", text, again);
+		CHECK(!strcmp(text, again), "%s: merge(o, m, %s) == m\n--- m\n%s\n--- again\n%s",
+		      what, s ? "b" : "a", text, again);
 		free(again);
 		/* The side did not change against itself: m's content wins; tags
 		 * and unknown keys then follow that base's order (merge.h:
@@ -1507,8 +1699,9 @@ static void check_case(const struct sd_ticket *o, const struct sd_ticket *a,
 		struct sd_ticket r;
 		merge(&r, sides[s], &m, sides[s]);
 		char *nm = normal_text(&m), *nr = normal_text(&r);
-		CHECK(!strcmp(nm, nr), "%s: merge(%s, m, %s) == m up to order\n--- m\n%s\n--- again\n%s",
-		      what, s ? "b" : "a", s ? "b" : "a", nm, nr);
+		CHECK(!strcmp(nm, nr),
+		      "%s: merge(%s, m, %s) == m up to order\n--- m\n%s\n--- again\n%s", what,
+		      s ? "b" : "a", s ? "b" : "a", nm, nr);
 		free(nm);
 		free(nr);
 		sd_ticket_free(&r);
@@ -1519,8 +1712,10 @@ static void check_case(const struct sd_ticket *o, const struct sd_ticket *a,
 		free(again);
 	}
 	if (unit_failed != failed) {
-		char *to = o ? text_of(o) : sd_xstrdup("(none)"), *ta = text_of(a), *tb = text_of(b);
-		fprintf(stderr, "%s: inputs\n=== base\n%s\n=== ours\n%s\n=== theirs\n%s\n=== merged\n%s\n",
+		char *to = o ? text_of(o) : sd_xstrdup("(none)"), *ta = text_of(a),
+		     *tb = text_of(b);
+		fprintf(stderr,
+			"%s: inputs\n=== base\n%s\n=== ours\n%s\n=== theirs\n%s\n=== merged\n%s\n",
 			what, to, ta, tb, text);
 		free(to);
 		free(ta);

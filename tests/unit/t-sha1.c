@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-1 for the index checksum, against the FIPS 180 test vectors. */
 
 #include <stdint.h>

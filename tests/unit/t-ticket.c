@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ticket format: round trips, hostile text, and every parse error. */
 
 #include <stdlib.h>
@@ -107,10 +108,11 @@ static void test_hostile_text_round_trip(void)
 		sd_ticket_set(&t, SD_F_UPDATED, "2026-11-23T14:00:00Z");
 		free(t.description);
 		t.description = sd_xstrdup(hostile[i]);
-		sd_error *err = sd_ticket_add_comment(&t, "Eve <eve@example.com>", 1795442400, 0, hostile[i]);
+		sd_error *err = sd_ticket_add_comment(&t, "Eve <eve@example.com>", 1795442400, 0,
+						      hostile[i]);
 		sd_error_free(err);
-		err = sd_ticket_change(&t, SD_F_STATUS, "open", "Eve -- <eve@example.com>", 1795442401,
-				       hostile[i], NULL);
+		err = sd_ticket_change(&t, SD_F_STATUS, "open", "Eve -- <eve@example.com>",
+				       1795442401, hostile[i], NULL);
 		CHECK(!err, "change: %s", err ? err->msg : "");
 		sd_error_free(err);
 		char *text = write_ticket(&t);
@@ -119,11 +121,13 @@ static void test_hostile_text_round_trip(void)
 		sd_error_free(err);
 		if (!err) {
 			CHECK_STR(t.description, back.description, "description");
-			CHECK(back.nentries == 2, "case %zu: two entries, got %zu", i, back.nentries);
+			CHECK(back.nentries == 2, "case %zu: two entries, got %zu", i,
+			      back.nentries);
 			if (back.nentries == 2) {
 				CHECK_STR(t.entries[0].body, back.entries[0].body, "comment body");
 				CHECK_STR(hostile[i], back.entries[1].reason, "event reason");
-				CHECK_STR("Eve -- <eve@example.com>", back.entries[1].author, "author with --");
+				CHECK_STR("Eve -- <eve@example.com>", back.entries[1].author,
+					  "author with --");
 			}
 			char *again = write_ticket(&back);
 			CHECK_STR(text, again, "write(parse(write(t))) == write(t)");
@@ -139,11 +143,40 @@ static void test_hostile_text_round_trip(void)
 static void test_yaml_scalars(void)
 {
 	static const char *const titles[] = {
-		"yes", "No", "null", "~", "123", "1.5", "0x1f", "2026-12-25", "a: b", "#hash",
-		"ends with colon:", "- dash", "[bracket]", "{brace}", "\"quoted\"", "'single'",
-		"back\\slash", "ünïcode title", "&anchor", "*alias", "!tag", "%percent", "@at",
-		"`tick`", "a #not comment", " leading space", "trailing space ", ".inf", "<<",
-		"x, y", "a | b", "> folded", "?question", "=",
+		"yes",
+		"No",
+		"null",
+		"~",
+		"123",
+		"1.5",
+		"0x1f",
+		"2026-12-25",
+		"a: b",
+		"#hash",
+		"ends with colon:",
+		"- dash",
+		"[bracket]",
+		"{brace}",
+		"\"quoted\"",
+		"'single'",
+		"back\\slash",
+		"ünïcode title",
+		"&anchor",
+		"*alias",
+		"!tag",
+		"%percent",
+		"@at",
+		"`tick`",
+		"a #not comment",
+		" leading space",
+		"trailing space ",
+		".inf",
+		"<<",
+		"x, y",
+		"a | b",
+		"> folded",
+		"?question",
+		"=",
 	};
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
 		struct sd_ticket t, back;
@@ -235,12 +268,14 @@ static void test_parse_errors(void)
 		struct sd_ticket t;
 		size_t len = strlen(bad[i].text);
 		if (strstr(bad[i].message, "NUL"))
-			len = strlen(bad[i].text) + 1 + strlen(bad[i].text + strlen(bad[i].text) + 1);
+			len = strlen(bad[i].text) + 1 +
+				strlen(bad[i].text + strlen(bad[i].text) + 1);
 		sd_error *err = sd_ticket_parse(&t, bad[i].text, len, "b.md");
 		CHECK(err != NULL, "case %zu should fail: %s", i, bad[i].message);
 		if (err) {
 			CHECK(strncmp(err->msg, bad[i].message, strlen(bad[i].message)) == 0,
-			      "case %zu\n  expected: %s\n  actual:   %s", i, bad[i].message, err->msg);
+			      "case %zu\n  expected: %s\n  actual:   %s", i, bad[i].message,
+			      err->msg);
 			CHECK(err->status == SD_EXIT_INVALID, "status 2");
 		}
 		sd_error_free(err);
@@ -251,11 +286,12 @@ static void test_parse_errors(void)
 /* Entries reordered by hand are put back in time order. */
 static void test_entries_sorted(void)
 {
-	const char *text = "---\nid: 7f3kq2m9xw4a\ntitle: t\ntype: incident\nstatus: new\npriority: P3\n"
-			   "created: 2026-11-23T09:00:00Z\nupdated: 2026-11-23T09:00:00Z\n---\n\n"
-			   "<!-- sd:timeline -->\n"
-			   "<!-- sd:comment id=bbbbbbbbbb at=2026-11-23T11:00:00Z author=b -->\nlater\n"
-			   "<!-- sd:comment id=aaaaaaaaaa at=2026-11-23T10:00:00Z author=a -->\nearlier\n";
+	const char *text =
+		"---\nid: 7f3kq2m9xw4a\ntitle: t\ntype: incident\nstatus: new\npriority: P3\n"
+		"created: 2026-11-23T09:00:00Z\nupdated: 2026-11-23T09:00:00Z\n---\n\n"
+		"<!-- sd:timeline -->\n"
+		"<!-- sd:comment id=bbbbbbbbbb at=2026-11-23T11:00:00Z author=b -->\nlater\n"
+		"<!-- sd:comment id=aaaaaaaaaa at=2026-11-23T10:00:00Z author=a -->\nearlier\n";
 	struct sd_ticket t;
 	sd_error *err = sd_ticket_parse(&t, text, strlen(text), "s.md");
 	CHECK(!err && t.nentries == 2 && !strcmp(t.entries[0].body, "earlier"),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SD_UNIT_H
 #define SD_UNIT_H
 
@@ -10,19 +11,19 @@
 
 static int unit_passed, unit_failed;
 
-#define CHECK(cond, ...)                                                                     \
-	do {                                                                                 \
-		if (cond) {                                                                  \
-			unit_passed++;                                                       \
-		} else {                                                                     \
-			unit_failed++;                                                       \
+#define CHECK(cond, ...) \
+	do { \
+		if (cond) { \
+			unit_passed++; \
+		} else { \
+			unit_failed++; \
 			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                                        \
-			fputc('\n', stderr);                                                 \
-		}                                                                            \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
 	} while (0)
 
-#define CHECK_STR(expected, actual, what)                                                    \
+#define CHECK_STR(expected, actual, what) \
 	CHECK(strcmp((expected), (actual)) == 0, "%s\n--- expected\n%s\n--- actual\n%s", (what), \
 	      (expected), (actual))
 
