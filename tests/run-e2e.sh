@@ -10,7 +10,8 @@
 # The last line is "N passed, N failed"; the exit status is 1 if anything
 # failed.  Environment: SD_BIN (binary to test, default ./sd of this tree),
 # SD_TEST_KEEP=1 (keep the temporary directories), SD_TEST_TIMEOUT (seconds
-# per file, default 300).
+# per file, default 300), SD_TEST_JOBS (files run at once; default one
+# per processor).
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 verbose=0
@@ -52,17 +53,40 @@ if command -v timeout >/dev/null 2>&1; then
 	limit=(timeout "${SD_TEST_TIMEOUT:-300}")
 fi
 
+# Files run SD_TEST_JOBS at a time (default: one per processor), since
+# most of their time is sd and git starting up on one core; their reports
+# are printed in order all the same.
+jobs=${SD_TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+
+logs=$(mktemp -d "${TMPDIR:-/tmp}/sd-run-e2e.XXXXXX") || exit 128
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$logs"' EXIT
+
+run_file() { # index file
+	local start rc
+	start=$(date +%s)
+	(cd "$(dirname "$2")" && "${limit[@]}" bash "$2") </dev/null >"$logs/$1.log" 2>&1
+	rc=$?
+	echo "$rc $(($(date +%s) - start))" >"$logs/$1.rc.tmp"
+	mv "$logs/$1.rc.tmp" "$logs/$1.rc"
+}
+
 passed=0
 failed=0
-log=$(mktemp "${TMPDIR:-/tmp}/sd-run-e2e.XXXXXX") || exit 128
-trap 'rm -f "$log"' EXIT
-
-for f in "${files[@]}"; do
+next=0
+for ((i = 0; i < ${#files[@]}; i++)); do
+	# Keep up to $jobs files running ahead of the one being reported.
+	while [ $next -lt ${#files[@]} ] && [ $next -lt $((i + jobs)) ]; do
+		run_file $next "${files[$next]}" &
+		next=$((next + 1))
+	done
+	while [ ! -f "$logs/$i.rc" ]; do
+		wait -n 2>/dev/null || sleep 0.1
+	done
+	f=${files[$i]}
+	log=$logs/$i.log
 	name=$(basename "$f")
-	start=$(date +%s)
-	(cd "$(dirname "$f")" && "${limit[@]}" bash "$f") </dev/null >"$log" 2>&1
-	rc=$?
-	secs=$(($(date +%s) - start))
+	read -r rc secs <"$logs/$i.rc"
 	summary=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
 	if [ -n "$summary" ]; then
 		p=$(echo "$summary" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1/')
