@@ -86,7 +86,7 @@ sd_error *sd_text_from_editor(struct sd_ctx *ctx, const char *name, const char *
 	struct sd_buf path = SD_BUF_INIT;
 	sd_error *err = NULL;
 	sd_private_path(ctx, name, &path);
-	FILE *f = fopen(path.data, "w");
+	FILE *f = fopen(path.data, "we");
 	if (!f || fputs(initial, f) < 0 || fclose(f) != 0) {
 		err = sd_error_errno(path.data);
 		goto done;
@@ -117,7 +117,7 @@ char *sd_keep_text(struct sd_ctx *ctx, const char *text, const char *what)
 	}
 	mkdir(path.data, 0700);
 	sd_buf_printf(&path, "/%s-%s-%ld.md", stamp, what, (long)getpid());
-	FILE *f = fopen(path.data, "wx");
+	FILE *f = fopen(path.data, "wxe");
 	if (!f) {
 		sd_buf_release(&path);
 		return NULL;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Output: the pager, colour, and checking that stdout was written. */
 
+#define _GNU_SOURCE /* pipe2, mkostemp: descriptors closed on exec */
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,7 @@ void sd_pager_start(struct sd_ctx *ctx)
 		return;
 	}
 	int fds[2];
-	if (pipe(fds) < 0) {
+	if (pipe2(fds, O_CLOEXEC) < 0) {
 		sd_strvec_clear(&argv);
 		return;
 	}

@@ -94,7 +94,7 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 	char name[SD_ID_LEN + 16];
 	snprintf(name, sizeof(name), "edit-%s.md", id);
 	sd_private_path(ctx, name, &path);
-	FILE *f = fopen(path.data, "w");
+	FILE *f = fopen(path.data, "we");
 	if (!f || fwrite(raw.data, 1, raw.len, f) != raw.len || fclose(f) != 0) {
 		err = sd_error_errno(path.data);
 		goto done;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* sd export: every ticket as JSON Lines or CSV, for sd import or other tools. */
 
+#define _GNU_SOURCE /* pipe2, mkostemp: descriptors closed on exec */
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,7 +109,7 @@ static sd_error *write_atomically(const char *path, const char *data, size_t len
 	struct sd_buf tmp = SD_BUF_INIT;
 	sd_error *err = NULL;
 	sd_buf_printf(&tmp, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp.data);
+	int fd = mkostemp(tmp.data, O_CLOEXEC);
 	if (fd < 0) {
 		err = sd_error_errno(path);
 		goto done;

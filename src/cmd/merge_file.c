@@ -26,7 +26,7 @@ static sd_error *read_ticket(struct sd_ticket *t, const char *file, const char *
 /* Writes the result over OURS, as git expects of a merge driver. */
 static sd_error *write_result(const char *path, const struct sd_buf *content)
 {
-	FILE *f = fopen(path, "wb");
+	FILE *f = fopen(path, "wbe");
 	if (!f)
 		return sd_error_errno(path);
 	int ok = fwrite(content->data, 1, content->len, f) == content->len;

@@ -104,7 +104,7 @@ void sd_buf_release(struct sd_buf *buf)
 sd_error *sd_buf_read_file(struct sd_buf *buf, const char *path, size_t max)
 {
 	int is_stdin = !strcmp(path, "-");
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	FILE *f = is_stdin ? stdin : fopen(path, "rbe");
 	if (!f)
 		return sd_error_new(errno == ENOENT ? SD_EXIT_INVALID : SD_EXIT_FATAL,
 				    "cannot open %s: %s", path, strerror(errno));

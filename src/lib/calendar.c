@@ -238,7 +238,7 @@ sd_error *sd_timezone_check(const char *name)
 	const char *dir = getenv("TZDIR");
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	char magic[4] = { 0 };
 	int ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
 	if (f)

@@ -546,7 +546,7 @@ sd_error *sd_store_scan(struct sd_store *s, struct sd_ticket_file **out, size_t 
 		sd_buf_release(&dir);
 		return err;
 	}
-	DIR *d = fdopendir(dup(fd));
+	DIR *d = fdopendir(fcntl(fd, F_DUPFD_CLOEXEC, 0));
 	if (!d) {
 		err = sd_error_errno(dir.data);
 		close(fd);
@@ -836,7 +836,7 @@ done:
 static void break_if_stale(const char *path)
 {
 	char buf[32];
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
@@ -1066,7 +1066,9 @@ sd_error *sd_store_lock(struct sd_store *s)
 		s->lock_path = sd_buf_detach(&p);
 	}
 	for (int waited = 0;; waited += 20) {
-		int fd = open(s->lock_path, O_RDWR | O_CREAT | O_EXCL, 0644);
+		/* Close-on-exec above all: a command sd runs must never hold the
+		 * lock (or its flock) after sd is gone. */
+		int fd = open(s->lock_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			char pid[32];
 			int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());

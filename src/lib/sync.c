@@ -2,6 +2,8 @@
 /* Sync: the network through the user's own git, everything local through
  * libgit2, and ticket files merged by their meaning. */
 
+#define _GNU_SOURCE /* pipe2, mkostemp: descriptors closed on exec */
+
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -29,7 +31,7 @@ sd_error *sd_git_run(struct sd_store *s, const char *const *args, struct sd_buf 
 	sd_strvec_push(&argv, sd_store_root(s));
 	for (size_t i = 0; args[i]; i++)
 		sd_strvec_push(&argv, args[i]);
-	if (pipe(fds) < 0) {
+	if (pipe2(fds, O_CLOEXEC) < 0) {
 		sd_strvec_clear(&argv);
 		return sd_error_errno("pipe");
 	}
@@ -41,7 +43,7 @@ sd_error *sd_git_run(struct sd_store *s, const char *const *args, struct sd_buf 
 		return sd_error_errno("fork");
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(fds[1], 1);
@@ -433,7 +435,7 @@ static sd_error *leave_git_merge(struct sd_store *s, git_index *merged, const gi
 		if (!e || git_blob_lookup(&blob, repo, &e->id) < 0)
 			continue;
 		sd_buf_printf(&abs, "%s%s", sd_store_root(s), tickets->v[i]);
-		FILE *f = fopen(abs.data, "wb");
+		FILE *f = fopen(abs.data, "wbe");
 		size_t len = (size_t)git_blob_rawsize(blob);
 		if (!f || fwrite(git_blob_rawcontent(blob), 1, len, f) != len || fclose(f) != 0)
 			err = sd_error_errno(abs.data);
