@@ -2,7 +2,9 @@
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
 
-/* The store's configuration, .sd/config.yaml (doc/sd-config.5.md). */
+/* The store's configuration: the tracked .sd/config.yaml, which every
+ * clone pulls, and the clone's own .git/sd/config.yaml, which nobody can
+ * push (doc/sd-config.5.md). */
 
 #include <stdint.h>
 
@@ -12,6 +14,25 @@
 #include "sd/util.h"
 
 #define SD_CONFIG_PATH ".sd/config.yaml"
+/* The local configuration's name under sd's private directory, .git/sd/. */
+#define SD_LOCAL_CONFIG_NAME "config.yaml"
+
+/* The commands sd runs, by the dotted key that sets them. A command in
+ * the tracked config runs only once a person approved that exact argv on
+ * the clone (sd trust); one in the local config runs as it is. */
+enum sd_command_key { SD_CMD_BREACH_NOTIFY, SD_CMD_RISK_NOTIFY, SD_CMD_COUNT };
+/* "sla.on_breach.notify", ...; NULL-terminated for sd_value_index. */
+extern const char *const sd_command_keys[SD_CMD_COUNT + 1];
+
+struct sd_config_command {
+	struct sd_strvec tracked; /* argv from .sd/config.yaml; empty: none */
+	size_t tracked_line;	  /* its line there; 0: not set there */
+	struct sd_strvec local;	  /* argv from .git/sd/config.yaml */
+	int has_local;		  /* set there (an empty list turns it off) */
+};
+
+/* commands.timeout when unset, in seconds. */
+#define SD_COMMAND_TIMEOUT_DEFAULT 30
 
 struct sd_tier_config {
 	char *name;  /* e.g. "Service desk"; "" when unset */
@@ -52,9 +73,10 @@ struct sd_config {
 	struct sd_strvec pause; /* statuses that stop the resolution clock */
 	struct sd_sla_policy *policies;
 	size_t npolicies;
-	int breach_escalate;			     /* on_breach.escalate: next-tier */
-	int breach_bump_priority;		     /* on_breach.bump_priority */
-	struct sd_strvec breach_notify, risk_notify; /* argv; empty: none */
+	int breach_escalate;	  /* on_breach.escalate: next-tier */
+	int breach_bump_priority; /* on_breach.bump_priority */
+	struct sd_config_command commands[SD_CMD_COUNT];
+	int command_timeout; /* seconds a command may run: commands.timeout */
 };
 
 /* The text sd init writes: every default, with comments. */
@@ -65,6 +87,11 @@ void sd_config_init(struct sd_config *cfg);
 /* Parses text over the defaults already in cfg. Errors are "path:line: ...",
  * exit status 2. */
 sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path);
+/* Parses the local configuration, .git/sd/config.yaml, over cfg: only the
+ * keys that must not come from a pull (the commands, commands.timeout);
+ * any other key is an error naming the ones allowed. */
+sd_error *sd_config_parse_local(struct sd_config *cfg, const char *text, size_t len,
+				const char *path);
 void sd_config_release(struct sd_config *cfg);
 /* The calendar called name (the config's, or the built-in "24x7"), or NULL. */
 struct sd_calendar *sd_config_calendar(struct sd_config *cfg, const char *name);

@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "sd/text.h"
+#include "sd/trust.h"
 
 const struct sd_option check_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
 
@@ -103,6 +104,39 @@ static sd_error *check_shard(struct check *c, const char *root, const char *shar
 	return NULL;
 }
 
+/* Commands of the tracked config that will not run here. A warning, not a
+ * problem: a CI clone nobody approves anything on must still pass. */
+static void check_commands(struct check *c)
+{
+	const struct sd_config *cfg = sd_store_config(c->ctx->store);
+	struct sd_trust *trust = NULL;
+	sd_error *err = sd_trust_load(&trust, c->ctx->store);
+	if (err) {
+		problem(c, err->msg);
+		sd_error_free(err);
+		return;
+	}
+	for (int k = 0; k < SD_CMD_COUNT; k++) {
+		enum sd_trust_state state;
+		sd_trust_command(trust, cfg, k, &state);
+		if (state != SD_TRUST_UNAPPROVED && state != SD_TRUST_CHANGED)
+			continue;
+		struct sd_buf msg = SD_BUF_INIT, line = SD_BUF_INIT;
+		sd_buf_printf(&msg,
+			      "%s:%zu: %s %s on this clone, so it does not run; read it with 'sd "
+			      "trust', then run 'sd trust --approve %s'",
+			      SD_CONFIG_PATH, cfg->commands[k].tracked_line, sd_command_keys[k],
+			      state == SD_TRUST_CHANGED ? "changed since it was approved"
+							: "is not approved",
+			      sd_command_keys[k]);
+		sd_put_text(&line, msg.data);
+		fprintf(stderr, "sd: warning: %s\n", line.data);
+		sd_buf_release(&msg);
+		sd_buf_release(&line);
+	}
+	sd_trust_free(trust);
+}
+
 sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct check c = { ctx, 0, 0 };
@@ -114,6 +148,7 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 	const sd_error *cfg = sd_store_config_error(ctx->store);
 	if (cfg)
 		problem(&c, cfg->msg);
+	check_commands(&c);
 	sd_buf_printf(&dir, "%stickets", root);
 	struct stat st;
 	if (lstat(dir.data, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -105,6 +105,8 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 			print_values(ctx->out, formats);
 		else if (!strcmp(field, "visibility"))
 			print_values(ctx->out, sd_visibilities);
+		else if (!strcmp(field, "command"))
+			print_values(ctx->out, sd_command_keys);
 		else if (f >= 0 && sd_fields[f].values)
 			print_values(ctx->out, sd_fields[f].values);
 		else if (f >= 0 && open_store_quietly(ctx))

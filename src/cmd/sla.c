@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* sd sla: the SLA clocks of tickets; --check for CI, --apply for cron. */
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "sd/calendar.h"
+#include "sd/exec.h"
 #include "sd/sla.h"
 #include "sd/text.h"
+#include "sd/trust.h"
 
 const struct sd_option sla_options[] = {
 	SD_FILTER_OPTION_ROWS,
@@ -202,7 +201,7 @@ static void print_json(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
 
 struct notification {
 	char *ticket_json;
-	const struct sd_strvec *argv;
+	int key; /* an sd_command_key */
 };
 
 static int already_recorded(const struct sd_ticket *t, const char *key, const char *state)
@@ -266,15 +265,15 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 		r->escalated = 1;
 		sd_buf_release(&why);
 	}
-	const struct sd_strvec *argv =
-		c->state == SD_CLOCK_BREACHED ? &cfg->breach_notify : &cfg->risk_notify;
-	if (!err && argv->n) {
+	int cmd = c->state == SD_CLOCK_BREACHED ? SD_CMD_BREACH_NOTIFY : SD_CMD_RISK_NOTIFY;
+	/* Whether it may run is decided when it would run. */
+	if (!err && (cfg->commands[cmd].tracked.n || cfg->commands[cmd].local.n)) {
 		*notes = sd_xrealloc(*notes, (*nnotes + 1) * sizeof(**notes));
 		struct sd_buf json = SD_BUF_INIT;
 		sd_ticket_json(&json, t, r->row->short_id, 1);
 		sd_buf_addch(&json, '\n');
 		(*notes)[*nnotes].ticket_json = sd_buf_detach(&json);
-		(*notes)[*nnotes].argv = argv;
+		(*notes)[*nnotes].key = cmd;
 		(*nnotes)++;
 	}
 	r->changed = 1;
@@ -282,60 +281,76 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 	return err;
 }
 
-/* Runs a notify command with the ticket on stdin; failures are reported,
- * never fatal: the breach is already recorded. */
-static void notify(const struct notification *n)
+/* Prints "sd: warning: MSG", inert. */
+static void warn(const char *msg)
 {
-	int fds[2];
-	if (pipe(fds) < 0) {
-		fprintf(stderr, "sd: notify: %s\n", strerror(errno));
-		return;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "sd: notify: %s\n", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
-	if (pid == 0) {
-		dup2(fds[0], 0);
-		close(fds[0]);
-		close(fds[1]);
-		dup2(2, 1); /* the command's output must not mix with sd's data */
-		execvp(n->argv->v[0], n->argv->v);
-		fprintf(stderr, "sd: notify: cannot run '%s': %s\n", n->argv->v[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	size_t len = strlen(n->ticket_json), off = 0;
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	while (off < len) {
-		ssize_t w = write(fds[1], n->ticket_json + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	close(fds[1]);
-	signal(SIGPIPE, old);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct sd_buf cmd = SD_BUF_INIT;
-		sd_put_line(&cmd, n->argv->v[0]);
-		fprintf(stderr,
-			"sd: notify command '%s' failed (status %d); the breach is recorded "
-			"all the same\n",
-			cmd.data, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
-		sd_buf_release(&cmd);
-	}
+	struct sd_buf line = SD_BUF_INIT;
+	sd_put_text(&line, msg);
+	fprintf(stderr, "sd: warning: %s\n", line.data);
+	sd_buf_release(&line);
 }
 
-static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
+/*
+ * Runs the notify commands, each with its ticket's JSON on stdin, after
+ * the commit and after the store lock is released: a command that hangs
+ * holds up this cron run (until commands.timeout), never the desk.
+ * Failures are reported, never fatal: the breach is already recorded. A
+ * command from the tracked config runs only if approved on this clone.
+ */
+static void notify(struct sd_ctx *ctx, const struct notification *notes, size_t n)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_trust *trust = NULL;
+	int warned[SD_CMD_COUNT] = { 0 };
+	if (!n)
+		return;
+	sd_error *err = sd_trust_load(&trust, ctx->store);
+	if (err) {
+		err = sd_error_wrap(err, "not running notify commands");
+		warn(err->msg);
+		sd_error_free(err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *key = sd_command_keys[notes[i].key];
+		enum sd_trust_state state;
+		const struct sd_strvec *argv = sd_trust_command(trust, cfg, notes[i].key, &state);
+		struct sd_buf msg = SD_BUF_INIT;
+		if (!argv) {
+			if ((state == SD_TRUST_UNAPPROVED || state == SD_TRUST_CHANGED) &&
+			    !warned[notes[i].key]++) {
+				sd_buf_printf(&msg,
+					      "not running %s from " SD_CONFIG_PATH ": %s on this "
+					      "clone; review it with 'sd trust', then run 'sd trust "
+					      "--approve %s'",
+					      key,
+					      state == SD_TRUST_CHANGED
+						      ? "it changed since it was approved"
+						      : "it is not approved",
+					      key);
+				warn(msg.data);
+			}
+			sd_buf_release(&msg);
+			continue;
+		}
+		struct sd_exec cmd = { (const char *const *)argv->v, notes[i].ticket_json,
+				       strlen(notes[i].ticket_json), cfg->command_timeout * 1000,
+				       0 };
+		if ((err = sd_exec_run(&cmd, NULL))) {
+			sd_buf_printf(&msg, "%s: %s; the breach is recorded all the same", key,
+				      err->msg);
+			warn(msg.data);
+			sd_error_free(err);
+		}
+		sd_buf_release(&msg);
+	}
+	sd_trust_free(trust);
+}
+
+/* Records, escalates and commits; *notes gets the notifications to send
+ * once the lock is released (the caller frees them with free_notes). */
+static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n,
+		       struct notification **notes_out, size_t *nnotes_out)
 {
 	const char *author;
 	struct notification *notes = NULL;
@@ -387,8 +402,10 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n)
 		      list.data);
 	if ((err = sd_store_commit(ctx->store, changes, nchanged, msg.data)))
 		goto done;
-	for (size_t i = 0; i < nnotes; i++)
-		notify(&notes[i]);
+	*notes_out = notes;
+	*nnotes_out = nnotes;
+	notes = NULL;
+	nnotes = 0;
 	fprintf(stderr, "sd: acted on SLA breaches and risks of %zu ticket%s\n", nchanged,
 		nchanged == 1 ? "" : "s");
 done:
@@ -407,6 +424,13 @@ done:
 	return err;
 }
 
+static void free_notes(struct notification *notes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(notes[i].ticket_json);
+	free(notes);
+}
+
 /* ---- the command ---- */
 
 sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
@@ -416,7 +440,8 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 	struct sd_rows rows = { 0 };
 	struct sla_row *sla = NULL;
 	struct sd_strvec wanted = SD_STRVEC_INIT;
-	size_t n = 0;
+	struct notification *notes = NULL;
+	size_t n = 0, nnotes = 0;
 	sd_time at = ctx->now;
 	const char *at_arg = sd_arg_str(args, "at");
 	sd_error *err = NULL;
@@ -454,8 +479,12 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 		n++;
 	}
 	qsort(sla, n, sizeof(*sla), cmp_sla_rows);
-	if (sd_arg_flag(args, "apply") && (err = apply(ctx, sla, n)))
-		goto done;
+	if (sd_arg_flag(args, "apply")) {
+		if ((err = apply(ctx, sla, n, &notes, &nnotes)))
+			goto done;
+		sd_store_unlock(ctx->store);
+		notify(ctx, notes, nnotes);
+	}
 	if (sd_arg_flag(args, "json")) {
 		print_json(ctx, sla, n);
 	} else {
@@ -469,6 +498,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 				    clock_at(&sla[i].sla, c)->state == SD_CLOCK_BREACHED)
 					ctx->exit_status = SD_EXIT_FOUND_NOTHING;
 done:
+	free_notes(notes, nnotes);
 	free(sla);
 	sd_strvec_clear(&wanted);
 	sd_rows_free(&rows);

@@ -60,12 +60,16 @@ const char sd_config_default_text[] =
 	"  on_breach:\n"
 	"    escalate: next-tier   # or: none\n"
 	"    bump_priority: false  # true: P3 -> P2 on breach\n"
-	"    notify: []            # argv of a command run with the ticket's JSON on stdin\n"
+	"    notify: []            # argv of a command run with the ticket's JSON on stdin;\n"
+	"                          # it runs only once approved on each clone (sd trust)\n"
 	"  on_risk:\n"
 	"    notify: []\n";
 
 const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue",
 							"category", "tag",  NULL };
+
+const char *const sd_command_keys[SD_CMD_COUNT + 1] = { "sla.on_breach.notify",
+							"sla.on_risk.notify", NULL };
 
 static const char *const default_matrix[3][3] = {
 	{ "P1", "P2", "P3" },
@@ -94,6 +98,7 @@ void sd_config_init(struct sd_config *cfg)
 	cfg->at_risk_percent = 75;
 	sd_strvec_push(&cfg->pause, "pending");
 	cfg->breach_escalate = 1;
+	cfg->command_timeout = SD_COMMAND_TIMEOUT_DEFAULT;
 }
 
 static void release_policies(struct sd_config *cfg)
@@ -140,8 +145,10 @@ void sd_config_release(struct sd_config *cfg)
 	release_policies(cfg);
 	sd_calendar_release(&cfg->always);
 	sd_strvec_clear(&cfg->pause);
-	sd_strvec_clear(&cfg->breach_notify);
-	sd_strvec_clear(&cfg->risk_notify);
+	for (int i = 0; i < SD_CMD_COUNT; i++) {
+		sd_strvec_clear(&cfg->commands[i].tracked);
+		sd_strvec_clear(&cfg->commands[i].local);
+	}
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -508,7 +515,7 @@ static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 }
 
 static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char *what,
-			      struct sd_strvec *notify, struct sd_config *cfg, int breach)
+			      struct sd_config_command *notify, struct sd_config *cfg, int breach)
 {
 	sd_error *err = expect_mapping(c, map, what);
 	if (err)
@@ -518,8 +525,9 @@ static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char 
 		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = scalar(k) ? scalar(k) : "", *value = scalar(v);
 		if (!strcmp(key, "notify")) {
-			sd_strvec_clear(notify);
-			if ((err = string_list(c, v, "notify", notify, NULL)))
+			sd_strvec_clear(&notify->tracked);
+			notify->tracked_line = v->start_mark.line + 1;
+			if ((err = string_list(c, v, "notify", &notify->tracked, NULL)))
 				return err;
 		} else if (breach && !strcmp(key, "escalate")) {
 			if (!value || (strcmp(value, "next-tier") && strcmp(value, "none")))
@@ -569,10 +577,12 @@ static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node
 				return node_error(c, v, "'policies' must be a list");
 			*policies_out = v; /* after calendars, which may come later in the file */
 		} else if (!strcmp(key, "on_breach")) {
-			if ((err = parse_notify(c, v, "on_breach", &cfg->breach_notify, cfg, 1)))
+			if ((err = parse_notify(c, v, "on_breach",
+						&cfg->commands[SD_CMD_BREACH_NOTIFY], cfg, 1)))
 				return err;
 		} else if (!strcmp(key, "on_risk")) {
-			if ((err = parse_notify(c, v, "on_risk", &cfg->risk_notify, cfg, 0)))
+			if ((err = parse_notify(c, v, "on_risk", &cfg->commands[SD_CMD_RISK_NOTIFY],
+						cfg, 0)))
 				return err;
 		} else {
 			return node_error(c, k,
@@ -599,25 +609,41 @@ static sd_error *parse_policies(struct cfg_parse *c, struct sd_config *cfg, yaml
 	return NULL;
 }
 
-sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path)
+/* Loads text as one YAML document into c->doc; *root gets its root
+ * mapping, or NULL for an empty file. The caller deletes c->doc when
+ * this succeeds. */
+static sd_error *load(struct cfg_parse *c, const char *text, size_t len, yaml_node_t **root)
 {
 	yaml_parser_t parser;
-	struct cfg_parse c = { .path = path };
 	sd_error *err = NULL;
+	*root = NULL;
 	if (!yaml_parser_initialize(&parser))
 		return sd_error_fatal("cannot initialise the YAML parser");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &c.doc)) {
-		err = sd_error_invalid("%s:%zu: %s", path, parser.problem_mark.line + 1,
+	if (!yaml_parser_load(&parser, &c->doc)) {
+		err = sd_error_invalid("%s:%zu: %s", c->path, parser.problem_mark.line + 1,
 				       parser.problem ? parser.problem : "invalid YAML");
 		yaml_parser_delete(&parser);
 		return err;
 	}
-	yaml_node_t *root = yaml_document_get_root_node(&c.doc), *policies = NULL;
+	yaml_parser_delete(&parser);
+	*root = yaml_document_get_root_node(&c->doc);
+	if (*root && (err = expect_mapping(c, *root, "the configuration"))) {
+		yaml_document_delete(&c->doc);
+		return err;
+	}
+	return NULL;
+}
+
+sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path)
+{
+	struct cfg_parse c = { .path = path };
+	yaml_node_t *root, *policies = NULL;
+	sd_error *err = load(&c, text, len, &root);
+	if (err)
+		return err;
 	if (!root)
 		goto done; /* an empty file keeps every default */
-	if ((err = expect_mapping(&c, root, "the configuration")))
-		goto done;
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(&c.doc, p->key);
@@ -635,6 +661,11 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_calendars(&c, cfg, v);
 		else if (!strcmp(name, "sla"))
 			err = parse_sla(&c, cfg, v, &policies);
+		else if (!strcmp(name, "commands"))
+			err = node_error(&c, k,
+					 "'commands' belongs in the local configuration, "
+					 ".git/sd/config.yaml, not in the tracked file (see "
+					 "sd-config(5))");
 		/* Other sections belong to features that read them (sla,
 		 * calendars, ...); unknown ones are left alone so that an older
 		 * sd can work in a store configured by a newer one. */
@@ -645,6 +676,95 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 		err = parse_policies(&c, cfg, policies);
 done:
 	yaml_document_delete(&c.doc);
-	yaml_parser_delete(&parser);
+	return err;
+}
+
+/* ---- the local configuration ---- */
+
+/* What .git/sd/config.yaml may set: what must never arrive by a pull,
+ * because it decides what runs on this machine. A key added here (the
+ * mail issue's mail.sendmail, say) is parsed by its kind. */
+enum local_kind { LOCAL_COMMAND, LOCAL_SECONDS };
+static const struct local_key {
+	const char *key;
+	enum local_kind kind;
+	int command; /* an sd_command_key, for LOCAL_COMMAND */
+} local_keys[] = {
+	{ "sla.on_breach.notify", LOCAL_COMMAND, SD_CMD_BREACH_NOTIFY },
+	{ "sla.on_risk.notify", LOCAL_COMMAND, SD_CMD_RISK_NOTIFY },
+	{ "commands.timeout", LOCAL_SECONDS, -1 },
+};
+#define NLOCAL_KEYS (sizeof(local_keys) / sizeof(local_keys[0]))
+
+static sd_error *local_value(struct cfg_parse *c, struct sd_config *cfg, const struct local_key *lk,
+			     yaml_node_t *v)
+{
+	if (lk->kind == LOCAL_COMMAND) {
+		struct sd_config_command *cmd = &cfg->commands[lk->command];
+		sd_strvec_clear(&cmd->local);
+		cmd->has_local = 1;
+		return string_list(c, v, lk->key, &cmd->local, NULL);
+	}
+	/* Seconds, as a number or a duration like 2m. */
+	const char *s = scalar(v);
+	int64_t secs = -1;
+	if (s && *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 9)
+		secs = atol(s);
+	else if (s)
+		sd_error_free(sd_duration_parse(&secs, s));
+	if (secs < 1 || secs > 86400)
+		return node_error(c, v, "%s must be from 1 to 86400 seconds, like 30 or 2m",
+				  lk->key);
+	cfg->command_timeout = (int)secs;
+	return NULL;
+}
+
+/* Walks the mappings of the local config, naming each value by its
+ * dotted key, so that nested (sla: {on_risk: {notify: ...}}) and dotted
+ * (sla.on_risk.notify: ...) spellings are the same. */
+static sd_error *parse_local_map(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map,
+				 const char *prefix)
+{
+	sd_error *err = NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     !err && p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		if (!scalar(k))
+			return node_error(c, k, "keys must be plain words");
+		struct sd_buf key = SD_BUF_INIT;
+		sd_buf_printf(&key, "%s%s%s", prefix, *prefix ? "." : "", scalar(k));
+		size_t i = 0;
+		while (i < NLOCAL_KEYS && strcmp(local_keys[i].key, key.data))
+			i++;
+		if (i < NLOCAL_KEYS)
+			err = local_value(c, cfg, &local_keys[i], v);
+		else if (v->type == YAML_MAPPING_NODE)
+			err = parse_local_map(c, cfg, v, key.data);
+		else {
+			struct sd_buf allowed = SD_BUF_INIT;
+			for (size_t j = 0; j < NLOCAL_KEYS; j++)
+				sd_buf_printf(&allowed, "%s%s", j ? ", " : "", local_keys[j].key);
+			err = node_error(c, k,
+					 "'%s' cannot be set in the local configuration; it "
+					 "takes %s (the rest belongs in " SD_CONFIG_PATH ")",
+					 key.data, allowed.data);
+			sd_buf_release(&allowed);
+		}
+		sd_buf_release(&key);
+	}
+	return err;
+}
+
+sd_error *sd_config_parse_local(struct sd_config *cfg, const char *text, size_t len,
+				const char *path)
+{
+	struct cfg_parse c = { .path = path };
+	yaml_node_t *root;
+	sd_error *err = load(&c, text, len, &root);
+	if (err)
+		return err;
+	if (root)
+		err = parse_local_map(&c, cfg, root, "");
+	yaml_document_delete(&c.doc);
 	return err;
 }

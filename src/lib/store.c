@@ -40,6 +40,9 @@ struct sd_store {
 	sd_error *warning; /* see sd_store_take_warning */
 };
 
+/* The tracked config, then the clone's own over it. The local file is
+ * read even when the tracked one is invalid, so that sd check still
+ * knows which commands this clone set itself. */
 static sd_error *read_config(struct sd_store *s)
 {
 	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
@@ -47,6 +50,22 @@ static sd_error *read_config(struct sd_store *s)
 	sd_error *err = sd_buf_read_file(&text, path.data, 1u << 20);
 	if (!err)
 		err = sd_config_parse(&s->config, text.data, text.len, SD_CONFIG_PATH);
+	sd_buf_reset(&path);
+	sd_buf_reset(&text);
+	sd_store_private_path(s, SD_LOCAL_CONFIG_NAME, &path);
+	struct stat st;
+	if (lstat(path.data, &st) == 0) {
+		/* Errors name it as a user would find it from the work tree. */
+		const char *label = sd_starts_with(path.data, s->root) ? path.data + strlen(s->root)
+								       : path.data;
+		sd_error *local = sd_buf_read_file(&text, path.data, 1u << 20);
+		if (!local)
+			local = sd_config_parse_local(&s->config, text.data, text.len, label);
+		if (local && !err)
+			err = local;
+		else
+			sd_error_free(local);
+	}
 	sd_buf_release(&path);
 	sd_buf_release(&text);
 	return err;

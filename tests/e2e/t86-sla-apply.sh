@@ -163,6 +163,8 @@ apply_again "bump" 2026-11-23T15:00:00Z
 fsck_ok "bump" "$r"
 
 # --- notify commands get the ticket's JSON on stdin ---
+# Commands from the tracked config run once approved on the clone
+# (t96-trust has the refusals).
 r=$(store notify)
 cat >"$tmp/notify.sh" <<'EOF'
 #!/bin/sh
@@ -173,6 +175,9 @@ chmod +x "$tmp/notify.sh"
 sed -i "/^  on_breach:/,/^  on_risk:/s|^    notify: \[\]|    notify: [$tmp/notify.sh, $tmp/breach.json]|" "$(cfg)"
 sed -i "/^  on_risk:/,\$s|^    notify: \[\]|    notify: [$tmp/notify.sh, $tmp/risk.json]|" "$(cfg)"
 commit_all "$r" "notify"
+sd -C "$r" trust --approve sla.on_breach.notify >/dev/null &&
+	sd -C "$r" trust --approve sla.on_risk.notify >/dev/null ||
+	fail "notify: sd trust --approve"
 id=$(new_ticket "$r" "Notify me")
 other=$(SD_NOW=2026-11-23T12:30:00Z new_ticket "$r" "Not yet")
 apply "notify: at-risk" 2026-11-23T13:00:00Z
@@ -202,6 +207,7 @@ printf '#!/bin/sh\ncat >/dev/null\necho "mail server down" >&2\nexit 3\n' >"$tmp
 chmod +x "$tmp/fail-notify"
 sed -i "/^  on_breach:/,/^  on_risk:/s|^    notify: \[\]|    notify: [$tmp/fail-notify]|" "$(cfg)"
 commit_all "$r" "failing notify"
+sd -C "$r" trust --approve sla.on_breach.notify >/dev/null || fail "failing notify: approve"
 id=$(new_ticket "$r" "Notify fails")
 before=$(commit_count "$r")
 apply "failing notify" 2026-11-23T15:00:00Z
@@ -215,6 +221,7 @@ expect_clean "failing notify" "$r"
 # A command that does not exist is reported the same way.
 sed -i "s|$tmp/fail-notify|$tmp/no-such-notify|" "$(cfg)"
 commit_all "$r" "missing notify"
+sd -C "$r" trust --approve sla.on_breach.notify >/dev/null || fail "missing notify: approve"
 id2=$(new_ticket "$r" "Notify missing")
 before=$(commit_count "$r")
 apply "missing notify" 2026-11-23T15:00:00Z
