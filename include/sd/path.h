@@ -51,6 +51,10 @@ int sd_path_is_attachment(const char *path);
  * .gitmodules anywhere. */
 const char *sd_path_entry_problem(const char *path, unsigned mode);
 
+/* An error (exit status 2) saying that path, shown inert (it may be
+ * anybody's text), is refused for why. */
+sd_error *sd_path_refused(const char *path, const char *why);
+
 /* Checks every entry of tree that old (NULL: none) does not hold
  * identically, with sd_path_entry_problem, descending only into the
  * subtrees that differ, so a pull costs what it changes. Also refuses a

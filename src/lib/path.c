@@ -266,6 +266,15 @@ const char *sd_path_entry_problem(const char *path, unsigned mode)
 	return NULL;
 }
 
+sd_error *sd_path_refused(const char *path, const char *why)
+{
+	struct sd_buf shown = SD_BUF_INIT;
+	sd_text_inert(&shown, path, strlen(path), 0);
+	sd_error *err = sd_error_invalid("refusing the path '%s': %s", shown.data, why);
+	sd_buf_release(&shown);
+	return err;
+}
+
 /* ---- trees ---- */
 
 /* git's order of tree entries: by name, a directory compared as if its
