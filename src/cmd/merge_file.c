@@ -6,6 +6,8 @@
 
 #include "cmd/cmd.h"
 #include "sd/merge.h"
+#include "sd/path.h"
+#include "sd/text.h"
 
 const struct sd_option merge_file_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
 
@@ -43,15 +45,42 @@ sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args)
 	sd_error *err = sd_args_count(args, 3, 4, ctx->cmd->usage);
 	if (err)
 		return err;
-	const char *label = args->pos.n == 4 ? args->pos.v[3] : args->pos.v[1];
+	const char *path = args->pos.n == 4 ? args->pos.v[3] : NULL;
+	/* The path comes from git, the file names from a tracked
+	 * .gitattributes: both are shown inert. */
+	struct sd_buf shown = SD_BUF_INIT;
+	sd_text_inert(&shown, path ? path : args->pos.v[1], strlen(path ? path : args->pos.v[1]),
+		      0);
+	const char *label = shown.data;
 	sd_ticket_init(&base);
 	sd_ticket_init(&ours);
 	sd_ticket_init(&theirs);
 	sd_ticket_init(&merged);
+	/* A tracked .gitattributes decides which files git hands to this
+	 * driver; sd merges only what is a ticket by its path, and only
+	 * sides that are that ticket. Anything else is git's conflict. */
+	if (path && !sd_path_is_ticket(path)) {
+		err = sd_error_invalid("not a ticket file (tickets/XX/ID.md)");
+		goto fail;
+	}
 	if ((err = read_ticket(&base, args->pos.v[0], label, &base_empty)) ||
 	    (err = read_ticket(&ours, args->pos.v[1], label, NULL)) ||
 	    (err = read_ticket(&theirs, args->pos.v[2], label, NULL)))
 		goto fail;
+	if (path) {
+		const char *id = strrchr(path, '/') + 1;
+		const struct sd_ticket *sides[3] = { base_empty ? NULL : &base, &ours, &theirs };
+		static const char *const names[3] = { "the base", "ours", "theirs" };
+		for (int i = 0; i < 3 && !err; i++) {
+			const char *has = sides[i] ? sd_ticket_get(sides[i], SD_F_ID) : NULL;
+			if (has && (strlen(has) != SD_ID_LEN || strncmp(has, id, SD_ID_LEN)))
+				err = sd_error_invalid("%s is another ticket (its id is not the one "
+						       "in the file name)",
+						       names[i]);
+		}
+		if (err)
+			goto fail;
+	}
 	if ((err = sd_ticket_merge(&merged, base_empty ? NULL : &base, &ours, &theirs)))
 		goto fail;
 	sd_ticket_write(&merged, &out);
@@ -67,6 +96,7 @@ fail:
 		sd_error_free(cause);
 	}
 done:
+	sd_buf_release(&shown);
 	sd_buf_release(&out);
 	sd_ticket_free(&base);
 	sd_ticket_free(&ours);

@@ -15,6 +15,7 @@
 
 #include "sd/index.h"
 #include "sd/pack.h"
+#include "sd/path.h"
 #include "sd/sha1.h"
 #include "sd/store.h"
 #include "sd/text.h"
@@ -960,7 +961,10 @@ static int journal_parse(char *line, struct journal_line *out)
 		rest += GIT_OID_HEXSZ + 1;
 	}
 	out->path = rest;
-	return sd_starts_with(rest, TICKETS_DIR "/");
+	/* The journal names files sd wrote and may put back; a line that
+	 * names anything but a place of sd's under tickets/ is ignored. */
+	return sd_starts_with(rest, TICKETS_DIR "/") &&
+		!sd_path_entry_problem(rest, GIT_FILEMODE_BLOB);
 }
 
 /* Puts back a file that a killed command wrote but never committed, if it
@@ -1213,6 +1217,11 @@ sd_error *sd_store_update_index(struct sd_store *s, const char *const *paths, co
 	sd_error *err = NULL;
 	int unsupported = 0;
 	for (size_t i = 0; i < n && !err; i++) {
+		const char *why = sd_path_entry_problem(paths[i], GIT_FILEMODE_BLOB);
+		if (why) {
+			err = sd_path_refused(paths[i], why);
+			break;
+		}
 		u[i].path = paths[i];
 		memcpy(u[i].oid, ids[i].id, 20);
 		sd_buf_reset(&path);
@@ -1249,6 +1258,9 @@ sd_error *sd_store_update_index(struct sd_store *s, const char *const *paths, co
 
 sd_error *sd_store_write_file(struct sd_store *s, const char *path, const void *data, size_t len)
 {
+	const char *why = sd_path_entry_problem(path, GIT_FILEMODE_BLOB);
+	if (why)
+		return sd_path_refused(path, why);
 	struct sd_buf abs = SD_BUF_INIT;
 	sd_buf_printf(&abs, "%s%s", s->root, path);
 	char *slash = strrchr(abs.data, '/');
@@ -1331,9 +1343,15 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
 		goto done;
 	locked = 1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		const char *why = sd_path_entry_problem(changes[i].path, GIT_FILEMODE_BLOB);
+		if (why) {
+			err = sd_path_refused(changes[i].path, why);
+			goto done;
+		}
 		if ((err = check_ticket_dirs(s, changes[i].path)))
 			goto done;
+	}
 
 	int rc = git_repository_head(&head, s->repo);
 	if (rc == 0) {

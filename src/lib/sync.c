@@ -16,6 +16,7 @@
 #include "sd/history.h"
 #include "sd/id.h"
 #include "sd/merge.h"
+#include "sd/path.h"
 #include "sd/sha1.h"
 #include "sd/sync.h"
 #include "sd/text.h"
@@ -192,8 +193,7 @@ done:
 
 static int is_ticket_path(const char *path)
 {
-	return sd_starts_with(path, "tickets/") && strlen(path) > 3 &&
-		!strcmp(path + strlen(path) - 3, ".md") && strchr(path + 8, '/');
+	return sd_path_is_ticket(path);
 }
 
 static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const git_oid *id,
@@ -335,6 +335,14 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 	*done = 0;
 	for (size_t i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
+		/* Checked with the whole tree already; checked again here,
+		 * where a path becomes a file name. */
+		const char *why = sd_path_entry_problem(d->new_file.path, d->new_file.mode);
+		if (why)
+			return sd_path_refused(d->new_file.path, why);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		if ((d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED) ||
 		    d->new_file.mode != GIT_FILEMODE_BLOB ||
 		    !sd_starts_with(d->new_file.path, "tickets/"))
@@ -432,7 +440,8 @@ static sd_error *leave_git_merge(struct sd_store *s, git_index *merged, const gi
 		const git_index_entry *e = git_index_get_bypath(merged, tickets->v[i], 0);
 		git_blob *blob = NULL;
 		struct sd_buf abs = SD_BUF_INIT;
-		if (!e || git_blob_lookup(&blob, repo, &e->id) < 0)
+		if (!e || !sd_path_is_ticket(tickets->v[i]) ||
+		    git_blob_lookup(&blob, repo, &e->id) < 0)
 			continue;
 		sd_buf_printf(&abs, "%s%s", sd_store_root(s), tickets->v[i]);
 		FILE *f = fopen(abs.data, "wbe");
@@ -523,6 +532,14 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 	}
 	if (sd_history_reaches(repo, git_commit_id(ours), &their_id) == 1)
 		goto done; /* already up to date */
+	/* Whatever arrives is somebody else's tree: a path that leaves the
+	 * work tree, reaches into .git or is not where sd keeps tickets
+	 * stops the pull here, before anything is written. */
+	if ((err = sd_path_check_incoming(repo, theirs, ours,
+					  tracking +
+						  (sd_starts_with(tracking, "refs/remotes/") ? 13
+											     : 0))))
+		goto done;
 	int fast_forward = sd_history_reaches(repo, &their_id, git_commit_id(ours)) == 1;
 	if (fast_forward) {
 		stats->received = tickets_changed(repo, our_tree, their_tree);
