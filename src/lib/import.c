@@ -16,6 +16,7 @@
 #include "sd/json.h"
 #include "sd/text.h"
 #include "sd/ticket.h"
+#include "sd/util.h"
 
 const char *const sd_import_csv_columns[] = { "id",	    "title",	"type",	     "status",
 					      "priority",   "impact",	"urgency",   "tier",
@@ -185,8 +186,8 @@ static int column_key(const char *cell)
 		end--;
 	for (const char *p = cell; p < end; p++) {
 		char c = *p;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
+		if (sd_ascii_isupper((unsigned char)c))
+			c = (char)sd_ascii_tolower((unsigned char)c);
 		else if (c == ' ' || c == '-')
 			c = '_';
 		sd_buf_addch(&name, c);
