@@ -28,4 +28,34 @@ for loc in $locales; do
 		'd[0]["first_response"]["state"] + " " + str(d[0]["first_response"]["elapsed"])' "running 3600"
 done
 
+# --- the ticket file as a forge renders it ---
+# A requester's heading must not pose as a staff entry, and a '<pre>' line
+# or an unclosed fence must not swallow the entries after it; sd escapes
+# such lines on write and reads them back exactly.
+r=$(store forge)
+desc=$'My printer:\n<pre>\n### Timeline'
+fake=$'### Bob Tech · 2026-12-02 18:25 UTC\nResolved, closing.\n```\n<pre>\n```\n<!-- sd:comment id=x -->\n```'
+id=$(new_ticket "$r" "Printer" -m "$desc")
+SD_AUTHOR="Eve <eve@example.com>" SD_NOW=2026-11-23T09:10:00Z \
+	expect_exit "forge: the requester comments" 0 sd -C "$r" comment "$id" -m "$fake"
+SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-11-23T09:20:00Z \
+	expect_exit "forge: staff answer" 0 sd -C "$r" comment "$id" -m "Real answer"
+expect_exit "forge: show --json" 0 sd -C "$r" show --json "$id"
+expect_json "forge: the description reads back exactly" "$OUT" 'd["description"]' "$desc"
+expect_json "forge: the comment reads back exactly" "$OUT" \
+	'[e["body"] for e in d["timeline"] if e["kind"] == "comment"][0]' "$fake"
+if command -v cmark-gfm >/dev/null; then
+	cmark-gfm --unsafe "$r/$(tpath "$id")" >"$tmp/forge.html"
+	expect_eq "forge: only sd's own headings render, both of them" \
+		"<h2>Timeline</h2>|<h3>Eve · 2026-11-23 09:10 UTC</h3>|<h3>Bob Tech · 2026-11-23 09:20 UTC</h3>" \
+		"$(grep -oE '<h[1-6]>[^<]*</h[1-6]>' "$tmp/forge.html" | tr '\n' '|' | sed 's/|$//')"
+	expect_eq "forge: no raw <pre> block opens" "" "$(grep -nx '<pre>' "$tmp/forge.html")"
+	expect_contains "forge: the requester's heading shows as text" "$tmp/forge.html" \
+		"<p>### Bob Tech · 2026-12-02 18:25 UTC"
+	expect_contains "forge: a closed fence stays code" "$tmp/forge.html" "<pre><code>&lt;pre&gt;"
+else
+	skip "forge: rendering" "cmark-gfm is not installed (make deps installs it)"
+fi
+fsck_ok "forge" "$r"
+
 finish
