@@ -222,13 +222,13 @@ static sd_error *parse_cell_json(struct sd_json **out, const char *cell, const c
 }
 
 static sd_error *rec_from_csv(struct rec *r, const struct sd_csv_record *row, const int *keys,
-			      size_t ncols)
+			      size_t ncols, int raw)
 {
 	if (row->n != ncols)
 		return sd_error_invalid("%zu field%s, but the header has %zu columns", row->n,
 					row->n == 1 ? "" : "s", ncols);
 	for (size_t c = 0; c < ncols; c++) {
-		const char *cell = row->fields[c];
+		const char *cell = raw ? row->fields[c] : sd_csv_unneutralise(row->fields[c]);
 		int k = keys[c];
 		size_t bad;
 		if (!sd_utf8_valid(cell, strlen(cell), &bad))
@@ -823,7 +823,7 @@ static sd_error *read_csv(struct work *w, const char *data, size_t len)
 		if (row->err)
 			e = sd_error_invalid("%s", row->err->msg);
 		else
-			e = rec_from_csv(&r, row, keys, head->n);
+			e = rec_from_csv(&r, row, keys, head->n, opt->raw_csv);
 		take_record(w, row->line, &r, e);
 	}
 done:

