@@ -42,7 +42,10 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKGS      = libgit2 yaml-0.1 libcmark zlib
 DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev python3 python3-yaml \
-            clang-format
+            clang-format locales cmark-gfm
+# A locale whose case rules differ from ASCII, for the tests that sd
+# compares text the same in every locale (tests/e2e/t98-outsider-text.sh).
+TEST_LOCALE = tr_TR.UTF-8
 
 WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
@@ -79,7 +82,7 @@ MAN_MD    = $(wildcard doc/*.[15].md)
 MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
-.PHONY: all check check-plain check-sanitize test-run deps install stress \
+.PHONY: all check check-plain check-sanitize test-run deps test-locale install stress \
         install-files clean man bench fuzz fuzz-run test-valgrind format format-check dist
 .SUFFIXES:
 
@@ -235,13 +238,24 @@ deps:
 	for p in $(DEB_DEPS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
 	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ -z "$$missing" ]; then $(MAKE) -s test-locale; exit 0; fi; \
 	if ! command -v apt-get >/dev/null; then \
 	  echo "sd: missing build dependencies:$$missing (install them with your package manager)" >&2; exit 1; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
 	  echo "sd: missing build dependencies:$$missing; run: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	echo "installing:$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
+	@$(MAKE) -s test-locale
+
+# Generates TEST_LOCALE when it is missing (Debian's locales package ships
+# the sources, not the compiled locale). Without root it only says how:
+# the tests that need it then skip, saying so.
+test-locale:
+	@if locale -a 2>/dev/null | grep -qix '$(subst UTF-8,utf8,$(TEST_LOCALE))'; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v localedef >/dev/null; then \
+	  echo "sd: locale $(TEST_LOCALE) is missing, so some tests will skip; run: sudo localedef -i $(basename $(TEST_LOCALE)) -f UTF-8 $(TEST_LOCALE)" >&2; exit 0; fi; \
+	echo "generating locale $(TEST_LOCALE)"; \
+	localedef -i $(basename $(TEST_LOCALE)) -f UTF-8 $(TEST_LOCALE)
 
 install: deps
 	$(MAKE) install-files

@@ -48,7 +48,20 @@ void sd_csv_release(struct sd_csv *csv);
 
 /* Appends s as one field: as it is when it holds no comma, quote, CR or
  * LF and does not start or end with a blank, otherwise quoted with its
- * quotes doubled. */
+ * quotes doubled.
+ *
+ * A spreadsheet runs a cell that starts with '=', '+', '-' or '@' (and,
+ * in some, tab or CR) as a formula, so a requester's title could make a
+ * desk's spreadsheet fetch URLs or run commands. sd_csv_field neutralises
+ * such a cell as OWASP recommends, with a leading "'", which spreadsheets
+ * take as "text" and do not show; so that sd_csv_unneutralise can undo it
+ * exactly, a cell of one or more "'" before one of those characters gets
+ * one more too. sd_csv_field_raw writes s as it is, for programs. */
 void sd_csv_field(struct sd_buf *out, const char *s);
+void sd_csv_field_raw(struct sd_buf *out, const char *s);
+
+/* The cell sd_csv_field neutralised, without its added "'": a pointer
+ * into cell, which is returned itself when it has none. */
+const char *sd_csv_unneutralise(const char *cell);
 
 #endif

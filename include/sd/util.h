@@ -46,8 +46,52 @@ void sd_mark_repeats(const struct sd_keyed *items, size_t n, unsigned char *repe
  * dropped: " a, b,,c " gives a, b, c. */
 void sd_strvec_split(struct sd_strvec *out, const char *list);
 
+/* ASCII character classes and case folding, the same in every locale.
+ * The <ctype.h> functions follow LC_CTYPE, which sd sets from the user's
+ * environment: under tr_TR.UTF-8 tolower('I') is 'I' (its lower case,
+ * dotless i, has no single-byte form), so two cron jobs in different
+ * locales would disagree on which queue or requester a text names. sd
+ * never calls them; bytes outside ASCII are never letters or blanks here,
+ * so UTF-8 text beyond ASCII compares byte for byte. */
+static inline int sd_ascii_isupper(int c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+static inline int sd_ascii_islower(int c)
+{
+	return c >= 'a' && c <= 'z';
+}
+static inline int sd_ascii_isalpha(int c)
+{
+	return sd_ascii_isupper(c) || sd_ascii_islower(c);
+}
+static inline int sd_ascii_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+static inline int sd_ascii_isalnum(int c)
+{
+	return sd_ascii_isalpha(c) || sd_ascii_isdigit(c);
+}
+static inline int sd_ascii_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+static inline int sd_ascii_tolower(int c)
+{
+	return sd_ascii_isupper(c) ? c - 'A' + 'a' : c;
+}
+static inline int sd_ascii_toupper(int c)
+{
+	return sd_ascii_islower(c) ? c - 'a' + 'A' : c;
+}
+
 int sd_streq(const char *a, const char *b);
+/* Equality with ASCII letters folded (sd_ascii_tolower), whatever the
+ * locale: for queues, tiers, e-mail addresses and file suffixes. */
 int sd_strcaseeq(const char *a, const char *b);
+/* The same for at most n bytes, as strncasecmp in the C locale. */
+int sd_strncaseeq(const char *a, const char *b, size_t n);
 int sd_starts_with(const char *s, const char *prefix);
 
 /* Splits a command line such as "vim -f" on blanks into argv (no shell, no

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Option parsing from the tables each command declares. */
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +28,9 @@ static int looks_like_option(const char *arg)
 {
 	if (arg[0] != '-')
 		return 0;
-	if (isalnum((unsigned char)arg[1]))
+	if (sd_ascii_isalnum((unsigned char)arg[1]))
 		return 1;
-	return arg[1] == '-' && (arg[2] == '\0' || isalpha((unsigned char)arg[2]));
+	return arg[1] == '-' && (arg[2] == '\0' || sd_ascii_isalpha((unsigned char)arg[2]));
 }
 
 static void take_value(struct sd_args *a, int i, const char *value)

@@ -21,6 +21,8 @@ const struct sd_option export_options[] = {
 	  "jsonl or csv (default: from the output file's name, else jsonl)" },
 	{ SD_OPT_STRING, 'o', "output", "FILE",
 	  "write to FILE, replacing it at once, instead of standard output" },
+	{ SD_OPT_BOOL, 0, "raw-csv", NULL,
+	  "keep CSV cells that start with = + - @ as they are (for programs)" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -67,20 +69,22 @@ sd_error *sd_transfer_format(enum sd_import_format *out, const char *given, cons
 	return NULL;
 }
 
-static void csv_row(struct sd_buf *out, const struct sd_ticket *t)
+typedef void csv_field_fn(struct sd_buf *out, const char *s);
+
+static void csv_row(struct sd_buf *out, const struct sd_ticket *t, csv_field_fn *field)
 {
 	struct sd_buf cell = SD_BUF_INIT;
 	for (int f = 0; f < SD_F_COUNT; f++) {
 		if (f == SD_F_TAGS) {
 			sd_ticket_tags_join(t, &cell);
-			sd_csv_field(out, cell.data);
+			field(out, cell.data);
 			sd_buf_reset(&cell);
 		} else {
-			sd_csv_field(out, sd_ticket_get(t, (enum sd_field)f));
+			field(out, sd_ticket_get(t, (enum sd_field)f));
 		}
 		sd_buf_addch(out, ',');
 	}
-	sd_csv_field(out, t->description);
+	field(out, t->description);
 	sd_buf_addch(out, ',');
 	if (t->nentries) {
 		sd_buf_addch(&cell, '[');
@@ -90,13 +94,13 @@ static void csv_row(struct sd_buf *out, const struct sd_ticket *t)
 			sd_entry_json(&cell, &t->entries[i]);
 		}
 		sd_buf_addch(&cell, ']');
-		sd_csv_field(out, cell.data);
+		field(out, cell.data);
 		sd_buf_reset(&cell);
 	}
 	sd_buf_addch(out, ',');
 	if (t->nextra) {
 		sd_extra_json(&cell, t);
-		sd_csv_field(out, cell.data);
+		field(out, cell.data);
 	}
 	sd_buf_addch(out, '\n');
 	sd_buf_release(&cell);
@@ -148,6 +152,7 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 	struct sd_filter *filter = NULL;
 	enum sd_import_format format;
 	const char *path = sd_arg_str(args, "output");
+	int raw = sd_arg_flag(args, "raw-csv");
 	sd_error *err;
 
 	if (args->pos.n) {
@@ -159,8 +164,13 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 		err = sd_error_invalid("--output needs a file name");
 		goto done;
 	}
-	if ((err = sd_transfer_format(&format, sd_arg_str(args, "format"), path)) ||
-	    (err = sd_filter_new(&filter, ctx, args, 1)) ||
+	if ((err = sd_transfer_format(&format, sd_arg_str(args, "format"), path)))
+		goto done;
+	if (raw && format != SD_IMPORT_CSV) {
+		err = sd_error_invalid("--raw-csv is for CSV; add --format csv or -o FILE.csv");
+		goto done;
+	}
+	if ((err = sd_filter_new(&filter, ctx, args, 1)) ||
 	    (err = sd_store_list_ids(ctx->store, &ids)))
 		goto done;
 	if (format == SD_IMPORT_CSV) {
@@ -179,7 +189,7 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		if (sd_filter_match(filter, &t)) {
 			if (format == SD_IMPORT_CSV) {
-				csv_row(&out, &t);
+				csv_row(&out, &t, raw ? sd_csv_field_raw : sd_csv_field);
 			} else {
 				sd_ticket_json_full(&out, &t);
 				sd_buf_addch(&out, '\n');

@@ -13,6 +13,8 @@ const struct sd_option import_options[] = {
 	  "import the valid records, list the invalid ones and skip them" },
 	{ SD_OPT_BOOL, 'n', "dry-run", NULL,
 	  "check every record and say what would be imported, but import nothing" },
+	{ SD_OPT_BOOL, 0, "raw-csv", NULL,
+	  "take CSV cells as they are, without removing the ' that sd export adds" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -124,8 +126,13 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	memset(&opt, 0, sizeof(opt));
 	if ((err = sd_transfer_format(&opt.format, sd_arg_str(args, "format"),
-				      from_stdin ? NULL : file)) ||
-	    (err = sd_store_author(ctx->store, NULL, &email, &author)) ||
+				      from_stdin ? NULL : file)))
+		goto done;
+	if (sd_arg_flag(args, "raw-csv") && opt.format != SD_IMPORT_CSV) {
+		err = sd_error_invalid("--raw-csv is for CSV; add --format csv or give a FILE.csv");
+		goto done;
+	}
+	if ((err = sd_store_author(ctx->store, NULL, &email, &author)) ||
 	    (err = sd_buf_read_file(&data, file, IMPORT_MAX_BYTES)))
 		goto done;
 	/* Held from reading the ids to the commit, so that no other sd
@@ -140,6 +147,7 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	opt.requester = email;
 	opt.now = ctx->now;
 	opt.existing = &existing;
+	opt.raw_csv = sd_arg_flag(args, "raw-csv");
 	if ((err = sd_import_parse(&im, data.data, data.len, &opt)))
 		goto done;
 	size_t nok = im.n - im.nerr;

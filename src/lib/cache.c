@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Ticket summaries and the stat-keyed cache behind them (see cache.h). */
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,6 +14,7 @@
 
 #include "sd/cache.h"
 #include "sd/text.h"
+#include "sd/util.h"
 
 /*
  * File layout, native byte order (the cache never leaves the machine):
@@ -771,15 +771,15 @@ void sd_summaries_free(struct sd_summaries *s)
 
 /* ---- text search ---- */
 
-/* ASCII lower case, as sd_strcasestr compares (tolower of the C locale for
- * these bytes), without a function call per byte. */
+/* ASCII lower case, as sd_strcasestr compares (sd_ascii_tolower, whatever
+ * the locale), without a function call per byte. */
 static unsigned char fold[256];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
 static void fold_init(void)
 {
 	for (int c = 0; c < 256; c++)
-		fold[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		fold[c] = (unsigned char)sd_ascii_tolower(c);
 }
 
 static int span_has(const char *text, size_t len, const char *word)

@@ -197,21 +197,47 @@ void sd_csv_release(struct sd_csv *csv)
 	csv->n = 0;
 }
 
-void sd_csv_field(struct sd_buf *out, const char *s)
+/* Whether s, past any "'", starts like a formula (see csv.h). */
+static int formula_like(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return *s && strchr("=+-@\t\r", *s);
+}
+
+static void field(struct sd_buf *out, const char *s, int neutralise)
 {
 	size_t n = strlen(s);
+	const char *prefix = neutralise && formula_like(s) ? "'" : "";
 	int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
 	if (!quote && strpbrk(s, ",\"\r\n"))
 		quote = 1;
 	if (!quote) {
+		sd_buf_adds(out, prefix);
 		sd_buf_add(out, s, n);
 		return;
 	}
 	sd_buf_addch(out, '"');
+	sd_buf_adds(out, prefix);
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
 			sd_buf_addch(out, '"');
 		sd_buf_addch(out, *p);
 	}
 	sd_buf_addch(out, '"');
+}
+
+void sd_csv_field(struct sd_buf *out, const char *s)
+{
+	field(out, s, 1);
+}
+
+void sd_csv_field_raw(struct sd_buf *out, const char *s)
+{
+	field(out, s, 0);
+}
+
+const char *sd_csv_unneutralise(const char *cell)
+{
+	return cell[0] == '\'' && formula_like(cell) ? cell + 1 : cell;
 }

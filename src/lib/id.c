@@ -5,6 +5,7 @@
 #include <sys/random.h>
 
 #include "sd/id.h"
+#include "sd/util.h"
 
 sd_error *sd_id_generate(char *out, size_t len)
 {
@@ -70,8 +71,8 @@ sd_error *sd_id_normalize_prefix(char out[SD_ID_LEN + 1], const char *s)
 		goto bad;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
+		if (sd_ascii_isupper((unsigned char)c))
+			c = (char)sd_ascii_tolower((unsigned char)c);
 		if (!is_id_char(c))
 			goto bad;
 		out[i] = c;

@@ -16,6 +16,7 @@
 #include "sd/json.h"
 #include "sd/text.h"
 #include "sd/ticket.h"
+#include "sd/util.h"
 
 const char *const sd_import_csv_columns[] = { "id",	    "title",	"type",	     "status",
 					      "priority",   "impact",	"urgency",   "tier",
@@ -185,8 +186,8 @@ static int column_key(const char *cell)
 		end--;
 	for (const char *p = cell; p < end; p++) {
 		char c = *p;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
+		if (sd_ascii_isupper((unsigned char)c))
+			c = (char)sd_ascii_tolower((unsigned char)c);
 		else if (c == ' ' || c == '-')
 			c = '_';
 		sd_buf_addch(&name, c);
@@ -221,13 +222,13 @@ static sd_error *parse_cell_json(struct sd_json **out, const char *cell, const c
 }
 
 static sd_error *rec_from_csv(struct rec *r, const struct sd_csv_record *row, const int *keys,
-			      size_t ncols)
+			      size_t ncols, int raw)
 {
 	if (row->n != ncols)
 		return sd_error_invalid("%zu field%s, but the header has %zu columns", row->n,
 					row->n == 1 ? "" : "s", ncols);
 	for (size_t c = 0; c < ncols; c++) {
-		const char *cell = row->fields[c];
+		const char *cell = raw ? row->fields[c] : sd_csv_unneutralise(row->fields[c]);
 		int k = keys[c];
 		size_t bad;
 		if (!sd_utf8_valid(cell, strlen(cell), &bad))
@@ -822,7 +823,7 @@ static sd_error *read_csv(struct work *w, const char *data, size_t len)
 		if (row->err)
 			e = sd_error_invalid("%s", row->err->msg);
 		else
-			e = rec_from_csv(&r, row, keys, head->n);
+			e = rec_from_csv(&r, row, keys, head->n, opt->raw_csv);
 		take_record(w, row->line, &r, e);
 	}
 done:

@@ -73,7 +73,7 @@ static void record_conflict(struct sd_ticket *t, const char *name, const char *w
 	char id[SD_ENTRY_ID_LEN + 1], field[64];
 	size_t n = 0;
 	for (const char *p = name; *p && n < sizeof(field) - 1; p++) {
-		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		char c = (char)sd_ascii_tolower((unsigned char)*p);
 		field[n++] = strchr("abcdefghijklmnopqrstuvwxyz0123456789_.-", c) && c ? c : '_';
 	}
 	field[n] = '\0';

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "sd/text.h"
+#include "sd/util.h"
 
 /* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and
  * the code point in *cp, or 0 when the bytes are not valid UTF-8. */
@@ -189,9 +189,9 @@ int sd_text_has_control(const char *s)
 
 /* Text is UTF-8 whatever the locale, so only ASCII letters fold: a
  * Latin-1 locale must not fold the bytes of a multibyte character. */
-static unsigned char ascii_lower(char c)
+static int ascii_lower(char c)
 {
-	return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	return sd_ascii_tolower((unsigned char)c);
 }
 
 const char *sd_strcasestr(const char *hay, const char *needle)

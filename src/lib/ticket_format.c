@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "sd/id.h"
+#include "sd/mdtext.h"
 #include "sd/text.h"
 #include "sd/ticket.h"
 
@@ -56,38 +57,19 @@ static int line_starts(const char *line, size_t len, const char *prefix)
 	return len >= n && !memcmp(line, prefix, n);
 }
 
-/* A line that, read as it stands, would be taken for a marker: any number of
- * backslashes and then "<!-- sd:". Text lines of this shape get one more
- * backslash when written and lose one when read. */
-static int escaped_marker_shape(const char *line, size_t len)
-{
-	size_t i = 0;
-	while (i < len && line[i] == '\\')
-		i++;
-	return line_starts(line + i, len - i, MARKER_PREFIX);
-}
-
+/* Description and comment lines are escaped for Markdown on write and
+ * unescaped on read (mdtext.h): a line that looks like a marker, a
+ * heading, an HTML block or a code fence cannot cut the ticket apart for
+ * sd or, rendered on a forge, pose as a staff entry or swallow the
+ * entries after it. */
 static void add_text_line(struct sd_buf *out, const char *line, size_t len)
 {
-	if (len && line[0] == '\\' && escaped_marker_shape(line, len)) {
-		line++;
-		len--;
-	}
-	sd_buf_add(out, line, len);
-	sd_buf_addch(out, '\n');
+	sd_mdtext_unescape_line(out, line, len);
 }
 
 static void write_escaped_text(struct sd_buf *out, const char *text)
 {
-	struct lines l = { text, text + strlen(text), 0 };
-	const char *line;
-	size_t len;
-	while (next_line(&l, &line, &len)) {
-		if (escaped_marker_shape(line, len))
-			sd_buf_addch(out, '\\');
-		sd_buf_add(out, line, len);
-		sd_buf_addch(out, '\n');
-	}
+	sd_mdtext_escape(out, text);
 }
 
 static sd_error *at_line(const char *path, size_t line, const char *fmt, ...) SD_PRINTF(3, 4);

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -174,9 +173,17 @@ int sd_streq(const char *a, const char *b)
 int sd_strcaseeq(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++)
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+		if (sd_ascii_tolower((unsigned char)*a) != sd_ascii_tolower((unsigned char)*b))
 			return 0;
 	return *a == *b;
+}
+
+int sd_strncaseeq(const char *a, const char *b, size_t n)
+{
+	for (; n && *a && *b; a++, b++, n--)
+		if (sd_ascii_tolower((unsigned char)*a) != sd_ascii_tolower((unsigned char)*b))
+			return 0;
+	return !n || *a == *b;
 }
 
 int sd_starts_with(const char *s, const char *prefix)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Ids, times, text and config: the small pure modules. */
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,36 @@ static void test_repeats(void)
 	sd_strvec_clear(&v);
 }
 
+/* Case folding is ASCII in every locale; under tr_TR.UTF-8 the C
+ * library's tolower('I') is 'I'. The locale is set only when installed
+ * (make deps generates it); the checks hold in C either way. */
+static void test_folding(void)
+{
+	const char *locales[] = { "C", "tr_TR.UTF-8" };
+	for (size_t i = 0; i < 2; i++) {
+		if (!setlocale(LC_ALL, locales[i])) {
+			fprintf(stderr,
+				"unit/core: locale %s not installed, folding not checked in it\n",
+				locales[i]);
+			continue;
+		}
+		CHECK(sd_strcaseeq("IT-Desk", "it-desk"), "%s: queue names fold", locales[i]);
+		CHECK(sd_strcaseeq("IVAN@EXAMPLE.COM", "ivan@example.com"), "%s: addresses fold",
+		      locales[i]);
+		CHECK(!sd_strcaseeq("\xc4\xb0", "i") && !sd_strcaseeq("\xc4\xb1", "I"),
+		      "%s: dotted and dotless i are not ASCII letters", locales[i]);
+		CHECK(sd_strncaseeq("Desk-1", "DESK-2", 5) && !sd_strncaseeq("Desk", "Des", 4),
+		      "%s: prefix folding", locales[i]);
+		CHECK(sd_strcasestr("Ticket for IT", "it") != NULL &&
+			      sd_strcasestr("Ticket for IT", "for it") != NULL,
+		      "%s: search folds", locales[i]);
+		CHECK(sd_ascii_tolower('I') == 'i' && sd_ascii_toupper('i') == 'I' &&
+			      sd_ascii_tolower(0xc4) == 0xc4 && !sd_ascii_isalpha(0xe9),
+		      "%s: ASCII classes", locales[i]);
+	}
+	setlocale(LC_ALL, "C");
+}
+
 int main(void)
 {
 	test_ids();
@@ -227,5 +258,6 @@ int main(void)
 	test_text();
 	test_config();
 	test_repeats();
+	test_folding();
 	return unit_done("unit/core");
 }

