@@ -435,6 +435,16 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 	size_t nkeys = 0, keys_alloc = 0;
 	sd_error *err = NULL;
 
+	/* YAML skips a byte-order mark at the start of a line, so such a line
+	 * reads as a key at column 0 here but, once sd writes it elsewhere in
+	 * the front matter, no longer parses. Refused, as in a whole file. */
+	for (size_t i = 0, line = first_line; i < len; line++) {
+		if (len - i >= 3 && !memcmp(fm + i, "\xef\xbb\xbf", 3))
+			return at_line(path, line,
+				       "line starts with a byte-order mark (U+FEFF); remove it");
+		const char *nl = memchr(fm + i, '\n', len - i);
+		i = nl ? (size_t)(nl - fm) + 1 : len;
+	}
 	memset(&r, 0, sizeof(r));
 	r.path = path;
 	r.first_line = first_line;
