@@ -138,12 +138,16 @@ static void arena_free(struct arena_chunk **head)
 
 /* Gives back the pages of the map before offset: read already, and
  * needed again only by a rewrite, which reads them from the page cache.
- * So the cache of a large store never stays resident whole. */
+ * So the cache of a large store never stays resident whole. Only in steps
+ * of RELEASE_STEP: each madvise flushes the TLB of every core the process
+ * runs on, and called for every page it was a quarter of a warm list. */
+#define RELEASE_STEP (4u << 20)
+
 static void release_pages(void *map, size_t *released, size_t offset)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t upto = offset / page * page;
-	if (upto > *released) {
+	if (upto >= *released + RELEASE_STEP) {
 		madvise((unsigned char *)map + *released, upto - *released, MADV_DONTNEED);
 		*released = upto;
 	}
