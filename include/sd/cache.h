@@ -56,6 +56,11 @@ struct sd_summary {
 	 * could not vouch for it is the whole ticket. */
 	struct sd_ticket t;
 	struct sd_summary_info info;
+	/* For sd_summary_keep: the record a slim summary lies in, while
+	 * it is offered, and the cache that would keep it. */
+	const unsigned char *rec;
+	size_t rec_len;
+	struct sd_cache *cache;
 };
 
 struct sd_cache;
@@ -79,6 +84,12 @@ struct sd_summaries {
  * copied keeps a large store's memory small. Slim tickets stay valid until
  * sd_summaries_free. */
 typedef int sd_summary_take_fn(struct sd_summary *s, void *arg);
+/* What take must call before it keeps a summary (returns 1): while it is
+ * offered, a slim summary lies in the cache's memory as read, and its
+ * arrays are reused for the next one; this copies them to memory that
+ * lives until sd_summaries_free. Summaries not kept cost no copy: most
+ * of a list's tickets are resolved ones that the filter drops. */
+void sd_summary_keep(struct sd_summary *s);
 sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 			    sd_summary_take_fn *take, void *arg);
 /* Frees the file list and the cache memory. */

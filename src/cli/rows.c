@@ -177,6 +177,7 @@ static int take_row(struct sd_summary *s, void *arg)
 		rows->alloc = rows->alloc ? rows->alloc * 2 : 256;
 		rows->v = sd_xrealloc(rows->v, rows->alloc * sizeof(*rows->v));
 	}
+	sd_summary_keep(s);
 	struct sd_row *r = &rows->v[rows->n++];
 	memset(r, 0, sizeof(*r));
 	r->t = s->t;

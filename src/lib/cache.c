@@ -90,8 +90,12 @@ struct sd_cache {
 	 * once: on a cold start at 100,000 tickets that was 50 MB more. */
 	struct arena_chunk *fresh[SD_THREADS_MAX];
 	struct sd_buf scratch[SD_THREADS_MAX]; /* a record being made */
-	/* Copies of the records of the tickets kept (see keep_record). */
+	/* Copies of the records of the tickets kept (see sd_summary_keep). */
 	struct arena_chunk *kept;
+	/* The tag and entry arrays of the summary being offered. */
+	char **tags;
+	struct sd_entry *entries;
+	size_t tags_alloc, entries_alloc;
 };
 
 /* Memory that only grows at its end and never moves, for records whose
@@ -121,12 +125,6 @@ static unsigned char *arena_push(struct arena_chunk **head, const void *p, size_
 	return at;
 }
 
-/* Takes back the last push. */
-static void arena_pop(struct arena_chunk *head, size_t len)
-{
-	head->used -= len;
-}
-
 static void arena_free(struct arena_chunk **head)
 {
 	while (*head) {
@@ -138,12 +136,16 @@ static void arena_free(struct arena_chunk **head)
 
 /* Gives back the pages of the map before offset: read already, and
  * needed again only by a rewrite, which reads them from the page cache.
- * So the cache of a large store never stays resident whole. */
+ * So the cache of a large store never stays resident whole. Only in steps
+ * of RELEASE_STEP: each madvise flushes the TLB of every core the process
+ * runs on, and called for every page it was a quarter of a warm list. */
+#define RELEASE_STEP (4u << 20)
+
 static void release_pages(void *map, size_t *released, size_t offset)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t upto = offset / page * page;
-	if (upto > *released) {
+	if (upto >= *released + RELEASE_STEP) {
 		madvise((unsigned char *)map + *released, upto - *released, MADV_DONTNEED);
 		*released = upto;
 	}
@@ -207,6 +209,8 @@ static void cache_close(struct sd_cache *c)
 		sd_buf_release(&c->scratch[i]);
 	}
 	arena_free(&c->kept);
+	free(c->tags);
+	free(c->entries);
 	free(c);
 }
 
@@ -254,9 +258,11 @@ static int entry_matches(const struct cache_entry *e, const struct sd_ticket_fil
 		e->size == f->size && e->ino == f->ino;
 }
 
-/* Makes a borrowed slim ticket from a record; 0 when the record does not
- * hold together (then nothing is allocated). */
-static int record_load(struct sd_summary *s, const unsigned char *rec, size_t len)
+/* Makes a borrowed slim ticket from a record, its strings in the record
+ * and its arrays in c's (see sd_summary_keep); 0 when the record does not
+ * hold together. */
+static int record_load(struct sd_summary *s, struct sd_cache *c, const unsigned char *rec,
+		       size_t len)
 {
 	struct record_head h;
 	if (len < sizeof(h))
@@ -293,14 +299,25 @@ static int record_load(struct sd_summary *s, const unsigned char *rec, size_t le
 	for (int f = 0; f < SD_F_COUNT; f++)
 		t->field[f] = (char *)(f == SD_F_TAGS ? "" : strings + offsets[k++]);
 	if (h.ntags) {
-		t->tags.v = sd_xcalloc(h.ntags, sizeof(char *));
+		if (c->tags_alloc < h.ntags) {
+			c->tags_alloc = RECORD_MAX_ITEMS + 1;
+			c->tags = sd_xrealloc(c->tags, c->tags_alloc * sizeof(*c->tags));
+		}
+		t->tags.v = c->tags;
 		for (size_t i = 0; i < h.ntags; i++)
 			t->tags.v[i] = (char *)(strings + offsets[k++]);
 		t->tags.n = t->tags.alloc = h.ntags;
 	}
 	t->description = (char *)"";
 	if (h.nentries) {
-		t->entries = sd_xcalloc(h.nentries, sizeof(*t->entries));
+		if (c->entries_alloc < h.nentries) {
+			c->entries_alloc = c->entries_alloc * 2 > h.nentries ? c->entries_alloc * 2
+									     : h.nentries;
+			c->entries =
+				sd_xrealloc(c->entries, c->entries_alloc * sizeof(*c->entries));
+		}
+		t->entries = c->entries;
+		memset(t->entries, 0, h.nentries * sizeof(*t->entries));
 		for (size_t i = 0; i < h.nentries; i++) {
 			struct sd_entry *e = &t->entries[i];
 			e->kind = fixed[i].kind ? SD_ENTRY_EVENT : SD_ENTRY_COMMENT;
@@ -322,7 +339,55 @@ static int record_load(struct sd_summary *s, const unsigned char *rec, size_t le
 	s->info.spans = spans;
 	s->info.nspans = h.nspans;
 	s->info.text_known = (h.flags & RECORD_TEXT_KNOWN) != 0;
+	s->rec = rec;
+	s->rec_len = len;
+	s->cache = c;
 	return 1;
+}
+
+static void rebase(char **p, const unsigned char *from, size_t len, unsigned char *to)
+{
+	const unsigned char *at = (const unsigned char *)*p;
+	/* Only what lies in the record moves; "" and the like stay. */
+	if (at >= from && at < from + len)
+		*p = (char *)(to + (at - from));
+}
+
+void sd_summary_keep(struct sd_summary *s)
+{
+	if (!s->rec)
+		return;
+	struct sd_ticket *t = &s->t;
+	const unsigned char *from = s->rec;
+	size_t len = s->rec_len;
+	unsigned char *to = arena_push(&s->cache->kept, from, len);
+	for (int f = 0; f < SD_F_COUNT; f++)
+		rebase(&t->field[f], from, len, to);
+	if (t->tags.n) {
+		char **tags = sd_xmalloc(t->tags.n * sizeof(*tags));
+		memcpy(tags, t->tags.v, t->tags.n * sizeof(*tags));
+		t->tags.v = tags;
+		for (size_t i = 0; i < t->tags.n; i++)
+			rebase(&t->tags.v[i], from, len, to);
+	}
+	if (t->nentries) {
+		struct sd_entry *e = sd_xmalloc(t->nentries * sizeof(*e));
+		memcpy(e, t->entries, t->nentries * sizeof(*e));
+		t->entries = e;
+		for (size_t i = 0; i < t->nentries; i++) {
+			rebase(&e[i].author, from, len, to);
+			rebase(&e[i].field, from, len, to);
+			rebase(&e[i].from, from, len, to);
+			rebase(&e[i].to, from, len, to);
+		}
+	}
+	if (s->info.spans)
+		s->info.spans =
+			(const struct sd_text_span *)(to +
+						      ((const unsigned char *)s->info.spans -
+						       from));
+	s->rec = NULL;
+	s->rec_len = 0;
 }
 
 /* ---- writing ---- */
@@ -666,8 +731,8 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 		memset(&s, 0, sizeof(s));
 		s.info.file = files[i];
 		s.info.file_index = i;
-		const unsigned char *rec = NULL, *source = NULL;
-		size_t len = 0, pushed = 0;
+		const unsigned char *source = NULL;
+		size_t len = 0;
 		struct fresh_read *f =
 			k < nfresh && which[k] == i ? &fresh[k++ - batch_start] : NULL;
 		if (!f) {
@@ -690,18 +755,13 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 				start_writer(&w, path.data, c, files, hit, i);
 			}
 		}
-		if (source) {
-			/* A copy, kept only if the caller keeps the ticket, so
-			 * the map and the batch can be let go as they are read. */
-			rec = arena_push(&c->kept, source, len);
-			pushed = len;
-		}
-		if (rec && !record_load(&s, rec, len)) {
+		/* Read in place: the caller copies what it keeps (see
+		 * sd_summary_keep), so the map and the batch can be let go
+		 * as they are read. */
+		if (source && !record_load(&s, c, source, len)) {
 			/* Only a bug makes a record that passed the checksum
 			 * fall apart; the file itself is the answer, and the
 			 * cache loses the record. */
-			arena_pop(c->kept, pushed);
-			pushed = 0;
 			source = NULL;
 			if (!writing) {
 				writing = 1;
@@ -719,11 +779,9 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 			used++;
 		if (writing && source && (!f || f->persist))
 			writer_add(&w, &files[i], source, len);
-		if (!take(&s, arg)) {
+		if (!take(&s, arg) && !s.rec)
 			sd_ticket_free(&s.t);
-			if (pushed)
-				arena_pop(c->kept, pushed);
-		}
+		/* else its arrays are c's, for the next one */
 	}
 	/* Entries of files that went away also make the cache worth
 	 * rewriting, or it would keep them forever. */
