@@ -25,7 +25,8 @@ static int days_in_month(int year, int month)
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
-sd_error *sd_time_parse(sd_time *out, const char *s)
+/* Both parsers: seconds in *out, the milliseconds of a fraction in *ms. */
+static sd_error *parse_rfc3339(sd_time *out, int *ms, const char *s)
 {
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	const char *p = s;
@@ -35,12 +36,13 @@ sd_error *sd_time_parse(sd_time *out, const char *s)
 	    digits(p + 17, 2, &sec))
 		goto bad;
 	p += 19;
+	*ms = 0;
 	if (*p == '.') {
 		p++;
 		if (*p < '0' || *p > '9')
 			goto bad;
-		while (*p >= '0' && *p <= '9')
-			p++;
+		for (int scale = 100; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			*ms += scale * (*p - '0');
 	}
 	if (*p == 'Z' || *p == 'z') {
 		p++;
@@ -70,6 +72,37 @@ sd_error *sd_time_parse(sd_time *out, const char *s)
 	return NULL;
 bad:
 	return sd_error_invalid("'%s' is not an RFC 3339 time (like 2026-11-23T14:05:00Z)", s);
+}
+
+sd_error *sd_time_parse(sd_time *out, const char *s)
+{
+	int ms;
+	return parse_rfc3339(out, &ms, s);
+}
+
+sd_error *sd_stamp_parse(sd_stamp *out, const char *s)
+{
+	sd_time secs;
+	int ms;
+	sd_error *err = parse_rfc3339(&secs, &ms, s);
+	if (!err)
+		*out = secs * 1000 + ms;
+	return err;
+}
+
+sd_time sd_stamp_seconds(sd_stamp t)
+{
+	return t >= 0 ? t / 1000 : -((-t + 999) / 1000);
+}
+
+void sd_stamp_format(char out[SD_STAMP_STRLEN], sd_stamp t)
+{
+	sd_time secs = sd_stamp_seconds(t);
+	int ms = (int)(t - secs * 1000);
+	sd_time_format(out, secs);
+	if (ms)
+		snprintf(out + SD_TIME_STRLEN - 2, SD_STAMP_STRLEN - (SD_TIME_STRLEN - 2), ".%03dZ",
+			 ms);
 }
 
 void sd_time_format(char out[SD_TIME_STRLEN], sd_time t)
@@ -103,6 +136,21 @@ sd_error *sd_time_now(sd_time *out)
 		return NULL;
 	}
 	*out = (sd_time)time(NULL);
+	return NULL;
+}
+
+sd_error *sd_stamp_now(sd_stamp *out)
+{
+	const char *env = getenv("SD_NOW");
+	if (env && *env) {
+		sd_error *err = sd_stamp_parse(out, env);
+		if (err)
+			return sd_error_wrap(err, "SD_NOW");
+		return NULL;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*out = (sd_stamp)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	return NULL;
 }
 

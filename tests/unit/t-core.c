@@ -104,6 +104,38 @@ static void test_times(void)
 	char buf[SD_TIME_STRLEN];
 	sd_time_format(buf, 1795442700);
 	CHECK_STR("2026-11-23T14:05:00Z", buf, "format");
+
+	/* Stamps keep milliseconds; a whole second writes as it always did. */
+	static const struct {
+		const char *in;
+		sd_stamp t;
+		const char *out;
+	} stamps[] = {
+		{ "2026-11-23T14:05:00Z", 1795442700000, "2026-11-23T14:05:00Z" },
+		{ "2026-11-23T14:05:00.123Z", 1795442700123, "2026-11-23T14:05:00.123Z" },
+		{ "2026-11-23T14:05:00.1Z", 1795442700100, "2026-11-23T14:05:00.100Z" },
+		{ "2026-11-23T14:05:00.000Z", 1795442700000, "2026-11-23T14:05:00Z" },
+		{ "2026-11-23T14:05:00.0019Z", 1795442700001, "2026-11-23T14:05:00.001Z" },
+		{ "2026-11-23T15:05:00.999+01:00", 1795442700999, "2026-11-23T14:05:00.999Z" },
+		{ "9999-12-31T23:59:59.999Z", 253402300799999, "9999-12-31T23:59:59.999Z" },
+	};
+	for (size_t i = 0; i < sizeof(stamps) / sizeof(*stamps); i++) {
+		sd_stamp t = -1;
+		char out[SD_STAMP_STRLEN];
+		sd_error *err = sd_stamp_parse(&t, stamps[i].in);
+		CHECK(!err && t == stamps[i].t, "stamp '%s' -> %lld (got %lld)", stamps[i].in,
+		      (long long)stamps[i].t, (long long)t);
+		sd_error_free(err);
+		sd_stamp_format(out, stamps[i].t);
+		CHECK_STR(stamps[i].out, out, "stamp format");
+		CHECK(sd_stamp_seconds(stamps[i].t) == stamps[i].t / 1000, "seconds of a stamp");
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		sd_stamp t;
+		sd_error *err = sd_stamp_parse(&t, bad[i]);
+		CHECK(err != NULL, "stamp '%s' refused", bad[i]);
+		sd_error_free(err);
+	}
 	char age[16];
 	static const struct {
 		sd_time secs;
