@@ -13,13 +13,15 @@ static struct sd_config cfg;
 static sd_error *run(struct sd_import *im, enum sd_import_format format, const char *data,
 		     const struct sd_strvec *existing)
 {
-	struct sd_import_options opt = { format,
-					 "in",
-					 &cfg,
-					 "Imp Orter <imp@example.com>",
-					 "imp@example.com",
-					 1795424400 /* 2026-11-23T09:00:00Z */,
-					 existing };
+	struct sd_import_options opt = {
+		.format = format,
+		.path = "in",
+		.cfg = &cfg,
+		.author = "Imp Orter <imp@example.com>",
+		.requester = "imp@example.com",
+		.now = 1795424400 /* 2026-11-23T09:00:00Z */,
+		.existing = existing,
+	};
 	/* No NUL after the input, so the sanitizers see any overread. */
 	size_t len = strlen(data);
 	char *copy = malloc(len ? len : 1);
