@@ -91,6 +91,8 @@ expect_exit "trust takes no arguments" 2 sd -C "$c" trust sla.on_breach.notify
 # --- the local config: runs without approval, takes only its keys ---
 l=$(store local)
 printf 'sla:\n  on_breach:\n    notify: [sh, -c, "cat >%s"]\n' "$tmp/local.json" >"$l/.git/sd/config.yaml"
+# An argument that would read backwards on a terminal, and one with ESC.
+printf 'sla.on_risk.notify: [echo, "\\u202eexe.txt", "\\e[8m"]\n' >>"$l/.git/sd/config.yaml"
 id=$(new_ticket "$l" "Mail down" --priority P1)
 apply "local command" "$l"
 expect_exists "local command: ran" "$tmp/local.json"
@@ -100,6 +102,8 @@ fi
 expect_exit "local: sd trust" 0 sd -C "$l" trust
 expect_match "local: sd trust says so" "$OUT" \
 	'^sla.on_breach.notify +local +\.git/sd/config\.yaml +\["sh", "-c", "cat >'
+expect_match "local: sd trust shows every byte outside ASCII escaped" "$OUT" \
+	'^sla.on_risk.notify +local +\.git/sd/config\.yaml +\["echo", "\\xe2\\x80\\xaeexe\.txt", "\\x1b\[8m"\]$'
 fsck_ok "local" "$l"
 cp "$l/.git/sd/config.yaml" "$tmp/local.yaml"
 printf 'sla.at_risk: 50%%\n' >"$l/.git/sd/config.yaml"
