@@ -122,12 +122,15 @@ git -C "$l" checkout -q .sd/config.yaml
 s=$(store slow)
 printf 'sla.on_breach.notify: [sleep, "60"]\ncommands:\n  timeout: 1\n' >"$s/.git/sd/config.yaml"
 breach "$s"
+breach "$s" "Another one"
 before=$(commit_count "$s")
 t0=$(date +%s)
 apply "timeout" "$s"
 took=$(($(date +%s) - t0))
 if [ "$took" -lt 10 ]; then ok "timeout: stopped in ${took}s"; else fail "timeout: stopped in ${took}s" ""; fi
 expect_err_has "timeout: reported" "sla.on_breach.notify: 'sleep' did not finish within 1 s and was stopped; the breach is recorded all the same"
+expect_err_has "timeout: not waited for again in the same run" \
+	"sla.on_breach.notify: not run for 1 more ticket after it timed out"
 expect_one_new_commit "timeout: committed" "$s" "$before"
 
 # --- a running command holds no lock, and dies with sd ---
