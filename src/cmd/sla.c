@@ -301,7 +301,7 @@ static void notify(struct sd_ctx *ctx, const struct notification *notes, size_t 
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
 	struct sd_trust *trust = NULL;
-	int warned[SD_CMD_COUNT] = { 0 };
+	int warned[SD_CMD_COUNT] = { 0 }, timed_out[SD_CMD_COUNT] = { 0 };
 	if (!n)
 		return;
 	sd_error *err = sd_trust_load(&trust, ctx->store);
@@ -333,17 +333,34 @@ static void notify(struct sd_ctx *ctx, const struct notification *notes, size_t 
 			sd_buf_release(&msg);
 			continue;
 		}
+		/* A command that hung once would hang for every ticket: one
+		 * timeout per run, not one per breach. */
+		if (timed_out[notes[i].key]) {
+			timed_out[notes[i].key]++;
+			continue;
+		}
 		struct sd_exec cmd = { (const char *const *)argv->v, notes[i].ticket_json,
 				       strlen(notes[i].ticket_json), cfg->command_timeout * 1000,
 				       0 };
-		if ((err = sd_exec_run(&cmd, NULL))) {
+		struct sd_exec_result res;
+		if ((err = sd_exec_run(&cmd, &res))) {
 			sd_buf_printf(&msg, "%s: %s; the breach is recorded all the same", key,
 				      err->msg);
 			warn(msg.data);
 			sd_error_free(err);
+			timed_out[notes[i].key] = res.timed_out;
 		}
 		sd_buf_release(&msg);
 	}
+	for (int k = 0; k < SD_CMD_COUNT; k++)
+		if (timed_out[k] > 1) {
+			struct sd_buf msg = SD_BUF_INIT;
+			sd_buf_printf(&msg, "%s: not run for %d more ticket%s after it timed out",
+				      sd_command_keys[k], timed_out[k] - 1,
+				      timed_out[k] == 2 ? "" : "s");
+			warn(msg.data);
+			sd_buf_release(&msg);
+		}
 	sd_trust_free(trust);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The config parser (.sd/config.yaml): any bytes give a config or an
- * error with a message, and a config that parses answers every lookup. */
+/* The config parsers (.sd/config.yaml and the local .git/sd/config.yaml):
+ * any bytes give a config or an error with a message, and a config that
+ * parses answers every lookup. */
 
 #include "fuzz.h"
 #include "sd/config.h"
@@ -31,6 +32,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  cfg.calendars[i].name);
 		if (!sd_config_calendar(&cfg, "24x7"))
 			FUZZ_FAIL("no 24x7 calendar");
+	}
+	sd_config_release(&cfg);
+
+	sd_config_init(&cfg);
+	err = sd_config_parse_local(&cfg, (const char *)data, size, "local.yaml");
+	if (err) {
+		if (!err->msg[0])
+			FUZZ_FAIL("a local config error without a message");
+		sd_error_free(err);
+	} else if (cfg.command_timeout < 1 || cfg.command_timeout > 86400) {
+		FUZZ_FAIL("commands.timeout %d", cfg.command_timeout);
 	}
 	sd_config_release(&cfg);
 	return 0;
