@@ -335,7 +335,9 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		/* Checked with the whole tree already; checked again here,
 		 * where a path becomes a file name. */
-		const char *why = sd_path_entry_problem(d->new_file.path, d->new_file.mode);
+		const char *why = d->status == GIT_DELTA_DELETED
+			? NULL
+			: sd_path_entry_problem(d->new_file.path, d->new_file.mode);
 		if (why)
 			return sd_path_refused(d->new_file.path, why);
 	}
