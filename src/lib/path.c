@@ -127,6 +127,19 @@ static int is(const struct parts *p, size_t i, const char *s)
 	return p->len[i] == strlen(s) && !memcmp(p->c[i], s, p->len[i]);
 }
 
+/* is(), ignoring ASCII case. */
+static int is_folded(const struct parts *p, size_t i, const char *s)
+{
+	if (p->len[i] != strlen(s))
+		return 0;
+	for (size_t k = 0; k < p->len[i]; k++) {
+		char c = p->c[i][k];
+		if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != s[k])
+			return 0;
+	}
+	return 1;
+}
+
 static int is_shard(const char *c, size_t len)
 {
 	return len == 2 && c[0] && strchr(SD_ID_ALPHABET, c[0]) && c[1] &&
@@ -240,7 +253,9 @@ const char *sd_path_entry_problem(const char *path, unsigned mode)
 		    ascii_caseeq(name, ".gitmodules"))
 			return "a symlink in place of a file git reads";
 	}
-	if (is(&p, 0, ".sd")) {
+	/* In any case: on a file system that ignores case, TICKETS/ is
+	 * tickets/, and its entries land there. */
+	if (is_folded(&p, 0, ".sd")) {
 		if (p.n == 1 && mode != GIT_FILEMODE_TREE)
 			return "not a directory, where sd keeps its configuration";
 		if (mode == GIT_FILEMODE_LINK)
@@ -249,7 +264,7 @@ const char *sd_path_entry_problem(const char *path, unsigned mode)
 			return "a submodule under .sd/";
 		return NULL;
 	}
-	if (!is(&p, 0, "tickets"))
+	if (!is_folded(&p, 0, "tickets"))
 		return NULL;
 	if (mode == GIT_FILEMODE_LINK)
 		return "a symlink under tickets/";
