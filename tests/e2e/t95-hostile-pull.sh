@@ -200,6 +200,15 @@ expect_exit "merge-file: the ticket's own path merges" 0 \
 	sd merge-file "$m/base.md" "$m/ours.md" "$m/theirs.md" "$t"
 expect_match "merge-file: merged" "$m/ours.md" '^title: Theirs$'
 
+# The commit journal names files a killed sd wrote, which the next one
+# puts back (here: removes, as new and unchanged); only paths of sd's.
+printf 'x\n' >"$tmp/keep.txt"
+mkdir -p "$r/.git/sd"
+printf '%s %s tickets/../../keep.txt\n' "$(git hash-object "$tmp/keep.txt")" \
+	0000000000000000000000000000000000000000 >"$r/.git/sd/commit-journal"
+expect_exit "journal: the next change goes on" 0 sd -C "$r" comment "$id" -m "After a journal."
+expect_exists "journal: no file outside the store removed" "$tmp/keep.txt"
+
 # sd import makes paths from ids, which must be ids.
 printf '{"id":"../../../x","title":"x","requester":"a@example.com"}\n' >"$tmp/bad.jsonl"
 h=$(head_of "$r")
