@@ -534,11 +534,12 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		goto done; /* already up to date */
 	/* Whatever arrives is somebody else's tree: a path that leaves the
 	 * work tree, reaches into .git or is not where sd keeps tickets
-	 * stops the pull here, before anything is written. */
-	if ((err = sd_path_check_incoming(repo, theirs, ours,
-					  tracking +
-						  (sd_starts_with(tracking, "refs/remotes/") ? 13
-											     : 0))))
+	 * stops the pull here, before anything is written. The message
+	 * names "origin/main", or for a URL the branch. */
+	const char *where = tracking;
+	if (sd_starts_with(tracking, "refs/remotes/") || sd_starts_with(tracking, "refs/sd/sync/"))
+		where = tracking + 13;
+	if ((err = sd_path_check_incoming(repo, theirs, ours, where)))
 		goto done;
 	int fast_forward = sd_history_reaches(repo, &their_id, git_commit_id(ours)) == 1;
 	if (fast_forward) {
