@@ -189,11 +189,6 @@ done:
 
 /* ---- merging ---- */
 
-static int is_ticket_path(const char *path)
-{
-	return sd_path_is_ticket(path);
-}
-
 static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const git_oid *id,
 			     const char *path)
 {
@@ -579,8 +574,10 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		 * every difference between the two sides (ours included). */
 		for (size_t i = 0; i < git_diff_num_deltas(theirs_diff); i++)
 			stats->received +=
-				is_ticket_path(git_diff_get_delta(theirs_diff, i)->new_file.path) ||
-				is_ticket_path(git_diff_get_delta(theirs_diff, i)->old_file.path);
+				sd_path_is_ticket(
+					git_diff_get_delta(theirs_diff, i)->new_file.path) ||
+				sd_path_is_ticket(
+					git_diff_get_delta(theirs_diff, i)->old_file.path);
 		struct sd_strvec ours_changed = SD_STRVEC_INIT;
 		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
 			sd_strvec_push(&ours_changed,
@@ -609,7 +606,7 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			if (od && git_oid_equal(&od->new_file.id, &d->new_file.id) &&
 			    od->status == d->status)
 				continue; /* both made the same change */
-			if (!is_ticket_path(path) || d->status == GIT_DELTA_DELETED ||
+			if (!sd_path_is_ticket(path) || d->status == GIT_DELTA_DELETED ||
 			    (od && od->status == GIT_DELTA_DELETED)) {
 				sd_strvec_push(&other_conflicts, path);
 				continue;
