@@ -191,11 +191,6 @@ done:
 
 /* ---- merging ---- */
 
-static int is_ticket_path(const char *path)
-{
-	return sd_path_is_ticket(path);
-}
-
 static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const git_oid *id,
 			     const char *path)
 {
@@ -337,7 +332,9 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		/* Checked with the whole tree already; checked again here,
 		 * where a path becomes a file name. */
-		const char *why = sd_path_entry_problem(d->new_file.path, d->new_file.mode);
+		const char *why = d->status == GIT_DELTA_DELETED
+			? NULL
+			: sd_path_entry_problem(d->new_file.path, d->new_file.mode);
 		if (why)
 			return sd_path_refused(d->new_file.path, why);
 	}
@@ -534,11 +531,12 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		goto done; /* already up to date */
 	/* Whatever arrives is somebody else's tree: a path that leaves the
 	 * work tree, reaches into .git or is not where sd keeps tickets
-	 * stops the pull here, before anything is written. */
-	if ((err = sd_path_check_incoming(repo, theirs, ours,
-					  tracking +
-						  (sd_starts_with(tracking, "refs/remotes/") ? 13
-											     : 0))))
+	 * stops the pull here, before anything is written. The message
+	 * names "origin/main", or for a URL the branch. */
+	const char *where = tracking;
+	if (sd_starts_with(tracking, "refs/remotes/") || sd_starts_with(tracking, "refs/sd/sync/"))
+		where = tracking + 13;
+	if ((err = sd_path_check_incoming(repo, theirs, ours, where)))
 		goto done;
 	int fast_forward = sd_history_reaches(repo, &their_id, git_commit_id(ours)) == 1;
 	if (fast_forward) {
@@ -578,8 +576,10 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		 * every difference between the two sides (ours included). */
 		for (size_t i = 0; i < git_diff_num_deltas(theirs_diff); i++)
 			stats->received +=
-				is_ticket_path(git_diff_get_delta(theirs_diff, i)->new_file.path) ||
-				is_ticket_path(git_diff_get_delta(theirs_diff, i)->old_file.path);
+				sd_path_is_ticket(
+					git_diff_get_delta(theirs_diff, i)->new_file.path) ||
+				sd_path_is_ticket(
+					git_diff_get_delta(theirs_diff, i)->old_file.path);
 		struct sd_strvec ours_changed = SD_STRVEC_INIT;
 		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
 			sd_strvec_push(&ours_changed,
@@ -608,7 +608,7 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			if (od && git_oid_equal(&od->new_file.id, &d->new_file.id) &&
 			    od->status == d->status)
 				continue; /* both made the same change */
-			if (!is_ticket_path(path) || d->status == GIT_DELTA_DELETED ||
+			if (!sd_path_is_ticket(path) || d->status == GIT_DELTA_DELETED ||
 			    (od && od->status == GIT_DELTA_DELETED)) {
 				sd_strvec_push(&other_conflicts, path);
 				continue;
