@@ -301,12 +301,25 @@ sd_error *sd_store_register_merge(struct sd_store *s)
 
 /* ---- the acting user ---- */
 
+/* An identity is written "Name <email>" into every entry, and readers
+ * (the SLA clocks among them) take the address from between the angle
+ * brackets: a second <...> part, or a bracket inside the name, would let
+ * one identity pass for another's address. */
+static int has_angle(const char *s)
+{
+	return strpbrk(s, "<>") != NULL;
+}
+
 static sd_error *parse_author(struct sd_store *s, const char *full)
 {
 	const char *lt = strrchr(full, '<'), *gt = strrchr(full, '>');
 	if (!lt || !gt || gt < lt || gt[1] != '\0' || lt == full || lt[-1] != ' ' || gt == lt + 1 ||
 	    sd_text_has_control(full))
 		return sd_error_invalid("SD_AUTHOR='%.80s' is not \"Name <email>\"", full);
+	if (memchr(full, '<', (size_t)(lt - full)) || memchr(full, '>', (size_t)(lt - full)))
+		return sd_error_invalid("SD_AUTHOR='%.80s' has more than one '<' or '>'; give one "
+					"name and one address, as SD_AUTHOR=\"Name <email>\"",
+					full);
 	s->author_name = sd_xstrndup(full, (size_t)(lt - 1 - full));
 	s->author_email = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	return NULL;
@@ -334,6 +347,12 @@ sd_error *sd_store_author(struct sd_store *s, const char **name, const char **em
 			else if (sd_text_has_control(n.ptr) || sd_text_has_control(e.ptr))
 				err = sd_error_invalid(
 					"git user.name or user.email contains control characters");
+			else if (has_angle(n.ptr) || has_angle(e.ptr))
+				err = sd_error_invalid(
+					"git user.name or user.email contains '<' or '>' ('%.60s <%.60s>'); "
+					"run git config user.name \"Your Name\" and git config user.email "
+					"you@example.com, or set SD_AUTHOR=\"Name <email>\"",
+					n.ptr, e.ptr);
 			else {
 				s->author_name = sd_xstrdup(n.ptr);
 				s->author_email = sd_xstrdup(e.ptr);

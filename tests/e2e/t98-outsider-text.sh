@@ -79,4 +79,23 @@ expect_exit "csv: import --raw-csv" 0 sd -C "$r3" import --raw-csv "$tmp/desk.cs
 expect_exit "csv: import --raw-csv: show" 0 sd -C "$r3" show --json "$id"
 expect_json "csv: import --raw-csv keeps the quote" "$OUT" 'd["requester"]' "'@attacker"
 
+# --- identities: one name, one <address> ---
+# A second <...> part would let "Eve <bob@example.com> <eve@example.com>"
+# pass for Bob's address wherever sd takes the address from the brackets.
+r=$(store ident)
+id=$(new_ticket "$r" "Identity")
+before=$(head_of "$r")
+st=$(gstatus "$r")
+for who in "Eve <bob@example.com> <eve@example.com>" "Eve<x> <eve@example.com>" "Eve > Bob <eve@example.com>"; do
+	SD_AUTHOR="$who" expect_exit "ident: SD_AUTHOR='$who' refused" 2 sd -C "$r" comment "$id" -m hi
+	expect_err_has "ident: SD_AUTHOR='$who': says why" "more than one '<' or '>'"
+done
+git -C "$r" config user.name "Bob <bob@example.com>"
+git -C "$r" config user.email "eve@example.com"
+SD_AUTHOR= expect_exit "ident: git user.name with <...> refused" 2 sd -C "$r" comment "$id" -m hi
+expect_err_has "ident: git identity: says why" "git user.name or user.email contains '<' or '>'"
+expect_unchanged "ident: nothing written" "$r" "$before" "$st"
+git -C "$r" config user.name "Bob Tech"
+SD_AUTHOR= expect_exit "ident: a plain git identity works" 0 sd -C "$r" comment "$id" -m hi
+
 finish
