@@ -38,6 +38,7 @@ struct sd_store {
 	 * directory per ticket on a cold start. */
 	int dirs_checked;
 	sd_error *warning; /* see sd_store_take_warning */
+	int terminal;	   /* see sd_store_set_terminal */
 };
 
 static sd_error *read_config(struct sd_store *s)
@@ -678,6 +679,21 @@ static sd_error *ids_with_prefix(struct sd_store *s, const char *prefix, struct 
 	return err;
 }
 
+void sd_store_set_terminal(struct sd_store *s, int terminal)
+{
+	s->terminal = terminal;
+}
+
+/* Titles are requesters' text, and an error message may travel further
+ * than the screen of the person who typed the prefix: a mail gateway or
+ * a web form may pass it back to whoever sent an id. Only a person at a
+ * terminal, in a store of their own, sees them beside the candidates. */
+static int titles_in_errors(const struct sd_store *s)
+{
+	struct stat st;
+	return s->terminal && stat(s->root, &st) == 0 && st.st_uid == geteuid();
+}
+
 sd_error *sd_store_resolve(struct sd_store *s, char out[SD_ID_LEN + 1], const char *arg)
 {
 	char prefix[SD_ID_LEN + 1];
@@ -697,9 +713,12 @@ sd_error *sd_store_resolve(struct sd_store *s, char out[SD_ID_LEN + 1], const ch
 	}
 	struct sd_buf msg = SD_BUF_INIT;
 	sd_buf_printf(&msg, "ticket id '%s' is ambiguous; candidates:", prefix);
+	int titles = titles_in_errors(s);
 	for (size_t i = 0; i < matches.n && i < 20; i++) {
 		struct sd_ticket t;
 		sd_buf_printf(&msg, "\n  %s", matches.v[i]);
+		if (!titles)
+			continue;
 		sd_error *e = sd_store_read(s, matches.v[i], &t, NULL);
 		if (!e) {
 			sd_buf_adds(&msg, "  ");

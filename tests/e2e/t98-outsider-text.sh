@@ -98,4 +98,21 @@ expect_unchanged "ident: nothing written" "$r" "$before" "$st"
 git -C "$r" config user.name "Bob Tech"
 SD_AUTHOR= expect_exit "ident: a plain git identity works" 0 sd -C "$r" comment "$id" -m hi
 
+# --- id prefixes: at least 4 characters; candidates without titles ---
+r=$(store prefix)
+put_ticket "$r" 4abc00000000 "Salary list of Alice"
+put_ticket "$r" 4abc10000000 "Bob's medical leave"
+expect_exit "prefix: sd show 4 is too short" 2 sd -C "$r" show 4
+expect_err "prefix: sd show 4: message" "sd: ticket id '4' is too short: give at least 4 characters of the id (see 'sd list')"
+expect_exit "prefix: ambiguous, not on a terminal" 2 sd -C "$r" show 4abc
+expect_err "prefix: candidates listed by id only" "sd: ticket id '4abc' is ambiguous; candidates:
+  4abc00000000
+  4abc10000000"
+if command -v script >/dev/null 2>&1; then
+	run script -qec "$SD -C $r show 4abc" /dev/null
+	expect_out_has "prefix: on the owner's terminal, titles too" "4abc00000000  Salary list of Alice"
+else
+	skip "prefix: on a terminal" "script(1) not available"
+fi
+
 finish
