@@ -115,4 +115,23 @@ else
 	skip "prefix: on a terminal" "script(1) not available"
 fi
 
+# --- sd log --json: RFC 3339 for any commit time ---
+# git stores any integer as a commit's time; a pushed commit may carry one
+# far outside four-digit years.
+r=$(store log)
+id=$(new_ticket "$r" "Old and new")
+for d in 99999999999999 -99999999999; do
+	SD_NOW=2026-11-23T09:05:00Z sd -C "$r" comment "$id" -m "at $d" >/dev/null
+	c=$(printf 'tree %s\nparent %s\nauthor Mallory <m@example.com> %s +0000\ncommitter Mallory <m@example.com> %s +0000\n\nat %s\n' \
+		"$(git -C "$r" rev-parse 'HEAD^{tree}')" "$(git -C "$r" rev-parse HEAD~1)" "$d" "$d" "$d" |
+		git -C "$r" hash-object -t commit -w --stdin --literally)
+	git -C "$r" update-ref HEAD "$c"
+done
+expect_exit "log: --json" 0 sd -C "$r" log --json "$id"
+expect_json "log: every time is RFC 3339" "$OUT" \
+	'all(__import__("re").fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", e["at"]) for e in d)' "true"
+expect_json "log: far times clamped and flagged" "$OUT" \
+	'[(e["summary"], e["at"], e.get("time_clamped")) for e in d if e["kind"] == "commit"]' \
+	"[[\"at -99999999999\", \"0000-01-01T00:00:00Z\", true], [\"sd: new ${id:0:4} \\\"Old and new\\\"\", \"2026-11-23T09:00:00Z\", null], [\"at 99999999999999\", \"9999-12-31T23:59:59Z\", true]]"
+
 finish
