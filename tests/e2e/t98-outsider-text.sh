@@ -134,4 +134,27 @@ expect_json "log: far times clamped and flagged" "$OUT" \
 	'[(e["summary"], e["at"], e.get("time_clamped")) for e in d if e["kind"] == "commit"]' \
 	"[[\"at -99999999999\", \"0000-01-01T00:00:00Z\", true], [\"sd: new ${id:0:4} \\\"Old and new\\\"\", \"2026-11-23T09:00:00Z\", null], [\"at 99999999999999\", \"9999-12-31T23:59:59Z\", true]]"
 
+# --- sd import: times in order, none far in the future ---
+r=$(store import-times)
+cat >"$tmp/times.jsonl" <<'EOF'
+{"title": "Backwards", "created": "2026-11-23T08:00:00Z", "updated": "2026-11-22T08:00:00Z"}
+{"title": "From the future", "created": "2026-11-24T09:00:01Z"}
+{"title": "Entry from the future", "timeline": [{"kind": "comment", "at": "2027-01-01T00:00:00Z", "body": "hi"}]}
+{"title": "Within a day", "created": "2026-11-24T09:00:00Z"}
+EOF
+before=$(head_of "$r")
+st=$(gstatus "$r")
+expect_exit "import times: refused" 2 sd -C "$r" import "$tmp/times.jsonl"
+expect_err_has "import times: created after updated" \
+	"times.jsonl:1: created 2026-11-23T08:00:00Z is after updated 2026-11-22T08:00:00Z"
+expect_err_has "import times: created in the future" \
+	"times.jsonl:2: created 2026-11-24T09:00:01Z is more than a day in the future (it is now 2026-11-23T09:00:00Z"
+expect_err_has "import times: an entry in the future" \
+	"times.jsonl:3: timeline[0]: the entry's time 2027-01-01T00:00:00Z is more than a day in the future"
+expect_unchanged "import times: nothing imported" "$r" "$before" "$st"
+SD_NOW=2026-11-24T09:00:00Z expect_exit "import times: SD_NOW decides what the future is" 2 \
+	sd -C "$r" import --dry-run "$tmp/times.jsonl"
+expect_err_has "import times: later SD_NOW: still backwards" "times.jsonl:1:"
+expect_lacks "import times: later SD_NOW: record 2 is fine" "$ERR" "times.jsonl:2:"
+
 finish

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 "Imp Orter <imp@example.com>",
 					 "imp@example.com",
 					 1795424400,
-					 &existing };
+					 &existing,
+					 (data[0] & 2) != 0 };
 	struct sd_import im = { 0 };
 	/* A copy of exactly the input, so the sanitizers see any overread. */
 	size_t len = size - 1;

@@ -19,7 +19,8 @@ static sd_error *run(struct sd_import *im, enum sd_import_format format, const c
 					 "Imp Orter <imp@example.com>",
 					 "imp@example.com",
 					 1795424400 /* 2026-11-23T09:00:00Z */,
-					 existing };
+					 existing,
+					 0 };
 	/* No NUL after the input, so the sanitizers see any overread. */
 	size_t len = strlen(data);
 	char *copy = malloc(len ? len : 1);
