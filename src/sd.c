@@ -223,6 +223,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		unsigned flags = cmd->flags & SD_LENIENT_STORE ? SD_STORE_LENIENT : 0;
 		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
 			goto done;
+		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
 	}
 	err = cmd->run(ctx, &args);
 	sd_error *out_err = sd_output_finish(ctx);

@@ -44,6 +44,17 @@ static int cmp_items(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* A commit may carry any integer as its time (a pushed commit is anyone's
+ * text), but RFC 3339 has four-digit years: a time outside years 0000 to
+ * 9999 is printed as the nearest end of that range, and flagged. */
+static sd_time commit_time(sd_time t, int *clamped)
+{
+	static const sd_time first = -62167219200LL; /* 0000-01-01T00:00:00Z */
+	static const sd_time last = 253402300799LL;  /* 9999-12-31T23:59:59Z */
+	*clamped = t < first || t > last;
+	return t < first ? first : t > last ? last : t;
+}
+
 /* The blob id of path in commit, or zero when absent. */
 static void blob_at(git_oid *out, git_commit *commit, const char *path)
 {
@@ -91,8 +102,10 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			struct sd_buf line = SD_BUF_INIT;
 			char when[32], sha[GIT_OID_HEXSZ + 1];
 			const git_signature *a = git_commit_author(c);
+			int clamped;
+			sd_time t = commit_time((sd_time)a->when.time, &clamped);
 			git_oid_tostr(sha, 8, &oid);
-			sd_time_format_human(when, (sd_time)a->when.time);
+			sd_time_format_human(when, t);
 			sd_buf_printf(&line, "%s%s%s  %scommit %s%s  ", sd_color(ctx, SD_DIM), when,
 				      sd_color(ctx, SD_RESET), sd_color(ctx, SD_YELLOW), sha,
 				      sd_color(ctx, SD_RESET));
@@ -102,7 +115,7 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			sd_put_text(&line, summary ? summary : "");
 			struct sd_buf json = SD_BUF_INIT;
 			char at[SD_TIME_STRLEN], full[GIT_OID_HEXSZ + 1];
-			sd_time_format(at, (sd_time)a->when.time);
+			sd_time_format(at, t);
 			git_oid_tostr(full, sizeof(full), &oid);
 			sd_buf_adds(&json, "{\"kind\":\"commit\",\"commit\":");
 			sd_json_string(&json, full);
@@ -115,6 +128,8 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			sd_json_string(&json, at);
 			sd_buf_adds(&json, ",\"summary\":");
 			sd_json_string(&json, summary ? summary : "");
+			if (clamped)
+				sd_buf_adds(&json, ",\"time_clamped\":true");
 			sd_buf_addch(&json, '}');
 			add_item(items, (sd_time)a->when.time, 1, &line, &json);
 		}

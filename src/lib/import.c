@@ -306,6 +306,32 @@ static sd_error *set_time(struct sd_ticket *t, enum sd_field f, const char *valu
 	return NULL;
 }
 
+/* A day in sd_time's units, whatever they are. */
+static sd_time one_day(void)
+{
+	sd_time a = 0, b = 0;
+	sd_error *e1 = sd_time_parse(&a, "1970-01-01T00:00:00Z");
+	sd_error *e2 = sd_time_parse(&b, "1970-01-02T00:00:00Z");
+	sd_error_free(e1);
+	sd_error_free(e2);
+	return b - a;
+}
+
+/* Imported times come from another system, or from anyone who can hand a
+ * file to the desk. A time well in the future would hold an SLA clock
+ * still and sort a ticket or entry first for years; a day's slack allows
+ * for clocks and time zones gone wrong. */
+static sd_error *not_in_future(sd_time when, const char *what, const char *value, sd_time now)
+{
+	if (when <= now + one_day())
+		return NULL;
+	char shown[SD_TIME_STRLEN];
+	sd_time_format(shown, now);
+	return sd_error_invalid("%s %.40s is more than a day in the future (it is now %s, from the "
+				"clock or SD_NOW); give the real time",
+				what, value, shown);
+}
+
 /* Text for a description or a comment: what sd_text_validate allows,
  * with leading and trailing blank lines trimmed as the file reader does. */
 static sd_error *text_value(char **out, const char *text, const char *what)
@@ -401,8 +427,12 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 		return sd_error_invalid("invalid id '%.40s': an entry id is 4 to 32 characters of %s",
 					id, SD_ID_ALPHABET);
 	e->at = opt->now;
-	if (at && *at && (err = sd_time_parse(&e->at, at)))
-		return sd_error_wrap(err, "at");
+	if (at && *at) {
+		if ((err = sd_time_parse(&e->at, at)))
+			return sd_error_wrap(err, "at");
+		if ((err = not_in_future(e->at, "the entry's time", at, opt->now)))
+			return err;
+	}
 	if (e->kind == SD_ENTRY_COMMENT) {
 		if (vis && *vis && sd_value_index(sd_visibilities, vis) < 0)
 			return sd_error_invalid("invalid visibility '%.30s': use public or internal",
@@ -642,6 +672,17 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	    (err = set_time(t, SD_F_UPDATED,
 			    nonempty(r, SD_F_UPDATED) ? nonempty(r, SD_F_UPDATED)
 						      : sd_ticket_get(t, SD_F_CREATED))))
+		return err;
+	sd_time created = 0, updated = 0;
+	const char *c = sd_ticket_get(t, SD_F_CREATED), *u = sd_ticket_get(t, SD_F_UPDATED);
+	if ((err = sd_time_parse(&created, c)) || (err = sd_time_parse(&updated, u)))
+		return err;
+	if (created > updated)
+		return sd_error_invalid("created %s is after updated %s; a ticket cannot change "
+					"before it exists",
+					c, u);
+	if ((err = not_in_future(created, "created", c, opt->now)) ||
+	    (err = not_in_future(updated, "updated", u, opt->now)))
 		return err;
 
 	for (size_t i = 0; i < r->tags.n; i++) {
