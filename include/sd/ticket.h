@@ -12,6 +12,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 #include "sd/buf.h"
 #include "sd/error.h"
 #include "sd/time.h"
@@ -108,9 +109,22 @@ struct sd_ticket {
 	int borrowed;
 };
 
-/* Limits that keep one hostile file from exhausting memory. */
+/* Limits that keep one hostile file from exhausting memory. sd never
+ * writes a ticket file over SD_TICKET_MAX_BYTES (sd_ticket_check_size,
+ * called by every write path); it reads files up to the larger
+ * SD_TICKET_READ_MAX_BYTES, so that one already too big (pulled, edited
+ * by hand) is still listed, checked and exported, never silently lost. */
 #define SD_TICKET_MAX_BYTES (8u << 20)
+#define SD_TICKET_READ_MAX_BYTES (32u << 20)
 #define SD_TEXT_MAX_BYTES (1u << 20)
+
+/* NULL when a ticket file of len bytes may be written; otherwise an error
+ * (status 2) naming the ticket (its path, or id), its size and the limit. */
+sd_error *sd_ticket_check_size(const char *what, size_t len);
+/* For a ticket file already over SD_TICKET_MAX_BYTES (read, but no longer
+ * changed): a message naming it (path), its size and the limit, to warn
+ * with; NULL when size is within the limit. The caller frees it. */
+char *sd_ticket_size_warning(const char *path, uint64_t size);
 
 /* Initialises an empty ticket (all fields ""). */
 void sd_ticket_init(struct sd_ticket *t);

@@ -174,6 +174,12 @@ sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd
 sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows,
 			    const struct sd_filter *filter, const struct sd_strvec *words);
 void sd_rows_free(struct sd_rows *rows);
+/* For list, search and sla, after loading: warns about each ticket file
+ * over the write limit, and makes the exit status 1 when a ticket could
+ * not be read, so that a script never passes over a ticket it lost. */
+void sd_rows_report(struct sd_ctx *ctx, const struct sd_rows *rows);
+/* Prints "sd: warning: MSG" on stderr, made inert; frees msg. */
+void sd_warn(char *msg);
 /* Makes the row's ticket the whole ticket read from its file. */
 sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 

@@ -213,6 +213,35 @@ sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows,
 	return NULL;
 }
 
+void sd_warn(char *msg)
+{
+	struct sd_buf line = SD_BUF_INIT;
+	sd_put_text(&line, msg);
+	fprintf(stderr, "sd: warning: %s\n", line.data);
+	sd_buf_release(&line);
+	free(msg);
+}
+
+void sd_rows_report(struct sd_ctx *ctx, const struct sd_rows *rows)
+{
+	for (size_t i = 0; i < rows->sums.nfiles; i++) {
+		const struct sd_ticket_file *f = &rows->sums.files[i];
+		if (f->size <= (int64_t)SD_TICKET_MAX_BYTES)
+			continue;
+		struct sd_buf rel = SD_BUF_INIT;
+		sd_ticket_path(&rel, f->id);
+		sd_warn(sd_ticket_size_warning(rel.data, (uint64_t)f->size));
+		sd_buf_release(&rel);
+	}
+	if (rows->sums.problems.n) {
+		fprintf(stderr,
+			"sd: %zu ticket file%s could not be read; 'sd check' lists the "
+			"problems\n",
+			rows->sums.problems.n, rows->sums.problems.n == 1 ? "" : "s");
+		ctx->exit_status = SD_EXIT_FOUND_NOTHING;
+	}
+}
+
 void sd_rows_free(struct sd_rows *rows)
 {
 	for (size_t i = 0; i < rows->n; i++)

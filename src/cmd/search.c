@@ -22,6 +22,7 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_filter_new(&filter, ctx, args, 1)) ||
 	    (err = sd_rows_load_text(ctx, &rows, filter, text)))
 		goto done;
+	sd_rows_report(ctx, &rows);
 	/* Every word must appear somewhere in the ticket's text; a quoted
 	 * argument is one phrase. The cache knows where the text lies in each
 	 * file, so most tickets are decided without parsing them. */

@@ -481,6 +481,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 	sd_filter_set_time(filter, at);
 	if ((err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
+	sd_rows_report(ctx, &rows);
 	sla = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*sla));
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct sd_ticket *t = &rows.v[i].t;

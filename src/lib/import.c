@@ -688,9 +688,11 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	for (size_t i = 0; i < r->tags.n; i++) {
 		if ((err = sd_field_validate(SD_F_TAGS, r->tags.v[i])))
 			return err;
-		if (!sd_strvec_has(&t->tags, r->tags.v[i]))
-			sd_strvec_push(&t->tags, r->tags.v[i]);
+		sd_strvec_push(&t->tags, r->tags.v[i]);
 	}
+	/* Repeats go by sorting, not by a scan per tag: a record may hold
+	 * 150,000 tags, imported with the store lock held. */
+	sd_strvec_uniq(&t->tags);
 	if (r->description) {
 		char *d;
 		if ((err = text_value(&d, r->description, "the description")))

@@ -828,9 +828,9 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 		err = sd_error_invalid("%s:1: not a regular file (a symlink?); sd reads only "
 				       "plain files inside the store",
 				       rel.data);
-	} else if (st.st_size > (off_t)SD_TICKET_MAX_BYTES) {
-		err = sd_error_invalid("%s:1: file is %lld bytes, more than the limit of %u",
-				       rel.data, (long long)st.st_size, SD_TICKET_MAX_BYTES);
+	} else if (st.st_size > (off_t)SD_TICKET_READ_MAX_BYTES) {
+		err = sd_error_invalid("%s:1: file is %lld bytes, more than sd reads (%u)",
+				       rel.data, (long long)st.st_size, SD_TICKET_READ_MAX_BYTES);
 	} else {
 		/* Read one byte more than fstat said, to see a file that grew. */
 		size_t want = (size_t)st.st_size + 1, got = 0;
@@ -847,10 +847,10 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 				break;
 			got += (size_t)r;
 			if (got == want) {
-				if (got > SD_TICKET_MAX_BYTES) {
+				if (got > SD_TICKET_READ_MAX_BYTES) {
 					err = sd_error_invalid(
-						"%s:1: file is more than the limit of %u bytes",
-						rel.data, SD_TICKET_MAX_BYTES);
+						"%s:1: file is more than sd reads (%u bytes)",
+						rel.data, SD_TICKET_READ_MAX_BYTES);
 					break;
 				}
 				want += 65536;
@@ -1016,7 +1016,7 @@ static void roll_back_file(struct sd_store *s, const struct journal_line *jl)
 	sd_buf_printf(&abs, "%s%s", s->root, jl->path);
 	sd_error *err = check_ticket_dirs(s, jl->path);
 	if (!err)
-		err = sd_buf_read_file(&now, abs.data, SD_TICKET_MAX_BYTES * 2);
+		err = sd_buf_read_file(&now, abs.data, SD_TICKET_READ_MAX_BYTES * 2);
 	if (!err) {
 		sd_git_object_id("blob", now.data, now.len, have);
 		if (!memcmp(have, jl->id.id, sizeof(have))) {
@@ -1362,6 +1362,19 @@ static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_o
 	return err;
 }
 
+/* The size check of a ticket file about to be written, naming it by id. */
+static sd_error *check_ticket_size(const char *path, size_t len)
+{
+	const char *name = strrchr(path, '/') + 1;
+	size_t n = strlen(name);
+	if (n > 3 && !strcmp(name + n - 3, ".md"))
+		n -= 3;
+	char *id = sd_xstrndup(name, n);
+	sd_error *err = sd_ticket_check_size(id, len);
+	free(id);
+	return err;
+}
+
 sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, size_t n,
 			  const char *message)
 {
@@ -1378,6 +1391,12 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	sd_error *err = NULL;
 	int locked = 0, written = 0, journaled = 0;
 
+	/* Every change sd makes goes through here, so this is where a ticket
+	 * is kept from growing past what sd writes, before anything is. */
+	for (size_t i = 0; i < n; i++)
+		if (sd_starts_with(changes[i].path, "tickets/") &&
+		    (err = check_ticket_size(changes[i].path, changes[i].len)))
+			goto done;
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
 		goto done;
 	locked = 1;
@@ -1461,7 +1480,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		saved[i].existed = file_exists(saved[i].abs);
 		if (!saved[i].existed)
 			continue;
-		if ((err = sd_buf_read_file(&saved[i].old, saved[i].abs, SD_TICKET_MAX_BYTES * 2)))
+		if ((err = sd_buf_read_file(&saved[i].old, saved[i].abs,
+					    SD_TICKET_READ_MAX_BYTES * 2)))
 			break;
 		if (git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
 						saved[i].old.len) < 0) {

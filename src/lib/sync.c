@@ -364,7 +364,7 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 		/* What is there must be what HEAD has (or already the merge's). */
 		git_oid have;
 		if (!S_ISREG(st.st_mode) ||
-		    (err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES * 2))) {
+		    (err = sd_buf_read_file(&text, abs.data, SD_TICKET_READ_MAX_BYTES * 2))) {
 			err = err ? err
 				  : sd_error_invalid("%s is not a regular file", d->new_file.path);
 			continue;

@@ -256,6 +256,29 @@ static sd_error *new_entry_id(const struct sd_ticket *t, char out[SD_ENTRY_ID_LE
 	}
 }
 
+sd_error *sd_ticket_check_size(const char *what, size_t len)
+{
+	if (len <= SD_TICKET_MAX_BYTES)
+		return NULL;
+	return sd_error_invalid("ticket %s would be %zu bytes, more than the limit of %u "
+				"(8 MiB); nothing was written. Attach large logs elsewhere and "
+				"link them, or split the ticket",
+				what, len, SD_TICKET_MAX_BYTES);
+}
+
+char *sd_ticket_size_warning(const char *path, uint64_t size)
+{
+	if (size <= SD_TICKET_MAX_BYTES)
+		return NULL;
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_buf_printf(&msg,
+		      "%s is %llu bytes, more than the limit of %u (8 MiB) that sd writes: "
+		      "it is read, but every change to it is refused until 'sd edit' makes it "
+		      "smaller",
+		      path, (unsigned long long)size, SD_TICKET_MAX_BYTES);
+	return sd_buf_detach(&msg);
+}
+
 sd_error *sd_text_validate(const char *text, size_t len, const char *what)
 {
 	size_t bad;
