@@ -161,7 +161,7 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 struct row_loader {
 	struct sd_rows *rows;
 	const struct sd_filter *filter;
-	const struct sd_texts *texts; /* with words: keep only what can match */
+	struct sd_texts *texts; /* with words: keep only what can match */
 	const struct sd_strvec *words;
 };
 
@@ -171,7 +171,8 @@ static int take_row(struct sd_summary *s, void *arg)
 	struct sd_rows *rows = l->rows;
 	if (l->filter && !sd_filter_match(l->filter, &s->t))
 		return 0;
-	if (l->texts && sd_texts_match(l->texts, &s->info, l->words) == 0)
+	int text_match = l->texts ? sd_texts_match(l->texts, &s->info, l->words) : 1;
+	if (!text_match)
 		return 0;
 	if (rows->n == rows->alloc) {
 		rows->alloc = rows->alloc ? rows->alloc * 2 : 256;
@@ -182,6 +183,7 @@ static int take_row(struct sd_summary *s, void *arg)
 	memset(r, 0, sizeof(*r));
 	r->t = s->t;
 	r->info = s->info;
+	r->text_match = text_match;
 	sd_summary_short_id(&rows->sums, &r->info, r->short_id);
 	sd_time_parse(&r->created, sd_ticket_get(&r->t, SD_F_CREATED));
 	return 1;
