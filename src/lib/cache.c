@@ -898,15 +898,34 @@ static int span_has(const char *text, size_t len, const char *word)
 	size_t n = strlen(word);
 	if (!n)
 		return 1;
-	unsigned char first = fold[w[0]];
-	for (size_t i = 0; i + n <= len; i++) {
-		if (fold[t[i]] != first)
-			continue;
+	if (n > len)
+		return 0;
+	/* The candidates are found with memchr, for the first byte of the
+	 * word in either case, which skips the bytes between them many at a
+	 * time; only a candidate is compared with folding. A byte-by-byte
+	 * folding loop was most of a rare word's search. */
+	unsigned char lo = fold[w[0]];
+	unsigned char up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
+	const unsigned char *p = t, *end = t + (len - n) + 1; /* candidates before end */
+	const unsigned char *next_lo = NULL, *next_up = NULL;
+	while (p < end) {
+		if (!next_lo || next_lo < p)
+			next_lo = memchr(p, lo, (size_t)(end - p));
+		if (up != lo && (!next_up || next_up < p))
+			next_up = memchr(p, up, (size_t)(end - p));
+		if (!next_lo)
+			next_lo = end;
+		if (up == lo || !next_up)
+			next_up = end;
+		const unsigned char *at = next_lo < next_up ? next_lo : next_up;
+		if (at >= end)
+			return 0;
 		size_t k = 1;
-		while (k < n && fold[t[i + k]] == fold[w[k]])
+		while (k < n && fold[at[k]] == fold[w[k]])
 			k++;
 		if (k == n)
 			return 1;
+		p = at + 1;
 	}
 	return 0;
 }
