@@ -104,10 +104,13 @@ struct sd_ticket {
 	struct sd_entry *entries;
 	size_t nentries;
 	/* Set for a summary read from the cache: its strings live in memory
-	 * the cache owns, so sd_ticket_free releases only the arrays, and
-	 * the setters must not be used on it. */
+	 * the cache owns, so sd_ticket_free releases only the arrays (none
+	 * when SD_BORROWED_ALL: the cache owns those too), and the setters
+	 * must not be used on it. */
 	int borrowed;
 };
+
+#define SD_BORROWED_ALL 2
 
 /* Limits that keep one hostile file from exhausting memory. sd never
  * writes a ticket file over SD_TICKET_MAX_BYTES (sd_ticket_check_size,

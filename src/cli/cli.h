@@ -154,6 +154,9 @@ struct sd_row {
 	/* A slim ticket (from the cache) lacks its text; sd_row_read_full
 	 * replaces it with the whole ticket before anything needs that. */
 	struct sd_summary_info info;
+	/* Loaded for a search: 1 when the texts cache says every word is
+	 * there, -1 when it cannot tell (see sd_texts_match). */
+	int text_match;
 };
 
 struct sd_filter;

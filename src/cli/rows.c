@@ -161,7 +161,7 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 struct row_loader {
 	struct sd_rows *rows;
 	const struct sd_filter *filter;
-	const struct sd_texts *texts; /* with words: keep only what can match */
+	struct sd_texts *texts; /* with words: keep only what can match */
 	const struct sd_strvec *words;
 };
 
@@ -171,7 +171,8 @@ static int take_row(struct sd_summary *s, void *arg)
 	struct sd_rows *rows = l->rows;
 	if (l->filter && !sd_filter_match(l->filter, &s->t))
 		return 0;
-	if (l->texts && sd_texts_match(l->texts, &s->info, l->words) == 0)
+	int text_match = l->texts ? sd_texts_match(l->texts, &s->info, l->words) : 1;
+	if (!text_match)
 		return 0;
 	if (rows->n == rows->alloc) {
 		rows->alloc = rows->alloc ? rows->alloc * 2 : 256;
@@ -182,6 +183,7 @@ static int take_row(struct sd_summary *s, void *arg)
 	memset(r, 0, sizeof(*r));
 	r->t = s->t;
 	r->info = s->info;
+	r->text_match = text_match;
 	sd_summary_short_id(&rows->sums, &r->info, r->short_id);
 	sd_time_parse(&r->created, sd_ticket_get(&r->t, SD_F_CREATED));
 	return 1;
@@ -535,6 +537,18 @@ static void pad(struct sd_buf *out, size_t width, size_t used)
 
 #define ASSIGNEE_MAX 24
 
+/* Writes out what is buffered once it is large: the table of a search
+ * for a common word is 12 MB at 100,000 tickets, and held whole it was a
+ * tenth of the search's memory. Not for --format, whose error on a later
+ * row must leave nothing printed. */
+static void flush_some(struct sd_ctx *ctx, struct sd_buf *out)
+{
+	if (out->len >= 64 * 1024) {
+		fwrite(out->data, 1, out->len, ctx->out);
+		sd_buf_reset(out);
+	}
+}
+
 sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const struct sd_args *a)
 {
 	struct sd_buf out = SD_BUF_INIT;
@@ -547,6 +561,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		for (size_t i = 0; i < rows->n; i++) {
 			sd_buf_adds(&out, i ? ",\n" : "\n");
 			sd_ticket_json(&out, &rows->v[i].t, rows->v[i].short_id, 0);
+			flush_some(ctx, &out);
 		}
 		sd_buf_adds(&out, rows->n ? "\n]\n" : "]\n");
 		goto print;
@@ -634,6 +649,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		pad(&out, w_due + 2, strlen(due));
 		sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
 		sd_buf_addch(&out, '\n');
+		flush_some(ctx, &out);
 	}
 	free(times);
 print:

@@ -167,8 +167,10 @@ static void entry_release(struct sd_entry *e)
 void sd_ticket_free(struct sd_ticket *t)
 {
 	if (t->borrowed) {
-		free(t->tags.v);
-		free(t->entries);
+		if (t->borrowed != SD_BORROWED_ALL) {
+			free(t->tags.v);
+			free(t->entries);
+		}
 		free(t->extra);
 		memset(t, 0, sizeof(*t));
 		return;
