@@ -172,8 +172,9 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	ctx->stdin_tty = isatty(0);
 	ctx->color = ctx->stdout_tty && !getenv("NO_COLOR");
 	ctx->out = stdout;
-	if ((err = sd_time_now(&ctx->now)))
+	if ((err = sd_stamp_now(&ctx->clock)))
 		return err;
+	ctx->now = sd_stamp_seconds(ctx->clock);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-C")) {

@@ -74,7 +74,8 @@ struct sd_ctx {
 	int no_pager;
 	int stdout_tty, stdin_tty;
 	int exit_status; /* 1 for "found nothing" / "found problems" */
-	sd_time now;
+	sd_time now;	 /* the clock (SD_NOW), in seconds */
+	sd_stamp clock;	 /* the same to the millisecond, for changes */
 	/* Text the user typed that is not saved yet; main keeps it in a file
 	 * if the command fails, so nothing typed is lost. */
 	char *pending_text;
@@ -150,6 +151,7 @@ struct sd_row {
 	sd_time created;
 	/* Filled by sd_rows_sort for its comparison. */
 	const char *sort_text;
+	sd_stamp sort_time; /* created or updated, which sort by time */
 	int sort_rank;
 	/* A slim ticket (from the cache) lacks its text; sd_row_read_full
 	 * replaces it with the whole ticket before anything needs that. */

@@ -138,7 +138,7 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	opt.cfg = sd_store_config(ctx->store);
 	opt.author = author;
 	opt.requester = email;
-	opt.now = ctx->now;
+	opt.now = ctx->clock;
 	opt.existing = &existing;
 	if ((err = sd_import_parse(&im, data.data, data.len, &opt)))
 		goto done;

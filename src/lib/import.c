@@ -287,20 +287,20 @@ static const char *nonempty(const struct rec *r, enum sd_field f)
 }
 
 /* created and updated: kept as given when already in the form a ticket
- * file holds, otherwise converted to UTC in whole seconds. */
+ * file holds, otherwise converted to UTC. */
 static sd_error *set_time(struct sd_ticket *t, enum sd_field f, const char *value)
 {
-	sd_time when;
-	char buf[SD_TIME_STRLEN];
+	sd_stamp when;
+	char buf[SD_STAMP_STRLEN];
 	sd_error *err = sd_field_validate(f, value);
 	if (!err) {
 		sd_ticket_set(t, f, value);
 		return NULL;
 	}
 	sd_error_free(err);
-	if ((err = sd_time_parse(&when, value)))
+	if ((err = sd_stamp_parse(&when, value)))
 		return sd_error_wrap(err, "%s", sd_fields[f].name);
-	sd_time_format(buf, when);
+	sd_stamp_format(buf, when);
 	sd_ticket_set(t, f, buf);
 	return NULL;
 }
@@ -400,7 +400,7 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 		return sd_error_invalid("invalid id '%.40s': an entry id is 4 to 32 characters of %s",
 					id, SD_ID_ALPHABET);
 	e->at = opt->now;
-	if (at && *at && (err = sd_time_parse(&e->at, at)))
+	if (at && *at && (err = sd_stamp_parse(&e->at, at)))
 		return sd_error_wrap(err, "at");
 	if (e->kind == SD_ENTRY_COMMENT) {
 		if (vis && *vis && sd_value_index(sd_visibilities, vis) < 0)
@@ -634,8 +634,8 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	}
 	if (!given(r, SD_F_REQUESTER))
 		sd_ticket_set(t, SD_F_REQUESTER, opt->requester);
-	char now[SD_TIME_STRLEN];
-	sd_time_format(now, opt->now);
+	char now[SD_STAMP_STRLEN];
+	sd_stamp_format(now, opt->now);
 	if ((err = set_time(t, SD_F_CREATED,
 			    nonempty(r, SD_F_CREATED) ? nonempty(r, SD_F_CREATED) : now)) ||
 	    (err = set_time(t, SD_F_UPDATED,

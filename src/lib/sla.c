@@ -65,6 +65,13 @@ static int is_requester(const struct sd_ticket *t, const char *author)
 	return sd_strcaseeq(a, r);
 }
 
+/* The second of an entry: clocks count whole seconds, and the timeline's
+ * order (to the millisecond) says what came first within one. */
+static sd_time when(const struct sd_entry *e)
+{
+	return sd_stamp_seconds(e->at);
+}
+
 /* Running / at-risk / breached for a clock that is still counting. */
 static void running_state(struct sd_clock *c, int at_risk_percent)
 {
@@ -99,7 +106,7 @@ static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 	int stopped = 0;
 	for (size_t i = 0; i < t->nentries && !stopped; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (e->at > at || e->at < created)
+		if (when(e) > at || when(e) < created)
 			continue;
 		if (e->kind == SD_ENTRY_COMMENT && !e->internal && !is_requester(t, e->author))
 			stopped = 1;
@@ -107,7 +114,7 @@ static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 			 sd_status_is_done(e->to))
 			stopped = 1;
 		if (stopped)
-			stop = e->at;
+			stop = when(e);
 	}
 	simple_clock(c, cal, p->first_response, created, stop, stopped, risk);
 }
@@ -124,13 +131,13 @@ static void next_response(struct sd_clock *c, struct sd_calendar *cal,
 	c->state = SD_CLOCK_MET;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (e->at > at || e->kind != SD_ENTRY_COMMENT || e->internal)
+		if (when(e) > at || e->kind != SD_ENTRY_COMMENT || e->internal)
 			continue;
 		if (is_requester(t, e->author)) {
 			if (!waiting)
-				waiting = 1, waiting_since = e->at;
+				waiting = 1, waiting_since = when(e);
 		} else if (waiting) {
-			simple_clock(c, cal, p->next_response, waiting_since, e->at, 1, risk);
+			simple_clock(c, cal, p->next_response, waiting_since, when(e), 1, risk);
 			waiting = 0;
 			cycles++;
 		}
@@ -168,9 +175,9 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 	for (size_t i = 0; i <= t->nentries; i++) {
 		const struct sd_entry *e = i < t->nentries ? &t->entries[i] : NULL;
 		if (e &&
-		    (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || e->at < created))
+		    (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || when(e) < created))
 			continue;
-		sd_time until = e && e->at < at ? e->at : at;
+		sd_time until = e && when(e) < at ? when(e) : at;
 		int counting = !sd_status_is_done(status) && !sd_strvec_has(&cfg->pause, status);
 		if (counting && until > since) {
 			int64_t part = sd_calendar_seconds(cal, since, until);
@@ -181,10 +188,10 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 			}
 			elapsed += part;
 		}
-		if (!e || e->at >= at)
+		if (!e || when(e) >= at)
 			break;
 		status = e->to;
-		since = e->at;
+		since = when(e);
 	}
 	c->elapsed = elapsed;
 	if (elapsed > c->target) {

@@ -18,7 +18,7 @@ static sd_error *run(struct sd_import *im, enum sd_import_format format, const c
 					 &cfg,
 					 "Imp Orter <imp@example.com>",
 					 "imp@example.com",
-					 1795424400 /* 2026-11-23T09:00:00Z */,
+					 1795424400000 /* 2026-11-23T09:00:00Z */,
 					 existing };
 	/* No NUL after the input, so the sanitizers see any overread. */
 	size_t len = strlen(data);
