@@ -455,6 +455,9 @@ static int nearest_due(struct sd_ctx *ctx, const struct sd_ticket *t, sd_time *d
 {
 	struct sd_sla sla;
 	int found = 0;
+	/* Nothing is due on a ticket that is done, whatever its clocks say. */
+	if (sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)))
+		return 0;
 	sd_error *err = sd_sla_evaluate(&sla, sd_store_config(ctx->store), t, ctx->now);
 	const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response,
 					    &sla.resolution };

@@ -41,6 +41,10 @@ static int cmp_items(const void *a, const void *b)
 		return x->at < y->at ? -1 : 1;
 	if (x->order != y->order)
 		return x->order - y->order;
+	/* Entries come in timeline order; commits newest first from the
+	 * walk, so those of one second are turned round. */
+	if (x->order)
+		return x->seq > y->seq ? -1 : x->seq < y->seq;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

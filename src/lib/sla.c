@@ -98,6 +98,25 @@ static void simple_clock(struct sd_clock *c, struct sd_calendar *cal, int64_t ta
 		running_state(c, at_risk_percent);
 }
 
+/* Whether every entry is at or before `at`: the clocks are read now, not
+ * at some past moment, so the front matter's status is the current one. */
+static int sees_all(const struct sd_ticket *t, sd_time at)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (when(&t->entries[i]) > at)
+			return 0;
+	return 1;
+}
+
+/* The time of the newest entry at or before `at`, or `since`. */
+static sd_time last_entry(const struct sd_ticket *t, sd_time since, sd_time at)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (when(&t->entries[i]) <= at && when(&t->entries[i]) > since)
+			since = when(&t->entries[i]);
+	return since;
+}
+
 static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 			   const struct sd_sla_policy *p, const struct sd_ticket *t,
 			   sd_time created, sd_time at, int risk)
@@ -115,6 +134,12 @@ static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 			stopped = 1;
 		if (stopped)
 			stop = when(e);
+	}
+	/* A ticket that is done (by a hand edit, say, with no status event)
+	 * waits for no answer: the clock stopped with its last entry. */
+	if (!stopped && sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)) && sees_all(t, at)) {
+		stopped = 1;
+		stop = last_entry(t, created, at);
 	}
 	simple_clock(c, cal, p->first_response, created, stop, stopped, risk);
 }
@@ -165,6 +190,7 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 	const char *status = initial_status(t);
 	sd_time since = created;
 	int64_t elapsed = 0;
+	int now = sees_all(t, at);
 	int reached = 0; /* the target was used up: due is when that happened */
 	memset(c, 0, sizeof(*c));
 	c->present = c->active = 1;
@@ -178,6 +204,11 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 		    (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || when(e) < created))
 			continue;
 		sd_time until = e && when(e) < at ? when(e) : at;
+		/* Read now, the last interval is in the ticket's status, which
+		 * a hand edit may have set without an event: a done ticket has
+		 * no running clock. */
+		if (!e && now)
+			status = sd_ticket_get(t, SD_F_STATUS);
 		int counting = !sd_status_is_done(status) && !sd_strvec_has(&cfg->pause, status);
 		if (counting && until > since) {
 			int64_t part = sd_calendar_seconds(cal, since, until);
@@ -188,7 +219,8 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 			}
 			elapsed += part;
 		}
-		if (!e || when(e) >= at)
+		/* An entry at `at` itself has happened: it counts. */
+		if (!e || when(e) > at)
 			break;
 		status = e->to;
 		since = when(e);
