@@ -211,6 +211,10 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	int help;
 	if ((err = sd_args_parse(&args, cmd->options, argc - i, argv + i, &help)))
 		goto done;
+	if (args.color && (err = parse_color(ctx, args.color)))
+		goto done;
+	if (args.pager)
+		ctx->no_pager = args.pager < 0;
 	if (help) {
 		sd_command_usage(stdout, cmd);
 		err = sd_output_finish(ctx);

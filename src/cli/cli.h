@@ -48,10 +48,15 @@ struct sd_args {
 	const char *value[SD_MAX_OPTIONS]; /* last value of STRING options */
 	struct sd_strvec list[SD_MAX_OPTIONS];
 	struct sd_strvec pos; /* positional arguments */
+	/* Global options given after the command name, as git and ripgrep
+	 * take them: --color[=WHEN] ("always" when bare), and --no-pager
+	 * (pager -1) or --paginate (1). main applies them. */
+	const char *color;
+	int pager;
 };
 
-/* Parses argv (argv[0] is the command name) against options. "--" ends
- * options. "--help"/"-h" sets *help. */
+/* Parses argv (argv[0] is the command name) against options, and the
+ * global options above. "--" ends options. "--help"/"-h" sets *help. */
 sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc, char **argv,
 			int *help);
 void sd_args_release(struct sd_args *a);
