@@ -129,10 +129,15 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 		sd_error *err = sd_stamp_parse(&t, value);
 		if (err)
 			return sd_error_wrap(err, "%s", info->name);
-		/* Whole seconds or a fraction, but always Z. */
-		if (value[strlen(value) - 1] != 'Z' && value[strlen(value) - 1] != 'z')
+		/* The forms sd writes: whole seconds, or milliseconds. */
+		size_t len = strlen(value);
+		if (value[len - 1] != 'Z')
 			return sd_error_invalid("%s '%s' is not in UTC; write it like "
 						"2026-11-23T14:05:00Z",
+						info->name, value);
+		if (len != SD_TIME_STRLEN - 1 && len != SD_STAMP_STRLEN - 1)
+			return sd_error_invalid("%s '%s': write it like 2026-11-23T14:05:00Z or, "
+						"to the millisecond, 2026-11-23T14:05:00.123Z",
 						info->name, value);
 		return NULL;
 	}
