@@ -48,10 +48,15 @@ struct sd_args {
 	const char *value[SD_MAX_OPTIONS]; /* last value of STRING options */
 	struct sd_strvec list[SD_MAX_OPTIONS];
 	struct sd_strvec pos; /* positional arguments */
+	/* Global options given after the command name, as git and ripgrep
+	 * take them: --color[=WHEN] ("always" when bare), and --no-pager
+	 * (pager -1) or --paginate (1). main applies them. */
+	const char *color;
+	int pager;
 };
 
-/* Parses argv (argv[0] is the command name) against options. "--" ends
- * options. "--help"/"-h" sets *help. */
+/* Parses argv (argv[0] is the command name) against options, and the
+ * global options above. "--" ends options. "--help"/"-h" sets *help. */
 sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc, char **argv,
 			int *help);
 void sd_args_release(struct sd_args *a);
@@ -74,7 +79,8 @@ struct sd_ctx {
 	int no_pager;
 	int stdout_tty, stdin_tty;
 	int exit_status; /* 1 for "found nothing" / "found problems" */
-	sd_time now;
+	sd_time now;	 /* the clock (SD_NOW), in seconds */
+	sd_stamp clock;	 /* the same to the millisecond, for changes */
 	/* Text the user typed that is not saved yet; main keeps it in a file
 	 * if the command fails, so nothing typed is lost. */
 	char *pending_text;
@@ -150,6 +156,7 @@ struct sd_row {
 	sd_time created;
 	/* Filled by sd_rows_sort for its comparison. */
 	const char *sort_text;
+	sd_stamp sort_time; /* created or updated, which sort by time */
 	int sort_rank;
 	/* A slim ticket (from the cache) lacks its text; sd_row_read_full
 	 * replaces it with the whole ticket before anything needs that. */

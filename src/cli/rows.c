@@ -279,6 +279,8 @@ static int cmp_rows(const void *pa, const void *pb)
 			    *b = *(const struct sd_row *const *)pb;
 	int c = a->sort_rank - b->sort_rank;
 	if (!c)
+		c = a->sort_time < b->sort_time ? -1 : a->sort_time > b->sort_time;
+	if (!c)
 		c = strcmp(a->sort_text, b->sort_text);
 	if (!c)
 		c = a->created < b->created ? -1 : a->created > b->created;
@@ -304,6 +306,10 @@ sd_error *sd_rows_sort(struct sd_rows *rows, const char *key)
 	for (size_t i = 0; i < rows->n; i++) {
 		struct sd_row *r = &rows->v[i];
 		r->sort_text = sd_ticket_get(&r->t, field);
+		/* As text "…:05Z" would sort after "…:05.200Z". */
+		r->sort_time = 0;
+		if (field == SD_F_CREATED || field == SD_F_UPDATED)
+			sd_error_free(sd_stamp_parse(&r->sort_time, r->sort_text));
 		/* Enumerations sort in their own order, unknown values last. */
 		r->sort_rank = values ? sd_value_index(values, r->sort_text) : 0;
 		if (r->sort_rank < 0)
@@ -356,9 +362,9 @@ static void json_key(struct sd_buf *out, const char *key, const char *value, int
 
 void sd_entry_json(struct sd_buf *out, const struct sd_entry *e)
 {
-	char at[SD_TIME_STRLEN];
+	char at[SD_STAMP_STRLEN];
 	int first = 1;
-	sd_time_format(at, e->at);
+	sd_stamp_format(at, e->at);
 	sd_buf_addch(out, '{');
 	json_key(out, "id", e->id, &first);
 	json_key(out, "kind", e->kind == SD_ENTRY_COMMENT ? "comment" : "event", &first);
@@ -481,6 +487,9 @@ static int nearest_due(struct sd_ctx *ctx, const struct sd_ticket *t, sd_time *d
 {
 	struct sd_sla sla;
 	int found = 0;
+	/* Nothing is due on a ticket that is done, whatever its clocks say. */
+	if (sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)))
+		return 0;
 	sd_error *err = sd_sla_evaluate(&sla, sd_store_config(ctx->store), t, ctx->now);
 	const struct sd_clock *clocks[] = { &sla.first_response, &sla.next_response,
 					    &sla.resolution };
@@ -676,8 +685,8 @@ sd_error *sd_load_ticket(struct sd_ctx *ctx, const char *prefix, struct sd_ticke
 
 sd_error *sd_save_ticket(struct sd_ctx *ctx, struct sd_ticket *t, const char *verb)
 {
-	char now[SD_TIME_STRLEN];
-	sd_time_format(now, ctx->now);
+	char now[SD_STAMP_STRLEN];
+	sd_stamp_format(now, sd_ticket_updated_stamp(t, ctx->clock));
 	sd_ticket_set(t, SD_F_UPDATED, now);
 	sd_error *err = sd_store_save_ticket(ctx->store, t, verb);
 	if (!err) {

@@ -35,7 +35,7 @@ static sd_error *record_changes(struct sd_ctx *ctx, const struct sd_ticket *old,
 				sd_ticket_set(edited, (enum sd_field)f, before.data);
 			if (!err)
 				err = sd_ticket_change(edited, (enum sd_field)f, after.data, author,
-						       ctx->now, "edited by hand", NULL);
+						       ctx->clock, "edited by hand", NULL);
 		}
 		sd_buf_release(&before);
 		sd_buf_release(&after);

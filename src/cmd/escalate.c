@@ -21,11 +21,11 @@ sd_error *sd_escalate_ticket(struct sd_ctx *ctx, struct sd_ticket *t, int to, co
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
 	sd_error *err =
-		sd_ticket_change(t, SD_F_TIER, sd_tiers[to], author, ctx->now, reason, NULL);
+		sd_ticket_change(t, SD_F_TIER, sd_tiers[to], author, ctx->clock, reason, NULL);
 	if (!err && !queue && *cfg->tiers[to].queue)
 		queue = cfg->tiers[to].queue;
 	if (!err && queue)
-		err = sd_ticket_change(t, SD_F_QUEUE, queue, author, ctx->now, reason, NULL);
+		err = sd_ticket_change(t, SD_F_QUEUE, queue, author, ctx->clock, reason, NULL);
 	return err;
 }
 
@@ -83,12 +83,13 @@ sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args)
 	sd_buf_printf(&why, "%s: %s", down ? "de-escalated" : "escalated", reason);
 	if ((err = sd_escalate_ticket(ctx, &t, to, author, why.data, queue)) ||
 	    (assignee &&
-	     (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->now, why.data,
+	     (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->clock, why.data,
 				     NULL))) ||
 	    (vendor &&
-	     (err = sd_ticket_change(&t, SD_F_VENDOR, vendor, author, ctx->now, why.data, NULL))) ||
+	     (err = sd_ticket_change(&t, SD_F_VENDOR, vendor, author, ctx->clock, why.data,
+				     NULL))) ||
 	    (vendor_ref &&
-	     (err = sd_ticket_change(&t, SD_F_VENDOR_REF, vendor_ref, author, ctx->now, why.data,
+	     (err = sd_ticket_change(&t, SD_F_VENDOR_REF, vendor_ref, author, ctx->clock, why.data,
 				     NULL))))
 		goto done;
 	err = sd_save_ticket(ctx, &t, down ? "de-escalate" : "escalate");

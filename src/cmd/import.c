@@ -145,7 +145,7 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	opt.cfg = sd_store_config(ctx->store);
 	opt.author = author;
 	opt.requester = email;
-	opt.now = ctx->now;
+	opt.now = ctx->clock;
 	opt.existing = &existing;
 	opt.raw_csv = sd_arg_flag(args, "raw-csv");
 	if ((err = sd_import_parse(&im, data.data, data.len, &opt)))

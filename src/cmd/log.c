@@ -41,6 +41,10 @@ static int cmp_items(const void *a, const void *b)
 		return x->at < y->at ? -1 : 1;
 	if (x->order != y->order)
 		return x->order - y->order;
+	/* Entries come in timeline order; commits newest first from the
+	 * walk, so those of one second are turned round. */
+	if (x->order)
+		return x->seq > y->seq ? -1 : x->seq < y->seq;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -169,7 +173,7 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 		const struct sd_entry *e = &t.entries[i];
 		struct sd_buf line = SD_BUF_INIT;
 		char when[32];
-		sd_time_format_human(when, e->at);
+		sd_time_format_human(when, sd_stamp_seconds(e->at));
 		sd_buf_printf(&line, "%s%s%s  ", sd_color(ctx, SD_DIM), when,
 			      sd_color(ctx, SD_RESET));
 		sd_put_text(&line, e->author);
@@ -190,7 +194,7 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		struct sd_buf json = SD_BUF_INIT;
 		sd_entry_json(&json, e);
-		add_item(&items, e->at, 0, &line, &json);
+		add_item(&items, sd_stamp_seconds(e->at), 0, &line, &json);
 	}
 	sd_ticket_path(&path, id);
 	if ((err = add_commits(ctx, &items, path.data)))

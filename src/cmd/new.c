@@ -95,11 +95,11 @@ static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *ke
 	int reopened = 0;
 	sd_error *err = sd_load_ticket(ctx, id, &t);
 	if (!err && text && *text && !(err = sd_store_author(ctx->store, NULL, NULL, &author)) &&
-	    !(err = sd_ticket_add_comment(&t, author, ctx->now, 0, text))) {
+	    !(err = sd_ticket_add_comment(&t, author, ctx->clock, 0, text))) {
 		if (!strcmp(sd_ticket_get(&t, SD_F_STATUS), "resolved")) {
 			struct sd_buf reason = SD_BUF_INIT;
 			sd_buf_printf(&reason, "reported again (key %s)", key);
-			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->now,
+			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->clock,
 					       reason.data, &reopened);
 			sd_buf_release(&reason);
 		}
@@ -130,7 +130,7 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	struct sd_ticket t;
 	char *title = NULL, *text = NULL;
 	const char *email, *author;
-	char id[SD_ID_LEN + 1], now[SD_TIME_STRLEN];
+	char id[SD_ID_LEN + 1], now[SD_STAMP_STRLEN];
 	int given;
 	sd_error *err = NULL;
 
@@ -205,7 +205,7 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 		if (!exists)
 			break;
 	}
-	sd_time_format(now, ctx->now);
+	sd_stamp_format(now, ctx->clock);
 	sd_ticket_set(&t, SD_F_ID, id);
 	sd_ticket_set(&t, SD_F_TITLE, title);
 	sd_ticket_set(&t, SD_F_STATUS, "new");

@@ -143,7 +143,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		char when[32];
-		sd_time_format_human(when, e->at);
+		sd_time_format_human(when, sd_stamp_seconds(e->at));
 		sd_buf_printf(out, "\n%s%s%s  ", sd_color(ctx, SD_DIM), when,
 			      sd_color(ctx, SD_RESET));
 		sd_put_text(out, e->author);

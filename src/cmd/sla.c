@@ -248,7 +248,7 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 	char id[SD_ENTRY_ID_LEN + 1];
 	const char *parts[] = { sd_ticket_get(t, SD_F_ID), key, state };
 	sd_id_from_content(id, SD_ENTRY_ID_LEN, parts, 3);
-	sd_ticket_add_event_with_id(t, id, author, ctx->now, "sla", key, state, reason.data);
+	sd_ticket_add_event_with_id(t, id, author, ctx->clock, "sla", key, state, reason.data);
 	if (c->state == SD_CLOCK_BREACHED) {
 		struct sd_buf why = SD_BUF_INIT;
 		sd_buf_printf(&why, "SLA breach: %s (policy %s)", clock_names[which],
@@ -261,7 +261,7 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 		int prio = sd_value_index(sd_priorities, sd_ticket_get(t, SD_F_PRIORITY));
 		if (!err && !r->escalated && cfg->breach_bump_priority && prio > 0)
 			err = sd_ticket_change(t, SD_F_PRIORITY, sd_priorities[prio - 1], author,
-					       ctx->now, why.data, NULL);
+					       ctx->clock, why.data, NULL);
 		r->escalated = 1;
 		sd_buf_release(&why);
 	}
@@ -391,12 +391,12 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n,
 	}
 	if (err)
 		goto done;
-	char now[SD_TIME_STRLEN];
-	sd_time_format(now, ctx->now);
 	for (size_t i = 0; i < n; i++) {
 		if (!rows[i].changed)
 			continue;
 		struct sd_ticket *t = &rows[i].row->t;
+		char now[SD_STAMP_STRLEN];
+		sd_stamp_format(now, sd_ticket_updated_stamp(t, ctx->clock));
 		sd_ticket_set(t, SD_F_UPDATED, now);
 		sd_buf_init(&contents[nchanged]);
 		sd_buf_init(&paths[nchanged]);

@@ -38,7 +38,7 @@
 
 #define CACHE_MAGIC "sd-cache"
 #define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
-#define CACHE_FORMAT 4	      /* 4: the checksum in four lanes */
+#define CACHE_FORMAT 5	      /* 4: the checksum in four lanes; 5: entry times in milliseconds */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
 
@@ -68,7 +68,7 @@ struct record_head {
 };
 
 struct record_entry {
-	int64_t at;
+	int64_t at; /* sd_stamp */
 	uint8_t kind, internal, pad[6];
 };
 

@@ -288,45 +288,35 @@ static const char *nonempty(const struct rec *r, enum sd_field f)
 }
 
 /* created and updated: kept as given when already in the form a ticket
- * file holds, otherwise converted to UTC in whole seconds. */
+ * file holds, otherwise converted to UTC. */
 static sd_error *set_time(struct sd_ticket *t, enum sd_field f, const char *value)
 {
-	sd_time when;
-	char buf[SD_TIME_STRLEN];
+	sd_stamp when;
+	char buf[SD_STAMP_STRLEN];
 	sd_error *err = sd_field_validate(f, value);
 	if (!err) {
 		sd_ticket_set(t, f, value);
 		return NULL;
 	}
 	sd_error_free(err);
-	if ((err = sd_time_parse(&when, value)))
+	if ((err = sd_stamp_parse(&when, value)))
 		return sd_error_wrap(err, "%s", sd_fields[f].name);
-	sd_time_format(buf, when);
+	sd_stamp_format(buf, when);
 	sd_ticket_set(t, f, buf);
 	return NULL;
-}
-
-/* A day in sd_time's units, whatever they are. */
-static sd_time one_day(void)
-{
-	sd_time a = 0, b = 0;
-	sd_error *e1 = sd_time_parse(&a, "1970-01-01T00:00:00Z");
-	sd_error *e2 = sd_time_parse(&b, "1970-01-02T00:00:00Z");
-	sd_error_free(e1);
-	sd_error_free(e2);
-	return b - a;
 }
 
 /* Imported times come from another system, or from anyone who can hand a
  * file to the desk. A time well in the future would hold an SLA clock
  * still and sort a ticket or entry first for years; a day's slack allows
  * for clocks and time zones gone wrong. */
-static sd_error *not_in_future(sd_time when, const char *what, const char *value, sd_time now)
+static sd_error *not_in_future(sd_stamp when, const char *what, const char *value, sd_stamp now)
 {
-	if (when <= now + one_day())
+	const sd_stamp one_day = 24 * 3600 * 1000;
+	if (when <= now + one_day)
 		return NULL;
-	char shown[SD_TIME_STRLEN];
-	sd_time_format(shown, now);
+	char shown[SD_STAMP_STRLEN];
+	sd_stamp_format(shown, now);
 	return sd_error_invalid("%s %.40s is more than a day in the future (it is now %s, from the "
 				"clock or SD_NOW); give the real time",
 				what, value, shown);
@@ -428,7 +418,7 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 					id, SD_ID_ALPHABET);
 	e->at = opt->now;
 	if (at && *at) {
-		if ((err = sd_time_parse(&e->at, at)))
+		if ((err = sd_stamp_parse(&e->at, at)))
 			return sd_error_wrap(err, "at");
 		if ((err = not_in_future(e->at, "the entry's time", at, opt->now)))
 			return err;
@@ -665,17 +655,17 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	}
 	if (!given(r, SD_F_REQUESTER))
 		sd_ticket_set(t, SD_F_REQUESTER, opt->requester);
-	char now[SD_TIME_STRLEN];
-	sd_time_format(now, opt->now);
+	char now[SD_STAMP_STRLEN];
+	sd_stamp_format(now, opt->now);
 	if ((err = set_time(t, SD_F_CREATED,
 			    nonempty(r, SD_F_CREATED) ? nonempty(r, SD_F_CREATED) : now)) ||
 	    (err = set_time(t, SD_F_UPDATED,
 			    nonempty(r, SD_F_UPDATED) ? nonempty(r, SD_F_UPDATED)
 						      : sd_ticket_get(t, SD_F_CREATED))))
 		return err;
-	sd_time created = 0, updated = 0;
+	sd_stamp created = 0, updated = 0;
 	const char *c = sd_ticket_get(t, SD_F_CREATED), *u = sd_ticket_get(t, SD_F_UPDATED);
-	if ((err = sd_time_parse(&created, c)) || (err = sd_time_parse(&updated, u)))
+	if ((err = sd_stamp_parse(&created, c)) || (err = sd_stamp_parse(&updated, u)))
 		return err;
 	if (created > updated)
 		return sd_error_invalid("created %s is after updated %s; a ticket cannot change "

@@ -25,9 +25,9 @@ static const char *three_way(const char *o, const char *a, const char *b)
 }
 
 /* The time of the side's latest event for field, or 0. */
-static sd_time last_change(const struct sd_ticket *t, const char *field)
+static sd_stamp last_change(const struct sd_ticket *t, const char *field)
 {
-	sd_time at = 0;
+	sd_stamp at = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) && e->at > at)
@@ -139,7 +139,7 @@ static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
 /* Records that `loser` lost to `winner` for field, so nothing is lost.
  * Event fields are lowercase names; an unknown key is folded to one. */
 static void record_conflict(struct sd_ticket *t, const char *name, const char *winner,
-			    const char *loser, sd_time at)
+			    const char *loser, sd_stamp at)
 {
 	char id[SD_ENTRY_ID_LEN + 1], field[64];
 	size_t n = 0;
@@ -164,17 +164,26 @@ static void record_conflict(struct sd_ticket *t, const char *name, const char *w
 	copy_entry(t, &e);
 }
 
-/* Resolves a conflict on field: the later change wins, the greater value
- * on a tie. The record is dated by the later change, or by `when` (the
- * later of the two sides' updated) when neither has an event. */
-static const char *decide(struct sd_ticket *out, const char *field, const char *a, sd_time ta,
-			  const char *b, sd_time tb, sd_time when)
+/* Resolves a conflict on field: the later change (to the millisecond)
+ * wins, the greater value on a tie. The record is dated 1 ms after the
+ * later change, or after `when` (the later of the two sides' updated) when
+ * neither has an event, so that it sorts after both changes and a replay
+ * of the timeline ends at the value kept. */
+static const char *decide(struct sd_ticket *out, const char *field, const char *a, sd_stamp ta,
+			  const char *b, sd_stamp tb, sd_stamp when)
 {
 	int a_wins = ta != tb ? ta > tb : strcmp(a, b) > 0;
 	const char *winner = a_wins ? a : b, *loser = a_wins ? b : a;
-	sd_time at = ta > tb ? ta : tb;
-	record_conflict(out, field, winner, loser, at ? at : when);
+	sd_stamp at = ta > tb ? ta : tb;
+	record_conflict(out, field, winner, loser, (at ? at : when) + 1);
 	return winner;
+}
+
+/* Whether time x (text sx) is later than y, the text deciding a tie so
+ * that both orders of the sides agree. */
+static int later(sd_stamp x, const char *sx, sd_stamp y, const char *sy)
+{
+	return x != y ? x > y : strcmp(sx, sy) >= 0;
 }
 
 static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
@@ -339,7 +348,7 @@ static void add_extra(struct sd_ticket *out, const char *key, const char *raw)
 }
 
 static void merge_extra(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
-			const struct sd_ticket *b, sd_time when)
+			const struct sd_ticket *b, sd_stamp when)
 {
 	struct sd_strvec keys = SD_STRVEC_INIT, fresh = SD_STRVEC_INIT;
 	struct table to, ta, tb;
@@ -380,12 +389,12 @@ static void merge_extra(struct sd_ticket *out, const struct sd_ticket *o, const 
 sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 			  const struct sd_ticket *ours, const struct sd_ticket *theirs)
 {
-	sd_time ua = 0, ub = 0;
-	sd_error *err = sd_time_parse(&ua, sd_ticket_get(ours, SD_F_UPDATED));
-	sd_error_free(err);
-	err = sd_time_parse(&ub, sd_ticket_get(theirs, SD_F_UPDATED));
-	sd_error_free(err);
-	sd_time when = ua > ub ? ua : ub;
+	sd_stamp ua = 0, ub = 0, ca = 0, cb = 0;
+	sd_error_free(sd_stamp_parse(&ua, sd_ticket_get(ours, SD_F_UPDATED)));
+	sd_error_free(sd_stamp_parse(&ub, sd_ticket_get(theirs, SD_F_UPDATED)));
+	sd_error_free(sd_stamp_parse(&ca, sd_ticket_get(ours, SD_F_CREATED)));
+	sd_error_free(sd_stamp_parse(&cb, sd_ticket_get(theirs, SD_F_CREATED)));
+	sd_stamp when = ua > ub ? ua : ub;
 	const struct sd_ticket *sides[] = { base, ours, theirs };
 	for (size_t i = 0; i < 3; i++) {
 		/* Entries are matched by id, so with one id twice on a side
@@ -403,12 +412,13 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 			   *o = base ? sd_ticket_get(base, (enum sd_field)f) : "";
 		if (f == SD_F_TAGS)
 			continue;
+		/* By time, not text: "…:05Z" is later than "…:04.999Z". */
 		if (f == SD_F_UPDATED) {
-			sd_ticket_set(out, SD_F_UPDATED, strcmp(a, b) >= 0 ? a : b);
+			sd_ticket_set(out, SD_F_UPDATED, later(ua, a, ub, b) ? a : b);
 			continue;
 		}
 		if (f == SD_F_CREATED) {
-			sd_ticket_set(out, SD_F_CREATED, strcmp(a, b) <= 0 ? a : b);
+			sd_ticket_set(out, SD_F_CREATED, later(cb, b, ca, a) ? a : b);
 			continue;
 		}
 		const char *v = three_way(o, a, b);

@@ -233,8 +233,8 @@ static sd_error *keep_both(git_repository *repo, git_index *index, const char *p
 	sd_ticket_write(b, &pb);
 	struct sd_ticket *keep = strcmp(pa.data, pb.data) <= 0 ? a : b, *moved = keep == a ? b : a;
 	char id[SD_ID_LEN + 1];
-	sd_time now = 0;
-	sd_error *err = sd_time_parse(&now, sd_ticket_get(moved, SD_F_UPDATED));
+	sd_stamp now = 0;
+	sd_error *err = sd_stamp_parse(&now, sd_ticket_get(moved, SD_F_UPDATED));
 	sd_error_free(err);
 	/* The new id is derived from both tickets, so clones agree on it. */
 	const char *texts[2] = { keep == a ? pa.data : pb.data, keep == a ? pb.data : pa.data };

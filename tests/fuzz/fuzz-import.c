@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.cfg = &cfg,
 		.author = "Imp Orter <imp@example.com>",
 		.requester = "imp@example.com",
-		.now = 1795424400,
+		.now = 1795424400000,
 		.existing = &existing,
 		.raw_csv = data[0] & 2,
 	};

@@ -19,7 +19,7 @@ static sd_error *run(struct sd_import *im, enum sd_import_format format, const c
 		.cfg = &cfg,
 		.author = "Imp Orter <imp@example.com>",
 		.requester = "imp@example.com",
-		.now = 1795424400 /* 2026-11-23T09:00:00Z */,
+		.now = 1795424400000 /* 2026-11-23T09:00:00Z */,
 		.existing = existing,
 	};
 	/* No NUL after the input, so the sanitizers see any overread. */
