@@ -118,8 +118,12 @@ static unsigned long long import_cost(size_t n)
 		sd_buf_printf(&rec, "%s\"t%zu\"", i ? ", " : "", i % n);
 	sd_buf_adds(&rec, "]}\n");
 	struct sd_import_options opt = {
-		SD_IMPORT_JSONL,   "in",       &cfg, "Imp Orter <imp@example.com>",
-		"imp@example.com", 1795424400, NULL
+		.format = SD_IMPORT_JSONL,
+		.path = "in",
+		.cfg = &cfg,
+		.author = "Imp Orter <imp@example.com>",
+		.requester = "imp@example.com",
+		.now = 1795424400000,
 	};
 	compares = 0;
 	sd_error *err = sd_import_parse(&im, rec.data, rec.len, &opt);
