@@ -102,7 +102,7 @@ expect_err_has "unreadable: sla says which" "$(tpath "$uid")"
 expect_exit "unreadable: search fails" 1 sd -C "$s" search "Past"
 truncate -s 40M "$s/$(tpath "$uid")"
 expect_exit "over the read limit: list fails" 1 sd -C "$s" list
-expect_err_has "over the read limit: says so" "more than sd reads"
+expect_err_has "over the read limit: says so" "more than the read limit of 33554432"
 rm -f "$s/$(tpath "$uid")"
 
 # A byte-order mark before a front-matter key: refused with its line,
