@@ -1204,6 +1204,11 @@ static int yaml_plain_ok(const char *v, int in_flow)
 			return 0;
 		if (in_flow && strchr(",[]{}", c))
 			return 0;
+		/* libyaml refuses ':' before one of ",?[]{}" inside a flow
+		 * sequence ("found unexpected ':'"); the others are quoted
+		 * already. */
+		if (in_flow && c == ':' && p[1] == '?')
+			return 0;
 	}
 	return 1;
 }
