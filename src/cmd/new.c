@@ -3,9 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <stddef.h>
 
 #include "cmd/cmd.h"
+#include "sd/intake.h"
 #include "sd/text.h"
 
 const struct sd_option new_options[] = {
@@ -112,35 +113,40 @@ static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *ke
 	return err;
 }
 
+/* The options that set a field, and where the request takes them. */
+#define REQ(name) offsetof(struct sd_request, name)
 static const struct {
 	const char *option;
 	enum sd_field field;
+	size_t offset;
 } plain_fields[] = {
-	{ "type", SD_F_TYPE },	       { "impact", SD_F_IMPACT },
-	{ "urgency", SD_F_URGENCY },   { "priority", SD_F_PRIORITY },
-	{ "category", SD_F_CATEGORY }, { "queue", SD_F_QUEUE },
-	{ "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER },
-	{ "asset", SD_F_ASSET },       { "tier", SD_F_TIER },
-	{ "key", SD_F_KEY },
+	{ "type", SD_F_TYPE, REQ(type) },
+	{ "impact", SD_F_IMPACT, REQ(impact) },
+	{ "urgency", SD_F_URGENCY, REQ(urgency) },
+	{ "priority", SD_F_PRIORITY, REQ(priority) },
+	{ "category", SD_F_CATEGORY, REQ(category) },
+	{ "queue", SD_F_QUEUE, REQ(queue) },
+	{ "assignee", SD_F_ASSIGNEE, REQ(assignee) },
+	{ "requester", SD_F_REQUESTER, REQ(requester) },
+	{ "asset", SD_F_ASSET, REQ(asset) },
+	{ "tier", SD_F_TIER, REQ(tier) },
+	{ "key", SD_F_KEY, REQ(key) },
 };
 
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 {
-	const struct sd_config *cfg = sd_store_config(ctx->store);
-	struct sd_ticket t;
 	char *title = NULL, *text = NULL;
-	const char *email, *author;
-	char id[SD_ID_LEN + 1], now[SD_TIME_STRLEN];
+	const char *author;
+	char id[SD_ID_LEN + 1];
 	int given;
 	sd_error *err = NULL;
 
-	sd_ticket_init(&t);
 	if (args->pos.n > 1) {
 		err = sd_error_invalid("too many arguments; quote the title: sd new \"%s %s\"",
 				       args->pos.v[0], args->pos.v[1]);
 		goto done;
 	}
-	if ((err = sd_store_author(ctx->store, NULL, &email, &author)))
+	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)))
 		goto done;
 	/* Check everything before touching anything. */
 	if (sd_arg_str(args, "key") && !*sd_arg_str(args, "key")) {
@@ -191,56 +197,20 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 		}
 	}
 
-	/* Ids are random; a clash with an existing file is astronomically
-	 * rare, but checking costs one stat. */
-	for (;;) {
-		struct sd_buf path = SD_BUF_INIT;
-		struct stat st;
-		if ((err = sd_id_generate(id, SD_ID_LEN)))
-			goto done;
-		sd_buf_printf(&path, "%s", sd_store_root(ctx->store));
-		sd_ticket_path(&path, id);
-		int exists = lstat(path.data, &st) == 0;
-		sd_buf_release(&path);
-		if (!exists)
-			break;
-	}
-	sd_time_format(now, ctx->now);
-	sd_ticket_set(&t, SD_F_ID, id);
-	sd_ticket_set(&t, SD_F_TITLE, title);
-	sd_ticket_set(&t, SD_F_STATUS, "new");
-	sd_ticket_set(&t, SD_F_TYPE, cfg->default_type);
-	sd_ticket_set(&t, SD_F_TIER, cfg->default_tier);
-	sd_ticket_set(&t, SD_F_IMPACT, "medium");
-	sd_ticket_set(&t, SD_F_URGENCY, "medium");
-	sd_ticket_set(&t, SD_F_REQUESTER, email);
-	sd_ticket_set(&t, SD_F_CREATED, now);
-	sd_ticket_set(&t, SD_F_UPDATED, now);
-	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++) {
-		const char *v = sd_arg_str(args, plain_fields[i].option);
-		if (v)
-			sd_ticket_set(&t, plain_fields[i].field, v);
-	}
-	if (!sd_arg_str(args, "priority"))
-		sd_ticket_set(&t, SD_F_PRIORITY,
-			      sd_config_priority(cfg, sd_ticket_get(&t, SD_F_IMPACT),
-						 sd_ticket_get(&t, SD_F_URGENCY)));
-	if (!sd_arg_str(args, "queue")) {
-		int tier = sd_value_index(sd_tiers, sd_ticket_get(&t, SD_F_TIER));
-		sd_ticket_set(&t, SD_F_QUEUE, cfg->tiers[tier].queue);
-	}
-	for (size_t i = 0; i < tags->n; i++)
-		if (!sd_strvec_has(&t.tags, tags->v[i]))
-			sd_strvec_push(&t.tags, tags->v[i]);
-	free(t.description);
-	t.description = text ? text : sd_xstrdup("");
-	text = NULL;
-	if ((err = sd_save_ticket(ctx, &t, "new")))
+	struct sd_request req = { .title = title,
+				  .description = text,
+				  .tags = tags,
+				  .channel = "cli" };
+	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++)
+		*(const char **)((char *)&req + plain_fields[i].offset) =
+			sd_arg_str(args, plain_fields[i].option);
+	if ((err = sd_intake_open(ctx->store, &req, ctx->now, id, NULL)))
 		goto done;
+	free(ctx->pending_text);
+	ctx->pending_text = NULL;
 	fprintf(ctx->out, "%s\n", id);
 done:
 	free(title);
 	free(text);
-	sd_ticket_free(&t);
 	return err;
 }

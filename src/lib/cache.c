@@ -38,7 +38,7 @@
 
 #define CACHE_MAGIC "sd-cache"
 #define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
-#define CACHE_FORMAT 3
+#define CACHE_FORMAT 4	      /* 4: the channel field */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
 

@@ -18,12 +18,12 @@
 #include "sd/ticket.h"
 #include "sd/util.h"
 
-const char *const sd_import_csv_columns[] = { "id",	    "title",	"type",	     "status",
-					      "priority",   "impact",	"urgency",   "tier",
-					      "queue",	    "assignee", "requester", "category",
-					      "tags",	    "asset",	"key",	     "vendor",
-					      "vendor_ref", "created",	"updated",   "description",
-					      "timeline",   "extra",	NULL };
+const char *const sd_import_csv_columns[] = { "id",	     "title",	 "type",      "status",
+					      "priority",    "impact",	 "urgency",   "tier",
+					      "queue",	     "assignee", "requester", "category",
+					      "tags",	     "asset",	 "key",	      "vendor",
+					      "vendor_ref",  "channel",	 "created",   "updated",
+					      "description", "timeline", "extra",     NULL };
 
 /* Keys of a record besides the front-matter fields. */
 enum { K_DESCRIPTION = SD_F_COUNT, K_TIMELINE, K_EXTRA, K_SHORT_ID, K_SCHEMA_VERSION, K_COUNT };
