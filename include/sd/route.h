@@ -90,4 +90,16 @@ sd_error *sd_route_apply(struct sd_route_outcome *out, struct sd_config *cfg, st
 			 const char *author, sd_time now);
 void sd_route_outcome_release(struct sd_route_outcome *o);
 
+/* After t moved to another queue (an escalation, say), gives it the
+ * assignee the queue's chooser picks, if the queue has one; reason is
+ * the move's, which the events' reasons start with. */
+sd_error *sd_route_queue_assign(struct sd_route_outcome *out, struct sd_config *cfg,
+				struct sd_ticket *t, struct sd_team_load *load, const char *author,
+				sd_time now, const char *reason);
+
+/* The directory's and rules' doubtful spots, for sd check: an agent in a
+ * queue nothing mentions, an unknown calendar, overlapping away ranges,
+ * an assign to someone not in the directory. "PATH:LINE: ..." each. */
+void sd_team_check(struct sd_config *cfg, struct sd_strvec *out);
+
 #endif

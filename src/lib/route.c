@@ -289,12 +289,75 @@ static sd_error *change(struct apply *a, enum sd_field f, const char *value, con
 	return err;
 }
 
+/* Gives t an assignee as how says, with reason (to which the chooser's
+ * name is added); an existing assignee is cleared when nobody can be
+ * found and clear is set (the ticket moved to another queue). */
+static sd_error *assign_with(struct apply *a, struct sd_config *cfg, const struct sd_assign *how,
+			     struct sd_team_load *load, const char *queue, int clear,
+			     struct sd_buf *reason)
+{
+	struct sd_ticket *t = a->t;
+	struct sd_buf why = SD_BUF_INIT, note = SD_BUF_INIT;
+	const char *current = sd_ticket_get(t, SD_F_ASSIGNEE);
+	sd_error *err = NULL;
+	if (how->kind == SD_ASSIGN_NONE) {
+		if (*current)
+			err = change(a, SD_F_ASSIGNEE, "", reason->data);
+	} else if (how->kind == SD_ASSIGN_AGENT) {
+		err = change(a, SD_F_ASSIGNEE, how->agent, reason->data);
+		const struct sd_agent *ag = sd_team_agent(&cfg->team, how->agent);
+		if (!err && ag)
+			sd_team_load_note(load, ag, queue, a->now);
+	} else if (how->kind != SD_ASSIGN_UNSET) {
+		const char *kind = sd_assign_names[how->kind];
+		const struct sd_agent *ag =
+			sd_route_choose(cfg, load, queue, sd_ticket_get(t, SD_F_TIER), how->kind,
+					a->now, &why);
+		if (ag) {
+			sd_buf_printf(&note, "%s in queue %s", kind, queue);
+			sd_buf_printf(reason, ", %s", kind);
+			err = change(a, SD_F_ASSIGNEE, ag->email, reason->data);
+			if (!err)
+				sd_team_load_note(load, ag, queue, a->now);
+		} else {
+			sd_buf_printf(&note, "nobody available in queue %s (%s)", queue, why.data);
+			sd_buf_printf(reason, ", %s: %s", kind, note.data);
+			if (*current && clear)
+				err = change(a, SD_F_ASSIGNEE, "", reason->data);
+			if (!err)
+				err = sd_ticket_add_event(t, a->author, a->now, "routing", "",
+							  "unassigned", reason->data);
+		}
+		free(a->out->assign_note);
+		a->out->assign_note = sd_buf_detach(&note);
+	}
+	sd_buf_release(&why);
+	sd_buf_release(&note);
+	return err;
+}
+
+sd_error *sd_route_queue_assign(struct sd_route_outcome *out, struct sd_config *cfg,
+				struct sd_ticket *t, struct sd_team_load *load, const char *author,
+				sd_time now, const char *reason)
+{
+	struct apply a = { out, t, author, now };
+	const char *queue = sd_ticket_get(t, SD_F_QUEUE);
+	const struct sd_queue *q = sd_team_queue(&cfg->team, queue);
+	struct sd_buf why = SD_BUF_INIT;
+	if (!q)
+		return NULL;
+	sd_buf_printf(&why, "%s; routing: queue \"%s\"", reason, queue);
+	sd_error *err = assign_with(&a, cfg, &q->assign, load, queue, 1, &why);
+	sd_buf_release(&why);
+	return err;
+}
+
 sd_error *sd_route_apply(struct sd_route_outcome *out, struct sd_config *cfg, struct sd_ticket *t,
 			 unsigned long fixed, int rerouting, struct sd_team_load *load,
 			 const char *author, sd_time now)
 {
 	struct apply a = { out, t, author, now };
-	struct sd_buf reason = SD_BUF_INIT, why = SD_BUF_INIT, note = SD_BUF_INIT;
+	struct sd_buf reason = SD_BUF_INIT;
 	char *queue_before = sd_xstrdup(sd_ticket_get(t, SD_F_QUEUE));
 	const struct sd_rule *r = sd_route_match(&cfg->team, t);
 	sd_error *err = NULL;
@@ -340,48 +403,17 @@ sd_error *sd_route_apply(struct sd_route_outcome *out, struct sd_config *cfg, st
 		: q							     ? &q->assign
 									     : NULL;
 	int moved = !sd_strcaseeq(queue_before, queue);
-	const char *current = sd_ticket_get(t, SD_F_ASSIGNEE);
-	if (!how || how->kind == SD_ASSIGN_UNSET || (rerouting && *current && !moved))
+	if (!how || how->kind == SD_ASSIGN_UNSET ||
+	    (rerouting && *sd_ticket_get(t, SD_F_ASSIGNEE) && !moved))
 		goto done;
 	if (!r || how != &r->assign) {
 		sd_buf_reset(&reason);
 		sd_buf_printf(&reason, "routing: queue \"%s\"", queue);
 	}
-	if (how->kind == SD_ASSIGN_NONE) {
-		if (*current)
-			err = change(&a, SD_F_ASSIGNEE, "", reason.data);
-	} else if (how->kind == SD_ASSIGN_AGENT) {
-		err = change(&a, SD_F_ASSIGNEE, how->agent, reason.data);
-		const struct sd_agent *ag = sd_team_agent(&cfg->team, how->agent);
-		if (!err && ag)
-			sd_team_load_note(load, ag, queue, now);
-	} else {
-		const char *kind = sd_assign_names[how->kind];
-		const struct sd_agent *ag =
-			sd_route_choose(cfg, load, queue, sd_ticket_get(t, SD_F_TIER), how->kind,
-					now, &why);
-		if (ag) {
-			sd_buf_printf(&note, "%s in queue %s", kind, queue);
-			sd_buf_printf(&reason, ", %s", kind);
-			err = change(&a, SD_F_ASSIGNEE, ag->email, reason.data);
-			if (!err)
-				sd_team_load_note(load, ag, queue, now);
-		} else {
-			sd_buf_printf(&note, "nobody available in queue %s (%s)", queue, why.data);
-			sd_buf_printf(&reason, ", %s: %s", kind, note.data);
-			if (*current && moved)
-				err = change(&a, SD_F_ASSIGNEE, "", reason.data);
-			if (!err)
-				err = sd_ticket_add_event(t, author, now, "routing", "",
-							  "unassigned", reason.data);
-		}
-		out->assign_note = note.len ? sd_buf_detach(&note) : NULL;
-	}
+	err = assign_with(&a, cfg, how, load, queue, moved, &reason);
 done:
 	free(queue_before);
 	sd_buf_release(&reason);
-	sd_buf_release(&why);
-	sd_buf_release(&note);
 	return err;
 }
 
@@ -390,4 +422,87 @@ void sd_route_outcome_release(struct sd_route_outcome *o)
 	sd_strvec_clear(&o->changes);
 	free(o->assign_note);
 	memset(o, 0, sizeof(*o));
+}
+
+/* ---- sd check ---- */
+
+static int queue_mentioned(const struct sd_config *cfg, const char *queue)
+{
+	for (int i = 0; i < 5; i++)
+		if (sd_strcaseeq(cfg->tiers[i].queue, queue))
+			return 1;
+	if (sd_team_queue(&cfg->team, queue))
+		return 1;
+	for (size_t i = 0; i < cfg->team.nrules; i++)
+		if (cfg->team.rules[i].set[SD_SET_QUEUE] &&
+		    sd_strcaseeq(cfg->team.rules[i].set[SD_SET_QUEUE], queue))
+			return 1;
+	return 0;
+}
+
+static void check_assign(struct sd_config *cfg, const struct sd_assign *as, const char *what,
+			 struct sd_strvec *out)
+{
+	if (as->kind != SD_ASSIGN_AGENT || sd_team_agent(&cfg->team, as->agent))
+		return;
+	struct sd_buf w = SD_BUF_INIT;
+	sd_buf_printf(&w, "%s:%zu: %s assigns to %s, who is not in agents", SD_CONFIG_PATH,
+		      as->line, what, as->agent);
+	sd_strvec_push_owned(out, sd_buf_detach(&w));
+}
+
+void sd_team_check(struct sd_config *cfg, struct sd_strvec *out)
+{
+	const struct sd_team *team = &cfg->team;
+	struct sd_buf w = SD_BUF_INIT;
+	for (size_t i = 0; i < team->nagents; i++) {
+		const struct sd_agent *a = &team->agents[i];
+		for (size_t q = 0; q < a->queues.n; q++)
+			if (!queue_mentioned(cfg, a->queues.v[q])) {
+				sd_buf_printf(&w,
+					      "%s:%zu: agent %s is in queue '%s', which no tier, "
+					      "queue or routing rule mentions",
+					      SD_CONFIG_PATH, a->line, a->email, a->queues.v[q]);
+				sd_strvec_push_owned(out, sd_buf_detach(&w));
+			}
+		if (*a->calendar && !sd_config_calendar(cfg, a->calendar)) {
+			sd_buf_printf(&w,
+				      "%s:%zu: agent %s has an unknown calendar '%s', so is taken "
+				      "as always on shift; define it under calendars",
+				      SD_CONFIG_PATH, a->calendar_line, a->email, a->calendar);
+			sd_strvec_push_owned(out, sd_buf_detach(&w));
+		}
+		for (size_t k = 1; k < a->naway; k++)
+			if (strcmp(a->away[k].from, a->away[k - 1].to) <= 0) {
+				sd_buf_printf(
+					&w,
+					"%s:%zu: agent %s has overlapping away ranges (%s..%s and %s..%s)",
+					SD_CONFIG_PATH, a->line, a->email, a->away[k - 1].from,
+					a->away[k - 1].to, a->away[k].from, a->away[k].to);
+				sd_strvec_push_owned(out, sd_buf_detach(&w));
+			}
+	}
+	for (size_t i = 0; i < team->nrules; i++) {
+		sd_buf_printf(&w, "rule \"%s\"", team->rules[i].name);
+		check_assign(cfg, &team->rules[i].assign, w.data, out);
+		sd_buf_reset(&w);
+	}
+	for (size_t i = 0; i < team->nqueues; i++) {
+		const struct sd_queue *q = &team->queues[i];
+		sd_buf_printf(&w, "queue %s", q->name);
+		check_assign(cfg, &q->assign, w.data, out);
+		sd_buf_reset(&w);
+		int members = 0;
+		for (size_t k = 0; k < team->nagents && !members; k++)
+			members = sd_agent_in_queue(&team->agents[k], q->name);
+		if (!members &&
+		    (q->assign.kind == SD_ASSIGN_ROUND_ROBIN ||
+		     q->assign.kind == SD_ASSIGN_LEAST_LOADED)) {
+			sd_buf_printf(&w, "%s:%zu: queue %s assigns %s, but no agent is in it",
+				      SD_CONFIG_PATH, q->line, q->name,
+				      sd_assign_names[q->assign.kind]);
+			sd_strvec_push_owned(out, sd_buf_detach(&w));
+		}
+	}
+	sd_buf_release(&w);
 }
