@@ -157,9 +157,11 @@ static sd_error *parse_away(struct tp *c, yaml_node_t *v, struct sd_agent *a)
 
 static sd_error *parse_agent(struct tp *c, yaml_node_t *map, struct sd_agent *a)
 {
-	sd_error *err = mapping(c, map, "agents");
-	if (err)
-		return err;
+	if (map->type != YAML_MAPPING_NODE)
+		return at(c, map,
+			  "agents: each agent must be a mapping, like {name: Ana, email: "
+			  "ana@example.com, queues: [desk]}");
+	sd_error *err = NULL;
 	a->line = map->start_mark.line + 1;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
@@ -216,9 +218,9 @@ static sd_error *parse_agent(struct tp *c, yaml_node_t *map, struct sd_agent *a)
 
 static sd_error *parse_rule(struct tp *c, yaml_node_t *map, struct sd_rule *r, size_t index)
 {
-	sd_error *err = mapping(c, map, "routing");
-	if (err)
-		return err;
+	if (map->type != YAML_MAPPING_NODE)
+		return at(c, map, "routing: each rule must be a mapping of name, match and set");
+	sd_error *err = NULL;
 	r->line = map->start_mark.line + 1;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
@@ -377,8 +379,11 @@ sd_error *sd_team_parse(struct sd_team *team, yaml_document_t *doc, const char *
 				return at(&c, k, "queues: a queue's name must be a plain word");
 			if ((err = sd_field_validate(SD_F_QUEUE, scalar(k))))
 				return wrap(&c, k, err);
-			if ((err = mapping(&c, v, scalar(k))))
-				return err;
+			if (v->type != YAML_MAPPING_NODE)
+				return at(&c, v,
+					  "queues: '%s' must be a mapping, like {assign: "
+					  "round-robin}",
+					  scalar(k));
 			q->name = sd_xstrdup(scalar(k));
 			q->line = k->start_mark.line + 1;
 			team->nqueues++;
