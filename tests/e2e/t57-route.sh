@@ -108,7 +108,7 @@ expect_out_has "route --dry-run: what would change" \
 	"$s7: rule \"wifi\"; tier: L1 -> L2; queue: desk -> network; (least-loaded in queue network)"
 expect_out_has "route --dry-run: says so" "dry run: nothing was changed"
 expect_commit_count "route --dry-run changes nothing" "$r" "$before"
-expect_exit "route" 0 sd -C "$r" route "$id7" "$id1"
+SD_NOW=2026-11-23T09:20:00Z expect_exit "route" 0 sd -C "$r" route "$id7" "$id1"
 expect_out_has "route: the moved ticket" "$s7: rule \"wifi\"; tier: L1 -> L2; queue: desk -> network"
 expect_out_has "route: an unchanged one" "$(short_id "$r" "$id1"): rule \"printers\"; unchanged"
 expect_one_new_commit "route" "$r" "$before"
@@ -122,7 +122,8 @@ expect_exit "route: request options are for --explain" 2 sd -C "$r" route "$id7"
 expect_sd_error "route: request options are for --explain"
 
 # --- sd escalate hands over by the queue's chooser ---
-expect_exit "escalate to L2" 0 sd -C "$r" escalate "$id3" -m "needs a technician"
+# Later than the creation, so that its events sort after the ticket's first.
+SD_NOW=2026-11-23T09:30:00Z expect_exit "escalate to L2" 0 sd -C "$r" escalate "$id3" -m "needs a technician"
 state "$id3"
 expect_json "escalate: second-line's round-robin picks Dora" "$J" \
 	"[d['queue'], d['assignee'], $(reason_of assignee)]" \
