@@ -18,7 +18,7 @@
 #include "sd/ticket.h"
 
 struct sd_request {
-	const char *title;	 /* required */
+	const char *title;	 /* required, unless key finds a ticket */
 	const char *description; /* NULL: none */
 	const char *requester;	 /* NULL: the author's address */
 	/* NULL: the default, or what routing sets */
@@ -45,9 +45,19 @@ sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
 			    struct sd_store *store, const struct sd_request *req,
 			    struct sd_team_load *load, const char *author, sd_time now);
 
-/* Validates, prepares and commits the ticket as the store's author; its id
- * goes to id. route as for sd_intake_prepare. */
+struct sd_intake_result {
+	char id[SD_ID_LEN + 1];	       /* the ticket opened or reused */
+	int reused;		       /* req->key named an open ticket */
+	struct sd_route_outcome route; /* what routing did; release it */
+};
+
+/* Validates, prepares and commits the ticket as the store's author. With
+ * req->key, an open ticket (not closed or cancelled) that carries the key
+ * is reused instead: the description becomes a public comment (nothing is
+ * committed without one) and a resolved ticket is reopened, so that a
+ * script reporting the same problem again does not open it twice; then
+ * title may be NULL. */
 sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_time now,
-			 char id[SD_ID_LEN + 1], struct sd_route_outcome *route);
+			 struct sd_intake_result *out);
 
 #endif

@@ -63,56 +63,6 @@ done:
 	return err;
 }
 
-/* The open ticket carrying key, if any: its id goes to out. */
-static sd_error *find_by_key(struct sd_ctx *ctx, const char *key, char out[SD_ID_LEN + 1],
-			     int *found)
-{
-	struct sd_rows rows;
-	sd_error *err = sd_rows_load(ctx, &rows, NULL);
-	*found = 0;
-	if (err)
-		return err;
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct sd_ticket *t = &rows.v[i].t;
-		const char *status = sd_ticket_get(t, SD_F_STATUS);
-		if (strcmp(sd_ticket_get(t, SD_F_KEY), key) || !strcmp(status, "closed") ||
-		    !strcmp(status, "cancelled"))
-			continue;
-		memcpy(out, sd_ticket_get(t, SD_F_ID), SD_ID_LEN + 1);
-		*found = 1;
-		break;
-	}
-	sd_rows_free(&rows);
-	return NULL;
-}
-
-/* Adds the text to the ticket that already carries the key. A resolved
- * ticket whose problem is reported again is reopened: the fix did not
- * hold, and a comment on a resolved ticket is easily missed. */
-static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *key, const char *text)
-{
-	struct sd_ticket t;
-	const char *author;
-	int reopened = 0;
-	sd_error *err = sd_load_ticket(ctx, id, &t);
-	if (!err && text && *text && !(err = sd_store_author(ctx->store, NULL, NULL, &author)) &&
-	    !(err = sd_ticket_add_comment(&t, author, ctx->now, 0, text))) {
-		if (!strcmp(sd_ticket_get(&t, SD_F_STATUS), "resolved")) {
-			struct sd_buf reason = SD_BUF_INIT;
-			sd_buf_printf(&reason, "reported again (key %s)", key);
-			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->now,
-					       reason.data, &reopened);
-			sd_buf_release(&reason);
-		}
-		if (!err)
-			err = sd_save_ticket(ctx, &t, reopened ? "reopen" : "comment");
-	}
-	if (!err)
-		fprintf(ctx->out, "%s\n", id);
-	sd_ticket_free(&t);
-	return err;
-}
-
 /* The options that set a field, and where the request takes them. */
 #define REQ(name) offsetof(struct sd_request, name)
 static const struct {
@@ -137,7 +87,7 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 {
 	char *title = NULL, *text = NULL;
 	const char *author;
-	char id[SD_ID_LEN + 1];
+	struct sd_intake_result res = { 0 };
 	int given;
 	sd_error *err = NULL;
 
@@ -177,26 +127,6 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	if (title && (err = sd_field_validate(SD_F_TITLE, title)))
 		goto done;
-	if ((err = sd_store_lock(ctx->store)))
-		goto done;
-
-	const char *key = sd_arg_str(args, "key");
-	if (key) {
-		int found;
-		if ((err = find_by_key(ctx, key, id, &found)))
-			goto done;
-		if (found) {
-			err = reuse_ticket(ctx, id, key, text);
-			goto done;
-		}
-		if (!title) {
-			err = sd_error_invalid("no open ticket has key '%s', and no title was given to "
-					       "open one",
-					       key);
-			goto done;
-		}
-	}
-
 	struct sd_request req = { .title = title,
 				  .description = text,
 				  .tags = tags,
@@ -204,13 +134,14 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++)
 		*(const char **)((char *)&req + plain_fields[i].offset) =
 			sd_arg_str(args, plain_fields[i].option);
-	if ((err = sd_intake_open(ctx->store, &req, ctx->now, id, NULL)))
+	if ((err = sd_intake_open(ctx->store, &req, ctx->now, &res)))
 		goto done;
 	free(ctx->pending_text);
 	ctx->pending_text = NULL;
-	fprintf(ctx->out, "%s\n", id);
+	fprintf(ctx->out, "%s\n", res.id);
 done:
 	free(title);
 	free(text);
+	sd_route_outcome_release(&res.route);
 	return err;
 }

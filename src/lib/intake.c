@@ -7,6 +7,7 @@
 
 #include "sd/cache.h"
 #include "sd/intake.h"
+#include "sd/text.h"
 
 static const struct {
 	size_t offset;
@@ -163,22 +164,105 @@ done:
 	return err;
 }
 
+struct key_search {
+	const char *key;
+	char id[SD_ID_LEN + 1];
+	int found;
+};
+
+static int take_key(struct sd_summary *s, void *arg)
+{
+	struct key_search *k = arg;
+	const char *status = sd_ticket_get(&s->t, SD_F_STATUS);
+	if (!k->found && !strcmp(sd_ticket_get(&s->t, SD_F_KEY), k->key) &&
+	    strcmp(status, "closed") && strcmp(status, "cancelled")) {
+		memcpy(k->id, sd_ticket_get(&s->t, SD_F_ID), SD_ID_LEN + 1);
+		k->found = 1;
+	}
+	return 0;
+}
+
+/* Adds the text to the ticket that already carries the key. A resolved
+ * ticket whose problem is reported again is reopened: the fix did not
+ * hold, and a comment on a resolved ticket is easily missed. */
+static sd_error *reuse(struct sd_store *store, const char *id, const struct sd_request *req,
+		       const char *author, sd_time now)
+{
+	struct sd_ticket t;
+	struct sd_buf reason = SD_BUF_INIT;
+	char stamp[SD_TIME_STRLEN];
+	int reopened = 0;
+	const char *text = req->description;
+	sd_error *err = sd_store_read(store, id, &t, NULL);
+	if (err || !text || !*text)
+		goto done;
+	if ((err = sd_text_validate(text, strlen(text), "the description")) ||
+	    (err = sd_ticket_add_comment(&t, author, now, 0, text)))
+		goto done;
+	if (!strcmp(sd_ticket_get(&t, SD_F_STATUS), "resolved")) {
+		sd_buf_printf(&reason, "reported again (key %s)", req->key);
+		if ((err = sd_ticket_change(&t, SD_F_STATUS, "open", author, now, reason.data,
+					    &reopened)))
+			goto done;
+	}
+	sd_time_format(stamp, now);
+	sd_ticket_set(&t, SD_F_UPDATED, stamp);
+	err = sd_store_save_ticket(store, &t, reopened ? "reopen" : "comment");
+done:
+	sd_buf_release(&reason);
+	sd_ticket_free(&t);
+	return err;
+}
+
 sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_time now,
-			 char id[SD_ID_LEN + 1], struct sd_route_outcome *route)
+			 struct sd_intake_result *out)
 {
 	struct sd_ticket t;
 	const char *author;
 	sd_error *err;
 	sd_ticket_init(&t);
-	/* Held from reading the team's load to the commit, so that two
-	 * intakes at once do not both pick the same agent as least loaded. */
+	out->reused = 0;
+	out->id[0] = '\0';
+	if (req->key && !*req->key)
+		return sd_error_invalid("the key must not be empty");
+	/* Everything is checked before anything is read or locked; a title
+	 * may be missing only when the key is to find a ticket. */
+	struct sd_request check = *req;
+	if (!check.title && check.key)
+		check.title = "-";
+	if ((err = sd_request_validate(&check)))
+		return err;
+	/* Held from reading the tickets to the commit, so that two intakes
+	 * at once neither open two tickets for one key nor both pick the
+	 * same agent as least loaded. */
 	if ((err = sd_store_author(store, NULL, NULL, &author)) || (err = sd_store_lock(store)))
 		goto done;
+	if (req->key) {
+		struct key_search k = { req->key, "", 0 };
+		struct sd_summaries sums;
+		memset(&sums, 0, sizeof(sums));
+		err = sd_summaries_load(store, &sums, take_key, &k);
+		sd_summaries_free(&sums);
+		if (err)
+			goto done;
+		if (k.found) {
+			memcpy(out->id, k.id, SD_ID_LEN + 1);
+			out->reused = 1;
+			err = reuse(store, k.id, req, author, now);
+			goto done;
+		}
+		if (!req->title) {
+			err = sd_error_invalid("no open ticket has key '%s', and no title was given to "
+					       "open one",
+					       req->key);
+			goto done;
+		}
+	}
 	sd_ticket_free(&t);
-	if ((err = sd_intake_prepare(&t, route, store, req, NULL, author, now)) ||
+	if ((err = sd_intake_prepare(&t, &out->route, store, req, NULL, author, now)) ||
 	    (err = sd_store_save_ticket(store, &t, "new")))
 		goto done;
-	memcpy(id, sd_ticket_get(&t, SD_F_ID), SD_ID_LEN + 1);
+	memcpy(out->id, sd_ticket_get(&t, SD_F_ID), SD_ID_LEN + 1);
 done:
 	sd_ticket_free(&t);
 	return err;
