@@ -150,6 +150,12 @@ sd_error *cmd_route(struct sd_ctx *ctx, struct sd_args *args)
 			if (o.changes.n && !dry)
 				err = sd_save_ticket(ctx, &t, "route");
 		}
+		/* Each line as its ticket is done: an error with a later
+		 * ticket must not hide what was already committed. */
+		if (!err) {
+			fwrite(out.data, 1, out.len, ctx->out);
+			sd_buf_reset(&out);
+		}
 		sd_route_outcome_release(&o);
 		sd_ticket_free(&t);
 	}
