@@ -20,13 +20,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct sd_strvec existing = SD_STRVEC_INIT;
 	sd_strvec_push(&existing, "7f3kq2m9xw4a"); /* an id "already in the store" */
-	struct sd_import_options opt = { (data[0] & 1) ? SD_IMPORT_CSV : SD_IMPORT_JSONL,
-					 "fuzz",
-					 &cfg,
-					 "Imp Orter <imp@example.com>",
-					 "imp@example.com",
-					 1795424400,
-					 &existing };
+	struct sd_import_options opt = {
+		.format = (data[0] & 1) ? SD_IMPORT_CSV : SD_IMPORT_JSONL,
+		.path = "fuzz",
+		.cfg = &cfg,
+		.author = "Imp Orter <imp@example.com>",
+		.requester = "imp@example.com",
+		.now = 1795424400,
+		.existing = &existing,
+	};
 	struct sd_import im = { 0 };
 	/* A copy of exactly the input, so the sanitizers see any overread. */
 	size_t len = size - 1;
