@@ -64,6 +64,8 @@ git clone -q --bare "$o" "$tmp/remote.git"
 git clone -q "$tmp/remote.git" "$tmp/a"
 git clone -q "$tmp/remote.git" "$tmp/b"
 for i in $(seq 1 50); do printf '{"title": "Request %d"}\n' "$i"; done >"$tmp/in.jsonl"
+# A record that names its assignee keeps it; one already closed is not routed.
+printf '{"title": "Given", "assignee": "zoe@example.com"}\n{"title": "Old", "status": "closed"}\n' >>"$tmp/in.jsonl"
 SD_NOW=2026-11-23T10:00:00Z expect_exit "clone a routes 50 offline" 0 sd -C "$tmp/a" import --route "$tmp/in.jsonl"
 SD_NOW=2026-11-23T10:07:00Z expect_exit "clone b routes 50 offline" 0 sd -C "$tmp/b" import --route "$tmp/in.jsonl"
 loads() { sd -C "$1" agents --json >"$J" && json_get "$J" "[a['open'] for a in d]"; }
@@ -78,9 +80,13 @@ expect_eq "the next ticket goes to the first by e-mail on a tie" "ana@example.co
 	"$(sd -C "$tmp/b" show "$id" --json >"$J" && json_get "$J" "d['assignee']")"
 new_ticket "$tmp/b" "and another" >/dev/null
 expect_eq "and the one after evens it out" "[51, 51]" "$(loads "$tmp/b")"
-sd -C "$tmp/a" list --format '%(id)' >"$tmp/ids"
-sd -C "$tmp/a" show "$(head -1 "$tmp/ids")" --json >"$J"
+sd -C "$tmp/a" list --all --format '%(id) %(title)' >"$tmp/ids"
+sd -C "$tmp/a" show "$(grep -m1 ' Request ' "$tmp/ids" | cut -d' ' -f1)" --json >"$J"
 expect_json "imported tickets say so" "$J" "d['channel']" "import"
+sd -C "$tmp/a" show "$(grep -m1 ' Given$' "$tmp/ids" | cut -d' ' -f1)" --json >"$J"
+expect_json "import --route: a given assignee stays" "$J" "[d['assignee'], d['channel']]" '["zoe@example.com", "import"]'
+sd -C "$tmp/a" show "$(grep -m1 ' Old$' "$tmp/ids" | cut -d' ' -f1)" --json >"$J"
+expect_json "import --route: a closed ticket is not routed" "$J" "[d['assignee'], d['channel']]" '["", ""]' 
 fsck_ok "clone a" "$tmp/a"
 
 finish
