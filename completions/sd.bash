@@ -292,6 +292,9 @@ _sd()
             optargs+=("")
         fi
     done < <(_sd_call options "$cmd")
+    # global options that may also follow the command
+    opts+=(--no-pager --color=)
+    optargs+=("" "")
 
     # walk the command's arguments before the cursor
     local npos=0 argname= dashdash=0 j
@@ -320,6 +323,12 @@ _sd()
 
     if [[ -n $argname ]]; then
         _sd_arg "$argname" ""
+        _sd_finish
+        return 0
+    fi
+
+    if ((!dashdash)) && [[ $cur == --color=* ]]; then
+        _sd_arg COLOR --color=
         _sd_finish
         return 0
     fi

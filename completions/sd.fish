@@ -127,6 +127,11 @@ function __sd_complete
         return
     end
 
+    if test $dashdash = 0; and string match -q -- '--color=*' $cur
+        __sd_prefixed --color= (__sd_values color)
+        return
+    end
+
     if test $dashdash = 0; and string match -q -- '--*=*' $cur
         set -l o (string split -m 1 = -- $cur)
         set -l j (contains -i -- $o[1] $opts)
@@ -138,6 +143,9 @@ function __sd_complete
 
     if test $dashdash = 0; and string match -q -- '-*' $cur
         string join \n -- $optlines
+        # global options that may also follow the command
+        printf '%s\t%s\n' --no-pager 'do not page output' --color=auto 'colour on a terminal' \
+            --color=always 'always colour' --color=never 'never colour'
         return
     end
 

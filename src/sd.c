@@ -181,8 +181,9 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	ctx->stdin_tty = isatty(0);
 	ctx->color = ctx->stdout_tty && !getenv("NO_COLOR");
 	ctx->out = stdout;
-	if ((err = sd_time_now(&ctx->now)))
+	if ((err = sd_stamp_now(&ctx->clock)))
 		return err;
+	ctx->now = sd_stamp_seconds(ctx->clock);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-C")) {
@@ -219,6 +220,10 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	int help;
 	if ((err = sd_args_parse(&args, cmd->options, argc - i, argv + i, &help)))
 		goto done;
+	if (args.color && (err = parse_color(ctx, args.color)))
+		goto done;
+	if (args.pager)
+		ctx->no_pager = args.pager < 0;
 	if (help) {
 		sd_command_usage(stdout, cmd);
 		err = sd_output_finish(ctx);
@@ -228,6 +233,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		unsigned flags = cmd->flags & SD_LENIENT_STORE ? SD_STORE_LENIENT : 0;
 		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
 			goto done;
+		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
 	}
 	err = cmd->run(ctx, &args);
 	sd_error *out_err = sd_output_finish(ctx);

@@ -118,8 +118,10 @@ void sd_summaries_text_match(struct sd_store *store, const struct sd_summaries *
  * it twice. */
 struct sd_texts *sd_texts_open(struct sd_store *store);
 /* 1 or 0 when the cache holds the ticket's texts as its file has them, -1
- * when it cannot tell (then sd_summaries_text_match will). */
-int sd_texts_match(const struct sd_texts *t, const struct sd_summary_info *s,
+ * when it cannot tell (then sd_summaries_text_match will). Asked in order
+ * of id, as summaries are loaded, it lets the texts it has passed go from
+ * memory. */
+int sd_texts_match(struct sd_texts *t, const struct sd_summary_info *s,
 		   const struct sd_strvec *words);
 void sd_texts_close(struct sd_texts *t);
 

@@ -25,8 +25,8 @@ sd_error *sd_id_generate(char *out, size_t len);
 void sd_id_from_content(char *out, size_t len, const char *const *parts, size_t n);
 /* 1 when s is a full ticket id. */
 int sd_id_valid(const char *s);
-/* Checks a user-typed prefix; on success writes it lowercased to out
- * (SD_ID_LEN + 1 bytes). */
+/* Checks a user-typed prefix of SD_SHORT_ID_MIN to SD_ID_LEN characters;
+ * on success writes it lowercased to out (SD_ID_LEN + 1 bytes). */
 sd_error *sd_id_normalize_prefix(char out[SD_ID_LEN + 1], const char *s);
 /* Length of the shortest prefix of id that no other id in others shares,
  * at least SD_SHORT_ID_MIN. */

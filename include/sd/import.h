@@ -37,7 +37,7 @@ struct sd_import_options {
 	const struct sd_config *cfg;	  /* default type and tier, queues, priority matrix */
 	const char *author;		  /* "Name <email>" of entries without an author */
 	const char *requester;		  /* requester of records without one */
-	sd_time now;			  /* created of records without one; one for all */
+	sd_stamp now;			  /* created of records without one; one for all */
 	const struct sd_strvec *existing; /* ids already in the store, sorted; NULL: none */
 	int raw_csv; /* CSV cells as they are; else the "'" sd export adds is taken off */
 	/* Called on each valid record's ticket before it is written (sd

@@ -37,13 +37,13 @@ sd_error *sd_request_validate(const struct sd_request *req);
 sd_error *sd_team_load_store(struct sd_team_load *l, struct sd_store *store);
 
 /* Builds in *t (initialised here; the caller frees it) the ticket req
- * would open at now, by author ("Name <email>"), routed unless
+ * would open at now (a stamp, milliseconds), by author ("Name <email>"), routed unless
  * req->no_route, with a new id. route (optional) gets what routing did;
  * load holds the team's work (NULL: read from the store). Writes
  * nothing, so it also answers "what would happen". */
 sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
 			    struct sd_store *store, const struct sd_request *req,
-			    struct sd_team_load *load, const char *author, sd_time now);
+			    struct sd_team_load *load, const char *author, sd_stamp now);
 
 struct sd_intake_result {
 	char id[SD_ID_LEN + 1];	       /* the ticket opened or reused */
@@ -57,7 +57,7 @@ struct sd_intake_result {
  * committed without one) and a resolved ticket is reopened, so that a
  * script reporting the same problem again does not open it twice; then
  * title may be NULL. */
-sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_time now,
+sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_stamp now,
 			 struct sd_intake_result *out);
 
 #endif

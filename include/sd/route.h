@@ -28,7 +28,7 @@ struct sd_load_item {
 	char *queue;
 	size_t open;	 /* open tickets assigned now */
 	size_t assigned; /* assignments ever made, by the timelines */
-	int64_t last_at; /* the last one; 0: never */
+	int64_t last_at; /* the last one (a stamp, ms); 0: never */
 	uint64_t seq;	 /* order of those made by this process, after last_at */
 };
 
@@ -43,8 +43,8 @@ void sd_team_load_release(struct sd_team_load *l);
  * open ticket, and every assignment in its timeline, in t's queue. */
 void sd_team_load_add(struct sd_team_load *l, const struct sd_team *team,
 		      const struct sd_ticket *t);
-/* Records an assignment just made, so that the next choice of the same
- * run sees it. */
+/* Records an assignment just made at stamp `at`, so that the next choice
+ * of the same run sees it. */
 void sd_team_load_note(struct sd_team_load *l, const struct sd_agent *a, const char *queue,
 		       int64_t at);
 /* Open tickets of the agent in queue, or in every queue when queue is NULL. */
@@ -82,12 +82,12 @@ struct sd_route_outcome {
  * assignee by the rule's assign or the queue's chooser. A new ticket
  * (rerouting 0) gets an assignee whenever one is due; an existing one
  * only when it has none or routing moved it to another queue. Each
- * change is an event by author at now whose reason names the rule; an
- * assignment that finds nobody is an event "routing" with the reason.
- * now also decides shifts and away days. */
+ * change is an event by author at stamp `at` whose reason names the
+ * rule; an assignment that finds nobody is an event "routing" with the
+ * reason. The second of `at` decides shifts and away days. */
 sd_error *sd_route_apply(struct sd_route_outcome *out, struct sd_config *cfg, struct sd_ticket *t,
 			 unsigned long fixed, int rerouting, struct sd_team_load *load,
-			 const char *author, sd_time now);
+			 const char *author, sd_stamp at);
 void sd_route_outcome_release(struct sd_route_outcome *o);
 
 /* After t moved to another queue (an escalation, say), gives it the
@@ -95,7 +95,7 @@ void sd_route_outcome_release(struct sd_route_outcome *o);
  * the move's, which the events' reasons start with. */
 sd_error *sd_route_queue_assign(struct sd_route_outcome *out, struct sd_config *cfg,
 				struct sd_ticket *t, struct sd_team_load *load, const char *author,
-				sd_time now, const char *reason);
+				sd_stamp at, const char *reason);
 
 /* The directory's and rules' doubtful spots, for sd check: an agent in a
  * queue nothing mentions, an unknown calendar, overlapping away ranges,

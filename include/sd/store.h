@@ -71,9 +71,14 @@ void sd_store_private_path(struct sd_store *store, const char *name, struct sd_b
 
 /* Every ticket id in the working tree, sorted. */
 sd_error *sd_store_list_ids(struct sd_store *store, struct sd_strvec *out);
-/* Resolves a unique prefix to a full id (SD_ID_LEN + 1 bytes). An unknown or
- * ambiguous prefix is an error (status 2) naming the candidates. */
+/* Resolves a unique prefix to a full id (SD_ID_LEN + 1 bytes). A prefix
+ * shorter than SD_SHORT_ID_MIN, or an unknown or ambiguous one, is an error
+ * (status 2); an ambiguous one names the candidate ids, with their titles
+ * only when the output is a terminal (sd_store_set_terminal) and the work
+ * tree belongs to the user running sd. */
 sd_error *sd_store_resolve(struct sd_store *store, char out[SD_ID_LEN + 1], const char *prefix);
+/* Says whether sd's output goes to a terminal (see sd_store_resolve). */
+void sd_store_set_terminal(struct sd_store *store, int terminal);
 /* The shortest unique prefix of id among the ids in out-of-band list ids
  * (sorted, as from sd_store_list_ids), written to out. */
 void sd_store_short_id(char out[SD_ID_LEN + 1], const char *id, const struct sd_strvec *ids);

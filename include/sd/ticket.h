@@ -12,6 +12,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 #include "sd/buf.h"
 #include "sd/error.h"
 #include "sd/time.h"
@@ -77,7 +78,7 @@ struct sd_entry {
 	enum sd_entry_kind kind;
 	char *id;
 	char *author;
-	sd_time at;
+	sd_stamp at;
 	/* comment */
 	int internal;
 	char *body;
@@ -105,14 +106,30 @@ struct sd_ticket {
 	struct sd_entry *entries;
 	size_t nentries;
 	/* Set for a summary read from the cache: its strings live in memory
-	 * the cache owns, so sd_ticket_free releases only the arrays, and
-	 * the setters must not be used on it. */
+	 * the cache owns, so sd_ticket_free releases only the arrays (none
+	 * when SD_BORROWED_ALL: the cache owns those too), and the setters
+	 * must not be used on it. */
 	int borrowed;
 };
 
-/* Limits that keep one hostile file from exhausting memory. */
+#define SD_BORROWED_ALL 2
+
+/* Limits that keep one hostile file from exhausting memory. sd never
+ * writes a ticket file over SD_TICKET_MAX_BYTES (sd_ticket_check_size,
+ * called by every write path); it reads files up to the larger
+ * SD_TICKET_READ_MAX_BYTES, so that one already too big (pulled, edited
+ * by hand) is still listed, checked and exported, never silently lost. */
 #define SD_TICKET_MAX_BYTES (8u << 20)
+#define SD_TICKET_READ_MAX_BYTES (32u << 20)
 #define SD_TEXT_MAX_BYTES (1u << 20)
+
+/* NULL when a ticket file of len bytes may be written; otherwise an error
+ * (status 2) naming the ticket (its path, or id), its size and the limit. */
+sd_error *sd_ticket_check_size(const char *what, size_t len);
+/* For a ticket file already over SD_TICKET_MAX_BYTES (read, but no longer
+ * changed): a message naming it (path), its size and the limit, to warn
+ * with; NULL when size is within the limit. The caller frees it. */
+char *sd_ticket_size_warning(const char *path, uint64_t size);
 
 /* Initialises an empty ticket (all fields ""). */
 void sd_ticket_init(struct sd_ticket *t);
@@ -145,23 +162,33 @@ void sd_ticket_tags_join(const struct sd_ticket *t, struct sd_buf *out);
 sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list);
 int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag);
 
+/* The time a new entry gets: the clock, but never before the ticket was
+ * created nor before its newest entry plus 1 ms (a hybrid logical clock per
+ * ticket), so one clone's entries always sort in the order they were made,
+ * however fast they come and wherever the clock stands. The functions below
+ * that add an entry at clock `at` date it so. */
+sd_stamp sd_ticket_next_stamp(const struct sd_ticket *t, sd_stamp at);
+/* The later of `at`, the ticket's updated time and its newest entry: what
+ * `updated` becomes when a change made at `at` is saved. */
+sd_stamp sd_ticket_updated_stamp(const struct sd_ticket *t, sd_stamp at);
+
 /* Appends a comment; generates its id. */
-sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time at, int internal,
+sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_stamp at, int internal,
 				const char *body);
 /* Sets field (string fields and tags, given as its joined form) to value and
  * records an event with reason, unless the value does not change. Sets
  * *changed accordingly when changed is not NULL. */
 sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f, const char *value,
-			   const char *author, sd_time at, const char *reason, int *changed);
+			   const char *author, sd_stamp at, const char *reason, int *changed);
 /* Appends an event that records something other than a field's new value
  * (an SLA breach, say). Copies every string. */
-sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,
+sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_stamp at,
 			      const char *field, const char *from, const char *to,
 			      const char *reason);
 /* The same with a given id; returns 0 (and adds nothing) when an entry
  * with that id exists. For records that clones must agree on. */
-int sd_ticket_add_event_with_id(struct sd_ticket *t, const char *id, const char *author, sd_time at,
-				const char *field, const char *from, const char *to,
+int sd_ticket_add_event_with_id(struct sd_ticket *t, const char *id, const char *author,
+				sd_stamp at, const char *field, const char *from, const char *to,
 				const char *reason);
 /* Keeps entries ordered by time then id, as the format requires. */
 void sd_ticket_sort_entries(struct sd_ticket *t);

@@ -54,8 +54,10 @@ const struct sd_strvec *sd_trust_command(const struct sd_trust *trust, const str
 sd_error *sd_trust_approve(struct sd_trust *trust, const struct sd_config *cfg, int key);
 sd_error *sd_trust_revoke(struct sd_trust *trust, int key);
 
-/* The argv as a JSON array, for showing it to a person: unambiguous,
- * and with control characters escaped. */
+/* The argv for a person to review: ["prog", "arg"], with `"` and `\`
+ * escaped by a backslash and every byte outside printable ASCII as \xNN,
+ * so that what is shown is exactly what would run: no control character,
+ * bidirectional override or look-alike letter can disguise an argument. */
 void sd_trust_show_argv(struct sd_buf *out, const struct sd_strvec *argv);
 
 #endif

@@ -48,10 +48,15 @@ struct sd_args {
 	const char *value[SD_MAX_OPTIONS]; /* last value of STRING options */
 	struct sd_strvec list[SD_MAX_OPTIONS];
 	struct sd_strvec pos; /* positional arguments */
+	/* Global options given after the command name, as git and ripgrep
+	 * take them: --color[=WHEN] ("always" when bare), and --no-pager
+	 * (pager -1) or --paginate (1). main applies them. */
+	const char *color;
+	int pager;
 };
 
-/* Parses argv (argv[0] is the command name) against options. "--" ends
- * options. "--help"/"-h" sets *help. */
+/* Parses argv (argv[0] is the command name) against options, and the
+ * global options above. "--" ends options. "--help"/"-h" sets *help. */
 sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc, char **argv,
 			int *help);
 void sd_args_release(struct sd_args *a);
@@ -74,7 +79,8 @@ struct sd_ctx {
 	int no_pager;
 	int stdout_tty, stdin_tty;
 	int exit_status; /* 1 for "found nothing" / "found problems" */
-	sd_time now;
+	sd_time now;	 /* the clock (SD_NOW), in seconds */
+	sd_stamp clock;	 /* the same to the millisecond, for changes */
 	/* Text the user typed that is not saved yet; main keeps it in a file
 	 * if the command fails, so nothing typed is lost. */
 	char *pending_text;
@@ -150,10 +156,14 @@ struct sd_row {
 	sd_time created;
 	/* Filled by sd_rows_sort for its comparison. */
 	const char *sort_text;
+	sd_stamp sort_time; /* created or updated, which sort by time */
 	int sort_rank;
 	/* A slim ticket (from the cache) lacks its text; sd_row_read_full
 	 * replaces it with the whole ticket before anything needs that. */
 	struct sd_summary_info info;
+	/* Loaded for a search: 1 when the texts cache says every word is
+	 * there, -1 when it cannot tell (see sd_texts_match). */
+	int text_match;
 };
 
 struct sd_filter;
@@ -174,6 +184,12 @@ sd_error *sd_rows_load(struct sd_ctx *ctx, struct sd_rows *rows, const struct sd
 sd_error *sd_rows_load_text(struct sd_ctx *ctx, struct sd_rows *rows,
 			    const struct sd_filter *filter, const struct sd_strvec *words);
 void sd_rows_free(struct sd_rows *rows);
+/* For list, search and sla, after loading: warns about each ticket file
+ * over the write limit, and makes the exit status 1 when a ticket could
+ * not be read, so that a script never passes over a ticket it lost. */
+void sd_rows_report(struct sd_ctx *ctx, const struct sd_rows *rows);
+/* Prints "sd: warning: MSG" on stderr, made inert; frees msg. */
+void sd_warn(char *msg);
 /* Makes the row's ticket the whole ticket read from its file. */
 sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 

@@ -42,6 +42,25 @@ static void take_value(struct sd_args *a, int i, const char *value)
 		sd_strvec_push(&a->list[i], value);
 }
 
+/* A global option after the command name, unless the command has its own
+ * of that name: 1 when taken. */
+static int global_option(struct sd_args *a, const char *name, size_t len, const char *eq)
+{
+	if (len == 5 && !strncmp(name, "color", 5)) {
+		a->color = eq ? eq + 1 : "always";
+		return 1;
+	}
+	if (!eq && len == 8 && !strncmp(name, "no-pager", 8)) {
+		a->pager = -1;
+		return 1;
+	}
+	if (!eq && len == 8 && !strncmp(name, "paginate", 8)) {
+		a->pager = 1;
+		return 1;
+	}
+	return 0;
+}
+
 sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int argc, char **argv,
 			int *help)
 {
@@ -69,6 +88,8 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 			const char *name = arg + 2, *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
 			i = find_long(options, name, len);
+			if (i < 0 && global_option(a, name, len, eq))
+				continue;
 			if (i < 0)
 				return sd_error_invalid(
 					"unknown option '--%.*s' for '%s'; see 'sd %s --help'",

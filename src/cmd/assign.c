@@ -37,7 +37,7 @@ sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args)
 		goto done;
 	sd_ticket_free(&t);
 	if ((err = sd_load_ticket(ctx, args->pos.v[0], &t)) ||
-	    (err = sd_ticket_change(&t, SD_F_ASSIGNEE, who, author, ctx->now, reason, &changed)))
+	    (err = sd_ticket_change(&t, SD_F_ASSIGNEE, who, author, ctx->clock, reason, &changed)))
 		goto done;
 	if (!changed) {
 		struct sd_buf shown = SD_BUF_INIT;

@@ -53,10 +53,17 @@ static void check_ticket(struct check *c, const char *shard, const char *name)
 		goto done;
 	}
 	struct sd_ticket t;
-	sd_error *err = sd_store_read(c->ctx->store, id, &t, NULL);
+	struct sd_buf raw = SD_BUF_INIT;
+	sd_error *err = sd_store_read(c->ctx->store, id, &t, &raw);
 	c->tickets++;
 	if (err)
 		problem(c, err->msg);
+	/* Read, but sd would refuse every change to it. */
+	char *big = err ? NULL : sd_ticket_size_warning(rel.data, raw.len);
+	if (big)
+		problem(c, big);
+	free(big);
+	sd_buf_release(&raw);
 	/* Reading shows such values inert; check holds files to what sd
 	 * itself would write. */
 	for (int f = 0; !err && f < SD_F_COUNT; f++) {

@@ -51,7 +51,7 @@ sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args)
 		goto done;
 	}
 	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)) ||
-	    (err = sd_ticket_add_comment(&t, author, ctx->now, sd_arg_flag(args, "internal"),
+	    (err = sd_ticket_add_comment(&t, author, ctx->clock, sd_arg_flag(args, "internal"),
 					 text)) ||
 	    (err = sd_save_ticket(ctx, &t, "comment")))
 		goto done;

@@ -35,7 +35,7 @@ static sd_error *record_changes(struct sd_ctx *ctx, const struct sd_ticket *old,
 				sd_ticket_set(edited, (enum sd_field)f, before.data);
 			if (!err)
 				err = sd_ticket_change(edited, (enum sd_field)f, after.data, author,
-						       ctx->now, "edited by hand", NULL);
+						       ctx->clock, "edited by hand", NULL);
 		}
 		sd_buf_release(&before);
 		sd_buf_release(&after);
@@ -51,7 +51,7 @@ static sd_error *read_broken(struct sd_ctx *ctx, const char *id, struct sd_buf *
 	sd_buf_adds(&abs, sd_store_root(ctx->store));
 	sd_ticket_path(&abs, id);
 	if (lstat(abs.data, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > (off_t)SD_TICKET_MAX_BYTES) {
+	    st.st_size > (off_t)SD_TICKET_READ_MAX_BYTES) {
 		sd_buf_release(&abs);
 		return err;
 	}
@@ -63,7 +63,7 @@ static sd_error *read_broken(struct sd_ctx *ctx, const char *id, struct sd_buf *
 	sd_buf_release(&shown);
 	sd_error_free(err);
 	sd_buf_reset(raw);
-	err = sd_buf_read_file(raw, abs.data, SD_TICKET_MAX_BYTES);
+	err = sd_buf_read_file(raw, abs.data, SD_TICKET_READ_MAX_BYTES);
 	sd_buf_release(&abs);
 	return err;
 }
@@ -100,7 +100,7 @@ sd_error *cmd_edit(struct sd_ctx *ctx, struct sd_args *args)
 		goto done;
 	}
 	if ((err = sd_run_editor(path.data)) ||
-	    (err = sd_buf_read_file(&text, path.data, SD_TICKET_MAX_BYTES + 1)))
+	    (err = sd_buf_read_file(&text, path.data, SD_TICKET_READ_MAX_BYTES + 1)))
 		goto done;
 	if (text.len == raw.len && !memcmp(text.data, raw.data, raw.len)) {
 		fprintf(stderr, "sd: no changes\n");

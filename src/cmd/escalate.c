@@ -23,11 +23,11 @@ sd_error *sd_escalate_ticket(struct sd_ctx *ctx, struct sd_ticket *t, int to, co
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
 	sd_error *err =
-		sd_ticket_change(t, SD_F_TIER, sd_tiers[to], author, ctx->now, reason, NULL);
+		sd_ticket_change(t, SD_F_TIER, sd_tiers[to], author, ctx->clock, reason, NULL);
 	if (!err && !queue && *cfg->tiers[to].queue)
 		queue = cfg->tiers[to].queue;
 	if (!err && queue)
-		err = sd_ticket_change(t, SD_F_QUEUE, queue, author, ctx->now, reason, NULL);
+		err = sd_ticket_change(t, SD_F_QUEUE, queue, author, ctx->clock, reason, NULL);
 	return err;
 }
 
@@ -40,7 +40,7 @@ static sd_error *assign_in_queue(struct sd_ctx *ctx, struct sd_ticket *t, const 
 	sd_error *err = NULL;
 	if (sd_team_queue(&cfg->team, sd_ticket_get(t, SD_F_QUEUE)) &&
 	    !(err = sd_team_load_store(&load, ctx->store)))
-		err = sd_route_queue_assign(&o, cfg, t, &load, author, ctx->now, reason);
+		err = sd_route_queue_assign(&o, cfg, t, &load, author, ctx->clock, reason);
 	sd_route_outcome_release(&o);
 	sd_team_load_release(&load);
 	return err;
@@ -106,12 +106,13 @@ sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args)
 	free(queue_before);
 	if (err ||
 	    (assignee &&
-	     (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->now, why.data,
+	     (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->clock, why.data,
 				     NULL))) ||
 	    (vendor &&
-	     (err = sd_ticket_change(&t, SD_F_VENDOR, vendor, author, ctx->now, why.data, NULL))) ||
+	     (err = sd_ticket_change(&t, SD_F_VENDOR, vendor, author, ctx->clock, why.data,
+				     NULL))) ||
 	    (vendor_ref &&
-	     (err = sd_ticket_change(&t, SD_F_VENDOR_REF, vendor_ref, author, ctx->now, why.data,
+	     (err = sd_ticket_change(&t, SD_F_VENDOR_REF, vendor_ref, author, ctx->clock, why.data,
 				     NULL))))
 		goto done;
 	err = sd_save_ticket(ctx, &t, down ? "de-escalate" : "escalate");

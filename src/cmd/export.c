@@ -182,11 +182,19 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 		struct sd_ticket t;
 		/* An export that silently lacked a ticket would lose it on the
 		 * way to another store: a broken file stops the export. */
-		if ((err = sd_store_read(ctx->store, ids.v[i], &t, NULL))) {
+		struct sd_buf text = SD_BUF_INIT, rel = SD_BUF_INIT;
+		if ((err = sd_store_read(ctx->store, ids.v[i], &t, &text))) {
 			err = sd_error_wrap(err, "cannot export (run sd check)");
 			sd_ticket_free(&t);
 			goto done;
 		}
+		/* Exported all the same: an import of it will refuse it. */
+		sd_ticket_path(&rel, ids.v[i]);
+		char *big = sd_ticket_size_warning(rel.data, text.len);
+		if (big)
+			sd_warn(big);
+		sd_buf_release(&text);
+		sd_buf_release(&rel);
 		if (sd_filter_match(filter, &t)) {
 			if (format == SD_IMPORT_CSV) {
 				csv_row(&out, &t, raw ? sd_csv_field_raw : sd_csv_field);

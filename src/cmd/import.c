@@ -125,7 +125,7 @@ static sd_error *route_one(void *arg, struct sd_ticket *t, unsigned long given)
 	if (!*sd_ticket_get(t, SD_F_CHANNEL))
 		sd_ticket_set(t, SD_F_CHANNEL, "import");
 	sd_error *err = sd_route_apply(&o, sd_store_config(ra->ctx->store), t, given, 0, &ra->load,
-				       ra->author, ra->ctx->now);
+				       ra->author, ra->ctx->clock);
 	sd_route_outcome_release(&o);
 	return err;
 }
@@ -171,7 +171,7 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	opt.cfg = sd_store_config(ctx->store);
 	opt.author = author;
 	opt.requester = email;
-	opt.now = ctx->now;
+	opt.now = ctx->clock;
 	opt.existing = &existing;
 	opt.raw_csv = sd_arg_flag(args, "raw-csv");
 	if (sd_arg_flag(args, "route")) {

@@ -15,6 +15,7 @@ sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_filter_new(&filter, ctx, args, 0)) ||
 	    (err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
+	sd_rows_report(ctx, &rows);
 	/* A script asking for its key learns from the status whether a
 	 * ticket exists. */
 	if (!rows.n && sd_arg_str(args, "key"))

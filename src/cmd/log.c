@@ -41,7 +41,22 @@ static int cmp_items(const void *a, const void *b)
 		return x->at < y->at ? -1 : 1;
 	if (x->order != y->order)
 		return x->order - y->order;
+	/* Entries come in timeline order; commits newest first from the
+	 * walk, so those of one second are turned round. */
+	if (x->order)
+		return x->seq > y->seq ? -1 : x->seq < y->seq;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A commit may carry any integer as its time (a pushed commit is anyone's
+ * text), but RFC 3339 has four-digit years: a time outside years 0000 to
+ * 9999 is printed as the nearest end of that range, and flagged. */
+static sd_time commit_time(sd_time t, int *clamped)
+{
+	static const sd_time first = -62167219200LL; /* 0000-01-01T00:00:00Z */
+	static const sd_time last = 253402300799LL;  /* 9999-12-31T23:59:59Z */
+	*clamped = t < first || t > last;
+	return t < first ? first : t > last ? last : t;
 }
 
 /* The blob id of path in commit, or zero when absent. */
@@ -91,8 +106,10 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			struct sd_buf line = SD_BUF_INIT;
 			char when[32], sha[GIT_OID_HEXSZ + 1];
 			const git_signature *a = git_commit_author(c);
+			int clamped;
+			sd_time t = commit_time((sd_time)a->when.time, &clamped);
 			git_oid_tostr(sha, 8, &oid);
-			sd_time_format_human(when, (sd_time)a->when.time);
+			sd_time_format_human(when, t);
 			sd_buf_printf(&line, "%s%s%s  %scommit %s%s  ", sd_color(ctx, SD_DIM), when,
 				      sd_color(ctx, SD_RESET), sd_color(ctx, SD_YELLOW), sha,
 				      sd_color(ctx, SD_RESET));
@@ -102,7 +119,7 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			sd_put_text(&line, summary ? summary : "");
 			struct sd_buf json = SD_BUF_INIT;
 			char at[SD_TIME_STRLEN], full[GIT_OID_HEXSZ + 1];
-			sd_time_format(at, (sd_time)a->when.time);
+			sd_time_format(at, t);
 			git_oid_tostr(full, sizeof(full), &oid);
 			sd_buf_adds(&json, "{\"kind\":\"commit\",\"commit\":");
 			sd_json_string(&json, full);
@@ -115,6 +132,8 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			sd_json_string(&json, at);
 			sd_buf_adds(&json, ",\"summary\":");
 			sd_json_string(&json, summary ? summary : "");
+			if (clamped)
+				sd_buf_adds(&json, ",\"time_clamped\":true");
 			sd_buf_addch(&json, '}');
 			add_item(items, (sd_time)a->when.time, 1, &line, &json);
 		}
@@ -154,7 +173,7 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 		const struct sd_entry *e = &t.entries[i];
 		struct sd_buf line = SD_BUF_INIT;
 		char when[32];
-		sd_time_format_human(when, e->at);
+		sd_time_format_human(when, sd_stamp_seconds(e->at));
 		sd_buf_printf(&line, "%s%s%s  ", sd_color(ctx, SD_DIM), when,
 			      sd_color(ctx, SD_RESET));
 		sd_put_text(&line, e->author);
@@ -175,7 +194,7 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		struct sd_buf json = SD_BUF_INIT;
 		sd_entry_json(&json, e);
-		add_item(&items, e->at, 0, &line, &json);
+		add_item(&items, sd_stamp_seconds(e->at), 0, &line, &json);
 	}
 	sd_ticket_path(&path, id);
 	if ((err = add_commits(ctx, &items, path.data)))

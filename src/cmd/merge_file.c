@@ -14,7 +14,7 @@ const struct sd_option merge_file_options[] = { { SD_OPT_END, 0, NULL, NULL, NUL
 static sd_error *read_ticket(struct sd_ticket *t, const char *file, const char *label, int *empty)
 {
 	struct sd_buf text = SD_BUF_INIT;
-	sd_error *err = sd_buf_read_file(&text, file, SD_TICKET_MAX_BYTES + 1);
+	sd_error *err = sd_buf_read_file(&text, file, SD_TICKET_READ_MAX_BYTES + 1);
 	if (!err && empty && text.len == 0)
 		*empty = 1;
 	else if (!err) {
@@ -84,6 +84,10 @@ sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_ticket_merge(&merged, base_empty ? NULL : &base, &ours, &theirs)))
 		goto fail;
 	sd_ticket_write(&merged, &out);
+	/* Two sides each under the limit can merge into a ticket over it:
+	 * that is left as a conflict, not written. */
+	if ((err = sd_ticket_check_size(label, out.len)))
+		goto fail;
 	err = write_result(args->pos.v[1], &out);
 	goto done;
 fail:

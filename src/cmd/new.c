@@ -134,7 +134,7 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++)
 		*(const char **)((char *)&req + plain_fields[i].offset) =
 			sd_arg_str(args, plain_fields[i].option);
-	if ((err = sd_intake_open(ctx->store, &req, ctx->now, &res)))
+	if ((err = sd_intake_open(ctx->store, &req, ctx->clock, &res)))
 		goto done;
 	free(ctx->pending_text);
 	ctx->pending_text = NULL;

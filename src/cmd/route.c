@@ -64,7 +64,7 @@ static sd_error *explain(struct sd_ctx *ctx, struct sd_args *args)
 	if (err || (err = sd_store_author(ctx->store, NULL, NULL, &author)))
 		goto done;
 	sd_ticket_free(&t);
-	if ((err = sd_intake_prepare(&t, &o, ctx->store, &req, NULL, author, ctx->now)))
+	if ((err = sd_intake_prepare(&t, &o, ctx->store, &req, NULL, author, ctx->clock)))
 		goto done;
 	if (o.rule) {
 		sd_buf_adds(&out, "rule \"");
@@ -134,7 +134,7 @@ sd_error *cmd_route(struct sd_ctx *ctx, struct sd_args *args)
 			sd_buf_printf(&out, "%s: %s; not routed\n", short_id,
 				      sd_ticket_get(&t, SD_F_STATUS));
 		} else if (!err &&
-			   !(err = sd_route_apply(&o, cfg, &t, 0, 1, &load, author, ctx->now))) {
+			   !(err = sd_route_apply(&o, cfg, &t, 0, 1, &load, author, ctx->clock))) {
 			sd_buf_printf(&out, "%s: ", short_id);
 			if (o.rule) {
 				sd_buf_adds(&out, "rule \"");

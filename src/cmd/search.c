@@ -22,14 +22,25 @@ sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_filter_new(&filter, ctx, args, 1)) ||
 	    (err = sd_rows_load_text(ctx, &rows, filter, text)))
 		goto done;
+	sd_rows_report(ctx, &rows);
 	/* Every word must appear somewhere in the ticket's text; a quoted
-	 * argument is one phrase. The cache knows where the text lies in each
-	 * file, so most tickets are decided without parsing them. */
+	 * argument is one phrase. The texts cache decided most tickets while
+	 * they were loaded; the others are looked up where the summary cache
+	 * says their text lies, so most are decided without parsing them. */
 	const struct sd_summary_info **infos = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*infos));
 	int *match = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*match));
-	for (size_t i = 0; i < rows.n; i++)
-		infos[i] = &rows.v[i].info;
-	sd_summaries_text_match(ctx->store, &rows.sums, rows.texts, infos, rows.n, text, match);
+	int *found = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*found));
+	size_t nunknown = 0;
+	for (size_t i = 0; i < rows.n; i++) {
+		match[i] = rows.v[i].text_match;
+		if (match[i] < 0)
+			infos[nunknown++] = &rows.v[i].info;
+	}
+	sd_summaries_text_match(ctx->store, &rows.sums, rows.texts, infos, nunknown, text, found);
+	for (size_t i = 0, k = 0; i < rows.n; i++)
+		if (match[i] < 0)
+			match[i] = found[k++];
+	free(found);
 	size_t kept = 0;
 	for (size_t i = 0; i < rows.n; i++) {
 		if (match[i] < 0) {

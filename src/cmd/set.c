@@ -106,7 +106,7 @@ sd_error *cmd_set(struct sd_ctx *ctx, struct sd_args *args)
 			edited_tags(&value, &t, &as[i]);
 		else
 			sd_buf_adds(&value, as[i].value);
-		err = sd_ticket_change(&t, as[i].field, value.data, author, ctx->now, reason,
+		err = sd_ticket_change(&t, as[i].field, value.data, author, ctx->clock, reason,
 				       &changed);
 		sd_buf_release(&value);
 		if (err)
@@ -121,7 +121,7 @@ sd_error *cmd_set(struct sd_ctx *ctx, struct sd_args *args)
 						   sd_ticket_get(&t, SD_F_URGENCY));
 		int changed = 0;
 		if (p &&
-		    (err = sd_ticket_change(&t, SD_F_PRIORITY, p, author, ctx->now,
+		    (err = sd_ticket_change(&t, SD_F_PRIORITY, p, author, ctx->clock,
 					    "impact x urgency", &changed)))
 			goto done;
 		any |= changed;

@@ -143,7 +143,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		char when[32];
-		sd_time_format_human(when, e->at);
+		sd_time_format_human(when, sd_stamp_seconds(e->at));
 		sd_buf_printf(out, "\n%s%s%s  ", sd_color(ctx, SD_DIM), when,
 			      sd_color(ctx, SD_RESET));
 		sd_put_text(out, e->author);
@@ -170,7 +170,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_ticket t;
-	struct sd_buf out = SD_BUF_INIT;
+	struct sd_buf out = SD_BUF_INIT, raw = SD_BUF_INIT, rel = SD_BUF_INIT;
 	char id[SD_ID_LEN + 1], short_id[SD_ID_LEN + 1];
 	sd_error *err;
 	sd_ticket_init(&t);
@@ -180,8 +180,12 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 	    (err = sd_store_short_id_for(ctx->store, short_id, id)))
 		goto done;
 	sd_ticket_free(&t);
-	if ((err = sd_store_read(ctx->store, id, &t, NULL)))
+	if ((err = sd_store_read(ctx->store, id, &t, &raw)))
 		goto done;
+	sd_ticket_path(&rel, id);
+	char *big = sd_ticket_size_warning(rel.data, raw.len);
+	if (big)
+		sd_warn(big);
 	if (sd_arg_flag(args, "json")) {
 		sd_ticket_json_full(&out, &t);
 		sd_buf_addch(&out, '\n');
@@ -192,6 +196,8 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 	fwrite(out.data, 1, out.len, ctx->out);
 done:
 	sd_buf_release(&out);
+	sd_buf_release(&raw);
+	sd_buf_release(&rel);
 	sd_ticket_free(&t);
 	return err;
 }

@@ -248,7 +248,7 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 	char id[SD_ENTRY_ID_LEN + 1];
 	const char *parts[] = { sd_ticket_get(t, SD_F_ID), key, state };
 	sd_id_from_content(id, SD_ENTRY_ID_LEN, parts, 3);
-	sd_ticket_add_event_with_id(t, id, author, ctx->now, "sla", key, state, reason.data);
+	sd_ticket_add_event_with_id(t, id, author, ctx->clock, "sla", key, state, reason.data);
 	if (c->state == SD_CLOCK_BREACHED) {
 		struct sd_buf why = SD_BUF_INIT;
 		sd_buf_printf(&why, "SLA breach: %s (policy %s)", clock_names[which],
@@ -261,7 +261,7 @@ static sd_error *act_on_clock(struct sd_ctx *ctx, struct sla_row *r, int which, 
 		int prio = sd_value_index(sd_priorities, sd_ticket_get(t, SD_F_PRIORITY));
 		if (!err && !r->escalated && cfg->breach_bump_priority && prio > 0)
 			err = sd_ticket_change(t, SD_F_PRIORITY, sd_priorities[prio - 1], author,
-					       ctx->now, why.data, NULL);
+					       ctx->clock, why.data, NULL);
 		r->escalated = 1;
 		sd_buf_release(&why);
 	}
@@ -301,7 +301,7 @@ static void notify(struct sd_ctx *ctx, const struct notification *notes, size_t 
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
 	struct sd_trust *trust = NULL;
-	int warned[SD_CMD_COUNT] = { 0 };
+	int warned[SD_CMD_COUNT] = { 0 }, timed_out[SD_CMD_COUNT] = { 0 };
 	if (!n)
 		return;
 	sd_error *err = sd_trust_load(&trust, ctx->store);
@@ -333,17 +333,34 @@ static void notify(struct sd_ctx *ctx, const struct notification *notes, size_t 
 			sd_buf_release(&msg);
 			continue;
 		}
+		/* A command that hung once would hang for every ticket: one
+		 * timeout per run, not one per breach. */
+		if (timed_out[notes[i].key]) {
+			timed_out[notes[i].key]++;
+			continue;
+		}
 		struct sd_exec cmd = { (const char *const *)argv->v, notes[i].ticket_json,
 				       strlen(notes[i].ticket_json), cfg->command_timeout * 1000,
 				       0 };
-		if ((err = sd_exec_run(&cmd, NULL))) {
+		struct sd_exec_result res;
+		if ((err = sd_exec_run(&cmd, &res))) {
 			sd_buf_printf(&msg, "%s: %s; the breach is recorded all the same", key,
 				      err->msg);
 			warn(msg.data);
 			sd_error_free(err);
+			timed_out[notes[i].key] = res.timed_out;
 		}
 		sd_buf_release(&msg);
 	}
+	for (int k = 0; k < SD_CMD_COUNT; k++)
+		if (timed_out[k] > 1) {
+			struct sd_buf msg = SD_BUF_INIT;
+			sd_buf_printf(&msg, "%s: not run for %d more ticket%s after it timed out",
+				      sd_command_keys[k], timed_out[k] - 1,
+				      timed_out[k] == 2 ? "" : "s");
+			warn(msg.data);
+			sd_buf_release(&msg);
+		}
 	sd_trust_free(trust);
 }
 
@@ -374,12 +391,12 @@ static sd_error *apply(struct sd_ctx *ctx, struct sla_row *rows, size_t n,
 	}
 	if (err)
 		goto done;
-	char now[SD_TIME_STRLEN];
-	sd_time_format(now, ctx->now);
 	for (size_t i = 0; i < n; i++) {
 		if (!rows[i].changed)
 			continue;
 		struct sd_ticket *t = &rows[i].row->t;
+		char now[SD_STAMP_STRLEN];
+		sd_stamp_format(now, sd_ticket_updated_stamp(t, ctx->clock));
 		sd_ticket_set(t, SD_F_UPDATED, now);
 		sd_buf_init(&contents[nchanged]);
 		sd_buf_init(&paths[nchanged]);
@@ -464,6 +481,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 	sd_filter_set_time(filter, at);
 	if ((err = sd_rows_load(ctx, &rows, filter)))
 		goto done;
+	sd_rows_report(ctx, &rows);
 	sla = sd_xcalloc(rows.n ? rows.n : 1, sizeof(*sla));
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct sd_ticket *t = &rows.v[i].t;

@@ -36,7 +36,7 @@ sd_error *sd_change_status_from(struct sd_ctx *ctx, const char *prefix, const ch
 		goto done;
 	}
 	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)) ||
-	    (err = sd_ticket_change(&t, SD_F_STATUS, status, author, ctx->now, reason, &changed)))
+	    (err = sd_ticket_change(&t, SD_F_STATUS, status, author, ctx->clock, reason, &changed)))
 		goto done;
 	if (!changed) {
 		/* Scripts may say the same thing twice; that is not an error. */

@@ -765,7 +765,9 @@ static sd_error *parse_local_map(struct cfg_parse *c, struct sd_config *cfg, yam
 			i++;
 		if (i < NLOCAL_KEYS)
 			err = local_value(c, cfg, &local_keys[i], v);
-		else if (v->type == YAML_MAPPING_NODE)
+		else if (v->type == YAML_MAPPING_NODE && key.len < 64)
+			/* Bounded: no allowed key is that long, so hostile
+			 * nesting ends as an unknown key, not a deep stack. */
 			err = parse_local_map(c, cfg, v, key.data);
 		else {
 			struct sd_buf allowed = SD_BUF_INIT;

@@ -78,6 +78,12 @@ sd_error *sd_id_normalize_prefix(char out[SD_ID_LEN + 1], const char *s)
 		out[i] = c;
 	}
 	out[n] = '\0';
+	/* A shorter prefix would pick whichever ticket it happens to match
+	 * today, and another one tomorrow. */
+	if (n < SD_SHORT_ID_MIN)
+		return sd_error_invalid("ticket id '%s' is too short: give at least %d characters "
+					"of the id (see 'sd list')",
+					out, SD_SHORT_ID_MIN);
 	return NULL;
 bad:
 	return sd_error_invalid("'%.40s' is not a ticket id: ids are up to %d characters of "

@@ -288,22 +288,38 @@ static const char *nonempty(const struct rec *r, enum sd_field f)
 }
 
 /* created and updated: kept as given when already in the form a ticket
- * file holds, otherwise converted to UTC in whole seconds. */
+ * file holds, otherwise converted to UTC. */
 static sd_error *set_time(struct sd_ticket *t, enum sd_field f, const char *value)
 {
-	sd_time when;
-	char buf[SD_TIME_STRLEN];
+	sd_stamp when;
+	char buf[SD_STAMP_STRLEN];
 	sd_error *err = sd_field_validate(f, value);
 	if (!err) {
 		sd_ticket_set(t, f, value);
 		return NULL;
 	}
 	sd_error_free(err);
-	if ((err = sd_time_parse(&when, value)))
+	if ((err = sd_stamp_parse(&when, value)))
 		return sd_error_wrap(err, "%s", sd_fields[f].name);
-	sd_time_format(buf, when);
+	sd_stamp_format(buf, when);
 	sd_ticket_set(t, f, buf);
 	return NULL;
+}
+
+/* Imported times come from another system, or from anyone who can hand a
+ * file to the desk. A time well in the future would hold an SLA clock
+ * still and sort a ticket or entry first for years; a day's slack allows
+ * for clocks and time zones gone wrong. */
+static sd_error *not_in_future(sd_stamp when, const char *what, const char *value, sd_stamp now)
+{
+	const sd_stamp one_day = 24 * 3600 * 1000;
+	if (when <= now + one_day)
+		return NULL;
+	char shown[SD_STAMP_STRLEN];
+	sd_stamp_format(shown, now);
+	return sd_error_invalid("%s %.40s is more than a day in the future (it is now %s, from the "
+				"clock or SD_NOW); give the real time",
+				what, value, shown);
 }
 
 /* Text for a description or a comment: what sd_text_validate allows,
@@ -400,9 +416,13 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 	if (id && *id && !entry_id_valid(id))
 		return sd_error_invalid("invalid id '%.40s': an entry id is 4 to 32 characters of %s",
 					id, SD_ID_ALPHABET);
-	e->at = opt->now;
-	if (at && *at && (err = sd_time_parse(&e->at, at)))
-		return sd_error_wrap(err, "at");
+	e->at = -1; /* none given: read_timeline dates it */
+	if (at && *at) {
+		if ((err = sd_stamp_parse(&e->at, at)))
+			return sd_error_wrap(err, "at");
+		if ((err = not_in_future(e->at, "the entry's time", at, opt->now)))
+			return err;
+	}
 	if (e->kind == SD_ENTRY_COMMENT) {
 		if (vis && *vis && sd_value_index(sd_visibilities, vis) < 0)
 			return sd_error_invalid("invalid visibility '%.30s': use public or internal",
@@ -498,12 +518,20 @@ static sd_error *read_timeline(struct sd_ticket *t, const struct sd_json *tl,
 			       const struct sd_import_options *opt)
 {
 	sd_error *err = NULL;
+	sd_stamp newest = -1;
 	t->entries = sd_xcalloc(tl->n ? tl->n : 1, sizeof(*t->entries));
 	for (size_t i = 0; i < tl->n; i++) {
-		if ((err = read_entry(&t->entries[i], &tl->items[i], opt))) {
-			free_entry(&t->entries[i]);
+		struct sd_entry *e = &t->entries[i];
+		if ((err = read_entry(e, &tl->items[i], opt))) {
+			free_entry(e);
 			return sd_error_wrap(err, "timeline[%zu]", i);
 		}
+		/* Entries without a time are made now, in the order given:
+		 * each 1 ms after the newest before it, as sd dates changes. */
+		if (e->at < 0)
+			e->at = newest >= opt->now ? newest + 1 : opt->now;
+		if (e->at > newest)
+			newest = e->at;
 		t->nentries++;
 	}
 	/* Entry positions in messages are input positions, so ids come
@@ -635,21 +663,34 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	}
 	if (!given(r, SD_F_REQUESTER))
 		sd_ticket_set(t, SD_F_REQUESTER, opt->requester);
-	char now[SD_TIME_STRLEN];
-	sd_time_format(now, opt->now);
+	char now[SD_STAMP_STRLEN];
+	sd_stamp_format(now, opt->now);
 	if ((err = set_time(t, SD_F_CREATED,
 			    nonempty(r, SD_F_CREATED) ? nonempty(r, SD_F_CREATED) : now)) ||
 	    (err = set_time(t, SD_F_UPDATED,
 			    nonempty(r, SD_F_UPDATED) ? nonempty(r, SD_F_UPDATED)
 						      : sd_ticket_get(t, SD_F_CREATED))))
 		return err;
+	sd_stamp created = 0, updated = 0;
+	const char *c = sd_ticket_get(t, SD_F_CREATED), *u = sd_ticket_get(t, SD_F_UPDATED);
+	if ((err = sd_stamp_parse(&created, c)) || (err = sd_stamp_parse(&updated, u)))
+		return err;
+	if (created > updated)
+		return sd_error_invalid("created %s is after updated %s; a ticket cannot change "
+					"before it exists",
+					c, u);
+	if ((err = not_in_future(created, "created", c, opt->now)) ||
+	    (err = not_in_future(updated, "updated", u, opt->now)))
+		return err;
 
 	for (size_t i = 0; i < r->tags.n; i++) {
 		if ((err = sd_field_validate(SD_F_TAGS, r->tags.v[i])))
 			return err;
-		if (!sd_strvec_has(&t->tags, r->tags.v[i]))
-			sd_strvec_push(&t->tags, r->tags.v[i]);
+		sd_strvec_push(&t->tags, r->tags.v[i]);
 	}
+	/* Repeats go by sorting, not by a scan per tag: a record may hold
+	 * 150,000 tags, imported with the store lock held. */
+	sd_strvec_uniq(&t->tags);
 	if (r->description) {
 		char *d;
 		if ((err = text_value(&d, r->description, "the description")))
@@ -659,6 +700,12 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	}
 	if (r->timeline && (err = read_timeline(t, r->timeline, opt)))
 		return err;
+	/* Unless given, updated is the newest change, entries included. */
+	if (!nonempty(r, SD_F_UPDATED)) {
+		char newest[SD_STAMP_STRLEN];
+		sd_stamp_format(newest, sd_ticket_updated_stamp(t, 0));
+		sd_ticket_set(t, SD_F_UPDATED, newest);
+	}
 	if (r->extra) {
 		if (r->extra->n > MAX_EXTRA)
 			return sd_error_invalid("extra has %zu keys, more than the limit of %d",

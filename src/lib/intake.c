@@ -99,13 +99,13 @@ static sd_error *new_id(struct sd_store *store, char id[SD_ID_LEN + 1])
 
 sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
 			    struct sd_store *store, const struct sd_request *req,
-			    struct sd_team_load *load, const char *author, sd_time now)
+			    struct sd_team_load *load, const char *author, sd_stamp now)
 {
 	struct sd_config *cfg = sd_store_config(store);
 	struct sd_route_outcome own = { 0 };
 	struct sd_team_load own_load = { 0 };
 	struct sd_buf email = SD_BUF_INIT;
-	char id[SD_ID_LEN + 1], stamp[SD_TIME_STRLEN];
+	char id[SD_ID_LEN + 1], stamp[SD_STAMP_STRLEN];
 	unsigned long fixed = 0;
 	sd_error *err;
 
@@ -113,7 +113,7 @@ sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
 	if ((err = sd_request_validate(req)) || (err = new_id(store, id)))
 		goto done;
 	sd_email_of(&email, author);
-	sd_time_format(stamp, now);
+	sd_stamp_format(stamp, now);
 	sd_ticket_set(t, SD_F_ID, id);
 	sd_ticket_set(t, SD_F_TITLE, req->title);
 	sd_ticket_set(t, SD_F_STATUS, "new");
@@ -153,6 +153,11 @@ sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
 			goto done;
 	}
 	err = sd_route_apply(route ? route : &own, cfg, t, fixed, 0, load, author, now);
+	/* Routing's events come a millisecond apart after the creation. */
+	if (!err) {
+		sd_stamp_format(stamp, sd_ticket_updated_stamp(t, now));
+		sd_ticket_set(t, SD_F_UPDATED, stamp);
+	}
 done:
 	if (err) {
 		sd_ticket_free(t);
@@ -186,11 +191,11 @@ static int take_key(struct sd_summary *s, void *arg)
  * ticket whose problem is reported again is reopened: the fix did not
  * hold, and a comment on a resolved ticket is easily missed. */
 static sd_error *reuse(struct sd_store *store, const char *id, const struct sd_request *req,
-		       const char *author, sd_time now)
+		       const char *author, sd_stamp now)
 {
 	struct sd_ticket t;
 	struct sd_buf reason = SD_BUF_INIT;
-	char stamp[SD_TIME_STRLEN];
+	char stamp[SD_STAMP_STRLEN];
 	int reopened = 0;
 	const char *text = req->description;
 	sd_error *err = sd_store_read(store, id, &t, NULL);
@@ -205,7 +210,7 @@ static sd_error *reuse(struct sd_store *store, const char *id, const struct sd_r
 					    &reopened)))
 			goto done;
 	}
-	sd_time_format(stamp, now);
+	sd_stamp_format(stamp, sd_ticket_updated_stamp(&t, now));
 	sd_ticket_set(&t, SD_F_UPDATED, stamp);
 	err = sd_store_save_ticket(store, &t, reopened ? "reopen" : "comment");
 done:
@@ -214,7 +219,7 @@ done:
 	return err;
 }
 
-sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_time now,
+sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_stamp now,
 			 struct sd_intake_result *out)
 {
 	struct sd_ticket t;

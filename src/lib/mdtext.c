@@ -54,7 +54,11 @@ static int split_line(const char *line, size_t len, size_t *sp, size_t *k)
 /* The length of the fence run at the start of line when it is a fence
  * line of character c: at most three spaces, three or more c. With
  * closing, only blanks may follow (a closing fence); otherwise an info
- * string may, and for '`' it must not hold another '`'. 0 when not. */
+ * string may, and for '`' it must not hold another '`'. 0 when not.
+ * Only printable ASCII counts as an info string here: renderers differ
+ * on other bytes (cmark takes no fence whose info string is invalid
+ * UTF-8), and a fence sd takes for one when a renderer does not would
+ * leave the lines after it unescaped. */
 static size_t fence_run(const char *line, size_t len, char c, int closing)
 {
 	size_t s = 0, i;
@@ -66,9 +70,10 @@ static size_t fence_run(const char *line, size_t len, char c, int closing)
 	if (run < 3)
 		return 0;
 	for (; i < len; i++) {
-		if (closing && line[i] != ' ' && line[i] != '\t')
+		unsigned char b = (unsigned char)line[i];
+		if (closing && b != ' ' && b != '\t')
 			return 0;
-		if (c == '`' && line[i] == '`')
+		if ((c == '`' && b == '`') || ((b < 0x20 || b > 0x7e) && b != '\t'))
 			return 0;
 	}
 	return run;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Three-way merge of a ticket: see include/sd/merge.h for the rules. */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +25,9 @@ static const char *three_way(const char *o, const char *a, const char *b)
 }
 
 /* The time of the side's latest event for field, or 0. */
-static sd_time last_change(const struct sd_ticket *t, const char *field)
+static sd_stamp last_change(const struct sd_ticket *t, const char *field)
 {
-	sd_time at = 0;
+	sd_stamp at = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, field) && e->at > at)
@@ -43,17 +44,92 @@ static void content_id(char out[SD_ENTRY_ID_LEN + 1], const char *a, const char 
 	sd_id_from_content(out, SD_ENTRY_ID_LEN, parts, 3);
 }
 
-static int has_entry(const struct sd_ticket *t, const char *id)
+/* Lookups by key go through a sorted table, never a scan per item: a
+ * hostile side may hold 100,000 entries, tags or keys, and a scan per
+ * item made one merge take minutes. */
+struct keyed {
+	const char *key;
+	size_t index;
+};
+
+struct table {
+	struct keyed *v;
+	size_t n;
+};
+
+static int cmp_keyed(const void *x, const void *y)
 {
-	for (size_t i = 0; i < t->nentries; i++)
-		if (!strcmp(t->entries[i].id, id))
-			return 1;
-	return 0;
+	const struct keyed *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
 }
 
+/* Sorts the n keys put in t->v (by key, then index). */
+static void table_sort(struct table *t, size_t n)
+{
+	t->n = n;
+	if (n > 1)
+		qsort(t->v, n, sizeof(*t->v), cmp_keyed);
+}
+
+static void table_of_entries(struct table *t, const struct sd_ticket *tk)
+{
+	size_t n = tk ? tk->nentries : 0;
+	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
+	for (size_t i = 0; i < n; i++)
+		t->v[i] = (struct keyed){ tk->entries[i].id, i };
+	table_sort(t, n);
+}
+
+static void table_of_strings(struct table *t, const struct sd_strvec *sv)
+{
+	size_t n = sv ? sv->n : 0;
+	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
+	for (size_t i = 0; i < n; i++)
+		t->v[i] = (struct keyed){ sv->v[i], i };
+	table_sort(t, n);
+}
+
+static void table_of_extra(struct table *t, const struct sd_ticket *tk)
+{
+	size_t n = tk ? tk->nextra : 0;
+	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
+	for (size_t i = 0; i < n; i++)
+		t->v[i] = (struct keyed){ tk->extra[i].key, i };
+	table_sort(t, n);
+}
+
+/* The index of the first item with key, or SIZE_MAX. */
+static size_t table_find(const struct table *t, const char *key)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(t->v[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && !strcmp(t->v[lo].key, key) ? t->v[lo].index : SIZE_MAX;
+}
+
+static void table_free(struct table *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+/* The merged timeline grows only here, from empty, so its array doubles
+ * whenever the count reaches a power of two (from 8): one reallocation
+ * per entry copied everything each time, quadratic on a long timeline. */
 static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
 {
-	t->entries = sd_xrealloc(t->entries, (t->nentries + 1) * sizeof(*t->entries));
+	size_t have = t->nentries;
+	if (have == 0 || (have >= 8 && !(have & (have - 1))))
+		t->entries = sd_xrealloc(t->entries, (have ? 2 * have : 8) * sizeof(*t->entries));
 	struct sd_entry *n = &t->entries[t->nentries++];
 	*n = *e;
 	n->id = sd_xstrdup(e->id);
@@ -68,7 +144,7 @@ static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
 /* Records that `loser` lost to `winner` for field, so nothing is lost.
  * Event fields are lowercase names; an unknown key is folded to one. */
 static void record_conflict(struct sd_ticket *t, const char *name, const char *winner,
-			    const char *loser, sd_time at)
+			    const char *loser, sd_stamp at)
 {
 	char id[SD_ENTRY_ID_LEN + 1], field[64];
 	size_t n = 0;
@@ -77,9 +153,9 @@ static void record_conflict(struct sd_ticket *t, const char *name, const char *w
 		field[n++] = strchr("abcdefghijklmnopqrstuvwxyz0123456789_.-", c) && c ? c : '_';
 	}
 	field[n] = '\0';
+	/* A record already in the timeline (the same conflict merged in
+	 * another clone) is dropped once all are made: drop_repeats. */
 	content_id(id, field, winner, loser);
-	if (has_entry(t, id))
-		return;
 	struct sd_entry e;
 	memset(&e, 0, sizeof(e));
 	e.kind = SD_ENTRY_EVENT;
@@ -93,17 +169,26 @@ static void record_conflict(struct sd_ticket *t, const char *name, const char *w
 	copy_entry(t, &e);
 }
 
-/* Resolves a conflict on field: the later change wins, the greater value
- * on a tie. The record is dated by the later change, or by `when` (the
- * later of the two sides' updated) when neither has an event. */
-static const char *decide(struct sd_ticket *out, const char *field, const char *a, sd_time ta,
-			  const char *b, sd_time tb, sd_time when)
+/* Resolves a conflict on field: the later change (to the millisecond)
+ * wins, the greater value on a tie. The record is dated 1 ms after the
+ * later change, or after `when` (the later of the two sides' updated) when
+ * neither has an event, so that it sorts after both changes and a replay
+ * of the timeline ends at the value kept. */
+static const char *decide(struct sd_ticket *out, const char *field, const char *a, sd_stamp ta,
+			  const char *b, sd_stamp tb, sd_stamp when)
 {
 	int a_wins = ta != tb ? ta > tb : strcmp(a, b) > 0;
 	const char *winner = a_wins ? a : b, *loser = a_wins ? b : a;
-	sd_time at = ta > tb ? ta : tb;
-	record_conflict(out, field, winner, loser, at ? at : when);
+	sd_stamp at = ta > tb ? ta : tb;
+	record_conflict(out, field, winner, loser, (at ? at : when) + 1);
 	return winner;
+}
+
+/* Whether time x (text sx) is later than y, the text deciding a tie so
+ * that both orders of the sides agree. */
+static int later(sd_stamp x, const char *sx, sd_stamp y, const char *sy)
+{
+	return x != y ? x > y : strcmp(sx, sy) >= 0;
 }
 
 static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
@@ -116,12 +201,11 @@ static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
 		!strcmp(x->reason, y->reason);
 }
 
-static const struct sd_entry *find_entry(const struct sd_ticket *t, const char *id)
+static const struct sd_entry *find_entry(const struct table *ids, const struct sd_ticket *t,
+					 const char *id)
 {
-	for (size_t i = 0; t && i < t->nentries; i++)
-		if (!strcmp(t->entries[i].id, id))
-			return &t->entries[i];
-	return NULL;
+	size_t i = table_find(ids, id);
+	return i == SIZE_MAX ? NULL : &t->entries[i];
 }
 
 static void key_part(struct sd_buf *out, const char *s)
@@ -147,15 +231,19 @@ static void entry_key(struct sd_buf *out, const struct sd_entry *e)
 static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
 			   const struct sd_ticket *a, const struct sd_ticket *b)
 {
+	struct table io, ia, ib;
+	table_of_entries(&io, o);
+	table_of_entries(&ia, a);
+	table_of_entries(&ib, b);
 	for (size_t i = 0; i < a->nentries; i++) {
-		const struct sd_entry *ea = &a->entries[i], *eb = find_entry(b, ea->id);
+		const struct sd_entry *ea = &a->entries[i], *eb = find_entry(&ib, b, ea->id);
 		if (!eb || entry_equal(ea, eb)) {
 			copy_entry(out, ea);
 			continue;
 		}
 		/* Edited by hand on one or both sides: three-way, else the
 		 * greater canonical text, so both orders agree. */
-		const struct sd_entry *eo = find_entry(o, ea->id);
+		const struct sd_entry *eo = find_entry(&io, o, ea->id);
 		if (eo && entry_equal(eo, ea)) {
 			copy_entry(out, eb);
 		} else if (eo && entry_equal(eo, eb)) {
@@ -170,13 +258,48 @@ static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
 		}
 	}
 	for (size_t i = 0; i < b->nentries; i++)
-		if (!find_entry(a, b->entries[i].id))
+		if (!find_entry(&ia, a, b->entries[i].id))
 			copy_entry(out, &b->entries[i]);
+	table_free(&io);
+	table_free(&ia);
+	table_free(&ib);
 }
 
-static int str_in(const struct sd_strvec *v, const char *s)
+static void free_entry(struct sd_entry *e)
 {
-	return v && sd_strvec_has(v, s);
+	free(e->id);
+	free(e->author);
+	free(e->body);
+	free(e->field);
+	free(e->from);
+	free(e->to);
+	free(e->reason);
+}
+
+/* Drops each entry whose id an earlier one has: a conflict record that
+ * the timeline already holds, or one recorded twice. */
+static void drop_repeats(struct sd_ticket *t)
+{
+	struct sd_keyed *ids = sd_xmalloc((t->nentries ? t->nentries : 1) * sizeof(*ids));
+	unsigned char *repeat = sd_xmalloc(t->nentries ? t->nentries : 1);
+	for (size_t i = 0; i < t->nentries; i++)
+		ids[i] = (struct sd_keyed){ t->entries[i].id, i };
+	sd_mark_repeats(ids, t->nentries, repeat);
+	size_t kept = 0;
+	for (size_t i = 0; i < t->nentries; i++) {
+		if (repeat[i])
+			free_entry(&t->entries[i]);
+		else
+			t->entries[kept++] = t->entries[i];
+	}
+	t->nentries = kept;
+	free(ids);
+	free(repeat);
+}
+
+static int str_in(const struct table *t, const char *s)
+{
+	return table_find(t, s) != SIZE_MAX;
 }
 
 static int cmp_strp(const void *x, const void *y)
@@ -191,60 +314,72 @@ static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const s
 {
 	const struct sd_strvec *ot = o ? &o->tags : NULL;
 	struct sd_strvec added = SD_STRVEC_INIT;
+	struct table to, ta, tb;
+	table_of_strings(&to, ot);
+	table_of_strings(&ta, &a->tags);
+	table_of_strings(&tb, &b->tags);
 	for (size_t i = 0; ot && i < ot->n; i++)
-		if (str_in(&a->tags, ot->v[i]) && str_in(&b->tags, ot->v[i]))
+		if (str_in(&ta, ot->v[i]) && str_in(&tb, ot->v[i]))
 			sd_strvec_push(&out->tags, ot->v[i]);
 	const struct sd_ticket *sides[2] = { a, b };
 	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < sides[s]->tags.n; i++) {
-			const char *tag = sides[s]->tags.v[i];
-			if (!str_in(ot, tag) && !sd_strvec_has(&added, tag))
-				sd_strvec_push(&added, tag);
-		}
+		for (size_t i = 0; i < sides[s]->tags.n; i++)
+			if (!str_in(&to, sides[s]->tags.v[i]))
+				sd_strvec_push(&added, sides[s]->tags.v[i]);
+	/* Sorted, so a tag both sides added is pushed once. */
 	if (added.n > 1)
 		qsort(added.v, added.n, sizeof(*added.v), cmp_strp);
 	for (size_t i = 0; i < added.n; i++)
-		sd_strvec_push(&out->tags, added.v[i]);
+		if (!i || strcmp(added.v[i], added.v[i - 1]))
+			sd_strvec_push(&out->tags, added.v[i]);
 	sd_strvec_clear(&added);
+	table_free(&to);
+	table_free(&ta);
+	table_free(&tb);
 }
 
-static const char *extra_raw(const struct sd_ticket *t, const char *key)
+static const char *extra_raw(const struct table *keys, const struct sd_ticket *t, const char *key)
 {
-	for (size_t i = 0; t && i < t->nextra; i++)
-		if (!strcmp(t->extra[i].key, key))
-			return t->extra[i].raw;
-	return NULL;
+	size_t i = table_find(keys, key);
+	return i == SIZE_MAX ? NULL : t->extra[i].raw;
 }
 
 static void add_extra(struct sd_ticket *out, const char *key, const char *raw)
 {
-	out->extra = sd_xrealloc(out->extra, (out->nextra + 1) * sizeof(*out->extra));
+	size_t n = out->nextra; /* grown only here, from empty: see copy_entry */
+	if (n == 0 || (n >= 8 && !(n & (n - 1))))
+		out->extra = sd_xrealloc(out->extra, (n ? 2 * n : 8) * sizeof(*out->extra));
 	out->extra[out->nextra].key = sd_xstrdup(key);
 	out->extra[out->nextra].raw = sd_xstrdup(raw);
 	out->nextra++;
 }
 
 static void merge_extra(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
-			const struct sd_ticket *b, sd_time when)
+			const struct sd_ticket *b, sd_stamp when)
 {
 	struct sd_strvec keys = SD_STRVEC_INIT, fresh = SD_STRVEC_INIT;
+	struct table to, ta, tb;
+	table_of_extra(&to, o);
+	table_of_extra(&ta, a);
+	table_of_extra(&tb, b);
 	for (size_t i = 0; o && i < o->nextra; i++)
 		sd_strvec_push(&keys, o->extra[i].key);
 	const struct sd_ticket *sides[2] = { a, b };
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; i < sides[s]->nextra; i++)
-			if (!sd_strvec_has(&keys, sides[s]->extra[i].key) &&
-			    !sd_strvec_has(&fresh, sides[s]->extra[i].key))
+			if (!str_in(&to, sides[s]->extra[i].key))
 				sd_strvec_push(&fresh, sides[s]->extra[i].key);
+	/* Sorted, so a key both sides added is taken once. */
 	if (fresh.n > 1)
 		qsort(fresh.v, fresh.n, sizeof(*fresh.v), cmp_strp);
 	for (size_t i = 0; i < fresh.n; i++)
-		sd_strvec_push(&keys, fresh.v[i]);
+		if (!i || strcmp(fresh.v[i], fresh.v[i - 1]))
+			sd_strvec_push(&keys, fresh.v[i]);
 	for (size_t i = 0; i < keys.n; i++) {
 		/* A missing key is "" here: deleted on one side, kept on the
 		 * other unchanged, it goes. */
-		const char *ro = extra_raw(o, keys.v[i]), *ra = extra_raw(a, keys.v[i]),
-			   *rb = extra_raw(b, keys.v[i]);
+		const char *ro = extra_raw(&to, o, keys.v[i]), *ra = extra_raw(&ta, a, keys.v[i]),
+			   *rb = extra_raw(&tb, b, keys.v[i]);
 		const char *v = three_way(ro ? ro : "", ra ? ra : "", rb ? rb : "");
 		if (!v)
 			v = decide(out, keys.v[i], ra ? ra : "", 0, rb ? rb : "", 0, when);
@@ -253,17 +388,20 @@ static void merge_extra(struct sd_ticket *out, const struct sd_ticket *o, const 
 	}
 	sd_strvec_clear(&keys);
 	sd_strvec_clear(&fresh);
+	table_free(&to);
+	table_free(&ta);
+	table_free(&tb);
 }
 
 sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 			  const struct sd_ticket *ours, const struct sd_ticket *theirs)
 {
-	sd_time ua = 0, ub = 0;
-	sd_error *err = sd_time_parse(&ua, sd_ticket_get(ours, SD_F_UPDATED));
-	sd_error_free(err);
-	err = sd_time_parse(&ub, sd_ticket_get(theirs, SD_F_UPDATED));
-	sd_error_free(err);
-	sd_time when = ua > ub ? ua : ub;
+	sd_stamp ua = 0, ub = 0, ca = 0, cb = 0;
+	sd_error_free(sd_stamp_parse(&ua, sd_ticket_get(ours, SD_F_UPDATED)));
+	sd_error_free(sd_stamp_parse(&ub, sd_ticket_get(theirs, SD_F_UPDATED)));
+	sd_error_free(sd_stamp_parse(&ca, sd_ticket_get(ours, SD_F_CREATED)));
+	sd_error_free(sd_stamp_parse(&cb, sd_ticket_get(theirs, SD_F_CREATED)));
+	sd_stamp when = ua > ub ? ua : ub;
 	const struct sd_ticket *sides[] = { base, ours, theirs };
 	for (size_t i = 0; i < 3; i++) {
 		/* Entries are matched by id, so with one id twice on a side
@@ -281,12 +419,13 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 			   *o = base ? sd_ticket_get(base, (enum sd_field)f) : "";
 		if (f == SD_F_TAGS)
 			continue;
+		/* By time, not text: "…:05Z" is later than "…:04.999Z". */
 		if (f == SD_F_UPDATED) {
-			sd_ticket_set(out, SD_F_UPDATED, strcmp(a, b) >= 0 ? a : b);
+			sd_ticket_set(out, SD_F_UPDATED, later(ua, a, ub, b) ? a : b);
 			continue;
 		}
 		if (f == SD_F_CREATED) {
-			sd_ticket_set(out, SD_F_CREATED, strcmp(a, b) <= 0 ? a : b);
+			sd_ticket_set(out, SD_F_CREATED, later(cb, b, ca, a) ? a : b);
 			continue;
 		}
 		const char *v = three_way(o, a, b);
@@ -303,6 +442,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		d = decide(out, "description", ours->description, 0, theirs->description, 0, when);
 	free(out->description);
 	out->description = sd_xstrdup(d);
+	drop_repeats(out);
 	sd_ticket_sort_entries(out);
 	return NULL;
 }

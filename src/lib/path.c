@@ -46,34 +46,36 @@ const char *sd_path_component_problem(const char *name, size_t len)
 		return "a '\\' in a name, which Windows reads as a directory separator";
 	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
 		return "a '.' or '..' component, which leads out of its directory";
-	/* The name as Windows and macOS may read it: without the code points
-	 * HFS+ ignores, up to an NTFS stream (":$DATA"), without the trailing
-	 * dots and spaces Windows drops, in ASCII lower case. Only short
-	 * results matter, so a few bytes are kept. */
-	char folded[8];
-	size_t n = 0, long_name = 0;
+	/* The name as Windows and macOS may read it: up to an NTFS stream
+	 * (":$DATA"), without the trailing dots and spaces Windows drops,
+	 * without the code points HFS+ ignores, in ASCII lower case. */
 	const unsigned char *p = (const unsigned char *)name;
-	for (size_t i = 0; i < len && name[i] != ':';) {
-		size_t skip = hfs_ignorable(p + i, len - i);
+	size_t end = 0;
+	while (end < len && name[end] != ':')
+		end++;
+	while (end) {
+		if (name[end - 1] == '.' || name[end - 1] == ' ')
+			end--;
+		else if (end >= 3 && hfs_ignorable(p + end - 3, 3))
+			end -= 3;
+		else
+			break;
+	}
+	char folded[6];
+	size_t n = 0;
+	for (size_t i = 0; i < end && n < sizeof(folded);) {
+		size_t skip = hfs_ignorable(p + i, end - i);
 		if (skip) {
 			i += skip;
 			continue;
 		}
-		if (n < sizeof(folded))
-			folded[n++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
-		else
-			long_name = 1;
+		folded[n++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
 		i++;
 	}
-	if (!long_name) {
-		while (n && (folded[n - 1] == '.' || folded[n - 1] == ' '))
-			n--;
-		if (n == 0)
-			return "a name of only dots and spaces, which Windows reads as '.' or '..'";
-		if ((n == 4 && !memcmp(folded, ".git", 4)) ||
-		    (n == 5 && !memcmp(folded, "git~1", 5)))
-			return "a '.git' component (in some spelling), git's own directory";
-	}
+	if (n == 0)
+		return "a name that Windows reads as empty, '.' or '..'";
+	if ((n == 4 && !memcmp(folded, ".git", 4)) || (n == 5 && !memcmp(folded, "git~1", 5)))
+		return "a '.git' component (in some spelling), git's own directory";
 	return NULL;
 }
 
@@ -125,6 +127,19 @@ static void split(struct parts *out, const char *path)
 static int is(const struct parts *p, size_t i, const char *s)
 {
 	return p->len[i] == strlen(s) && !memcmp(p->c[i], s, p->len[i]);
+}
+
+/* is(), ignoring ASCII case. */
+static int is_folded(const struct parts *p, size_t i, const char *s)
+{
+	if (p->len[i] != strlen(s))
+		return 0;
+	for (size_t k = 0; k < p->len[i]; k++) {
+		char c = p->c[i][k];
+		if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != s[k])
+			return 0;
+	}
+	return 1;
 }
 
 static int is_shard(const char *c, size_t len)
@@ -240,7 +255,9 @@ const char *sd_path_entry_problem(const char *path, unsigned mode)
 		    ascii_caseeq(name, ".gitmodules"))
 			return "a symlink in place of a file git reads";
 	}
-	if (is(&p, 0, ".sd")) {
+	/* In any case: on a file system that ignores case, TICKETS/ is
+	 * tickets/, and its entries land there. */
+	if (is_folded(&p, 0, ".sd")) {
 		if (p.n == 1 && mode != GIT_FILEMODE_TREE)
 			return "not a directory, where sd keeps its configuration";
 		if (mode == GIT_FILEMODE_LINK)
@@ -249,7 +266,7 @@ const char *sd_path_entry_problem(const char *path, unsigned mode)
 			return "a submodule under .sd/";
 		return NULL;
 	}
-	if (!is(&p, 0, "tickets"))
+	if (!is_folded(&p, 0, "tickets"))
 		return NULL;
 	if (mode == GIT_FILEMODE_LINK)
 		return "a symlink under tickets/";

@@ -62,9 +62,9 @@ void sd_team_load_add(struct sd_team_load *l, const struct sd_team *team, const 
 		if (!sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)))
 			it->open++;
 		/* Assigned when it was opened: no event says so. */
-		sd_time created = 0;
+		sd_stamp created = 0;
 		sd_error *bad =
-			seen_now ? NULL : sd_time_parse(&created, sd_ticket_get(t, SD_F_CREATED));
+			seen_now ? NULL : sd_stamp_parse(&created, sd_ticket_get(t, SD_F_CREATED));
 		sd_error_free(bad);
 		if (!seen_now && !bad) {
 			it->assigned++;
@@ -261,7 +261,8 @@ struct apply {
 	struct sd_route_outcome *out;
 	struct sd_ticket *t;
 	const char *author;
-	sd_time now;
+	sd_stamp at; /* of the events */
+	sd_time now; /* for shifts and away days */
 };
 
 static sd_error *change(struct apply *a, enum sd_field f, const char *value, const char *reason)
@@ -272,7 +273,7 @@ static sd_error *change(struct apply *a, enum sd_field f, const char *value, con
 		sd_ticket_tags_join(a->t, &before);
 	else
 		sd_buf_adds(&before, sd_ticket_get(a->t, f));
-	sd_error *err = sd_ticket_change(a->t, f, value, a->author, a->now, reason, &changed);
+	sd_error *err = sd_ticket_change(a->t, f, value, a->author, a->at, reason, &changed);
 	if (!err && changed) {
 		struct sd_buf line = SD_BUF_INIT, after = SD_BUF_INIT;
 		if (f == SD_F_TAGS)
@@ -307,7 +308,7 @@ static sd_error *assign_with(struct apply *a, struct sd_config *cfg, const struc
 		err = change(a, SD_F_ASSIGNEE, how->agent, reason->data);
 		const struct sd_agent *ag = sd_team_agent(&cfg->team, how->agent);
 		if (!err && ag)
-			sd_team_load_note(load, ag, queue, a->now);
+			sd_team_load_note(load, ag, queue, a->at);
 	} else if (how->kind != SD_ASSIGN_UNSET) {
 		const char *kind = sd_assign_names[how->kind];
 		const struct sd_agent *ag =
@@ -318,14 +319,14 @@ static sd_error *assign_with(struct apply *a, struct sd_config *cfg, const struc
 			sd_buf_printf(reason, ", %s", kind);
 			err = change(a, SD_F_ASSIGNEE, ag->email, reason->data);
 			if (!err)
-				sd_team_load_note(load, ag, queue, a->now);
+				sd_team_load_note(load, ag, queue, a->at);
 		} else {
 			sd_buf_printf(&note, "nobody available in queue %s (%s)", queue, why.data);
 			sd_buf_printf(reason, ", %s: %s", kind, note.data);
 			if (*current && clear)
 				err = change(a, SD_F_ASSIGNEE, "", reason->data);
 			if (!err)
-				err = sd_ticket_add_event(t, a->author, a->now, "routing", "",
+				err = sd_ticket_add_event(t, a->author, a->at, "routing", "",
 							  "unassigned", reason->data);
 		}
 		free(a->out->assign_note);
@@ -338,9 +339,9 @@ static sd_error *assign_with(struct apply *a, struct sd_config *cfg, const struc
 
 sd_error *sd_route_queue_assign(struct sd_route_outcome *out, struct sd_config *cfg,
 				struct sd_ticket *t, struct sd_team_load *load, const char *author,
-				sd_time now, const char *reason)
+				sd_stamp at, const char *reason)
 {
-	struct apply a = { out, t, author, now };
+	struct apply a = { out, t, author, at, sd_stamp_seconds(at) };
 	const char *queue = sd_ticket_get(t, SD_F_QUEUE);
 	const struct sd_queue *q = sd_team_queue(&cfg->team, queue);
 	struct sd_buf why = SD_BUF_INIT;
@@ -354,9 +355,9 @@ sd_error *sd_route_queue_assign(struct sd_route_outcome *out, struct sd_config *
 
 sd_error *sd_route_apply(struct sd_route_outcome *out, struct sd_config *cfg, struct sd_ticket *t,
 			 unsigned long fixed, int rerouting, struct sd_team_load *load,
-			 const char *author, sd_time now)
+			 const char *author, sd_stamp at)
 {
-	struct apply a = { out, t, author, now };
+	struct apply a = { out, t, author, at, sd_stamp_seconds(at) };
 	struct sd_buf reason = SD_BUF_INIT;
 	char *queue_before = sd_xstrdup(sd_ticket_get(t, SD_F_QUEUE));
 	const struct sd_rule *r = sd_route_match(&cfg->team, t);

@@ -65,6 +65,13 @@ static int is_requester(const struct sd_ticket *t, const char *author)
 	return sd_strcaseeq(a, r);
 }
 
+/* The second of an entry: clocks count whole seconds, and the timeline's
+ * order (to the millisecond) says what came first within one. */
+static sd_time when(const struct sd_entry *e)
+{
+	return sd_stamp_seconds(e->at);
+}
+
 /* Running / at-risk / breached for a clock that is still counting. */
 static void running_state(struct sd_clock *c, int at_risk_percent)
 {
@@ -91,6 +98,25 @@ static void simple_clock(struct sd_clock *c, struct sd_calendar *cal, int64_t ta
 		running_state(c, at_risk_percent);
 }
 
+/* Whether every entry is at or before `at`: the clocks are read now, not
+ * at some past moment, so the front matter's status is the current one. */
+static int sees_all(const struct sd_ticket *t, sd_time at)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (when(&t->entries[i]) > at)
+			return 0;
+	return 1;
+}
+
+/* The time of the newest entry at or before `at`, or `since`. */
+static sd_time last_entry(const struct sd_ticket *t, sd_time since, sd_time at)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (when(&t->entries[i]) <= at && when(&t->entries[i]) > since)
+			since = when(&t->entries[i]);
+	return since;
+}
+
 static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 			   const struct sd_sla_policy *p, const struct sd_ticket *t,
 			   sd_time created, sd_time at, int risk)
@@ -99,7 +125,7 @@ static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 	int stopped = 0;
 	for (size_t i = 0; i < t->nentries && !stopped; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (e->at > at || e->at < created)
+		if (when(e) > at || when(e) < created)
 			continue;
 		if (e->kind == SD_ENTRY_COMMENT && !e->internal && !is_requester(t, e->author))
 			stopped = 1;
@@ -107,7 +133,13 @@ static void first_response(struct sd_clock *c, struct sd_calendar *cal,
 			 sd_status_is_done(e->to))
 			stopped = 1;
 		if (stopped)
-			stop = e->at;
+			stop = when(e);
+	}
+	/* A ticket that is done (by a hand edit, say, with no status event)
+	 * waits for no answer: the clock stopped with its last entry. */
+	if (!stopped && sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)) && sees_all(t, at)) {
+		stopped = 1;
+		stop = last_entry(t, created, at);
 	}
 	simple_clock(c, cal, p->first_response, created, stop, stopped, risk);
 }
@@ -124,13 +156,13 @@ static void next_response(struct sd_clock *c, struct sd_calendar *cal,
 	c->state = SD_CLOCK_MET;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (e->at > at || e->kind != SD_ENTRY_COMMENT || e->internal)
+		if (when(e) > at || e->kind != SD_ENTRY_COMMENT || e->internal)
 			continue;
 		if (is_requester(t, e->author)) {
 			if (!waiting)
-				waiting = 1, waiting_since = e->at;
+				waiting = 1, waiting_since = when(e);
 		} else if (waiting) {
-			simple_clock(c, cal, p->next_response, waiting_since, e->at, 1, risk);
+			simple_clock(c, cal, p->next_response, waiting_since, when(e), 1, risk);
 			waiting = 0;
 			cycles++;
 		}
@@ -158,6 +190,7 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 	const char *status = initial_status(t);
 	sd_time since = created;
 	int64_t elapsed = 0;
+	int now = sees_all(t, at);
 	int reached = 0; /* the target was used up: due is when that happened */
 	memset(c, 0, sizeof(*c));
 	c->present = c->active = 1;
@@ -168,9 +201,14 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 	for (size_t i = 0; i <= t->nentries; i++) {
 		const struct sd_entry *e = i < t->nentries ? &t->entries[i] : NULL;
 		if (e &&
-		    (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || e->at < created))
+		    (e->kind != SD_ENTRY_EVENT || strcmp(e->field, "status") || when(e) < created))
 			continue;
-		sd_time until = e && e->at < at ? e->at : at;
+		sd_time until = e && when(e) < at ? when(e) : at;
+		/* Read now, the last interval is in the ticket's status, which
+		 * a hand edit may have set without an event: a done ticket has
+		 * no running clock. */
+		if (!e && now)
+			status = sd_ticket_get(t, SD_F_STATUS);
 		int counting = !sd_status_is_done(status) && !sd_strvec_has(&cfg->pause, status);
 		if (counting && until > since) {
 			int64_t part = sd_calendar_seconds(cal, since, until);
@@ -181,10 +219,11 @@ static void resolution(struct sd_clock *c, struct sd_calendar *cal, const struct
 			}
 			elapsed += part;
 		}
-		if (!e || e->at >= at)
+		/* An entry at `at` itself has happened: it counts. */
+		if (!e || when(e) > at)
 			break;
 		status = e->to;
-		since = e->at;
+		since = when(e);
 	}
 	c->elapsed = elapsed;
 	if (elapsed > c->target) {

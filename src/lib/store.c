@@ -39,6 +39,7 @@ struct sd_store {
 	 * directory per ticket on a cold start. */
 	int dirs_checked;
 	sd_error *warning; /* see sd_store_take_warning */
+	int terminal;	   /* see sd_store_set_terminal */
 };
 
 /* The tracked config, then the clone's own over it. The local file is
@@ -321,12 +322,25 @@ sd_error *sd_store_register_merge(struct sd_store *s)
 
 /* ---- the acting user ---- */
 
+/* An identity is written "Name <email>" into every entry, and readers
+ * (the SLA clocks among them) take the address from between the angle
+ * brackets: a second <...> part, or a bracket inside the name, would let
+ * one identity pass for another's address. */
+static int has_angle(const char *s)
+{
+	return strpbrk(s, "<>") != NULL;
+}
+
 static sd_error *parse_author(struct sd_store *s, const char *full)
 {
 	const char *lt = strrchr(full, '<'), *gt = strrchr(full, '>');
 	if (!lt || !gt || gt < lt || gt[1] != '\0' || lt == full || lt[-1] != ' ' || gt == lt + 1 ||
 	    sd_text_has_control(full))
 		return sd_error_invalid("SD_AUTHOR='%.80s' is not \"Name <email>\"", full);
+	if (memchr(full, '<', (size_t)(lt - full)) || memchr(full, '>', (size_t)(lt - full)))
+		return sd_error_invalid("SD_AUTHOR='%.80s' has more than one '<' or '>'; give one "
+					"name and one address, as SD_AUTHOR=\"Name <email>\"",
+					full);
 	s->author_name = sd_xstrndup(full, (size_t)(lt - 1 - full));
 	s->author_email = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	return NULL;
@@ -354,6 +368,12 @@ sd_error *sd_store_author(struct sd_store *s, const char **name, const char **em
 			else if (sd_text_has_control(n.ptr) || sd_text_has_control(e.ptr))
 				err = sd_error_invalid(
 					"git user.name or user.email contains control characters");
+			else if (has_angle(n.ptr) || has_angle(e.ptr))
+				err = sd_error_invalid(
+					"git user.name or user.email contains '<' or '>' ('%.60s <%.60s>'); "
+					"run git config user.name \"Your Name\" and git config user.email "
+					"you@example.com, or set SD_AUTHOR=\"Name <email>\"",
+					n.ptr, e.ptr);
 			else {
 				s->author_name = sd_xstrdup(n.ptr);
 				s->author_email = sd_xstrdup(e.ptr);
@@ -679,6 +699,21 @@ static sd_error *ids_with_prefix(struct sd_store *s, const char *prefix, struct 
 	return err;
 }
 
+void sd_store_set_terminal(struct sd_store *s, int terminal)
+{
+	s->terminal = terminal;
+}
+
+/* Titles are requesters' text, and an error message may travel further
+ * than the screen of the person who typed the prefix: a mail gateway or
+ * a web form may pass it back to whoever sent an id. Only a person at a
+ * terminal, in a store of their own, sees them beside the candidates. */
+static int titles_in_errors(const struct sd_store *s)
+{
+	struct stat st;
+	return s->terminal && stat(s->root, &st) == 0 && st.st_uid == geteuid();
+}
+
 sd_error *sd_store_resolve(struct sd_store *s, char out[SD_ID_LEN + 1], const char *arg)
 {
 	char prefix[SD_ID_LEN + 1];
@@ -698,9 +733,12 @@ sd_error *sd_store_resolve(struct sd_store *s, char out[SD_ID_LEN + 1], const ch
 	}
 	struct sd_buf msg = SD_BUF_INIT;
 	sd_buf_printf(&msg, "ticket id '%s' is ambiguous; candidates:", prefix);
+	int titles = titles_in_errors(s);
 	for (size_t i = 0; i < matches.n && i < 20; i++) {
 		struct sd_ticket t;
 		sd_buf_printf(&msg, "\n  %s", matches.v[i]);
+		if (!titles)
+			continue;
 		sd_error *e = sd_store_read(s, matches.v[i], &t, NULL);
 		if (!e) {
 			sd_buf_adds(&msg, "  ");
@@ -790,9 +828,9 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 		err = sd_error_invalid("%s:1: not a regular file (a symlink?); sd reads only "
 				       "plain files inside the store",
 				       rel.data);
-	} else if (st.st_size > (off_t)SD_TICKET_MAX_BYTES) {
-		err = sd_error_invalid("%s:1: file is %lld bytes, more than the limit of %u",
-				       rel.data, (long long)st.st_size, SD_TICKET_MAX_BYTES);
+	} else if (st.st_size > (off_t)SD_TICKET_READ_MAX_BYTES) {
+		err = sd_error_invalid("%s:1: file is %lld bytes, more than the read limit of %u",
+				       rel.data, (long long)st.st_size, SD_TICKET_READ_MAX_BYTES);
 	} else {
 		/* Read one byte more than fstat said, to see a file that grew. */
 		size_t want = (size_t)st.st_size + 1, got = 0;
@@ -809,10 +847,10 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 				break;
 			got += (size_t)r;
 			if (got == want) {
-				if (got > SD_TICKET_MAX_BYTES) {
+				if (got > SD_TICKET_READ_MAX_BYTES) {
 					err = sd_error_invalid(
-						"%s:1: file is more than the limit of %u bytes",
-						rel.data, SD_TICKET_MAX_BYTES);
+						"%s:1: file is more than the read limit of %u bytes",
+						rel.data, SD_TICKET_READ_MAX_BYTES);
 					break;
 				}
 				want += 65536;
@@ -978,7 +1016,7 @@ static void roll_back_file(struct sd_store *s, const struct journal_line *jl)
 	sd_buf_printf(&abs, "%s%s", s->root, jl->path);
 	sd_error *err = check_ticket_dirs(s, jl->path);
 	if (!err)
-		err = sd_buf_read_file(&now, abs.data, SD_TICKET_MAX_BYTES * 2);
+		err = sd_buf_read_file(&now, abs.data, SD_TICKET_READ_MAX_BYTES * 2);
 	if (!err) {
 		sd_git_object_id("blob", now.data, now.len, have);
 		if (!memcmp(have, jl->id.id, sizeof(have))) {
@@ -1324,6 +1362,19 @@ static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_o
 	return err;
 }
 
+/* The size check of a ticket file about to be written, naming it by id. */
+static sd_error *check_ticket_size(const char *path, size_t len)
+{
+	const char *name = strrchr(path, '/') + 1;
+	size_t n = strlen(name);
+	if (n > 3 && !strcmp(name + n - 3, ".md"))
+		n -= 3;
+	char *id = sd_xstrndup(name, n);
+	sd_error *err = sd_ticket_check_size(id, len);
+	free(id);
+	return err;
+}
+
 sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, size_t n,
 			  const char *message)
 {
@@ -1340,6 +1391,12 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	sd_error *err = NULL;
 	int locked = 0, written = 0, journaled = 0;
 
+	/* Every change sd makes goes through here, so this is where a ticket
+	 * is kept from growing past what sd writes, before anything is. */
+	for (size_t i = 0; i < n; i++)
+		if (sd_starts_with(changes[i].path, "tickets/") &&
+		    (err = check_ticket_size(changes[i].path, changes[i].len)))
+			goto done;
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
 		goto done;
 	locked = 1;
@@ -1423,7 +1480,8 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		saved[i].existed = file_exists(saved[i].abs);
 		if (!saved[i].existed)
 			continue;
-		if ((err = sd_buf_read_file(&saved[i].old, saved[i].abs, SD_TICKET_MAX_BYTES * 2)))
+		if ((err = sd_buf_read_file(&saved[i].old, saved[i].abs,
+					    SD_TICKET_READ_MAX_BYTES * 2)))
 			break;
 		if (git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
 						saved[i].old.len) < 0) {

@@ -191,11 +191,6 @@ done:
 
 /* ---- merging ---- */
 
-static int is_ticket_path(const char *path)
-{
-	return sd_path_is_ticket(path);
-}
-
 static sd_error *blob_ticket(struct sd_ticket *t, git_repository *repo, const git_oid *id,
 			     const char *path)
 {
@@ -238,8 +233,8 @@ static sd_error *keep_both(git_repository *repo, git_index *index, const char *p
 	sd_ticket_write(b, &pb);
 	struct sd_ticket *keep = strcmp(pa.data, pb.data) <= 0 ? a : b, *moved = keep == a ? b : a;
 	char id[SD_ID_LEN + 1];
-	sd_time now = 0;
-	sd_error *err = sd_time_parse(&now, sd_ticket_get(moved, SD_F_UPDATED));
+	sd_stamp now = 0;
+	sd_error *err = sd_stamp_parse(&now, sd_ticket_get(moved, SD_F_UPDATED));
 	sd_error_free(err);
 	/* The new id is derived from both tickets, so clones agree on it. */
 	const char *texts[2] = { keep == a ? pa.data : pb.data, keep == a ? pb.data : pa.data };
@@ -337,7 +332,9 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 		const git_diff_delta *d = git_diff_get_delta(changes, i);
 		/* Checked with the whole tree already; checked again here,
 		 * where a path becomes a file name. */
-		const char *why = sd_path_entry_problem(d->new_file.path, d->new_file.mode);
+		const char *why = d->status == GIT_DELTA_DELETED
+			? NULL
+			: sd_path_entry_problem(d->new_file.path, d->new_file.mode);
 		if (why)
 			return sd_path_refused(d->new_file.path, why);
 	}
@@ -367,7 +364,7 @@ static sd_error *write_ticket_changes(struct sd_store *s, git_diff *changes,
 		/* What is there must be what HEAD has (or already the merge's). */
 		git_oid have;
 		if (!S_ISREG(st.st_mode) ||
-		    (err = sd_buf_read_file(&text, abs.data, SD_TICKET_MAX_BYTES * 2))) {
+		    (err = sd_buf_read_file(&text, abs.data, SD_TICKET_READ_MAX_BYTES * 2))) {
 			err = err ? err
 				  : sd_error_invalid("%s is not a regular file", d->new_file.path);
 			continue;
@@ -534,11 +531,12 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		goto done; /* already up to date */
 	/* Whatever arrives is somebody else's tree: a path that leaves the
 	 * work tree, reaches into .git or is not where sd keeps tickets
-	 * stops the pull here, before anything is written. */
-	if ((err = sd_path_check_incoming(repo, theirs, ours,
-					  tracking +
-						  (sd_starts_with(tracking, "refs/remotes/") ? 13
-											     : 0))))
+	 * stops the pull here, before anything is written. The message
+	 * names "origin/main", or for a URL the branch. */
+	const char *where = tracking;
+	if (sd_starts_with(tracking, "refs/remotes/") || sd_starts_with(tracking, "refs/sd/sync/"))
+		where = tracking + 13;
+	if ((err = sd_path_check_incoming(repo, theirs, ours, where)))
 		goto done;
 	int fast_forward = sd_history_reaches(repo, &their_id, git_commit_id(ours)) == 1;
 	if (fast_forward) {
@@ -578,8 +576,10 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 		 * every difference between the two sides (ours included). */
 		for (size_t i = 0; i < git_diff_num_deltas(theirs_diff); i++)
 			stats->received +=
-				is_ticket_path(git_diff_get_delta(theirs_diff, i)->new_file.path) ||
-				is_ticket_path(git_diff_get_delta(theirs_diff, i)->old_file.path);
+				sd_path_is_ticket(
+					git_diff_get_delta(theirs_diff, i)->new_file.path) ||
+				sd_path_is_ticket(
+					git_diff_get_delta(theirs_diff, i)->old_file.path);
 		struct sd_strvec ours_changed = SD_STRVEC_INIT;
 		for (size_t i = 0; i < git_diff_num_deltas(ours_diff); i++)
 			sd_strvec_push(&ours_changed,
@@ -608,7 +608,7 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			if (od && git_oid_equal(&od->new_file.id, &d->new_file.id) &&
 			    od->status == d->status)
 				continue; /* both made the same change */
-			if (!is_ticket_path(path) || d->status == GIT_DELTA_DELETED ||
+			if (!sd_path_is_ticket(path) || d->status == GIT_DELTA_DELETED ||
 			    (od && od->status == GIT_DELTA_DELETED)) {
 				sd_strvec_push(&other_conflicts, path);
 				continue;

@@ -128,13 +128,19 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 		return validate_line("title", value, 1);
 	case SD_F_CREATED:
 	case SD_F_UPDATED: {
-		sd_time t;
-		sd_error *err = sd_time_parse(&t, value);
+		sd_stamp t;
+		sd_error *err = sd_stamp_parse(&t, value);
 		if (err)
 			return sd_error_wrap(err, "%s", info->name);
-		if (strlen(value) != SD_TIME_STRLEN - 1 || value[SD_TIME_STRLEN - 2] != 'Z')
+		/* The forms sd writes: whole seconds, or milliseconds. */
+		size_t len = strlen(value);
+		if (value[len - 1] != 'Z')
 			return sd_error_invalid("%s '%s' is not in UTC; write it like "
 						"2026-11-23T14:05:00Z",
+						info->name, value);
+		if (len != SD_TIME_STRLEN - 1 && len != SD_STAMP_STRLEN - 1)
+			return sd_error_invalid("%s '%s': write it like 2026-11-23T14:05:00Z or, "
+						"to the millisecond, 2026-11-23T14:05:00.123Z",
 						info->name, value);
 		return NULL;
 	}
@@ -170,8 +176,10 @@ static void entry_release(struct sd_entry *e)
 void sd_ticket_free(struct sd_ticket *t)
 {
 	if (t->borrowed) {
-		free(t->tags.v);
-		free(t->entries);
+		if (t->borrowed != SD_BORROWED_ALL) {
+			free(t->tags.v);
+			free(t->entries);
+		}
 		free(t->extra);
 		memset(t, 0, sizeof(*t));
 		return;
@@ -259,6 +267,29 @@ static sd_error *new_entry_id(const struct sd_ticket *t, char out[SD_ENTRY_ID_LE
 	}
 }
 
+sd_error *sd_ticket_check_size(const char *what, size_t len)
+{
+	if (len <= SD_TICKET_MAX_BYTES)
+		return NULL;
+	return sd_error_invalid("ticket %s would be %zu bytes, more than the limit of %u "
+				"(8 MiB); nothing was written. Attach large logs elsewhere and "
+				"link them, or split the ticket",
+				what, len, SD_TICKET_MAX_BYTES);
+}
+
+char *sd_ticket_size_warning(const char *path, uint64_t size)
+{
+	if (size <= SD_TICKET_MAX_BYTES)
+		return NULL;
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_buf_printf(&msg,
+		      "%s is %llu bytes, more than the limit of %u (8 MiB) that sd writes: "
+		      "it is read, but every change to it is refused until 'sd edit' makes it "
+		      "smaller",
+		      path, (unsigned long long)size, SD_TICKET_MAX_BYTES);
+	return sd_buf_detach(&msg);
+}
+
 sd_error *sd_text_validate(const char *text, size_t len, const char *what)
 {
 	size_t bad;
@@ -306,13 +337,41 @@ char *sd_text_trim_lines(const char *text)
 	return sd_xstrndup(start, (size_t)(end - start));
 }
 
-sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time at, int internal,
+sd_stamp sd_ticket_next_stamp(const struct sd_ticket *t, sd_stamp at)
+{
+	sd_stamp created;
+	sd_error *err = sd_stamp_parse(&created, sd_ticket_get(t, SD_F_CREATED));
+	if (!err && created > at)
+		at = created;
+	sd_error_free(err);
+	/* A hand edit may leave entries out of order: look at them all. */
+	for (size_t i = 0; i < t->nentries; i++)
+		if (t->entries[i].at >= at)
+			at = t->entries[i].at + 1;
+	return at;
+}
+
+sd_stamp sd_ticket_updated_stamp(const struct sd_ticket *t, sd_stamp at)
+{
+	sd_stamp updated;
+	sd_error *err = sd_stamp_parse(&updated, sd_ticket_get(t, SD_F_UPDATED));
+	if (!err && updated > at)
+		at = updated;
+	sd_error_free(err);
+	for (size_t i = 0; i < t->nentries; i++)
+		if (t->entries[i].at > at)
+			at = t->entries[i].at;
+	return at;
+}
+
+sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_stamp at, int internal,
 				const char *body)
 {
 	char id[SD_ENTRY_ID_LEN + 1];
 	sd_error *err = new_entry_id(t, id);
 	if (err)
 		return err;
+	at = sd_ticket_next_stamp(t, at);
 	struct sd_entry *e = append_entry(t);
 	e->kind = SD_ENTRY_COMMENT;
 	e->id = sd_xstrdup(id);
@@ -325,10 +384,11 @@ sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_time
 }
 
 sd_error *sd_ticket_change(struct sd_ticket *t, enum sd_field f, const char *value,
-			   const char *author, sd_time at, const char *reason, int *changed)
+			   const char *author, sd_stamp at, const char *reason, int *changed)
 {
 	struct sd_buf old = SD_BUF_INIT;
 	sd_error *err = NULL;
+	at = sd_ticket_next_stamp(t, at);
 	if (changed)
 		*changed = 0;
 	if (f == SD_F_TAGS) {
@@ -386,7 +446,7 @@ done:
 	return err;
 }
 
-sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time at,
+sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_stamp at,
 			      const char *field, const char *from, const char *to,
 			      const char *reason)
 {
@@ -398,13 +458,14 @@ sd_error *sd_ticket_add_event(struct sd_ticket *t, const char *author, sd_time a
 	return NULL;
 }
 
-int sd_ticket_add_event_with_id(struct sd_ticket *t, const char *id, const char *author, sd_time at,
-				const char *field, const char *from, const char *to,
+int sd_ticket_add_event_with_id(struct sd_ticket *t, const char *id, const char *author,
+				sd_stamp at, const char *field, const char *from, const char *to,
 				const char *reason)
 {
 	for (size_t i = 0; i < t->nentries; i++)
 		if (!strcmp(t->entries[i].id, id))
 			return 0;
+	at = sd_ticket_next_stamp(t, at);
 	struct sd_entry *e = append_entry(t);
 	e->kind = SD_ENTRY_EVENT;
 	e->id = sd_xstrdup(id);

@@ -848,7 +848,7 @@ static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len, 
 		err = at_line(path, lineno, "entry needs a time: at=2026-11-23T14:05:00Z");
 		goto done;
 	}
-	if ((err = sd_time_parse(&e->at, at))) {
+	if ((err = sd_stamp_parse(&e->at, at))) {
 		err = sd_error_wrap(err, "%s:%zu", path, lineno);
 		goto done;
 	}
@@ -922,9 +922,9 @@ static void single_line(struct sd_buf *out, const char *s)
 
 static void write_entry(struct sd_buf *out, const struct sd_entry *e)
 {
-	char at[SD_TIME_STRLEN], human[32];
-	sd_time_format(at, e->at);
-	sd_time_format_human(human, e->at);
+	char at[SD_STAMP_STRLEN], human[32];
+	sd_stamp_format(at, e->at);
+	sd_time_format_human(human, sd_stamp_seconds(e->at));
 	sd_buf_adds(out,
 		    e->kind == SD_ENTRY_COMMENT ? MARKER_PREFIX "comment" : MARKER_PREFIX "event");
 	write_attr(out, "id", e->id);
@@ -1102,9 +1102,9 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 	size_t bad;
 	sd_ticket_init(t);
 
-	if (len > SD_TICKET_MAX_BYTES)
-		return sd_error_invalid("%s:1: file is %zu bytes, more than the limit of %u", path,
-					len, SD_TICKET_MAX_BYTES);
+	if (len > SD_TICKET_READ_MAX_BYTES)
+		return sd_error_invalid("%s:1: file is %zu bytes, more than the read limit of %u",
+					path, len, SD_TICKET_READ_MAX_BYTES);
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		return sd_error_invalid("%s:1: file starts with a byte-order mark; "
 					"save it as UTF-8 without BOM",

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sd/text.h"
 #include "sd/trust.h"
 
 #define TRUSTED_NAME "trusted"
@@ -217,9 +216,16 @@ void sd_trust_show_argv(struct sd_buf *out, const struct sd_strvec *argv)
 {
 	sd_buf_addch(out, '[');
 	for (size_t i = 0; i < argv->n; i++) {
-		if (i)
-			sd_buf_adds(out, ", ");
-		sd_json_string(out, argv->v[i]);
+		sd_buf_adds(out, i ? ", \"" : "\"");
+		for (const unsigned char *p = (const unsigned char *)argv->v[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sd_buf_printf(out, "\\%c", *p);
+			else if (*p >= 0x20 && *p < 0x7f)
+				sd_buf_addch(out, (char)*p);
+			else
+				sd_buf_printf(out, "\\x%02x", *p);
+		}
+		sd_buf_addch(out, '"');
 	}
 	sd_buf_addch(out, ']');
 }

@@ -209,8 +209,10 @@ fsck_ok "import --skip-invalid" "$r"
 g2=$(grep -l "title: good two" "$r"/tickets/*/*.md)
 expect_contains "import: a comment without author is the importer's" "$g2" \
 	'author="Tess Tester <tess@example.com>" visibility=public -->'
-expect_contains "import: an event without at gets the import time" "$g2" \
-	'at=2026-11-23T09:00:00Z author="Tess Tester <tess@example.com>" field=status from=new to=open -->'
+# The comment before it, also without a time, has the import time itself.
+expect_contains "import: an event without at gets the import time, after the entry before it" "$g2" \
+	'at=2026-11-23T09:00:00.001Z author="Tess Tester <tess@example.com>" field=status from=new to=open -->'
+expect_match "import: updated is the newest entry's time" "$g2" '^updated: 2026-11-23T09:00:00.001Z$'
 
 # All invalid: even --skip-invalid has nothing to import.
 printf '{"title": ""}\n{"nope": 1}\n' >"$tmp/allbad.jsonl"

@@ -151,10 +151,10 @@ same_as_without_cache "escaped title"
 # A broken file is reported every time, cached or not, and hides nothing.
 sd -C "$r" list >/dev/null 2>&1
 printf -- '---\nid: [\n' >"$r/$(tpath "$b")"
-expect_exit "broken file: list" 0 sd -C "$r" list --all --format '%(title)'
+expect_exit "broken file: list" 1 sd -C "$r" list --all --format '%(title)'
 expect_err_has "broken file: reported" "skipping"
 expect_out_has "broken file: the others listed" "Printer jams"
-expect_exit "broken file again: list" 0 sd -C "$r" list --all --format '%(title)'
+expect_exit "broken file again: list" 1 sd -C "$r" list --all --format '%(title)'
 expect_err_has "broken file again: reported" "skipping"
 git -C "$r" checkout -q HEAD -- "$(tpath "$b")"
 

@@ -58,6 +58,11 @@ rm -f "$tmp/paged"
 SD_PAGER="$tmp/pager" tty "$SD --no-pager -C $r list"
 expect_missing "--no-pager: no pager" "$tmp/paged"
 expect_contains "--no-pager: output on the terminal" "$OUT" "Printer jams"
+# After the command too, as git's and ripgrep's global options.
+rm -f "$tmp/paged"
+SD_PAGER="$tmp/pager" tty "$SD -C $r list --no-pager"
+expect_missing "list --no-pager: no pager" "$tmp/paged"
+expect_contains "list --no-pager: output on the terminal" "$OUT" "Printer jams"
 
 SD_PAGER="$tmp/pager;touch $tmp/pwned" tty "$SD -C $r list"
 expect_missing "SD_PAGER is not run by a shell (;)" "$tmp/pwned"
@@ -87,6 +92,14 @@ expect_exit "--color=never off a terminal" 0 sd --color=never -C "$r" list
 expect_no_esc "--color=never off a terminal: no colour" "$OUT"
 expect_exit "--color=auto off a terminal" 0 sd --color=auto -C "$r" list
 expect_no_esc "--color=auto off a terminal: no colour" "$OUT"
+expect_exit "show ID --color=always: after the command" 0 sd -C "$r" show "$id" --color=always
+expect_contains "show ID --color=always: colour into a pipe" "$OUT" $'\e['
+expect_exit "list --color: bare means always" 0 sd -C "$r" list --color
+expect_contains "list --color: colour into a pipe" "$OUT" $'\e['
+tty "$SD -C $r show $id --no-pager --color=never"
+expect_no_esc "show ID --color=never on a terminal: no colour" "$OUT"
+expect_exit "list --color=sometimes: refused" 2 sd -C "$r" list --color=sometimes
+expect_err_has "list --color=sometimes: says what is allowed" "use auto, always or never"
 expect_clean "terminal" "$r"
 fsck_ok "terminal" "$r"
 

@@ -18,7 +18,9 @@ mutate() {
 	expect_clean "$name" "$r"
 	expect_eq "$name: commit date is SD_NOW" "$(epoch "$at")" "$(git -C "$r" log -1 --format=%at)"
 	state
-	expect_json "$name: updated is SD_NOW" "$J" 'd["updated"]' "$at"
+	# To the second: a command that records several events dates them
+	# 1 ms apart, and updated is the last.
+	expect_json "$name: updated is SD_NOW" "$J" 'd["updated"].split(".")[0].rstrip("Z") + "Z"' "$at"
 }
 state() { sd -C "$r" show "$id" --json >"$J" 2>"$tmp/state.err"; }
 # last_event FIELD: [from, to, reason, at, author] of the field's last event.
@@ -62,10 +64,17 @@ expect_json_text "comment -F -: body round-trips" "$J" \
 expect_json "comments: four, oldest first" "$J" \
 	'[e["at"] for e in d["timeline"] if e["kind"] == "comment"]' \
 	'["2026-11-23T09:05:00Z", "2026-11-23T09:06:00Z", "2026-11-23T09:07:00Z", "2026-11-23T09:08:00Z"]'
-# A comment timed before an existing entry is still written in time order.
-mutate "comment at an earlier time" comment "Printer jams" 2026-11-23T09:01:00Z sd -C "$r" comment "$id" -m "Late clock."
-expect_json "comments: ordered by time in the file" "$J" \
-	'[e["body"] for e in d["timeline"] if e["kind"] == "comment"][0]' "Late clock."
+# A comment made while the clock is behind the ticket's newest entry comes
+# after it, 1 ms later: one clone's entries keep the order they were made in.
+before=$(commit_count "$r")
+SD_NOW=2026-11-23T09:01:00Z expect_exit "comment at an earlier time" 0 sd -C "$r" comment "$id" -m "Late clock."
+expect_one_new_commit "comment at an earlier time" "$r" "$before"
+state
+expect_json "comment at an earlier time: after the newest entry" "$J" \
+	'[[e["body"], e["at"]] for e in d["timeline"] if e["kind"] == "comment"][-1]' \
+	'["Late clock.", "2026-11-23T09:08:00.001Z"]'
+expect_json "comment at an earlier time: updated is its time" "$J" 'd["updated"]' \
+	2026-11-23T09:08:00.001Z
 before=$(commit_count "$r")
 expect_exit "comment without text off a terminal" 2 sd -C "$r" comment "$id"
 expect_sd_error "comment without text: message"
@@ -204,7 +213,7 @@ expect_json "set many: values" "$J" \
 	'[d[k] for k in ("type", "tier", "queue", "category", "asset", "key", "requester", "assignee", "status")]' \
 	'["problem", "L2", "second-line", "network", "SRV-1", "k-1", "carol@example.com", "dave@example.com", "pending"]'
 expect_json "set many: one event per changed field" "$J" \
-	'sorted(e["field"] for e in d["timeline"] if e["kind"] == "event" and e["at"] == "2026-11-23T09:14:00Z")' \
+	'sorted(e["field"] for e in d["timeline"] if e["kind"] == "event" and e["at"].startswith("2026-11-23T09:14:00"))' \
 	'["asset", "assignee", "category", "key", "queue", "requester", "status", "tier", "type"]'
 expect_match "set key: written between asset and created" <(front_matter "$f" | grep -A1 '^asset:') '^key: k-1$'
 mutate "set key= (empty)" set "Mail is slow" 2026-11-23T09:15:00Z sd -C "$r" set "$id" key=

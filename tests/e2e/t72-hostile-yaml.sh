@@ -70,8 +70,8 @@ write_hostile() {
 # refused NAME LINE [WORD]: the file at $HF, committed by plain git as a
 # clone would deliver it, is refused by every command: show, show --json,
 # log and the mutations exit 2 with an "sd: PATH:LINE: ..." message (that
-# mentions WORD); list and list --json skip it with a message and still
-# list the good ticket; check exits 1 naming PATH:LINE.  The file's bytes,
+# mentions WORD); list and list --json skip it with a message, still
+# list the good ticket and exit 1; check exits 1 naming PATH:LINE.  The file's bytes,
 # HEAD and the work tree stay as they were.
 refused() {
 	local name=$1 line=$2 word=${3:-} head st c at
@@ -91,11 +91,11 @@ refused() {
 		_ICASE=1 expect_err_has "$name: the message says what is wrong ($word)" "$word"
 	fi
 	expect_no_esc "$name: the message is inert" "$ERR"
-	expect_exit "$name: list still works" 0 "${RUN[@]}" -C "$r" list
+	expect_exit "$name: list still works" 1 "${RUN[@]}" -C "$r" list
 	expect_out_has "$name: list: the good ticket is still listed" "Printer on floor 3 jams"
 	expect_lacks "$name: list: the hostile ticket is not listed" "$OUT" "${H:0:4}"
 	expect_match "$name: list: says which file it skipped" "$ERR" "$HP:($line): "
-	expect_exit "$name: list --json still works" 0 "${RUN[@]}" -C "$r" list --json
+	expect_exit "$name: list --json still works" 1 "${RUN[@]}" -C "$r" list --json
 	expect_json "$name: list --json: valid JSON with the good ticket only" "$OUT" \
 		'[t["id"] for t in d]' "[\"$good\"]"
 	expect_exit "$name: check reports it" 1 "${RUN[@]}" -C "$r" check
@@ -337,7 +337,7 @@ if [ $SIZES = 1 ]; then
 			printf " %s=1", nm
 		}
 		printf " -->\nc\n" }' >>"$HF"
-	expect_exit "300,000 attributes on a marker (2 MB): list does not stall" 0 timeout 30 "$SD" -C "$r" list
+	expect_exit "300,000 attributes on a marker (2 MB): list does not stall" 1 timeout 30 "$SD" -C "$r" list
 	expect_out_has "300,000 attributes: the good ticket is listed" "Printer on floor 3 jams"
 	expect_err_has "300,000 attributes: the file is skipped, and named" "$HP:"
 	rm -f "$HF"

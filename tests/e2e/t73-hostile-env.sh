@@ -580,7 +580,9 @@ expect_exit "fields: new" 0 sd -C "$r" new "T $M" -F "$tmp/text" \
 	--category "c $M" --queue "q $M" --assignee "a $M" --requester "r $M" --tag "$T" --asset "as $M" --key "k $M"
 id=$(<"$OUT")
 expect_eq "fields: commit subject holds the title as given" "sd: new ${id:0:4} \"T $M\"" "$(git -C "$r" log -1 --format=%s)"
-SD_AUTHOR="Eve $M <eve@example.com>" expect_exit "fields: comment by an author with shell syntax" 0 sd -C "$r" comment "$id" -F "$tmp/text"
+# An author's name may hold shell syntax, but not '<' or '>' (t98).
+MA=${M//[<>]/}
+SD_AUTHOR="Eve $MA <eve@example.com>" expect_exit "fields: comment by an author with shell syntax" 0 sd -C "$r" comment "$id" -F "$tmp/text"
 expect_exit "fields: status with a reason" 0 sd -C "$r" status "$id" open -m "why $M"
 expect_exit "fields: assign" 0 sd -C "$r" assign "$id" "b $M"
 expect_exit "fields: show --json" 0 sd -C "$r" show "$id" --json
@@ -595,7 +597,7 @@ expect_json "fields: tag" "$tmp/f.json" 'd["tags"][0]' "$T"
 expect_json_text "fields: description" "$tmp/f.json" 'd["description"]' "$tmp/text"
 expect_json_text "fields: comment" "$tmp/f.json" '[e["body"] for e in d["timeline"] if e["kind"] == "comment"][0]' "$tmp/text"
 expect_json "fields: status reason" "$tmp/f.json" '[e["reason"] for e in d["timeline"] if e.get("field") == "status"][0]' "why $M"
-expect_json "fields: comment author" "$tmp/f.json" '[e["author"] for e in d["timeline"] if e["kind"] == "comment"][0]' "Eve $M <eve@example.com>"
+expect_json "fields: comment author" "$tmp/f.json" '[e["author"] for e in d["timeline"] if e["kind"] == "comment"][0]' "Eve $MA <eve@example.com>"
 for f in f1 f2 f3 f4 f5 f6; do
 	expect_missing "fields: nothing ran ($f)" "$tmp/$f"
 done

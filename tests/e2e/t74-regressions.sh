@@ -54,7 +54,7 @@ o=$r/$(tpath "$other")
 SD_NOW=2026-11-23T09:05:00Z sd -C "$r" comment "$other" -m "first" >/dev/null 2>&1
 sed -i 's/visibility=public/visibility="\\x1b]0;pwned\\x07"/' "$o"
 commit_all "$r" "hostile visibility"
-expect_exit "skipping a broken ticket" 0 sd -C "$r" list
+expect_exit "skipping a broken ticket" 1 sd -C "$r" list
 expect_err_has "skipping: says which file" "$(tpath "$other")"
 expect_no_esc "skipping: the message is inert" "$ERR"
 git -C "$r" checkout -q HEAD~1 -- "$(tpath "$other")"

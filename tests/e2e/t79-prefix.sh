@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Ticket id prefixes: output shows the shortest unique prefix (at least 4
-# characters); input takes any unique prefix, in any case.
+# characters); input takes any unique prefix of at least 4 characters, in
+# any case.
 . "$(dirname "$0")/lib.sh"
 
 r=$(store prefix)
@@ -40,15 +41,13 @@ abcd1000 Abcd one
 zzzz Zzzz
 ZZZZ Zzzz
 zzzz0000 Zzzz
-zzz Zzzz
 q0000 Q zero
 Q0001111111B Q one
 m000 M alone
-m0 M alone
 EOF
 
 # Ambiguous and unknown prefixes.
-for prefix in abcd ABCD q000 q; do
+for prefix in abcd ABCD q000; do
 	expect_exit "show $prefix: ambiguous" 2 sd -C "$r" show "$prefix"
 	expect_sd_error "show $prefix: message"
 	_ICASE=1 expect_err_has "show $prefix: says ambiguous" "ambiguous"
@@ -59,6 +58,12 @@ expect_err_has "show abcd: lists abcd1" "abcd1"
 expect_exit "show q000: candidates listed" 2 sd -C "$r" show q000
 expect_err_has "show q000: lists q0000" "q0000"
 expect_err_has "show q000: lists q0001" "q0001"
+# Shorter prefixes than the documented 4 characters are refused, even
+# when they match one ticket today.
+for prefix in zzz m0 q a 4; do
+	expect_exit "show $prefix: too short" 2 sd -C "$r" show "$prefix"
+	expect_err "show $prefix: message" "sd: ticket id '$prefix' is too short: give at least 4 characters of the id (see 'sd list')"
+done
 for prefix in abcd2 zzzy 0000 abcd000000001; do
 	expect_exit "show $prefix: no such ticket" 2 sd -C "$r" show "$prefix"
 	expect_sd_error "show $prefix: message"

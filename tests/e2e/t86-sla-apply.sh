@@ -82,9 +82,9 @@ state "$id"
 expect_json "breach: second sla event" "$J" "$(events sla)[1:]" \
 	"[[\"first_response\", \"breached\", \"policy standard: first_response target 4h passed, due 2026-11-23T14:00:00Z\", \"2026-11-23T15:00:00Z\", \"$ME\"]]"
 expect_json "breach: escalated one tier" "$J" "$(events tier)" \
-	"[[\"L1\", \"L2\", \"SLA breach: first_response (policy standard)\", \"2026-11-23T15:00:00Z\", \"$ME\"]]"
+	"[[\"L1\", \"L2\", \"SLA breach: first_response (policy standard)\", \"2026-11-23T15:00:00.001Z\", \"$ME\"]]"
 expect_json "breach: queue of the new tier" "$J" "$(events queue)" \
-	"[[\"desk\", \"second-line\", \"SLA breach: first_response (policy standard)\", \"2026-11-23T15:00:00Z\", \"$ME\"]]"
+	"[[\"desk\", \"second-line\", \"SLA breach: first_response (policy standard)\", \"2026-11-23T15:00:00.002Z\", \"$ME\"]]"
 expect_json "breach: fields" "$J" '[d["tier"], d["queue"], d["priority"]]' '["L2", "second-line", "P3"]'
 expect_match "breach: tier in the front matter" <(front_matter "$f") '^tier: L2$'
 expect_match "breach: queue in the front matter" <(front_matter "$f") '^queue: second-line$'

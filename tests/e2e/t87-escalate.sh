@@ -52,19 +52,19 @@ expect_json "escalate: L2, second-line" "$J" '[d["tier"], d["queue"]]' '["L2", "
 expect_json "escalate: tier event" "$J" "$(events tier)" \
 	"[[\"L1\", \"L2\", \"escalated: needs a DBA\", \"2026-11-23T10:00:00Z\", \"$ME\"]]"
 expect_json "escalate: queue event" "$J" "$(events queue)" \
-	"[[\"desk\", \"second-line\", \"escalated: needs a DBA\", \"2026-11-23T10:00:00Z\", \"$ME\"]]"
+	"[[\"desk\", \"second-line\", \"escalated: needs a DBA\", \"2026-11-23T10:00:00.001Z\", \"$ME\"]]"
 expect_match "escalate: tier in the front matter" <(front_matter "$f") '^tier: L2$'
 expect_match "escalate: queue in the front matter" <(front_matter "$f") '^queue: second-line$'
 
 mutate "escalate --to L3" escalate 2026-11-23T10:10:00Z sd -C "$r" escalate "$id" --to L3 -m "index corruption"
 expect_json "--to L3: L3, experts" "$J" '[d["tier"], d["queue"]]' '["L3", "experts"]'
 expect_json "--to L3: events" "$J" "[$(last_event tier), $(last_event queue)]" \
-	"[[[\"L2\", \"L3\", \"escalated: index corruption\", \"2026-11-23T10:10:00Z\", \"$ME\"]], [[\"second-line\", \"experts\", \"escalated: index corruption\", \"2026-11-23T10:10:00Z\", \"$ME\"]]]"
+	"[[[\"L2\", \"L3\", \"escalated: index corruption\", \"2026-11-23T10:10:00Z\", \"$ME\"]], [[\"second-line\", \"experts\", \"escalated: index corruption\", \"2026-11-23T10:10:00.001Z\", \"$ME\"]]]"
 
 mutate "de-escalate --to L1" de-escalate 2026-11-23T10:20:00Z sd -C "$r" escalate "$id" --to L1 -m "just a full disk"
 expect_json "--to L1: L1, desk" "$J" '[d["tier"], d["queue"]]' '["L1", "desk"]'
 expect_json "--to L1: recorded as a de-escalation" "$J" "[$(last_event tier), $(last_event queue)]" \
-	"[[[\"L3\", \"L1\", \"de-escalated: just a full disk\", \"2026-11-23T10:20:00Z\", \"$ME\"]], [[\"experts\", \"desk\", \"de-escalated: just a full disk\", \"2026-11-23T10:20:00Z\", \"$ME\"]]]"
+	"[[[\"L3\", \"L1\", \"de-escalated: just a full disk\", \"2026-11-23T10:20:00Z\", \"$ME\"]], [[\"experts\", \"desk\", \"de-escalated: just a full disk\", \"2026-11-23T10:20:00.001Z\", \"$ME\"]]]"
 fsck_ok "tiers" "$r"
 
 # --- L4 and vendors ---
@@ -82,7 +82,7 @@ expect_json "L4: tier, vendor, vendor_ref" "$J" '[d["tier"], d["vendor"], d["ven
 expect_json "L4: tier event" "$J" "$(events tier)" \
 	"[[\"L3\", \"L4\", \"escalated: hardware fault\", \"2026-11-23T10:00:00Z\", \"$ME\"]]"
 expect_json "L4: vendor events" "$J" "[$(events vendor), $(events vendor_ref)]" \
-	"[[[\"\", \"Acme Storage\", \"escalated: hardware fault\", \"2026-11-23T10:00:00Z\", \"$ME\"]], [[\"\", \"ACME-4711\", \"escalated: hardware fault\", \"2026-11-23T10:00:00Z\", \"$ME\"]]]"
+	"[[[\"\", \"Acme Storage\", \"escalated: hardware fault\", \"2026-11-23T10:00:00.001Z\", \"$ME\"]], [[\"\", \"ACME-4711\", \"escalated: hardware fault\", \"2026-11-23T10:00:00.002Z\", \"$ME\"]]]"
 expect_match "L4: vendor in the front matter" <(front_matter "$f") '^vendor: Acme Storage$'
 expect_match "L4: vendor_ref in the front matter" <(front_matter "$f") '^vendor_ref: ACME-4711$'
 refuse "past L4" sd -C "$r" escalate "$id" -m "more"
@@ -113,9 +113,9 @@ mutate "escalate --queue --assignee" escalate 2026-11-23T10:00:00Z \
 	sd -C "$r" escalate "$id" -m "for the network team" --queue network --assignee bob@example.com
 expect_json "--queue --assignee: fields" "$J" '[d["tier"], d["queue"], d["assignee"]]' '["L2", "network", "bob@example.com"]'
 expect_json "--queue: event" "$J" "$(events queue)" \
-	"[[\"desk\", \"network\", \"escalated: for the network team\", \"2026-11-23T10:00:00Z\", \"$ME\"]]"
+	"[[\"desk\", \"network\", \"escalated: for the network team\", \"2026-11-23T10:00:00.001Z\", \"$ME\"]]"
 expect_json "--assignee: event" "$J" "$(events assignee)" \
-	"[[\"\", \"bob@example.com\", \"escalated: for the network team\", \"2026-11-23T10:00:00Z\", \"$ME\"]]"
+	"[[\"\", \"bob@example.com\", \"escalated: for the network team\", \"2026-11-23T10:00:00.002Z\", \"$ME\"]]"
 refuse "unknown ticket" sd -C "$r" escalate zzzzzzzzzzzz -m "nothing"
 fsck_ok "assignee" "$r"
 

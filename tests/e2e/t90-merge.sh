@@ -66,6 +66,24 @@ expect_eq "history of all three clones" 3 \
 fsck_ok "merged a" "$tmp/a"
 fsck_ok "merged c" "$tmp/c"
 
+# Two clones change the ticket within one second. a's status change comes
+# 1 ms after its comment, so it is later than b's resolve, though "resolved"
+# is the greater value that a tie by the second would have kept.
+at 2026-11-23T11:00:00Z a comment "$id" -m "Fast from A."
+at 2026-11-23T11:00:00Z a status "$id" open
+at 2026-11-23T11:00:00Z b resolve "$id" -m "Fast from B."
+sync a
+sync b
+sync a
+expect_file_eq "same second: clones a and b identical" "$tmp/a/$t" "$tmp/b/$t"
+expect_match "same second: the later change to the millisecond wins" "$f" '^status: open$'
+sd -C "$tmp/a" show "$id" --json >"$tmp/fast.json"
+expect_json "same second: status events in order, the last one says what is kept" "$tmp/fast.json" \
+	'[[e["at"], e["from"], e["to"]] for e in d["timeline"] if e["kind"] == "event" and e["field"] == "status"][-3:]' \
+	'[["2026-11-23T11:00:00Z", "pending", "resolved"], ["2026-11-23T11:00:00.001Z", "pending", "open"], ["2026-11-23T11:00:00.002Z", "resolved", "open"]]'
+expect_json "same second: the timeline is in time order" "$tmp/fast.json" \
+	'[e["at"] for e in d["timeline"]] == sorted((e["at"] for e in d["timeline"]), key=lambda s: s[:19] + (s[19:].rstrip("Z") or ".000"))' true
+
 # --- sd merge-file by hand ---
 m=$tmp/manual
 mkdir -p "$m"

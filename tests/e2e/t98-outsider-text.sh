@@ -79,4 +79,83 @@ expect_exit "csv: import --raw-csv" 0 sd -C "$r3" import --raw-csv "$tmp/desk.cs
 expect_exit "csv: import --raw-csv: show" 0 sd -C "$r3" show --json "$id"
 expect_json "csv: import --raw-csv keeps the quote" "$OUT" 'd["requester"]' "'@attacker"
 
+# --- identities: one name, one <address> ---
+# A second <...> part would let "Eve <bob@example.com> <eve@example.com>"
+# pass for Bob's address wherever sd takes the address from the brackets.
+r=$(store ident)
+id=$(new_ticket "$r" "Identity")
+before=$(head_of "$r")
+st=$(gstatus "$r")
+for who in "Eve <bob@example.com> <eve@example.com>" "Eve<x> <eve@example.com>" "Eve > Bob <eve@example.com>"; do
+	SD_AUTHOR="$who" expect_exit "ident: SD_AUTHOR='$who' refused" 2 sd -C "$r" comment "$id" -m hi
+	expect_err_has "ident: SD_AUTHOR='$who': says why" "more than one '<' or '>'"
+done
+git -C "$r" config user.name "Bob <bob@example.com>"
+git -C "$r" config user.email "eve@example.com"
+SD_AUTHOR= expect_exit "ident: git user.name with <...> refused" 2 sd -C "$r" comment "$id" -m hi
+expect_err_has "ident: git identity: says why" "git user.name or user.email contains '<' or '>'"
+expect_unchanged "ident: nothing written" "$r" "$before" "$st"
+git -C "$r" config user.name "Bob Tech"
+SD_AUTHOR= expect_exit "ident: a plain git identity works" 0 sd -C "$r" comment "$id" -m hi
+
+# --- id prefixes: at least 4 characters; candidates without titles ---
+r=$(store prefix)
+put_ticket "$r" 4abc00000000 "Salary list of Alice"
+put_ticket "$r" 4abc10000000 "Bob's medical leave"
+expect_exit "prefix: sd show 4 is too short" 2 sd -C "$r" show 4
+expect_err "prefix: sd show 4: message" "sd: ticket id '4' is too short: give at least 4 characters of the id (see 'sd list')"
+expect_exit "prefix: ambiguous, not on a terminal" 2 sd -C "$r" show 4abc
+expect_err "prefix: candidates listed by id only" "sd: ticket id '4abc' is ambiguous; candidates:
+  4abc00000000
+  4abc10000000"
+if command -v script >/dev/null 2>&1; then
+	run script -qec "$SD -C $r show 4abc" /dev/null
+	expect_out_has "prefix: on the owner's terminal, titles too" "4abc00000000  Salary list of Alice"
+else
+	skip "prefix: on a terminal" "script(1) not available"
+fi
+
+# --- sd log --json: RFC 3339 for any commit time ---
+# git stores any integer as a commit's time; a pushed commit may carry one
+# far outside four-digit years.
+r=$(store log)
+id=$(new_ticket "$r" "Old and new")
+for d in 99999999999999 -99999999999; do
+	SD_NOW=2026-11-23T09:05:00Z sd -C "$r" comment "$id" -m "at $d" >/dev/null
+	c=$(printf 'tree %s\nparent %s\nauthor Mallory <m@example.com> %s +0000\ncommitter Mallory <m@example.com> %s +0000\n\nat %s\n' \
+		"$(git -C "$r" rev-parse 'HEAD^{tree}')" "$(git -C "$r" rev-parse HEAD~1)" "$d" "$d" "$d" |
+		git -C "$r" hash-object -t commit -w --stdin --literally)
+	git -C "$r" update-ref HEAD "$c"
+done
+expect_exit "log: --json" 0 sd -C "$r" log --json "$id"
+# (Entries may carry milliseconds, which RFC 3339 allows.)
+expect_json "log: every time is RFC 3339" "$OUT" \
+	'all(__import__("re").fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", e["at"]) for e in d)' "true"
+expect_json "log: far times clamped and flagged" "$OUT" \
+	'[(e["summary"], e["at"], e.get("time_clamped")) for e in d if e["kind"] == "commit"]' \
+	"[[\"at -99999999999\", \"0000-01-01T00:00:00Z\", true], [\"sd: new ${id:0:4} \\\"Old and new\\\"\", \"2026-11-23T09:00:00Z\", null], [\"at 99999999999999\", \"9999-12-31T23:59:59Z\", true]]"
+
+# --- sd import: times in order, none far in the future ---
+r=$(store import-times)
+cat >"$tmp/times.jsonl" <<'EOF'
+{"title": "Backwards", "created": "2026-11-23T08:00:00Z", "updated": "2026-11-22T08:00:00Z"}
+{"title": "From the future", "created": "2026-11-24T09:00:01Z"}
+{"title": "Entry from the future", "timeline": [{"kind": "comment", "at": "2027-01-01T00:00:00Z", "body": "hi"}]}
+{"title": "Within a day", "created": "2026-11-24T09:00:00Z"}
+EOF
+before=$(head_of "$r")
+st=$(gstatus "$r")
+expect_exit "import times: refused" 2 sd -C "$r" import "$tmp/times.jsonl"
+expect_err_has "import times: created after updated" \
+	"times.jsonl:1: created 2026-11-23T08:00:00Z is after updated 2026-11-22T08:00:00Z"
+expect_err_has "import times: created in the future" \
+	"times.jsonl:2: created 2026-11-24T09:00:01Z is more than a day in the future (it is now 2026-11-23T09:00:00Z"
+expect_err_has "import times: an entry in the future" \
+	"times.jsonl:3: timeline[0]: the entry's time 2027-01-01T00:00:00Z is more than a day in the future"
+expect_unchanged "import times: nothing imported" "$r" "$before" "$st"
+SD_NOW=2026-11-24T09:00:00Z expect_exit "import times: SD_NOW decides what the future is" 2 \
+	sd -C "$r" import --dry-run "$tmp/times.jsonl"
+expect_err_has "import times: later SD_NOW: still backwards" "times.jsonl:1:"
+expect_lacks "import times: later SD_NOW: record 2 is fine" "$ERR" "times.jsonl:2:"
+
 finish

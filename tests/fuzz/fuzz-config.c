@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The config parser (.sd/config.yaml): any bytes give a config or an
- * error with a message, and a config that parses answers every lookup. */
+/* The config parsers (.sd/config.yaml and the local .git/sd/config.yaml):
+ * any bytes give a config or an error with a message, and a config that
+ * parses answers every lookup. */
 
 #include "fuzz.h"
 #include "sd/config.h"
@@ -42,6 +43,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sd_ticket_set(&t, SD_F_REQUESTER, "boss@finance.example.com");
 		(void)sd_route_match(&cfg.team, &t);
 		sd_ticket_free(&t);
+	}
+	sd_config_release(&cfg);
+
+	sd_config_init(&cfg);
+	err = sd_config_parse_local(&cfg, (const char *)data, size, "local.yaml");
+	if (err) {
+		if (!err->msg[0])
+			FUZZ_FAIL("a local config error without a message");
+		sd_error_free(err);
+	} else if (cfg.command_timeout < 1 || cfg.command_timeout > 86400) {
+		FUZZ_FAIL("commands.timeout %d", cfg.command_timeout);
 	}
 	sd_config_release(&cfg);
 	return 0;

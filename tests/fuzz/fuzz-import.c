@@ -26,8 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.cfg = &cfg,
 		.author = "Imp Orter <imp@example.com>",
 		.requester = "imp@example.com",
-		.now = 1795424400,
+		.now = 1795424400000,
 		.existing = &existing,
+		.raw_csv = data[0] & 2,
 	};
 	struct sd_import im = { 0 };
 	/* A copy of exactly the input, so the sanitizers see any overread. */

@@ -12,6 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char *s = fuzz_cstr(data, size);
 	sd_time t, t2;
+	sd_stamp st, st2;
 	int64_t d, d2;
 	char buf[64];
 	sd_error *err;
@@ -28,6 +29,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sd_time_format_human(buf, t);
 		sd_time_format_age(buf, t, 0);
 		sd_time_format_age(buf, 0, t);
+	}
+
+	if ((err = sd_stamp_parse(&st, s))) {
+		sd_error_free(err);
+	} else {
+		sd_stamp_format(buf, st);
+		if ((err = sd_stamp_parse(&st2, buf)))
+			FUZZ_FAIL("stamp '%s' parses, its form '%s' does not: %s", s, buf,
+				  err->msg);
+		if (st2 != st || sd_stamp_seconds(st) != t)
+			FUZZ_FAIL("stamp '%s' is %lld, its form '%s' %lld", s, (long long)st, buf,
+				  (long long)st2);
 	}
 
 	if ((err = sd_duration_parse(&d, s))) {

@@ -32,7 +32,7 @@ static void test_ids(void)
 
 	static const struct {
 		const char *in, *out;
-	} good[] = { { "7F3K", "7f3k" }, { "7f3kq2m9xw4a", "7f3kq2m9xw4a" }, { "a", "a" } };
+	} good[] = { { "7F3K", "7f3k" }, { "7f3kq2m9xw4a", "7f3kq2m9xw4a" }, { "abcd", "abcd" } };
 	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
 		char out[SD_ID_LEN + 1];
 		sd_error *err = sd_id_normalize_prefix(out, good[i].in);
@@ -42,7 +42,8 @@ static void test_ids(void)
 		sd_error_free(err);
 	}
 	static const char *const bad[] = { "",	   "../x", "ab/cd", "a\\b", "7f3kq2m9xw4a0",
-					   "iiii", "a b",  "..",    "-x" };
+					   "iiii", "a b",  "..",    "-x",   "a",
+					   "4",	   "7f3" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		char out[SD_ID_LEN + 1];
 		sd_error *err = sd_id_normalize_prefix(out, bad[i]);

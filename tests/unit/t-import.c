@@ -13,13 +13,15 @@ static struct sd_config cfg;
 static sd_error *run(struct sd_import *im, enum sd_import_format format, const char *data,
 		     const struct sd_strvec *existing)
 {
-	struct sd_import_options opt = { format,
-					 "in",
-					 &cfg,
-					 "Imp Orter <imp@example.com>",
-					 "imp@example.com",
-					 1795424400 /* 2026-11-23T09:00:00Z */,
-					 existing };
+	struct sd_import_options opt = {
+		.format = format,
+		.path = "in",
+		.cfg = &cfg,
+		.author = "Imp Orter <imp@example.com>",
+		.requester = "imp@example.com",
+		.now = 1795424400000 /* 2026-11-23T09:00:00Z */,
+		.existing = existing,
+	};
 	/* No NUL after the input, so the sanitizers see any overread. */
 	size_t len = strlen(data);
 	char *copy = malloc(len ? len : 1);
@@ -206,6 +208,31 @@ static void test_ids(void)
 	sd_buf_release(&many);
 }
 
+/* Entries without a time are made at the import, in the order given. */
+static void test_untimed_entries_in_order(void)
+{
+	struct sd_import im;
+	sd_error *err = run(&im, SD_IMPORT_JSONL,
+			    "{\"title\": \"x\", \"timeline\": [{\"body\": \"first\"}, "
+			    "{\"body\": \"second\"}, {\"body\": \"third\"}]}\n",
+			    NULL);
+	CHECK(!err && im.n == 1 && im.nerr == 0, "untimed entries: %s",
+	      err ? err->msg : result(&im, 0));
+	if (!err && !im.nerr) {
+		const char *t = result(&im, 0);
+		const char *a = strstr(t, "at=2026-11-23T09:00:00Z "),
+			   *b = strstr(t, "at=2026-11-23T09:00:00.001Z "),
+			   *c = strstr(t, "at=2026-11-23T09:00:00.002Z "),
+			   *first = strstr(t, "\nfirst\n"), *second = strstr(t, "\nsecond\n"),
+			   *third = strstr(t, "\nthird\n");
+		CHECK(a && b && c && first && second && third && a < first && first < b &&
+			      b < second && second < c && c < third,
+		      "1 ms apart, in the order given:\n%s", t);
+	}
+	sd_import_release(&im);
+	sd_error_free(err);
+}
+
 static void test_timeline_and_extra(void)
 {
 	struct sd_import im;
@@ -375,6 +402,7 @@ int main(void)
 	test_errors();
 	test_ids();
 	test_timeline_and_extra();
+	test_untimed_entries_in_order();
 	test_json_array();
 	test_csv();
 	test_written_tickets_read_back();

@@ -86,6 +86,9 @@ static const struct {
 	{ "```\nx\n~~~", "\\```\nx\n\\~~~\n" },
 	/* Only a fence at column 0 is surely not inside a list item. */
 	{ "- a\n  ```\n<pre>\n  ```", "- a\n  \\```\n\\<pre>\n  \\```\n" },
+	/* Only printable ASCII in an info string: renderers differ on the
+	 * rest (cmark takes no fence for invalid UTF-8 there). */
+	{ "```sh \xc3\xa9\n<i>\n```", "\\```sh \xc3\xa9\n\\<i>\n\\```\n" },
 	/* A backtick fence's info string holds no backtick. */
 	{ "```a`b\n<i>\n```", "\\```a`b\n\\<i>\n\\```\n" },
 };

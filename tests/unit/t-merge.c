@@ -13,7 +13,8 @@
 #include "sd/ticket.h"
 #include "unit.h"
 
-#define T0 ((sd_time)1795442400) /* 2026-11-23T... */
+#define T0 ((sd_stamp)1795442400000)	      /* 2026-11-23T14:00:00Z */
+#define AT(secs) (T0 + (sd_stamp)(secs)*1000) /* T0 plus whole seconds */
 #define TICKET_ID "7f3kq2m9xw4a"
 #define NELEM(a) (sizeof(a) / sizeof(*(a)))
 #define RANDOM_CASES 400
@@ -33,8 +34,10 @@ static unsigned rnd(unsigned n)
 static uint64_t id_counter = 1;
 
 /* Entries the API just added (line 0) get ids from a counter, so every run
- * builds the same tickets and no two entries ever share an id by chance. */
-static void name_new_entries(struct sd_ticket *t)
+ * builds the same tickets and no two entries ever share an id by chance,
+ * and exactly the time the case gives: the API would order them after the
+ * ticket's newest entry, and the cases build timelines in any order. */
+static void name_new_entries(struct sd_ticket *t, sd_stamp at)
 {
 	for (size_t i = 0; i < t->nentries; i++) {
 		struct sd_entry *e = &t->entries[i];
@@ -47,6 +50,7 @@ static void name_new_entries(struct sd_ticket *t)
 		id[SD_ENTRY_ID_LEN] = '\0';
 		free(e->id);
 		e->id = sd_xstrdup(id);
+		e->at = at;
 		e->line = 1;
 	}
 	sd_ticket_sort_entries(t);
@@ -54,10 +58,10 @@ static void name_new_entries(struct sd_ticket *t)
 
 /* ---- building tickets ---- */
 
-static void set_time(struct sd_ticket *t, enum sd_field f, sd_time at)
+static void set_time(struct sd_ticket *t, enum sd_field f, sd_stamp at)
 {
-	char s[SD_TIME_STRLEN];
-	sd_time_format(s, at);
+	char s[SD_STAMP_STRLEN];
+	sd_stamp_format(s, at);
 	sd_ticket_set(t, f, s);
 }
 
@@ -135,31 +139,31 @@ static void set_extra_raw(struct sd_ticket *t, const char *raw)
 	free(key);
 }
 
-static void add_comment(struct sd_ticket *t, const char *author, sd_time at, int internal,
+static void add_comment(struct sd_ticket *t, const char *author, sd_stamp at, int internal,
 			const char *body)
 {
 	sd_error *err = sd_ticket_add_comment(t, author, at, internal, body);
 	CHECK(!err, "add comment: %s", err ? err->msg : "");
 	sd_error_free(err);
-	name_new_entries(t);
+	name_new_entries(t, at);
 }
 
 static void change(struct sd_ticket *t, enum sd_field f, const char *value, const char *author,
-		   sd_time at)
+		   sd_stamp at)
 {
 	sd_error *err = sd_ticket_change(t, f, value, author, at, NULL, NULL);
 	CHECK(!err, "change %s to '%s': %s", sd_fields[f].name, value, err ? err->msg : "");
 	sd_error_free(err);
-	name_new_entries(t);
+	name_new_entries(t, at);
 }
 
-static void add_event(struct sd_ticket *t, const char *author, sd_time at, const char *field,
+static void add_event(struct sd_ticket *t, const char *author, sd_stamp at, const char *field,
 		      const char *from, const char *to, const char *reason)
 {
 	sd_error *err = sd_ticket_add_event(t, author, at, field, from, to, reason);
 	CHECK(!err, "add event: %s", err ? err->msg : "");
 	sd_error_free(err);
-	name_new_entries(t);
+	name_new_entries(t, at);
 }
 
 static char *text_of(const struct sd_ticket *t)
@@ -253,7 +257,7 @@ static int entry_same(const struct sd_entry *x, const struct sd_entry *y)
 /* Events recording that `from` lost to `to` for field (or any event for
  * field with those values). */
 static size_t count_events(const struct sd_ticket *t, const char *field, const char *from,
-			   const char *to, sd_time *at)
+			   const char *to, sd_stamp *at)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
@@ -272,7 +276,7 @@ static size_t count_events(const struct sd_ticket *t, const char *field, const c
  * the merge's own records. */
 static size_t count_records(const struct sd_ticket *m, const struct sd_ticket *a,
 			    const struct sd_ticket *b, const char *field, const char *from,
-			    const char *to, sd_time *at)
+			    const char *to, sd_stamp *at)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->nentries; i++) {
@@ -301,9 +305,9 @@ static size_t count_new(const struct sd_ticket *m, const struct sd_ticket *a,
 }
 
 /* The time of the side's latest event for field, or 0. */
-static sd_time latest(const struct sd_ticket *t, const char *field)
+static sd_stamp latest(const struct sd_ticket *t, const char *field)
 {
-	sd_time at = 0;
+	sd_stamp at = 0;
 	for (size_t i = 0; i < t->nentries; i++)
 		if (t->entries[i].kind == SD_ENTRY_EVENT && !strcmp(t->entries[i].field, field) &&
 		    t->entries[i].at > at)
@@ -365,10 +369,10 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			const struct sd_ticket *b, const struct sd_ticket *m, const char *what)
 {
 	size_t conflicts = 0;
-	sd_time ua = 0, ub = 0;
-	sd_error_free(sd_time_parse(&ua, sd_ticket_get(a, SD_F_UPDATED)));
-	sd_error_free(sd_time_parse(&ub, sd_ticket_get(b, SD_F_UPDATED)));
-	sd_time when = ua > ub ? ua : ub;
+	sd_stamp ua = 0, ub = 0;
+	sd_error_free(sd_stamp_parse(&ua, sd_ticket_get(a, SD_F_UPDATED)));
+	sd_error_free(sd_stamp_parse(&ub, sd_ticket_get(b, SD_F_UPDATED)));
+	sd_stamp when = ua > ub ? ua : ub;
 
 	for (int f = 0; f < SD_F_COUNT; f++) {
 		if (f == SD_F_TAGS || f == SD_F_CREATED || f == SD_F_UPDATED)
@@ -385,18 +389,18 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 		} else if (!strcmp(av, ov)) {
 			want = bv;
 		} else {
-			sd_time ta = latest(a, name), tb = latest(b, name);
+			sd_stamp ta = latest(a, name), tb = latest(b, name);
 			seen.field_conflicts++;
 			seen.tie_conflicts += ta == tb;
 			int a_wins = ta != tb ? ta > tb : strcmp(av, bv) > 0;
 			want = a_wins ? av : bv;
 			const char *lose = a_wins ? bv : av;
-			sd_time at = 0;
+			sd_stamp at = 0;
 			conflicts++;
 			CHECK(count_records(m, a, b, name, lose, want, &at) == 1,
 			      "%s: %s: '%s' lost to '%s' and is recorded once", what, name, lose,
 			      want);
-			sd_time want_at = ta > tb ? ta : tb ? tb : when;
+			sd_stamp want_at = (ta > tb ? ta : tb ? tb : when) + 1;
 			CHECK(at == want_at, "%s: %s: the record is dated %lld, not %lld", what,
 			      name, (long long)at, (long long)want_at);
 		}
@@ -408,8 +412,19 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 	/* updated is the later of the two, created the earlier. */
 	const char *a_up = sd_ticket_get(a, SD_F_UPDATED), *b_up = sd_ticket_get(b, SD_F_UPDATED);
 	const char *a_cr = sd_ticket_get(a, SD_F_CREATED), *b_cr = sd_ticket_get(b, SD_F_CREATED);
-	CHECK_STR(strcmp(a_up, b_up) >= 0 ? a_up : b_up, sd_ticket_get(m, SD_F_UPDATED), "updated");
-	CHECK_STR(strcmp(a_cr, b_cr) <= 0 ? a_cr : b_cr, sd_ticket_get(m, SD_F_CREATED), "created");
+	sd_stamp ca = 0, cb = 0;
+	sd_error_free(sd_stamp_parse(&ca, a_cr));
+	sd_error_free(sd_stamp_parse(&cb, b_cr));
+	/* By time: "...:40Z" is before "...:40.005Z", though it sorts after as
+	 * text. */
+	CHECK_STR(ua != ub			    ? (ua > ub ? a_up : b_up)
+			  : strcmp(a_up, b_up) >= 0 ? a_up
+						    : b_up,
+		  sd_ticket_get(m, SD_F_UPDATED), "updated");
+	CHECK_STR(ca != cb			    ? (ca < cb ? a_cr : b_cr)
+			  : strcmp(a_cr, b_cr) <= 0 ? a_cr
+						    : b_cr,
+		  sd_ticket_get(m, SD_F_CREATED), "created");
 
 	/* Tags: base order first (kept only if both sides kept it), then the
 	 * additions of either side, sorted, once. */
@@ -465,14 +480,14 @@ static void check_rules(const struct sd_ticket *o, const struct sd_ticket *a,
 			want = strcmp(ra, rb) > 0 ? ra : rb;
 			const char *lose = want == ra ? rb : ra;
 			char field[64];
-			sd_time at = 0;
+			sd_stamp at = 0;
 			fold_key(field, sizeof(field), keys.v[i]);
 			conflicts++;
 			seen.key_conflicts++;
 			CHECK(count_records(m, a, b, field, lose, want, &at) == 1,
 			      "%s: key %s: '%s' lost to '%s' and is recorded once", what, keys.v[i],
 			      lose, want);
-			CHECK(at == when, "%s: key %s: record dated by the later updated", what,
+			CHECK(at == when + 1, "%s: key %s: record dated by the later updated", what,
 			      keys.v[i]);
 		}
 		if (!*want)
@@ -673,13 +688,13 @@ static void test_identity(void)
 	sd_ticket_set(&t, SD_F_VENDOR, "acme");
 	for (size_t i = 0; i < NELEM(hostile); i++)
 		add_comment(&t, i % 2 ? "Eve -- <eve@example.com>" : "Bob Tech <bob@example.com>",
-			    T0 + 10 + (sd_time)(i % 4), (int)(i % 3 == 0), hostile[i]);
-	change(&t, SD_F_STATUS, "open", "Bob Tech <bob@example.com>", T0 + 20);
-	change(&t, SD_F_PRIORITY, "P2", "Bob Tech <bob@example.com>", T0 + 20);
-	change(&t, SD_F_TAGS, "vpn, printer, floor-3, a, urgent", "Bob <b@x>", T0 + 21);
-	add_event(&t, "sd sla <sd@sla.invalid>", T0 + 22, "sla", "", "breached",
+			    AT(10 + (int)(i % 4)), (int)(i % 3 == 0), hostile[i]);
+	change(&t, SD_F_STATUS, "open", "Bob Tech <bob@example.com>", AT(20));
+	change(&t, SD_F_PRIORITY, "P2", "Bob Tech <bob@example.com>", AT(20));
+	change(&t, SD_F_TAGS, "vpn, printer, floor-3, a, urgent", "Bob <b@x>", AT(21));
+	add_event(&t, "sd sla <sd@sla.invalid>", AT(22), "sla", "", "breached",
 		  "--> hostile reason");
-	set_time(&t, SD_F_UPDATED, T0 + 30);
+	set_time(&t, SD_F_UPDATED, AT(30));
 	check_identity(&t, "rich ticket");
 	for (size_t i = 0; i < NELEM(hostile); i++) {
 		struct sd_ticket h;
@@ -687,8 +702,8 @@ static void test_identity(void)
 		sd_ticket_set(&h, SD_F_TITLE, hostile[i]);
 		sd_ticket_set(&h, SD_F_ASSET, hostile[i]);
 		set_desc(&h, hostile[i]);
-		add_comment(&h, "Eve <eve@example.com>", T0 + 1, 0, hostile[i]);
-		add_event(&h, "Eve -- <eve@example.com>", T0 + 2, "status", hostile[i], "open",
+		add_comment(&h, "Eve <eve@example.com>", AT(1), 0, hostile[i]);
+		add_event(&h, "Eve -- <eve@example.com>", AT(2), "status", hostile[i], "open",
 			  hostile[i]);
 		char what[64];
 		snprintf(what, sizeof(what), "hostile ticket %zu", i);
@@ -701,8 +716,8 @@ static void test_identity(void)
 	clone(&o, &t);
 	clone(&a, &t);
 	clone(&b, &t);
-	change(&a, SD_F_STATUS, "pending", "Alice <alice@example.com>", T0 + 40);
-	change(&b, SD_F_STATUS, "on-hold", "Bob <bob@example.com>", T0 + 41);
+	change(&a, SD_F_STATUS, "pending", "Alice <alice@example.com>", AT(40));
+	change(&b, SD_F_STATUS, "on-hold", "Bob <bob@example.com>", AT(41));
 	merge(&m, &o, &a, &b);
 	check_identity(&m, "ticket with a merge record");
 	sd_ticket_free(&o);
@@ -727,8 +742,8 @@ struct field_case {
 	int at; /* the conflict record's time, T0 + at */
 };
 
-/* Ours is updated at T0 + 40 and theirs at T0 + 50: a conflict with no
- * event on either side is dated T0 + 50. */
+/* Ours is updated at T0 + 40 s and theirs at T0 + 50 s: a conflict with no
+ * event on either side is dated 1 ms after T0 + 50 s. */
 static const struct field_case field_cases[] = {
 	{ "changed on ours only", SD_F_STATUS, "new", "open", 10, "new", 0, "open", 0, 0 },
 	{ "changed on theirs only", SD_F_STATUS, "new", "new", 0, "pending", 10, "pending", 0, 0 },
@@ -763,11 +778,11 @@ static void apply_side(struct sd_ticket *t, enum sd_field f, const char *v, int 
 {
 	if (strcmp(sd_ticket_get(t, f), v)) {
 		if (at)
-			change(t, f, v, "Alice <alice@example.com>", T0 + at);
+			change(t, f, v, "Alice <alice@example.com>", AT(at));
 		else
 			sd_ticket_set(t, f, v);
 	}
-	set_time(t, SD_F_UPDATED, T0 + updated);
+	set_time(t, SD_F_UPDATED, AT(updated));
 }
 
 static void test_field_rules(void)
@@ -789,13 +804,13 @@ static void test_field_rules(void)
 		      "%s: %s: want '%s', got '%s' / '%s' (swapped)", c->what, name, c->want,
 		      sd_ticket_get(&m, c->f), sd_ticket_get(&r, c->f));
 		const char *lose = !strcmp(c->want, c->a) ? c->b : c->a;
-		sd_time at = 0;
+		sd_stamp at = 0;
 		size_t n = count_records(&m, &a, &b, name, lose, c->want, &at);
 		CHECK(n == (size_t)c->conflict, "%s: %zu records of '%s' losing, want %d", c->what,
 		      n, lose, c->conflict);
 		if (c->conflict)
-			CHECK(at == T0 + c->at, "%s: record dated T0+%lld, want T0+%d", c->what,
-			      (long long)(at - T0), c->at);
+			CHECK(at == AT(c->at) + 1, "%s: record dated T0+%lld, want T0+%d", c->what,
+			      (long long)((at - 1 - T0) / 1000), c->at);
 		CHECK(count_new(&m, &a, &b) == (size_t)c->conflict, "%s: %zu records added",
 		      c->what, count_new(&m, &a, &b));
 		char *ta = text_of(&m), *tb = text_of(&r);
@@ -821,12 +836,12 @@ static void test_conflict_recorded_once(void)
 	set_desc(&o, "Printer jams.");
 	clone(&a, &o);
 	clone(&b, &o);
-	change(&a, SD_F_STATUS, "open", "Alice <alice@example.com>", T0 + 10);
+	change(&a, SD_F_STATUS, "open", "Alice <alice@example.com>", AT(10));
 	set_desc(&a, "Printer jams on page 2.");
-	set_time(&a, SD_F_UPDATED, T0 + 10);
-	change(&b, SD_F_STATUS, "pending", "Bob <bob@example.com>", T0 + 20);
+	set_time(&a, SD_F_UPDATED, AT(10));
+	change(&b, SD_F_STATUS, "pending", "Bob <bob@example.com>", AT(20));
 	set_desc(&b, "Printer jams on every page.");
-	set_time(&b, SD_F_UPDATED, T0 + 20);
+	set_time(&b, SD_F_UPDATED, AT(20));
 
 	merge(&m1, &o, &a, &b); /* clone 1 */
 	merge(&m2, &o, &b, &a); /* clone 2 */
@@ -843,10 +858,10 @@ static void test_conflict_recorded_once(void)
 	/* Each clone goes on; then they meet, with either base. */
 	clone(&c1, &m1);
 	clone(&c2, &m2);
-	add_comment(&c1, "Alice <alice@example.com>", T0 + 30, 0, "on it");
-	set_time(&c1, SD_F_UPDATED, T0 + 30);
-	add_comment(&c2, "Bob <bob@example.com>", T0 + 31, 1, "me too");
-	set_time(&c2, SD_F_UPDATED, T0 + 31);
+	add_comment(&c1, "Alice <alice@example.com>", AT(30), 0, "on it");
+	set_time(&c1, SD_F_UPDATED, AT(30));
+	add_comment(&c2, "Bob <bob@example.com>", AT(31), 1, "me too");
+	set_time(&c2, SD_F_UPDATED, AT(31));
 	const struct sd_ticket *bases[] = { &m1, &o, NULL };
 	for (size_t i = 0; i < NELEM(bases); i++) {
 		char *s = check_symmetric(bases[i], &c1, &c2, "clones meet");
@@ -866,8 +881,8 @@ static void test_conflict_recorded_once(void)
 	/* Clone 2 merged later, after theirs moved on: the description record
 	 * then carries another time, but the same id, and is kept once. */
 	clone(&b2, &b);
-	add_comment(&b2, "Bob <bob@example.com>", T0 + 25, 0, "later");
-	set_time(&b2, SD_F_UPDATED, T0 + 25);
+	add_comment(&b2, "Bob <bob@example.com>", AT(25), 0, "later");
+	set_time(&b2, SD_F_UPDATED, AT(25));
 	sd_ticket_free(&m2);
 	merge(&m2, &o, &a, &b2);
 	merge(&r, &o, &m1, &m2);
@@ -1135,8 +1150,8 @@ static void test_unknown_keys(void)
 		clone(&b, &o);
 		set_extras(&a, c->a);
 		set_extras(&b, c->b);
-		set_time(&a, SD_F_UPDATED, T0 + 40);
-		set_time(&b, SD_F_UPDATED, T0 + 50);
+		set_time(&a, SD_F_UPDATED, AT(40));
+		set_time(&b, SD_F_UPDATED, AT(50));
 		/* The sides as files, so the keys are what a parse keeps. */
 		struct sd_ticket pa, pb;
 		clone(&pa, &a);
@@ -1152,11 +1167,12 @@ static void test_unknown_keys(void)
 		for (size_t k = 0; k < n && k < m.nextra; k++)
 			CHECK_STR(c->want[k], m.extra[k].raw, c->what);
 		if (c->field) {
-			sd_time at = 0;
+			sd_stamp at = 0;
 			CHECK(count_events(&m, c->field, c->from, c->to, &at) == 1,
 			      "keys %s: conflict recorded as %s: '%s' -> '%s'", c->what, c->field,
 			      c->from, c->to);
-			CHECK(at == T0 + 50, "keys %s: record dated by the later updated", c->what);
+			CHECK(at == AT(50) + 1, "keys %s: record dated by the later updated",
+			      c->what);
 		}
 		CHECK(m.nentries == (c->field ? 1u : 0u), "keys %s: %zu entries", c->what,
 		      m.nentries);
@@ -1207,20 +1223,20 @@ static void test_description(void)
 		clone(&b, &o);
 		set_desc(&a, c->a);
 		set_desc(&b, c->b);
-		set_time(&a, SD_F_UPDATED, T0 + 40);
-		set_time(&b, SD_F_UPDATED, T0 + 50);
+		set_time(&a, SD_F_UPDATED, AT(40));
+		set_time(&b, SD_F_UPDATED, AT(50));
 		char *s = check_symmetric(&o, &a, &b, c->what);
 		free(s);
 		merge(&m, &o, &a, &b);
 		CHECK_STR(c->want, m.description, c->what);
 		const char *lose = !strcmp(c->want, c->a) ? c->b : c->a;
-		sd_time at = 0;
+		sd_stamp at = 0;
 		CHECK(count_events(&m, "description", lose, c->want, &at) == (size_t)c->conflict,
 		      "description %s: record of the loser", c->what);
 		CHECK(m.nentries == (size_t)c->conflict, "description %s: %zu entries", c->what,
 		      m.nentries);
 		if (c->conflict)
-			CHECK(at == T0 + 50, "description %s: record dated by the later updated",
+			CHECK(at == AT(50) + 1, "description %s: record dated by the later updated",
 			      c->what);
 		check_rules(&o, &a, &b, &m, c->what);
 		check_parses_back(&m, c->what);
@@ -1261,16 +1277,16 @@ static void test_timeline(void)
 {
 	struct sd_ticket o, a, b, m;
 	base_ticket(&o);
-	add_comment(&o, "Alice <alice@example.com>", T0 + 1, 0, "printer jams");
+	add_comment(&o, "Alice <alice@example.com>", AT(1), 0, "printer jams");
 	char *c0 = sd_xstrdup(o.entries[0].id);
 	clone(&a, &o);
 	clone(&b, &o);
-	add_comment(&a, "Alice <alice@example.com>", T0 + 30, 0, "ours late");
-	add_comment(&a, "Alice <alice@example.com>", T0 + 10, 1, "ours tie");
-	change(&a, SD_F_PRIORITY, "P2", "Alice <alice@example.com>", T0 + 10);
-	add_comment(&b, "Bob <bob@example.com>", T0 + 20, 0, "theirs");
-	add_comment(&b, "Bob <bob@example.com>", T0 + 10, 0, "theirs tie");
-	add_event(&b, "sd sla <sd@sla.invalid>", T0 + 10, "sla", "", "breached", "");
+	add_comment(&a, "Alice <alice@example.com>", AT(30), 0, "ours late");
+	add_comment(&a, "Alice <alice@example.com>", AT(10), 1, "ours tie");
+	change(&a, SD_F_PRIORITY, "P2", "Alice <alice@example.com>", AT(10));
+	add_comment(&b, "Bob <bob@example.com>", AT(20), 0, "theirs");
+	add_comment(&b, "Bob <bob@example.com>", AT(10), 0, "theirs tie");
+	add_event(&b, "sd sla <sd@sla.invalid>", AT(10), "sla", "", "breached", "");
 	char *s = check_symmetric(&o, &a, &b, "union of entries");
 	free(s);
 	merge(&m, &o, &a, &b);
@@ -1410,25 +1426,25 @@ static void test_no_base(void)
 {
 	struct sd_ticket a, b, m;
 	base_ticket(&a);
-	set_time(&a, SD_F_CREATED, T0 + 5);
-	change(&a, SD_F_STATUS, "open", "Alice <alice@example.com>", T0 + 20);
+	set_time(&a, SD_F_CREATED, AT(5));
+	change(&a, SD_F_STATUS, "open", "Alice <alice@example.com>", AT(20));
 	sd_ticket_set(&a, SD_F_ASSIGNEE, "alice");
 	set_tags(&a, "b, a");
 	set_extra_raw(&a, "x-a: 1\n");
 	set_desc(&a, "A");
-	add_comment(&a, "Alice <alice@example.com>", T0 + 10, 0, "ours");
-	set_time(&a, SD_F_UPDATED, T0 + 40);
+	add_comment(&a, "Alice <alice@example.com>", AT(10), 0, "ours");
+	set_time(&a, SD_F_UPDATED, AT(40));
 	base_ticket(&b);
-	set_time(&b, SD_F_CREATED, T0 + 3);
-	change(&b, SD_F_STATUS, "pending", "Bob <bob@example.com>", T0 + 30);
+	set_time(&b, SD_F_CREATED, AT(3));
+	change(&b, SD_F_STATUS, "pending", "Bob <bob@example.com>", AT(30));
 	sd_ticket_set(&b, SD_F_ASSIGNEE, "bob");
 	sd_ticket_set(&b, SD_F_KEY, "INC-7");
 	set_tags(&b, "c, a");
 	set_extra_raw(&b, "x-b: 1\n");
 	set_extra_raw(&b, "x-a: 2\n");
 	set_desc(&b, "B");
-	add_comment(&b, "Bob <bob@example.com>", T0 + 11, 0, "theirs");
-	set_time(&b, SD_F_UPDATED, T0 + 60);
+	add_comment(&b, "Bob <bob@example.com>", AT(11), 0, "theirs");
+	set_time(&b, SD_F_UPDATED, AT(60));
 
 	char *s = check_symmetric(NULL, &a, &b, "no base");
 	free(s);
@@ -1438,8 +1454,8 @@ static void test_no_base(void)
 	CHECK_STR("INC-7", sd_ticket_get(&m, SD_F_KEY), "no base: key set on one side");
 	CHECK_STR("2026-11-23T14:00:03Z", sd_ticket_get(&m, SD_F_CREATED),
 		  "no base: earlier created");
-	char up[SD_TIME_STRLEN];
-	sd_time_format(up, T0 + 60);
+	char up[SD_STAMP_STRLEN];
+	sd_stamp_format(up, AT(60));
 	CHECK_STR(up, sd_ticket_get(&m, SD_F_UPDATED), "no base: later updated");
 	char *tags = tags_text(&m);
 	CHECK_STR("a, b, c", tags, "no base: tags");
@@ -1469,14 +1485,14 @@ static void test_times(void)
 	base_ticket(&o);
 	clone(&a, &o);
 	clone(&b, &o);
-	set_time(&a, SD_F_UPDATED, T0 + 70);
-	set_time(&b, SD_F_UPDATED, T0 + 65);
-	set_time(&b, SD_F_CREATED, T0 - 5); /* fixed by hand on one side */
+	set_time(&a, SD_F_UPDATED, AT(70));
+	set_time(&b, SD_F_UPDATED, AT(65));
+	set_time(&b, SD_F_CREATED, AT(-5)); /* fixed by hand on one side */
 	merge(&m, &o, &a, &b);
-	char want[SD_TIME_STRLEN];
-	sd_time_format(want, T0 + 70);
+	char want[SD_STAMP_STRLEN];
+	sd_stamp_format(want, AT(70));
 	CHECK_STR(want, sd_ticket_get(&m, SD_F_UPDATED), "updated: the later");
-	sd_time_format(want, T0 - 5);
+	sd_stamp_format(want, AT(-5));
 	CHECK_STR(want, sd_ticket_get(&m, SD_F_CREATED), "created: the earlier");
 	char *s = check_symmetric(&o, &a, &b, "times");
 	free(s);
@@ -1561,7 +1577,7 @@ static const struct {
 	  { "note: '<!-- sd:comment -->'\n", "note: \"---\"\n", "note: |\n  two\n  lines\n" } },
 };
 
-static void random_tags(struct sd_ticket *t, sd_time at, int by_event)
+static void random_tags(struct sd_ticket *t, sd_stamp at, int by_event)
 {
 	struct sd_buf list = SD_BUF_INIT;
 	sd_ticket_tags_join(t, &list);
@@ -1588,7 +1604,7 @@ static void random_extra(struct sd_ticket *t)
 	set_extra(t, extra_pool[k].key, rnd(4) ? extra_pool[k].raw[rnd(3)] : NULL);
 }
 
-static void random_field(struct sd_ticket *t, sd_time at, int by_event)
+static void random_field(struct sd_ticket *t, sd_stamp at, int by_event)
 {
 	const struct field_pool *p = &field_pools[rnd((unsigned)NELEM(field_pools))];
 	const char *v = p->v[rnd((unsigned)p->n)];
@@ -1598,7 +1614,7 @@ static void random_field(struct sd_ticket *t, sd_time at, int by_event)
 		sd_ticket_set(t, p->f, v);
 }
 
-static void gen_base(struct sd_ticket *t, sd_time created)
+static void gen_base(struct sd_ticket *t, sd_stamp created)
 {
 	base_ticket(t);
 	set_time(t, SD_F_CREATED, created);
@@ -1611,19 +1627,19 @@ static void gen_base(struct sd_ticket *t, sd_time created)
 		random_extra(t);
 	set_desc(t, PICK(descs));
 	for (unsigned i = rnd(4); i > 0; i--) {
-		sd_time at = T0 + 1 + rnd(50);
+		sd_stamp at = AT(1 + rnd(50));
 		if (rnd(2))
 			add_comment(t, PICK(authors), at, rnd(3) == 0, PICK(bodies));
 		else
 			random_field(t, at, 1);
 	}
-	set_time(t, SD_F_UPDATED, T0 + 60);
+	set_time(t, SD_F_UPDATED, AT(60));
 }
 
 static void gen_edits(struct sd_ticket *t)
 {
 	unsigned n = rnd(8);
-	sd_time at = T0 + 100;
+	sd_stamp at = AT(100);
 	for (unsigned i = 0; i < n; i++) {
 		at += rnd(3);
 		switch (rnd(11)) {
@@ -1734,8 +1750,8 @@ static void test_random(void)
 		int no_base = i % 8 == 7;
 		snprintf(what, sizeof(what), "random case %d%s", i, no_base ? " (no base)" : "");
 		if (no_base) {
-			gen_base(&ea, T0 + rnd(5));
-			gen_base(&eb, T0 + rnd(5));
+			gen_base(&ea, AT(rnd(5)));
+			gen_base(&eb, AT(rnd(5)));
 		} else {
 			gen_base(&o, T0);
 			clone(&ea, &o);

@@ -135,8 +135,8 @@ int main(void)
 
 	/* Monday 2026-11-23 09:00 UTC: Ana (office, 10:00 local) on shift,
 	 * Bor away, Cene free. */
-	sd_time mon9;
-	sd_error_free(sd_time_parse(&mon9, "2026-11-23T09:00:00Z"));
+	sd_stamp mon9; /* events are stamped in milliseconds */
+	sd_error_free(sd_stamp_parse(&mon9, "2026-11-23T09:00:00Z"));
 	struct sd_team_load load = { 0 };
 	struct sd_ticket t;
 	struct sd_route_outcome o = { 0 };
@@ -172,7 +172,7 @@ int main(void)
 	sd_route_outcome_release(&o);
 	sd_ticket_free(&t);
 	ticket(&t, "x", "desk", "", "cli");
-	err = sd_route_apply(&o, &cfg, &t, 0, 0, &load, "T <t@x>", mon9 + 8 * 3600);
+	err = sd_route_apply(&o, &cfg, &t, 0, 0, &load, "T <t@x>", mon9 + 8 * 3600 * 1000);
 	CHECK_STR("", sd_ticket_get(&t, SD_F_ASSIGNEE), "nobody on shift");
 	CHECK(o.assign_note && strstr(o.assign_note, "ana@example.com off shift") &&
 		      strstr(o.assign_note, "bor@example.com away until 2026-11-24") &&
@@ -196,8 +196,8 @@ int main(void)
 	/* Loads from timelines: two assignment events to Bor in desk. */
 	struct sd_team_load l2 = { 0 };
 	ticket(&t, "x", "desk", "bor@example.com", "cli");
-	sd_ticket_add_event(&t, "T", mon9 - 60, "assignee", "", "ana@example.com", "");
-	sd_ticket_add_event(&t, "T", mon9 - 30, "assignee", "ana@example.com", "bor@example.com",
+	sd_ticket_add_event(&t, "T", mon9 - 60000, "assignee", "", "ana@example.com", "");
+	sd_ticket_add_event(&t, "T", mon9 - 30000, "assignee", "ana@example.com", "bor@example.com",
 			    "");
 	sd_team_load_add(&l2, &cfg.team, &t);
 	CHECK(sd_team_load_open(&l2, &cfg.team.agents[1], "desk") == 1, "Bor has one open");

@@ -338,8 +338,54 @@ static void test_tags_and_changes(void)
 	sd_ticket_free(&t);
 }
 
+/* Entries made at one clock reading, or with the clock gone back, still
+ * sort in the order made: each is 1 ms after the ticket's newest. */
+static void test_hybrid_clock(void)
+{
+	const sd_stamp t0 = 1795424400000; /* 2026-11-23T09:00:00Z */
+	struct sd_ticket t;
+	sd_ticket_init(&t);
+	sd_ticket_set(&t, SD_F_CREATED, "2026-11-23T09:00:00.500Z");
+	CHECK(sd_ticket_next_stamp(&t, t0) == t0 + 500, "never before created");
+	static const char *const statuses[] = { "open", "pending", "open", "resolved" };
+	for (size_t i = 0; i < 4; i++) {
+		sd_error *err = sd_ticket_change(&t, SD_F_STATUS, statuses[i], "a <a@b>",
+						 i == 3 ? t0 - 60000 : t0, NULL, NULL);
+		CHECK(!err, "change %zu", i);
+		sd_error_free(err);
+	}
+	sd_error *err = sd_ticket_add_comment(&t, "a <a@b>", t0 + 400, 0, "last");
+	CHECK(!err, "comment");
+	sd_error_free(err);
+	CHECK(t.nentries == 5, "five entries");
+	for (size_t i = 0; i < t.nentries && i < 4; i++)
+		CHECK(t.entries[i].at == t0 + 500 + (sd_stamp)i &&
+			      !strcmp(t.entries[i].to, statuses[i]),
+		      "entry %zu in the order made, at created + %zu ms", i, i);
+	CHECK(t.nentries == 5 && t.entries[4].kind == SD_ENTRY_COMMENT &&
+		      t.entries[4].at == t0 + 504,
+	      "a clock behind the newest entry: 1 ms after it");
+	CHECK(sd_ticket_updated_stamp(&t, t0) == t0 + 504, "updated: the newest entry");
+	CHECK(sd_ticket_updated_stamp(&t, t0 + 9000) == t0 + 9000, "updated: the clock");
+	sd_ticket_free(&t);
+
+	static const struct {
+		const char *value;
+		int ok;
+	} times[] = { { "2026-11-23T09:00:00Z", 1 },	  { "2026-11-23T09:00:00.123Z", 1 },
+		      { "2026-11-23T09:00:00.1Z", 0 },	  { "2026-11-23T09:00:00.1234Z", 0 },
+		      { "2026-11-23T10:00:00+01:00", 0 }, { "2026-11-23T09:00:00z", 0 } };
+	for (size_t i = 0; i < sizeof(times) / sizeof(*times); i++) {
+		err = sd_field_validate(SD_F_UPDATED, times[i].value);
+		CHECK((err == NULL) == times[i].ok, "updated '%s' %s", times[i].value,
+		      times[i].ok ? "valid" : "refused");
+		sd_error_free(err);
+	}
+}
+
 int main(void)
 {
+	test_hybrid_clock();
 	test_canonical_round_trip();
 	test_hostile_text_round_trip();
 	test_yaml_scalars();
