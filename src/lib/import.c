@@ -18,12 +18,12 @@
 #include "sd/ticket.h"
 #include "sd/util.h"
 
-const char *const sd_import_csv_columns[] = { "id",	    "title",	"type",	     "status",
-					      "priority",   "impact",	"urgency",   "tier",
-					      "queue",	    "assignee", "requester", "category",
-					      "tags",	    "asset",	"key",	     "vendor",
-					      "vendor_ref", "created",	"updated",   "description",
-					      "timeline",   "extra",	NULL };
+const char *const sd_import_csv_columns[] = { "id",	     "title",	 "type",      "status",
+					      "priority",    "impact",	 "urgency",   "tier",
+					      "queue",	     "assignee", "requester", "category",
+					      "tags",	     "asset",	 "key",	      "vendor",
+					      "vendor_ref",  "channel",	 "created",   "updated",
+					      "description", "timeline", "extra",     NULL };
 
 /* Keys of a record besides the front-matter fields. */
 enum { K_DESCRIPTION = SD_F_COUNT, K_TIMELINE, K_EXTRA, K_SHORT_ID, K_SCHEMA_VERSION, K_COUNT };
@@ -770,6 +770,10 @@ static void take_record(struct work *w, size_t line, struct rec *r, sd_error *er
 		record_error(w, i, err);
 	else
 		w->id_given[i] = *sd_ticket_get(&w->tickets[i], SD_F_ID) != '\0';
+	w->im->v[i].given = 0;
+	for (int f = 0; f < SD_F_COUNT; f++)
+		if (nonempty(r, (enum sd_field)f))
+			w->im->v[i].given |= 1ul << f;
 	rec_release(r);
 }
 
@@ -1045,7 +1049,11 @@ sd_error *sd_import_parse(struct sd_import *out, const char *data, size_t len,
 	for (size_t i = 0; i < out->n; i++) {
 		struct sd_import_ticket *r = &out->v[i];
 		if (!err && !r->err) {
-			sd_error *e = write_checked(r, &w.tickets[i]);
+			sd_error *e = opt->route
+				? opt->route(opt->route_arg, &w.tickets[i], r->given)
+				: NULL;
+			if (!e)
+				e = write_checked(r, &w.tickets[i]);
 			if (e)
 				record_error(&w, i, e);
 			else
