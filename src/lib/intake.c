@@ -142,6 +142,10 @@ sd_error *sd_rebalance_store(struct sd_store *store, const char *author, sd_stam
 	*moved_out = 0;
 	if (!cfg->team.nagents || !cfg->team.nqueues)
 		return NULL;
+	/* Held from reading the loads to the commit, so that no other sd
+	 * assigns meanwhile from the same numbers. */
+	if ((err = sd_store_lock(store)))
+		return err;
 	memset(&sums, 0, sizeof(sums));
 	err = sd_summaries_load(store, &sums, take_rebalance, &scan);
 	sd_summaries_free(&sums);
@@ -206,6 +210,7 @@ done:
 	free(moved);
 	sd_strvec_clear(&scan.ids);
 	sd_team_load_release(&load);
+	sd_store_unlock(store);
 	return err;
 }
 
