@@ -116,9 +116,17 @@ touched=$(sed -n 1p "$tmp/ana3")
 next=$(sed -n 2p "$tmp/ana3")
 expect_exit "3 agents: b comments on one of ana's" 0 sd -C "$tmp/b3" comment "$touched" -m "on it"
 expect_exit "3 agents: sync a" 0 sd -C "$tmp/a3" sync
+# A copy of b that pulls the same state rebalances it alone, at its own time.
+cp -a "$tmp/b3" "$tmp/b3x"
+expect_exit "3 agents: the copy of b pulls and rebalances" 0 sd -C "$tmp/b3x" pull
+expect_out "3 agents: pull says what it moved" "received 50 tickets, merged 0
+rebalanced 1 ticket among the agents of their queues"
 expect_exit "3 agents: sync b merges and rebalances" 0 sd -C "$tmp/b3" sync
 expect_out "3 agents: sync b says what it moved" "received 50 tickets, sent 50, merged 0
 rebalanced 1 ticket among the agents of their queues"
+expect_exit "3 agents: the copy syncs the same move" 0 sd -C "$tmp/b3x" sync
+expect_exit "3 agents: show the moved one in the copy" 0 sd -C "$tmp/b3x" show "$next"
+expect_eq "3 agents: two clones' same move is one record" 1 "$(grep -c 'rebalanced after sync' "$OUT")"
 expect_exit "3 agents: sync a again" 0 sd -C "$tmp/a3" sync
 expect_eq "3 agents: loads differ by at most one (a)" "[33, 34, 33]" "$(loads "$tmp/a3")"
 expect_eq "3 agents: the same in b" "[33, 34, 33]" "$(loads "$tmp/b3")"
