@@ -36,6 +36,12 @@ sd_error *sd_request_validate(const struct sd_request *req);
  * in every ticket of the store (nothing when there are no agents). */
 sd_error *sd_team_load_store(struct sd_team_load *l, struct sd_store *store);
 
+/* After a sync merged what other clones routed: evens out the queues'
+ * loads as sd_route_rebalance says, moving tickets as author at `at`,
+ * in one commit; *moved says how many tickets moved (0: no commit). */
+sd_error *sd_rebalance_store(struct sd_store *store, const char *author, sd_stamp at,
+			     size_t *moved);
+
 /* Builds in *t (initialised here; the caller frees it) the ticket req
  * would open at now (a stamp, milliseconds), by author ("Name <email>"), routed unless
  * req->no_route, with a new id. route (optional) gets what routing did;

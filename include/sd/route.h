@@ -97,6 +97,21 @@ sd_error *sd_route_queue_assign(struct sd_route_outcome *out, struct sd_config *
 				struct sd_ticket *t, struct sd_team_load *load, const char *author,
 				sd_stamp at, const char *reason);
 
+/* Evens out the queues whose chooser is round-robin or least-loaded,
+ * after a sync brought in what other clones routed: while two of a
+ * queue's available agents (in it, not away, on shift) differ by more
+ * than one open ticket there, one ticket moves from the most loaded to
+ * the least loaded (not at capacity). Only a ticket that routing
+ * assigned and nobody touched since (no comment, no status change) may
+ * move, the most recently routed first, ties by id; each move is an
+ * event by author at `at` with an id derived from it, so clones that
+ * rebalance the same merged state make the same change. tickets are the
+ * open ones assigned in those queues, read whole; l their load, kept
+ * up to date; moved[i] is set for each ticket changed. Returns how many
+ * moves were made. */
+size_t sd_route_rebalance(struct sd_config *cfg, struct sd_team_load *l, struct sd_ticket **tickets,
+			  size_t n, const char *author, sd_stamp at, unsigned char *moved);
+
 /* The directory's and rules' doubtful spots, for sd check: an agent in a
  * queue nothing mentions, an unknown calendar, overlapping away ranges,
  * an assign to someone not in the directory. "PATH:LINE: ..." each. */

@@ -18,8 +18,9 @@ struct sd_sync_target {
 };
 
 struct sd_sync_stats {
-	size_t received; /* tickets the other side changed (since the merge base) */
-	size_t merged;	 /* tickets changed on both sides, merged by meaning */
+	size_t received;   /* tickets the other side changed (since the merge base) */
+	size_t merged;	   /* tickets changed on both sides, merged by meaning */
+	size_t rebalanced; /* tickets moved to even out the queues afterwards */
 };
 
 /* Runs `git -C ROOT ARGS...` (argv, no shell, no prompts), collecting

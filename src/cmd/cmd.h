@@ -66,6 +66,8 @@ struct sd_sync_stats;
 /* The halves of sync, shared by pull, push and sync. */
 sd_error *sd_fetch(struct sd_ctx *ctx, const struct sd_sync_target *t);
 sd_error *sd_pull(struct sd_ctx *ctx, const struct sd_sync_target *t, struct sd_sync_stats *stats);
+/* Says how many tickets a pull's rebalancing moved, if any. */
+void sd_put_rebalanced(struct sd_ctx *ctx, size_t n);
 sd_error *sd_push(struct sd_ctx *ctx, const struct sd_sync_target *t, int *rejected);
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);

@@ -78,6 +78,142 @@ sd_error *sd_team_load_store(struct sd_team_load *l, struct sd_store *store)
 	return err;
 }
 
+/* What rebalancing reads: the load, and the open tickets assigned to an
+ * agent in a queue with a round-robin or least-loaded chooser. */
+struct rebalance_scan {
+	struct sd_team_load *load;
+	struct sd_config *cfg;
+	struct sd_strvec ids;
+};
+
+static int balanced_queue(const struct sd_team *team, const char *queue)
+{
+	const struct sd_queue *q = sd_team_queue(team, queue);
+	return q &&
+		(q->assign.kind == SD_ASSIGN_ROUND_ROBIN ||
+		 q->assign.kind == SD_ASSIGN_LEAST_LOADED);
+}
+
+static int take_rebalance(struct sd_summary *s, void *arg)
+{
+	struct rebalance_scan *r = arg;
+	const struct sd_ticket *t = &s->t;
+	sd_team_load_add(r->load, &r->cfg->team, t);
+	if (!sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)) &&
+	    sd_team_agent(&r->cfg->team, sd_ticket_get(t, SD_F_ASSIGNEE)) &&
+	    balanced_queue(&r->cfg->team, sd_ticket_get(t, SD_F_QUEUE)))
+		sd_strvec_push(&r->ids, sd_ticket_get(t, SD_F_ID));
+	return 0;
+}
+
+/* Whether some queue's agents differ by more than one open ticket: if
+ * not, neither do its available ones, and no ticket needs reading. */
+static int uneven(const struct sd_config *cfg, const struct sd_team_load *l)
+{
+	const struct sd_team *team = &cfg->team;
+	for (size_t q = 0; q < team->nqueues; q++) {
+		size_t lo = SIZE_MAX, hi = 0;
+		if (!balanced_queue(team, team->queues[q].name))
+			continue;
+		for (size_t i = 0; i < team->nagents; i++) {
+			if (!sd_agent_in_queue(&team->agents[i], team->queues[q].name))
+				continue;
+			size_t open = sd_team_load_open(l, &team->agents[i], team->queues[q].name);
+			lo = open < lo ? open : lo;
+			hi = open > hi ? open : hi;
+		}
+		if (lo != SIZE_MAX && hi > lo + 1)
+			return 1;
+	}
+	return 0;
+}
+
+sd_error *sd_rebalance_store(struct sd_store *store, const char *author, sd_stamp at,
+			     size_t *moved_out)
+{
+	struct sd_config *cfg = sd_store_config(store);
+	struct sd_team_load load = { 0 };
+	struct rebalance_scan scan = { &load, cfg, SD_STRVEC_INIT };
+	struct sd_summaries sums;
+	struct sd_ticket *tickets = NULL, **ptrs = NULL;
+	unsigned char *moved = NULL;
+	size_t n = 0, nmoved = 0;
+	sd_error *err = NULL;
+	*moved_out = 0;
+	if (!cfg->team.nagents || !cfg->team.nqueues)
+		return NULL;
+	/* Held from reading the loads to the commit, so that no other sd
+	 * assigns meanwhile from the same numbers. */
+	if ((err = sd_store_lock(store)))
+		return err;
+	memset(&sums, 0, sizeof(sums));
+	err = sd_summaries_load(store, &sums, take_rebalance, &scan);
+	sd_summaries_free(&sums);
+	if (err || !uneven(cfg, &load))
+		goto done;
+	tickets = sd_xcalloc(scan.ids.n + 1, sizeof(*tickets));
+	ptrs = sd_xcalloc(scan.ids.n + 1, sizeof(*ptrs));
+	moved = sd_xcalloc(scan.ids.n + 1, 1);
+	for (; n < scan.ids.n && !err; n++) {
+		err = sd_store_read(store, scan.ids.v[n], &tickets[n], NULL);
+		ptrs[n] = &tickets[n];
+		if (err) {
+			/* Unreadable: it has no say (sd check reports it). */
+			sd_error_free(err);
+			err = NULL;
+			sd_ticket_init(&tickets[n]);
+		}
+	}
+	nmoved = sd_route_rebalance(cfg, &load, ptrs, n, author, at, moved);
+	if (nmoved) {
+		struct sd_change *changes = sd_xcalloc(nmoved, sizeof(*changes));
+		struct sd_buf *texts = sd_xcalloc(nmoved, sizeof(*texts));
+		struct sd_buf *paths = sd_xcalloc(nmoved, sizeof(*paths));
+		struct sd_buf msg = SD_BUF_INIT;
+		size_t k = 0;
+		sd_buf_printf(&msg, "sd: rebalance after sync, %zu ticket%s\n\n", nmoved,
+			      nmoved == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++) {
+			if (!moved[i])
+				continue;
+			char stamp[SD_STAMP_STRLEN];
+			sd_stamp_format(stamp, sd_ticket_updated_stamp(&tickets[i], at));
+			sd_ticket_set(&tickets[i], SD_F_UPDATED, stamp);
+			sd_buf_init(&texts[k]);
+			sd_buf_init(&paths[k]);
+			sd_ticket_write(&tickets[i], &texts[k]);
+			sd_ticket_path(&paths[k], sd_ticket_get(&tickets[i], SD_F_ID));
+			changes[k] =
+				(struct sd_change){ paths[k].data, texts[k].data, texts[k].len };
+			sd_buf_printf(&msg, "%s -> %s\n", sd_ticket_get(&tickets[i], SD_F_ID),
+				      sd_ticket_get(&tickets[i], SD_F_ASSIGNEE));
+			k++;
+		}
+		/* One commit for every move, after the merge's. */
+		err = sd_store_commit(store, changes, k, msg.data);
+		for (size_t i = 0; i < k; i++) {
+			sd_buf_release(&texts[i]);
+			sd_buf_release(&paths[i]);
+		}
+		free(changes);
+		free(texts);
+		free(paths);
+		sd_buf_release(&msg);
+		if (!err)
+			*moved_out = k;
+	}
+done:
+	for (size_t i = 0; i < n; i++)
+		sd_ticket_free(&tickets[i]);
+	free(tickets);
+	free(ptrs);
+	free(moved);
+	sd_strvec_clear(&scan.ids);
+	sd_team_load_release(&load);
+	sd_store_unlock(store);
+	return err;
+}
+
 /* A fresh id no file has: ids are random, a clash astronomically rare,
  * but checking costs one stat. */
 static sd_error *new_id(struct sd_store *store, char id[SD_ID_LEN + 1])

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sd/fold.h"
+#include "sd/id.h"
 #include "sd/route.h"
 
 /* ---- load, from the timelines ---- */
@@ -423,6 +424,149 @@ void sd_route_outcome_release(struct sd_route_outcome *o)
 	sd_strvec_clear(&o->changes);
 	free(o->assign_note);
 	memset(o, 0, sizeof(*o));
+}
+
+/* ---- rebalancing after a sync ---- */
+
+/* The entry of t's last assignee change, if routing made it and nobody
+ * has commented or changed the status since: only such a ticket is
+ * routing's to move again. NULL otherwise. */
+static const struct sd_entry *routed_untouched(const struct sd_ticket *t)
+{
+	const struct sd_entry *last = NULL;
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "assignee"))
+			last = e;
+		else if (last &&
+			 (e->kind == SD_ENTRY_COMMENT ||
+			  (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "status"))))
+			last = NULL; /* touched after routing: a person's now */
+	}
+	if (!last || !sd_starts_with(last->reason, "routing"))
+		return NULL;
+	return last;
+}
+
+/* The one of the queue's available agents with the most (most = 1) or
+ * fewest open tickets there, ties by e-mail so that every clone picks
+ * the same; skip[] marks agents already tried. */
+static const struct sd_agent *extreme(struct sd_config *cfg, const struct sd_team_load *l,
+				      const char *queue, const unsigned char *avail,
+				      const unsigned char *skip, int most)
+{
+	const struct sd_team *team = &cfg->team;
+	const struct sd_agent *best = NULL;
+	size_t best_open = 0;
+	for (size_t i = 0; i < team->nagents; i++) {
+		const struct sd_agent *a = &team->agents[i];
+		if (!avail[i] || skip[i])
+			continue;
+		size_t open = sd_team_load_open(l, a, queue);
+		int better = !best || (most ? open > best_open : open < best_open) ||
+			(open == best_open && strcmp(a->email, best->email) < 0);
+		if (better) {
+			best = a;
+			best_open = open;
+		}
+	}
+	return best;
+}
+
+/* The ticket to move from `from` to `to` in queue: routed and untouched,
+ * at a tier `to` serves, the most recently routed first, ties by id. */
+static size_t pick(struct sd_ticket **tickets, size_t n, const char *queue,
+		   const struct sd_agent *from, const struct sd_agent *to)
+{
+	size_t best = n;
+	const struct sd_entry *best_e = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct sd_ticket *t = tickets[i];
+		if (!sd_strcaseeq(sd_ticket_get(t, SD_F_QUEUE), queue) ||
+		    strcmp(sd_ticket_get(t, SD_F_ASSIGNEE), from->email) ||
+		    sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)) ||
+		    !serves_tier(to, sd_ticket_get(t, SD_F_TIER)))
+			continue;
+		const struct sd_entry *e = routed_untouched(t);
+		if (!e)
+			continue;
+		if (!best_e || e->at > best_e->at ||
+		    (e->at == best_e->at &&
+		     strcmp(sd_ticket_get(t, SD_F_ID), sd_ticket_get(tickets[best], SD_F_ID)) <
+			     0)) {
+			best = i;
+			best_e = e;
+		}
+	}
+	return best;
+}
+
+size_t sd_route_rebalance(struct sd_config *cfg, struct sd_team_load *l, struct sd_ticket **tickets,
+			  size_t n, const char *author, sd_stamp at, unsigned char *moved)
+{
+	const struct sd_team *team = &cfg->team;
+	size_t total = 0;
+	sd_time now = sd_stamp_seconds(at);
+	unsigned char *avail = sd_xcalloc(team->nagents + 1, 1);
+	unsigned char *tried = sd_xcalloc(team->nagents + 1, 1);
+	for (size_t q = 0; q < team->nqueues; q++) {
+		const char *queue = team->queues[q].name;
+		enum sd_assign_kind kind = team->queues[q].assign.kind;
+		if (kind != SD_ASSIGN_ROUND_ROBIN && kind != SD_ASSIGN_LEAST_LOADED)
+			continue;
+		for (size_t i = 0; i < team->nagents; i++) {
+			struct sd_agent_state st;
+			sd_agent_state(&st, cfg, &team->agents[i], l, now);
+			avail[i] = sd_agent_in_queue(&team->agents[i], queue) && !st.away &&
+				st.on_shift;
+		}
+		/* Each move narrows the spread, so this ends; when the most
+		 * loaded has nothing movable for anyone, the next is tried. */
+		memset(tried, 0, team->nagents);
+		for (;;) {
+			const struct sd_agent *from = extreme(cfg, l, queue, avail, tried, 1);
+			if (!from)
+				break;
+			size_t from_open = sd_team_load_open(l, from, queue);
+			unsigned char *skip_to = sd_xcalloc(team->nagents + 1, 1);
+			size_t which = n;
+			const struct sd_agent *to = NULL;
+			for (;;) {
+				to = extreme(cfg, l, queue, avail, skip_to, 0);
+				if (!to || sd_team_load_open(l, to, queue) + 1 >= from_open)
+					break;
+				struct sd_agent_state st;
+				sd_agent_state(&st, cfg, to, l, now);
+				if (!st.full && (which = pick(tickets, n, queue, from, to)) < n)
+					break;
+				skip_to[to - team->agents] = 1;
+			}
+			free(skip_to);
+			if (!to || which == n) {
+				tried[from - team->agents] = 1;
+				continue;
+			}
+			struct sd_ticket *t = tickets[which];
+			const struct sd_entry *prev = routed_untouched(t);
+			/* The id comes from what the move is (which ticket, after
+			 * which assignment, to whom), so that two clones making
+			 * the same move merge into one record. */
+			char id[SD_ENTRY_ID_LEN + 1];
+			const char *parts[] = { sd_ticket_get(t, SD_F_ID), prev->id, to->email };
+			sd_id_from_content(id, SD_ENTRY_ID_LEN, parts, 3);
+			sd_ticket_add_event_with_id(t, id, author, at, "assignee", from->email,
+						    to->email, "routing: rebalanced after sync");
+			sd_ticket_set(t, SD_F_ASSIGNEE, to->email);
+			item(l, from, queue)->open--;
+			sd_team_load_note(l, to, queue, at);
+			moved[which] = 1;
+			total++;
+			memset(tried, 0, team->nagents);
+		}
+	}
+	free(avail);
+	free(tried);
+	return total;
 }
 
 /* ---- sd check ---- */

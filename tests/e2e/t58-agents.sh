@@ -89,4 +89,54 @@ sd -C "$tmp/a" show "$(grep -m1 ' Old$' "$tmp/ids" | cut -d' ' -f1)" --json >"$J
 expect_json "import --route: a closed ticket is not routed" "$J" "[d['assignee'], d['channel']]" '["", ""]' 
 fsck_ok "clone a" "$tmp/a"
 
+# --- three agents: the same choices on both sides add up unevenly (17,
+# 17, 16 each: 34, 34, 32), so the sync that merges moves what routing
+# assigned until the loads differ by at most one, the same in both clones ---
+o3=$(store origin3)
+cat >>"$o3/.sd/config.yaml" <<'EOF2'
+agents:
+  - {email: ana@example.com, queues: [desk]}
+  - {email: bor@example.com, queues: [desk]}
+  - {email: cedo@example.com, queues: [desk]}
+queues:
+  desk: {assign: round-robin}
+EOF2
+commit_all "$o3" "team"
+git clone -q --bare "$o3" "$tmp/remote3.git"
+git clone -q "$tmp/remote3.git" "$tmp/a3"
+git clone -q "$tmp/remote3.git" "$tmp/b3"
+head -50 "$tmp/in.jsonl" >"$tmp/in50.jsonl"
+SD_NOW=2026-11-23T10:00:00Z expect_exit "3 agents: clone a routes 50 offline" 0 sd -C "$tmp/a3" import --route "$tmp/in50.jsonl"
+SD_NOW=2026-11-23T10:07:00Z expect_exit "3 agents: clone b routes 50 offline" 0 sd -C "$tmp/b3" import --route "$tmp/in50.jsonl"
+expect_eq "3 agents: clone b alone" "[17, 17, 16]" "$(loads "$tmp/b3")"
+# Routing stamped all of b's at one time, so the next to move is ana's
+# with the smallest id; a comment there makes it hers, and the next goes.
+sd -C "$tmp/b3" list --assignee ana@example.com --sort id --format '%(id)' >"$tmp/ana3"
+touched=$(sed -n 1p "$tmp/ana3")
+next=$(sed -n 2p "$tmp/ana3")
+expect_exit "3 agents: b comments on one of ana's" 0 sd -C "$tmp/b3" comment "$touched" -m "on it"
+expect_exit "3 agents: sync a" 0 sd -C "$tmp/a3" sync
+# A copy of b that pulls the same state rebalances it alone, at its own time.
+cp -a "$tmp/b3" "$tmp/b3x"
+expect_exit "3 agents: the copy of b pulls and rebalances" 0 sd -C "$tmp/b3x" pull
+expect_out "3 agents: pull says what it moved" "received 50 tickets, merged 0
+rebalanced 1 ticket among the agents of their queues"
+expect_exit "3 agents: sync b merges and rebalances" 0 sd -C "$tmp/b3" sync
+expect_out "3 agents: sync b says what it moved" "received 50 tickets, sent 50, merged 0
+rebalanced 1 ticket among the agents of their queues"
+expect_exit "3 agents: the copy syncs the same move" 0 sd -C "$tmp/b3x" sync
+expect_exit "3 agents: show the moved one in the copy" 0 sd -C "$tmp/b3x" show "$next"
+expect_eq "3 agents: two clones' same move is one record" 1 "$(grep -c 'rebalanced after sync' "$OUT")"
+expect_exit "3 agents: sync a again" 0 sd -C "$tmp/a3" sync
+expect_eq "3 agents: loads differ by at most one (a)" "[33, 34, 33]" "$(loads "$tmp/a3")"
+expect_eq "3 agents: the same in b" "[33, 34, 33]" "$(loads "$tmp/b3")"
+sd -C "$tmp/a3" list --all --sort id --format '%(id) %(assignee)' >"$tmp/a3.list"
+sd -C "$tmp/b3" list --all --sort id --format '%(id) %(assignee)' >"$tmp/b3.list"
+expect_eq "3 agents: both clones agree on every assignee" "$(cat "$tmp/a3.list")" "$(cat "$tmp/b3.list")"
+expect_eq "3 agents: the touched ticket stays with ana" "$touched ana@example.com" "$(grep "^$touched " "$tmp/a3.list")"
+expect_exit "3 agents: show the moved one" 0 sd -C "$tmp/a3" show "$next"
+expect_out_has "3 agents: moved to cedo, and why" "ana@example.com → cedo@example.com"
+expect_out_has "3 agents: the reason" "routing: rebalanced after sync"
+fsck_ok "3 agents: clone b" "$tmp/b3"
+
 finish
