@@ -95,7 +95,7 @@ before=$(commit_count "$r")
 SD_NOW=2026-11-23T09:05:00Z expect_exit "hand edit (unstaged) then comment" 0 sd -C "$r" comment "$id" -m "Noted."
 expect_one_new_commit "hand edit then comment" "$r" "$before"
 expect_eq "hand edit then comment: the hand edit is in the commit" "It jams every morning." \
-	"$(git -C "$r" show HEAD:"$p" | sed -n 20p)"
+	"$(git -C "$r" show HEAD:"$p" | grep -x "It jams every morning.")"
 expect_eq "hand edit then comment: touches only the ticket" "$p" "$(git -C "$r" show --name-only --format= HEAD | sed '/^$/d')"
 expect_clean "hand edit then comment" "$r"
 expect_exit "hand edit then comment: show --json" 0 sd -C "$r" show "$id" --json
@@ -105,7 +105,7 @@ expect_json "hand edit then comment: comment" "$OUT" '[e["body"] for e in d["tim
 sed -i 's/^It jams every morning\.$/It jams every evening./' "$r/$p"
 git -C "$r" add "$p"
 SD_NOW=2026-11-23T09:06:00Z expect_exit "hand edit (staged) then status" 0 sd -C "$r" status "$id" open
-expect_eq "staged hand edit: in the commit" "It jams every evening." "$(git -C "$r" show HEAD:"$p" | sed -n 20p)"
+expect_eq "staged hand edit: in the commit" "It jams every evening." "$(git -C "$r" show HEAD:"$p" | grep -x "It jams every evening.")"
 expect_clean "staged hand edit then status" "$r"
 fsck_ok "hand edits" "$r"
 
