@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -193,6 +194,23 @@ static sd_error *parse_color(struct sd_ctx *ctx, const char *when)
 	return NULL;
 }
 
+/* Read before the pager takes stdout over. COLUMNS is what a user or a
+ * script sets by hand; anything unusable falls back to 80. */
+static int terminal_columns(void)
+{
+	struct winsize ws;
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *end;
+		long n = strtol(c, &end, 10);
+		if (!*end && n > 0 && n < 10000)
+			return (int)n;
+	}
+	return 80;
+}
+
 static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 {
 	sd_error *err = NULL;
@@ -201,6 +219,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	ctx->stdout_tty = isatty(1);
 	ctx->stdin_tty = isatty(0);
 	ctx->color = ctx->stdout_tty && !getenv("NO_COLOR");
+	ctx->columns = ctx->stdout_tty ? terminal_columns() : 0;
 	ctx->out = stdout;
 	if ((err = sd_stamp_now(&ctx->clock)))
 		return err;

@@ -78,6 +78,9 @@ struct sd_ctx {
 	int color;		/* colour on */
 	int no_pager;
 	int stdout_tty, stdin_tty;
+	/* The terminal's width for rows cut to fit it (TIOCGWINSZ, else
+	 * COLUMNS, else 80); 0 when stdout is not a terminal. */
+	int columns;
 	int exit_status; /* 1 for "found nothing" / "found problems" */
 	sd_time now;	 /* the clock (SD_NOW), in seconds */
 	sd_stamp clock;	 /* the same to the millisecond, for changes */
@@ -211,6 +214,14 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
 	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }
 /* clang-format on */
+
+/* --wide, for every command whose rows are cut to the terminal. */
+#define SD_WIDE_OPTION_ROW \
+	{ \
+		SD_OPT_BOOL, 0, "wide", NULL, "do not cut rows to the terminal's width" \
+	}
+/* The width rows are cut to: 0 for --wide or off a terminal. */
+size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a);
 
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];

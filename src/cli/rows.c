@@ -16,6 +16,7 @@ const struct sd_option sd_filter_options[] = {
 	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
 	{ SD_OPT_STRING, 0, "format", "FMT",
 	  "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
+	SD_WIDE_OPTION_ROW,
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -581,6 +582,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		goto print;
 	}
 	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0, w_due = 1;
+	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
 	struct row_times {
 		char age[16], due[32];
@@ -614,6 +616,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		const char *who = sd_ticket_get(t, SD_F_ASSIGNEE);
 		const char *tier = sd_ticket_get(t, SD_F_TIER);
 		const char *due = times[i].due;
+		size_t line = out.len;
 		sd_buf_adds(&out, yellow);
 		sd_buf_adds(&out, r->short_id);
 		sd_buf_adds(&out, reset);
@@ -656,7 +659,16 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		sd_buf_adds(&out, due);
 		sd_buf_adds(&out, reset);
 		pad(&out, w_due + 2, strlen(due));
-		sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
+		if (columns) {
+			/* The title takes what the other columns leave; on a
+			 * terminal too narrow even for those, the line is cut. */
+			size_t used = sd_text_width_shown(out.data + line, out.len - line);
+			sd_text_inert_fit(&out, sd_ticket_get(t, SD_F_TITLE),
+					  used + 2 < columns ? columns - used : 2);
+			sd_text_cut_line(&out, line, columns);
+		} else {
+			sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
+		}
 		sd_buf_addch(&out, '\n');
 		flush_some(ctx, &out);
 	}
@@ -666,6 +678,11 @@ print:
 		fwrite(out.data, 1, out.len, ctx->out);
 	sd_buf_release(&out);
 	return err;
+}
+
+size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a)
+{
+	return sd_arg_flag(a, "wide") ? 0 : (size_t)ctx->columns;
 }
 
 /* ---- loading and saving one ticket for a change ---- */
