@@ -222,6 +222,9 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	}
 /* The width rows are cut to: 0 for --wide or off a terminal. */
 size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a);
+/* Appends s, the last column of the line that starts at out->data + line,
+ * made inert and cut to what is left of columns (0: whole). */
+void sd_put_last_column(struct sd_buf *out, size_t line, const char *s, size_t columns);
 
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];

@@ -659,16 +659,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		sd_buf_adds(&out, due);
 		sd_buf_adds(&out, reset);
 		pad(&out, w_due + 2, strlen(due));
-		if (columns) {
-			/* The title takes what the other columns leave; on a
-			 * terminal too narrow even for those, the line is cut. */
-			size_t used = sd_text_width_shown(out.data + line, out.len - line);
-			sd_text_inert_fit(&out, sd_ticket_get(t, SD_F_TITLE),
-					  used + 2 < columns ? columns - used : 2);
-			sd_text_cut_line(&out, line, columns);
-		} else {
-			sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
-		}
+		sd_put_last_column(&out, line, sd_ticket_get(t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 		flush_some(ctx, &out);
 	}
@@ -678,6 +669,19 @@ print:
 		fwrite(out.data, 1, out.len, ctx->out);
 	sd_buf_release(&out);
 	return err;
+}
+
+void sd_put_last_column(struct sd_buf *out, size_t line, const char *s, size_t columns)
+{
+	if (!columns) {
+		sd_put_line(out, s);
+		return;
+	}
+	/* The last column takes what the others leave; on a terminal too
+	 * narrow even for those, the line is cut as a whole. */
+	size_t used = sd_text_width_shown(out->data + line, out->len - line);
+	sd_text_inert_fit(out, s, used + 2 < columns ? columns - used : 2);
+	sd_text_cut_line(out, line, columns);
 }
 
 size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a)

@@ -37,12 +37,17 @@ r=$(store width)
 ru="Принтер на третьем этаже печатает пустые страницы и застревает бумага каждый раз"
 cjk="打印机在三楼打印空白页并且每次都卡纸需要尽快修理这个问题非常严重"
 comb="Cafe\xcc\x81 de\xcc\x81ja\xcc\x80 vu: the e\xcc\x81 printer prints nothing at all, again and again"
+cat >>"$r/.sd/config.yaml" <<'EOF2'
+agents:
+  - {name: 王小明, email: wang.xiaoming.with.a.long.address@example.com, queues: [desk, network, hardware, software, facilities]}
+EOF2
+git -C "$r" commit -qam team
 id1=$(new_ticket "$r" "$ru" --assignee someone.with.a.long.name@example.com)
 id2=$(new_ticket "$r" "$cjk")
 id3=$(new_ticket "$r" "$(printf "$comb")")
 
 for cols in 40 80 200; do
-	for cmd in "list" "list --all" "search a"; do
+	for cmd in "list" "list --all" "search a" "sla --all" "agents"; do
 		tty "$cols" "$SD --no-pager -C $r $cmd"
 		expect_eq "$cmd at $cols columns: exit" 0 "$RC"
 		expect_eq "$cmd at $cols columns: no line wider than the terminal" 1 \
@@ -64,6 +69,15 @@ expect_eq "80 columns: valid UTF-8" ok "$(python3 -c 'import sys; open(sys.argv[
 cjkrow=$(grep '打印机' "$OUT" >"$tmp/cjkrow"; widest "$tmp/cjkrow")
 expect_eq "80 columns: the CJK row fills the terminal within a column" 1 \
 	"$([ "$cjkrow" -ge 79 ] && [ "$cjkrow" -le 80 ] && echo 1 || echo "$cjkrow")"
+
+tty 80 "$SD --no-pager -C $r sla --all"
+expect_eq "sla at 80 columns: three rows cut with …" 3 "$(grep -cP '…(\x1b\[0m)?\r?$' "$OUT")"
+tty 80 "$SD --no-pager -C $r agents"
+expect_eq "agents at 80 columns: header and row cut with …" 2 "$(grep -cP '…(\x1b\[0m)?\r?$' "$OUT")"
+tty 80 "$SD --no-pager -C $r agents --wide"
+expect_contains "agents --wide: every queue" "$OUT" "facilities 0"
+tty 40 "$SD --no-pager -C $r sla --all --wide"
+expect_contains "sla --wide: the whole CJK title" "$OUT" "$cjk"
 
 # 200 columns: everything fits, nothing cut.
 tty 200 "$SD --no-pager -C $r list"
