@@ -17,6 +17,7 @@ const struct sd_option sd_filter_options[] = {
 	{ SD_OPT_STRING, 0, "format", "FMT",
 	  "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
 	SD_WIDE_OPTION_ROW,
+	SD_DATE_OPTION_ROW,
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -566,6 +567,11 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 	const char *fmt = sd_arg_str(a, "format");
 	if (fmt && sd_arg_flag(a, "json"))
 		return sd_error_invalid("--json and --format cannot be used together");
+	if ((err = sd_date_option(ctx, a)))
+		return err;
+	/* With --date the AGE column is when the ticket was created, shown
+	 * that way; without it, the short age. */
+	int dated = sd_arg_str(a, "date") != NULL;
 	if (sd_arg_flag(a, "json")) {
 		sd_buf_addch(&out, '[');
 		for (size_t i = 0; i < rows->n; i++) {
@@ -585,11 +591,14 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
 	struct row_times {
-		char age[16], due[32];
+		char age[48], due[32];
 	} *times = sd_xcalloc(rows->n ? rows->n : 1, sizeof(*times));
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct sd_row *r = &rows->v[i];
-		sd_time_format_age(times[i].age, r->created, ctx->now);
+		if (dated)
+			sd_format_when(ctx, times[i].age, r->created);
+		else
+			sd_time_format_age(times[i].age, r->created, ctx->now);
 		due_text(ctx, &r->t, times[i].due);
 		size_t n = strlen(times[i].due);
 		if (n > w_due)

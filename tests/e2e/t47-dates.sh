@@ -30,6 +30,13 @@ expect_match "sla --date=local: due in Ljubljana's zone" "$OUT" "2026-12-0[0-9] 
 TZ=Europe/Ljubljana expect_exit "sla --date=iso" 0 sd -C "$r" sla --date=iso
 expect_match "sla --date=iso: with the offset" "$OUT" " \\+0100 "
 
+TZ=Europe/Ljubljana expect_exit "list --date=local" 0 sd -C "$r" list --date=local
+expect_out_has "list --date=local: created in Ljubljana's zone" "  2026-12-02 18:48 CET  "
+expect_exit "list --date=relative" 0 sd -C "$r" list --date=relative
+expect_out_has "list --date=relative: how long ago" "  15h ago  "
+TZ=Europe/Ljubljana expect_exit "list" 0 sd -C "$r" list
+expect_out_has "list without --date: the short age" "  15h  "
+
 expect_exit "--date=bogus" 2 sd -C "$r" show --date=bogus "$id"
 expect_err "--date=bogus: names it and the choices" \
 	"sd: unknown --date 'bogus'; use local, utc, iso or relative"
