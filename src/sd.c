@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -82,18 +83,39 @@ const struct sd_command *sd_command_lookup(const char *name)
 	return NULL;
 }
 
+/* Options are laid out as git's parse-options does: a short option and its
+ * long form as "-m, --message TEXT", a long-only option indented by the width
+ * of "-m, " so every "--" sits in one column, and every description starting
+ * in one column; a left side too wide for it puts the description on the next
+ * line rather than pushing it out of line. */
+#define SD_HELP_LEFT 26
+
+static void print_option(FILE *out, const char *left, const char *help)
+{
+	size_t n = strlen(left);
+
+	if (n > SD_HELP_LEFT)
+		fprintf(out, "  %s\n  %*s %s\n", left, SD_HELP_LEFT, "", help);
+	else
+		fprintf(out, "  %-*s %s\n", SD_HELP_LEFT, left, help);
+}
+
 void sd_command_usage(FILE *out, const struct sd_command *cmd)
 {
 	fprintf(out, "usage: sd %s\n\n%s.\n", cmd->usage, cmd->summary);
 	fprintf(out, "\noptions:\n");
 	for (const struct sd_option *o = cmd->options; o->kind; o++) {
-		char left[64];
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-			 o->long_name, o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-26s %s\n", o->short_name ? left : left + 2, o->help);
+		char left[128];
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		print_option(out, left, o->help);
 	}
-	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
+	print_option(out, "-h, --help", "show this help");
 }
 
 void sd_main_usage(FILE *out)
@@ -107,11 +129,11 @@ void sd_main_usage(FILE *out)
 			fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fprintf(out,
 		"\nglobal options:\n"
-		"  -C DIR          run as if sd was started in DIR\n"
-		"  --no-pager      do not page output\n"
-		"  --color=WHEN    colour output: auto, always or never\n"
-		"  --version       print the version\n"
-		"  -h, --help      show this help\n\n"
+		"  -C DIR              run as if sd was started in DIR\n"
+		"      --no-pager      do not page output\n"
+		"      --color=WHEN    colour output: auto, always or never\n"
+		"      --version       print the version\n"
+		"  -h, --help          show this help\n\n"
 		"See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
 }
 
@@ -172,6 +194,23 @@ static sd_error *parse_color(struct sd_ctx *ctx, const char *when)
 	return NULL;
 }
 
+/* Read before the pager takes stdout over. COLUMNS is what a user or a
+ * script sets by hand; anything unusable falls back to 80. */
+static int terminal_columns(void)
+{
+	struct winsize ws;
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *end;
+		long n = strtol(c, &end, 10);
+		if (!*end && n > 0 && n < 10000)
+			return (int)n;
+	}
+	return 80;
+}
+
 static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 {
 	sd_error *err = NULL;
@@ -180,6 +219,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	ctx->stdout_tty = isatty(1);
 	ctx->stdin_tty = isatty(0);
 	ctx->color = ctx->stdout_tty && !getenv("NO_COLOR");
+	ctx->columns = ctx->stdout_tty ? terminal_columns() : 0;
 	ctx->out = stdout;
 	if ((err = sd_stamp_now(&ctx->clock)))
 		return err;

@@ -83,6 +83,8 @@ sd_error *sd_timezone_check(const char *name);
 
 /* An instant in the user's own time zone: "2026-11-24 15:00 CET". */
 void sd_time_format_local(char out[48], sd_time t);
+/* The same as git's --date=iso: "2026-11-24 15:00:00 +0100". */
+void sd_time_format_local_iso(char out[48], sd_time t);
 
 /* Durations: "30m", "4h", "1h30m", "2d4h", "90s"; d is 24 hours. */
 sd_error *sd_duration_parse(int64_t *out, const char *text);

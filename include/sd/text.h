@@ -20,9 +20,24 @@ void sd_text_inert(struct sd_buf *out, const char *s, size_t len, int keep_newli
  * become U+FFFD so the output is always valid JSON. */
 void sd_json_string(struct sd_buf *out, const char *s);
 
-/* Display width of a UTF-8 string in terminal columns (approximate: one
- * column per code point, two for common wide ranges). */
+/* Display width of a UTF-8 string in terminal columns, as sd_text_inert
+ * shows it: two for East Asian wide characters, none for combining marks. */
 size_t sd_text_width(const char *s);
+
+/* Appends s as sd_text_inert does on one line, at most max columns wide:
+ * when it is wider, cut after a whole character (or escape) and ended
+ * with "…". Returns the columns written. */
+size_t sd_text_inert_fit(struct sd_buf *out, const char *s, size_t max);
+
+/* Columns that s[0..len), text already made inert and maybe coloured,
+ * takes on a terminal: colour escapes take none. */
+size_t sd_text_width_shown(const char *s, size_t len);
+
+/* Cuts the terminal line in line->data[start..] to at most max columns,
+ * ending it with "…" when cut: colour escapes take no column and are
+ * never split, nor a UTF-8 sequence; a reset follows the ellipsis when
+ * the line had colour. */
+void sd_text_cut_line(struct sd_buf *line, size_t start, size_t max);
 
 /* 1 when s contains a control character (C0 including newline, DEL, C1),
  * a bidirectional control, or invalid UTF-8. */

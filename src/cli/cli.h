@@ -78,6 +78,11 @@ struct sd_ctx {
 	int color;		/* colour on */
 	int no_pager;
 	int stdout_tty, stdin_tty;
+	/* The terminal's width for rows cut to fit it (TIOCGWINSZ, else
+	 * COLUMNS, else 80); 0 when stdout is not a terminal. */
+	int columns;
+	/* How human output shows instants: --date, local by default. */
+	int date_mode;
 	int exit_status; /* 1 for "found nothing" / "found problems" */
 	sd_time now;	 /* the clock (SD_NOW), in seconds */
 	sd_stamp clock;	 /* the same to the millisecond, for changes */
@@ -211,6 +216,30 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
 	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }
 /* clang-format on */
+
+/* --wide, for every command whose rows are cut to the terminal. */
+#define SD_WIDE_OPTION_ROW \
+	{ \
+		SD_OPT_BOOL, 0, "wide", NULL, "do not cut rows to the terminal's width" \
+	}
+/* The width rows are cut to: 0 for --wide or off a terminal. */
+size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a);
+/* Appends s, the last column of the line that starts at out->data + line,
+ * made inert and cut to what is left of columns (0: whole). */
+void sd_put_last_column(struct sd_buf *out, size_t line, const char *s, size_t columns);
+
+/* --date=MODE, for commands that show instants to people. */
+enum { SD_DATE_LOCAL, SD_DATE_UTC, SD_DATE_ISO, SD_DATE_RELATIVE };
+#define SD_DATE_OPTION_ROW \
+	{ \
+		SD_OPT_STRING, 0, "date", "MODE", \
+			"show times as local (TZ, else UTC), utc, iso or relative" \
+	}
+/* Sets ctx->date_mode from --date; an unknown mode is a usage error. */
+sd_error *sd_date_option(struct sd_ctx *ctx, const struct sd_args *a);
+/* An instant for people, as --date asks: "2026-12-02 18:48 CET". JSON and
+ * files keep UTC and never use this. */
+void sd_format_when(const struct sd_ctx *ctx, char out[48], sd_time t);
 
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];

@@ -16,6 +16,8 @@ const struct sd_option sd_filter_options[] = {
 	{ SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
 	{ SD_OPT_STRING, 0, "format", "FMT",
 	  "print each ticket with FMT: %(field), %(short), %(age), %n, %t, %%" },
+	SD_WIDE_OPTION_ROW,
+	SD_DATE_OPTION_ROW,
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -565,6 +567,11 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 	const char *fmt = sd_arg_str(a, "format");
 	if (fmt && sd_arg_flag(a, "json"))
 		return sd_error_invalid("--json and --format cannot be used together");
+	if ((err = sd_date_option(ctx, a)))
+		return err;
+	/* With --date the AGE column is when the ticket was created, shown
+	 * that way; without it, the short age. */
+	int dated = sd_arg_str(a, "date") != NULL;
 	if (sd_arg_flag(a, "json")) {
 		sd_buf_addch(&out, '[');
 		for (size_t i = 0; i < rows->n; i++) {
@@ -581,13 +588,17 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		goto print;
 	}
 	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0, w_due = 1;
+	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
 	struct row_times {
-		char age[16], due[32];
+		char age[48], due[32];
 	} *times = sd_xcalloc(rows->n ? rows->n : 1, sizeof(*times));
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct sd_row *r = &rows->v[i];
-		sd_time_format_age(times[i].age, r->created, ctx->now);
+		if (dated)
+			sd_format_when(ctx, times[i].age, r->created);
+		else
+			sd_time_format_age(times[i].age, r->created, ctx->now);
 		due_text(ctx, &r->t, times[i].due);
 		size_t n = strlen(times[i].due);
 		if (n > w_due)
@@ -614,6 +625,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		const char *who = sd_ticket_get(t, SD_F_ASSIGNEE);
 		const char *tier = sd_ticket_get(t, SD_F_TIER);
 		const char *due = times[i].due;
+		size_t line = out.len;
 		sd_buf_adds(&out, yellow);
 		sd_buf_adds(&out, r->short_id);
 		sd_buf_adds(&out, reset);
@@ -656,7 +668,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		sd_buf_adds(&out, due);
 		sd_buf_adds(&out, reset);
 		pad(&out, w_due + 2, strlen(due));
-		sd_put_line(&out, sd_ticket_get(t, SD_F_TITLE));
+		sd_put_last_column(&out, line, sd_ticket_get(t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 		flush_some(ctx, &out);
 	}
@@ -666,6 +678,24 @@ print:
 		fwrite(out.data, 1, out.len, ctx->out);
 	sd_buf_release(&out);
 	return err;
+}
+
+void sd_put_last_column(struct sd_buf *out, size_t line, const char *s, size_t columns)
+{
+	if (!columns) {
+		sd_put_line(out, s);
+		return;
+	}
+	/* The last column takes what the others leave; on a terminal too
+	 * narrow even for those, the line is cut as a whole. */
+	size_t used = sd_text_width_shown(out->data + line, out->len - line);
+	sd_text_inert_fit(out, s, used + 2 < columns ? columns - used : 2);
+	sd_text_cut_line(out, line, columns);
+}
+
+size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a)
+{
+	return sd_arg_flag(a, "wide") ? 0 : (size_t)ctx->columns;
 }
 
 /* ---- loading and saving one ticket for a change ---- */

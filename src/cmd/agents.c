@@ -9,6 +9,7 @@
 #include "sd/text.h"
 
 const struct sd_option agents_options[] = { { SD_OPT_BOOL, 0, "json", NULL, "print a JSON array" },
+					    SD_WIDE_OPTION_ROW,
 					    { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 static void json_agent(struct sd_buf *out, struct sd_config *cfg, const struct sd_agent *a,
@@ -78,7 +79,7 @@ sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args)
 		fprintf(stderr, "sd: no agents in %s; see sd-config(5) for the agents section\n",
 			SD_CONFIG_PATH);
 	} else {
-		size_t w_email = 5, w_name = 4;
+		size_t w_email = 5, w_name = 4, columns = sd_row_columns(ctx, args);
 		for (size_t i = 0; i < team->nagents; i++) {
 			size_t n = sd_text_width(team->agents[i].email);
 			w_email = n > w_email ? n : w_email;
@@ -87,11 +88,15 @@ sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		pad(&out, "EMAIL", w_email + 2);
 		pad(&out, "NAME", w_name + 2);
-		sd_buf_adds(&out, "OPEN    SHIFT  AWAY                    QUEUES\n");
+		sd_buf_adds(&out, "OPEN    SHIFT  AWAY                    QUEUES");
+		if (columns)
+			sd_text_cut_line(&out, 0, columns);
+		sd_buf_addch(&out, '\n');
 		for (size_t i = 0; i < team->nagents; i++) {
 			const struct sd_agent *a = &team->agents[i];
 			struct sd_agent_state st;
 			char open[32], away[32];
+			size_t line = out.len;
 			sd_agent_state(&st, cfg, a, &load, ctx->now);
 			pad(&out, a->email, w_email + 2);
 			pad(&out, a->name, w_name + 2);
@@ -111,6 +116,9 @@ sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args)
 				sd_buf_printf(&out, " %zu",
 					      sd_team_load_open(&load, a, a->queues.v[q]));
 			}
+			/* The queues come last and are what a narrow terminal cuts. */
+			if (columns)
+				sd_text_cut_line(&out, line, columns);
 			sd_buf_adds(&out, "\n");
 		}
 	}

@@ -10,6 +10,7 @@
 
 const struct sd_option log_options[] = { { SD_OPT_BOOL, 0, "json", NULL,
 					   "print a JSON array of entries and commits" },
+					 SD_DATE_OPTION_ROW,
 					 { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 struct log_item {
@@ -104,12 +105,12 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			touched = 0;
 		if (touched) {
 			struct sd_buf line = SD_BUF_INIT;
-			char when[32], sha[GIT_OID_HEXSZ + 1];
+			char when[48], sha[GIT_OID_HEXSZ + 1];
 			const git_signature *a = git_commit_author(c);
 			int clamped;
 			sd_time t = commit_time((sd_time)a->when.time, &clamped);
 			git_oid_tostr(sha, 8, &oid);
-			sd_time_format_human(when, t);
+			sd_format_when(ctx, when, t);
 			sd_buf_printf(&line, "%s%s%s  %scommit %s%s  ", sd_color(ctx, SD_DIM), when,
 				      sd_color(ctx, SD_RESET), sd_color(ctx, SD_YELLOW), sha,
 				      sd_color(ctx, SD_RESET));
@@ -162,7 +163,7 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 	char id[SD_ID_LEN + 1];
 	sd_error *err;
 	sd_ticket_init(&t);
-	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
+	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)) || (err = sd_date_option(ctx, args)))
 		goto done;
 	if ((err = sd_store_resolve(ctx->store, id, args->pos.v[0])))
 		goto done;
@@ -172,8 +173,8 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 	for (size_t i = 0; i < t.nentries; i++) {
 		const struct sd_entry *e = &t.entries[i];
 		struct sd_buf line = SD_BUF_INIT;
-		char when[32];
-		sd_time_format_human(when, sd_stamp_seconds(e->at));
+		char when[48];
+		sd_format_when(ctx, when, sd_stamp_seconds(e->at));
 		sd_buf_printf(&line, "%s%s%s  ", sd_color(ctx, SD_DIM), when,
 			      sd_color(ctx, SD_RESET));
 		sd_put_text(&line, e->author);

@@ -10,6 +10,7 @@
 
 const struct sd_option show_options[] = { { SD_OPT_BOOL, 0, "json", NULL,
 					    "print the ticket as JSON" },
+					  SD_DATE_OPTION_ROW,
 					  { SD_OPT_END, 0, NULL, NULL, NULL } };
 
 static void field_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name, const char *value)
@@ -53,7 +54,7 @@ static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
 	sd_buf_printf(out, "%s%s%s", sd_color(ctx, color), sd_clock_states[c->state],
 		      sd_color(ctx, SD_RESET));
 	if (c->has_due && c->state != SD_CLOCK_PAUSED && c->state != SD_CLOCK_MET) {
-		sd_time_format_local(due, c->due);
+		sd_format_when(ctx, due, c->due);
 		sd_buf_printf(out, ", due %s", due);
 	}
 	if (c->state != SD_CLOCK_MET)
@@ -86,12 +87,12 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
 	struct sd_buf tmp = SD_BUF_INIT;
-	char created[32], updated[32], age[16];
+	char created[48], updated[48], age[16];
 	sd_time c = ctx->now, u = ctx->now;
 	sd_time_parse(&c, sd_ticket_get(t, SD_F_CREATED));
 	sd_time_parse(&u, sd_ticket_get(t, SD_F_UPDATED));
-	sd_time_format_human(created, c);
-	sd_time_format_human(updated, u);
+	sd_format_when(ctx, created, c);
+	sd_format_when(ctx, updated, u);
 	sd_time_format_age(age, c, ctx->now);
 
 	sd_buf_printf(out, "%s%s%s %s", sd_color(ctx, SD_YELLOW), short_id, sd_color(ctx, SD_RESET),
@@ -124,7 +125,10 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 		if (*sd_ticket_get(t, f))
 			field_line(ctx, out, sd_fields[f].name, sd_ticket_get(t, f));
 	sd_buf_reset(&tmp);
-	sd_buf_printf(&tmp, "%s (%s ago)", created, age);
+	if (ctx->date_mode == SD_DATE_RELATIVE)
+		sd_buf_adds(&tmp, created); /* "3d ago" already */
+	else
+		sd_buf_printf(&tmp, "%s (%s ago)", created, age);
 	field_line(ctx, out, "created", tmp.data);
 	field_line(ctx, out, "updated", updated);
 	show_sla(ctx, out, t);
@@ -142,8 +146,8 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 			      sd_color(ctx, SD_RESET));
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		char when[32];
-		sd_time_format_human(when, sd_stamp_seconds(e->at));
+		char when[48];
+		sd_format_when(ctx, when, sd_stamp_seconds(e->at));
 		sd_buf_printf(out, "\n%s%s%s  ", sd_color(ctx, SD_DIM), when,
 			      sd_color(ctx, SD_RESET));
 		sd_put_text(out, e->author);
@@ -174,7 +178,7 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 	char id[SD_ID_LEN + 1], short_id[SD_ID_LEN + 1];
 	sd_error *err;
 	sd_ticket_init(&t);
-	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)))
+	if ((err = sd_args_count(args, 1, 1, ctx->cmd->usage)) || (err = sd_date_option(ctx, args)))
 		goto done;
 	if ((err = sd_store_resolve(ctx->store, id, args->pos.v[0])) ||
 	    (err = sd_store_short_id_for(ctx->store, short_id, id)))

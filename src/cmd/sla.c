@@ -19,6 +19,8 @@ const struct sd_option sla_options[] = {
 	{ SD_OPT_BOOL, 0, "check", NULL, "exit 1 if a selected ticket has a breached clock" },
 	{ SD_OPT_BOOL, 0, "apply", NULL,
 	  "escalate and notify for breaches and risks not yet acted on" },
+	SD_WIDE_OPTION_ROW,
+	SD_DATE_OPTION_ROW,
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -114,7 +116,8 @@ static void relative(char out[48], sd_time due, sd_time now)
 	snprintf(out, 48, due >= now ? "in %s" : "%s ago", d + (d[0] == '-'));
 }
 
-static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_time at)
+static void print_human(struct sd_ctx *ctx, const struct sd_args *args, struct sla_row *rows,
+			size_t n, sd_time at, size_t columns)
 {
 	struct sd_buf out = SD_BUF_INIT;
 	size_t w_id = 4, w_pol = 6, w_due = 3;
@@ -125,8 +128,13 @@ static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_t
 		strcpy(due[i], "-");
 		strcpy(left[i], "-");
 		if (f && f->has_due && f->state != SD_CLOCK_PAUSED) {
-			if (ctx->stdout_tty)
+			/* Without --date: relative on a terminal, else an
+			 * instant in the user's zone, as before. */
+			if (ctx->date_mode == SD_DATE_RELATIVE ||
+			    (!sd_arg_str(args, "date") && ctx->stdout_tty))
 				relative(due[i], f->due, at);
+			else if (sd_arg_str(args, "date"))
+				sd_format_when(ctx, due[i], f->due);
 			else
 				sd_time_format_local(due[i], f->due);
 		}
@@ -141,6 +149,7 @@ static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_t
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct sd_sla *s = &rows[i].sla;
+		size_t line = out.len;
 		sd_buf_printf(&out, "%s%-*s%s  ", sd_color(ctx, SD_YELLOW), (int)w_id,
 			      rows[i].row->short_id, sd_color(ctx, SD_RESET));
 		sd_put_line(&out, s->policy->name);
@@ -165,7 +174,7 @@ static void print_human(struct sd_ctx *ctx, struct sla_row *rows, size_t n, sd_t
 			sd_buf_adds(&out, "  ");
 		}
 		sd_buf_printf(&out, "%-*s  %-7s  ", (int)w_due, due[i], left[i]);
-		sd_put_line(&out, sd_ticket_get(&rows[i].row->t, SD_F_TITLE));
+		sd_put_last_column(&out, line, sd_ticket_get(&rows[i].row->t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 	}
 	fwrite(out.data, 1, out.len, ctx->out);
@@ -463,6 +472,8 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 	const char *at_arg = sd_arg_str(args, "at");
 	sd_error *err = NULL;
 
+	if ((err = sd_date_option(ctx, args)))
+		goto done;
 	if (at_arg && (err = sd_time_parse(&at, at_arg))) {
 		err = sd_error_wrap(err, "--at");
 		goto done;
@@ -507,7 +518,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 		print_json(ctx, sla, n);
 	} else {
 		sd_pager_start(ctx);
-		print_human(ctx, sla, n, at);
+		print_human(ctx, args, sla, n, at, sd_row_columns(ctx, args));
 	}
 	if (sd_arg_flag(args, "check"))
 		for (size_t i = 0; i < n; i++)

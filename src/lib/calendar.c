@@ -100,13 +100,25 @@ static void use_user_zone(void)
 	zone_in_use = NULL;
 }
 
-void sd_time_format_local(char out[48], sd_time t)
+static void local_tm(struct tm *tm, sd_time t)
 {
 	time_t tt = (time_t)t;
-	struct tm tm;
 	use_user_zone();
-	localtime_r(&tt, &tm);
+	localtime_r(&tt, tm);
+}
+
+void sd_time_format_local(char out[48], sd_time t)
+{
+	struct tm tm;
+	local_tm(&tm, t);
 	strftime(out, 48, "%Y-%m-%d %H:%M %Z", &tm);
+}
+
+void sd_time_format_local_iso(char out[48], sd_time t)
+{
+	struct tm tm;
+	local_tm(&tm, t);
+	strftime(out, 48, "%Y-%m-%d %H:%M:%S %z", &tm);
 }
 
 static long utc_offset(sd_time t)

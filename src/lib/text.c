@@ -138,6 +138,34 @@ void sd_json_string(struct sd_buf *out, const char *s)
 	sd_buf_addch(out, '"');
 }
 
+/* Columns one code point takes on a terminal, from a small table of its
+ * own and never the C library's wcwidth: that depends on the locale, and
+ * the same list must line up the same in every one. Wide: East Asian
+ * wide and fullwidth blocks and emoji; zero: combining marks, variation
+ * selectors and zero-width characters. Escapes are counted as shown. */
+static size_t cp_width(uint32_t cp)
+{
+	if (cp < 0x20 || cp == 0x7f)
+		return 4; /* shown as \xNN */
+	if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp))
+		return 6; /* shown as \uNNNN */
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x483 && cp <= 0x489) ||
+	    (cp >= 0x591 && cp <= 0x5bd) || (cp >= 0x610 && cp <= 0x61a) ||
+	    (cp >= 0x64b && cp <= 0x65f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
+	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x200b && cp <= 0x200d) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0x302a && cp <= 0x302f) ||
+	    (cp >= 0x3099 && cp <= 0x309a) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	    (cp >= 0xfe20 && cp <= 0xfe2f) || cp == 0xfeff || (cp >= 0xe0100 && cp <= 0xe01ef))
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
 size_t sd_text_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -150,23 +178,88 @@ size_t sd_text_width(const char *s)
 			i++;
 			continue;
 		}
-		if (cp < 0x20 || cp == 0x7f)
-			w += 4;
-		else if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp))
-			w += 6;
-		else if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-			 (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-			 (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-			 (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
-			 (cp >= 0x20000 && cp <= 0x3fffd))
-			w += 2;
-		else if ((cp >= 0x300 && cp <= 0x36f) || cp == 0x200b || cp == 0x200d)
-			w += 0;
-		else
-			w += 1;
+		w += cp_width(cp);
 		i += n;
 	}
 	return w;
+}
+
+size_t sd_text_inert_fit(struct sd_buf *out, const char *s, size_t max)
+{
+	if (sd_text_width(s) <= max) {
+		sd_text_inert(out, s, strlen(s), 0);
+		return sd_text_width(s);
+	}
+	if (!max)
+		return 0;
+	/* Whole characters (and whole escapes) up to max - 1 columns, then
+	 * the ellipsis, so the cut never splits a sequence or an escape. */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, w = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp), cw = n ? cp_width(cp) : 4;
+		if (w + cw > max - 1)
+			break;
+		sd_text_inert(out, s + i, n ? n : 1, 0);
+		w += cw;
+		i += n ? n : 1;
+	}
+	sd_buf_adds(out, "…");
+	return w + 1;
+}
+
+size_t sd_text_width_shown(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, w = 0;
+	while (i < len) {
+		if (p[i] == 0x1b && i + 1 < len && p[i + 1] == '[') {
+			i += 2;
+			while (i < len && !(p[i] >= 0x40 && p[i] <= 0x7e))
+				i++;
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		w += n ? cp_width(cp) : 1;
+		i += n ? n : 1;
+	}
+	return w;
+}
+
+void sd_text_cut_line(struct sd_buf *line, size_t start, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)line->data;
+	size_t i = start, w = 0, keep = start;
+	int csi = 0;
+	while (i < line->len) {
+		if (p[i] == 0x1b && i + 1 < line->len && p[i + 1] == '[') {
+			/* A colour escape takes no column and is never cut. */
+			size_t j = i + 2;
+			while (j < line->len && !(p[j] >= 0x40 && p[j] <= 0x7e))
+				j++;
+			i = j < line->len ? j + 1 : j;
+			csi = 1;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, line->len - i, &cp), cw = n ? cp_width(cp) : 1;
+		if (w + cw > max) {
+			line->len = keep;
+			sd_buf_adds(line, "…");
+			if (csi)
+				sd_buf_adds(line, "\033[0m");
+			return;
+		}
+		w += cw;
+		i += n ? n : 1;
+		/* Where to cut: after the last character that leaves a
+		 * column for the ellipsis. */
+		if (w <= (max ? max - 1 : 0))
+			keep = i;
+	}
 }
 
 int sd_text_has_control(const char *s)

@@ -63,6 +63,17 @@ for c in $commands; do
 	cp "$OUT" "$tmp/dashhelp.$c"
 	expect_contains "$c --help: shows its usage" "$tmp/dashhelp.$c" "sd $c"
 	expect_eq "$c --help: nothing on stderr" "" "$(cat "$ERR")"
+	# Laid out as git's parse-options: every "--" in column 7, every
+	# description in column 30 (or on the next line, at column 30, when
+	# the option is too wide), so long-only options line up with the rest.
+	expect_eq "$c --help: options and descriptions in their columns" "" \
+		"$(awk '/^options:/ { on = 1; next } on && /^$/ { on = 0 }
+			on && wrap { if ($0 !~ /^ {29}[^ ]/) print "bad continuation: " $0; wrap = 0; next }
+			on {
+				if (substr($0, 1, 6) !~ /^(  -[a-zA-Z], |      )$/ || substr($0, 7, 2) != "--") print "option not in column 7: " $0
+				else if (length($0) <= 28 || substr($0, 29, 1) != " ") wrap = 1
+				else if (substr($0, 30, 1) == " ") print "description not in column 30: " $0
+			}' "$tmp/dashhelp.$c")"
 	expect_exit "$c -h" 0 sd "$c" -h
 	expect_file_eq "$c -h is $c --help" "$tmp/dashhelp.$c" "$OUT"
 	man=$DOC/sd-$c.1.md

@@ -113,6 +113,8 @@ comp "$r" "sd list --no-p" sd list --no-p
 is "bash: sd list --no-p<TAB>" --no-pager
 comp "$r" "sd new -m x --priority " sd new -m x --priority ""
 has "bash: sd new ... --priority <TAB>" P1 P5
+comp "$r" "sd show x --date " sd show x --date ""
+has "bash: sd show ID --date <TAB>" local utc iso relative
 
 comp "$r" "sd show " sd show ""
 is "bash: sd show <TAB>: the short ids" "$s1" "$s2"

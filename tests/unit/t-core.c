@@ -192,6 +192,32 @@ static void test_text(void)
 	sd_strvec_clear(&argv);
 }
 
+/* Display widths and cuts for rows that fit the terminal. */
+static void test_width(void)
+{
+	CHECK(sd_text_width("Принтер") == 7, "Cyrillic: one column each");
+	CHECK(sd_text_width("打印机") == 6, "CJK: two columns each");
+	CHECK(sd_text_width("Cafe\xcc\x81") == 4, "a combining mark takes none");
+	CHECK(sd_text_width("a\x1b") == 5, "an escape counts as shown");
+	struct sd_buf out = SD_BUF_INIT;
+	CHECK(sd_text_inert_fit(&out, "打印机在", 6) == 5 && !strcmp(out.data, "打印…"),
+	      "CJK cut on a whole character: %s", out.data);
+	sd_buf_reset(&out);
+	sd_text_inert_fit(&out, "ab\x1b[31mred", 6);
+	CHECK_STR("ab…", out.data, "an escape is never cut in two");
+	sd_buf_reset(&out);
+	sd_text_inert_fit(&out, "Cafe\xcc\x81 x", 5);
+	CHECK_STR("Cafe\xcc\x81…", out.data, "a combining mark stays with its letter");
+	sd_buf_reset(&out);
+	sd_text_inert_fit(&out, "fits", 4);
+	CHECK_STR("fits", out.data, "text that fits is whole");
+	sd_buf_reset(&out);
+	sd_buf_adds(&out, "\033[33mid\033[0m  Принтер");
+	sd_text_cut_line(&out, 0, 6);
+	CHECK_STR("\033[33mid\033[0m  П…\033[0m", out.data, "line cut: colour whole, then reset");
+	sd_buf_release(&out);
+}
+
 static void test_config(void)
 {
 	struct sd_config cfg;
@@ -289,6 +315,7 @@ int main(void)
 	test_times();
 	test_minutes();
 	test_text();
+	test_width();
 	test_config();
 	test_repeats();
 	test_folding();
