@@ -269,16 +269,21 @@ void sd_html_to_text(struct sd_buf *out, const char *html, size_t len)
 	struct writer w = { .out = &raw, .start = 0 };
 	walk(&w, xmlDocGetRootElement(doc) ? doc->children : NULL, 0);
 	xmlFreeDoc(doc);
-	/* Lines lose their trailing spaces; the text its trailing breaks. */
+	/* Lines lose their trailing spaces, and blank lines (from <pre>)
+	 * come one at a time. */
 	size_t i = 0;
+	int blank = 1;
 	while (i < raw.len) {
 		const char *nl = memchr(raw.data + i, '\n', raw.len - i);
 		size_t end = nl ? (size_t)(nl - raw.data) : raw.len, e = end;
 		while (e > i && raw.data[e - 1] == ' ')
 			e--;
-		sd_text_clean(out, raw.data + i, e - i);
-		if (nl)
-			sd_buf_addch(out, '\n');
+		if (e > i || !blank) {
+			sd_text_clean(out, raw.data + i, e - i);
+			if (nl)
+				sd_buf_addch(out, '\n');
+		}
+		blank = e == i;
 		i = end + 1;
 	}
 	while (out->len > start && out->data[out->len - 1] == '\n')
