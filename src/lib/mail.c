@@ -71,16 +71,62 @@ static int ascii_only(const char *s, size_t len)
  * is common. Undeclared or unknown charsets that are not UTF-8 are read
  * as windows-1252, the usual unlabelled 8-bit text. Bytes the charset
  * does not map become U+FFFD. */
+static void to_utf8(struct sd_buf *out, const char *bytes, size_t len, const char *charset);
+
+/* ISO-2022-JP as EUC-JP: the same JIS X 0208 codes with the high bit set.
+ * Japanese mail uses the NEC and IBM extensions (circled digits, Roman
+ * numerals) that iconv's ISO-2022-JP refuses but its EUC-JP-MS reads. */
+static void iso2022jp_to_utf8(struct sd_buf *out, const char *bytes, size_t len)
+{
+	struct sd_buf euc = SD_BUF_INIT;
+	enum { ROMAN, JIS, KANA } mode = ROMAN;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)bytes[i];
+		if (c == 0x1b && i + 2 < len) {
+			char a = bytes[i + 1], b = bytes[i + 2];
+			if (a == '$' && (b == 'B' || b == '@'))
+				mode = JIS;
+			else if (a == '(' && (b == 'B' || b == 'J'))
+				mode = ROMAN;
+			else if (a == '(' && b == 'I')
+				mode = KANA;
+			else
+				continue;
+			i += 2;
+			continue;
+		}
+		if (c < 0x21 || c > 0x7e) {
+			if (c == '\n')
+				mode = ROMAN;
+			sd_buf_addch(&euc, (char)c);
+		} else if (mode == JIS) {
+			sd_buf_addch(&euc, (char)(c | 0x80));
+		} else if (mode == KANA) {
+			sd_buf_addch(&euc, (char)0x8e);
+			sd_buf_addch(&euc, (char)(c | 0x80));
+		} else {
+			sd_buf_addch(&euc, (char)c);
+		}
+	}
+	to_utf8(out, euc.data, euc.len, "EUC-JP-MS");
+	sd_buf_release(&euc);
+}
+
 static void to_utf8(struct sd_buf *out, const char *bytes, size_t len, const char *charset)
 {
-	if (ascii_only(bytes, len) &&
-	    !(charset &&
-	      (!strncasecmp(charset, "utf-7", 5) || !strncasecmp(charset, "iso-2022", 8)))) {
+	int iso2022 = charset && !strncasecmp(charset, "iso-2022", 8);
+	int ascii = ascii_only(bytes, len);
+	if (ascii && !iso2022 && !(charset && !strncasecmp(charset, "utf-7", 5))) {
 		sd_text_clean(out, bytes, len);
 		return;
 	}
-	if (sd_utf8_valid(bytes, len, NULL) && !(charset && !strncasecmp(charset, "iso-2022", 8))) {
+	if (!ascii && sd_utf8_valid(bytes, len, NULL)) {
 		sd_text_clean(out, bytes, len);
+		return;
+	}
+	if (charset &&
+	    (!strcasecmp(charset, "iso-2022-jp") || !strcasecmp(charset, "csISO2022JP"))) {
+		iso2022jp_to_utf8(out, bytes, len);
 		return;
 	}
 	if (!charset || !*charset || !strcasecmp(charset, "utf-8") ||
@@ -112,7 +158,6 @@ static void to_utf8(struct sd_buf *out, const char *bytes, size_t len, const cha
 		sd_buf_adds(&conv, "\xef\xbf\xbd");
 		in++;
 		inleft--;
-		iconv(cd, NULL, NULL, NULL, NULL);
 	}
 	/* The shift state of stateful charsets (ISO-2022-JP) is closed. */
 	sd_buf_grow(&conv, 16);
@@ -124,6 +169,114 @@ static void to_utf8(struct sd_buf *out, const char *bytes, size_t len, const cha
 	g_mime_iconv_close(cd);
 	sd_text_clean(out, conv.data, conv.len);
 	sd_buf_release(&conv);
+}
+
+/* One RFC 2047 encoded word at p ("=?charset?B|Q?text?="): its charset
+ * (language suffix dropped) and decoded bytes; returns its length, or 0
+ * when p does not start one. */
+static size_t encoded_word(const char *p, struct sd_buf *charset, struct sd_buf *bytes)
+{
+	if (p[0] != '=' || p[1] != '?')
+		return 0;
+	const char *cs = p + 2, *q1 = strchr(cs, '?');
+	if (!q1 || q1 == cs || !q1[1] || q1[2] != '?')
+		return 0;
+	char enc = (char)(q1[1] | 0x20);
+	const char *text = q1 + 3, *end = strstr(text, "?=");
+	if ((enc != 'b' && enc != 'q') || !end)
+		return 0;
+	for (const char *c = cs; c < q1; c++)
+		if (*c == ' ' || *c == '\t')
+			return 0;
+	const char *star = memchr(cs, '*', (size_t)(q1 - cs));
+	sd_buf_reset(charset);
+	sd_buf_add(charset, cs, (size_t)((star ? star : q1) - cs));
+	sd_buf_reset(bytes);
+	if (enc == 'b') {
+		/* Each word decoded on its own: GMime joins the base64 of
+		 * adjacent words before decoding and loses everything after a
+		 * word that ends in padding. */
+		gint state = 0;
+		guint save = 0;
+		size_t n = (size_t)(end - text);
+		sd_buf_grow(bytes, n);
+		size_t got = g_base64_decode_step(text, n, (guchar *)bytes->data, &state, &save);
+		bytes->len = got;
+		bytes->data[got] = '\0';
+	} else {
+		for (const char *c = text; c < end; c++) {
+			if (*c == '_') {
+				sd_buf_addch(bytes, ' ');
+			} else if (*c == '=' && c + 2 < end && g_ascii_isxdigit(c[1]) &&
+				   g_ascii_isxdigit(c[2])) {
+				sd_buf_addch(bytes,
+					     (char)(g_ascii_xdigit_value(c[1]) * 16 +
+						    g_ascii_xdigit_value(c[2])));
+				c += 2;
+			} else {
+				sd_buf_addch(bytes, *c);
+			}
+		}
+	}
+	return (size_t)(end + 2 - p);
+}
+
+/* Decodes unstructured header text (RFC 2047, with the usual sins: words
+ * inside words, 8-bit bytes): adjacent words of one charset are joined
+ * as bytes before conversion, so a character split between two words
+ * survives, and white space between encoded words is dropped. */
+static char *decode_text(const char *raw)
+{
+	struct sd_buf out = SD_BUF_INIT, group = SD_BUF_INIT, group_cs = SD_BUF_INIT;
+	struct sd_buf cs = SD_BUF_INIT, bytes = SD_BUF_INIT;
+	const char *p = raw;
+	while (*p) {
+		size_t n = encoded_word(p, &cs, &bytes);
+		if (n) {
+			if (group.len && strcasecmp(group_cs.data, cs.data)) {
+				to_utf8(&out, group.data, group.len, group_cs.data);
+				sd_buf_reset(&group);
+			}
+			sd_buf_reset(&group_cs);
+			sd_buf_adds(&group_cs, cs.data);
+			sd_buf_add(&group, bytes.data, bytes.len);
+			p += n;
+			/* White space up to the next encoded word goes. */
+			const char *s = p;
+			while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+				s++;
+			if (s != p && encoded_word(s, &cs, &bytes))
+				p = s;
+			continue;
+		}
+		if (group.len) {
+			to_utf8(&out, group.data, group.len, group_cs.data);
+			sd_buf_reset(&group);
+		}
+		const char *next = strstr(p + 1, "=?");
+		size_t lit = next ? (size_t)(next - p) : strlen(p);
+		to_utf8(&out, p, lit, NULL);
+		p += lit;
+	}
+	if (group.len)
+		to_utf8(&out, group.data, group.len, group_cs.data);
+	char *line = line_dup(out.data);
+	sd_buf_release(&out);
+	sd_buf_release(&group);
+	sd_buf_release(&group_cs);
+	sd_buf_release(&cs);
+	sd_buf_release(&bytes);
+	return line;
+}
+
+/* The raw (undecoded, unfolded) value of a header, or NULL; free with
+ * g_free(). */
+static char *raw_header(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	GMimeHeader *h = list ? g_mime_header_list_get_header(list, name) : NULL;
+	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+	return raw ? g_mime_utils_header_unfold(raw) : NULL;
 }
 
 /* The decoded bytes of a leaf part (transfer encoding undone). */
@@ -202,6 +355,30 @@ static void first_address(struct sd_mail_address *a, InternetAddressList *list)
 		free(arr[i].addr);
 	}
 	free(arr);
+}
+
+/* An address GMime could not parse out of a From header ("Test
+ * x@example.com", "<a b@example.com>"): what is inside angle brackets,
+ * else the last word with an @. Written as sent; whoever replies must
+ * check it. */
+static char *loose_address(const char *value)
+{
+	const char *lt = strrchr(value, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	if (lt && gt)
+		return strndup(lt + 1, (size_t)(gt - lt - 1));
+	const char *best = NULL, *best_end = NULL;
+	for (const char *p = value; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',' || *p == ';')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != ',' && *p != ';')
+			p++;
+		if (memchr(w, '@', (size_t)(p - w))) {
+			best = w;
+			best_end = p;
+		}
+	}
+	return best ? strndup(best, (size_t)(best_end - best)) : NULL;
 }
 
 static const char *header(GMimeObject *obj, const char *name)
@@ -571,6 +748,16 @@ static struct sd_mail *mail_new(void)
 	return m;
 }
 
+/* Whether a line starts like a header field: a name of printable ASCII
+ * without spaces, then a colon. */
+static int header_like(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && s[i] > ' ' && s[i] < 127 && s[i] != ':')
+		i++;
+	return i > 0 && i < len && s[i] == ':';
+}
+
 sd_error *sd_mail_parse(struct sd_mail **out, const char *data, size_t len)
 {
 	*out = NULL;
@@ -583,6 +770,21 @@ sd_error *sd_mail_parse(struct sd_mail **out, const char *data, size_t len)
 		size_t skip = nl ? (size_t)(nl - data) + 1 : len;
 		data += skip;
 		len -= skip;
+	}
+
+	/* A line or two of text before the headers ("---- Original email
+	 * message ----" from a forwarding script) is not the message. */
+	for (int skipped = 0; skipped < 3; skipped++) {
+		const char *nl = memchr(data, '\n', len);
+		if (!nl || header_like(data, (size_t)(nl - data)) || nl == data ||
+		    (nl == data + 1 && data[0] == '\r'))
+			break;
+		const char *next = nl + 1;
+		const char *nl2 = memchr(next, '\n', len - (size_t)(next - data));
+		if (!header_like(next, nl2 ? (size_t)(nl2 - next) : len - (size_t)(next - data)))
+			break;
+		len -= (size_t)(next - data);
+		data = next;
 	}
 
 	GMimeParserOptions *opts = g_mime_parser_options_new();
@@ -610,13 +812,40 @@ sd_error *sd_mail_parse(struct sd_mail **out, const char *data, size_t len)
 	first_address(&m->from, g_mime_message_get_from(msg));
 	first_address(&m->reply_to, g_mime_message_get_reply_to(msg));
 	first_address(&m->sender, g_mime_message_get_sender(msg));
+	if (!*m->from.addr) {
+		/* Who wrote it, by the next best header. */
+		char *raw = raw_header(top, "From"), *loose = NULL;
+		if (raw) {
+			char *value = line_dup(raw);
+			loose = loose_address(value);
+			free(value);
+			g_free(raw);
+		}
+		const struct sd_mail_address *alt = *m->reply_to.addr ? &m->reply_to
+			: *m->sender.addr			      ? &m->sender
+								      : NULL;
+		if (loose) {
+			free(m->from.addr);
+			m->from.addr = line_dup(loose);
+			free(loose);
+		} else if (alt) {
+			free(m->from.name);
+			free(m->from.addr);
+			m->from.name = line_dup(alt->name);
+			m->from.addr = line_dup(alt->addr);
+		}
+	}
 	add_addresses(&m->to, &m->n_to, g_mime_message_get_to(msg), 0);
 	add_addresses(&m->cc, &m->n_cc, g_mime_message_get_cc(msg), 0);
 	GDateTime *date = g_mime_message_get_date(msg);
 	if (date)
 		m->date = g_date_time_to_unix(date);
-	free(m->subject);
-	m->subject = line_dup(g_mime_message_get_subject(msg));
+	char *subject = raw_header(top, "Subject");
+	if (subject) {
+		free(m->subject);
+		m->subject = decode_text(subject);
+		g_free(subject);
+	}
 
 	struct {
 		char **dst;

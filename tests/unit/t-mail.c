@@ -166,6 +166,48 @@ static void test_charsets(void)
 	sd_mail_free(m);
 }
 
+static void test_headers(void)
+{
+	/* Adjacent base64 words, the first padded: GMime alone loses the
+	 * second. A character split across two Q words survives. */
+	struct sd_mail *m = PARSE("From: a@b\n"
+				  "Subject: =?UTF-8?B?0J/RgNC40LI=?=\n =?UTF-8?B?0LXRgg==?= x\n"
+				  "\n");
+	CHECK_STR("Привет x", m->subject, "padded base64 words joined");
+	sd_mail_free(m);
+	m = PARSE("From: a@b\nSubject: =?utf-8?Q?=D0?= =?utf-8?Q?=9F?=ok\n\n");
+	CHECK_STR("Пok", m->subject, "character split between words");
+	sd_mail_free(m);
+	m = PARSE("From: a@b\nSubject: =?unknown-cs?Q?caf=E9?= and\xff raw\n\n");
+	CHECK_STR("café andÿ raw", m->subject, "unknown charset and raw 8-bit as windows-1252");
+	sd_mail_free(m);
+	/* ISO-2022-JP with NEC's circled digits, which iconv's ISO-2022-JP
+	 * refuses. */
+	m = PARSE("From: a@b\nSubject: =?ISO-2022-JP?B?GyRCLSEbKEI=?=\n"
+		  "Content-Type: text/plain; charset=ISO-2022-JP\n\n"
+		  "\x1b$B-!#1\x1b(B ok\n");
+	CHECK_STR("①", m->subject, "ISO-2022-JP subject with NEC extension");
+	CHECK_STR("①１ ok", m->body, "ISO-2022-JP body with NEC extension");
+	sd_mail_free(m);
+
+	/* Who wrote it when From cannot say. */
+	m = PARSE("Reply-To: <reply@example.com>\nSubject: no From\n\nx\n");
+	CHECK_STR("reply@example.com", m->from.addr, "no From: Reply-To");
+	sd_mail_free(m);
+	m = PARSE("From: Test test@example.com\n\nx\n");
+	CHECK_STR("test@example.com", m->from.addr, "From without brackets");
+	sd_mail_free(m);
+	m = PARSE("---- Original email message ----\nFrom: x@example.cz\nSubject: fwd\n\nbody\n");
+	CHECK_STR("x@example.cz", m->from.addr, "a line of text before the headers skipped");
+	CHECK_STR("body", m->body, "and the body found");
+	sd_mail_free(m);
+	/* An encoded word is not an address: never decoded into one. */
+	m = PARSE("From: =?utf-8?Q?agent?=@example.com\n\nx\n");
+	CHECK(strcmp(m->from.addr, "agent@example.com"), "encoded word in an address: %s",
+	      m->from.addr);
+	sd_mail_free(m);
+}
+
 static void test_attachments(void)
 {
 	struct sd_mail *m = PARSE(msg_rfc2231);
@@ -523,10 +565,13 @@ static void words(struct sd_buf *out, const char *text, int html)
 	}
 }
 
+/* Whether w is in the word list set, or inside one of its words: text
+ * in scripts without spaces (Chinese, Japanese) is one long word, and
+ * Zammad's may be cut differently from ours. */
 static int has_word(const struct sd_buf *set, const char *w)
 {
 	for (size_t i = 0; i < set->len; i += strlen(set->data + i) + 1)
-		if (!strcmp(set->data + i, w))
+		if (strstr(set->data + i, w))
 			return 1;
 	return 0;
 }
@@ -588,7 +633,15 @@ static int corpus_one(const char *box, const char *yml, struct sd_buf *why)
 		sd_buf_printf(why, "subject: ours \"%s\", Zammad's \"%s\"; ", s2, s1);
 		agree = 0;
 	}
-	if (body) {
+	if (body && !strcmp(body, "no visible content")) {
+		/* Zammad's words for a message without text. */
+		words(&ours, m->body, 0);
+		if (ours.len) {
+			sd_buf_printf(why, "body: Zammad found no text, we found \"%.60s\"; ",
+				      m->body);
+			agree = 0;
+		}
+	} else if (body) {
 		words(&theirs, body, type && strstr(type, "html"));
 		words(&ours, m->body, 0);
 		size_t total = 0, found = 0;
@@ -630,7 +683,7 @@ static int by_name(const void *a, const void *b)
 
 /* At least this many of the corpus must agree: the count when the check
  * was written, so a change that reads real mail worse fails. */
-#define CORPUS_AGREE_MIN 1
+#define CORPUS_AGREE_MIN 50
 
 static void test_corpus(void)
 {
@@ -683,6 +736,7 @@ static void test_corpus(void)
 int main(void)
 {
 	test_charsets();
+	test_headers();
 	test_attachments();
 	test_structure();
 	test_machine_mail();
