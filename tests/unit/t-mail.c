@@ -208,6 +208,138 @@ static void test_headers(void)
 	sd_mail_free(m);
 }
 
+static const char msg_outlook[] =
+	"From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.ru>\r\n"
+	"To: \"Help desk\" <desk@example.com>\r\n"
+	"Cc: boss@example.ru\r\n"
+	"Subject: =?windows-1251?B?ztLCOiDP8Ojt8uXw?=\r\n"
+	"Thread-Topic: x\r\n"
+	"X-MS-Has-Attach: yes\r\n"
+	"Content-Language: ru-RU\r\n"
+	"MIME-Version: 1.0\r\n"
+	"Content-Type: multipart/related;\r\n"
+	"\tboundary=\"_004_outlook_\";\r\n"
+	"\ttype=\"multipart/alternative\"\r\n"
+	"\r\n"
+	"--_004_outlook_\r\n"
+	"Content-Type: multipart/alternative;\r\n"
+	"\tboundary=\"_000_outlook_\"\r\n"
+	"\r\n"
+	"--_000_outlook_\r\n"
+	"Content-Type: text/plain; charset=\"windows-1251\"\r\n"
+	"Content-Transfer-Encoding: quoted-printable\r\n"
+	"\r\n"
+	"=C7=E4=F0=E0=E2=F1=F2=E2=F3=E9=F2=E5!\r\n"
+	"=CD=E5 =F0=E0=E1=EE=F2=E0=E5=F2 =EF=F0=E8=ED=F2=E5=F0 =E2 =EA=E0=E1=E8=ED=\r\n"
+	"=E5=F2=E5 12.\r\n"
+	"\r\n"
+	"=D1 =F3=E2=E0=E6=E5=ED=E8=E5=EC,\r\n"
+	"=C8=E2=E0=ED\r\n"
+	"\r\n"
+	"--_000_outlook_\r\n"
+	"Content-Type: text/html; charset=\"windows-1251\"\r\n"
+	"Content-Transfer-Encoding: quoted-printable\r\n"
+	"\r\n"
+	"<html><body><p>=C7=E4=F0=E0=E2=F1=F2=E2=F3=E9=F2=E5!</p><p>=CD=E5 =F0=E0=E1=\n"
+	"=EE=F2=E0=E5=F2 =EF=F0=E8=ED=F2=E5=F0 =E2 =EA=E0=E1=E8=ED=E5=F2=E5 12.</p><=\n"
+	"p><img src=3D\"cid:image001.png@01D0\"></p></body></html>\r\n"
+	"\r\n"
+	"--_000_outlook_--\r\n"
+	"\r\n"
+	"--_004_outlook_\r\n"
+	"Content-Type: image/png; name=\"image001.png\"\r\n"
+	"Content-Description: image001.png\r\n"
+	"Content-Disposition: inline; filename=\"image001.png\"; size=4;\r\n"
+	"Content-ID: <image001.png@01D0>\r\n"
+	"Content-Transfer-Encoding: base64\r\n"
+	"\r\n"
+	"iVBORw==\r\n"
+	"\r\n"
+	"--_004_outlook_--\r\n";
+
+static const char msg_apple[] = "From: Jane <jane@example.com>\n"
+				"Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\n"
+				"Subject: Two screenshots\n"
+				"Message-Id: <A1@example.com>\n"
+				"Mime-Version: 1.0 (Mac OS X Mail 16.0)\n"
+				"\n"
+				"--Apple-Mail=_1\n"
+				"Content-Transfer-Encoding: 7bit\n"
+				"Content-Type: text/plain; charset=us-ascii\n"
+				"\n"
+				"First screen:\n"
+				"\n"
+				"--Apple-Mail=_1\n"
+				"Content-Disposition: inline; filename=one.png\n"
+				"Content-Type: image/png; x-unix-mode=0644; name=\"one.png\"\n"
+				"Content-Transfer-Encoding: base64\n"
+				"\n"
+				"iVBORw==\n"
+				"--Apple-Mail=_1\n"
+				"Content-Transfer-Encoding: 7bit\n"
+				"Content-Type: text/plain; charset=us-ascii\n"
+				"\n"
+				"\n"
+				"and after it.\n"
+				"\n"
+				"--Apple-Mail=_1--\n";
+
+/* The shapes of the two mailers most requesters use. */
+static void test_mailers(void)
+{
+	struct sd_mail *m = PARSE(msg_outlook);
+	CHECK_STR("Иван Петров", m->from.name, "Outlook: name in windows-1251");
+	CHECK_STR("ОТВ: Принтер", m->subject, "Outlook: Russian subject as sent");
+	CHECK_STR("Здравствуйте!\nНе работает принтер в кабинете 12.\n\nС уважением,\nИван",
+		  m->body, "Outlook: the text/plain alternative, CRLF read as LF");
+	CHECK(m->n_cc == 1 && !strcmp(m->cc[0].addr, "boss@example.ru"), "Outlook: Cc");
+	CHECK(m->n_attachments == 1 && !strcmp(m->attachments[0].name, "image001.png") &&
+		      m->attachments[0].is_inline &&
+		      !strcmp(m->attachments[0].content_id, "image001.png@01D0"),
+	      "Outlook: the inline image");
+	sd_mail_free(m);
+
+	m = PARSE(msg_apple);
+	CHECK_STR("First screen:\n\nand after it.", m->body,
+		  "Apple Mail: text around an inline image is one body");
+	CHECK(m->n_attachments == 1 && !strcmp(m->attachments[0].name, "one.png") &&
+		      m->attachments[0].is_inline,
+	      "Apple Mail: the image between");
+	sd_mail_free(m);
+}
+
+/* Ten thousand parts, and multiparts nested far deeper than any mailer
+ * does: read in full, and no stack to spare needed. */
+static void test_large(void)
+{
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_buf_adds(&msg,
+		    "From: a@b\nSubject: many\nContent-Type: multipart/mixed; boundary=q\n\n");
+	for (int i = 0; i < 10000; i++)
+		sd_buf_printf(&msg,
+			      "--q\nContent-Type: application/octet-stream; name=f%d.bin\n"
+			      "Content-Transfer-Encoding: base64\n\nAAEC\n",
+			      i);
+	sd_buf_adds(&msg, "--q\nContent-Type: text/plain\n\nthe text\n--q--\n");
+	struct sd_mail *m = parse(msg.data, msg.len);
+	CHECK(m->n_attachments == 10000 && !strcmp(m->attachments[9999].name, "f9999.bin") &&
+		      m->attachments[9999].size == 3,
+	      "10,000 parts, got %zu", m->n_attachments);
+	CHECK_STR("the text", m->body, "the text after 10,000 parts");
+	sd_mail_free(m);
+
+	sd_buf_reset(&msg);
+	sd_buf_adds(&msg, "From: a@b\nContent-Type: multipart/mixed; boundary=b0\n\n");
+	for (int i = 1; i < 5000; i++)
+		sd_buf_printf(&msg, "--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n", i - 1,
+			      i);
+	sd_buf_adds(&msg, "--b4999\nContent-Type: text/plain\n\ndeep\n");
+	m = parse(msg.data, msg.len);
+	check_clean(m, "5,000 nested multiparts");
+	sd_mail_free(m);
+	sd_buf_release(&msg);
+}
+
 static void test_attachments(void)
 {
 	struct sd_mail *m = PARSE(msg_rfc2231);
@@ -739,6 +871,8 @@ int main(void)
 	test_headers();
 	test_attachments();
 	test_structure();
+	test_mailers();
+	test_large();
 	test_machine_mail();
 	test_broken();
 	test_trim();
