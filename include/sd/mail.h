@@ -98,4 +98,24 @@ const char *sd_mail_kind_name(enum sd_mail_kind kind);
  * whole. Trailing blank lines are removed. */
 void sd_mail_trim_reply(struct sd_buf *out, const char *body);
 
+/* Appends subject without its chain of reply and forward prefixes, for a
+ * ticket's title: "Re:", "RE[2]:", "Fwd:", "Fw:", "AW:", "WG:", "SV:",
+ * "VS:", "Antw:", "Odg:", "Posl.:", "Отв:", "Ответ:", "Пересл:" and their
+ * kin, in any case and any order ("Re: Fwd: AW: x" is "x"). A subject
+ * that is nothing but prefixes is kept as it is. */
+void sd_mail_clean_subject(struct sd_buf *out, const char *subject);
+
+/* Finds a desk's tag in subject: "[TAG #ID]" with TAG compared without
+ * regard to ASCII case and ID a run of letters, digits and dashes. Copies
+ * ID (NUL-terminated, cut to size - 1) to id and returns 1, or returns 0
+ * when subject has no such tag. */
+int sd_mail_subject_tag(const char *subject, const char *tag, char *id, size_t size);
+
+/* The next message of an mbox (messages each after a "From " line at the
+ * start of a line), from *pos on in data[0..len): sets *start and *end to
+ * the message without its "From " line and returns 1, or returns 0 at
+ * the end. *pos moves past the message. Lines the mbox writer escaped as
+ * ">From " are left as they are (mboxo cannot be told from mboxrd). */
+int sd_mail_mbox_next(const char *data, size_t len, size_t *pos, size_t *start, size_t *end);
+
 #endif

@@ -1137,3 +1137,151 @@ void sd_mail_trim_reply(struct sd_buf *out, const char *body)
 	}
 	free(lines);
 }
+
+/* Subjects and mailboxes. */
+
+/* The length of a reply or forward prefix at s ("Re:", "RE[2]:",
+ * "Re^2:", "Fwd :"), white space after it included; 0 when none. */
+static size_t subject_prefix(const char *s)
+{
+	static const char *const words[] = {
+		"re",
+		"fwd",
+		"fw",
+		"aw",
+		"wg",
+		"sv",
+		"vs",
+		"antw",
+		"antwort",
+		"odg",
+		"posl.",
+		"tr",
+		"rif",
+		"ref",
+		"r",
+		"enc",
+		"doorst",
+		"vl",
+		"vb",
+		"továbbítás",
+		"\xd0\xbe\xd1\x82\xd0\xb2",			    /* отв */
+		"\xd0\x9e\xd1\x82\xd0\xb2",			    /* Отв */
+		"\xd0\x9e\xd0\xa2\xd0\x92",			    /* ОТВ */
+		"\xd0\xbe\xd1\x82\xd0\xb2\xd0\xb5\xd1\x82",	    /* ответ */
+		"\xd0\x9e\xd1\x82\xd0\xb2\xd0\xb5\xd1\x82",	    /* Ответ */
+		"\xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd1\x81\xd0\xbb", /* пересл */
+		"\xd0\x9f\xd0\xb5\xd1\x80\xd0\xb5\xd1\x81\xd0\xbb", /* Пересл */
+		"\xd0\x9f\xd0\x95\xd0\xa0\xd0\x95\xd0\xa1\xd0\x9b", /* ПЕРЕСЛ */
+		NULL,
+	};
+	for (const char *const *w = words; *w; w++) {
+		size_t n = strlen(*w);
+		if (strncasecmp(s, *w, n))
+			continue;
+		const char *p = s + n;
+		if (*p == '[') { /* RE[2]: */
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			if (*p != ']')
+				continue;
+			p++;
+		} else if (*p == '^') { /* Re^2: */
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		while (*p == ' ')
+			p++;
+		if (*p != ':' && strncmp(p, "\xef\xbc\x9a", 3)) /* ':' or fullwidth ':' */
+			continue;
+		p += *p == ':' ? 1 : 3;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		return (size_t)(p - s);
+	}
+	return 0;
+}
+
+void sd_mail_clean_subject(struct sd_buf *out, const char *subject)
+{
+	const char *s = subject;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (size_t n; (n = subject_prefix(s));)
+		s += n;
+	if (!*s)
+		s = subject;
+	sd_buf_adds(out, s);
+}
+
+int sd_mail_subject_tag(const char *subject, const char *tag, char *id, size_t size)
+{
+	size_t tlen = strlen(tag);
+	if (!tlen || !size)
+		return 0;
+	for (const char *p = strchr(subject, '['); p; p = strchr(p + 1, '[')) {
+		const char *q = p + 1;
+		while (*q == ' ')
+			q++;
+		if (strncasecmp(q, tag, tlen))
+			continue;
+		q += tlen;
+		while (*q == ' ')
+			q++;
+		if (*q++ != '#')
+			continue;
+		const char *start = q;
+		while ((*q >= '0' && *q <= '9') || ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') ||
+		       *q == '-')
+			q++;
+		size_t n = (size_t)(q - start);
+		while (*q == ' ')
+			q++;
+		if (!n || *q != ']')
+			continue;
+		if (n >= size)
+			n = size - 1;
+		memcpy(id, start, n);
+		id[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether data[i..len) starts an mbox "From " line at a line start. */
+static int mbox_from(const char *data, size_t len, size_t i)
+{
+	return (i == 0 || data[i - 1] == '\n') && len - i >= 5 && !memcmp(data + i, "From ", 5);
+}
+
+int sd_mail_mbox_next(const char *data, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+	size_t i = *pos;
+	while (i < len && !mbox_from(data, len, i)) {
+		/* Text before the first "From " line is not a message. */
+		const char *nl = memchr(data + i, '\n', len - i);
+		i = nl ? (size_t)(nl - data) + 1 : len;
+	}
+	if (i >= len)
+		return 0;
+	const char *nl = memchr(data + i, '\n', len - i);
+	*start = nl ? (size_t)(nl - data) + 1 : len;
+	size_t j = *start;
+	while (j < len && !mbox_from(data, len, j)) {
+		const char *n2 = memchr(data + j, '\n', len - j);
+		j = n2 ? (size_t)(n2 - data) + 1 : len;
+	}
+	*end = j;
+	/* The blank line the mbox writer put before the next "From ". */
+	if (j<len && * end> * start && data[*end - 1] == '\n') {
+		size_t e = *end - 1;
+		if (e > *start && data[e - 1] == '\n')
+			*end = e;
+		else if (e > *start + 1 && data[e - 1] == '\r' && data[e - 2] == '\n')
+			*end = e - 1;
+	}
+	*pos = j;
+	return 1;
+}

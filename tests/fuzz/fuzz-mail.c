@@ -67,6 +67,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m->attachments[i].size > size * 4 + 1024)
 			FUZZ_FAIL("attachment of %zu bytes from %zu", m->attachments[i].size, size);
 	}
+	/* A title is the subject's tail; a tag's id only letters, digits,
+	 * dashes. */
+	struct sd_buf title = SD_BUF_INIT;
+	sd_mail_clean_subject(&title, m->subject);
+	size_t slen = strlen(m->subject);
+	if (title.len > slen || strcmp(m->subject + slen - title.len, title.data))
+		FUZZ_FAIL("title \"%s\" is not a tail of \"%s\"", title.data, m->subject);
+	sd_buf_release(&title);
+	char id[32];
+	if (sd_mail_subject_tag(m->subject, "desk", id, sizeof(id)))
+		for (const char *c = id; *c; c++)
+			if (!(*c == '-' || (*c >= '0' && *c <= '9') ||
+			      ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z')))
+				FUZZ_FAIL("tag id \"%s\" from \"%s\"", id, m->subject);
+
 	struct sd_buf trimmed = SD_BUF_INIT;
 	sd_mail_trim_reply(&trimmed, m->body);
 	check("trimmed body", trimmed.data);

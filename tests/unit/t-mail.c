@@ -340,6 +340,55 @@ static void test_large(void)
 	sd_buf_release(&msg);
 }
 
+static void subject(const char *in, const char *expected)
+{
+	struct sd_buf out = SD_BUF_INIT;
+	sd_mail_clean_subject(&out, in);
+	CHECK_STR(expected, out.data, in);
+	sd_buf_release(&out);
+}
+
+static void test_subjects(void)
+{
+	subject("Re: Fwd: AW: printer", "printer");
+	subject("RE[2]: SV: Re^3: VS: WG: Fw: x", "x");
+	subject("Отв: Ответ: ОТВ: Пересл: принтер", "принтер");
+	subject("Odg: Posl.: Tiskalnik", "Tiskalnik");
+	subject("  re :  spaced", "spaced");
+	subject("Reply needed", "Reply needed");
+	subject("Re:", "Re:");
+	subject("Report: Q3", "Report: Q3");
+
+	char id[16];
+	CHECK(sd_mail_subject_tag("Re: [desk #ab12cd] printer", "desk", id, sizeof(id)) &&
+		      !strcmp(id, "ab12cd"),
+	      "subject tag");
+	CHECK(sd_mail_subject_tag("AW: [Desk #AB12] [x]", "DESK", id, sizeof(id)) &&
+		      !strcmp(id, "AB12"),
+	      "tag in any case");
+	CHECK(!sd_mail_subject_tag("[other #ab12] x", "desk", id, sizeof(id)),
+	      "another desk's tag");
+	CHECK(!sd_mail_subject_tag("[desk #] x", "desk", id, sizeof(id)), "no id");
+	CHECK(!sd_mail_subject_tag("[desk #a/b] x", "desk", id, sizeof(id)), "bad id");
+	CHECK(sd_mail_subject_tag("[desk #0123456789abcdef0123] x", "desk", id, 9) &&
+		      !strcmp(id, "01234567"),
+	      "long id cut to the buffer");
+
+	static const char mbox[] = "preamble\nFrom a@b Mon Dec  7 10:00:00 2026\nSubject: one\n\n"
+				   "body\n>From here\n\nFrom c@d Mon Dec  7 10:01:00 2026\n"
+				   "Subject: two\n\nsecond\n";
+	size_t pos = 0, start, end;
+	int n = 0;
+	const char *want[] = { "Subject: one\n\nbody\n>From here\n", "Subject: two\n\nsecond\n" };
+	while (sd_mail_mbox_next(mbox, sizeof(mbox) - 1, &pos, &start, &end)) {
+		CHECK(n < 2 && end - start == strlen(want[n]) &&
+			      !memcmp(mbox + start, want[n], end - start),
+		      "mbox message %d: %.*s", n, (int)(end - start), mbox + start);
+		n++;
+	}
+	CHECK(n == 2, "two messages in the mbox, got %d", n);
+}
+
 static void test_attachments(void)
 {
 	struct sd_mail *m = PARSE(msg_rfc2231);
@@ -876,6 +925,7 @@ int main(void)
 	test_machine_mail();
 	test_broken();
 	test_trim();
+	test_subjects();
 	test_html();
 	test_corpus();
 	return unit_done("t-mail");
