@@ -528,6 +528,46 @@ static const char msg_exim_bounce[] =
 	"Message-ID: <sd.ff00.2@desk.example.com>\n"
 	"Subject: hello\n";
 
+static const char msg_exchange_bounce[] =
+	"From: Microsoft Outlook <postmaster@contoso.example>\r\n"
+	"To: <desk@example.com>\r\n"
+	"Subject: Undeliverable: [desk #ab12] printer\r\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\r\n"
+	"\tboundary=\"ex_1\"\r\n"
+	"X-MS-Exchange-Message-Is-Ndr: \r\n"
+	"Auto-Submitted: auto-replied\r\n"
+	"\r\n"
+	"--ex_1\r\n"
+	"Content-Type: multipart/alternative; boundary=\"ex_2\"\r\n"
+	"\r\n"
+	"--ex_2\r\n"
+	"Content-Type: text/plain; charset=\"us-ascii\"\r\n"
+	"\r\n"
+	"Your message to gone@contoso.example couldn't be delivered.\r\n"
+	"--ex_2\r\n"
+	"Content-Type: text/html; charset=\"us-ascii\"\r\n"
+	"\r\n"
+	"<p>Your message couldn't be delivered.</p>\r\n"
+	"--ex_2--\r\n"
+	"--ex_1\r\n"
+	"Content-Type: message/delivery-status\r\n"
+	"\r\n"
+	"Reporting-MTA: dns;mail.contoso.example\r\n"
+	"\r\n"
+	"Original-Recipient: rfc822;gone@contoso.example\r\n"
+	"Final-Recipient: rfc822;gone@contoso.example\r\n"
+	"Action: failed\r\n"
+	"Status: 5.1.10\r\n"
+	"\r\n"
+	"--ex_1\r\n"
+	"Content-Type: text/rfc822-headers\r\n"
+	"\r\n"
+	"From: desk@example.com\r\n"
+	"Message-ID: <sd.ab12.3@desk.example.com>\r\n"
+	"Subject: [desk #ab12] printer\r\n"
+	"\r\n"
+	"--ex_1--\r\n";
+
 static void test_machine_mail(void)
 {
 	struct sd_mail *m = PARSE(msg_bounce);
@@ -540,6 +580,16 @@ static void test_machine_mail(void)
 	CHECK(!strncmp(m->body, "I'm sorry", 9), "human part is the body: %s", m->body);
 	CHECK(m->n_attachments == 1 && !strcmp(m->attachments[0].content_type, "message/rfc822"),
 	      "returned message attached");
+	sd_mail_free(m);
+
+	m = PARSE(msg_exchange_bounce);
+	CHECK_STR("bounce", sd_mail_kind_name(m->kind), "Exchange report");
+	CHECK_STR("gone@contoso.example", m->bounce_recipient, "Exchange Final-Recipient");
+	CHECK_STR("5.1.10", m->bounce_status, "Exchange Status");
+	CHECK_STR("sd.ab12.3@desk.example.com", m->bounce_message_id,
+		  "Message-ID from text/rfc822-headers");
+	CHECK_STR("Your message to gone@contoso.example couldn't be delivered.", m->body,
+		  "Exchange: the plain alternative");
 	sd_mail_free(m);
 
 	m = PARSE(msg_exim_bounce);
