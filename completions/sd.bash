@@ -292,6 +292,9 @@ _sd()
             optargs+=("")
         fi
     done < <(_sd_call options "$cmd")
+    # global options that may also follow the command
+    opts+=(--no-pager --color=)
+    optargs+=("" "")
 
     # walk the command's arguments before the cursor
     local npos=0 argname= dashdash=0 j
@@ -324,6 +327,12 @@ _sd()
         return 0
     fi
 
+    if ((!dashdash)) && [[ $cur == --color=* ]]; then
+        _sd_arg COLOR --color=
+        _sd_finish
+        return 0
+    fi
+
     if ((!dashdash)) && [[ $cur == --*=* ]]; then
         o=${cur%%=*}
         for ((j = 0; j < ${#opts[@]}; j++)); do
@@ -345,7 +354,7 @@ _sd()
     # positional arguments; `expect` is set when one is wanted here
     local expect=
     case $cmd in
-    show | comment | assign | status | resolve | close | reopen | set | edit | log)
+    show | comment | assign | status | resolve | close | reopen | set | edit | log | route)
         if ((npos == 0)); then
             expect=ID
             # ids are lowercase; a typed prefix may not be

@@ -127,6 +127,11 @@ function __sd_complete
         return
     end
 
+    if test $dashdash = 0; and string match -q -- '--color=*' $cur
+        __sd_prefixed --color= (__sd_values color)
+        return
+    end
+
     if test $dashdash = 0; and string match -q -- '--*=*' $cur
         set -l o (string split -m 1 = -- $cur)
         set -l j (contains -i -- $o[1] $opts)
@@ -138,13 +143,16 @@ function __sd_complete
 
     if test $dashdash = 0; and string match -q -- '-*' $cur
         string join \n -- $optlines
+        # global options that may also follow the command
+        printf '%s\t%s\n' --no-pager 'do not page output' --color=auto 'colour on a terminal' \
+            --color=always 'always colour' --color=never 'never colour'
         return
     end
 
     # positional arguments; `expect` is set when one is wanted here
     set -l expect
     switch $cmd
-        case show comment assign status resolve close reopen set edit log
+        case show comment assign status resolve close reopen set edit log route
             if test $npos -eq 0
                 set expect ID
                 $__sd_cmd __complete ids 2>/dev/null

@@ -74,6 +74,10 @@ int64_t sd_calendar_seconds(struct sd_calendar *cal, sd_time from, sd_time to);
  * calendar does not open enough within the next 50 years. */
 int sd_calendar_add(struct sd_calendar *cal, sd_time from, int64_t seconds, sd_time *out);
 
+/* The date ("YYYY-MM-DD") at instant t in the calendar's zone; in UTC
+ * for the 24x7 calendar or NULL. */
+void sd_calendar_local_date(struct sd_calendar *cal, sd_time t, char out[11]);
+
 /* Checks that name is a zone of the system's tz database. */
 sd_error *sd_timezone_check(const char *name);
 

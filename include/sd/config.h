@@ -11,6 +11,7 @@
 #include "sd/buf.h"
 #include "sd/calendar.h"
 #include "sd/error.h"
+#include "sd/team.h"
 #include "sd/util.h"
 
 #define SD_CONFIG_PATH ".sd/config.yaml"
@@ -77,6 +78,7 @@ struct sd_config {
 	int breach_bump_priority; /* on_breach.bump_priority */
 	struct sd_config_command commands[SD_CMD_COUNT];
 	int command_timeout; /* seconds a command may run: commands.timeout */
+	struct sd_team team; /* agents, routing and queues (team.h) */
 };
 
 /* The text sd init writes: every default, with comments. */

@@ -25,6 +25,7 @@
 #include "sd/config.h"
 #include "sd/error.h"
 #include "sd/id.h"
+#include "sd/ticket.h"
 #include "sd/time.h"
 #include "sd/util.h"
 
@@ -39,6 +40,11 @@ struct sd_import_options {
 	sd_stamp now;			  /* created of records without one; one for all */
 	const struct sd_strvec *existing; /* ids already in the store, sorted; NULL: none */
 	int raw_csv; /* CSV cells as they are; else the "'" sd export adds is taken off */
+	/* Called on each valid record's ticket before it is written (sd
+	 * import --route), with the fields the record gave (bit 1 << field);
+	 * an error makes the record invalid. NULL: none. */
+	sd_error *(*route)(void *arg, struct sd_ticket *t, unsigned long given);
+	void *route_arg;
 };
 
 struct sd_import_ticket {
@@ -46,6 +52,7 @@ struct sd_import_ticket {
 	char id[SD_ID_LEN + 1]; /* the ticket's id, given or generated; "" on error */
 	struct sd_buf text;	/* the ticket file */
 	sd_error *err;		/* why the record is not imported ("PATH:LINE: ..."), or NULL */
+	unsigned long given;	/* the fields the record set, 1 << field */
 };
 
 struct sd_import {

@@ -37,6 +37,7 @@ enum sd_field {
 	SD_F_KEY,
 	SD_F_VENDOR,	 /* the external vendor of an L4 escalation */
 	SD_F_VENDOR_REF, /* the vendor's own ticket reference */
+	SD_F_CHANNEL,	 /* how the ticket came in: cli, mail, web, import */
 	SD_F_CREATED,
 	SD_F_UPDATED,
 	SD_F_COUNT
@@ -56,6 +57,7 @@ extern const char *const sd_priorities[];
 extern const char *const sd_levels[]; /* impact and urgency */
 extern const char *const sd_tiers[];
 extern const char *const sd_visibilities[];
+extern const char *const sd_channels[]; /* cli, mail, web, import */
 
 /* Returns the field called name, or -1. */
 int sd_field_lookup(const char *name);

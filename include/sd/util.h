@@ -2,7 +2,10 @@
 #ifndef SD_UTIL_H
 #define SD_UTIL_H
 
+#include <ctype.h>
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 /* Allocation wrappers: they abort with a message when memory runs out. */
 void *sd_xmalloc(size_t n);
@@ -51,8 +54,28 @@ void sd_strvec_split(struct sd_strvec *out, const char *list);
  * environment: under tr_TR.UTF-8 tolower('I') is 'I' (its lower case,
  * dotless i, has no single-byte form), so two cron jobs in different
  * locales would disagree on which queue or requester a text names. sd
- * never calls them; bytes outside ASCII are never letters or blanks here,
- * so UTF-8 text beyond ASCII compares byte for byte. */
+ * never calls them (they are poisoned below, after their headers, so a
+ * call does not compile); bytes outside ASCII are never letters or
+ * blanks here, so UTF-8 text beyond ASCII compares byte for byte. */
+/* clang-format off */
+#undef tolower
+#undef toupper
+#undef isupper
+#undef islower
+#undef isalpha
+#undef isalnum
+#undef isdigit
+#undef isspace
+#undef isxdigit
+#undef isprint
+#undef iscntrl
+#undef ispunct
+#undef isgraph
+#undef strcasecmp
+#undef strncasecmp
+/* clang-format on */
+#pragma GCC poison tolower toupper isupper islower isalpha isalnum isdigit isspace isxdigit
+#pragma GCC poison isprint iscntrl ispunct isgraph strcasecmp strncasecmp
 static inline int sd_ascii_isupper(int c)
 {
 	return c >= 'A' && c <= 'Z';

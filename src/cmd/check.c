@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "sd/route.h"
 #include "sd/text.h"
 #include "sd/trust.h"
 
@@ -144,6 +145,20 @@ static void check_commands(struct check *c)
 	sd_trust_free(trust);
 }
 
+/* The team and routing: doubtful, not wrong, so warnings. */
+static void check_team(struct check *c)
+{
+	struct sd_strvec warnings = SD_STRVEC_INIT;
+	sd_team_check(sd_store_config(c->ctx->store), &warnings);
+	for (size_t i = 0; i < warnings.n; i++) {
+		struct sd_buf line = SD_BUF_INIT;
+		sd_put_text(&line, warnings.v[i]);
+		fprintf(stderr, "sd: warning: %s\n", line.data);
+		sd_buf_release(&line);
+	}
+	sd_strvec_clear(&warnings);
+}
+
 sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct check c = { ctx, 0, 0 };
@@ -156,6 +171,8 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 	if (cfg)
 		problem(&c, cfg->msg);
 	check_commands(&c);
+	if (!cfg)
+		check_team(&c);
 	sd_buf_printf(&dir, "%stickets", root);
 	struct stat st;
 	if (lstat(dir.data, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -31,6 +31,8 @@ extern const struct sd_option sync_options[];
 extern const struct sd_option import_options[];
 extern const struct sd_option export_options[];
 extern const struct sd_option trust_options[];
+extern const struct sd_option route_options[];
+extern const struct sd_option agents_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -56,6 +58,8 @@ sd_error *cmd_sync(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_trust(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_route(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args);
 
 struct sd_sync_target;
 struct sd_sync_stats;

@@ -32,6 +32,16 @@ static void print_used(struct sd_ctx *ctx, enum sd_field field)
 			sd_strvec_push(&seen, sd_ticket_get(t, field));
 		}
 	}
+	/* The team's addresses and queues, before anyone has a ticket. */
+	const struct sd_team *team = &sd_store_config(ctx->store)->team;
+	for (size_t i = 0; i < team->nagents; i++) {
+		const struct sd_agent *a = &team->agents[i];
+		if (field == SD_F_ASSIGNEE && !sd_strvec_has(&seen, a->email))
+			sd_strvec_push(&seen, a->email);
+		for (size_t q = 0; field == SD_F_QUEUE && q < a->queues.n; q++)
+			if (!sd_strvec_has(&seen, a->queues.v[q]))
+				sd_strvec_push(&seen, a->queues.v[q]);
+	}
 	sd_strvec_sort(&seen);
 	for (size_t i = 0; i < seen.n; i++) {
 		struct sd_buf value = SD_BUF_INIT;

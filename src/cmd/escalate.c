@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* sd escalate ID: move a ticket up (or, with --to, down) the support tiers. */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sd/intake.h"
 
 const struct sd_option escalate_options[] = {
 	{ SD_OPT_STRING, 0, "to", "TIER",
@@ -26,6 +28,21 @@ sd_error *sd_escalate_ticket(struct sd_ctx *ctx, struct sd_ticket *t, int to, co
 		queue = cfg->tiers[to].queue;
 	if (!err && queue)
 		err = sd_ticket_change(t, SD_F_QUEUE, queue, author, ctx->clock, reason, NULL);
+	return err;
+}
+
+static sd_error *assign_in_queue(struct sd_ctx *ctx, struct sd_ticket *t, const char *author,
+				 const char *reason)
+{
+	struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_team_load load = { 0 };
+	struct sd_route_outcome o = { 0 };
+	sd_error *err = NULL;
+	if (sd_team_queue(&cfg->team, sd_ticket_get(t, SD_F_QUEUE)) &&
+	    !(err = sd_team_load_store(&load, ctx->store)))
+		err = sd_route_queue_assign(&o, cfg, t, &load, author, ctx->clock, reason);
+	sd_route_outcome_release(&o);
+	sd_team_load_release(&load);
 	return err;
 }
 
@@ -80,8 +97,14 @@ sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args)
 		goto done;
 	}
 	int down = to < from;
+	char *queue_before = sd_xstrdup(sd_ticket_get(&t, SD_F_QUEUE));
 	sd_buf_printf(&why, "%s: %s", down ? "de-escalated" : "escalated", reason);
-	if ((err = sd_escalate_ticket(ctx, &t, to, author, why.data, queue)) ||
+	err = sd_escalate_ticket(ctx, &t, to, author, why.data, queue);
+	/* The new queue's chooser hands it over, unless told who takes it. */
+	if (!err && !assignee && !sd_strcaseeq(queue_before, sd_ticket_get(&t, SD_F_QUEUE)))
+		err = assign_in_queue(ctx, &t, author, why.data);
+	free(queue_before);
+	if (err ||
 	    (assignee &&
 	     (err = sd_ticket_change(&t, SD_F_ASSIGNEE, assignee, author, ctx->clock, why.data,
 				     NULL))) ||

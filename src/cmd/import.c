@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "sd/import.h"
+#include "sd/intake.h"
 
 const struct sd_option import_options[] = {
 	{ SD_OPT_STRING, 0, "format", "FORMAT",
@@ -13,6 +14,8 @@ const struct sd_option import_options[] = {
 	  "import the valid records, list the invalid ones and skip them" },
 	{ SD_OPT_BOOL, 'n', "dry-run", NULL,
 	  "check every record and say what would be imported, but import nothing" },
+	{ SD_OPT_BOOL, 0, "route", NULL,
+	  "route each open ticket by the rules of .sd/config.yaml, as sd new does" },
 	{ SD_OPT_BOOL, 0, "raw-csv", NULL,
 	  "take CSV cells as they are, without removing the ' that sd export adds" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
@@ -105,8 +108,31 @@ static sd_error *commit(struct sd_ctx *ctx, const struct sd_import *im, size_t n
 	return err;
 }
 
+struct route_arg {
+	struct sd_ctx *ctx;
+	struct sd_team_load load;
+	const char *author;
+};
+
+/* Routes an imported ticket as intake routes a new one: the fields the
+ * record gave stay. Finished work is left as it was. */
+static sd_error *route_one(void *arg, struct sd_ticket *t, unsigned long given)
+{
+	struct route_arg *ra = arg;
+	struct sd_route_outcome o = { 0 };
+	if (sd_status_is_done(sd_ticket_get(t, SD_F_STATUS)))
+		return NULL;
+	if (!*sd_ticket_get(t, SD_F_CHANNEL))
+		sd_ticket_set(t, SD_F_CHANNEL, "import");
+	sd_error *err = sd_route_apply(&o, sd_store_config(ra->ctx->store), t, given, 0, &ra->load,
+				       ra->author, ra->ctx->clock);
+	sd_route_outcome_release(&o);
+	return err;
+}
+
 sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 {
+	struct route_arg ra = { ctx, { 0 }, NULL };
 	struct sd_buf data = SD_BUF_INIT;
 	struct sd_strvec existing = SD_STRVEC_INIT;
 	struct sd_import im = { NULL, 0, 0 };
@@ -148,6 +174,13 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	opt.now = ctx->clock;
 	opt.existing = &existing;
 	opt.raw_csv = sd_arg_flag(args, "raw-csv");
+	if (sd_arg_flag(args, "route")) {
+		ra.author = author;
+		if ((err = sd_team_load_store(&ra.load, ctx->store)))
+			goto done;
+		opt.route = route_one;
+		opt.route_arg = &ra;
+	}
 	if ((err = sd_import_parse(&im, data.data, data.len, &opt)))
 		goto done;
 	size_t nok = im.n - im.nerr;
@@ -179,6 +212,7 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	err = commit(ctx, &im, nok);
 done:
+	sd_team_load_release(&ra.load);
 	sd_import_release(&im);
 	sd_strvec_clear(&existing);
 	sd_buf_release(&data);

@@ -3,9 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <stddef.h>
 
 #include "cmd/cmd.h"
+#include "sd/intake.h"
 #include "sd/text.h"
 
 const struct sd_option new_options[] = {
@@ -62,85 +63,40 @@ done:
 	return err;
 }
 
-/* The open ticket carrying key, if any: its id goes to out. */
-static sd_error *find_by_key(struct sd_ctx *ctx, const char *key, char out[SD_ID_LEN + 1],
-			     int *found)
-{
-	struct sd_rows rows;
-	sd_error *err = sd_rows_load(ctx, &rows, NULL);
-	*found = 0;
-	if (err)
-		return err;
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct sd_ticket *t = &rows.v[i].t;
-		const char *status = sd_ticket_get(t, SD_F_STATUS);
-		if (strcmp(sd_ticket_get(t, SD_F_KEY), key) || !strcmp(status, "closed") ||
-		    !strcmp(status, "cancelled"))
-			continue;
-		memcpy(out, sd_ticket_get(t, SD_F_ID), SD_ID_LEN + 1);
-		*found = 1;
-		break;
-	}
-	sd_rows_free(&rows);
-	return NULL;
-}
-
-/* Adds the text to the ticket that already carries the key. A resolved
- * ticket whose problem is reported again is reopened: the fix did not
- * hold, and a comment on a resolved ticket is easily missed. */
-static sd_error *reuse_ticket(struct sd_ctx *ctx, const char *id, const char *key, const char *text)
-{
-	struct sd_ticket t;
-	const char *author;
-	int reopened = 0;
-	sd_error *err = sd_load_ticket(ctx, id, &t);
-	if (!err && text && *text && !(err = sd_store_author(ctx->store, NULL, NULL, &author)) &&
-	    !(err = sd_ticket_add_comment(&t, author, ctx->clock, 0, text))) {
-		if (!strcmp(sd_ticket_get(&t, SD_F_STATUS), "resolved")) {
-			struct sd_buf reason = SD_BUF_INIT;
-			sd_buf_printf(&reason, "reported again (key %s)", key);
-			err = sd_ticket_change(&t, SD_F_STATUS, "open", author, ctx->clock,
-					       reason.data, &reopened);
-			sd_buf_release(&reason);
-		}
-		if (!err)
-			err = sd_save_ticket(ctx, &t, reopened ? "reopen" : "comment");
-	}
-	if (!err)
-		fprintf(ctx->out, "%s\n", id);
-	sd_ticket_free(&t);
-	return err;
-}
-
+/* The options that set a field, and where the request takes them. */
+#define REQ(name) offsetof(struct sd_request, name)
 static const struct {
 	const char *option;
 	enum sd_field field;
+	size_t offset;
 } plain_fields[] = {
-	{ "type", SD_F_TYPE },	       { "impact", SD_F_IMPACT },
-	{ "urgency", SD_F_URGENCY },   { "priority", SD_F_PRIORITY },
-	{ "category", SD_F_CATEGORY }, { "queue", SD_F_QUEUE },
-	{ "assignee", SD_F_ASSIGNEE }, { "requester", SD_F_REQUESTER },
-	{ "asset", SD_F_ASSET },       { "tier", SD_F_TIER },
-	{ "key", SD_F_KEY },
+	{ "type", SD_F_TYPE, REQ(type) },
+	{ "impact", SD_F_IMPACT, REQ(impact) },
+	{ "urgency", SD_F_URGENCY, REQ(urgency) },
+	{ "priority", SD_F_PRIORITY, REQ(priority) },
+	{ "category", SD_F_CATEGORY, REQ(category) },
+	{ "queue", SD_F_QUEUE, REQ(queue) },
+	{ "assignee", SD_F_ASSIGNEE, REQ(assignee) },
+	{ "requester", SD_F_REQUESTER, REQ(requester) },
+	{ "asset", SD_F_ASSET, REQ(asset) },
+	{ "tier", SD_F_TIER, REQ(tier) },
+	{ "key", SD_F_KEY, REQ(key) },
 };
 
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 {
-	const struct sd_config *cfg = sd_store_config(ctx->store);
-	struct sd_ticket t;
 	char *title = NULL, *text = NULL;
-	const char *email, *author;
-	char id[SD_ID_LEN + 1], now[SD_STAMP_STRLEN];
+	const char *author;
+	struct sd_intake_result res = { 0 };
 	int given;
 	sd_error *err = NULL;
 
-	sd_ticket_init(&t);
 	if (args->pos.n > 1) {
 		err = sd_error_invalid("too many arguments; quote the title: sd new \"%s %s\"",
 				       args->pos.v[0], args->pos.v[1]);
 		goto done;
 	}
-	if ((err = sd_store_author(ctx->store, NULL, &email, &author)))
+	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)))
 		goto done;
 	/* Check everything before touching anything. */
 	if (sd_arg_str(args, "key") && !*sd_arg_str(args, "key")) {
@@ -171,76 +127,21 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	if (title && (err = sd_field_validate(SD_F_TITLE, title)))
 		goto done;
-	if ((err = sd_store_lock(ctx->store)))
+	struct sd_request req = { .title = title,
+				  .description = text,
+				  .tags = tags,
+				  .channel = "cli" };
+	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++)
+		*(const char **)((char *)&req + plain_fields[i].offset) =
+			sd_arg_str(args, plain_fields[i].option);
+	if ((err = sd_intake_open(ctx->store, &req, ctx->clock, &res)))
 		goto done;
-
-	const char *key = sd_arg_str(args, "key");
-	if (key) {
-		int found;
-		if ((err = find_by_key(ctx, key, id, &found)))
-			goto done;
-		if (found) {
-			err = reuse_ticket(ctx, id, key, text);
-			goto done;
-		}
-		if (!title) {
-			err = sd_error_invalid("no open ticket has key '%s', and no title was given to "
-					       "open one",
-					       key);
-			goto done;
-		}
-	}
-
-	/* Ids are random; a clash with an existing file is astronomically
-	 * rare, but checking costs one stat. */
-	for (;;) {
-		struct sd_buf path = SD_BUF_INIT;
-		struct stat st;
-		if ((err = sd_id_generate(id, SD_ID_LEN)))
-			goto done;
-		sd_buf_printf(&path, "%s", sd_store_root(ctx->store));
-		sd_ticket_path(&path, id);
-		int exists = lstat(path.data, &st) == 0;
-		sd_buf_release(&path);
-		if (!exists)
-			break;
-	}
-	sd_stamp_format(now, ctx->clock);
-	sd_ticket_set(&t, SD_F_ID, id);
-	sd_ticket_set(&t, SD_F_TITLE, title);
-	sd_ticket_set(&t, SD_F_STATUS, "new");
-	sd_ticket_set(&t, SD_F_TYPE, cfg->default_type);
-	sd_ticket_set(&t, SD_F_TIER, cfg->default_tier);
-	sd_ticket_set(&t, SD_F_IMPACT, "medium");
-	sd_ticket_set(&t, SD_F_URGENCY, "medium");
-	sd_ticket_set(&t, SD_F_REQUESTER, email);
-	sd_ticket_set(&t, SD_F_CREATED, now);
-	sd_ticket_set(&t, SD_F_UPDATED, now);
-	for (size_t i = 0; i < sizeof(plain_fields) / sizeof(*plain_fields); i++) {
-		const char *v = sd_arg_str(args, plain_fields[i].option);
-		if (v)
-			sd_ticket_set(&t, plain_fields[i].field, v);
-	}
-	if (!sd_arg_str(args, "priority"))
-		sd_ticket_set(&t, SD_F_PRIORITY,
-			      sd_config_priority(cfg, sd_ticket_get(&t, SD_F_IMPACT),
-						 sd_ticket_get(&t, SD_F_URGENCY)));
-	if (!sd_arg_str(args, "queue")) {
-		int tier = sd_value_index(sd_tiers, sd_ticket_get(&t, SD_F_TIER));
-		sd_ticket_set(&t, SD_F_QUEUE, cfg->tiers[tier].queue);
-	}
-	for (size_t i = 0; i < tags->n; i++)
-		if (!sd_strvec_has(&t.tags, tags->v[i]))
-			sd_strvec_push(&t.tags, tags->v[i]);
-	free(t.description);
-	t.description = text ? text : sd_xstrdup("");
-	text = NULL;
-	if ((err = sd_save_ticket(ctx, &t, "new")))
-		goto done;
-	fprintf(ctx->out, "%s\n", id);
+	free(ctx->pending_text);
+	ctx->pending_text = NULL;
+	fprintf(ctx->out, "%s\n", res.id);
 done:
 	free(title);
 	free(text);
-	sd_ticket_free(&t);
+	sd_route_outcome_release(&res.route);
 	return err;
 }

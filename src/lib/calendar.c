@@ -125,6 +125,19 @@ static int64_t local_day_of(sd_time t)
 	return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+void sd_calendar_local_date(struct sd_calendar *cal, sd_time t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (cal && !cal->always_open) {
+		use_zone(cal->timezone);
+		localtime_r(&tt, &tm);
+	} else {
+		gmtime_r(&tt, &tm);
+	}
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* ---- building calendars ---- */
 
 void sd_calendar_init(struct sd_calendar *cal, const char *name, const char *zone)

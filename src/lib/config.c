@@ -63,7 +63,30 @@ const char sd_config_default_text[] =
 	"    notify: []            # argv of a command run with the ticket's JSON on stdin;\n"
 	"                          # it runs only once approved on each clone (sd trust)\n"
 	"  on_risk:\n"
-	"    notify: []\n";
+	"    notify: []\n"
+	"\n"
+	"# The team and routing (sd-config(5), sd-route(1)): remove the # to use.\n"
+	"# agents:\n"
+	"#   - name: Ana Novak\n"
+	"#     email: ana@example.com           # matched against SD_AUTHOR and git's user.email\n"
+	"#     queues: [desk, network]\n"
+	"#     tiers: [L1, L2]\n"
+	"#     calendar: office                 # on shift in its hours; none: always\n"
+	"#     away: [2026-12-24..2027-01-02]\n"
+	"#     capacity: 10                     # most open tickets at once\n"
+	"#   - name: Bor Kos\n"
+	"#     email: bor@example.com\n"
+	"#     queues: [desk]\n"
+	"# queues:\n"
+	"#   desk: {assign: round-robin}        # or least-loaded, none, an agent's email\n"
+	"#   network: {assign: least-loaded}\n"
+	"# routing:                             # first match wins\n"
+	"#   - name: network\n"
+	"#     match: {words: [vpn, wifi, \"ne dela\"], channel: [mail, web]}\n"
+	"#     set: {queue: network, tier: L2, category: network}\n"
+	"#   - name: finance\n"
+	"#     match: {requester: \"*@finance.example.com\"}\n"
+	"#     set: {urgency: high, tags: [finance], assign: ana@example.com}\n";
 
 const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue",
 							"category", "tag",  NULL };
@@ -145,6 +168,7 @@ void sd_config_release(struct sd_config *cfg)
 	release_policies(cfg);
 	sd_calendar_release(&cfg->always);
 	sd_strvec_clear(&cfg->pause);
+	sd_team_release(&cfg->team);
 	for (int i = 0; i < SD_CMD_COUNT; i++) {
 		sd_strvec_clear(&cfg->commands[i].tracked);
 		sd_strvec_clear(&cfg->commands[i].local);
@@ -661,6 +685,9 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_calendars(&c, cfg, v);
 		else if (!strcmp(name, "sla"))
 			err = parse_sla(&c, cfg, v, &policies);
+		else if (!strcmp(name, "agents") || !strcmp(name, "routing") ||
+			 !strcmp(name, "queues"))
+			err = sd_team_parse(&cfg->team, &c.doc, name, v, c.path);
 		else if (!strcmp(name, "commands"))
 			err = node_error(&c, k,
 					 "'commands' belongs in the local configuration, "

@@ -18,12 +18,12 @@
 #include "sd/ticket.h"
 #include "sd/util.h"
 
-const char *const sd_import_csv_columns[] = { "id",	    "title",	"type",	     "status",
-					      "priority",   "impact",	"urgency",   "tier",
-					      "queue",	    "assignee", "requester", "category",
-					      "tags",	    "asset",	"key",	     "vendor",
-					      "vendor_ref", "created",	"updated",   "description",
-					      "timeline",   "extra",	NULL };
+const char *const sd_import_csv_columns[] = { "id",	     "title",	 "type",      "status",
+					      "priority",    "impact",	 "urgency",   "tier",
+					      "queue",	     "assignee", "requester", "category",
+					      "tags",	     "asset",	 "key",	      "vendor",
+					      "vendor_ref",  "channel",	 "created",   "updated",
+					      "description", "timeline", "extra",     NULL };
 
 /* Keys of a record besides the front-matter fields. */
 enum { K_DESCRIPTION = SD_F_COUNT, K_TIMELINE, K_EXTRA, K_SHORT_ID, K_SCHEMA_VERSION, K_COUNT };
@@ -416,7 +416,7 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 	if (id && *id && !entry_id_valid(id))
 		return sd_error_invalid("invalid id '%.40s': an entry id is 4 to 32 characters of %s",
 					id, SD_ID_ALPHABET);
-	e->at = opt->now;
+	e->at = -1; /* none given: read_timeline dates it */
 	if (at && *at) {
 		if ((err = sd_stamp_parse(&e->at, at)))
 			return sd_error_wrap(err, "at");
@@ -518,12 +518,20 @@ static sd_error *read_timeline(struct sd_ticket *t, const struct sd_json *tl,
 			       const struct sd_import_options *opt)
 {
 	sd_error *err = NULL;
+	sd_stamp newest = -1;
 	t->entries = sd_xcalloc(tl->n ? tl->n : 1, sizeof(*t->entries));
 	for (size_t i = 0; i < tl->n; i++) {
-		if ((err = read_entry(&t->entries[i], &tl->items[i], opt))) {
-			free_entry(&t->entries[i]);
+		struct sd_entry *e = &t->entries[i];
+		if ((err = read_entry(e, &tl->items[i], opt))) {
+			free_entry(e);
 			return sd_error_wrap(err, "timeline[%zu]", i);
 		}
+		/* Entries without a time are made now, in the order given:
+		 * each 1 ms after the newest before it, as sd dates changes. */
+		if (e->at < 0)
+			e->at = newest >= opt->now ? newest + 1 : opt->now;
+		if (e->at > newest)
+			newest = e->at;
 		t->nentries++;
 	}
 	/* Entry positions in messages are input positions, so ids come
@@ -692,6 +700,12 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	}
 	if (r->timeline && (err = read_timeline(t, r->timeline, opt)))
 		return err;
+	/* Unless given, updated is the newest change, entries included. */
+	if (!nonempty(r, SD_F_UPDATED)) {
+		char newest[SD_STAMP_STRLEN];
+		sd_stamp_format(newest, sd_ticket_updated_stamp(t, 0));
+		sd_ticket_set(t, SD_F_UPDATED, newest);
+	}
 	if (r->extra) {
 		if (r->extra->n > MAX_EXTRA)
 			return sd_error_invalid("extra has %zu keys, more than the limit of %d",
@@ -756,6 +770,10 @@ static void take_record(struct work *w, size_t line, struct rec *r, sd_error *er
 		record_error(w, i, err);
 	else
 		w->id_given[i] = *sd_ticket_get(&w->tickets[i], SD_F_ID) != '\0';
+	w->im->v[i].given = 0;
+	for (int f = 0; f < SD_F_COUNT; f++)
+		if (nonempty(r, (enum sd_field)f))
+			w->im->v[i].given |= 1ul << f;
 	rec_release(r);
 }
 
@@ -1031,7 +1049,11 @@ sd_error *sd_import_parse(struct sd_import *out, const char *data, size_t len,
 	for (size_t i = 0; i < out->n; i++) {
 		struct sd_import_ticket *r = &out->v[i];
 		if (!err && !r->err) {
-			sd_error *e = write_checked(r, &w.tickets[i]);
+			sd_error *e = opt->route
+				? opt->route(opt->route_arg, &w.tickets[i], r->given)
+				: NULL;
+			if (!e)
+				e = write_checked(r, &w.tickets[i]);
 			if (e)
 				record_error(&w, i, e);
 			else

@@ -122,9 +122,14 @@ static void table_free(struct table *t)
 	t->n = 0;
 }
 
+/* The merged timeline grows only here, from empty, so its array doubles
+ * whenever the count reaches a power of two (from 8): one reallocation
+ * per entry copied everything each time, quadratic on a long timeline. */
 static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
 {
-	t->entries = sd_xrealloc(t->entries, (t->nentries + 1) * sizeof(*t->entries));
+	size_t have = t->nentries;
+	if (have == 0 || (have >= 8 && !(have & (have - 1))))
+		t->entries = sd_xrealloc(t->entries, (have ? 2 * have : 8) * sizeof(*t->entries));
 	struct sd_entry *n = &t->entries[t->nentries++];
 	*n = *e;
 	n->id = sd_xstrdup(e->id);
@@ -341,7 +346,9 @@ static const char *extra_raw(const struct table *keys, const struct sd_ticket *t
 
 static void add_extra(struct sd_ticket *out, const char *key, const char *raw)
 {
-	out->extra = sd_xrealloc(out->extra, (out->nextra + 1) * sizeof(*out->extra));
+	size_t n = out->nextra; /* grown only here, from empty: see copy_entry */
+	if (n == 0 || (n >= 8 && !(n & (n - 1))))
+		out->extra = sd_xrealloc(out->extra, (n ? 2 * n : 8) * sizeof(*out->extra));
 	out->extra[out->nextra].key = sd_xstrdup(key);
 	out->extra[out->nextra].raw = sd_xstrdup(raw);
 	out->nextra++;

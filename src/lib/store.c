@@ -829,7 +829,7 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 				       "plain files inside the store",
 				       rel.data);
 	} else if (st.st_size > (off_t)SD_TICKET_READ_MAX_BYTES) {
-		err = sd_error_invalid("%s:1: file is %lld bytes, more than sd reads (%u)",
+		err = sd_error_invalid("%s:1: file is %lld bytes, more than the read limit of %u",
 				       rel.data, (long long)st.st_size, SD_TICKET_READ_MAX_BYTES);
 	} else {
 		/* Read one byte more than fstat said, to see a file that grew. */
@@ -849,7 +849,7 @@ sd_error *sd_store_read(struct sd_store *s, const char *id, struct sd_ticket *ou
 			if (got == want) {
 				if (got > SD_TICKET_READ_MAX_BYTES) {
 					err = sd_error_invalid(
-						"%s:1: file is more than sd reads (%u bytes)",
+						"%s:1: file is more than the read limit of %u bytes",
 						rel.data, SD_TICKET_READ_MAX_BYTES);
 					break;
 				}

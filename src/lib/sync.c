@@ -278,6 +278,10 @@ static sd_error *merge_one(git_repository *repo, git_index *index, const char *p
 	if ((err = sd_ticket_merge(&m, anc ? &o : NULL, &a, &b)))
 		goto done;
 	sd_ticket_write(&m, &text);
+	/* A result over the write limit is left as a conflict, as by git's
+	 * merge driver (sd merge-file). */
+	if ((err = sd_ticket_check_size(path, text.len)))
+		goto done;
 	git_index_entry entry;
 	memset(&entry, 0, sizeof(entry));
 	entry.mode = GIT_FILEMODE_BLOB;

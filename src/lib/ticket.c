@@ -15,6 +15,7 @@ const char *const sd_priorities[] = { "P1", "P2", "P3", "P4", "P5", NULL };
 const char *const sd_levels[] = { "high", "medium", "low", NULL };
 const char *const sd_tiers[] = { "L0", "L1", "L2", "L3", "L4", NULL };
 const char *const sd_visibilities[] = { "public", "internal", NULL };
+const char *const sd_channels[] = { "cli", "mail", "web", "import", NULL };
 
 const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_ID] = { "id", NULL, 0, 0 },
@@ -34,6 +35,8 @@ const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_KEY] = { "key", NULL, 1, 1 },
 	[SD_F_VENDOR] = { "vendor", NULL, 1, 1 },
 	[SD_F_VENDOR_REF] = { "vendor_ref", NULL, 1, 1 },
+	[SD_F_CHANNEL] = { "channel", NULL, 0,
+			   1 }, /* free text on read: a newer sd may add channels */
 	[SD_F_CREATED] = { "created", NULL, 0, 0 },
 	[SD_F_UPDATED] = { "updated", NULL, 0, 0 },
 };

@@ -1103,8 +1103,8 @@ static sd_error *parse_ticket(struct sd_ticket *t, const char *text, size_t len,
 	sd_ticket_init(t);
 
 	if (len > SD_TICKET_READ_MAX_BYTES)
-		return sd_error_invalid("%s:1: file is %zu bytes, more than sd reads (%u)", path,
-					len, SD_TICKET_READ_MAX_BYTES);
+		return sd_error_invalid("%s:1: file is %zu bytes, more than the read limit of %u",
+					path, len, SD_TICKET_READ_MAX_BYTES);
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		return sd_error_invalid("%s:1: file starts with a byte-order mark; "
 					"save it as UTF-8 without BOM",
@@ -1203,6 +1203,11 @@ static int yaml_plain_ok(const char *v, int in_flow)
 		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
 			return 0;
 		if (in_flow && strchr(",[]{}", c))
+			return 0;
+		/* libyaml refuses ':' before one of ",?[]{}" inside a flow
+		 * sequence ("found unexpected ':'"); the others are quoted
+		 * already. */
+		if (in_flow && c == ':' && p[1] == '?')
 			return 0;
 	}
 	return 1;

@@ -30,6 +30,7 @@ requester: tess@example.com
 category: ""
 tags: []
 asset: ""
+channel: cli
 created: 2026-11-23T09:00:00Z
 updated: 2026-11-23T09:00:00Z
 ---
@@ -69,6 +70,7 @@ category: hardware
 tags: [printer, floor-3]
 asset: PRN-042
 key: mail-42
+channel: cli
 created: 2026-11-24T10:30:00Z
 updated: 2026-11-24T10:30:00Z
 ---
@@ -78,7 +80,7 @@ expect_eq "new: description follows the front matter after a blank line" \
 	"---
 
 The printer on floor 3 jams on every second page." \
-	"$(sed -n '19,21p' "$f")"
+	"$(sed -n '20,22p' "$f")"
 expect_eq "new: timeline marker present once" 1 "$(grep -c '^<!-- sd:timeline -->$' "$f")"
 expect_one_new_commit "new with options" "$r" "$before"
 expect_last_commit "new with options" "$r" "sd: new ${id:0:4} \"Printer on floor 3 jams\"" "$(tpath "$id")"

@@ -46,7 +46,7 @@ expect_eq "comment: heading and body follow the marker" \
 
 Have you tried turning it off and on?" \
 	"$(grep -A3 '^<!-- sd:comment ' "$f" | sed -n '2,4p')"
-expect_eq "comment: description kept" "It jams." "$(sed -n '20p' "$f")"
+expect_eq "comment: description kept" "It jams." "$(sed -n '21p' "$f")"
 
 mutate "comment --internal" comment "Printer jams" 2026-11-23T09:06:00Z sd -C "$r" comment "$id" --internal -m "Supplier is slow."
 expect_json "comment --internal: visibility internal" "$J" \

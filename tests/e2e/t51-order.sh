@@ -143,6 +143,8 @@ for t in $a $b; do
 	got=$(replay_check "$r" "$t")
 	expect_eq "random: replayed status is the front matter's ($t)" "${got#* } ${got#* }" "$got"
 	expect_json "random: timeline in time order ($t)" "$J" "$in_order" true
+	expect_json "random: each status change starts where the one before ended ($t)" "$J" \
+		'(lambda s: [x["from"] for x in s[1:]] == [x["to"] for x in s[:-1]] and len(s) > 3)([e for e in d["timeline"] if e["kind"] == "event" and e["field"] == "status"])' true
 done
 expect_exit "random: sd check" 0 sd -C "$r" check
 fsck_ok "random" "$r"

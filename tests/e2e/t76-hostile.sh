@@ -52,7 +52,7 @@ expect_eq "file: one marker line per timeline entry" "$n" "$(grep -cE '^<!-- sd:
 expect_eq "file: no other unescaped sd: lines" "$((n + 1))" "$(grep -c '^<!-- sd:' "$f")"
 expect_contains "file: marker-like lines get one more backslash" "$f" '\\\\<!-- sd:event id=y -->'
 expect_contains "file: a bare imitation is escaped" "$f" '\<!-- sd:comment id=x ... -->'
-expect_eq "file: front matter still 18 lines" 18 "$(front_matter "$f" | wc -l | tr -d ' ')"
+expect_eq "file: front matter still 19 lines" 19 "$(front_matter "$f" | wc -l | tr -d ' ')"
 fsck_ok "hostile description" "$r"
 
 # The same text as comments, public and internal, via -F and -m.

@@ -105,6 +105,12 @@ comp "$r" "sd new --type " sd new --type ""
 has "bash: sd new --type <TAB>" incident request problem change
 comp "$r" "sd new --type=pr" sd new --type = pr
 is "bash: sd new --type=pr<TAB>" problem
+comp "$r" "sd show x --co" sd show x --co
+is "bash: sd show ID --co<TAB>: a global option after the command" --color=
+comp "$r" "sd show x --color=al" sd show x --color = al
+is "bash: sd show ID --color=al<TAB>" always
+comp "$r" "sd list --no-p" sd list --no-p
+is "bash: sd list --no-p<TAB>" --no-pager
 comp "$r" "sd new -m x --priority " sd new -m x --priority ""
 has "bash: sd new ... --priority <TAB>" P1 P5
 

@@ -21,6 +21,7 @@ id=$(new_ticket "$r" "Logs pasted in")
 git clone -q --bare "$r" "$tmp/remote.git"
 git clone -q "$tmp/remote.git" "$tmp/a"
 git clone -q "$tmp/remote.git" "$tmp/b"
+git clone -q "$tmp/remote.git" "$tmp/c"
 for i in 1 2 3 4 5 6 7; do
 	SD_NOW=2026-11-23T10:0$i:00Z sd -C "$tmp/a" comment "$id" -F "$tmp/big.txt" >/dev/null 2>"$tmp/c.err" ||
 		fail "comment $i of 1 MiB" "$(cat "$tmp/c.err")"
@@ -53,6 +54,15 @@ expect_match "merge over the limit: left as a conflict" <(gstatus "$tmp/b") "^UU
 size=$(stat -c %s "$tmp/b/$(tpath "$id")")
 [ "$size" -le $limit ] && ok "merge over the limit: nothing over the limit written" ||
 	fail "merge over the limit: nothing over the limit written" "size $size"
+# The same through sd sync, which merges tickets itself.
+cp "$tmp/b/$(tpath "$id")" "$tmp/c/$(tpath "$id")"
+git -C "$tmp/c" commit -qam "two big comments, as in b"
+expect_exit "sync over the limit: a conflict" 2 sd -C "$tmp/c" sync
+expect_err_has "sync over the limit: names the ticket" "$(tpath "$id")"
+expect_match "sync over the limit: left as a conflict" <(gstatus "$tmp/c") "^UU $(tpath "$id")"
+size=$(stat -c %s "$tmp/c/$(tpath "$id")")
+[ "$size" -le $limit ] && ok "sync over the limit: nothing over the limit written" ||
+	fail "sync over the limit: nothing over the limit written" "size $size"
 
 # A ticket already over the limit, as a pull may bring (written by hand
 # here): read, with a warning, never silently skipped.
@@ -102,7 +112,7 @@ expect_err_has "unreadable: sla says which" "$(tpath "$uid")"
 expect_exit "unreadable: search fails" 1 sd -C "$s" search "Past"
 truncate -s 40M "$s/$(tpath "$uid")"
 expect_exit "over the read limit: list fails" 1 sd -C "$s" list
-expect_err_has "over the read limit: says so" "more than sd reads"
+expect_err_has "over the read limit: says so" "more than the read limit of 33554432"
 rm -f "$s/$(tpath "$uid")"
 
 # A byte-order mark before a front-matter key: refused with its line,

@@ -5,6 +5,7 @@
 
 #include "fuzz.h"
 #include "sd/config.h"
+#include "sd/route.h"
 #include "sd/ticket.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,6 +33,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  cfg.calendars[i].name);
 		if (!sd_config_calendar(&cfg, "24x7"))
 			FUZZ_FAIL("no 24x7 calendar");
+		/* The team's checks and a rule match see every parsed value. */
+		struct sd_strvec warnings = SD_STRVEC_INIT;
+		struct sd_ticket t;
+		sd_team_check(&cfg, &warnings);
+		sd_strvec_clear(&warnings);
+		sd_ticket_init(&t);
+		sd_ticket_set(&t, SD_F_TITLE, "Tiskalnik ne dela");
+		sd_ticket_set(&t, SD_F_REQUESTER, "boss@finance.example.com");
+		(void)sd_route_match(&cfg.team, &t);
+		sd_ticket_free(&t);
 	}
 	sd_config_release(&cfg);
 

@@ -203,7 +203,7 @@ static void test_config(void)
 	CHECK_STR("P1", sd_config_priority(&cfg, "high", "high"), "matrix high/high");
 	CHECK_STR("P5", sd_config_priority(&cfg, "low", "low"), "matrix low/low");
 	CHECK_STR("desk", cfg.tiers[1].queue, "L1 queue");
-	const char *custom = "priority_matrix:\n  low: {low: P4}\nrouting: {future: yes}\n";
+	const char *custom = "priority_matrix:\n  low: {low: P4}\nfuture_feature: {enabled: yes}\n";
 	err = sd_config_parse(&cfg, custom, strlen(custom), "c.yaml");
 	CHECK(!err && !strcmp(sd_config_priority(&cfg, "low", "low"), "P4"),
 	      "matrix override; unknown sections left to other features");

@@ -208,6 +208,31 @@ static void test_ids(void)
 	sd_buf_release(&many);
 }
 
+/* Entries without a time are made at the import, in the order given. */
+static void test_untimed_entries_in_order(void)
+{
+	struct sd_import im;
+	sd_error *err = run(&im, SD_IMPORT_JSONL,
+			    "{\"title\": \"x\", \"timeline\": [{\"body\": \"first\"}, "
+			    "{\"body\": \"second\"}, {\"body\": \"third\"}]}\n",
+			    NULL);
+	CHECK(!err && im.n == 1 && im.nerr == 0, "untimed entries: %s",
+	      err ? err->msg : result(&im, 0));
+	if (!err && !im.nerr) {
+		const char *t = result(&im, 0);
+		const char *a = strstr(t, "at=2026-11-23T09:00:00Z "),
+			   *b = strstr(t, "at=2026-11-23T09:00:00.001Z "),
+			   *c = strstr(t, "at=2026-11-23T09:00:00.002Z "),
+			   *first = strstr(t, "\nfirst\n"), *second = strstr(t, "\nsecond\n"),
+			   *third = strstr(t, "\nthird\n");
+		CHECK(a && b && c && first && second && third && a < first && first < b &&
+			      b < second && second < c && c < third,
+		      "1 ms apart, in the order given:\n%s", t);
+	}
+	sd_import_release(&im);
+	sd_error_free(err);
+}
+
 static void test_timeline_and_extra(void)
 {
 	struct sd_import im;
@@ -377,6 +402,7 @@ int main(void)
 	test_errors();
 	test_ids();
 	test_timeline_and_extra();
+	test_untimed_entries_in_order();
 	test_json_array();
 	test_csv();
 	test_written_tickets_read_back();

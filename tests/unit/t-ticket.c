@@ -201,6 +201,24 @@ static void test_yaml_scalars(void)
 		sd_ticket_free(&back);
 		sd_ticket_free(&t);
 	}
+	/* Tags are written in a flow sequence, where libyaml refuses ':'
+	 * before '?' in a plain scalar (found by fuzz-ticket). */
+	struct sd_ticket t, back;
+	sd_ticket_init(&t);
+	sd_ticket_set(&t, SD_F_ID, "7f3kq2m9xw4a");
+	sd_ticket_set(&t, SD_F_TITLE, "t");
+	sd_strvec_push(&t.tags, "a:?b");
+	sd_strvec_push(&t.tags, "os:linux");
+	char *text = write_ticket(&t);
+	sd_error *err = sd_ticket_parse(&back, text, strlen(text), "q.md");
+	CHECK(!err && back.tags.n == 2 && !strcmp(back.tags.v[0], "a:?b"),
+	      "a tag with ':?' reads back: %s\n%s", err ? err->msg : "", text);
+	CHECK(strstr(text, "tags: [\"a:?b\", os:linux]") != NULL, "quoted only where needed:\n%s",
+	      text);
+	sd_error_free(err);
+	free(text);
+	sd_ticket_free(&back);
+	sd_ticket_free(&t);
 }
 
 struct bad_case {

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SD_INTAKE_H
+#define SD_INTAKE_H
+
+/*
+ * Intake: the one way a ticket is opened, whatever brings it (sd new, sd
+ * import --route, mail, the web portal). It validates the request, fills
+ * the defaults, routes the ticket (routing leaves alone what the request
+ * set) and commits it once, with routing's events in the same commit.
+ * Callers may have nobody at the keyboard: everything is returned, nothing
+ * printed.
+ */
+
+#include "sd/error.h"
+#include "sd/id.h"
+#include "sd/route.h"
+#include "sd/store.h"
+#include "sd/ticket.h"
+
+struct sd_request {
+	const char *title;	 /* required, unless key finds a ticket */
+	const char *description; /* NULL: none */
+	const char *requester;	 /* NULL: the author's address */
+	/* NULL: the default, or what routing sets */
+	const char *type, *impact, *urgency, *priority, *category, *queue, *tier, *assignee, *asset,
+		*key;
+	const struct sd_strvec *tags; /* NULL: none */
+	const char *channel;	      /* cli, mail, web or import */
+	int no_route;		      /* open it as it is */
+};
+
+/* Checks every value of req; the error (status 2) names the field. */
+sd_error *sd_request_validate(const struct sd_request *req);
+
+/* Counts the open tickets and past assignments of the directory's agents
+ * in every ticket of the store (nothing when there are no agents). */
+sd_error *sd_team_load_store(struct sd_team_load *l, struct sd_store *store);
+
+/* Builds in *t (initialised here; the caller frees it) the ticket req
+ * would open at now (a stamp, milliseconds), by author ("Name <email>"), routed unless
+ * req->no_route, with a new id. route (optional) gets what routing did;
+ * load holds the team's work (NULL: read from the store). Writes
+ * nothing, so it also answers "what would happen". */
+sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
+			    struct sd_store *store, const struct sd_request *req,
+			    struct sd_team_load *load, const char *author, sd_stamp now);
+
+struct sd_intake_result {
+	char id[SD_ID_LEN + 1];	       /* the ticket opened or reused */
+	int reused;		       /* req->key named an open ticket */
+	struct sd_route_outcome route; /* what routing did; release it */
+};
+
+/* Validates, prepares and commits the ticket as the store's author. With
+ * req->key, an open ticket (not closed or cancelled) that carries the key
+ * is reused instead: the description becomes a public comment (nothing is
+ * committed without one) and a resolved ticket is reopened, so that a
+ * script reporting the same problem again does not open it twice; then
+ * title may be NULL. */
+sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_stamp now,
+			 struct sd_intake_result *out);
+
+#endif
