@@ -190,8 +190,10 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 	}
 	if (found) {
 		int reopened = 0;
-		if ((err = sd_store_lock(ctx->store)) ||
-		    (err = sd_store_read(ctx->store, id, &t, NULL)))
+		if ((err = sd_store_lock(ctx->store)))
+			goto done;
+		sd_ticket_free(&t); /* sd_store_read initialises it again */
+		if ((err = sd_store_read(ctx->store, id, &t, NULL)))
 			goto done;
 		const char *status = sd_ticket_get(&t, SD_F_STATUS);
 		if (!machine && (!strcmp(status, "closed") || !strcmp(status, "cancelled"))) {
