@@ -253,7 +253,7 @@ static void walk(struct writer *w, xmlNode *node, int depth)
 
 void sd_html_to_text(struct sd_buf *out, const char *html, size_t len)
 {
-	struct sd_buf clean = SD_BUF_INIT, raw = SD_BUF_INIT;
+	struct sd_buf clean = SD_BUF_INIT, raw = SD_BUF_INIT, clean_out = SD_BUF_INIT;
 	/* libxml2 switches to Latin-1 at the first invalid UTF-8 byte and
 	 * takes NUL for the end: it gets clean text. */
 	sd_text_clean(&clean, html, len);
@@ -269,17 +269,19 @@ void sd_html_to_text(struct sd_buf *out, const char *html, size_t len)
 	struct writer w = { .out = &raw, .start = 0 };
 	walk(&w, xmlDocGetRootElement(doc) ? doc->children : NULL, 0);
 	xmlFreeDoc(doc);
-	/* Lines lose their trailing spaces, and blank lines (from <pre>)
-	 * come one at a time. */
+	/* Controls go first (a C1 character from an entity such as &#x94;
+	 * must not leave a trailing space behind), then lines lose their
+	 * trailing spaces, and blank lines (from <pre>) come one at a time. */
+	sd_text_clean(&clean_out, raw.data, raw.len);
 	size_t i = 0;
 	int blank = 1;
-	while (i < raw.len) {
-		const char *nl = memchr(raw.data + i, '\n', raw.len - i);
-		size_t end = nl ? (size_t)(nl - raw.data) : raw.len, e = end;
-		while (e > i && raw.data[e - 1] == ' ')
+	while (i < clean_out.len) {
+		const char *nl = memchr(clean_out.data + i, '\n', clean_out.len - i);
+		size_t end = nl ? (size_t)(nl - clean_out.data) : clean_out.len, e = end;
+		while (e > i && clean_out.data[e - 1] == ' ')
 			e--;
 		if (e > i || !blank) {
-			sd_text_clean(out, raw.data + i, e - i);
+			sd_buf_add(out, clean_out.data + i, e - i);
 			if (nl)
 				sd_buf_addch(out, '\n');
 		}
@@ -290,5 +292,6 @@ void sd_html_to_text(struct sd_buf *out, const char *html, size_t len)
 		sd_buf_setlen(out, out->len - 1);
 done:
 	sd_buf_release(&raw);
+	sd_buf_release(&clean_out);
 	sd_buf_release(&clean);
 }

@@ -737,6 +737,7 @@ static void test_html(void)
 	     "table rows");
 	html("bad \xff utf-8", "bad \xef\xbf\xbd utf-8", "invalid UTF-8 replaced");
 	html("", "", "empty");
+	html("a\x01\n&#x94;<u>", "a", "a C1 control from an entity leaves no trailing space");
 	html("<div><div><p>x</p></div></div>", "x", "nested blocks");
 }
 
