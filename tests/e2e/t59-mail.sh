@@ -77,6 +77,8 @@ expect_exit "mail --maildir: one refused" 65 sd -C "$r" mail --maildir "$tmp/md"
 expect_eq "mail --maildir: a third ticket" 3 "$(all_ids "$r" | wc -l)"
 expect_eq "mail --maildir: both moved to cur" "1.host:2,S 2.host:2,S" "$(ls "$tmp/md/cur" | tr '\n' ' ' | sed 's/ $//')"
 expect_exit "mail: --mbox with --maildir" 2 sd -C "$r" mail --mbox x --maildir y
+expect_exit "mail: completion of its options" 0 sd -C "$r" __complete options mail
+expect_match "mail: --maildir completes a directory" "$OUT" $'^--maildir\tDIR:'
 fsck_ok "mailbox" "$r"
 
 finish
