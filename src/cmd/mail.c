@@ -140,6 +140,21 @@ static void message_text(struct sd_buf *out, const struct sd_mail *m, int reply)
 			      m->attachments[i].content_type, m->attachments[i].size);
 }
 
+/* Cuts buf to at most max bytes at a character boundary, adding note:
+ * mail has no length limit, a ticket's fields do, and a long message is
+ * still a request to answer. */
+static void cut(struct sd_buf *buf, size_t max, const char *note)
+{
+	size_t n = strlen(note);
+	if (buf->len <= max || max <= n)
+		return;
+	size_t at = max - n;
+	while (at && ((unsigned char)buf->data[at] & 0xc0) == 0x80)
+		at--;
+	sd_buf_setlen(buf, at);
+	sd_buf_adds(buf, note);
+}
+
 /* Takes one message into the store; report gets one line for the user. */
 static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *data, size_t len,
 			      struct sd_buf *report)
@@ -209,6 +224,8 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 									: "Automatic reply",
 					      m->from.addr, m->subject);
 			message_text(&text, m, 1);
+			cut(&text, SD_TEXT_MAX_BYTES - 1024,
+			    "\n\n(The message is longer; the rest was cut.)");
 			if ((err = sd_text_validate(text.data, text.len, "the message text")) ||
 			    (err = sd_ticket_add_comment(&t, author.data, ctx->clock, machine,
 							 text.data)))
@@ -235,7 +252,9 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 	sd_mail_clean_subject(&title, m->subject);
 	if (!title.len)
 		sd_buf_adds(&title, "(no subject)");
+	cut(&title, 500, "\xe2\x80\xa6");
 	message_text(&text, m, 0);
+	cut(&text, SD_TEXT_MAX_BYTES - 1024, "\n\n(The message is longer; the rest was cut.)");
 	if (*m->message_id)
 		sd_buf_printf(&key, "mail:%s", m->message_id);
 	struct sd_request req = {

@@ -70,11 +70,16 @@ r=$(store mailbox)
 } >"$tmp/box"
 expect_exit "mail --mbox" 0 sd -C "$r" mail --mbox "$tmp/box"
 expect_eq "mail --mbox: two tickets" 2 "$(all_ids "$r" | wc -l)"
+# A subject longer than a title may be is cut, not refused.
+{ printf 'From: c@example.com\nSubject: '; printf 'ж%.0s' $(seq 300); printf '\n\nlong\n'; } >"$tmp/long.eml"
+STDIN=$tmp/long.eml expect_exit "mail: a long subject" 0 sd -C "$r" mail
+expect_eq "mail: a long subject is cut to a title" "248 ж…" \
+	"$(sd -C "$r" list --format '%(title)' 2>/dev/null | grep '…' | python3 -c 'import sys; t=sys.stdin.read().strip(); print(t.count("ж"), t[-2:])')"
 mkdir -p "$tmp/md/new" "$tmp/md/cur" "$tmp/md/tmp"
 cp "$tmp/m1.eml" "$tmp/md/new/1.host"
 cp "$tmp/list.eml" "$tmp/md/new/2.host"
 expect_exit "mail --maildir: one refused" 65 sd -C "$r" mail --maildir "$tmp/md"
-expect_eq "mail --maildir: a third ticket" 3 "$(all_ids "$r" | wc -l)"
+expect_eq "mail --maildir: a fourth ticket" 4 "$(all_ids "$r" | wc -l)"
 expect_eq "mail --maildir: both moved to cur" "1.host:2,S 2.host:2,S" "$(ls "$tmp/md/cur" | tr '\n' ' ' | sed 's/ $//')"
 expect_exit "mail: --mbox with --maildir" 2 sd -C "$r" mail --mbox x --maildir y
 expect_exit "mail: completion of its options" 0 sd -C "$r" __complete options mail
