@@ -40,8 +40,8 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS      = libgit2 yaml-0.1 libcmark zlib
-DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev python3 python3-yaml \
+PKGS      = libgit2 yaml-0.1 libcmark zlib gmime-3.0 libxml-2.0
+DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev libgmime-3.0-dev libxml2-dev python3 python3-yaml \
             clang-format locales cmark-gfm
 # A locale whose case rules differ from ASCII, for the tests that sd
 # compares text the same in every locale (tests/e2e/t98-outsider-text.sh).
@@ -49,9 +49,11 @@ TEST_LOCALE = tr_TR.UTF-8
 
 WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+# The -I of dependencies become -isystem: glib's headers (under GMime)
+# are not clean under our warnings.
 SD_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
             -DSD_VERSION='"$(VERSION)"' -Iinclude -Isrc \
-            $(WARNINGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(WARNINGS) $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 SD_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 ifeq ($(SANITIZE),1)
@@ -129,6 +131,9 @@ $(OBJDIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(OBJDIR)/libsd.a
 $(OBJDIR)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(OBJDIR)/libsd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SD_CFLAGS) $(CFLAGS) $(SD_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(OBJDIR)/libsd.a $(SD_LIBS)
+
+# t-mail finds the mail corpus beside the source tree (tests/unit/t-mail.c).
+$(OBJDIR)/tests/t-mail: SD_CFLAGS += -DSD_SRCROOT='"$(CURDIR)"'
 
 build/md2man: doc/md2man.c
 	@mkdir -p build

@@ -46,4 +46,10 @@ int sd_text_has_control(const char *s);
 /* Case-insensitive (ASCII) substring search. */
 const char *sd_strcasestr(const char *hay, const char *needle);
 
+/* Appends s[0..len) to out as clean UTF-8 text, for text from outside
+ * (mail, HTML): invalid bytes become U+FFFD, and control characters other
+ * than newline and tab (NUL, CR, ESC, DEL, C1) are dropped, so CRLF line
+ * ends become LF. */
+void sd_text_clean(struct sd_buf *out, const char *s, size_t len);
+
 #endif

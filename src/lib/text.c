@@ -301,3 +301,25 @@ const char *sd_strcasestr(const char *hay, const char *needle)
 	}
 	return NULL;
 }
+
+void sd_text_clean(struct sd_buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			sd_buf_adds(out, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0)) {
+			i += n;
+			continue;
+		}
+		sd_buf_add(out, p + i, n);
+		i += n;
+	}
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SD_HTML_H
+#define SD_HTML_H
+
+/*
+ * HTML to readable text, for mail that comes without a text part.
+ *
+ * The module owns nothing beyond a call: it parses with libxml2's HTML
+ * parser (never the network, no external entities, the document's own
+ * charset declaration ignored because the caller has already converted
+ * the text to UTF-8) and writes plain text: one blank line between
+ * paragraphs, line breaks kept, list items as "- " (or "1. "), quotes as
+ * "> ", links as "text <url>", images by their alt text, script and style
+ * dropped, runs of white space collapsed. The result is valid UTF-8
+ * without control characters other than newline, and ends without
+ * trailing blank lines.
+ */
+
+#include <stddef.h>
+
+#include "sd/buf.h"
+
+/* Appends the text of html (len bytes of UTF-8; invalid bytes are
+ * replaced) to out. Never fails: input libxml2 cannot parse at all gives
+ * no text. */
+void sd_html_to_text(struct sd_buf *out, const char *html, size_t len);
+
+#endif

@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# sd mail: a message in becomes a ticket, a reply a comment, machine mail
+# a note or a refusal, with sendmail's exit statuses.
+. "$(dirname "$0")/lib.sh"
+
+# A message in windows-1251 from Outlook, written byte for byte.
+printf 'From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.ru>\r\nTo: desk@example.com\r\nSubject: =?windows-1251?B?ztLCOiDP8Ojt8uXw?=\r\nMessage-ID: <m1@example.ru>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=CD=E5 =F0=E0=E1=EE=F2=E0=E5=F2 =EF=F0=E8=ED=F2=E5=F0.\r\n' >"$tmp/m1.eml"
+
+r=$(store mail)
+before=$(commit_count "$r")
+STDIN=$tmp/m1.eml SD_NOW=2026-11-23T09:00:00Z expect_exit "mail: new ticket" 0 sd -C "$r" mail
+expect_one_new_commit "mail: new ticket" "$r" "$before"
+id=$(all_ids "$r")
+expect_out_has "mail: says what it did" "new ticket from ivan@example.ru"
+expect_exit "mail: show --json" 0 sd -C "$r" show "$id" --json
+expect_json "mail: title without the reply prefix" "$OUT" 'd["title"]' "Принтер"
+expect_json "mail: requester is the sender" "$OUT" 'd["requester"]' "Иван Петров <ivan@example.ru>"
+expect_json "mail: description decoded" "$OUT" 'd["description"]' "Не работает принтер."
+expect_json "mail: channel" "$OUT" 'd["channel"]' "mail"
+expect_json "mail: key from the Message-ID" "$OUT" 'd["key"]' "mail:m1@example.ru"
+
+# The same message again (an MTA retry) changes nothing.
+before=$(commit_count "$r")
+STDIN=$tmp/m1.eml expect_exit "mail: delivered twice" 0 sd -C "$r" mail
+expect_out_has "mail: delivered twice is said" "already taken"
+expect_commit_count "mail: delivered twice, no commit" "$r" "$before"
+
+# A reply threads by References and loses its quote.
+printf 'From: Ivan <ivan@example.ru>\nSubject: Re: something else\nMessage-ID: <m2@example.ru>\nReferences: <m1@example.ru> <out1@desk>\n\nThanks, it prints.\n\nOn Mon, 23 Nov 2026, Desk <desk@example.com> wrote:\n> Try again.\n' >"$tmp/m2.eml"
+STDIN=$tmp/m2.eml SD_NOW=2026-11-23T10:00:00Z expect_exit "mail: reply" 0 sd -C "$r" mail
+expect_exit "mail: reply show" 0 sd -C "$r" show "$id" --json
+expect_json "mail: reply is a public comment by the sender" "$OUT" \
+	'[(e["author"], e["body"], e["visibility"]) for e in d["timeline"] if e["kind"] == "comment"]' \
+	'[["Ivan <ivan@example.ru>", "Thanks, it prints.", "public"]]'
+
+# A subject tag finds the ticket too; an out-of-office is an internal note.
+printf 'From: Ivan <ivan@example.ru>\nSubject: Automatic reply: [sd #%s] x\nAuto-Submitted: auto-replied\n\nI am away.\n' "${id:0:6}" >"$tmp/ooo.eml"
+STDIN=$tmp/ooo.eml SD_NOW=2026-11-23T11:00:00Z expect_exit "mail: out-of-office by tag" 0 sd -C "$r" mail
+expect_exit "mail: out-of-office show" 0 sd -C "$r" show "$id" --json
+expect_json "mail: out-of-office is internal" "$OUT" \
+	'sorted(e["visibility"] for e in d["timeline"] if e["kind"] == "comment")' '["internal", "public"]'
+
+# Refused on purpose: 65, nothing committed.
+before=$(commit_count "$r")
+printf 'From: Jane <jane@example.com>\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nAway.\n' >"$tmp/ooo2.eml"
+STDIN=$tmp/ooo2.eml expect_exit "mail: auto-reply to nothing refused" 65 sd -C "$r" mail
+expect_err_has "mail: auto-reply refusal says why" "answers no ticket"
+printf 'From: x@lists.example\nList-Id: <l.example>\nSubject: hi\n\nx\n' >"$tmp/list.eml"
+STDIN=$tmp/list.eml expect_exit "mail: list mail refused" 65 sd -C "$r" mail
+expect_err_has "mail: list refusal says why" "List-Id"
+printf 'Subject: nobody\n\nx\n' >"$tmp/anon.eml"
+STDIN=$tmp/anon.eml expect_exit "mail: no sender refused" 65 sd -C "$r" mail
+expect_commit_count "mail: refusals commit nothing" "$r" "$before"
+expect_clean "mail" "$r"
+fsck_ok "mail" "$r"
+
+# Not a store: 75 for the MTA to retry, and the message kept.
+mkdir -p "$tmp/nostore" "$tmp/tmpdir"
+STDIN=$tmp/m1.eml TMPDIR=$tmp/tmpdir expect_exit "mail: no store is a temporary failure" 75 \
+	sd -C "$tmp/nostore" mail
+expect_err_has "mail: the kept file is named" "the message is kept in $tmp/tmpdir/sd-mail-failed/"
+expect_eq "mail: the message kept whole" "$(cat "$tmp/m1.eml")" "$(cat "$tmp"/tmpdir/sd-mail-failed/*.eml)"
+
+# --mbox and --maildir take many.
+r=$(store mailbox)
+{
+	printf 'From a@b Mon Nov 23 09:00:00 2026\nFrom: a@example.com\nSubject: one\nMessage-ID: <b1@x>\n\nfirst\n\n'
+	printf 'From a@b Mon Nov 23 09:01:00 2026\nFrom: b@example.com\nSubject: two\nMessage-ID: <b2@x>\n\nsecond\n'
+} >"$tmp/box"
+expect_exit "mail --mbox" 0 sd -C "$r" mail --mbox "$tmp/box"
+expect_eq "mail --mbox: two tickets" 2 "$(all_ids "$r" | wc -l)"
+# A subject longer than a title may be is cut, not refused.
+{ printf 'From: c@example.com\nSubject: '; printf 'ж%.0s' $(seq 300); printf '\n\nlong\n'; } >"$tmp/long.eml"
+STDIN=$tmp/long.eml expect_exit "mail: a long subject" 0 sd -C "$r" mail
+expect_eq "mail: a long subject is cut to a title" "248 ж…" \
+	"$(sd -C "$r" list --format '%(title)' 2>/dev/null | grep '…' | python3 -c 'import sys; t=sys.stdin.read().strip(); print(t.count("ж"), t[-2:])')"
+mkdir -p "$tmp/md/new" "$tmp/md/cur" "$tmp/md/tmp"
+cp "$tmp/m1.eml" "$tmp/md/new/1.host"
+cp "$tmp/list.eml" "$tmp/md/new/2.host"
+expect_exit "mail --maildir: one refused" 65 sd -C "$r" mail --maildir "$tmp/md"
+expect_eq "mail --maildir: a fourth ticket" 4 "$(all_ids "$r" | wc -l)"
+expect_eq "mail --maildir: both moved to cur" "1.host:2,S 2.host:2,S" "$(ls "$tmp/md/cur" | tr '\n' ' ' | sed 's/ $//')"
+expect_exit "mail: --mbox with --maildir" 2 sd -C "$r" mail --mbox x --maildir y
+expect_exit "mail: completion of its options" 0 sd -C "$r" __complete options mail
+expect_match "mail: --maildir completes a directory" "$OUT" $'^--maildir\tDIR:'
+fsck_ok "mailbox" "$r"
+
+finish
