@@ -424,7 +424,7 @@ EOF
 			fail "$cmd on a terminal: runs the pager" "no $tmp/paged"
 		fi
 	done
-	on_tty --no-pager -C "$r" list
+	on_tty --no-pager -C "$r" list --wide
 	expect_out_has "list on a terminal: CR shown as \\x0d" 'cr text\x0dfake'
 	on_tty --no-pager -C "$r" show "$id"
 	expect_out_has "show on a terminal: concealing SGR shown as text" '\x1b[8mhidden'
