@@ -78,7 +78,7 @@ const struct sd_command sd_commands[] = {
 	  "write the published public articles as a static HTML site" },
 	{ "help", cmd_help, help_options, 0, "help [COMMAND]", "show help for sd or a command" },
 	{ "__complete", cmd_complete, complete_options, SD_HIDDEN,
-	  "__complete (commands | options CMD | ids | values FIELD)",
+	  "__complete (commands | options CMD | ids | slugs | kb-commands | values FIELD)",
 	  "candidates for shell completion" },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };

@@ -72,6 +72,10 @@ extern const char *const sd_kb_subcommands[];
 /* Prints up to limit published articles that answer question, best first
  * (as sd kb suggest does); exit status 1 when none does. */
 sd_error *sd_kb_suggest(struct sd_ctx *ctx, const char *question, size_t limit, int json);
+/* The same on stderr, at most three, after a line saying what they are;
+ * nothing when no article matches. Never fails: a hint must not turn a
+ * ticket that was opened into an error. */
+void sd_kb_hint(struct sd_ctx *ctx, const char *question);
 /* sd resolve ID --kb SLUG: resolves the ticket (when it is not yet),
  * records an event with field "kb" to SLUG and adds the ticket to the
  * article's tickets, in one commit. */

@@ -517,8 +517,10 @@ static sd_error *kb_list(struct sd_ctx *ctx, struct sd_args *args)
 
 /* ---- search, suggest ---- */
 
-static sd_error *print_ranked(struct sd_ctx *ctx, const struct sd_article *v, size_t n,
-			      const char *query, size_t limit, int json)
+/* Ranks v against query and prints up to limit (0: all) to out, as lines
+ * each starting with lead, or as JSON; returns how many. */
+static size_t put_ranked(struct sd_ctx *ctx, FILE *f, const struct sd_article *v, size_t n,
+			 const char *query, size_t limit, int json, const char *lead)
 {
 	struct sd_rank_doc *docs = sd_xcalloc(n ? n : 1, sizeof(*docs));
 	struct sd_rank_hit *hits = NULL;
@@ -544,19 +546,25 @@ static sd_error *print_ranked(struct sd_ctx *ctx, const struct sd_article *v, si
 			sd_buf_addch(&out, '}');
 		} else {
 			size_t line = out.len;
-			sd_buf_printf(&out, "%-24s  ", a->slug);
+			sd_buf_printf(&out, "%s%-24s  ", lead, a->slug);
 			sd_put_last_column(&out, line, a->title, (size_t)ctx->columns);
 			sd_buf_addch(&out, '\n');
 		}
 	}
 	if (json)
 		sd_buf_adds(&out, "]\n");
-	fwrite(out.data, 1, out.len, ctx->out);
-	if (!nhits)
-		ctx->exit_status = 1;
+	fwrite(out.data, 1, out.len, f);
 	sd_buf_release(&out);
 	free(hits);
 	free(docs);
+	return nhits;
+}
+
+static sd_error *print_ranked(struct sd_ctx *ctx, const struct sd_article *v, size_t n,
+			      const char *query, size_t limit, int json)
+{
+	if (!put_ranked(ctx, ctx->out, v, n, query, limit, json, ""))
+		ctx->exit_status = 1;
 	return NULL;
 }
 
@@ -595,14 +603,11 @@ static sd_error *ticket_question(struct sd_ctx *ctx, const char *prefix, struct 
 	return err;
 }
 
-sd_error *sd_kb_suggest(struct sd_ctx *ctx, const char *question, size_t limit, int json)
+/* The published articles of v (the others freed), moved to its front;
+ * returns their count. */
+static size_t keep_published(struct sd_article *v, size_t n)
 {
-	struct sd_article *v = NULL;
-	size_t n = 0, k = 0;
-	sd_error *err = sd_kb_read_all(ctx->store, &v, &n, NULL);
-	if (err)
-		return err;
-	/* Only published articles are answers. */
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].status, "published")) {
 			sd_article_free(&v[i]);
@@ -614,9 +619,43 @@ sd_error *sd_kb_suggest(struct sd_ctx *ctx, const char *question, size_t limit, 
 		}
 		k++;
 	}
-	err = print_ranked(ctx, v, k, question, limit, json);
+	return k;
+}
+
+sd_error *sd_kb_suggest(struct sd_ctx *ctx, const char *question, size_t limit, int json)
+{
+	struct sd_article *v = NULL;
+	size_t n = 0;
+	sd_error *err = sd_kb_read_all(ctx->store, &v, &n, NULL);
+	if (err)
+		return err;
+	err = print_ranked(ctx, v, keep_published(v, n), question, limit, json);
 	sd_kb_articles_free(v, n);
 	return err;
+}
+
+void sd_kb_hint(struct sd_ctx *ctx, const char *question)
+{
+	struct sd_article *v = NULL;
+	size_t n = 0;
+	sd_error *err = sd_kb_read_all(ctx->store, &v, &n, NULL);
+	if (err) {
+		sd_error_free(err);
+		return;
+	}
+	size_t k = keep_published(v, n);
+	struct sd_rank_doc *docs = sd_xcalloc(k ? k : 1, sizeof(*docs));
+	struct sd_rank_hit *hits = NULL;
+	for (size_t i = 0; i < k; i++)
+		docs[i] = (struct sd_rank_doc){ v[i].title, &v[i].tags, v[i].body };
+	if (k && sd_rank(&hits, docs, k, question)) {
+		fprintf(stderr, "sd: articles that may answer it ('sd kb show SLUG'):\n");
+		fflush(stderr);
+		put_ranked(ctx, stderr, v, k, question, 3, 0, "  ");
+	}
+	free(hits);
+	free(docs);
+	sd_kb_articles_free(v, n);
 }
 
 static sd_error *kb_suggest(struct sd_ctx *ctx, struct sd_args *args)
