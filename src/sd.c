@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "sd/calendar.h"
 
 const struct sd_command sd_commands[] = {
 	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
@@ -285,6 +286,7 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
 			goto done;
 		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
+		sd_time_set_display_zone(sd_store_config(ctx->store)->display_timezone);
 		if (sd_progress_wanted(ctx))
 			sd_store_set_progress(ctx->store, sd_progress_report, ctx);
 	}

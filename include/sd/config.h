@@ -79,6 +79,8 @@ struct sd_config {
 	struct sd_config_command commands[SD_CMD_COUNT];
 	int command_timeout; /* seconds a command may run: commands.timeout */
 	struct sd_team team; /* agents, routing and queues (team.h) */
+	/* display.timezone: where people see times when TZ is unset; NULL: UTC. */
+	char *display_timezone;
 };
 
 /* The text sd init writes: every default, with comments. */

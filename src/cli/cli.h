@@ -261,17 +261,21 @@ size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a);
 void sd_put_last_column(struct sd_buf *out, size_t line, const char *s, size_t columns);
 
 /* --date=MODE, for commands that show instants to people. */
-enum { SD_DATE_LOCAL, SD_DATE_UTC, SD_DATE_ISO, SD_DATE_RELATIVE };
+enum { SD_DATE_LOCAL, SD_DATE_UTC, SD_DATE_ISO, SD_DATE_RELATIVE, SD_DATE_CALENDAR };
 #define SD_DATE_OPTION_ROW \
 	{ \
 		SD_OPT_STRING, 0, "date", "MODE", \
-			"show times as local (TZ, else UTC), utc, iso or relative" \
+			"show times as local (TZ, else display.timezone, else UTC), utc, iso, " \
+			"relative or calendar (SLA due times in the calendar's zone)" \
 	}
 /* Sets ctx->date_mode from --date; an unknown mode is a usage error. */
 sd_error *sd_date_option(struct sd_ctx *ctx, const struct sd_args *a);
 /* An instant for people, as --date asks: "2026-12-02 18:48 CET". JSON and
  * files keep UTC and never use this. */
 void sd_format_when(const struct sd_ctx *ctx, char out[48], sd_time t);
+/* An SLA due time: with --date=calendar in the zone of the calendar the
+ * clock counts in (UTC for 24x7), else as sd_format_when. */
+void sd_format_due(const struct sd_ctx *ctx, char out[48], sd_time t, const char *calendar);
 
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];
