@@ -150,6 +150,8 @@ struct sd_config {
 	struct sd_mail_config mail;
 	struct sd_strvec sendmail_default; /* SD_SENDMAIL_DEFAULT, for sd_config_sendmail */
 	struct sd_portal_config portal;	   /* portal: */
+	/* display.timezone: where people see times when TZ is unset; NULL: UTC. */
+	char *display_timezone;
 };
 
 /* The text sd init writes: every default, with comments. */

@@ -111,7 +111,10 @@ const char sd_config_default_text[] =
 	"    sla_at_risk: [assignee, queue]\n"
 	"    sla_breach: [assignee, queue]\n"
 	"  # The command that sends is set per clone in .git/sd/config.yaml, as\n"
-	"  # mail.sendmail: [/usr/sbin/sendmail, -t, -oi] (the default), never here.\n";
+	"  # mail.sendmail: [/usr/sbin/sendmail, -t, -oi] (the default), never here.\n"
+	"\n"
+	"# display:\n"
+	"#   timezone: Europe/Ljubljana   # times for people when TZ is unset (else UTC)\n";
 
 const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue",
 							"category", "tag",  NULL };
@@ -232,6 +235,7 @@ void sd_config_release(struct sd_config *cfg)
 	}
 	free(cfg->default_type);
 	free(cfg->default_tier);
+	free(cfg->display_timezone);
 	release_calendars(cfg);
 	release_policies(cfg);
 	sd_calendar_release(&cfg->always);
@@ -405,6 +409,32 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
 		free(*slot);
 		*slot = sd_xstrdup(value);
+	}
+	return NULL;
+}
+
+/* display: how people see the store (display.timezone). */
+static sd_error *parse_display(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, "display");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
+		const char *name = scalar(k), *value = scalar(v);
+		if (!name || strcmp(name, "timezone"))
+			return node_error(c, k, "display: unknown key '%s'; use timezone",
+					  name ? name : "");
+		if (!value)
+			return node_error(c, v,
+					  "display.timezone must be one zone name, such as "
+					  "Europe/Ljubljana");
+		if ((err = sd_timezone_check(value)))
+			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
+		free(cfg->display_timezone);
+		cfg->display_timezone = sd_xstrdup(value);
 	}
 	return NULL;
 }
@@ -989,6 +1019,8 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_defaults(&c, cfg, v);
 		else if (!strcmp(name, "calendars"))
 			err = parse_calendars(&c, cfg, v);
+		else if (!strcmp(name, "display"))
+			err = parse_display(&c, cfg, v);
 		else if (!strcmp(name, "sla"))
 			err = parse_sla(&c, cfg, v, &policies);
 		else if (!strcmp(name, "agents") || !strcmp(name, "routing") ||
