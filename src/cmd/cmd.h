@@ -36,6 +36,7 @@ extern const struct sd_option route_options[];
 extern const struct sd_option agents_options[];
 extern const struct sd_option kb_options[];
 extern const struct sd_option site_options[];
+extern const struct sd_option report_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -81,6 +82,7 @@ void sd_kb_hint(struct sd_ctx *ctx, const char *question);
  * article's tickets, in one commit. */
 sd_error *sd_kb_resolve(struct sd_ctx *ctx, const char *prefix, const char *resolution,
 			const char *slug);
+sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args);
 
 struct sd_sync_target;
 struct sd_sync_stats;
