@@ -138,7 +138,7 @@ expect_contains "kb from: the resolution" "$f" "Restarted the client; works now.
 expect_lacks "kb from: no internal note" "$f" "Secret"
 expect_contains "kb from: a draft" "$f" "status: draft"
 expect_contains "kb from: internal by default" "$f" "audience: internal"
-expect_contains "kb from: the ticket listed" "$f" "tickets: [$t]"
+expect_match "kb from: the ticket listed" "$f" "^tickets: \\[\"?$t\"?\\]\$"
 o=$(new_ticket "$r" "Open question")
 expect_exit "kb from an open ticket" 2 sd -C "$r" kb from "$o"
 expect_err_has "kb from an open ticket: says why" "not resolved"
@@ -190,6 +190,17 @@ h=$(head_of "$r")
 expect_exit "pull: kb/sub/evil.md refused" 2 sd -C "$r" pull "$tmp/other"
 expect_err_has "pull: says why" "not an article file kb/SLUG.md"
 expect_eq "pull: HEAD unchanged" "$h" "$(head_of "$r")"
+
+# --- an article changed in two clones merges by meaning on pull ---
+git clone -q "$r" "$tmp/peer" 2>/dev/null
+sd -C "$tmp/peer" kb edit reset-a-forgotten-password --tag sso >/dev/null 2>&1
+SD_NOW=2026-11-23T10:00:00Z sd -C "$r" kb edit reset-a-forgotten-password \
+	-m "Use the self-service portal at https://id.example.com." >/dev/null 2>&1
+expect_exit "pull: an article changed on both sides" 0 sd -C "$r" pull "$tmp/peer"
+expect_contains "pull: their tag" "$r/kb/reset-a-forgotten-password.md" "tags: [sso]"
+expect_contains "pull: our text" "$r/kb/reset-a-forgotten-password.md" "https://id.example.com"
+expect_lacks "pull: no markers" "$r/kb/reset-a-forgotten-password.md" "<<<<<<<"
+expect_clean "pull: merged article" "$r"
 
 # --- sd site ---
 site=$tmp/site
