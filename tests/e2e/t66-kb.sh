@@ -100,6 +100,16 @@ expect_exit "kb edit --tag --no-faq" 0 sd -C "$r" kb edit wi-fi-in-the-office-is
 expect_eq "kb edit: one commit" "sd: kb edit wi-fi-in-the-office-is-slow \"Wi-Fi in the office is slow\"" \
 	"$(git -C "$r" log -1 --format=%s)"
 expect_contains "kb edit: the tags" "$r/kb/wi-fi-in-the-office-is-slow.md" "tags: [wifi, wireless]"
+printf '#!/bin/sh\nsed -i "s/^Join CORP, not GUEST.$/Join CORP; GUEST is slow on purpose./" "$1"\n' >"$tmp/ed-body"
+printf '#!/bin/sh\nsed -i "s/^audience: .*/audience: nobody/" "$1"\n' >"$tmp/ed-bad"
+chmod +x "$tmp/ed-body" "$tmp/ed-bad"
+n=$(commit_count "$r")
+expect_exit "kb edit in the editor" 0 env EDITOR="$tmp/ed-body" "$SD" -C "$r" kb edit wi-fi-in-the-office-is-slow
+expect_one_new_commit "kb edit in the editor" "$r" "$n"
+expect_contains "kb edit in the editor: the text" "$r/kb/wi-fi-in-the-office-is-slow.md" "GUEST is slow on purpose"
+expect_exit "kb edit: an invalid result" 2 env EDITOR="$tmp/ed-bad" "$SD" -C "$r" kb edit wi-fi-in-the-office-is-slow
+expect_err_has "kb edit: an invalid result is kept" "your text is kept in"
+expect_commit_count "kb edit: an invalid result" "$r" "$((n + 1))"
 expect_exit "kb unpublish" 0 sd -C "$r" kb unpublish wi-fi-in-the-office-is-slow
 expect_contains "kb unpublish: a draft" "$r/kb/wi-fi-in-the-office-is-slow.md" "status: draft"
 expect_exit "kb publish" 0 sd -C "$r" kb publish wi-fi-in-the-office-is-slow
