@@ -40,6 +40,10 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);
+/* Sends the mail the tickets owe (all, or those of the nonly ids in
+ * only) and records it; shared by sd mail send and sd sla --apply. */
+sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly, int dry_run);
 sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args);
