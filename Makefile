@@ -40,9 +40,10 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS      = libgit2 yaml-0.1 libcmark zlib gmime-3.0 libxml-2.0
+PKGS      = libgit2 yaml-0.1 libcmark zlib gmime-3.0 libxml-2.0 libcrypto libmicrohttpd
 DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev libgmime-3.0-dev libxml2-dev python3 python3-yaml \
             clang-format locales cmark-gfm chromium
+DEB_DEPS += libssl-dev libmicrohttpd-dev
 # A locale whose case rules differ from ASCII, for the tests that sd
 # compares text the same in every locale (tests/e2e/t98-outsider-text.sh).
 TEST_LOCALE = tr_TR.UTF-8

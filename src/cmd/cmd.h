@@ -34,6 +34,7 @@ extern const struct sd_option export_options[];
 extern const struct sd_option trust_options[];
 extern const struct sd_option route_options[];
 extern const struct sd_option agents_options[];
+extern const struct sd_option report_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -66,6 +67,7 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_trust(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_route(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args);
 
 struct sd_sync_target;
 struct sd_sync_stats;

@@ -1036,6 +1036,8 @@ sd_error *sd_import_parse(struct sd_import *out, const char *data, size_t len,
 		sd_ticket_free(&w.tickets[i]);
 		if (out->v[i].err)
 			out->nerr++;
+		if (opt->progress && out->n >= 1000 && (i % 256 == 0 || i + 1 == out->n))
+			opt->progress(opt->progress_arg, "Checking records", i + 1, out->n);
 	}
 	free(w.tickets);
 	free(w.id_given);
