@@ -15,6 +15,7 @@
 #include "sd/exec.h"
 #include "sd/outbox.h"
 #include "sd/text.h"
+#include "sd/token.h"
 
 /* A ticket is read whole only when it changed in this window: what it
  * could owe is younger (SD_OUTBOX_MAX_AGE_MS), with a day to spare. */
@@ -78,6 +79,24 @@ static sd_error *read_template(struct sd_store *store, const char *path, struct 
 	sd_buf_release(&full);
 	sd_buf_release(&raw);
 	return err;
+}
+
+/* The ticket's status link on the portal, when portal.base_url is set
+ * on this clone (token.h); NULL otherwise. */
+static char *status_link(void *arg, const char *id)
+{
+	struct sd_buf link = SD_BUF_INIT;
+	sd_error *err = sd_status_link(arg, id, &link);
+	if (err) {
+		/* The mail still goes, without the link. */
+		sd_warn(sd_xstrdup(err->msg));
+		sd_error_free(err);
+	}
+	if (!link.len) {
+		sd_buf_release(&link);
+		return NULL;
+	}
+	return sd_buf_detach(&link);
 }
 
 /* Holds .git/sd/mail-send.lock for the run: two runs at once on one
@@ -219,6 +238,8 @@ sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly
 		.auto_reply_limit = mc->auto_reply_limit,
 		.notify = mc->notify,
 		.cfg = cfg,
+		.status_link = status_link,
+		.status_link_arg = ctx->store,
 		.now = ctx->clock,
 	};
 	sd_outbox_init(&ob, &s);

@@ -727,6 +727,18 @@ static void footer(struct sd_buf *plain, struct sd_buf *md, const struct sd_outb
 	(void)s;
 }
 
+/* The end of a notice to agents: how to see the ticket. */
+static void agent_footer(struct sd_buf *plain, struct sd_buf *md, const char *short_id,
+			 const char *link)
+{
+	sd_buf_printf(plain, "\n-- \nsd show %s\n", short_id);
+	sd_buf_printf(md, "\n\n---\n\n`sd show %s`\n", short_id);
+	if (link && *link) {
+		sd_buf_printf(plain, "Status page: %s\n", link);
+		sd_buf_printf(md, "\nStatus page: <%s>\n", link);
+	}
+}
+
 static void subject_of(struct sd_buf *out, const struct sd_outbox_settings *s, const char *short_id,
 		       const char *label, const struct sd_ticket *t)
 {
@@ -829,6 +841,7 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			md_escape(&p.markdown, p.plain.data);
 			sd_buf_adds(&p.markdown, "\n\n");
 			quote(&p.plain, &p.markdown, t->description);
+			agent_footer(&p.plain, &p.markdown, short_id, link);
 			p.auto_submitted = "auto-generated";
 			err = add_message(ob, t, &p);
 		}
@@ -901,6 +914,8 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			pending_release(&p);
 			continue;
 		}
+		if (p.auto_submitted)
+			agent_footer(&p.plain, &p.markdown, short_id, link);
 		p.what = what.data;
 		record_id(rid, id, p.what);
 		if (p.to.n + p.cc.n && !has_entry(t, rid))

@@ -30,6 +30,7 @@ queues:
 EOF
 commit_all "$r" "mail config"
 sending "$r" out
+printf 'portal:\n  base_url: https://help.example.com\n' >>"$r/.git/sd/config.yaml"
 
 # Mail in: Russian, from Outlook (windows-1251, CRLF).
 printf 'From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.ru>\r\nTo: desk@example.com\r\nSubject: =?windows-1251?B?ztLCOiDP8Ojt8uXw?=\r\nMessage-ID: <m1@example.ru>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=CD=E5 =F0=E0=E1=EE=F2=E0=E5=F2 =EF=F0=E8=ED=F2=E5=F0.\r\n' >"$tmp/m1.eml"
@@ -75,6 +76,7 @@ expect_json "auto-reply: answers the message" "$tmp/out.json" "$iv"'[0]["In-Repl
 expect_json "auto-reply: Message-ID names the ticket" "$tmp/out.json" "$iv"'[0]["Message-ID"].startswith("<sd-'"$id"'-")' "true"
 expect_json "auto-reply: headers are ASCII" "$tmp/out.json" "$iv"'[0]["raw_headers_ascii"]' "true"
 expect_json "auto-reply: the template filled" "$tmp/out.json" "'opened ticket ${id:0:4}' in $iv[0]['parts']['text/plain']" "true"
+expect_json "auto-reply: the status link" "$tmp/out.json" "'https://help.example.com/t/$id/' in $iv[0]['parts']['text/plain']" "true"
 expect_json "auto-reply: an HTML part" "$tmp/out.json" "'<p>' in $iv[0]['parts']['text/html']" "true"
 expect_exit "auto-reply: the record" 0 sd -C "$r" show "$id" --json
 expect_json "auto-reply: recorded as a mail event" "$OUT" \
