@@ -54,7 +54,7 @@ WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 SD_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
             -DSD_VERSION='"$(VERSION)"' -Iinclude -Isrc \
             $(WARNINGS) $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-SD_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+SD_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 
 ifeq ($(SANITIZE),1)
 VARIANT   = sanitize
