@@ -232,34 +232,40 @@ struct web_rate {
 	size_t n;
 };
 
-/* The entry of key, made when missing; entries whose times all passed
- * are dropped first, so the table holds only the last hour's senders. */
-static struct web_rate *rate_entry(struct web_server *srv, const char *key, sd_stamp now)
+/* Drops the entries whose times have all passed, so the table holds
+ * only the last hour's senders. */
+static void rate_prune(struct web_server *srv, sd_stamp now)
 {
 	for (size_t i = 0; i < srv->nrates;) {
-		struct web_rate *r = &srv->rates[i];
+		struct web_rate *r = srv->rates[i];
 		size_t keep = 0;
 		for (size_t j = 0; j < r->n; j++)
 			if (now - r->times[j] < RATE_WINDOW_MS)
 				r->times[keep++] = r->times[j];
 		r->n = keep;
-		if (!keep && strcmp(r->key, key)) {
+		if (!keep) {
 			free(r->key);
 			free(r->times);
+			free(r);
 			srv->rates[i] = srv->rates[--srv->nrates];
 			continue;
 		}
-		if (!strcmp(r->key, key))
-			return r;
 		i++;
 	}
+}
+
+/* The entry of key, made when missing; NULL when the table is full. */
+static struct web_rate *rate_entry(struct web_server *srv, const char *key)
+{
+	for (size_t i = 0; i < srv->nrates; i++)
+		if (!strcmp(srv->rates[i]->key, key))
+			return srv->rates[i];
 	if (srv->nrates == RATE_SLOTS)
-		return NULL; /* full: the oldest hour's traffic decides */
+		return NULL; /* full: the last hour's traffic decides */
 	srv->rates = sd_xrealloc(srv->rates, (srv->nrates + 1) * sizeof(*srv->rates));
-	struct web_rate *r = &srv->rates[srv->nrates++];
+	struct web_rate *r = sd_xcalloc(1, sizeof(*r));
 	r->key = sd_xstrdup(key);
-	r->times = NULL;
-	r->n = 0;
+	srv->rates[srv->nrates++] = r;
 	return r;
 }
 
@@ -273,8 +279,9 @@ int web_rate_take(struct web_server *srv, const char *client, const char *email,
 	for (const char *c = email; *c; c++)
 		sd_buf_addch(&ke, sd_ascii_isupper(*c) ? (char)(*c + 32) : *c);
 	pthread_mutex_lock(&srv->rate_lock);
-	struct web_rate *a = p->per_address ? rate_entry(srv, ka.data, now) : NULL;
-	struct web_rate *e = p->per_email ? rate_entry(srv, ke.data, now) : NULL;
+	rate_prune(srv, now);
+	struct web_rate *a = p->per_address ? rate_entry(srv, ka.data) : NULL;
+	struct web_rate *e = p->per_email ? rate_entry(srv, ke.data) : NULL;
 	if ((p->per_address && (!a || a->n >= (size_t)p->per_address)) ||
 	    (p->per_email && (!e || e->n >= (size_t)p->per_email)))
 		over = 1;
@@ -748,8 +755,9 @@ done:
 		sd_store_free(srv.stores[i]);
 	free(srv.stores);
 	for (size_t i = 0; i < srv.nrates; i++) {
-		free(srv.rates[i].key);
-		free(srv.rates[i].times);
+		free(srv.rates[i]->key);
+		free(srv.rates[i]->times);
+		free(srv.rates[i]);
 	}
 	free(srv.rates);
 	web_release_templates(&srv);

@@ -75,7 +75,7 @@ struct web_server {
 	int secure_cookies;
 	pthread_mutex_t write_lock; /* one commit at a time within the server */
 	pthread_mutex_t rate_lock;
-	struct web_rate *rates;
+	struct web_rate **rates;
 	size_t nrates;
 	pthread_mutex_t stores_lock;
 	struct sd_store **stores; /* one per worker thread, freed at exit */
