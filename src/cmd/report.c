@@ -929,7 +929,7 @@ static sd_error *write_file(const char *path, const char *data, size_t len)
 	}
 	mode_t mask = umask(0);
 	umask(mask);
-	if (!sd_write_all(fd, data, len) || fchmod(fd, 0666 & ~mask) < 0)
+	if (sd_write_all(fd, data, len) < 0 || fchmod(fd, 0666 & ~mask) < 0)
 		err = sd_error_errno(path);
 	if (close(fd) < 0 && !err)
 		err = sd_error_errno(path);
