@@ -188,7 +188,7 @@ _sd_arg()
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
         ;;
     STATUS | TYPE | PRIORITY | IMPACT | URGENCY | TIER | QUEUE | ASSIGNEE | \
-        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE)
+        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | FIELD)
         field=$(tr '[:upper:]' '[:lower:]' <<<"$name")
         _sd_add_lines "$prefix" values "$field"
         ;;

@@ -221,7 +221,7 @@ function __sd_arg
             # a leading - reverses the order
             string match -q -- '-*' $value; and set prefix "$prefix-"
             __sd_prefixed $prefix (__sd_values sort)
-        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE
+        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE FIELD
             __sd_prefixed $prefix (__sd_values (string lower -- $name))
     end
 end

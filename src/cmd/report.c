@@ -21,7 +21,7 @@
 
 const struct sd_option report_options[] = {
 	SD_FILTER_OPTION_ROWS,
-	{ SD_OPT_STRING, 0, "since", "DATE|DURATION",
+	{ SD_OPT_STRING, 0, "since", "DATE",
 	  "start of the period: YYYY-MM-DD, an RFC 3339 time, or a duration before its end "
 	  "such as 30d (default: 30d)" },
 	{ SD_OPT_STRING, 0, "until", "DATE", "end of the period, not included (default: now)" },
