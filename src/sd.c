@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "sd/calendar.h"
 
 const struct sd_command sd_commands[] = {
 	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
@@ -138,6 +139,8 @@ void sd_main_usage(FILE *out)
 		"  -C DIR              run as if sd was started in DIR\n"
 		"      --no-pager      do not page output\n"
 		"      --color=WHEN    colour output: auto, always or never\n"
+		"      --progress      show progress on stderr even off a terminal\n"
+		"      --quiet         show no progress\n"
 		"      --version       print the version\n"
 		"  -h, --help          show this help\n\n"
 		"See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
@@ -240,6 +243,10 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 			ctx->no_pager = 1;
 		} else if (!strcmp(a, "--paginate")) {
 			ctx->no_pager = 0;
+		} else if (!strcmp(a, "--progress")) {
+			ctx->progress = 1;
+		} else if (!strcmp(a, "--quiet")) {
+			ctx->progress = -1;
 		} else if (sd_starts_with(a, "--color=")) {
 			if ((err = parse_color(ctx, a + 8)))
 				return err;
@@ -270,6 +277,8 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		goto done;
 	if (args.pager)
 		ctx->no_pager = args.pager < 0;
+	if (args.progress)
+		ctx->progress = args.progress;
 	if (help) {
 		sd_command_usage(stdout, cmd);
 		err = sd_output_finish(ctx);
@@ -280,8 +289,16 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
 			goto done;
 		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
+		sd_time_set_display_zone(sd_store_config(ctx->store)->display_timezone);
+		if (sd_progress_wanted(ctx))
+			sd_store_set_progress(ctx->store, sd_progress_report, ctx);
 	}
 	err = cmd->run(ctx, &args);
+	if (err)
+		sd_progress_abort(ctx->stage);
+	else
+		sd_progress_done(ctx->stage);
+	ctx->stage = NULL;
 	sd_error *out_err = sd_output_finish(ctx);
 	if (!err)
 		err = out_err;

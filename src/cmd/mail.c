@@ -22,7 +22,8 @@ const struct sd_option mail_options[] = {
 	{ SD_OPT_STRING, 0, "mbox", "FILE", "take every message of an mbox file" },
 	{ SD_OPT_STRING, 0, "maildir", "DIR",
 	  "take the messages in DIR/new, moving each to DIR/cur once taken" },
-	{ SD_OPT_STRING, 0, "tag", "TAG", "the desk's subject tag, as in [TAG #ID] (default: sd)" },
+	{ SD_OPT_STRING, 0, "tag", "TAG",
+	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -416,7 +417,7 @@ done:
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_buf data = SD_BUF_INIT, report = SD_BUF_INIT;
-	const char *tag = sd_arg_str(args, "tag") ? sd_arg_str(args, "tag") : "sd";
+	const char *tag = sd_arg_str(args, "tag");
 	const char *mbox = sd_arg_str(args, "mbox"), *maildir = sd_arg_str(args, "maildir");
 	sd_error *err = NULL;
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))
@@ -425,12 +426,14 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 		err = sd_error_invalid("--mbox and --maildir exclude each other; give one");
 		goto done;
 	}
-	if (!*tag || strpbrk(tag, "[]# ")) {
+	if (tag && (!*tag || strpbrk(tag, "[]# "))) {
 		err = sd_error_invalid("invalid --tag '%s': a word without [, ], # or spaces", tag);
 		goto done;
 	}
 	if (mbox || maildir) {
-		if (!(err = open_store(ctx)))
+		if (!(err = open_store(ctx)) && !tag)
+			tag = sd_store_config(ctx->store)->mail.tag;
+		if (!err)
 			err = mbox ? take_mbox(ctx, tag, mbox) : take_maildir(ctx, tag, maildir);
 		goto done;
 	}
@@ -440,8 +443,9 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 		err->status = err->status == SD_EXIT_INVALID ? EX_DATAERR : EX_TEMPFAIL;
 		goto done;
 	}
-	if ((err = open_store(ctx)) ||
-	    (err = take_message(ctx, tag, data.data, data.len, &report))) {
+	if (!(err = open_store(ctx)) && !tag)
+		tag = sd_store_config(ctx->store)->mail.tag;
+	if (err || (err = take_message(ctx, tag, data.data, data.len, &report))) {
 		if (err->status == EX_TEMPFAIL)
 			keep_failed(ctx, data.data, data.len, err);
 		goto done;

@@ -72,6 +72,24 @@ sla:
  notify: []
  on_risk:
  notify: []
+mail:
+ addresses: []
+ name: ""
+ tag: sd
+ reopen_days: 14
+ thread_window: off
+ max_message_bytes: 10MB
+ max_file_bytes: 10MB
+ keep_original: true
+ auto_reply: on
+ auto_reply_limit: 3
+ auto_reply_template: .sd/templates/auto-reply.md
+ notify:
+ new_ticket: [queue]
+ assigned: [assignee]
+ requester_reply: [assignee]
+ sla_at_risk: [assignee, queue]
+ sla_breach: [assignee, queue]
 EOF
 expect_file_eq "config: documented defaults" "$tmp/cfg.expect" "$tmp/cfg.actual"
 expect_eq "config: has comments explaining it" "yes" \
