@@ -106,6 +106,9 @@ else
 	expect_contains "gen: HTML charts with text alternatives" "$tmp/report.html" \
 		'<desc id="c-backlog-d">'
 	expect_contains "gen: HTML queue" "$tmp/report.html" '<th scope="row">mreža</th>'
+	# In Chromium at phone and desktop widths: no console errors, nothing
+	# wider than a phone; screenshots in build/screenshots/.
+	check_pages "gen: HTML in a browser" "file://$tmp/report.html"
 	unset SD_NOW
 fi
 
