@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "sd/buf.h"
+#include "sd/html.h" /* sd_html_escape */
 #include "sd/error.h"
 
 #define SD_TMPL_DEPTH 16
@@ -61,8 +62,5 @@ const char *sd_tmpl_msg(const struct sd_tmpl_msgs *m, const char *key);
 /* Appends t rendered with vars and messages msgs (may be NULL) to out. */
 void sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
 		    const struct sd_tmpl_msgs *msgs, struct sd_buf *out);
-
-/* Appends s HTML-escaped to out. */
-void sd_html_escape(struct sd_buf *out, const char *s);
 
 #endif

@@ -42,31 +42,6 @@ struct sd_tmpl_msgs {
 	const struct sd_tmpl_msgs *fallback;
 };
 
-void sd_html_escape(struct sd_buf *out, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '&':
-			sd_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			sd_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			sd_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			sd_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			sd_buf_adds(out, "&#39;");
-			break;
-		default:
-			sd_buf_addch(out, *p);
-		}
-	}
-}
-
 /* ---- parsing ---- */
 
 static size_t push(struct sd_tmpl *t, enum node_kind kind, const char *s, size_t len)
