@@ -75,7 +75,7 @@ endif
 OBJDIR    = build/$(VARIANT)
 
 LIB_SRC   = $(wildcard src/lib/*.c)
-CMD_SRC   = $(wildcard src/cli/*.c src/cmd/*.c) src/sd.c
+CMD_SRC   = $(wildcard src/cli/*.c src/cmd/*.c src/web/*.c) src/sd.c
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 CMD_OBJ   = $(CMD_SRC:src/%.c=$(OBJDIR)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/t-*.c)
@@ -115,7 +115,7 @@ $(OBJDIR)/libsd.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(OBJDIR)/%.o: src/%.c $(wildcard include/sd/*.h src/*.h src/lib/*.h src/cli/*.h src/cmd/*.h)
+$(OBJDIR)/%.o: src/%.c $(wildcard include/sd/*.h src/*.h src/lib/*.h src/cli/*.h src/cmd/*.h src/web/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SD_CFLAGS) $(CFLAGS) -c -o $@ $<
 

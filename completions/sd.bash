@@ -190,7 +190,7 @@ _sd_arg()
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
         ;;
     STATUS | TYPE | PRIORITY | IMPACT | URGENCY | TIER | QUEUE | ASSIGNEE | \
-        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | AUDIENCE)
+        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | AUDIENCE | FIELD)
         field=$(tr '[:upper:]' '[:lower:]' <<<"$name")
         _sd_add_lines "$prefix" values "$field"
         ;;

@@ -244,7 +244,7 @@ function __sd_arg
             __sd_prefixed $prefix ($__sd_cmd __complete slugs 2>/dev/null)
         case ID
             __sd_prefixed $prefix ($__sd_cmd __complete ids 2>/dev/null)
-        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE AUDIENCE
+        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE AUDIENCE FIELD
             __sd_prefixed $prefix (__sd_values (string lower -- $name))
     end
 end

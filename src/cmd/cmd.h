@@ -24,6 +24,7 @@ extern const struct sd_option check_options[];
 extern const struct sd_option help_options[];
 extern const struct sd_option complete_options[];
 extern const struct sd_option sla_options[];
+extern const struct sd_option serve_options[];
 extern const struct sd_option escalate_options[];
 extern const struct sd_option merge_file_options[];
 extern const struct sd_option pull_options[];
@@ -43,6 +44,10 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);
+/* Sends the mail the tickets owe (all, or those of the nonly ids in
+ * only) and records it; shared by sd mail send and sd sla --apply. */
+sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly, int dry_run);
 sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args);
@@ -55,6 +60,7 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_serve(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_pull(struct sd_ctx *ctx, struct sd_args *args);
