@@ -90,6 +90,9 @@ void sd_kb_articles_free(struct sd_article *v, size_t n);
  * such as the ticket `sd resolve --kb` changes) go with it. */
 sd_error *sd_kb_save(struct sd_store *store, const struct sd_article *a, const char *verb,
 		     const struct sd_change *extra, size_t nextra);
+/* The same with the whole commit message given. */
+sd_error *sd_kb_save_message(struct sd_store *store, const struct sd_article *a,
+			     const char *message, const struct sd_change *extra, size_t nextra);
 
 /* Adds a ticket id to the article's tickets (kept sorted, no repeats);
  * returns 1 when it was not there. */

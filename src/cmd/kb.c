@@ -808,8 +808,13 @@ sd_error *sd_kb_resolve(struct sd_ctx *ctx, const char *prefix, const char *reso
 	    (err = sd_store_short_id_for(ctx->store, short_id, id)))
 		goto done;
 	struct sd_change change = { path.data, content.data, content.len };
-	sd_buf_printf(&msg, "resolve %s", short_id);
-	if ((err = sd_kb_save(ctx->store, &a, msg.data, &change, 1)))
+	/* The ticket's own message, as sd resolve writes it, so that sd log
+	 * reads the same; the body names the article. */
+	const char *title = sd_ticket_get(&t, SD_F_TITLE);
+	sd_buf_printf(&msg, "sd: resolve %s \"", short_id);
+	sd_text_inert(&msg, title, strlen(title), 0);
+	sd_buf_printf(&msg, "\"\n\nkb: %s\n", slug);
+	if ((err = sd_kb_save_message(ctx->store, &a, msg.data, &change, 1)))
 		goto done;
 	free(ctx->pending_text);
 	ctx->pending_text = NULL;

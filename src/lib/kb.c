@@ -706,7 +706,19 @@ sd_error *sd_kb_read_all(struct sd_store *store, struct sd_article **out, size_t
 sd_error *sd_kb_save(struct sd_store *store, const struct sd_article *a, const char *verb,
 		     const struct sd_change *extra, size_t nextra)
 {
-	struct sd_buf content = SD_BUF_INIT, path = SD_BUF_INIT, msg = SD_BUF_INIT;
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_buf_printf(&msg, "sd: kb %s %s \"", verb, a->slug);
+	sd_text_inert(&msg, a->title, strlen(a->title), 0);
+	sd_buf_adds(&msg, "\"\n");
+	sd_error *err = sd_kb_save_message(store, a, msg.data, extra, nextra);
+	sd_buf_release(&msg);
+	return err;
+}
+
+sd_error *sd_kb_save_message(struct sd_store *store, const struct sd_article *a,
+			     const char *message, const struct sd_change *extra, size_t nextra)
+{
+	struct sd_buf content = SD_BUF_INIT, path = SD_BUF_INIT;
 	struct sd_buf attr_path = SD_BUF_INIT, attributes = SD_BUF_INIT;
 	struct sd_change *changes = sd_xcalloc(nextra + 2, sizeof(*changes));
 	size_t n = 0;
@@ -737,15 +749,11 @@ sd_error *sd_kb_save(struct sd_store *store, const struct sd_article *a, const c
 		changes[n++] =
 			(struct sd_change){ ".gitattributes", attributes.data, attributes.len };
 	}
-	sd_buf_printf(&msg, "sd: kb %s %s \"", verb, a->slug);
-	sd_text_inert(&msg, a->title, strlen(a->title), 0);
-	sd_buf_adds(&msg, "\"\n");
-	err = sd_store_commit(store, changes, n, msg.data);
+	err = sd_store_commit(store, changes, n, message);
 done:
 	free(changes);
 	sd_buf_release(&content);
 	sd_buf_release(&path);
-	sd_buf_release(&msg);
 	sd_buf_release(&attr_path);
 	sd_buf_release(&attributes);
 	return err;

@@ -124,6 +124,8 @@ expect_exit "resolve --kb unknown slug" 2 sd -C "$r" resolve "$t" -m "Restarted.
 expect_commit_count "resolve --kb unknown slug: nothing" "$r" "$n"
 expect_exit "resolve --kb" 0 sd -C "$r" resolve "$t" -m "Restarted the client; works now." --kb vpn-does-not-connect
 expect_one_new_commit "resolve --kb" "$r" "$n"
+expect_eq "resolve --kb: the commit message" "sd: resolve ${t:0:4} \"VPN drops every evening\"|kb: vpn-does-not-connect" \
+	"$(git -C "$r" log -1 --format='%s|%b' | sed '/^$/d')"
 expect_eq "resolve --kb: the commit touches the article and the ticket" \
 	"kb/vpn-does-not-connect.md $(tpath "$t")" \
 	"$(git -C "$r" show --name-only --format= HEAD | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')"
