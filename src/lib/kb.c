@@ -279,8 +279,7 @@ static sd_error *read_list(struct reader *r, struct sd_strvec *out, const char *
 	sd_strvec_clear(out);
 	if (r->event.type == YAML_SCALAR_EVENT) {
 		/* An empty value is an empty list, as a hand edit may leave it. */
-		if (*r->event.data.scalar.value &&
-		    r->event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		if (*r->event.data.scalar.value)
 			return at_line(r->path, r->event.start_mark.line + 2,
 				       "%s must be a list, such as [a, b]", key);
 		return NULL;
@@ -772,26 +771,57 @@ static const char *three_way(const char *o, const char *a, const char *b)
 	return NULL;
 }
 
-/* Set merge: kept when both sides keep it, added when one side adds it. */
+static int cmp_strp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* A sorted copy of v's pointers, for lookups in O(log n): a hostile side
+ * may hold a million tags, and a scan per item would take hours. */
+static const char **sorted_copy(const struct sd_strvec *v, size_t *n)
+{
+	*n = v ? v->n : 0;
+	const char **p = sd_xcalloc(*n ? *n : 1, sizeof(*p));
+	for (size_t i = 0; i < *n; i++)
+		p[i] = v->v[i];
+	if (*n > 1)
+		qsort(p, *n, sizeof(*p), cmp_strp);
+	return p;
+}
+
+static int in_sorted(const char **p, size_t n, const char *s)
+{
+	return bsearch(&s, p, n, sizeof(*p), cmp_strp) != NULL;
+}
+
+/* Set merge: kept when both sides keep it, added when one side adds it.
+ * The base's order first, then the additions sorted. */
 static void merge_set(struct sd_strvec *out, const struct sd_strvec *o, const struct sd_strvec *a,
 		      const struct sd_strvec *b, int sorted)
 {
 	struct sd_strvec added = SD_STRVEC_INIT;
+	size_t no, na, nb;
+	const char **so = sorted_copy(o, &no), **sa = sorted_copy(a, &na),
+		   **sb = sorted_copy(b, &nb);
 	for (size_t i = 0; o && i < o->n; i++)
-		if (sd_strvec_has(a, o->v[i]) && sd_strvec_has(b, o->v[i]))
+		if (in_sorted(sa, na, o->v[i]) && in_sorted(sb, nb, o->v[i]))
 			sd_strvec_push(out, o->v[i]);
 	const struct sd_strvec *sides[2] = { a, b };
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; i < sides[s]->n; i++)
-			if (!(o && sd_strvec_has(o, sides[s]->v[i])))
+			if (!in_sorted(so, no, sides[s]->v[i]))
 				sd_strvec_push(&added, sides[s]->v[i]);
 	sd_strvec_sort(&added);
 	for (size_t i = 0; i < added.n; i++)
 		if (!i || strcmp(added.v[i], added.v[i - 1]))
 			sd_strvec_push(out, added.v[i]);
 	sd_strvec_clear(&added);
+	sd_strvec_uniq(out);
 	if (sorted)
 		sd_strvec_sort(out);
+	free(so);
+	free(sa);
+	free(sb);
 }
 
 static sd_error *merge_body(char **out, const char *o, const char *a, const char *b, int *conflicts)

@@ -234,6 +234,15 @@ static double field_tf(const struct field *f, const char *q)
 	return tf;
 }
 
+/* Best first; equal scores in the documents' order, so every run agrees. */
+static int cmp_hits(const void *x, const void *y)
+{
+	const struct sd_rank_hit *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return (a->doc > b->doc) - (a->doc < b->doc);
+}
+
 size_t sd_rank(struct sd_rank_hit **out, const struct sd_rank_doc *docs, size_t n,
 	       const char *query)
 {
@@ -281,16 +290,8 @@ size_t sd_rank(struct sd_rank_hit **out, const struct sd_rank_doc *docs, size_t 
 	for (size_t i = 0; i < n; i++)
 		if (score[i] > 0)
 			(*out)[hits++] = (struct sd_rank_hit){ i, score[i] };
-	/* Stable by index for equal scores: insertion sort, as lists are short. */
-	for (size_t i = 1; i < hits; i++) {
-		struct sd_rank_hit h = (*out)[i];
-		size_t j = i;
-		while (j > 0 && (*out)[j - 1].score < h.score) {
-			(*out)[j] = (*out)[j - 1];
-			j--;
-		}
-		(*out)[j] = h;
-	}
+	if (hits > 1)
+		qsort(*out, hits, sizeof(**out), cmp_hits);
 	for (size_t i = 0; i < 3 * n; i++)
 		sd_strvec_clear(&f[i].words);
 	free(f);

@@ -105,6 +105,9 @@ static void test_format(void)
 		{ "category: Сеть", "title: again", "given twice" },
 		{ "created: 2026-11-23T09:00:00Z", "created: yesterday", "created" },
 		{ "tags: [vpn, remote]", "tags: &a [vpn]", "anchors" },
+		{ "tags: [vpn, remote]", "tags: \"vpn\"", "must be a list" },
+		{ "tags: [vpn, remote]", "tags: [[vpn]]", "list of plain values" },
+		{ "category: Сеть", "category: {a: b}", "single value" },
 		{ "---\n\nRestart", "\nRestart", "not closed" },
 	};
 	for (size_t i = 0; i < sizeof(broken) / sizeof(*broken); i++) {
