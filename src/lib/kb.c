@@ -797,7 +797,7 @@ static int in_sorted(const char **p, size_t n, const char *s)
 /* Set merge: kept when both sides keep it, added when one side adds it.
  * The base's order first, then the additions sorted. */
 static void merge_set(struct sd_strvec *out, const struct sd_strvec *o, const struct sd_strvec *a,
-		      const struct sd_strvec *b, int sorted)
+		      const struct sd_strvec *b)
 {
 	struct sd_strvec added = SD_STRVEC_INIT;
 	size_t no, na, nb;
@@ -816,9 +816,6 @@ static void merge_set(struct sd_strvec *out, const struct sd_strvec *o, const st
 		if (!i || strcmp(added.v[i], added.v[i - 1]))
 			sd_strvec_push(out, added.v[i]);
 	sd_strvec_clear(&added);
-	sd_strvec_uniq(out);
-	if (sorted)
-		sd_strvec_sort(out);
 	free(so);
 	free(sa);
 	free(sb);
@@ -916,7 +913,9 @@ sd_error *sd_article_merge(struct sd_article *out, const struct sd_article *base
 	sd_article_set(&out->updated, a_later ? ours->updated : theirs->updated);
 	sd_strvec_clear(&out->tags);
 	sd_strvec_clear(&out->tickets);
-	merge_set(&out->tags, base ? &base->tags : NULL, &ours->tags, &theirs->tags, 0);
-	merge_set(&out->tickets, base ? &base->tickets : NULL, &ours->tickets, &theirs->tickets, 1);
+	/* Both keep the base's order (a hand edit may have changed it), so
+	 * merging an article with itself changes nothing. */
+	merge_set(&out->tags, base ? &base->tags : NULL, &ours->tags, &theirs->tags);
+	merge_set(&out->tickets, base ? &base->tickets : NULL, &ours->tickets, &theirs->tickets);
 	return merge_body(&out->body, base ? base->body : "", ours->body, theirs->body, conflicts);
 }
