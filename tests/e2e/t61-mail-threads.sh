@@ -143,6 +143,25 @@ expect_exit "bounce: show" 0 sd -C "$r" show "$id" --json
 expect_json "bounce: mail to that address stops" "$OUT" \
 	'[(e["from"], e["to"], e["reason"]) for e in d["timeline"] if e.get("field") == "mail" and e["to"] == "bounced"]' \
 	'[["bor@example.com", "bounced", "delivery failed: 5.1.1 failed"]]'
+# sd attach: one commit with the files and their events; limits refuse.
+# (message.eml to message-5.eml are the originals of the mail above.)
+printf 'log\n' >"$tmp/dmesg.txt"
+printf 'x' >"$tmp/.hidden čšž.txt"
+mkdir -p "$tmp/sub" && printf 'mine' >"$tmp/sub/MESSAGE.eml"
+before=$(commit_count "$r")
+SD_NOW=2026-12-10T10:00:00Z expect_exit "attach" 0 sd -C "$r" attach "$id" "$tmp/dmesg.txt" "$tmp/.hidden čšž.txt" "$tmp/sub/MESSAGE.eml"
+expect_one_new_commit "attach" "$r" "$before"
+expect_eq "attach: prints the paths, names sanitised and unique" "$d/files/dmesg.txt
+$d/files/hidden čšž.txt
+$d/files/MESSAGE-6.eml" "$(cat "$OUT")"
+expect_exit "attach: show" 0 sd -C "$r" show "$id" --json
+expect_json "attach: one event per file" "$OUT" \
+	'[e["to"] for e in d["timeline"] if e.get("field") == "file" and e["to"]]' '["dmesg.txt", "hidden čšž.txt", "MESSAGE-6.eml"]'
+head -c 2500 /dev/zero >"$tmp/big.bin"
+before=$(commit_count "$r")
+expect_exit "attach: over max_file_bytes" 2 sd -C "$r" attach "$id" "$tmp/dmesg.txt" "$tmp/big.bin"
+expect_commit_count "attach: over the limit, nothing" "$r" "$before"
+expect_exit "attach: no file" 2 sd -C "$r" attach "$id"
 expect_exit "after all: sd check" 0 sd -C "$r" check
 expect_clean "after all" "$r"
 fsck_ok "after all" "$r"
