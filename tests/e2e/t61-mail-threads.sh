@@ -143,6 +143,28 @@ expect_exit "bounce: show" 0 sd -C "$r" show "$id" --json
 expect_json "bounce: mail to that address stops" "$OUT" \
 	'[(e["from"], e["to"], e["reason"]) for e in d["timeline"] if e.get("field") == "mail" and e["to"] == "bounced"]' \
 	'[["bor@example.com", "bounced", "delivery failed: 5.1.1 failed"]]'
+# An Exchange inbox rule's answer (no Auto-Submitted) on Maja's open
+# ticket: an internal note, no clock met, nothing reopened or changed.
+printf 'From: maja@example.si\nSubject: Samodejni odgovor: Tiskalnik\nMessage-ID: <oof@x>\nIn-Reply-To: <s3@x>\nX-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent\n\nSem na dopustu.\n' >"$tmp/oof.eml"
+STDIN=$tmp/oof.eml SD_NOW=2026-12-10T09:30:00Z expect_exit "exchange out-of-office" 0 sd -C "$r" mail
+expect_out_has "exchange out-of-office: an internal note" "internal note by maja@example.si"
+
+# 50 MB: taken, its 37 MB file and the original over the limits dropped
+# and said so; the MTA is not asked to retry.
+{
+	printf 'From: velik@example.si\nSubject: Posnetek\nMessage-ID: <huge@x>\nContent-Type: multipart/mixed; boundary=H\n\n--H\nContent-Type: text/plain; charset=utf-8\n\nVideo v prilogi.\n'
+	printf -- '--H\nContent-Type: video/mp4\nContent-Disposition: attachment; filename=posnetek.mp4\nContent-Transfer-Encoding: base64\n\n'
+	head -c 37000000 /dev/zero | base64
+	printf -- '--H--\n'
+} >"$tmp/huge.eml"
+STDIN=$tmp/huge.eml SD_NOW=2026-12-10T09:40:00Z expect_exit "50 MB message" 0 sd -C "$r" mail
+big_id=$(sed -n 's/^\([0-9a-z]*\): new ticket from velik@example.si$/\1/p' "$OUT")
+size=$(wc -c <"$tmp/huge.eml")
+rm -f "$tmp/huge.eml"
+expect_exit "50 MB message: show" 0 sd -C "$r" show "$big_id" --json
+expect_json "50 MB message: the drops are in the description" "$OUT" 'd["description"].split("\n")[2:]' \
+	'["Not stored: posnetek.mp4 (37000000 bytes, over mail.max_file_bytes (2000))", "Original message not kept: '"$size"' bytes, over mail.max_message_bytes (10000000)"]'
+
 # sd attach: one commit with the files and their events; limits refuse.
 # (message.eml to message-5.eml are the originals of the mail above.)
 printf 'log\n' >"$tmp/dmesg.txt"
