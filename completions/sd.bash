@@ -357,7 +357,7 @@ _sd()
     # positional arguments; `expect` is set when one is wanted here
     local expect=
     case $cmd in
-    show | comment | assign | status | resolve | close | reopen | set | edit | log | route)
+    show | attach | comment | assign | status | resolve | close | reopen | set | edit | log | route)
         if ((npos == 0)); then
             expect=ID
             # ids are lowercase; a typed prefix may not be

@@ -154,7 +154,7 @@ function __sd_complete
     # positional arguments; `expect` is set when one is wanted here
     set -l expect
     switch $cmd
-        case show comment assign status resolve close reopen set edit log route
+        case show attach comment assign status resolve close reopen set edit log route
             if test $npos -eq 0
                 set expect ID
                 $__sd_cmd __complete ids 2>/dev/null

@@ -381,6 +381,12 @@ void sd_entry_json(struct sd_buf *out, const struct sd_entry *e)
 		json_key(out, "to", e->to, &first);
 		json_key(out, "reason", e->reason, &first);
 	}
+	/* Only on entries that carry them: most do not. */
+	static const char *const mail_keys[] = { "message_id", "mail_from", "mail_to", "reply_to" };
+	const char *mail_values[] = { e->message_id, e->mail_from, e->mail_to, e->reply_to };
+	for (size_t i = 0; i < 4; i++)
+		if (mail_values[i] && *mail_values[i])
+			json_key(out, mail_keys[i], mail_values[i], &first);
 	sd_buf_addch(out, '}');
 }
 
@@ -415,6 +421,27 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 			}
 			sd_buf_addch(out, ']');
 			sd_strvec_clear(&ids);
+			continue;
+		}
+		if (f == SD_F_CC) {
+			/* A list, like tags: "a@x, b@y" is two addresses. */
+			sd_buf_adds(out, ",\"cc\":[");
+			for (const char *p = sd_ticket_get(t, SD_F_CC); *p;) {
+				while (*p == ' ' || *p == ',')
+					p++;
+				size_t n = strcspn(p, ",");
+				while (n && p[n - 1] == ' ')
+					n--;
+				if (!n)
+					break;
+				char *one = sd_xstrndup(p, n);
+				if (out->data[out->len - 1] != '[')
+					sd_buf_addch(out, ',');
+				sd_json_string(out, one);
+				free(one);
+				p += n;
+			}
+			sd_buf_addch(out, ']');
 			continue;
 		}
 		json_key(out, sd_fields[f].name, sd_ticket_get(t, (enum sd_field)f), &first);

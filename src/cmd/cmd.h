@@ -10,6 +10,7 @@
 extern const struct sd_option init_options[];
 extern const struct sd_option new_options[];
 extern const struct sd_option show_options[];
+extern const struct sd_option attach_options[];
 extern const struct sd_option comment_options[];
 extern const struct sd_option mail_options[];
 extern const struct sd_option assign_options[];
@@ -42,6 +43,7 @@ extern const struct sd_option report_options[];
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_attach(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);

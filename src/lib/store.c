@@ -1422,6 +1422,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	 * is kept from growing past what sd writes, before anything is. */
 	for (size_t i = 0; i < n; i++)
 		if (sd_starts_with(changes[i].path, "tickets/") &&
+		    !sd_path_is_attachment(changes[i].path) &&
 		    (err = check_ticket_size(changes[i].path, changes[i].len)))
 			goto done;
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
