@@ -377,6 +377,7 @@ _sd()
     import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
+    mail) ((npos == 0)) && _sd_add "" send ;;
     esac
 
     # no positional argument wanted here: offer the options

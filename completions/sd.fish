@@ -178,6 +178,8 @@ function __sd_complete
             end
         case new search
             test $npos -eq 0; and set expect TEXT
+        case mail
+            test $npos -eq 0; and printf '%s\t%s\n' send 'send the mail tickets owe'
     end
 
     # no positional argument wanted here: offer the options
