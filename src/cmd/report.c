@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "sd/html.h"
 #include "sd/calendar.h"
 #include "sd/csv.h"
 #include "sd/report.h"
@@ -21,7 +22,7 @@
 
 const struct sd_option report_options[] = {
 	SD_FILTER_OPTION_ROWS,
-	{ SD_OPT_STRING, 0, "since", "DATE|DURATION",
+	{ SD_OPT_STRING, 0, "since", "DATE",
 	  "start of the period: YYYY-MM-DD, an RFC 3339 time, or a duration before its end "
 	  "such as 30d (default: 30d)" },
 	{ SD_OPT_STRING, 0, "until", "DATE", "end of the period, not included (default: now)" },
@@ -88,6 +89,22 @@ static void cell_n(struct table *t, size_t n)
 	cellf(t, "%zu", n);
 }
 
+/* A duration for people, in its two largest units: "1d6h", "3h20m",
+ * "4m30s"; seconds beyond them are noise in a report (machine formats
+ * keep every second). */
+static void human_duration(char out[32], int64_t secs)
+{
+	int64_t d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60, s = secs % 60;
+	if (d)
+		snprintf(out, 32, h ? "%lldd%lldh" : "%lldd", (long long)d, (long long)h);
+	else if (h)
+		snprintf(out, 32, m ? "%lldh%lldm" : "%lldh", (long long)h, (long long)m);
+	else if (m)
+		snprintf(out, 32, s ? "%lldm%llds" : "%lldm", (long long)m, (long long)s);
+	else
+		snprintf(out, 32, "%llds", (long long)s);
+}
+
 static void cell_duration(struct table *t, enum mode m, int known, int64_t secs)
 {
 	char d[32];
@@ -96,7 +113,7 @@ static void cell_duration(struct table *t, enum mode m, int known, int64_t secs)
 	} else if (m == MACHINE) {
 		cellf(t, "%lld", (long long)secs);
 	} else {
-		sd_duration_format(d, secs);
+		human_duration(d, secs);
 		cell(t, d);
 	}
 }
@@ -537,31 +554,7 @@ static void print_json(struct sd_ctx *ctx, const struct sd_report *r)
 /* Every value that goes into the page, ticket text or not, passes here. */
 static void html_text(struct sd_buf *o, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			sd_buf_adds(o, "&amp;");
-			break;
-		case '<':
-			sd_buf_adds(o, "&lt;");
-			break;
-		case '>':
-			sd_buf_adds(o, "&gt;");
-			break;
-		case '"':
-			sd_buf_adds(o, "&quot;");
-			break;
-		case '\'':
-			sd_buf_adds(o, "&#39;");
-			break;
-		default:
-			/* Control characters have no place in a page. */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				sd_buf_adds(o, "\xef\xbf\xbd");
-			else
-				sd_buf_addch(o, *s);
-		}
-	}
+	sd_html_escape(o, s);
 }
 
 static void html_table(struct sd_buf *o, const struct table *t)
@@ -606,23 +599,27 @@ struct chart_series {
 	const char *name;
 	const char *css; /* class: a, b */
 	double *v;
+	char (*label)[16]; /* shown above each bar when there are few; NULL: none */
 };
 
-/* A "nice" upper bound for the axis: 1, 2 or 5 times a power of ten. */
+/* A "nice" upper bound for the axis: four steps of 1, 2, 3 or 5 times a
+ * power of ten, so every tick is a round number (whole for counts). */
 static double axis_max(double m)
 {
 	double p = 1;
 	if (m <= 0)
-		return 1;
-	while (p * 10 <= m)
+		return 4;
+	while (p * 10 <= m / 4)
 		p *= 10;
 	for (;;) {
-		if (m <= p)
-			return p;
-		if (m <= 2 * p)
-			return 2 * p;
-		if (m <= 5 * p)
-			return 5 * p;
+		if (m <= 4 * p)
+			return 4 * p;
+		if (m <= 8 * p)
+			return 8 * p;
+		if (m <= 12 * p)
+			return 12 * p;
+		if (m <= 20 * p)
+			return 20 * p;
 		p *= 10;
 	}
 }
@@ -673,7 +670,7 @@ static void chart_bars(struct sd_buf *o, const char *id, const char *title, cons
 	int plot_w = CHART_W - PAD_L - 8, plot_h = CHART_H - PAD_B - PAD_T;
 	double slot = n ? (double)plot_w / (double)n : plot_w;
 	double bw = slot * 0.8 / (double)(ns ? ns : 1);
-	size_t every = n > 16 ? (n + 15) / 16 : 1; /* labels that fit */
+	size_t every = n > 8 ? (n + 7) / 8 : 1; /* labels that fit */
 	for (size_t i = 0; i < n; i++) {
 		double x0 = PAD_L + slot * (double)i + slot * 0.1;
 		for (size_t j = 0; j < ns; j++) {
@@ -682,6 +679,14 @@ static void chart_bars(struct sd_buf *o, const char *id, const char *title, cons
 				      "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 				      "height=\"%.1f\"/>",
 				      s[j].css, x0 + bw * (double)j, PAD_T + plot_h - h, bw, h);
+			/* Few bars: each says its value, so 0 is not mistaken
+			 * for nothing to show. */
+			if (n <= 8 && s[j].label)
+				sd_buf_printf(o,
+					      "<text class=\"val\" x=\"%.1f\" y=\"%.1f\" "
+					      "text-anchor=\"middle\">%s</text>",
+					      x0 + bw * ((double)j + 0.5), PAD_T + plot_h - h - 4,
+					      s[j].label[i]);
 		}
 		if (i % every == 0) {
 			sd_buf_printf(o,
@@ -715,7 +720,7 @@ static void chart_line(struct sd_buf *o, const char *id, const char *title, cons
 	chart_axis(o, max, 0);
 	int plot_w = CHART_W - PAD_L - 8, plot_h = CHART_H - PAD_B - PAD_T;
 	double step = n > 1 ? (double)plot_w / (double)(n - 1) : 0;
-	size_t every = n > 16 ? (n + 15) / 16 : 1;
+	size_t every = n > 8 ? (n + 7) / 8 : 1;
 	sd_buf_adds(o, "<polyline class=\"line\" points=\"");
 	for (size_t i = 0; i < n; i++)
 		sd_buf_printf(o, "%s%.1f,%.1f", i ? " " : "", PAD_L + step * (double)i,
@@ -739,11 +744,12 @@ static const char html_style[] =
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}"
 	".card{border:1px solid #ccc;border-radius:6px;padding:.5rem .7rem}"
 	".card b{display:block;font-size:1.4rem}.card span{color:var(--mute);font-size:.85rem}"
-	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}"
+	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));"
+	"gap:1rem 2rem}"
 	"figure{margin:0}svg{width:100%;height:auto;display:block}"
 	"figcaption{font-weight:600;margin-bottom:.3rem}"
 	"rect.a{fill:var(--a)}rect.b{fill:var(--b)}polyline.line{fill:none;stroke:var(--a);"
-	"stroke-width:2.5}line.grid{stroke:#ddd;stroke-width:1}text.ax{font-size:12px;fill:#444}"
+	"stroke-width:2.5}line.grid{stroke:#ddd;stroke-width:1}text.ax{font-size:15px;fill:#333}text.val{font-size:14px;fill:#111}"
 	".scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;min-width:50%}"
 	"th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left;"
 	"white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}"
@@ -784,7 +790,7 @@ static void html_charts(struct sd_buf *o, const struct sd_report *r)
 	char title[96];
 	sd_buf_adds(o, "<section><h2>Charts</h2><div class=\"charts\">\n");
 	snprintf(title, sizeof(title), "Opened and resolved per %s", unit);
-	struct chart_series ab[2] = { { "opened", "a", va }, { "resolved", "b", vb } };
+	struct chart_series ab[2] = { { "opened", "a", va, NULL }, { "resolved", "b", vb, NULL } };
 	sd_buf_printf(o, "<div><p><b>%s</b></p>", title);
 	chart_bars(o, "c-volume", title, desc.data, lp, n, ab, 2, 0);
 	sd_buf_adds(o, "</div>");
@@ -804,6 +810,7 @@ static void html_charts(struct sd_buf *o, const struct sd_report *r)
 
 	/* SLA: every clock of a priority together. */
 	double sla[SD_REPORT_PRIOS];
+	char sla_l[SD_REPORT_PRIOS][16];
 	const char *plabels[SD_REPORT_PRIOS];
 	sd_buf_reset(&desc);
 	for (int p = 0; p < SD_REPORT_PRIOS; p++) {
@@ -813,40 +820,50 @@ static void html_charts(struct sd_buf *o, const struct sd_report *r)
 		sla[p] = dec ? (double)met / (double)dec : 0;
 		plabels[p] = prio_names[p];
 		if (dec)
+			snprintf(sla_l[p], sizeof(sla_l[p]), "%.0f%%", sla[p] * 100);
+		else
+			snprintf(sla_l[p], sizeof(sla_l[p]), "-");
+		if (dec)
 			sd_buf_printf(&desc, "%s%s: %.1f%% of %zu clocks met", desc.len ? "; " : "",
 				      prio_names[p], sla[p] * 100, dec);
 		else
 			sd_buf_printf(&desc, "%s%s: no clocks", desc.len ? "; " : "",
 				      prio_names[p]);
 	}
-	struct chart_series s1 = { "met", "a", sla };
+	struct chart_series s1 = { "met", "a", sla, sla_l };
 	sd_buf_adds(o, "<div><p><b>SLA compliance per priority</b></p>");
 	chart_bars(o, "c-sla", "SLA compliance per priority", desc.data, plabels, SD_REPORT_PRIOS,
 		   &s1, 1, 1);
 	sd_buf_adds(o, "</div>");
 
 	double dist[SD_REPORT_DIST];
+	char dist_l[SD_REPORT_DIST][16];
 	sd_buf_reset(&desc);
 	for (int k = 0; k < SD_REPORT_DIST; k++) {
 		dist[k] = (double)f->dist[k];
+		snprintf(dist_l[k], sizeof(dist_l[k]), "%zu", f->dist[k]);
 		sd_buf_printf(&desc, "%s%s: %zu", k ? "; " : "", sd_report_dist_labels[k],
 			      f->dist[k]);
 	}
-	struct chart_series s2 = { "tickets", "a", dist };
+	struct chart_series s2 = { "tickets", "a", dist, dist_l };
 	sd_buf_adds(o, "<div><p><b>Resolution times (wall)</b></p>");
 	chart_bars(o, "c-dist", "Resolution times (wall), tickets per range", desc.data,
 		   sd_report_dist_labels, SD_REPORT_DIST, &s2, 1, 0);
 	sd_buf_adds(o, "</div>");
 
 	double esc[SD_REPORT_TIERS], de[SD_REPORT_TIERS];
+	char esc_l[SD_REPORT_TIERS][16], de_l[SD_REPORT_TIERS][16];
 	sd_buf_reset(&desc);
 	for (int k = 0; k < SD_REPORT_TIERS; k++) {
 		esc[k] = (double)f->escalated[k];
 		de[k] = (double)f->deescalated[k];
+		snprintf(esc_l[k], sizeof(esc_l[k]), "%zu", f->escalated[k]);
+		snprintf(de_l[k], sizeof(de_l[k]), "%zu", f->deescalated[k]);
 		sd_buf_printf(&desc, "%s%s: %zu escalated, %zu de-escalated", k ? "; " : "",
 			      sd_tiers[k], f->escalated[k], f->deescalated[k]);
 	}
-	struct chart_series s3[2] = { { "escalated", "a", esc }, { "de-escalated", "b", de } };
+	struct chart_series s3[2] = { { "escalated", "a", esc, esc_l },
+				      { "de-escalated", "b", de, de_l } };
 	sd_buf_adds(o, "<div><p><b>Escalations per tier</b></p>");
 	chart_bars(o, "c-esc", "Escalations per tier", desc.data, sd_tiers, SD_REPORT_TIERS, s3, 2,
 		   0);
@@ -875,10 +892,13 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	html_text(o, b);
 	sd_buf_printf(o, "</title><style>%s</style></head><body>\n<h1>Service desk report</h1>",
 		      html_style);
+	char ha[32], hb[32];
+	sd_time_format_human(ha, r->since);
+	sd_time_format_human(hb, r->until);
 	sd_buf_adds(o, "<p class=\"meta\">From ");
-	html_text(o, a);
+	html_text(o, ha);
 	sd_buf_adds(o, " to ");
-	html_text(o, b);
+	html_text(o, hb);
 	sd_buf_adds(o, " (not included)");
 	if (r->by >= 0) {
 		sd_buf_adds(o, ", grouped by ");
@@ -892,12 +912,12 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	snprintf(v, sizeof(v), "%zu", f->backlog);
 	html_card(o, "open at the end", v);
 	if (f->first_response[0].n)
-		sd_duration_format(v, f->first_response[0].median);
+		human_duration(v, f->first_response[0].median);
 	else
 		strcpy(v, "-");
 	html_card(o, "median first response (business)", v);
 	if (f->resolution[0].n)
-		sd_duration_format(v, f->resolution[0].median);
+		human_duration(v, f->resolution[0].median);
 	else
 		strcpy(v, "-");
 	html_card(o, "median resolution (business)", v);
@@ -929,7 +949,7 @@ static sd_error *write_file(const char *path, const char *data, size_t len)
 	}
 	mode_t mask = umask(0);
 	umask(mask);
-	if (!sd_write_all(fd, data, len) || fchmod(fd, 0666 & ~mask) < 0)
+	if (sd_write_all(fd, data, len) < 0 || fchmod(fd, 0666 & ~mask) < 0)
 		err = sd_error_errno(path);
 	if (close(fd) < 0 && !err)
 		err = sd_error_errno(path);

@@ -232,15 +232,41 @@ static void count_clock(const struct sd_report *r, struct facts *x, int clock, i
 	x->met[clock] += met != 0;
 }
 
+/* A clock breaches at the first instant it shows more than its target:
+ * when target + 1 business seconds have passed since it started. A
+ * calendar that never opens enough never breaches it (-1). */
+static sd_time breach_instant(struct sd_calendar *cal, sd_time start, int64_t target)
+{
+	sd_time b;
+	return sd_calendar_add(cal, start, target + 1, &b) == 0 ? b : -1;
+}
+
+/* A clock that ran from start and stopped at stop (stopped) or still runs
+ * at the end: met when it stopped within its target, counted when it
+ * stopped; breached, counted when it breached. */
+static void decide_clock(const struct sd_report *r, struct facts *x, int clock,
+			 struct sd_calendar *cal, int64_t target, sd_time start, int stopped,
+			 sd_time stop)
+{
+	if (stopped && sd_calendar_seconds(cal, start, stop) <= target) {
+		count_clock(r, x, clock, 1, stop);
+		return;
+	}
+	sd_time b = breach_instant(cal, start, target);
+	if (b >= 0)
+		count_clock(r, x, clock, 0, b);
+}
+
 /* Next-response cycles: each question of the requester (a public comment
  * by them while no question waits) starts one, the next public comment of
- * anyone else ends it. */
+ * anyone else ends it. A question still waiting on a done ticket waits
+ * for nothing. */
 static void next_response_cycles(const struct sd_report *r, struct facts *x,
 				 struct sd_calendar *cal, int64_t target, const struct sd_ticket *t,
 				 int done_at_end)
 {
 	int waiting = 0;
-	sd_time start = 0, due;
+	sd_time start = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		if (when(e) >= r->until)
@@ -250,51 +276,23 @@ static void next_response_cycles(const struct sd_report *r, struct facts *x,
 		if (is_requester(t, e->author)) {
 			if (!waiting)
 				waiting = 1, start = when(e);
-			continue;
+		} else if (waiting) {
+			waiting = 0;
+			decide_clock(r, x, SD_RC_NEXT_RESPONSE, cal, target, start, 1, when(e));
 		}
-		if (!waiting)
-			continue;
-		waiting = 0;
-		int64_t elapsed = sd_calendar_seconds(cal, start, when(e));
-		if (elapsed <= target)
-			count_clock(r, x, SD_RC_NEXT_RESPONSE, 1, when(e));
-		else if (sd_calendar_add(cal, start, target, &due) == 0)
-			count_clock(r, x, SD_RC_NEXT_RESPONSE, 0, due);
 	}
-	/* A question still waiting at the end has breached when its target
-	 * passed before the end; one on a done ticket waits for nothing. */
-	if (waiting && !done_at_end && sd_calendar_seconds(cal, start, r->until) > target &&
-	    sd_calendar_add(cal, start, target, &due) == 0)
-		count_clock(r, x, SD_RC_NEXT_RESPONSE, 0, due);
+	if (waiting && !done_at_end)
+		decide_clock(r, x, SD_RC_NEXT_RESPONSE, cal, target, start, 0, 0);
 }
 
-static void sla_facts(struct sd_report *r, struct facts *x, const struct sd_ticket *t,
-		      sd_time fr_at, int fr_stopped, sd_time done_at, int done_at_end)
-{
-	struct sd_sla sla;
-	/* The clocks as they stood at the end: entries before `until`. */
-	if (sd_sla_evaluate(&sla, r->cfg, t, r->until - 1) || !sla.policy)
-		return;
-	const struct sd_clock *fr = &sla.first_response, *res = &sla.resolution;
-	if (fr->state == SD_CLOCK_MET && fr_stopped)
-		count_clock(r, x, SD_RC_FIRST_RESPONSE, 1, fr_at);
-	else if (fr->state == SD_CLOCK_BREACHED && fr->has_due)
-		count_clock(r, x, SD_RC_FIRST_RESPONSE, 0, fr->due);
-	if (res->state == SD_CLOCK_MET && done_at_end)
-		count_clock(r, x, SD_RC_RESOLUTION, 1, done_at);
-	else if (res->state == SD_CLOCK_BREACHED && res->has_due)
-		count_clock(r, x, SD_RC_RESOLUTION, 0, res->due);
-	if (sla.policy->next_response >= 0) {
-		struct sd_calendar *cal = sd_config_calendar(r->cfg, sla.policy->calendar);
-		if (cal)
-			next_response_cycles(r, x, cal, sla.policy->next_response, t, done_at_end);
-	}
-}
-
-static struct sd_calendar *calendar_of(struct sd_report *r, const struct sd_ticket *t)
+/* The calendar of the ticket's SLA policy: 24x7 without one. *policy is
+ * NULL when no policy applies (or its calendar is unknown). */
+static struct sd_calendar *calendar_of(struct sd_report *r, const struct sd_ticket *t,
+				       const struct sd_sla_policy **policy)
 {
 	const struct sd_sla_policy *p = sd_sla_policy_for(r->cfg, t);
 	struct sd_calendar *cal = p ? sd_config_calendar(r->cfg, p->calendar) : NULL;
+	*policy = cal ? p : NULL;
 	return cal ? cal : &r->cfg->always;
 }
 
@@ -390,7 +388,10 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 		tier = sd_ticket_get(t, SD_F_TIER);
 	const int start_tier = tier_index(tier);
 
-	struct sd_calendar *cal = calendar_of(r, t);
+	const struct sd_sla_policy *policy;
+	struct sd_calendar *cal = calendar_of(r, t, &policy);
+	const int64_t res_target = policy ? policy->resolution : -1;
+	sd_time res_breach = -1; /* when the resolution clock breached */
 	int64_t *diff = r->series_backlog;
 	sd_time seg = x.created; /* the current state began */
 	sd_time open_since = sd_status_is_done(status) ? -1 : x.created;
@@ -426,8 +427,13 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 			if (!sd_status_is_done(status) && ti >= 0 && seg < r->until &&
 			    at > r->since)
 				x.at_tier |= 1u << ti;
-			if (counting(r, status))
-				counted += sd_calendar_seconds(cal, seg, at);
+			if (counting(r, status)) {
+				int64_t part = sd_calendar_seconds(cal, seg, at);
+				if (res_target >= 0 && res_breach < 0 &&
+				    counted + part > res_target)
+					res_breach = breach_instant(cal, seg, res_target - counted);
+				counted += part;
+			}
 			seg = at;
 		}
 		if (!e)
@@ -506,7 +512,16 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 	}
 	x.opened = in_period(r, x.created);
 	x.prio = prio_index(sd_report_field_at(t, SD_F_PRIORITY, r->until));
-	sla_facts(r, &x, t, fr_at, fr_stopped, done_at, done_at_end);
+	if (policy) {
+		decide_clock(r, &x, SD_RC_FIRST_RESPONSE, cal, policy->first_response, x.created,
+			     fr_stopped, fr_at);
+		if (done_at_end && counted <= res_target)
+			count_clock(r, &x, SD_RC_RESOLUTION, 1, done_at);
+		else if (res_breach >= 0)
+			count_clock(r, &x, SD_RC_RESOLUTION, 0, res_breach);
+		if (policy->next_response >= 0)
+			next_response_cycles(r, &x, cal, policy->next_response, t, done_at_end);
+	}
 
 	/* The total, the group, the series, the recurring and the agents. */
 	add_figures(&r->total, &x);

@@ -1179,6 +1179,14 @@ sd_error *sd_store_lock(struct sd_store *s)
 	}
 }
 
+void sd_store_unlock_all(struct sd_store *s)
+{
+	if (s->lock_depth > 0) {
+		s->lock_depth = 1;
+		sd_store_unlock(s);
+	}
+}
+
 void sd_store_unlock(struct sd_store *s)
 {
 	if (s->lock_depth <= 0 || --s->lock_depth > 0)
