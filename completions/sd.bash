@@ -380,6 +380,7 @@ _sd()
     import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
+    mail) ((npos == 0)) && _sd_add "" send ;;
     kb)
         # sd kb SUBCOMMAND, then a slug or a ticket id
         if ((npos == 0)); then

@@ -180,6 +180,8 @@ function __sd_complete
             end
         case new search
             test $npos -eq 0; and set expect TEXT
+        case mail
+            test $npos -eq 0; and printf '%s\t%s\n' send 'send the mail tickets owe'
         case kb
             # sd kb SUBCOMMAND, then a slug or a ticket id
             if test $npos -eq 0

@@ -48,8 +48,11 @@ sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);
 /* Sends the mail the tickets owe (all, or those of the nonly ids in
- * only) and records it; shared by sd mail send and sd sla --apply. */
-sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly, int dry_run);
+ * only; with what_prefix, only messages whose kind starts so, such as
+ * "notify-sla:") and records it, a line per message sent to report;
+ * shared by sd mail send and sd sla --apply. */
+sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly,
+		       const char *what_prefix, int dry_run, FILE *report);
 sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args);
