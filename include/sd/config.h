@@ -77,8 +77,9 @@ struct sd_config {
 	int breach_escalate;	  /* on_breach.escalate: next-tier */
 	int breach_bump_priority; /* on_breach.bump_priority */
 	struct sd_config_command commands[SD_CMD_COUNT];
-	int command_timeout; /* seconds a command may run: commands.timeout */
-	struct sd_team team; /* agents, routing and queues (team.h) */
+	int command_timeout;	   /* seconds a command may run: commands.timeout */
+	struct sd_team team;	   /* agents, routing and queues (team.h) */
+	double problem_similarity; /* problems.similarity: sd problem suggest's threshold */
 };
 
 /* The text sd init writes: every default, with comments. */
