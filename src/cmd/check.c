@@ -147,12 +147,13 @@ static void check_problem_link(struct check *c, const struct link_info *l, struc
 	int warn = 0;
 	sd_buf_reset(m);
 	if (strcmp(l->type, "incident")) {
-		sd_buf_printf(m, "a %s names problem %s; only incidents link to a problem", l->type,
-			      l->problem);
+		sd_buf_printf(m,
+			      "this ticket (type %s) names problem %s; only incidents link to a problem",
+			      l->type, l->problem);
 	} else if (!p) {
 		sd_buf_printf(m, "problem %s is no ticket here", l->problem);
 	} else if (strcmp(p->type, "problem")) {
-		sd_buf_printf(m, "problem %s is a %s, not a problem", l->problem, p->type);
+		sd_buf_printf(m, "problem %s is of type %s, not a problem", l->problem, p->type);
 	} else {
 		sd_strvec_split(&ids, p->incidents);
 		warn = 1;
@@ -172,7 +173,8 @@ static void check_incidents_link(struct check *c, const struct link_info *l, str
 	struct sd_strvec ids = SD_STRVEC_INIT;
 	if (strcmp(l->type, "problem")) {
 		sd_buf_reset(m);
-		sd_buf_printf(m, "a %s lists incidents; only a problem does", l->type);
+		sd_buf_printf(m, "this ticket (type %s) lists incidents; only a problem does",
+			      l->type);
 		link_problem(c, l, l->incidents_line, 0, m->data);
 		return;
 	}
@@ -184,7 +186,7 @@ static void check_incidents_link(struct check *c, const struct link_info *l, str
 		if (!inc) {
 			sd_buf_printf(m, "incident %s is no ticket here", ids.v[j]);
 		} else if (strcmp(inc->type, "incident")) {
-			sd_buf_printf(m, "incident %s is a %s, not an incident", ids.v[j],
+			sd_buf_printf(m, "incident %s is of type %s, not an incident", ids.v[j],
 				      inc->type);
 		} else if (strcmp(inc->problem, l->id)) {
 			warn = 1;

@@ -66,7 +66,7 @@ const char sd_config_default_text[] =
 	"    notify: []\n"
 	"\n"
 	"problems:\n"
-	"  similarity: 0.3         # how alike (0 to 1) incidents must be for 'sd problem suggest'\n"
+	"  similarity: 0.25        # how alike (0 to 1) incidents must be for 'sd problem suggest'\n"
 	"\n"
 	"# The team and routing (sd-config(5), sd-route(1)): remove the # to use.\n"
 	"# agents:\n"
@@ -125,7 +125,7 @@ void sd_config_init(struct sd_config *cfg)
 	sd_strvec_push(&cfg->pause, "pending");
 	cfg->breach_escalate = 1;
 	cfg->command_timeout = SD_COMMAND_TIMEOUT_DEFAULT;
-	cfg->problem_similarity = 0.3;
+	cfg->problem_similarity = 0.25;
 }
 
 static void release_policies(struct sd_config *cfg)

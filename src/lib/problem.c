@@ -22,7 +22,7 @@ static sd_error *check_types(const struct sd_ticket *problem, const struct sd_ti
 	if (!strcmp(pid, iid))
 		return sd_error_invalid("ticket %s cannot be linked to itself", pid);
 	if (strcmp(sd_ticket_get(incident, SD_F_TYPE), "incident"))
-		return sd_error_invalid("ticket %s is a %s, not an incident; only incidents are linked "
+		return sd_error_invalid("ticket %s is of type %s, not an incident; only incidents are linked "
 					"to a problem",
 					iid, sd_ticket_get(incident, SD_F_TYPE));
 	return NULL;
