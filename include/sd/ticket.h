@@ -141,6 +141,9 @@ char *sd_ticket_size_warning(const char *path, uint64_t size);
 /* Initialises an empty ticket (all fields ""). */
 void sd_ticket_init(struct sd_ticket *t);
 void sd_ticket_free(struct sd_ticket *t);
+/* Frees the strings an entry owns (not the entry itself): for code that
+ * drops entries from a timeline it built. */
+void sd_entry_release(struct sd_entry *e);
 
 /* Parses text (len bytes). Errors read "path:line: message" and have exit
  * status 2. On error *t is left initialised and empty. */

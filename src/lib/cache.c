@@ -780,7 +780,12 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 			batch_start = k;
 			batch_len = nfresh - k < FRESH_BATCH ? nfresh - k : FRESH_BATCH;
 			memset(fresh, 0, batch_len * sizeof(*fresh));
+			/* A cold rebuild reads every ticket: worth showing. */
+			if (nfresh >= 2000)
+				sd_store_progress(store, "Reading tickets", k, nfresh);
 			read_fresh(store, c, files, which + k, batch_len, fresh, scan_start);
+			if (nfresh >= 2000 && k + batch_len == nfresh)
+				sd_store_progress(store, "Reading tickets", nfresh, nfresh);
 		}
 		memset(&s, 0, sizeof(s));
 		s.info.file = files[i];

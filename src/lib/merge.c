@@ -47,31 +47,16 @@ static void content_id(char out[SD_ENTRY_ID_LEN + 1], const char *a, const char 
 /* Lookups by key go through a sorted table, never a scan per item: a
  * hostile side may hold 100,000 entries, tags or keys, and a scan per
  * item made one merge take minutes. */
-struct keyed {
-	const char *key;
-	size_t index;
-};
-
 struct table {
-	struct keyed *v;
+	struct sd_keyed *v; /* rank: the item's index */
 	size_t n;
 };
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	const struct keyed *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
-	if (c)
-		return c;
-	return (a->index > b->index) - (a->index < b->index);
-}
 
 /* Sorts the n keys put in t->v (by key, then index). */
 static void table_sort(struct table *t, size_t n)
 {
 	t->n = n;
-	if (n > 1)
-		qsort(t->v, n, sizeof(*t->v), cmp_keyed);
+	sd_keyed_sort(t->v, n);
 }
 
 static void table_of_entries(struct table *t, const struct sd_ticket *tk)
@@ -79,7 +64,7 @@ static void table_of_entries(struct table *t, const struct sd_ticket *tk)
 	size_t n = tk ? tk->nentries : 0;
 	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
 	for (size_t i = 0; i < n; i++)
-		t->v[i] = (struct keyed){ tk->entries[i].id, i };
+		t->v[i] = (struct sd_keyed){ tk->entries[i].id, i };
 	table_sort(t, n);
 }
 
@@ -88,7 +73,7 @@ static void table_of_strings(struct table *t, const struct sd_strvec *sv)
 	size_t n = sv ? sv->n : 0;
 	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
 	for (size_t i = 0; i < n; i++)
-		t->v[i] = (struct keyed){ sv->v[i], i };
+		t->v[i] = (struct sd_keyed){ sv->v[i], i };
 	table_sort(t, n);
 }
 
@@ -97,22 +82,14 @@ static void table_of_extra(struct table *t, const struct sd_ticket *tk)
 	size_t n = tk ? tk->nextra : 0;
 	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
 	for (size_t i = 0; i < n; i++)
-		t->v[i] = (struct keyed){ tk->extra[i].key, i };
+		t->v[i] = (struct sd_keyed){ tk->extra[i].key, i };
 	table_sort(t, n);
 }
 
 /* The index of the first item with key, or SIZE_MAX. */
 static size_t table_find(const struct table *t, const char *key)
 {
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(t->v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->n && !strcmp(t->v[lo].key, key) ? t->v[lo].index : SIZE_MAX;
+	return sd_keyed_find(t->v, t->n, key);
 }
 
 static void table_free(struct table *t)
@@ -265,17 +242,6 @@ static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
 	table_free(&ib);
 }
 
-static void free_entry(struct sd_entry *e)
-{
-	free(e->id);
-	free(e->author);
-	free(e->body);
-	free(e->field);
-	free(e->from);
-	free(e->to);
-	free(e->reason);
-}
-
 /* Drops each entry whose id an earlier one has: a conflict record that
  * the timeline already holds, or one recorded twice. */
 static void drop_repeats(struct sd_ticket *t)
@@ -288,7 +254,7 @@ static void drop_repeats(struct sd_ticket *t)
 	size_t kept = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		if (repeat[i])
-			free_entry(&t->entries[i]);
+			sd_entry_release(&t->entries[i]);
 		else
 			t->entries[kept++] = t->entries[i];
 	}

@@ -188,7 +188,7 @@ void sd_ticket_init(struct sd_ticket *t)
 	t->description = sd_xstrdup("");
 }
 
-static void entry_release(struct sd_entry *e)
+void sd_entry_release(struct sd_entry *e)
 {
 	free(e->id);
 	free(e->author);
@@ -220,7 +220,7 @@ void sd_ticket_free(struct sd_ticket *t)
 	free(t->extra);
 	free(t->description);
 	for (size_t i = 0; i < t->nentries; i++)
-		entry_release(&t->entries[i]);
+		sd_entry_release(&t->entries[i]);
 	free(t->entries);
 	memset(t, 0, sizeof(*t));
 }
