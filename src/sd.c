@@ -84,7 +84,7 @@ const struct sd_command sd_commands[] = {
 	{ "site", cmd_site, site_options, SD_NEEDS_STORE, "site OUTDIR [--name NAME]",
 	  "write the published public articles as a static HTML site" },
 	{ "problem", cmd_problem, problem_options, SD_NEEDS_STORE,
-	  "problem new TITLE --from ID... | suggest | known-error PID --workaround TEXT",
+	  "problem new TITLE --from ID... | suggest | known-error PID --workaround TEXT [--kb]",
 	  "manage problems: the causes behind recurring incidents" },
 	{ "link", cmd_link, link_options, SD_NEEDS_STORE, "link ID... --problem PID",
 	  "link incidents to a problem" },

@@ -9,6 +9,7 @@
 #include "sd/calendar.h"
 #include "sd/cluster.h"
 #include "sd/intake.h"
+#include "sd/kb.h"
 #include "sd/problem.h"
 #include "sd/text.h"
 
@@ -26,6 +27,7 @@ const struct sd_option problem_options[] = {
 	{ SD_OPT_STRING, 0, "min", "N", "suggest: the fewest incidents in a cluster (default 3)" },
 	{ SD_OPT_BOOL, 0, "json", NULL, "suggest: print the clusters as JSON" },
 	{ SD_OPT_STRING, 0, "workaround", "TEXT", "known-error: the workaround (required)" },
+	{ SD_OPT_BOOL, 0, "kb", NULL, "known-error: also draft a knowledge-base article of it" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -38,7 +40,7 @@ static const struct {
 	{ "new",
 	  { "from", "message", "file", "priority", "category", "asset", "queue", "assignee" } },
 	{ "suggest", { "since", "min", "json" } },
-	{ "known-error", { "workaround" } },
+	{ "known-error", { "workaround", "kb" } },
 };
 
 static sd_error *check_sub_options(const struct sd_args *args, size_t sub)
@@ -153,24 +155,113 @@ done:
 	return err;
 }
 
+/* A draft article from the known error, committed with the problem: the
+ * problem as described and the workaround, internal until someone
+ * reviews and publishes it. Its slug, free in the store, goes to *slug. */
+static sd_error *known_error_article(struct sd_ctx *ctx, struct sd_ticket *p,
+				     const char *workaround, const char *author, char **slug)
+{
+	struct sd_article a;
+	struct sd_strvec slugs = SD_STRVEC_INIT, ids = SD_STRVEC_INIT;
+	struct sd_buf body = SD_BUF_INIT, content = SD_BUF_INIT, path = SD_BUF_INIT,
+		      verb = SD_BUF_INIT;
+	char now[SD_STAMP_STRLEN], short_id[SD_ID_LEN + 1];
+	char *base = NULL;
+	const char *title = sd_ticket_get(p, SD_F_TITLE), *pid = sd_ticket_get(p, SD_F_ID);
+	sd_error *err;
+	sd_article_init(&a);
+	*slug = NULL;
+	if ((err = sd_kb_slug_from_title(&base, title)) ||
+	    (err = sd_kb_list_slugs(ctx->store, &slugs)))
+		goto done;
+	/* The title's slug, or the first of SLUG-2, SLUG-3, ... that is free. */
+	*slug = sd_xstrdup(base);
+	for (int n = 2; sd_strvec_has(&slugs, *slug); n++) {
+		struct sd_buf next = SD_BUF_INIT;
+		sd_buf_printf(&next, "%.*s-%d", SD_KB_SLUG_MAX - 8, base, n);
+		free(*slug);
+		*slug = sd_buf_detach(&next);
+	}
+	sd_article_set(&a.title, title);
+	sd_article_set(&a.slug, *slug);
+	sd_article_set(&a.category, sd_ticket_get(p, SD_F_CATEGORY));
+	sd_article_set(&a.audience, "internal");
+	for (size_t i = 0; i < p->tags.n; i++)
+		sd_strvec_push(&a.tags, p->tags.v[i]);
+	/* The article answers the problem and every incident linked to it. */
+	sd_article_add_ticket(&a, pid);
+	sd_ticket_incidents(p, &ids);
+	for (size_t i = 0; i < ids.n; i++)
+		sd_article_add_ticket(&a, ids.v[i]);
+	sd_buf_adds(&body, "## Problem\n\n");
+	sd_buf_adds(&body, *p->description ? p->description : title);
+	sd_buf_adds(&body, "\n\n## Workaround\n\n");
+	char *trimmed = sd_text_trim_lines(workaround);
+	sd_buf_adds(&body, trimmed);
+	free(trimmed);
+	sd_article_set(&a.body, body.data);
+	/* The link, as sd resolve --kb records it: an event with field kb. */
+	if ((err = sd_ticket_add_event(p, author, sd_ticket_next_stamp(p, ctx->clock), "kb", "",
+				       *slug, "")))
+		goto done;
+	sd_stamp_format(now, sd_ticket_updated_stamp(p, ctx->clock));
+	sd_ticket_set(p, SD_F_UPDATED, now);
+	sd_article_set(&a.created, now);
+	sd_article_set(&a.updated, now);
+	sd_ticket_write(p, &content);
+	sd_ticket_path(&path, pid);
+	if ((err = sd_ticket_check_size(pid, content.len)) ||
+	    (err = sd_store_short_id_for(ctx->store, short_id, pid)))
+		goto done;
+	struct sd_change change = { path.data, content.data, content.len };
+	sd_buf_printf(&verb, "known-error %s", short_id);
+	err = sd_kb_save(ctx->store, &a, verb.data, &change, 1);
+done:
+	if (err) {
+		free(*slug);
+		*slug = NULL;
+	}
+	free(base);
+	sd_strvec_clear(&slugs);
+	sd_strvec_clear(&ids);
+	sd_buf_release(&body);
+	sd_buf_release(&content);
+	sd_buf_release(&path);
+	sd_buf_release(&verb);
+	sd_article_free(&a);
+	return err;
+}
+
 static sd_error *problem_known_error(struct sd_ctx *ctx, struct sd_args *args)
 {
 	const char *workaround = sd_arg_str(args, "workaround");
 	struct sd_batch b = { 0 };
 	struct sd_ticket *p;
 	const char *author;
+	char *slug = NULL;
 	sd_error *err;
 	if (args->pos.n != 2 || !workaround)
-		return sd_error_invalid("usage: sd problem known-error PID --workaround TEXT");
+		return sd_error_invalid(
+			"usage: sd problem known-error PID --workaround TEXT [--kb]");
 	if ((err = sd_text_validate(workaround, strlen(workaround), "the workaround")))
 		return err;
 	if ((err = sd_store_author(ctx->store, NULL, NULL, &author)) ||
 	    (err = sd_batch_load(ctx, &b, args->pos.v[1], &p)) ||
 	    (err = sd_problem_known_error(p, workaround, author, ctx->clock)))
 		goto done;
+	if (sd_arg_flag(args, "kb")) {
+		/* One commit: the problem and its draft article together. */
+		if ((err = known_error_article(ctx, p, workaround, author, &slug)))
+			goto done;
+		free(ctx->pending_text);
+		ctx->pending_text = NULL;
+		fprintf(ctx->out, "%s\n", slug);
+		goto done;
+	}
 	sd_batch_mark(&b, p);
 	err = sd_batch_save(ctx, &b, "known-error");
 done:
+	free(slug);
 	sd_batch_free(&b);
 	return err;
 }

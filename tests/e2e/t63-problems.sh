@@ -134,9 +134,23 @@ expect_commit_count "refused links change nothing" "$r" $((before + 2))
 expect_clean "after the refused links" "$r"
 
 # --- known error ---
+before=$(commit_count "$r")
 expect_exit "known-error" 0 sd -C "$r" problem known-error "$p" --workaround "Ponovno zaženi tiskalni strežnik."
 expect_contains "known-error: the field" "$r/$(tpath "$p")" "known_error: true"
 expect_contains "known-error: the workaround" "$r/$(tpath "$p")" "Ponovno zaženi tiskalni strežnik."
+expect_exit "known-error --kb" 0 sd -C "$r" problem known-error "$p" --kb --workaround "Izklopi tiskalnik za 10 sekund."
+expect_out "known-error --kb: prints the article's slug" "tiskalniki-ne-tiskajo"
+expect_commit_count "known-error, then with --kb" "$r" $((before + 2))
+expect_contains "known-error --kb: a draft" "$r/kb/tiskalniki-ne-tiskajo.md" "status: draft"
+expect_contains "known-error --kb: the workaround in it" "$r/kb/tiskalniki-ne-tiskajo.md" \
+	"Izklopi tiskalnik za 10 sekund."
+expect_contains "known-error --kb: it answers the incidents" "$r/kb/tiskalniki-ne-tiskajo.md" \
+	"sv0000000003"
+expect_contains "known-error --kb: the problem links it" "$r/$(tpath "$p")" "to=tiskalniki-ne-tiskajo"
+git -C "$r" show --name-only --format= HEAD >"$tmp/names"
+expect_contains "known-error --kb: the problem in the same commit" "$tmp/names" "$(tpath "$p")"
+expect_contains "known-error --kb: the article in the same commit" "$tmp/names" \
+	"kb/tiskalniki-ne-tiskajo.md"
 expect_exit "known-error of an incident" 2 sd -C "$r" problem known-error sv0000000000 --workaround x
 expect_exit "known-error without a workaround" 2 sd -C "$r" problem known-error "$p"
 
