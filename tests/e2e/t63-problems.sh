@@ -179,6 +179,15 @@ expect_out_has "check: a link to a ticket that is no problem" "problem nz0000000
 expect_err_has "check: a one-sided link is a warning" "does not list this incident"
 expect_err_has "check: and from the problem's side" "incident sv0000000000 does not name this problem"
 
+# --- the merge driver: incidents merge as a set ---
+pf=$r/$(tpath "$p")
+cp "$pf" "$tmp/base.md"
+sed 's/^incidents: \[/incidents: [aaaaaaaaaaaa, /' "$tmp/base.md" >"$tmp/ours.md"
+sed 's/^incidents: \[sv0000000000, /incidents: [bbbbbbbbbbbb, /' "$tmp/base.md" >"$tmp/theirs.md"
+expect_exit "merge-file: links made on both sides" 0 sd merge-file "$tmp/base.md" "$tmp/ours.md" "$tmp/theirs.md"
+expect_contains "merge-file: both added, the one unlinked gone" "$tmp/ours.md" \
+	"incidents: [aaaaaaaaaaaa, bbbbbbbbbbbb, sv0000000001, sv0000000002, sv0000000003]"
+
 # --- config ---
 sed -i 's/^  similarity: .*/  similarity: 2/' "$r/.sd/config.yaml"
 expect_exit "problems.similarity out of range" 2 sd -C "$r" problem suggest
