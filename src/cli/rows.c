@@ -30,6 +30,7 @@ struct sd_filter {
 	int sla_state; /* -1: any */
 	struct sd_config *cfg;
 	sd_time at;
+	char problem[SD_ID_LEN + 1]; /* --problem, resolved to a full id */
 };
 
 static const struct {
@@ -72,6 +73,12 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 		    (err = sd_field_validate(exact_filters[i].field, v)))
 			goto done;
 		f->field[exact_filters[i].field] = v;
+	}
+	const char *problem = sd_arg_str(a, "problem");
+	if (problem) {
+		if ((err = sd_store_resolve(ctx->store, f->problem, problem)))
+			goto done;
+		f->field[SD_F_PROBLEM] = f->problem;
 	}
 	f->tags = sd_arg_list(a, "tag");
 	f->sla_state = -1;
@@ -629,6 +636,9 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		goto print;
 	}
 	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0, w_due = 1;
+	/* sd list --type problem: how many incidents each has, before the title. */
+	const char *only_type = sd_arg_str(a, "type");
+	int problems = only_type && !strcmp(only_type, "problem");
 	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
 	struct row_times {
@@ -709,6 +719,16 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		sd_buf_adds(&out, due);
 		sd_buf_adds(&out, reset);
 		pad(&out, w_due + 2, strlen(due));
+		if (problems) {
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			char count[32];
+			sd_ticket_incidents(t, &ids);
+			snprintf(count, sizeof(count), "%zu incident%s", ids.n,
+				 ids.n == 1 ? "" : "s");
+			sd_buf_adds(&out, count);
+			pad(&out, 15, strlen(count));
+			sd_strvec_clear(&ids);
+		}
 		sd_put_last_column(&out, line, sd_ticket_get(t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 		flush_some(ctx, &out);

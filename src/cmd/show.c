@@ -98,6 +98,47 @@ static void show_sla(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_tic
 	clock_line(ctx, out, "resolution", &sla.resolution, sla.policy->calendar);
 }
 
+/* The problem an incident is linked to, and a problem's incidents, each
+ * with its title and status (read from their files: a few at most). */
+static void show_links(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t)
+{
+	const char *pid = sd_ticket_get(t, SD_F_PROBLEM);
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	struct sd_buf line = SD_BUF_INIT;
+	if (*pid)
+		sd_strvec_push(&ids, pid);
+	sd_ticket_incidents(t, &ids);
+	for (size_t i = 0; i < ids.n; i++) {
+		struct sd_ticket other;
+		char short_id[SD_ID_LEN + 1];
+		sd_error *err = sd_store_short_id_for(ctx->store, short_id, ids.v[i]);
+		sd_ticket_init(&other);
+		if (!err)
+			err = sd_store_read(ctx->store, ids.v[i], &other, NULL);
+		sd_buf_reset(&line);
+		if (err)
+			sd_buf_printf(&line, "%s (missing: %s)", ids.v[i], err->msg);
+		else
+			sd_buf_printf(&line, "%s %s %s", short_id,
+				      sd_ticket_get(&other, SD_F_STATUS),
+				      sd_ticket_get(&other, SD_F_TITLE));
+		/* One incident a line, the first named "incidents". */
+		field_line(ctx, out,
+			   i == 0 && *pid		   ? "problem"
+				   : i == (*pid ? 1u : 0u) ? "incidents"
+							   : "",
+			   line.data);
+		sd_error_free(err);
+		sd_ticket_free(&other);
+	}
+	if (!strcmp(sd_ticket_get(t, SD_F_TYPE), "problem") && ids.n == (*pid ? 1u : 0u))
+		field_line(ctx, out, "incidents", "");
+	if (!strcmp(sd_ticket_get(t, SD_F_KNOWN_ERROR), "true"))
+		field_line(ctx, out, "known err", "yes: the workaround is in the timeline");
+	sd_buf_release(&line);
+	sd_strvec_clear(&ids);
+}
+
 static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t,
 		       const char *short_id, const struct sd_attach_entry *files, size_t nfiles)
 {
@@ -139,6 +180,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 	sd_ticket_tags_join(t, &tmp);
 	field_line(ctx, out, "tags", tmp.data);
 	field_line(ctx, out, "asset", sd_ticket_get(t, SD_F_ASSET));
+	show_links(ctx, out, t);
 	for (enum sd_field f = SD_F_KEY; f <= SD_F_VENDOR_REF; f++)
 		if (*sd_ticket_get(t, f))
 			field_line(ctx, out, sd_fields[f].name, sd_ticket_get(t, f));

@@ -134,7 +134,7 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 	case SD_F_TITLE:
 		return validate_line("title", value, 1);
 	case SD_F_PROBLEM:
-		if (!sd_id_valid(value))
+		if (*value && !sd_id_valid(value)) /* "": linked to none */
 			return sd_error_invalid("invalid problem '%.40s': name the problem by its "
 						"full id, %d characters of %s",
 						value, SD_ID_LEN, SD_ID_ALPHABET);
