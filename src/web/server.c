@@ -497,6 +497,23 @@ static const char *choose_lang(struct MHD_Connection *conn, struct web_server *s
 	return offered->n ? offered->v[0] : "en";
 }
 
+/* An address from X-Forwarded-For, checked to be one; NULL if not. */
+static char *form_addr(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	size_t n = strcspn(s, " ,");
+	char buf[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (!n || n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, bin) != 1 && inet_pton(AF_INET6, buf, bin) != 1)
+		return NULL;
+	return sd_xstrdup(buf);
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
@@ -529,7 +546,19 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 					  &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
 					  addr, sizeof(addr));
 		}
-		req->client = sd_xstrdup(addr);
+		/* Behind a reverse proxy every connection comes from it: the
+		 * client is the last address the proxy added, trusted only
+		 * when the peer is this machine. */
+		const char *xff =
+			srv->behind_proxy && (!strcmp(addr, "127.0.0.1") || !strcmp(addr, "::1"))
+			? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For")
+			: NULL;
+		if (xff) {
+			const char *last = strrchr(xff, ',');
+			char *one = form_addr(last ? last + 1 : xff);
+			req->client = one ? one : sd_xstrdup(addr);
+		} else
+			req->client = sd_xstrdup(addr);
 		sd_stamp_now(&req->now);
 		sd_error *err = worker_store(srv, &req->store);
 		if (err) {
@@ -680,6 +709,7 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	struct sd_portal_config *pc = &sd_store_config(store)->portal;
 	srv.base_url = opt->base_url ? opt->base_url : pc->base_url;
 	srv.secure_cookies = opt->tls_cert || !strncmp(srv.base_url, "https:", 6);
+	srv.behind_proxy = opt->behind_proxy;
 	if ((err = web_load_templates(&srv)) || (err = sd_token_key_load(&srv.key, store)))
 		goto done;
 	if ((err = parse_listen(opt->listen ? opt->listen : pc->listen, &ss, &ipv6)))

@@ -73,6 +73,7 @@ struct web_server {
 	struct sd_tmpl_msgs *msgs[WEB_NLANGS];
 	const char *base_url;
 	int secure_cookies;
+	int behind_proxy;
 	pthread_mutex_t write_lock; /* one commit at a time within the server */
 	pthread_mutex_t rate_lock;
 	struct web_rate **rates;
