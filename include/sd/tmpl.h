@@ -62,7 +62,4 @@ const char *sd_tmpl_msg(const struct sd_tmpl_msgs *m, const char *key);
 void sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
 		    const struct sd_tmpl_msgs *msgs, struct sd_buf *out);
 
-/* Appends s HTML-escaped to out. */
-void sd_html_escape(struct sd_buf *out, const char *s);
-
 #endif

@@ -38,7 +38,7 @@ static void indent_text(struct sd_buf *out, const char *text)
 }
 
 static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
-		       const struct sd_clock *c)
+		       const struct sd_clock *c, const char *calendar)
 {
 	sd_buf_printf(out, "  %-16s ", name);
 	if (!c->present || !c->active) {
@@ -54,7 +54,7 @@ static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
 	sd_buf_printf(out, "%s%s%s", sd_color(ctx, color), sd_clock_states[c->state],
 		      sd_color(ctx, SD_RESET));
 	if (c->has_due && c->state != SD_CLOCK_PAUSED && c->state != SD_CLOCK_MET) {
-		sd_format_when(ctx, due, c->due);
+		sd_format_due(ctx, due, c->due, calendar);
 		sd_buf_printf(out, ", due %s", due);
 	}
 	if (c->state != SD_CLOCK_MET)
@@ -76,10 +76,10 @@ static void show_sla(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_tic
 	sd_buf_adds(out, " (");
 	sd_put_line(out, sla.policy->calendar);
 	sd_buf_adds(out, " hours)\n");
-	clock_line(ctx, out, "first response", &sla.first_response);
+	clock_line(ctx, out, "first response", &sla.first_response, sla.policy->calendar);
 	if (sla.next_response.present)
-		clock_line(ctx, out, "next response", &sla.next_response);
-	clock_line(ctx, out, "resolution", &sla.resolution);
+		clock_line(ctx, out, "next response", &sla.next_response, sla.policy->calendar);
+	clock_line(ctx, out, "resolution", &sla.resolution, sla.policy->calendar);
 }
 
 static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t,

@@ -134,7 +134,7 @@ static void print_human(struct sd_ctx *ctx, const struct sd_args *args, struct s
 			    (!sd_arg_str(args, "date") && ctx->stdout_tty))
 				relative(due[i], f->due, at);
 			else if (sd_arg_str(args, "date"))
-				sd_format_when(ctx, due[i], f->due);
+				sd_format_due(ctx, due[i], f->due, rows[i].sla.policy->calendar);
 			else
 				sd_time_format_local(due[i], f->due);
 		}

@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "sd/config.h"
+#include "sd/text.h"
 #include "sd/ticket.h"
 #include "sd/util.h"
 
@@ -86,13 +87,45 @@ const char sd_config_default_text[] =
 	"#     set: {queue: network, tier: L2, category: network}\n"
 	"#   - name: finance\n"
 	"#     match: {requester: \"*@finance.example.com\"}\n"
-	"#     set: {urgency: high, tags: [finance], assign: ana@example.com}\n";
+	"#     set: {urgency: high, tags: [finance], assign: ana@example.com}\n"
+	"\n"
+	"mail:                     # sd mail (in) and sd mail send (out): sd-mail(1)\n"
+	"  addresses: []           # the desk's own, e.g. [help@example.com]; the first is the From\n"
+	"                          # of mail sd sends; mail from any of them is refused\n"
+	"  name: \"\"                # display name of that From, e.g. \"Help desk\"\n"
+	"  tag: sd                 # subject tag: [sd #1a2b3c4d] (sd mail --tag overrides it)\n"
+	"  reopen_days: 14         # a reply reopens a ticket closed at most this many days ago;\n"
+	"                          # later, it opens a new ticket that refers to the old one\n"
+	"  thread_window: off      # e.g. 3d: a message with no reference or tag answers the\n"
+	"                          # sender's ticket of the same subject updated this recently\n"
+	"  max_message_bytes: 10MB # attachments of one message together; more are dropped\n"
+	"  max_file_bytes: 10MB    # one attachment; a larger one is dropped (and the sender told)\n"
+	"  keep_original: true     # keep each message as an .eml file beside its attachments\n"
+	"  auto_reply: on          # acknowledge a new ticket from mail or the web\n"
+	"  auto_reply_limit: 3     # at most this many auto-replies per sender per 24 hours\n"
+	"  auto_reply_template: .sd/templates/auto-reply.md   # built-in text when missing\n"
+	"  notify:                 # agents told by mail: queue (its agents), assignee, addresses\n"
+	"    new_ticket: [queue]\n"
+	"    assigned: [assignee]\n"
+	"    requester_reply: [assignee]\n"
+	"    sla_at_risk: [assignee, queue]\n"
+	"    sla_breach: [assignee, queue]\n"
+	"  # The command that sends is set per clone in .git/sd/config.yaml, as\n"
+	"  # mail.sendmail: [/usr/sbin/sendmail, -t, -oi] (the default), never here.\n"
+	"\n"
+	"# display:\n"
+	"#   timezone: Europe/Ljubljana   # times for people when TZ is unset (else UTC)\n";
 
 const char *const sd_match_keys[SD_MATCH_COUNT + 1] = { "priority", "type", "queue",
 							"category", "tag",  NULL };
 
 const char *const sd_command_keys[SD_CMD_COUNT + 1] = { "sla.on_breach.notify",
-							"sla.on_risk.notify", NULL };
+							"sla.on_risk.notify", "mail.sendmail",
+							NULL };
+
+const char *const sd_mail_events[SD_MAIL_EV_COUNT + 1] = { "new_ticket",      "assigned",
+							   "requester_reply", "sla_at_risk",
+							   "sla_breach",      NULL };
 
 static const char *const default_matrix[3][3] = {
 	{ "P1", "P2", "P3" },
@@ -107,6 +140,36 @@ static const char *const default_tier_names[5] = { "Self-service", "Service desk
 						   "Technical support", "Experts",
 						   "External vendor" };
 static const char *const default_tier_queues[5] = { "", "desk", "second-line", "experts", "" };
+
+static void mail_init(struct sd_mail_config *m)
+{
+	m->name = sd_xstrdup("");
+	m->tag = sd_xstrdup(SD_MAIL_TAG_DEFAULT);
+	m->reopen_days = SD_MAIL_REOPEN_DAYS_DEFAULT;
+	m->max_message_bytes = SD_MAIL_MAX_BYTES_DEFAULT;
+	m->max_file_bytes = SD_MAIL_MAX_BYTES_DEFAULT;
+	m->keep_original = 1;
+	m->auto_reply = 1;
+	m->auto_reply_limit = SD_MAIL_AUTO_REPLY_LIMIT_DEFAULT;
+	m->auto_reply_template = sd_xstrdup(SD_MAIL_TEMPLATE_DEFAULT);
+	m->notify[SD_MAIL_EV_NEW_TICKET].queue = 1;
+	m->notify[SD_MAIL_EV_ASSIGNED].assignee = 1;
+	m->notify[SD_MAIL_EV_REQUESTER_REPLY].assignee = 1;
+	m->notify[SD_MAIL_EV_SLA_AT_RISK].assignee = 1;
+	m->notify[SD_MAIL_EV_SLA_AT_RISK].queue = 1;
+	m->notify[SD_MAIL_EV_SLA_BREACH].assignee = 1;
+	m->notify[SD_MAIL_EV_SLA_BREACH].queue = 1;
+}
+
+static void mail_release(struct sd_mail_config *m)
+{
+	sd_strvec_clear(&m->addresses);
+	free(m->name);
+	free(m->tag);
+	free(m->auto_reply_template);
+	for (int i = 0; i < SD_MAIL_EV_COUNT; i++)
+		sd_strvec_clear(&m->notify[i].addresses);
+}
 
 void sd_config_init(struct sd_config *cfg)
 {
@@ -125,6 +188,10 @@ void sd_config_init(struct sd_config *cfg)
 	sd_strvec_push(&cfg->pause, "pending");
 	cfg->breach_escalate = 1;
 	cfg->command_timeout = SD_COMMAND_TIMEOUT_DEFAULT;
+	mail_init(&cfg->mail);
+	static const char *const sendmail[] = { SD_SENDMAIL_DEFAULT };
+	for (size_t i = 0; i < sizeof(sendmail) / sizeof(*sendmail); i++)
+		sd_strvec_push(&cfg->sendmail_default, sendmail[i]);
 	sd_portal_config_init(&cfg->portal);
 }
 
@@ -168,6 +235,7 @@ void sd_config_release(struct sd_config *cfg)
 	}
 	free(cfg->default_type);
 	free(cfg->default_tier);
+	free(cfg->display_timezone);
 	release_calendars(cfg);
 	release_policies(cfg);
 	sd_calendar_release(&cfg->always);
@@ -177,8 +245,24 @@ void sd_config_release(struct sd_config *cfg)
 		sd_strvec_clear(&cfg->commands[i].tracked);
 		sd_strvec_clear(&cfg->commands[i].local);
 	}
+	mail_release(&cfg->mail);
+	sd_strvec_clear(&cfg->sendmail_default);
 	sd_portal_config_release(&cfg->portal);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct sd_strvec *sd_config_sendmail(const struct sd_config *cfg)
+{
+	const struct sd_config_command *c = &cfg->commands[SD_CMD_SENDMAIL];
+	return c->has_local ? &c->local : &cfg->sendmail_default;
+}
+
+int sd_config_own_address(const struct sd_config *cfg, const char *addr)
+{
+	for (size_t i = 0; i < cfg->mail.addresses.n; i++)
+		if (sd_strcaseeq(cfg->mail.addresses.v[i], addr))
+			return 1;
+	return 0;
 }
 
 const char *sd_config_priority(const struct sd_config *cfg, const char *impact, const char *urgency)
@@ -325,6 +409,32 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
 		free(*slot);
 		*slot = sd_xstrdup(value);
+	}
+	return NULL;
+}
+
+/* display: how people see the store (display.timezone). */
+static sd_error *parse_display(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, "display");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
+		const char *name = scalar(k), *value = scalar(v);
+		if (!name || strcmp(name, "timezone"))
+			return node_error(c, k, "display: unknown key '%s'; use timezone",
+					  name ? name : "");
+		if (!value)
+			return node_error(c, v,
+					  "display.timezone must be one zone name, such as "
+					  "Europe/Ljubljana");
+		if ((err = sd_timezone_check(value)))
+			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
+		free(cfg->display_timezone);
+		cfg->display_timezone = sd_xstrdup(value);
 	}
 	return NULL;
 }
@@ -638,6 +748,225 @@ static sd_error *parse_policies(struct cfg_parse *c, struct sd_config *cfg, yaml
 	return NULL;
 }
 
+/* ---- mail ---- */
+
+/* A byte count: a number, optionally with a unit: 10MB, 512KB, 2MiB, 1G. */
+static int parse_bytes(const char *s, int64_t *out)
+{
+	static const struct {
+		const char *unit;
+		int64_t factor;
+	} units[] = {
+		{ "", 1 },	     { "b", 1 },	   { "k", 1000 },	 { "kb", 1000 },
+		{ "kib", 1024 },     { "m", 1000000 },	   { "mb", 1000000 },	 { "mib", 1048576 },
+		{ "g", 1000000000 }, { "gb", 1000000000 }, { "gib", 1073741824 }
+	};
+	char *end = NULL;
+	if (!s || !(*s >= '0' && *s <= '9') || strlen(s) > 20)
+		return 0;
+	long long n = strtoll(s, &end, 10);
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++)
+		if (sd_strcaseeq(end, units[i].unit)) {
+			if (n > INT64_MAX / units[i].factor)
+				return 0;
+			*out = n * units[i].factor;
+			return 1;
+		}
+	return 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", NULL };
+	static const char *const no[] = { "false", "no", "off", NULL };
+	if (s && sd_value_index(yes, s) >= 0)
+		*out = 1;
+	else if (s && sd_value_index(no, s) >= 0)
+		*out = 0;
+	else
+		return 0;
+	return 1;
+}
+
+/* An address sd can write in a header: local@domain in printable ASCII
+ * or UTF-8, no spaces, brackets, quotes or commas. */
+static sd_error *check_address(const char *a)
+{
+	const char *at = strrchr(a, '@');
+	int ok = at && at != a && at[1] && strlen(a) <= 254;
+	for (const unsigned char *p = (const unsigned char *)a; ok && *p; p++)
+		if (*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' || *p == ';' ||
+		    *p == 0x7f)
+			ok = 0;
+	return ok ? NULL
+		  : sd_error_invalid("'%s' is not a mail address; write it as name@example.com", a);
+}
+
+static sd_error *parse_mail_notify(struct cfg_parse *c, struct sd_mail_config *m, yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, "mail.notify");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		int ev = scalar(k) ? sd_value_index(sd_mail_events, scalar(k)) : -1;
+		if (ev < 0)
+			return node_error(c, k,
+					  "mail.notify: unknown event '%s'; use new_ticket, "
+					  "assigned, requester_reply, sla_at_risk and sla_breach",
+					  shown(k));
+		struct sd_mail_notify *n = &m->notify[ev];
+		struct sd_strvec who = SD_STRVEC_INIT;
+		n->queue = n->assignee = 0;
+		sd_strvec_clear(&n->addresses);
+		/* "none" and [] both mean nobody. */
+		if (!(scalar(v) && (!strcmp(scalar(v), "none") || !*scalar(v))))
+			err = string_list(c, v, "mail.notify", &who, NULL);
+		for (size_t i = 0; !err && i < who.n; i++) {
+			if (!strcmp(who.v[i], "queue"))
+				n->queue = 1;
+			else if (!strcmp(who.v[i], "assignee"))
+				n->assignee = 1;
+			else if (!check_address(who.v[i]))
+				sd_strvec_push(&n->addresses, who.v[i]);
+			else
+				err = node_error(c, v,
+						 "mail.notify.%s: '%s' is neither queue, assignee "
+						 "nor a mail address like name@example.com",
+						 sd_mail_events[ev], who.v[i]);
+		}
+		sd_strvec_clear(&who);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+/* A path in the work tree, relative, with no '..', '.' or empty part. */
+static int work_tree_path(const char *s)
+{
+	if (!*s || *s == '/' || strlen(s) > 255)
+		return 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "/");
+		if (!n || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < ' ' || p[i] == 0x7f || p[i] == '\\')
+				return 0;
+		p += n;
+		if (*p == '/' && !*++p)
+			return 0;
+	}
+	return 1;
+}
+
+static sd_error *parse_mail(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	struct sd_mail_config *m = &cfg->mail;
+	sd_error *err = expect_mapping(c, map, "mail");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "", *value = scalar(v);
+		int64_t n = 0;
+		if (!strcmp(key, "addresses")) {
+			sd_strvec_clear(&m->addresses);
+			if ((err = string_list(c, v, "mail.addresses", &m->addresses,
+					       check_address)))
+				return err;
+			for (size_t i = 0; i < m->addresses.n; i++)
+				for (char *s = m->addresses.v[i]; *s; s++)
+					if (*s >= 'A' && *s <= 'Z')
+						*s = (char)(*s - 'A' + 'a');
+		} else if (!strcmp(key, "name")) {
+			int ok = value && strlen(value) <= 200;
+			for (const char *s = value; ok && *s; s++)
+				if ((unsigned char)*s < ' ' || *s == 0x7f)
+					ok = 0;
+			if (!ok || !sd_utf8_valid(value, strlen(value), NULL))
+				return node_error(c, v,
+						  "mail.name must be one line of text, like \"Help "
+						  "desk\"");
+			free(m->name);
+			m->name = sd_xstrdup(value);
+		} else if (!strcmp(key, "tag")) {
+			if (!value || !*value || strpbrk(value, "[]# \t") || strlen(value) > 40)
+				return node_error(c, v,
+						  "mail.tag must be a word without [, ], # or "
+						  "spaces, like sd");
+			free(m->tag);
+			m->tag = sd_xstrdup(value);
+		} else if (!strcmp(key, "reopen_days")) {
+			if (!value || strspn(value, "0123456789") != strlen(value) || !*value ||
+			    strlen(value) > 5 || atoi(value) > 3650)
+				return node_error(c, v,
+						  "mail.reopen_days must be a number of days from 0 "
+						  "to 3650, like 14");
+			m->reopen_days = atoi(value);
+		} else if (!strcmp(key, "thread_window")) {
+			int on = 1;
+			sd_error *bad = NULL;
+			if (value && parse_bool(value, &on) && !on)
+				n = 0;
+			else if (!value || (bad = sd_duration_parse(&n, value)) || n < 1) {
+				sd_error_free(bad);
+				return node_error(c, v,
+						  "mail.thread_window must be off or a duration, "
+						  "like 3d");
+			}
+			m->thread_window = n;
+		} else if (!strcmp(key, "max_message_bytes") || !strcmp(key, "max_file_bytes")) {
+			if (!parse_bytes(value, &n) || n < 1 || n > (int64_t)1 << 30)
+				return node_error(c, v,
+						  "mail.%s must be a size from 1 byte to 1GiB, like "
+						  "10MB",
+						  key);
+			*(key[4] == 'm' ? &m->max_message_bytes : &m->max_file_bytes) = n;
+		} else if (!strcmp(key, "keep_original") || !strcmp(key, "auto_reply")) {
+			int b;
+			if (!parse_bool(value, &b))
+				return node_error(c, v, "mail.%s must be true or false", key);
+			*(key[0] == 'k' ? &m->keep_original : &m->auto_reply) = b;
+		} else if (!strcmp(key, "auto_reply_limit")) {
+			if (!value || !*value || strspn(value, "0123456789") != strlen(value) ||
+			    strlen(value) > 4)
+				return node_error(c, v,
+						  "mail.auto_reply_limit must be a number of "
+						  "auto-replies per sender per day, like 3");
+			m->auto_reply_limit = atoi(value);
+		} else if (!strcmp(key, "auto_reply_template")) {
+			if (!value || !work_tree_path(value))
+				return node_error(c, v,
+						  "mail.auto_reply_template must be a path in the "
+						  "store, like " SD_MAIL_TEMPLATE_DEFAULT);
+			free(m->auto_reply_template);
+			m->auto_reply_template = sd_xstrdup(value);
+		} else if (!strcmp(key, "notify")) {
+			if ((err = parse_mail_notify(c, m, v)))
+				return err;
+		} else if (!strcmp(key, "sendmail")) {
+			return node_error(c, k,
+					  "mail.sendmail belongs in the local configuration, "
+					  ".git/sd/config.yaml, not in the tracked file (see "
+					  "sd-config(5))");
+		} else {
+			return node_error(c, k,
+					  "mail: unknown key '%s'; use addresses, name, tag, "
+					  "reopen_days, thread_window, max_message_bytes, "
+					  "max_file_bytes, keep_original, auto_reply, "
+					  "auto_reply_limit, auto_reply_template and notify",
+					  shown(k));
+		}
+	}
+	return NULL;
+}
+
 /* Loads text as one YAML document into c->doc; *root gets its root
  * mapping, or NULL for an empty file. The caller deletes c->doc when
  * this succeeds. */
@@ -690,11 +1019,15 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_defaults(&c, cfg, v);
 		else if (!strcmp(name, "calendars"))
 			err = parse_calendars(&c, cfg, v);
+		else if (!strcmp(name, "display"))
+			err = parse_display(&c, cfg, v);
 		else if (!strcmp(name, "sla"))
 			err = parse_sla(&c, cfg, v, &policies);
 		else if (!strcmp(name, "agents") || !strcmp(name, "routing") ||
 			 !strcmp(name, "queues"))
 			err = sd_team_parse(&cfg->team, &c.doc, name, v, c.path);
+		else if (!strcmp(name, "mail"))
+			err = parse_mail(&c, cfg, v);
 		else if (!strcmp(name, "portal"))
 			err = parse_portal(&c, cfg, v);
 		else if (!strcmp(name, "commands"))
@@ -889,6 +1222,7 @@ static const struct local_key {
 } local_keys[] = {
 	{ "sla.on_breach.notify", LOCAL_COMMAND, SD_CMD_BREACH_NOTIFY },
 	{ "sla.on_risk.notify", LOCAL_COMMAND, SD_CMD_RISK_NOTIFY },
+	{ "mail.sendmail", LOCAL_COMMAND, SD_CMD_SENDMAIL },
 	{ "commands.timeout", LOCAL_SECONDS, -1 },
 	{ "portal.base_url", LOCAL_PORTAL, -1 },
 	{ "portal.listen", LOCAL_PORTAL, -1 },

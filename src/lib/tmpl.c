@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd/site.h" /* sd_html_escape */
 #include "sd/tmpl.h"
 #include "sd/util.h"
 
@@ -41,31 +42,6 @@ struct sd_tmpl_msgs {
 	struct sd_strvec keys, values;
 	const struct sd_tmpl_msgs *fallback;
 };
-
-void sd_html_escape(struct sd_buf *out, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '&':
-			sd_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			sd_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			sd_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			sd_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			sd_buf_adds(out, "&#39;");
-			break;
-		default:
-			sd_buf_addch(out, *p);
-		}
-	}
-}
 
 /* ---- parsing ---- */
 

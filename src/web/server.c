@@ -373,7 +373,8 @@ static void add_headers(struct MHD_Response *r, struct web_request *req)
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	if (req->content_type)
 		MHD_add_response_header(r, "Content-Type", req->content_type);
-	if (!strcmp(req->path, "/static/style.css") && req->status == 200)
+	if ((!strcmp(req->path, "/static/style.css") || !strcmp(req->path, "/kb/sd.css")) &&
+	    req->status == 200)
 		MHD_add_response_header(r, "Cache-Control", "public, max-age=3600");
 	else
 		MHD_add_response_header(r, "Cache-Control", "no-store");

@@ -9,9 +9,11 @@ expect_exit "init: new directory" 0 sd init "$r"
 expect_exists "init: created a git repository" "$r/.git"
 expect_exists "init: wrote .sd/config.yaml" "$r/.sd/config.yaml"
 expect_exists "init: wrote tickets/.gitkeep" "$r/tickets/.gitkeep"
+expect_contains "init: wrote the auto-reply template" "$r/.sd/templates/auto-reply.md" "{{short_id}}"
 expect_commit_count "init" "$r" 1
 expect_last_commit "init" "$r" "sd: init" ".gitattributes
 .sd/config.yaml
+.sd/templates/auto-reply.md
 tickets/.gitkeep"
 expect_eq "init: branch is main (from init.defaultBranch)" "main" \
 	"$(git -C "$r" symbolic-ref --short HEAD 2>&1)"
@@ -72,6 +74,24 @@ sla:
  notify: []
  on_risk:
  notify: []
+mail:
+ addresses: []
+ name: ""
+ tag: sd
+ reopen_days: 14
+ thread_window: off
+ max_message_bytes: 10MB
+ max_file_bytes: 10MB
+ keep_original: true
+ auto_reply: on
+ auto_reply_limit: 3
+ auto_reply_template: .sd/templates/auto-reply.md
+ notify:
+ new_ticket: [queue]
+ assigned: [assignee]
+ requester_reply: [assignee]
+ sla_at_risk: [assignee, queue]
+ sla_breach: [assignee, queue]
 EOF
 expect_file_eq "config: documented defaults" "$tmp/cfg.expect" "$tmp/cfg.actual"
 expect_eq "config: has comments explaining it" "yes" \
@@ -121,6 +141,7 @@ expect_exit "init: repository without commits" 0 sd init "$tmp/emptyrepo"
 expect_commit_count "init: repository without commits" "$tmp/emptyrepo" 1
 expect_last_commit "init: repository without commits" "$tmp/emptyrepo" "sd: init" ".gitattributes
 .sd/config.yaml
+.sd/templates/auto-reply.md
 tickets/.gitkeep"
 fsck_ok "init: repository without commits" "$tmp/emptyrepo"
 

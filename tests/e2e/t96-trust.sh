@@ -79,7 +79,10 @@ expect_out "revoke: says so" "revoked sla.on_breach.notify"
 refused "revoke again" "sla.on_breach.notify is not approved on this clone; nothing to revoke" \
 	sd -C "$c" trust --revoke sla.on_breach.notify
 refused "approve an unknown key" \
-	"'mail.sendmail' is not a command key; sd runs commands from sla.on_breach.notify, sla.on_risk.notify" \
+	"'mail.relay' is not a command key; sd runs commands from sla.on_breach.notify, sla.on_risk.notify, mail.sendmail" \
+	sd -C "$c" trust --approve mail.relay
+refused "mail.sendmail is never taken from the tracked file" \
+	"mail.sendmail is not set in .sd/config.yaml; nothing to approve" \
 	sd -C "$c" trust --approve mail.sendmail
 refused "approve an unset command" \
 	"sla.on_risk.notify is not set in .sd/config.yaml; nothing to approve" \
@@ -108,7 +111,7 @@ fsck_ok "local" "$l"
 cp "$l/.git/sd/config.yaml" "$tmp/local.yaml"
 printf 'sla.at_risk: 50%%\n' >"$l/.git/sd/config.yaml"
 refused "local: other keys refused" \
-	".git/sd/config.yaml:1: 'sla.at_risk' cannot be set in the local configuration; it takes sla.on_breach.notify, sla.on_risk.notify, commands.timeout, portal.base_url, portal.listen (the rest belongs in .sd/config.yaml)" \
+	".git/sd/config.yaml:1: 'sla.at_risk' cannot be set in the local configuration; it takes sla.on_breach.notify, sla.on_risk.notify, mail.sendmail, commands.timeout, portal.base_url, portal.listen (the rest belongs in .sd/config.yaml)" \
 	sd -C "$l" list
 cp "$tmp/local.yaml" "$l/.git/sd/config.yaml"
 line=$(($(wc -l <"$l/.sd/config.yaml") + 1))

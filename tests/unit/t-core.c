@@ -229,6 +229,34 @@ static void test_config(void)
 	CHECK_STR("P1", sd_config_priority(&cfg, "high", "high"), "matrix high/high");
 	CHECK_STR("P5", sd_config_priority(&cfg, "low", "low"), "matrix low/low");
 	CHECK_STR("desk", cfg.tiers[1].queue, "L1 queue");
+	CHECK(!cfg.mail.addresses.n && !strcmp(cfg.mail.tag, "sd") && cfg.mail.reopen_days == 14 &&
+		      cfg.mail.max_file_bytes == 10000000 && cfg.mail.keep_original &&
+		      cfg.mail.auto_reply && cfg.mail.auto_reply_limit == 3 &&
+		      !cfg.mail.thread_window && cfg.mail.notify[SD_MAIL_EV_SLA_BREACH].queue &&
+		      !cfg.mail.notify[SD_MAIL_EV_ASSIGNED].queue,
+	      "mail defaults");
+	CHECK(sd_config_sendmail(&cfg)->n == 3 &&
+		      !strcmp(sd_config_sendmail(&cfg)->v[0], "/usr/sbin/sendmail"),
+	      "sendmail default");
+	const char *mail = "mail:\n  addresses: [Help@Example.com, pomoc@primer.si]\n"
+			   "  name: Služba pomoči\n  tag: HD\n  thread_window: 3d\n"
+			   "  max_file_bytes: 2MiB\n  keep_original: false\n"
+			   "  notify: {new_ticket: none, assigned: [assignee, boss@example.com]}\n";
+	err = sd_config_parse(&cfg, mail, strlen(mail), "c.yaml");
+	CHECK(!err && cfg.mail.addresses.n == 2 &&
+		      sd_config_own_address(&cfg, "HELP@example.com") &&
+		      !sd_config_own_address(&cfg, "x@example.com") &&
+		      !strcmp(cfg.mail.tag, "HD") && cfg.mail.thread_window == 3 * 86400 &&
+		      cfg.mail.max_file_bytes == 2097152 && !cfg.mail.keep_original &&
+		      !cfg.mail.notify[SD_MAIL_EV_NEW_TICKET].queue &&
+		      cfg.mail.notify[SD_MAIL_EV_ASSIGNED].addresses.n == 1,
+	      "mail section: %s", err ? err->msg : "");
+	sd_error_free(err);
+	const char *local = "mail:\n  sendmail: [/bin/msmtp, -t]\n";
+	err = sd_config_parse_local(&cfg, local, strlen(local), "l.yaml");
+	CHECK(!err && sd_config_sendmail(&cfg)->n == 2, "local mail.sendmail: %s",
+	      err ? err->msg : "");
+	sd_error_free(err);
 	const char *custom = "priority_matrix:\n  low: {low: P4}\nfuture_feature: {enabled: yes}\n";
 	err = sd_config_parse(&cfg, custom, strlen(custom), "c.yaml");
 	CHECK(!err && !strcmp(sd_config_priority(&cfg, "low", "low"), "P4"),
@@ -245,6 +273,19 @@ static void test_config(void)
 		{ "defaults:\n  type: bug\n", "c.yaml:2: invalid type 'bug'" },
 		{ "tiers: [a]\n", "c.yaml:1: 'tiers' must be a mapping" },
 		{ "a: [unclosed\n", "c.yaml:" },
+		{ "mail:\n  addresses: [desk]\n", "c.yaml:2: 'desk' is not a mail address" },
+		{ "mail:\n  tag: \"[x]\"\n", "c.yaml:2: mail.tag must be a word" },
+		{ "mail:\n  reopen_days: -1\n", "c.yaml:2: mail.reopen_days must be" },
+		{ "mail:\n  thread_window: soon\n", "c.yaml:2: mail.thread_window must be" },
+		{ "mail:\n  max_file_bytes: 10XB\n", "c.yaml:2: mail.max_file_bytes must be" },
+		{ "mail:\n  keep_original: maybe\n", "c.yaml:2: mail.keep_original must be" },
+		{ "mail:\n  auto_reply_template: ../x\n",
+		  "c.yaml:2: mail.auto_reply_template must be" },
+		{ "mail:\n  notify: {closed: [queue]}\n", "c.yaml:2: mail.notify: unknown event" },
+		{ "mail:\n  notify: {assigned: [boss]}\n",
+		  "c.yaml:2: mail.notify.assigned: 'boss' is neither" },
+		{ "mail:\n  sendmail: [x]\n", "c.yaml:2: mail.sendmail belongs in the local" },
+		{ "mail:\n  size: 1\n", "c.yaml:2: mail: unknown key 'size'" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		err = sd_config_parse(&cfg, bad[i].text, strlen(bad[i].text), "c.yaml");
