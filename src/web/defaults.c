@@ -17,6 +17,7 @@ static const char layout_html[] =
 	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	"<title>{{title}} · {{_ site.name}}</title>\n"
 	"<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	"<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 	"</head>\n"
 	"<body>\n"
 	"<a class=\"skip\" href=\"#main\">{{_ nav.skip}}</a>\n"
@@ -96,8 +97,8 @@ static const char created_html[] =
 	"<p>{{_ created.keep}}</p></section>\n";
 
 static const char status_html[] =
-	"{{created_box}}"
 	"<h1>{{ticket_title}}</h1>\n"
+	"{{created_box}}"
 	"{{#notice}}<p class=\"notice\" role=\"status\">{{notice}}</p>\n{{/notice}}"
 	"<dl class=\"facts\">\n"
 	"<dt>{{_ status.status}}</dt><dd class=\"status-{{status}}\">{{status_words}}</dd>\n"
@@ -493,3 +494,9 @@ const char web_style_css[] =
 	".link{overflow-wrap:anywhere;font-size:1.1rem}\n"
 	".articles{padding-left:1.2rem}\n"
 	"footer{border-top:1px solid #ccc;margin-top:2rem}\n";
+
+/* A speech bubble in the link colour. */
+const char web_icon_svg[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+	"<path fill=\"#0b57d0\" d=\"M4 4h24a2 2 0 0 1 2 2v15a2 2 0 0 1-2 2H13l-7 6v-6H4a2 2 0 0 "
+	"1-2-2V6a2 2 0 0 1 2-2z\"/><path fill=\"#fff\" d=\"M9 11h14v2H9zm0 5h10v2H9z\"/></svg>\n";

@@ -69,7 +69,10 @@ static int name_ok(const char *n)
  * with raw HTML left out and unsafe links dropped. */
 static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text)
 {
-	char *html = cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE);
+	/* Hard breaks: most requesters write plain text, where a new line
+	 * means one. */
+	char *html =
+		cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
 	sd_tmpl_set_html(v, name, html);
 	free(html);
 }
@@ -641,13 +644,12 @@ static char *article_summary(const char *body)
 		if (*p != '\n')
 			break;
 	}
-	size_t n = strcspn(p, "\n");
-	if (n > 160) {
-		n = 160;
-		while (n && ((unsigned char)p[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return sd_xstrndup(p, n);
+	struct sd_buf b = SD_BUF_INIT;
+	/* Past 160 bytes, only the rest of a character started. */
+	for (; *p && *p != '\n' && (b.len < 160 || ((unsigned char)*p & 0xc0) == 0x80); p++)
+		if (!strchr("*_`", *p))
+			sd_buf_addch(&b, *p);
+	return sd_buf_detach(&b);
 }
 
 /* Up to max published public articles matching query, best first, as
@@ -757,6 +759,12 @@ void web_route(struct web_request *req)
 		sd_buf_adds(&req->body, web_style_css);
 		req->status = 200;
 		req->content_type = "text/css; charset=utf-8";
+	} else if (get && (!strcmp(path, "/static/icon.svg") || !strcmp(path, "/favicon.ico"))) {
+		/* Browsers ask for an icon unbidden: a small one, rather than
+		 * a 404 in every log. */
+		sd_buf_adds(&req->body, web_icon_svg);
+		req->status = 200;
+		req->content_type = "image/svg+xml";
 	} else if (post && !strcmp(path, "/request")) {
 		post_request(req);
 	} else if (post && !strcmp(path, "/deflect")) {

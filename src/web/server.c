@@ -373,7 +373,8 @@ static void add_headers(struct MHD_Response *r, struct web_request *req)
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	if (req->content_type)
 		MHD_add_response_header(r, "Content-Type", req->content_type);
-	if ((!strcmp(req->path, "/static/style.css") || !strcmp(req->path, "/kb/sd.css")) &&
+	if ((!strncmp(req->path, "/static/", 8) || !strcmp(req->path, "/kb/sd.css") ||
+	     !strcmp(req->path, "/favicon.ico")) &&
 	    req->status == 200)
 		MHD_add_response_header(r, "Cache-Control", "public, max-age=3600");
 	else

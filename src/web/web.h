@@ -28,6 +28,7 @@ extern const char *const web_languages[];
 extern const char *const web_language_names[];
 extern const char *const web_catalog_defaults[];
 extern const char web_style_css[];
+extern const char web_icon_svg[];
 
 #define WEB_NTEMPLATES 7
 #define WEB_NLANGS 3
