@@ -254,7 +254,7 @@ static void post_request(struct web_request *req)
 	pthread_mutex_unlock(&req->srv->write_lock);
 	sd_route_outcome_release(&res.route);
 	if (err) {
-		fprintf(stderr, "sd serve: cannot open a ticket: %s\n", err->msg);
+		web_log_error("cannot open a ticket", err);
 		sd_error_free(err);
 		web_message(req, 503, "failed.title", "failed.text");
 		goto done;
@@ -484,7 +484,7 @@ done:
 		pthread_mutex_unlock(&req->srv->write_lock);
 	}
 	if (err) {
-		fprintf(stderr, "sd serve: ticket %s: %s\n", id, err->msg);
+		web_log_error(id, err);
 		sd_error_free(err);
 		web_message(req, 503, "failed.title", "failed.text");
 	}
@@ -593,7 +593,7 @@ static void post_deflect(struct web_request *req)
 		pthread_mutex_unlock(&req->srv->write_lock);
 	}
 	if (err) {
-		fprintf(stderr, "sd serve: cannot record a deflection: %s\n", err->msg);
+		web_log_error("cannot record a deflection", err);
 		sd_error_free(err);
 		web_message(req, 503, "failed.title", "failed.text");
 	} else {

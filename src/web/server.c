@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "sd/text.h"
 #include "sd/util.h"
 #include "web/serve.h"
 #include "web/web.h"
@@ -298,6 +299,19 @@ int web_rate_take(struct web_server *srv, const char *client, const char *email,
 	return over;
 }
 
+void web_log_error(const char *what, const sd_error *err)
+{
+	struct sd_buf line = SD_BUF_INIT;
+	sd_buf_printf(&line, "sd serve: %s: ", what);
+	/* An error may quote what a request held: inert, on one line. */
+	sd_text_inert(&line, err->msg, strlen(err->msg), 0);
+	sd_buf_addch(&line, '\n');
+	if (write(STDERR_FILENO, line.data, line.len) < 0) {
+		/* A closed log must not stop the server. */
+	}
+	sd_buf_release(&line);
+}
+
 /* ---- connections ---- */
 
 struct conn {
@@ -564,7 +578,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		sd_stamp_now(&req->now);
 		sd_error *err = worker_store(srv, &req->store);
 		if (err) {
-			fprintf(stderr, "sd serve: %s\n", err->msg);
+			web_log_error("cannot open the store", err);
 			sd_error_free(err);
 			return MHD_NO;
 		}
