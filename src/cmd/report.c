@@ -340,10 +340,10 @@ static int numeric(const char *s)
 static void print_human(struct sd_ctx *ctx, const struct sd_report *r, const struct tables *ts)
 {
 	struct sd_buf out = SD_BUF_INIT;
-	char a[SD_TIME_STRLEN], b[SD_TIME_STRLEN];
-	sd_time_format(a, r->since);
-	sd_time_format(b, r->until);
-	sd_buf_printf(&out, "%sReport%s %s to %s: %zu tickets\n", sd_color(ctx, SD_BOLD),
+	char a[32], b[32];
+	sd_time_format_human(a, r->since);
+	sd_time_format_human(b, r->until);
+	sd_buf_printf(&out, "%sReport%s from %s to %s (not included), %zu tickets by then\n", sd_color(ctx, SD_BOLD),
 		      sd_color(ctx, SD_RESET), a, b, r->total.tickets);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct table *t = &ts->v[i];
