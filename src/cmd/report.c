@@ -343,8 +343,8 @@ static void print_human(struct sd_ctx *ctx, const struct sd_report *r, const str
 	char a[32], b[32];
 	sd_time_format_human(a, r->since);
 	sd_time_format_human(b, r->until);
-	sd_buf_printf(&out, "%sReport%s from %s to %s (not included), %zu tickets by then\n", sd_color(ctx, SD_BOLD),
-		      sd_color(ctx, SD_RESET), a, b, r->total.tickets);
+	sd_buf_printf(&out, "%sReport%s from %s to %s (not included), %zu tickets by then\n",
+		      sd_color(ctx, SD_BOLD), sd_color(ctx, SD_RESET), a, b, r->total.tickets);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct table *t = &ts->v[i];
 		size_t nrows = t->cells.n / t->ncols;
@@ -1061,9 +1061,11 @@ sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args)
 		sd_error *derr = sd_duration_parse(&d, v);
 		if (!derr)
 			since = until - d;
-		else if ((err = parse_date(&since, v, "since")))
-			goto done;
+		else
+			err = parse_date(&since, v, "since");
 		sd_error_free(derr);
+		if (err)
+			goto done;
 	}
 	if ((v = sd_arg_str(args, "by")) && (by = sd_value_index(by_fields, v)) < 0) {
 		err = sd_error_invalid("invalid --by '%s': use queue, tier, assignee, priority, "

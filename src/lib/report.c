@@ -638,7 +638,8 @@ static int cmp_agents(const void *a, const void *b)
 
 static void top(struct sd_report_count *v, size_t *n)
 {
-	qsort(v, *n, sizeof(*v), cmp_counts);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_counts);
 	for (size_t i = SD_REPORT_TOP; i < *n; i++)
 		free(v[i].name);
 	if (*n > SD_REPORT_TOP)
@@ -656,10 +657,13 @@ void sd_report_finish(struct sd_report *r)
 	index_free(r->asset_index);
 	index_free(r->agent_index);
 	r->group_index = r->category_index = r->asset_index = r->agent_index = NULL;
-	qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_groups);
+	/* qsort must not see the NULL of an empty array. */
+	if (r->ngroups > 1)
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_groups);
 	top(r->categories, &r->ncategories);
 	top(r->assets, &r->nassets);
-	qsort(r->agents, r->nagents, sizeof(*r->agents), cmp_agents);
+	if (r->nagents > 1)
+		qsort(r->agents, r->nagents, sizeof(*r->agents), cmp_agents);
 	for (size_t i = 0; i < r->nagents; i++)
 		times_finish(&r->agents[i].resolution);
 }
