@@ -70,7 +70,9 @@ static void test_edges(void)
 	struct sd_ticket t;
 	sd_config_init(&cfg);
 	cfg.npolicies = 0;
-	CHECK(sd_report_init(&r, &cfg, T0, T0, -1) != NULL, "an empty period is an error");
+	sd_error *err = sd_report_init(&r, &cfg, T0, T0, -1);
+	CHECK(err != NULL, "an empty period is an error");
+	sd_error_free(err);
 	sd_report_release(&r);
 	CHECK(!sd_report_init(&r, &cfg, T0, T0 + 10 * DAY, SD_F_QUEUE), "init by queue");
 	/* Created exactly at since: opened; exactly at until: not there yet. */
