@@ -161,5 +161,9 @@ sd_error *sd_store_register_merge(struct sd_store *store);
  * changes and writes a ticket takes it around all three. Re-entrant. */
 sd_error *sd_store_lock(struct sd_store *store);
 void sd_store_unlock(struct sd_store *store);
+/* Releases the lock however deep it was taken: for a process that lives
+ * on after a write (sd serve), since a write keeps it until the store is
+ * closed. */
+void sd_store_unlock_all(struct sd_store *store);
 
 #endif

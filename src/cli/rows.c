@@ -403,6 +403,20 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 			sd_buf_addch(out, ']');
 			continue;
 		}
+		if (f == SD_F_INCIDENTS) {
+			/* An array, present (maybe empty) on every ticket. */
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			sd_ticket_incidents(t, &ids);
+			sd_buf_adds(out, ",\"incidents\":[");
+			for (size_t i = 0; i < ids.n; i++) {
+				if (i)
+					sd_buf_addch(out, ',');
+				sd_json_string(out, ids.v[i]);
+			}
+			sd_buf_addch(out, ']');
+			sd_strvec_clear(&ids);
+			continue;
+		}
 		json_key(out, sd_fields[f].name, sd_ticket_get(t, (enum sd_field)f), &first);
 	}
 	if (with_body) {

@@ -16,6 +16,7 @@
 #include "cmd/cmd.h"
 #include "sd/intake.h"
 #include "sd/mail.h"
+#include "sd/outbox.h"
 #include "sd/text.h"
 
 const struct sd_option mail_options[] = {
@@ -24,6 +25,8 @@ const struct sd_option mail_options[] = {
 	  "take the messages in DIR/new, moving each to DIR/cur once taken" },
 	{ SD_OPT_STRING, 0, "tag", "TAG",
 	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
+	{ SD_OPT_BOOL, 0, "dry-run", NULL,
+	  "with send: print the messages; send and record nothing" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -72,6 +75,18 @@ static sd_error *find_ticket(struct sd_store *store, const struct sd_mail *m, co
 		/* A tag naming no ticket of this desk: threading decides. */
 		sd_error_free(err);
 	}
+	/* A Message-ID sd sent names its ticket (outbox.h). */
+	for (size_t i = 0; i <= m->n_references; i++) {
+		const char *ref = i < m->n_references ? m->references[i] : m->in_reply_to;
+		if (sd_outbox_ticket_of_message_id(ref, prefix)) {
+			sd_error *err = sd_store_resolve(store, id, prefix);
+			if (!err) {
+				*found = 1;
+				return NULL;
+			}
+			sd_error_free(err);
+		}
+	}
 	struct thread_search k = { .found = 0 };
 	for (size_t i = 0; i < m->n_references; i++) {
 		struct sd_buf key = SD_BUF_INIT;
@@ -98,6 +113,12 @@ static sd_error *find_ticket(struct sd_store *store, const struct sd_mail *m, co
 	}
 	sd_strvec_clear(&k.keys);
 	return err;
+}
+
+/* The desk's first address, the From of its mail (and its X-Loop). */
+static const char *cfg_desk_address(const struct sd_config *cfg)
+{
+	return cfg->mail.addresses.n ? cfg->mail.addresses.v[0] : "";
 }
 
 /* "Name <address>" of the sender, as sd writes authors; angle brackets
@@ -264,6 +285,8 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 		.requester = author.data,
 		.channel = "mail",
 		.key = key.len ? key.data : NULL,
+		.no_auto_reply =
+			sd_outbox_no_auto_reply(m, cfg_desk_address(sd_store_config(ctx->store))),
 	};
 	struct sd_intake_result res = { 0 };
 	err = sd_intake_open(ctx->store, &req, ctx->clock, &res);
@@ -420,6 +443,12 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	const char *tag = sd_arg_str(args, "tag");
 	const char *mbox = sd_arg_str(args, "mbox"), *maildir = sd_arg_str(args, "maildir");
 	sd_error *err = NULL;
+	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
+		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
+	if (sd_arg_flag(args, "dry-run")) {
+		err = sd_error_invalid("--dry-run goes with 'sd mail send'");
+		goto done;
+	}
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))
 		goto done;
 	if (mbox && maildir) {

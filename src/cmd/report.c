@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "sd/html.h"
 #include "sd/calendar.h"
 #include "sd/csv.h"
 #include "sd/report.h"
@@ -553,31 +554,7 @@ static void print_json(struct sd_ctx *ctx, const struct sd_report *r)
 /* Every value that goes into the page, ticket text or not, passes here. */
 static void html_text(struct sd_buf *o, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			sd_buf_adds(o, "&amp;");
-			break;
-		case '<':
-			sd_buf_adds(o, "&lt;");
-			break;
-		case '>':
-			sd_buf_adds(o, "&gt;");
-			break;
-		case '"':
-			sd_buf_adds(o, "&quot;");
-			break;
-		case '\'':
-			sd_buf_adds(o, "&#39;");
-			break;
-		default:
-			/* Control characters have no place in a page. */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				sd_buf_adds(o, "\xef\xbf\xbd");
-			else
-				sd_buf_addch(o, *s);
-		}
-	}
+	sd_html_escape(o, s);
 }
 
 static void html_table(struct sd_buf *o, const struct table *t)

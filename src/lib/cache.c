@@ -39,7 +39,8 @@
 #define CACHE_MAGIC "sd-cache"
 #define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
 #define CACHE_FORMAT \
-	6 /* 4: the checksum in four lanes; 5: entry times in milliseconds; 6: channel */
+	7 /* 4: the checksum in four lanes; 5: entry times in milliseconds; 6: channel;    \
+	     7: problem, incidents, known_error */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
 

@@ -18,12 +18,12 @@
 #include "sd/ticket.h"
 #include "sd/util.h"
 
-const char *const sd_import_csv_columns[] = { "id",	     "title",	 "type",      "status",
-					      "priority",    "impact",	 "urgency",   "tier",
-					      "queue",	     "assignee", "requester", "category",
-					      "tags",	     "asset",	 "key",	      "vendor",
-					      "vendor_ref",  "channel",	 "created",   "updated",
-					      "description", "timeline", "extra",     NULL };
+const char *const sd_import_csv_columns[] = {
+	"id",	   "title",   "type",	     "status",	  "priority", "impact",	   "urgency",
+	"tier",	   "queue",   "assignee",    "requester", "category", "tags",	   "asset",
+	"key",	   "vendor",  "vendor_ref",  "channel",	  "problem",  "incidents", "known_error",
+	"created", "updated", "description", "timeline",  "extra",    NULL
+};
 
 /* Keys of a record besides the front-matter fields. */
 enum { K_DESCRIPTION = SD_F_COUNT, K_TIMELINE, K_EXTRA, K_SHORT_ID, K_SCHEMA_VERSION, K_COUNT };
@@ -87,6 +87,7 @@ struct rec {
 	const struct sd_json *timeline; /* an array, or NULL */
 	const struct sd_json *extra;	/* an object, or NULL */
 	struct sd_json *owned[2];	/* timeline and extra parsed from CSV cells */
+	char *incidents;		/* a JSON array of incidents, joined */
 };
 
 static void rec_release(struct rec *r)
@@ -94,6 +95,7 @@ static void rec_release(struct rec *r)
 	sd_strvec_clear(&r->tags);
 	sd_json_free(r->owned[0]);
 	sd_json_free(r->owned[1]);
+	free(r->incidents);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -153,6 +155,23 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 									v->items[j].type));
 				sd_strvec_push(&r->tags, v->items[j].str);
 			}
+		} else if (k == SD_F_INCIDENTS && v->type == SD_JSON_ARRAY) {
+			/* As export writes it; joined as the ticket holds it. */
+			struct sd_buf joined = SD_BUF_INIT;
+			for (size_t j = 0; j < v->n; j++) {
+				if (v->items[j].type != SD_JSON_STRING) {
+					sd_buf_release(&joined);
+					return sd_error_invalid("incidents[%zu] must be a ticket id, "
+								"not %s",
+								j,
+								sd_json_type_name(
+									v->items[j].type));
+				}
+				sd_buf_printf(&joined, "%s%s", j ? ", " : "", v->items[j].str);
+			}
+			free(r->incidents);
+			r->incidents = sd_buf_detach(&joined);
+			r->value[k] = r->incidents;
 		} else {
 			if (v->type != SD_JSON_STRING)
 				return wrong_type(key, "a string", v);
@@ -626,6 +645,12 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	for (int f = 0; f < SD_F_COUNT; f++)
 		if (f != SD_F_TAGS && given(r, (enum sd_field)f))
 			sd_ticket_set(t, (enum sd_field)f, given(r, (enum sd_field)f));
+	if (given(r, SD_F_INCIDENTS)) {
+		struct sd_strvec ids = SD_STRVEC_INIT;
+		sd_ticket_incidents(t, &ids);
+		sd_ticket_set_incidents(t, &ids); /* sorted, each once */
+		sd_strvec_clear(&ids);
+	}
 	/* What sd new gives where the record says nothing; an empty value
 	 * of a field that may be empty stays empty. */
 	sd_ticket_set(t, SD_F_TYPE,

@@ -275,33 +275,57 @@ static int cmp_strp(const void *x, const void *y)
 
 /* Set merge: kept if on both sides, or added by one side; removed if one
  * side removed it. Base order first, then additions sorted. */
-static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
-		       const struct sd_ticket *b)
+static void merge_sets(struct sd_strvec *out, const struct sd_strvec *ot,
+		       const struct sd_strvec *at, const struct sd_strvec *bt)
 {
-	const struct sd_strvec *ot = o ? &o->tags : NULL;
 	struct sd_strvec added = SD_STRVEC_INIT;
 	struct table to, ta, tb;
 	table_of_strings(&to, ot);
-	table_of_strings(&ta, &a->tags);
-	table_of_strings(&tb, &b->tags);
+	table_of_strings(&ta, at);
+	table_of_strings(&tb, bt);
 	for (size_t i = 0; ot && i < ot->n; i++)
 		if (str_in(&ta, ot->v[i]) && str_in(&tb, ot->v[i]))
-			sd_strvec_push(&out->tags, ot->v[i]);
-	const struct sd_ticket *sides[2] = { a, b };
+			sd_strvec_push(out, ot->v[i]);
+	const struct sd_strvec *sides[2] = { at, bt };
 	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < sides[s]->tags.n; i++)
-			if (!str_in(&to, sides[s]->tags.v[i]))
-				sd_strvec_push(&added, sides[s]->tags.v[i]);
-	/* Sorted, so a tag both sides added is pushed once. */
+		for (size_t i = 0; i < sides[s]->n; i++)
+			if (!str_in(&to, sides[s]->v[i]))
+				sd_strvec_push(&added, sides[s]->v[i]);
+	/* Sorted, so an item both sides added is pushed once. */
 	if (added.n > 1)
 		qsort(added.v, added.n, sizeof(*added.v), cmp_strp);
 	for (size_t i = 0; i < added.n; i++)
 		if (!i || strcmp(added.v[i], added.v[i - 1]))
-			sd_strvec_push(&out->tags, added.v[i]);
+			sd_strvec_push(out, added.v[i]);
 	sd_strvec_clear(&added);
 	table_free(&to);
 	table_free(&ta);
 	table_free(&tb);
+}
+
+static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
+		       const struct sd_ticket *b)
+{
+	merge_sets(&out->tags, o ? &o->tags : NULL, &a->tags, &b->tags);
+}
+
+/* A problem's incidents merge as a set too: one clone linking an incident
+ * while another links a second keeps both, never a conflict. */
+static void merge_incidents(struct sd_ticket *out, const struct sd_ticket *o,
+			    const struct sd_ticket *a, const struct sd_ticket *b)
+{
+	struct sd_strvec so = SD_STRVEC_INIT, sa = SD_STRVEC_INIT, sb = SD_STRVEC_INIT,
+			 merged = SD_STRVEC_INIT;
+	if (o)
+		sd_ticket_incidents(o, &so);
+	sd_ticket_incidents(a, &sa);
+	sd_ticket_incidents(b, &sb);
+	merge_sets(&merged, o ? &so : NULL, &sa, &sb);
+	sd_ticket_set_incidents(out, &merged);
+	sd_strvec_clear(&so);
+	sd_strvec_clear(&sa);
+	sd_strvec_clear(&sb);
+	sd_strvec_clear(&merged);
 }
 
 static const char *extra_raw(const struct table *keys, const struct sd_ticket *t, const char *key)
@@ -383,7 +407,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		const char *a = sd_ticket_get(ours, (enum sd_field)f),
 			   *b = sd_ticket_get(theirs, (enum sd_field)f),
 			   *o = base ? sd_ticket_get(base, (enum sd_field)f) : "";
-		if (f == SD_F_TAGS)
+		if (f == SD_F_TAGS || f == SD_F_INCIDENTS)
 			continue;
 		/* By time, not text: "…:05Z" is later than "…:04.999Z". */
 		if (f == SD_F_UPDATED) {
@@ -401,6 +425,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		sd_ticket_set(out, (enum sd_field)f, v);
 	}
 	merge_tags(out, base, ours, theirs);
+	merge_incidents(out, base, ours, theirs);
 	merge_extra(out, base, ours, theirs, when);
 	const char *d =
 		three_way(base ? base->description : "", ours->description, theirs->description);

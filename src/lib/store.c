@@ -17,6 +17,7 @@
 #include "sd/pack.h"
 #include "sd/path.h"
 #include "sd/sha1.h"
+#include "sd/outbox.h"
 #include "sd/store.h"
 #include "sd/text.h"
 
@@ -250,8 +251,12 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 		{ SD_CONFIG_PATH, sd_config_default_text, strlen(sd_config_default_text) },
 		{ TICKETS_DIR "/.gitkeep", keep, 0 },
 		{ ".gitattributes", attributes.data, attributes.len },
+		/* The desk's to change: a template is data, filled by sd. */
+		{ SD_OUTBOX_TEMPLATE_PATH, sd_outbox_default_template,
+		  strlen(sd_outbox_default_template) },
 	};
-	err = sd_store_commit(s, changes, 3, "sd: init\n\nCreate the ticket store.\n");
+	err = sd_store_commit(s, changes, sizeof(changes) / sizeof(*changes),
+			      "sd: init\n\nCreate the ticket store.\n");
 	sd_buf_release(&attributes);
 	if (err || (err = sd_store_register_merge(s)))
 		goto done;
@@ -1171,6 +1176,14 @@ sd_error *sd_store_lock(struct sd_store *s)
 		}
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
+	}
+}
+
+void sd_store_unlock_all(struct sd_store *s)
+{
+	if (s->lock_depth > 0) {
+		s->lock_depth = 1;
+		sd_store_unlock(s);
 	}
 }
 
