@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "sd/calendar.h"
+#include "sd/inbox.h"
 #include "sd/sla.h"
 #include "sd/text.h"
 
@@ -26,6 +27,7 @@ struct sd_filter {
 	const char *field[SD_F_COUNT]; /* exact match wanted, or NULL */
 	const struct sd_strvec *tags;
 	int all;
+	int waiting; /* --waiting */
 	char *me_email, *me_name;
 	int sla_state; /* -1: any */
 	struct sd_config *cfg;
@@ -84,6 +86,7 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 		goto done;
 	}
 	f->all = default_all || sd_arg_flag(a, "all");
+	f->waiting = sd_arg_flag(a, "waiting");
 	if (sd_arg_flag(a, "mine")) {
 		const char *name, *email;
 		if (sd_arg_str(a, "assignee")) {
@@ -102,6 +105,17 @@ done:
 	}
 	*out = f;
 	return err;
+}
+
+struct sd_filter *sd_filter_open_tickets(struct sd_ctx *ctx)
+{
+	static const struct sd_strvec no_tags = SD_STRVEC_INIT;
+	struct sd_filter *f = sd_xcalloc(1, sizeof(*f));
+	f->tags = &no_tags;
+	f->sla_state = -1;
+	f->cfg = sd_store_config(ctx->store);
+	f->at = ctx->now;
+	return f;
 }
 
 void sd_filter_set_time(struct sd_filter *f, sd_time at)
@@ -139,6 +153,8 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 	for (size_t i = 0; i < f->tags->n; i++)
 		if (!sd_ticket_has_tag(t, f->tags->v[i]))
 			return 0;
+	if (f->waiting && !sd_inbox_requester_spoke_last(t))
+		return 0;
 	if (f->sla_state >= 0) {
 		struct sd_sla sla;
 		sd_error *err = sd_sla_evaluate(&sla, f->cfg, t, f->at);
