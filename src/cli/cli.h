@@ -156,6 +156,9 @@ void sd_progress_set_total(struct sd_progress *p, uint64_t total);
 /* done: items finished so far, of total. */
 void sd_progress_update(struct sd_progress *p, uint64_t done);
 void sd_progress_done(struct sd_progress *p);
+/* Takes the line off the terminal before other output (a report on
+ * stdout, a warning); the next update draws it again. */
+void sd_progress_clear(struct sd_progress *p);
 /* Ends the line without ", done.", for work that failed; frees p. */
 void sd_progress_abort(struct sd_progress *p);
 /* A progress function for the library (sd_store_set_progress, import):
