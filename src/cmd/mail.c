@@ -373,7 +373,7 @@ static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct
 		sd_buf_release(&skip);
 		if (cc.len != before &&
 		    (err = sd_ticket_change(t, SD_F_CC, cc.data, author, ctx->clock,
-					    "copied on the requester's mail", NULL)))
+					    "in the To or Cc of mail on the ticket", NULL)))
 			goto done;
 	}
 	if (!machine && was_done &&
