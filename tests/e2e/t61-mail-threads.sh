@@ -165,6 +165,22 @@ expect_exit "50 MB message: show" 0 sd -C "$r" show "$big_id" --json
 expect_json "50 MB message: the drops are in the description" "$OUT" 'd["description"].split("\n")[2:]' \
 	'["Not stored: posnetek.mp4 (37000000 bytes, over mail.max_file_bytes (2000))", "Original message not kept: '"$size"' bytes, over mail.max_message_bytes (10000000)"]'
 
+# 10,000 parts: the first 100 stored, the rest said in a bounded text
+# and 20 events, so one message cannot bloat the ticket.
+{
+	printf 'From: many@example.si\nSubject: Veliko delov\nMessage-ID: <many@x>\nContent-Type: multipart/mixed; boundary=q\n\n'
+	for ((i = 0; i < 10000; i++)); do
+		printf -- '--q\nContent-Type: application/octet-stream; name=f%d.bin\nContent-Transfer-Encoding: base64\n\nAAEC\n' $i
+	done
+	printf -- '--q\nContent-Type: text/plain\n\nthe text\n--q--\n'
+} >"$tmp/many.eml"
+STDIN=$tmp/many.eml SD_NOW=2026-12-10T09:50:00Z expect_exit "10,000 parts" 0 sd -C "$r" mail
+many=$(sed -n 's/^\([0-9a-z]*\): new ticket from many@example.si$/\1/p' "$OUT")
+expect_exit "10,000 parts: show" 0 sd -C "$r" show "$many" --json
+expect_json "10,000 parts: 100 files and the original stored, 20 drops recorded" "$OUT" \
+	'(len(d["files"]), sum(1 for e in d["timeline"] if e.get("field") == "file"), d["description"].splitlines()[-1])' \
+	'[101, 20, "(and 9800 more files)"]'
+
 # sd attach: one commit with the files and their events; limits refuse.
 # (message.eml to message-5.eml are the originals of the mail above.)
 printf 'log\n' >"$tmp/dmesg.txt"
