@@ -11,6 +11,20 @@ r=$(store desk)
 sed -i 's/^  addresses: \[\]/  addresses: [Desk@Example.com, pomoc@example.si]/; s/^  thread_window: off/  thread_window: 3d/; s/^  max_file_bytes: 10MB/  max_file_bytes: 2KB/' "$r/.sd/config.yaml"
 git -C "$r" commit -qam "mail config"
 expect_exit "config: sd check" 0 sd -C "$r" check
+# A bad value is named, with its line, by sd check and by sd mail (which
+# then asks the mail server to retry: the message is not lost).
+cp "$r/.sd/config.yaml" "$tmp/config.yaml"
+sed -i 's/^  reopen_days: 14 .*/  reopen_days: soon/' "$r/.sd/config.yaml"
+line=$(grep -n '^  reopen_days: soon' "$r/.sd/config.yaml" | cut -d: -f1)
+run sd -C "$r" check
+expect_out_has "config: sd check names the key" ".sd/config.yaml:$line: mail.reopen_days must be a number of days from 0 to 3650, like 14"
+printf 'From: a@example.si\nSubject: x\n\nx\n' >"$tmp/x.eml"
+STDIN=$tmp/x.eml expect_exit "config: sd mail with a bad config" 75 sd -C "$r" mail
+printf 'mail:\n  sendmail: [/usr/bin/msmtp, -t]\n' >"$r/.git/sd/config.yaml"
+cp "$tmp/config.yaml" "$r/.sd/config.yaml"
+expect_exit "config: the local mail.sendmail" 0 sd -C "$r" trust
+expect_match "config: sd trust lists the local mail.sendmail" "$OUT" '^mail.sendmail +local +\.git/sd/config\.yaml +\["/usr/bin/msmtp", "-t"\]$'
+rm "$r/.git/sd/config.yaml"
 
 # An Outlook-shaped message: multipart/mixed around an alternative
 # (windows-1251 plain text and HTML), a PDF, an inline image and a file
