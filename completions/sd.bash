@@ -176,6 +176,8 @@ _sd_arg()
     local name=$1 prefix=$2 field
     case $name in
     FILE) _sd_files "$prefix" -f ;;
+    SLUG) _sd_add_lines "$prefix" slugs ;;
+    ID) _sd_add_lines "$prefix" ids ;;
     DIR) _sd_files "$prefix" -d ;;
     USER) _sd_add_lines "$prefix" values assignee ;;
     SORT)
@@ -188,7 +190,7 @@ _sd_arg()
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
         ;;
     STATUS | TYPE | PRIORITY | IMPACT | URGENCY | TIER | QUEUE | ASSIGNEE | \
-        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE)
+        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | AUDIENCE | FIELD)
         field=$(tr '[:upper:]' '[:lower:]' <<<"$name")
         _sd_add_lines "$prefix" values "$field"
         ;;
@@ -297,10 +299,11 @@ _sd()
     optargs+=("" "")
 
     # walk the command's arguments before the cursor
-    local npos=0 argname= dashdash=0 j
+    local npos=0 argname= dashdash=0 j pos0=
     for ((i = cmdi + 1; i < cword; i++)); do
         w=${words[i]}
         if ((dashdash)) || [[ $w != -?* ]]; then
+            ((npos)) || pos0=$w
             ((npos++))
             continue
         fi
@@ -377,6 +380,20 @@ _sd()
     import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
+    mail) ((npos == 0)) && _sd_add "" send ;;
+    kb)
+        # sd kb SUBCOMMAND, then a slug or a ticket id
+        if ((npos == 0)); then
+            expect=SUBCOMMAND
+            _sd_add_lines "" kb-commands
+        elif ((npos == 1)); then
+            case $pos0 in
+            edit | show | publish | unpublish) expect=SLUG && _sd_add_lines "" slugs ;;
+            from) expect=ID && _sd_add_lines "" ids ;;
+            new | search | suggest) expect=TEXT ;;
+            esac
+        fi
+        ;;
     esac
 
     # no positional argument wanted here: offer the options

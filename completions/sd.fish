@@ -102,10 +102,12 @@ function __sd_complete
     set -l npos 0
     set -l argname
     set -l dashdash 0
+    set -l pos0
     set i (math $cmdi + 1)
     while test $i -le $ntok
         set -l w $tokens[$i]
         if test $dashdash = 1; or not string match -q -- '-?*' $w
+            test $npos -eq 0; and set pos0 $w
             set npos (math $npos + 1)
         else if test "$w" = --
             set dashdash 1
@@ -178,6 +180,25 @@ function __sd_complete
             end
         case new search
             test $npos -eq 0; and set expect TEXT
+        case mail
+            test $npos -eq 0; and printf '%s\t%s\n' send 'send the mail tickets owe'
+        case kb
+            # sd kb SUBCOMMAND, then a slug or a ticket id
+            if test $npos -eq 0
+                set expect SUBCOMMAND
+                $__sd_cmd __complete kb-commands 2>/dev/null
+            else if test $npos -eq 1
+                switch "$pos0"
+                    case edit show publish unpublish
+                        set expect SLUG
+                        $__sd_cmd __complete slugs 2>/dev/null
+                    case from
+                        set expect ID
+                        $__sd_cmd __complete ids 2>/dev/null
+                    case new search suggest
+                        set expect TEXT
+                end
+            end
     end
 
     # no positional argument wanted here: offer the options
@@ -221,7 +242,11 @@ function __sd_arg
             # a leading - reverses the order
             string match -q -- '-*' $value; and set prefix "$prefix-"
             __sd_prefixed $prefix (__sd_values sort)
-        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE
+        case SLUG
+            __sd_prefixed $prefix ($__sd_cmd __complete slugs 2>/dev/null)
+        case ID
+            __sd_prefixed $prefix ($__sd_cmd __complete ids 2>/dev/null)
+        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE AUDIENCE FIELD
             __sd_prefixed $prefix (__sd_values (string lower -- $name))
     end
 end

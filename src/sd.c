@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "sd/calendar.h"
 
 const struct sd_command sd_commands[] = {
 	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
@@ -28,8 +29,8 @@ const struct sd_command sd_commands[] = {
 	  "assign ID (USER | --me | --none) [-m REASON]", "assign a ticket" },
 	{ "status", cmd_status, status_options, SD_NEEDS_STORE, "status ID STATUS [-m REASON]",
 	  "change a ticket's status" },
-	{ "resolve", cmd_resolve, resolve_options, SD_NEEDS_STORE, "resolve ID -m RESOLUTION",
-	  "resolve a ticket" },
+	{ "resolve", cmd_resolve, resolve_options, SD_NEEDS_STORE,
+	  "resolve ID -m RESOLUTION [--kb SLUG]", "resolve a ticket" },
 	{ "close", cmd_close, close_options, SD_NEEDS_STORE, "close ID [-m REASON]",
 	  "close a ticket" },
 	{ "reopen", cmd_reopen, reopen_options, SD_NEEDS_STORE, "reopen ID -m REASON",
@@ -55,17 +56,23 @@ const struct sd_command sd_commands[] = {
 	{ "check", cmd_check, check_options, SD_NEEDS_STORE | SD_LENIENT_STORE, "check",
 	  "validate every ticket and the config" },
 	{ "mail", cmd_mail, mail_options, 0,
-	  "mail [--mbox FILE | --maildir DIR] [--tag TAG] [< MESSAGE]",
-	  "take mail in: a new ticket, or a comment on the ticket it answers" },
+	  "mail [--mbox FILE | --maildir DIR] [--tag TAG] [< MESSAGE] | mail send [--dry-run]",
+	  "take mail in (a new ticket or a comment), or send the mail tickets owe" },
 	{ "import", cmd_import, import_options, SD_NEEDS_STORE,
 	  "import [FILE | -] [--format jsonl|csv] [--raw-csv] [--route] [--skip-invalid] [--dry-run]",
 	  "create tickets from JSON Lines or CSV, in one commit" },
 	{ "export", cmd_export, export_options, SD_NEEDS_STORE,
 	  "export [filters] [--format jsonl|csv] [--raw-csv] [-o FILE]",
 	  "write tickets as JSON Lines or CSV" },
+	{ "report", cmd_report, report_options, SD_NEEDS_STORE,
+	  "report [--since DATE|DURATION] [--until DATE] [--by FIELD] [filters] [--json | --csv | --html FILE]",
+	  "volumes, response and resolution times, SLA compliance and backlog over a period" },
 	{ "trust", cmd_trust, trust_options, SD_NEEDS_STORE,
 	  "trust [--approve COMMAND | --revoke COMMAND]",
 	  "let commands from .sd/config.yaml run on this clone" },
+	{ "serve", cmd_serve, serve_options, SD_NEEDS_STORE,
+	  "serve [--listen ADDR:PORT] [--base-url URL] [--tls-cert F --tls-key F] [--check]",
+	  "serve the requester portal: the form, status pages, the knowledge base" },
 	{ "sync", cmd_sync, sync_options, SD_NEEDS_STORE, "sync [REMOTE]",
 	  "pull, merge tickets by meaning, and push" },
 	{ "pull", cmd_pull, pull_options, SD_NEEDS_STORE, "pull [REMOTE]",
@@ -74,9 +81,14 @@ const struct sd_command sd_commands[] = {
 	  "send this clone's changes" },
 	{ "merge-file", cmd_merge_file, merge_file_options, 0, "merge-file BASE OURS THEIRS [PATH]",
 	  "merge three versions of a ticket (git's merge driver)" },
+	{ "kb", cmd_kb, kb_options, SD_NEEDS_STORE,
+	  "kb (new | edit | show | list | publish | unpublish | search | suggest | from) ...",
+	  "write, find and suggest knowledge-base articles" },
+	{ "site", cmd_site, site_options, SD_NEEDS_STORE, "site OUTDIR [--name NAME]",
+	  "write the published public articles as a static HTML site" },
 	{ "help", cmd_help, help_options, 0, "help [COMMAND]", "show help for sd or a command" },
 	{ "__complete", cmd_complete, complete_options, SD_HIDDEN,
-	  "__complete (commands | options CMD | ids | values FIELD)",
+	  "__complete (commands | options CMD | ids | slugs | kb-commands | values FIELD)",
 	  "candidates for shell completion" },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
@@ -138,6 +150,8 @@ void sd_main_usage(FILE *out)
 		"  -C DIR              run as if sd was started in DIR\n"
 		"      --no-pager      do not page output\n"
 		"      --color=WHEN    colour output: auto, always or never\n"
+		"      --progress      show progress on stderr even off a terminal\n"
+		"      --quiet         show no progress\n"
 		"      --version       print the version\n"
 		"  -h, --help          show this help\n\n"
 		"See 'sd help COMMAND' or 'man sd-COMMAND' for a command's details.\n");
@@ -240,6 +254,10 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 			ctx->no_pager = 1;
 		} else if (!strcmp(a, "--paginate")) {
 			ctx->no_pager = 0;
+		} else if (!strcmp(a, "--progress")) {
+			ctx->progress = 1;
+		} else if (!strcmp(a, "--quiet")) {
+			ctx->progress = -1;
 		} else if (sd_starts_with(a, "--color=")) {
 			if ((err = parse_color(ctx, a + 8)))
 				return err;
@@ -270,6 +288,8 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		goto done;
 	if (args.pager)
 		ctx->no_pager = args.pager < 0;
+	if (args.progress)
+		ctx->progress = args.progress;
 	if (help) {
 		sd_command_usage(stdout, cmd);
 		err = sd_output_finish(ctx);
@@ -280,8 +300,16 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
 			goto done;
 		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
+		sd_time_set_display_zone(sd_store_config(ctx->store)->display_timezone);
+		if (sd_progress_wanted(ctx))
+			sd_store_set_progress(ctx->store, sd_progress_report, ctx);
 	}
 	err = cmd->run(ctx, &args);
+	if (err)
+		sd_progress_abort(ctx->stage);
+	else
+		sd_progress_done(ctx->stage);
+	ctx->stage = NULL;
 	sd_error *out_err = sd_output_finish(ctx);
 	if (!err)
 		err = out_err;

@@ -107,7 +107,10 @@ for ((i = 0; i < ${#files[@]}; i++)); do
 		cat "$log"
 	elif [ "$n" -gt 0 ]; then
 		# Failing cases with their details, and anything else unexpected.
-		grep -vE "^ok |^$name: [0-9]+ passed" "$log"
+		grep -vE "^ok [0-9]|^$name: [0-9]+ passed" "$log"
+	else
+		# A skipped case is not a pass: say so even when all went well.
+		grep -E "^ok - .* # skip " "$log"
 	fi
 	echo "$summary (${secs}s)"
 done

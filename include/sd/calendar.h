@@ -81,6 +81,16 @@ void sd_calendar_local_date(struct sd_calendar *cal, sd_time t, char out[11]);
 /* Checks that name is a zone of the system's tz database. */
 sd_error *sd_timezone_check(const char *name);
 
+/* The zone people see times in when TZ is unset (display.timezone);
+ * NULL or "" for UTC. The string is copied. */
+void sd_time_set_display_zone(const char *zone);
+/* The zone times are shown in: TZ when set, else the display zone, else
+ * NULL (UTC). Never the host's /etc/localtime, so output is the same on
+ * every machine unless someone chose a zone. */
+const char *sd_time_user_zone(void);
+/* An instant in a named zone, "2026-11-24 15:00 CET" (or, with iso,
+ * "2026-11-24 15:00:00 +0100"): for a calendar's own zone. */
+void sd_time_format_in_zone(char out[48], sd_time t, const char *zone, int iso);
 /* An instant in the user's own time zone: "2026-11-24 15:00 CET". */
 void sd_time_format_local(char out[48], sd_time t);
 /* The same as git's --date=iso: "2026-11-24 15:00:00 +0100". */

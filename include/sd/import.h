@@ -45,6 +45,10 @@ struct sd_import_options {
 	 * an error makes the record invalid. NULL: none. */
 	sd_error *(*route)(void *arg, struct sd_ticket *t, unsigned long given);
 	void *route_arg;
+	/* Told how many records are checked and written so far (the only
+	 * slow part of a large import); NULL: nothing. */
+	void (*progress)(void *arg, const char *what, uint64_t done, uint64_t total);
+	void *progress_arg;
 };
 
 struct sd_import_ticket {

@@ -79,6 +79,13 @@ sd_error *sd_store_list_ids(struct sd_store *store, struct sd_strvec *out);
 sd_error *sd_store_resolve(struct sd_store *store, char out[SD_ID_LEN + 1], const char *prefix);
 /* Says whether sd's output goes to a terminal (see sd_store_resolve). */
 void sd_store_set_terminal(struct sd_store *store, int terminal);
+/* Long work in the store (a cold rebuild of the cache, the files of a
+ * large commit) reports how far it is through fn, which shows it; NULL
+ * (the default) reports nothing. done == total ends a stage. */
+typedef void sd_store_progress_fn(void *arg, const char *what, uint64_t done, uint64_t total);
+void sd_store_set_progress(struct sd_store *store, sd_store_progress_fn *fn, void *arg);
+/* Reports through the store's progress function, if any. */
+void sd_store_progress(struct sd_store *store, const char *what, uint64_t done, uint64_t total);
 /* The shortest unique prefix of id among the ids in out-of-band list ids
  * (sorted, as from sd_store_list_ids), written to out. */
 void sd_store_short_id(char out[SD_ID_LEN + 1], const char *id, const struct sd_strvec *ids);
@@ -154,5 +161,9 @@ sd_error *sd_store_register_merge(struct sd_store *store);
  * changes and writes a ticket takes it around all three. Re-entrant. */
 sd_error *sd_store_lock(struct sd_store *store);
 void sd_store_unlock(struct sd_store *store);
+/* Releases the lock however deep it was taken: for a process that lives
+ * on after a write (sd serve), since a write keeps it until the store is
+ * closed. */
+void sd_store_unlock_all(struct sd_store *store);
 
 #endif

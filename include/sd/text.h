@@ -5,11 +5,21 @@
 /* Text validation and safe rendering of untrusted ticket text. */
 
 #include <stddef.h>
+#include <stdint.h>
 #include "sd/buf.h"
 
 /* Returns 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates);
  * otherwise 0 and, when bad is not NULL, the offset of the first bad byte. */
 int sd_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Decodes the UTF-8 sequence at s (n > 0 bytes left): its length, with
+ * the code point in *cp; 0 when the bytes are not valid UTF-8 (overlong,
+ * surrogate, beyond U+10FFFF, truncated). Every module that walks text by
+ * character uses this one decoder, so they agree on what is valid. */
+size_t sd_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Appends code point cp (at most U+10FFFF) as UTF-8. */
+void sd_utf8_put(struct sd_buf *out, uint32_t cp);
 
 /* Appends s to out so that it is inert on a terminal: control characters,
  * DEL, C1 controls, bidirectional overrides and invalid UTF-8 become visible

@@ -19,7 +19,10 @@
 #include "sd/time.h"
 #include "sd/util.h"
 
-/* Front-matter fields in file order. SD_F_TAGS is a list, the rest strings. */
+/* Front-matter fields in file order. SD_F_TAGS is a list, the rest strings.
+ * SD_F_INCIDENTS is a list in the file too ("incidents: [id, id]") but is
+ * held as one string, the ids sorted and joined by ", ", so that the cache,
+ * the filters and the merge see one value; sd_ticket_incidents() splits it. */
 enum sd_field {
 	SD_F_ID,
 	SD_F_TITLE,
@@ -36,9 +39,12 @@ enum sd_field {
 	SD_F_TAGS,
 	SD_F_ASSET,
 	SD_F_KEY,
-	SD_F_VENDOR,	 /* the external vendor of an L4 escalation */
-	SD_F_VENDOR_REF, /* the vendor's own ticket reference */
-	SD_F_CHANNEL,	 /* how the ticket came in: cli, mail, web, import */
+	SD_F_VENDOR,	  /* the external vendor of an L4 escalation */
+	SD_F_VENDOR_REF,  /* the vendor's own ticket reference */
+	SD_F_CHANNEL,	  /* how the ticket came in: cli, mail, web, import */
+	SD_F_PROBLEM,	  /* on an incident: the id of the problem it is linked to */
+	SD_F_INCIDENTS,	  /* on a problem: the linked incidents' ids, see below */
+	SD_F_KNOWN_ERROR, /* on a problem: "true" once its cause and workaround are known */
 	SD_F_CC, /* other people who get the ticket's mail: "a@x, b@y"; a list in the file */
 	SD_F_CREATED,
 	SD_F_UPDATED,
@@ -60,6 +66,7 @@ extern const char *const sd_levels[]; /* impact and urgency */
 extern const char *const sd_tiers[];
 extern const char *const sd_visibilities[];
 extern const char *const sd_channels[]; /* cli, mail, web, import */
+extern const char *const sd_booleans[]; /* true, false: known_error */
 
 /* Returns the field called name, or -1. */
 int sd_field_lookup(const char *name);
@@ -149,6 +156,9 @@ char *sd_ticket_size_warning(const char *path, uint64_t size);
 /* Initialises an empty ticket (all fields ""). */
 void sd_ticket_init(struct sd_ticket *t);
 void sd_ticket_free(struct sd_ticket *t);
+/* Frees the strings an entry owns (not the entry itself): for code that
+ * drops entries from a timeline it built. */
+void sd_entry_release(struct sd_entry *e);
 
 /* Parses text (len bytes). Errors read "path:line: message" and have exit
  * status 2. On error *t is left initialised and empty. */
@@ -176,6 +186,13 @@ void sd_ticket_tags_join(const struct sd_ticket *t, struct sd_buf *out);
  * items and duplicates dropped). */
 sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list);
 int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag);
+
+/* Appends the ids of the problem's linked incidents to out. */
+void sd_ticket_incidents(const struct sd_ticket *t, struct sd_strvec *out);
+/* Makes ids (valid ticket ids, in any order, repeats allowed) the
+ * incidents list: sorted, each once, joined as SD_F_INCIDENTS holds it.
+ * Records nothing in the timeline. */
+void sd_ticket_set_incidents(struct sd_ticket *t, const struct sd_strvec *ids);
 
 /* The time a new entry gets: the clock, but never before the ticket was
  * created nor before its newest entry plus 1 ms (a hybrid logical clock per

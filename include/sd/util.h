@@ -45,6 +45,15 @@ struct sd_keyed {
 };
 void sd_mark_repeats(const struct sd_keyed *items, size_t n, unsigned char *repeat);
 
+/* Sorts items by key, then rank, so that sd_keyed_find can look keys up
+ * in log time: lookups by key never scan (a hostile side of a merge or an
+ * import may hold 100,000 items). Keys must not be NULL. */
+void sd_keyed_sort(struct sd_keyed *items, size_t n);
+
+/* The rank of the first item (lowest rank) with key in a table sorted by
+ * sd_keyed_sort, or SIZE_MAX when none has it. */
+size_t sd_keyed_find(const struct sd_keyed *items, size_t n, const char *key);
+
 /* Appends the items of a comma-separated list, blanks trimmed, empty items
  * dropped: " a, b,,c " gives a, b, c. */
 void sd_strvec_split(struct sd_strvec *out, const char *list);

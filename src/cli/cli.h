@@ -53,6 +53,7 @@ struct sd_args {
 	 * (pager -1) or --paginate (1). main applies them. */
 	const char *color;
 	int pager;
+	int progress; /* --progress 1, --quiet -1 */
 };
 
 /* Parses argv (argv[0] is the command name) against options, and the
@@ -83,9 +84,12 @@ struct sd_ctx {
 	int columns;
 	/* How human output shows instants: --date, local by default. */
 	int date_mode;
-	int exit_status; /* 1 for "found nothing" / "found problems" */
-	sd_time now;	 /* the clock (SD_NOW), in seconds */
-	sd_stamp clock;	 /* the same to the millisecond, for changes */
+	/* Progress lines: 1 --progress, -1 --quiet, 0 on a terminal only. */
+	int progress;
+	struct sd_progress *stage; /* the line sd_progress_report draws */
+	int exit_status;	   /* 1 for "found nothing" / "found problems" */
+	sd_time now;		   /* the clock (SD_NOW), in seconds */
+	sd_stamp clock;		   /* the same to the millisecond, for changes */
 	/* Text the user typed that is not saved yet; main keeps it in a file
 	 * if the command fails, so nothing typed is lost. */
 	char *pending_text;
@@ -131,6 +135,34 @@ void sd_put_text(struct sd_buf *out, const char *s);
 /* Same for a one-line value: newlines and tabs are escaped too, so that
  * line-oriented output stays one line per ticket. */
 void sd_put_line(struct sd_buf *out, const char *s);
+
+/* ---- progress ---- */
+
+/*
+ * A progress line on stderr for work that can take more than a second:
+ * "Importing tickets:  42% (42000/100000), 5012/s", redrawn in place at
+ * most ten times a second, finished with ", done." and a newline. Shown
+ * only when sd_progress_wanted: stderr a terminal (not TERM=dumb, not CI)
+ * or --progress, and never with --quiet. Work done within a quarter of a
+ * second shows nothing. sd_progress_start returns NULL when nothing is to
+ * be shown; every function takes NULL, so callers never test. The caller
+ * ends each progress with sd_progress_done, which frees it.
+ */
+struct sd_progress;
+int sd_progress_wanted(const struct sd_ctx *ctx);
+/* what: "Importing tickets"; total 0 when unknown (a count, no percent). */
+struct sd_progress *sd_progress_start(const struct sd_ctx *ctx, const char *what, uint64_t total);
+void sd_progress_set_total(struct sd_progress *p, uint64_t total);
+/* done: items finished so far, of total. */
+void sd_progress_update(struct sd_progress *p, uint64_t done);
+void sd_progress_done(struct sd_progress *p);
+/* Ends the line without ", done.", for work that failed; frees p. */
+void sd_progress_abort(struct sd_progress *p);
+/* A progress function for the library (sd_store_set_progress, import):
+ * arg is the struct sd_ctx; a new `what` starts a new line, done ==
+ * total finishes it. sd_progress_finish ends a line left open. */
+void sd_progress_report(void *arg, const char *what, uint64_t done, uint64_t total);
+void sd_progress_finish(struct sd_ctx *ctx);
 
 /* ---- input ---- */
 
@@ -229,17 +261,21 @@ size_t sd_row_columns(const struct sd_ctx *ctx, const struct sd_args *a);
 void sd_put_last_column(struct sd_buf *out, size_t line, const char *s, size_t columns);
 
 /* --date=MODE, for commands that show instants to people. */
-enum { SD_DATE_LOCAL, SD_DATE_UTC, SD_DATE_ISO, SD_DATE_RELATIVE };
+enum { SD_DATE_LOCAL, SD_DATE_UTC, SD_DATE_ISO, SD_DATE_RELATIVE, SD_DATE_CALENDAR };
 #define SD_DATE_OPTION_ROW \
 	{ \
 		SD_OPT_STRING, 0, "date", "MODE", \
-			"show times as local (TZ, else UTC), utc, iso or relative" \
+			"show times as local (TZ, else display.timezone, else UTC), utc, iso, " \
+			"relative or calendar (SLA due times in the calendar's zone)" \
 	}
 /* Sets ctx->date_mode from --date; an unknown mode is a usage error. */
 sd_error *sd_date_option(struct sd_ctx *ctx, const struct sd_args *a);
 /* An instant for people, as --date asks: "2026-12-02 18:48 CET". JSON and
  * files keep UTC and never use this. */
 void sd_format_when(const struct sd_ctx *ctx, char out[48], sd_time t);
+/* An SLA due time: with --date=calendar in the zone of the calendar the
+ * clock counts in (UTC for 24x7), else as sd_format_when. */
+void sd_format_due(const struct sd_ctx *ctx, char out[48], sd_time t, const char *calendar);
 
 /* Filters shared by list and search, taken from their options. */
 extern const struct sd_option sd_filter_options[];

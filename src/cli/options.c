@@ -58,6 +58,14 @@ static int global_option(struct sd_args *a, const char *name, size_t len, const 
 		a->pager = 1;
 		return 1;
 	}
+	if (!eq && len == 8 && !strncmp(name, "progress", 8)) {
+		a->progress = 1;
+		return 1;
+	}
+	if (!eq && len == 5 && !strncmp(name, "quiet", 5)) {
+		a->progress = -1;
+		return 1;
+	}
 	return 0;
 }
 

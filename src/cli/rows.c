@@ -409,6 +409,20 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 			sd_buf_addch(out, ']');
 			continue;
 		}
+		if (f == SD_F_INCIDENTS) {
+			/* An array, present (maybe empty) on every ticket. */
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			sd_ticket_incidents(t, &ids);
+			sd_buf_adds(out, ",\"incidents\":[");
+			for (size_t i = 0; i < ids.n; i++) {
+				if (i)
+					sd_buf_addch(out, ',');
+				sd_json_string(out, ids.v[i]);
+			}
+			sd_buf_addch(out, ']');
+			sd_strvec_clear(&ids);
+			continue;
+		}
 		if (f == SD_F_CC) {
 			/* A list, like tags: "a@x, b@y" is two addresses. */
 			sd_buf_adds(out, ",\"cc\":[");

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "sd/kb.h"
+#include "sd/path.h"
 #include "sd/route.h"
 #include "sd/text.h"
 #include "sd/trust.h"
@@ -169,6 +171,47 @@ static void check_team(struct check *c)
 	sd_strvec_clear(&warnings);
 }
 
+/* Every file under kb/: an article that reads and validates, nothing
+ * else (hand edits are checked here as tickets are). */
+static void check_kb(struct check *c, const char *root)
+{
+	struct sd_buf dir = SD_BUF_INIT;
+	sd_buf_printf(&dir, "%skb", root);
+	DIR *d = opendir(dir.data);
+	sd_buf_release(&dir);
+	if (!d)
+		return; /* no knowledge base yet */
+	struct sd_strvec names = SD_STRVEC_INIT;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			sd_strvec_push(&names, de->d_name);
+	closedir(d);
+	sd_strvec_sort(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		struct sd_buf rel = SD_BUF_INIT;
+		sd_buf_printf(&rel, "kb/%s", names.v[i]);
+		if (!strcmp(names.v[i], ".gitkeep")) {
+			;
+		} else if (!sd_path_is_article(rel.data)) {
+			problem_at(c, rel.data,
+				   "not an article file; articles are kb/SLUG.md, SLUG of a-z, 0-9 "
+				   "and '-'");
+		} else {
+			struct sd_article a;
+			sd_article_init(&a);
+			rel.data[rel.len - 3] = '\0';
+			sd_error *err = sd_kb_read(c->ctx->store, rel.data + 3, &a);
+			if (err)
+				problem(c, err->msg);
+			sd_error_free(err);
+			sd_article_free(&a);
+		}
+		sd_buf_release(&rel);
+	}
+	sd_strvec_clear(&names);
+}
+
 sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct check c = { ctx, 0, 0 };
@@ -225,6 +268,7 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args)
 		sd_buf_release(&rel);
 	}
 	sd_strvec_clear(&names);
+	check_kb(&c, root);
 summary:
 	/* Like git fsck: the problems are the output, nothing else. */
 	if (c.problems)

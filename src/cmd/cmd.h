@@ -25,6 +25,7 @@ extern const struct sd_option check_options[];
 extern const struct sd_option help_options[];
 extern const struct sd_option complete_options[];
 extern const struct sd_option sla_options[];
+extern const struct sd_option serve_options[];
 extern const struct sd_option escalate_options[];
 extern const struct sd_option merge_file_options[];
 extern const struct sd_option pull_options[];
@@ -35,6 +36,9 @@ extern const struct sd_option export_options[];
 extern const struct sd_option trust_options[];
 extern const struct sd_option route_options[];
 extern const struct sd_option agents_options[];
+extern const struct sd_option kb_options[];
+extern const struct sd_option site_options[];
+extern const struct sd_option report_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
@@ -42,6 +46,13 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_attach(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);
+/* Sends the mail the tickets owe (all, or those of the nonly ids in
+ * only; with what_prefix, only messages whose kind starts so, such as
+ * "notify-sla:") and records it, a line per message sent to report;
+ * shared by sd mail send and sd sla --apply. */
+sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly,
+		       const char *what_prefix, int dry_run, FILE *report);
 sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args);
@@ -54,6 +65,7 @@ sd_error *cmd_check(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_help(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_serve(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_escalate(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_pull(struct sd_ctx *ctx, struct sd_args *args);
@@ -64,6 +76,24 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_trust(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_route(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_kb(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_site(struct sd_ctx *ctx, struct sd_args *args);
+
+/* The knowledge base's pieces other commands use (src/cmd/kb.c). */
+extern const char *const sd_kb_subcommands[];
+/* Prints up to limit published articles that answer question, best first
+ * (as sd kb suggest does); exit status 1 when none does. */
+sd_error *sd_kb_suggest(struct sd_ctx *ctx, const char *question, size_t limit, int json);
+/* The same on stderr, at most three, after a line saying what they are;
+ * nothing when no article matches. Never fails: a hint must not turn a
+ * ticket that was opened into an error. */
+void sd_kb_hint(struct sd_ctx *ctx, const char *question);
+/* sd resolve ID --kb SLUG: resolves the ticket (when it is not yet),
+ * records an event with field "kb" to SLUG and adds the ticket to the
+ * article's tickets, in one commit. */
+sd_error *sd_kb_resolve(struct sd_ctx *ctx, const char *prefix, const char *resolution,
+			const char *slug);
+sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args);
 
 struct sd_sync_target;
 struct sd_sync_stats;

@@ -174,6 +174,8 @@ sd_error *cmd_import(struct sd_ctx *ctx, struct sd_args *args)
 	opt.now = ctx->clock;
 	opt.existing = &existing;
 	opt.raw_csv = sd_arg_flag(args, "raw-csv");
+	opt.progress = sd_progress_report;
+	opt.progress_arg = ctx;
 	if (sd_arg_flag(args, "route")) {
 		ra.author = author;
 		if ((err = sd_team_load_store(&ra.load, ctx->store)))

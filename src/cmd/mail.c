@@ -17,6 +17,7 @@
 #include "sd/attach.h"
 #include "sd/intake.h"
 #include "sd/mail.h"
+#include "sd/outbox.h"
 #include "sd/text.h"
 
 const struct sd_option mail_options[] = {
@@ -25,6 +26,8 @@ const struct sd_option mail_options[] = {
 	  "take the messages in DIR/new, moving each to DIR/cur once taken" },
 	{ SD_OPT_STRING, 0, "tag", "TAG",
 	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
+	{ SD_OPT_BOOL, 0, "dry-run", NULL,
+	  "with send: print the messages; send and record nothing" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -90,6 +93,24 @@ static int take_lookup(struct sd_summary *s, void *arg)
 	return 0;
 }
 
+/* Whether In-Reply-To or References names a Message-ID sd sent, which
+ * names its ticket (outbox.h): the ticket's full id in id. Such a reply
+ * threads even in a clone that has not yet pulled the sending commit. */
+static int sent_by_desk(struct sd_store *store, const struct sd_mail *m, char id[SD_ID_LEN + 1])
+{
+	char prefix[SD_ID_LEN + 1];
+	for (size_t i = 0; i <= m->n_references; i++) {
+		const char *ref = i < m->n_references ? m->references[i] : m->in_reply_to;
+		if (!sd_outbox_ticket_of_message_id(ref, prefix))
+			continue;
+		sd_error *err = sd_store_resolve(store, id, prefix);
+		if (!err)
+			return 1;
+		sd_error_free(err);
+	}
+	return 0;
+}
+
 /* The ticket a message answers, in the issue's order: a Message-ID of
  * In-Reply-To or References (or, for a bounce, of the message that
  * bounced) that sd received or sent for a ticket; the subject tag; the
@@ -125,6 +146,8 @@ static sd_error *find_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 	} else if (k.ref_rank != SIZE_MAX) {
 		memcpy(id, k.ref, SD_ID_LEN + 1);
 		*found = 1;
+	} else if (sent_by_desk(ctx->store, m, id)) {
+		*found = 1;
 	} else if (sd_mail_subject_tag(m->subject, tag, prefix, sizeof(prefix))) {
 		sd_error *miss = sd_store_resolve(ctx->store, id, prefix);
 		/* A tag naming no ticket of this desk: the next rule decides. */
@@ -138,6 +161,12 @@ static sd_error *find_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 done:
 	sd_strvec_clear(&k.refs);
 	return err;
+}
+
+/* The desk's first address, the From of its mail (and its X-Loop). */
+static const char *cfg_desk_address(const struct sd_config *cfg)
+{
+	return cfg->mail.addresses.n ? cfg->mail.addresses.v[0] : "";
 }
 
 /* "Name <address>" of the sender, as sd writes authors; angle brackets
@@ -412,6 +441,7 @@ static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 		.requester = author,
 		.channel = "mail",
 		.key = key.len ? key.data : NULL,
+		.no_auto_reply = sd_outbox_no_auto_reply(m, cfg_desk_address(cfg)),
 	};
 	/* The id comes first: the files' paths are under it. */
 	sd_error *err = sd_intake_prepare(&t, &route, ctx->store, &req, NULL, author, ctx->clock);
@@ -696,6 +726,12 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	const char *tag = sd_arg_str(args, "tag");
 	const char *mbox = sd_arg_str(args, "mbox"), *maildir = sd_arg_str(args, "maildir");
 	sd_error *err = NULL;
+	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
+		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
+	if (sd_arg_flag(args, "dry-run")) {
+		err = sd_error_invalid("--dry-run goes with 'sd mail send'");
+		goto done;
+	}
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))
 		goto done;
 	if (mbox && maildir) {

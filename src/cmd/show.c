@@ -6,11 +6,14 @@
 #include "cmd/cmd.h"
 #include "sd/attach.h"
 #include "sd/calendar.h"
+#include "sd/mdterm.h"
 #include "sd/sla.h"
 #include "sd/text.h"
 
 const struct sd_option show_options[] = {
 	{ SD_OPT_BOOL, 0, "json", NULL, "print the ticket as JSON" },
+	{ SD_OPT_BOOL, 0, "raw", NULL,
+	  "show the description and comments as their Markdown source" },
 	{ SD_OPT_BOOL, 0, "files", NULL, "list the ticket's files: name, tab, size in bytes" },
 	SD_DATE_OPTION_ROW,
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
@@ -23,8 +26,18 @@ static void field_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
 	sd_buf_addch(out, '\n');
 }
 
-static void indent_text(struct sd_buf *out, const char *text)
+/* On a terminal, the description and comments are rendered from their
+ * Markdown (inert: mdterm.h); --raw and a pipe get the source. */
+static int rendered;
+
+static void indent_text(struct sd_ctx *ctx, struct sd_buf *out, const char *text, int markdown)
 {
+	if (rendered && markdown) {
+		struct sd_mdterm_options opt = { (size_t)ctx->columns, 4, ctx->color,
+						 ctx->color && sd_mdterm_hyperlinks_supported() };
+		sd_mdterm_render(out, text, strlen(text), &opt);
+		return;
+	}
 	struct sd_buf inert = SD_BUF_INIT;
 	sd_put_text(&inert, text);
 	const char *p = inert.data;
@@ -41,7 +54,7 @@ static void indent_text(struct sd_buf *out, const char *text)
 }
 
 static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
-		       const struct sd_clock *c)
+		       const struct sd_clock *c, const char *calendar)
 {
 	sd_buf_printf(out, "  %-16s ", name);
 	if (!c->present || !c->active) {
@@ -57,7 +70,7 @@ static void clock_line(struct sd_ctx *ctx, struct sd_buf *out, const char *name,
 	sd_buf_printf(out, "%s%s%s", sd_color(ctx, color), sd_clock_states[c->state],
 		      sd_color(ctx, SD_RESET));
 	if (c->has_due && c->state != SD_CLOCK_PAUSED && c->state != SD_CLOCK_MET) {
-		sd_format_when(ctx, due, c->due);
+		sd_format_due(ctx, due, c->due, calendar);
 		sd_buf_printf(out, ", due %s", due);
 	}
 	if (c->state != SD_CLOCK_MET)
@@ -79,10 +92,10 @@ static void show_sla(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_tic
 	sd_buf_adds(out, " (");
 	sd_put_line(out, sla.policy->calendar);
 	sd_buf_adds(out, " hours)\n");
-	clock_line(ctx, out, "first response", &sla.first_response);
+	clock_line(ctx, out, "first response", &sla.first_response, sla.policy->calendar);
 	if (sla.next_response.present)
-		clock_line(ctx, out, "next response", &sla.next_response);
-	clock_line(ctx, out, "resolution", &sla.resolution);
+		clock_line(ctx, out, "next response", &sla.next_response, sla.policy->calendar);
+	clock_line(ctx, out, "resolution", &sla.resolution, sla.policy->calendar);
 }
 
 static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_ticket *t,
@@ -150,7 +163,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 	}
 	if (*t->description) {
 		sd_buf_addch(out, '\n');
-		indent_text(out, t->description);
+		indent_text(ctx, out, t->description, 1);
 	}
 	if (t->nentries)
 		sd_buf_printf(out, "\n%sTimeline%s\n", sd_color(ctx, SD_BOLD),
@@ -166,7 +179,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 			sd_buf_printf(out, " %s%s%s\n", e->internal ? sd_color(ctx, SD_YELLOW) : "",
 				      e->internal ? "(internal note)" : "commented",
 				      e->internal ? sd_color(ctx, SD_RESET) : "");
-			indent_text(out, e->body);
+			indent_text(ctx, out, e->body, 1);
 		} else {
 			sd_buf_adds(out, " changed ");
 			sd_put_text(out, e->field);
@@ -176,7 +189,7 @@ static void show_human(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 			sd_put_text(out, *e->to ? e->to : "(none)");
 			sd_buf_addch(out, '\n');
 			if (*e->reason)
-				indent_text(out, e->reason);
+				indent_text(ctx, out, e->reason, 0);
 		}
 	}
 	sd_buf_release(&tmp);
@@ -246,6 +259,7 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		sd_buf_addch(&out, '\n');
 	} else {
+		rendered = ctx->stdout_tty && !sd_arg_flag(args, "raw");
 		sd_pager_start(ctx);
 		show_human(ctx, &out, &t, short_id, files, nfiles);
 	}

@@ -40,8 +40,8 @@
 #define CACHE_MAGIC "sd-cache"
 #define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
 #define CACHE_FORMAT \
-	7 /* 4: the checksum in four lanes; 5: entry times in milliseconds; 6: channel; 7: cc,
-	     entries' message_id */
+	8 /* 4: the checksum in four lanes; 5: entry times in milliseconds; 6: channel;    \
+	     7: problem, incidents, known_error; 8: cc, entries' message_id */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
 
@@ -786,7 +786,12 @@ sd_error *sd_summaries_load(struct sd_store *store, struct sd_summaries *out,
 			batch_start = k;
 			batch_len = nfresh - k < FRESH_BATCH ? nfresh - k : FRESH_BATCH;
 			memset(fresh, 0, batch_len * sizeof(*fresh));
+			/* A cold rebuild reads every ticket: worth showing. */
+			if (nfresh >= 2000)
+				sd_store_progress(store, "Reading tickets", k, nfresh);
 			read_fresh(store, c, files, which + k, batch_len, fresh, scan_start);
+			if (nfresh >= 2000 && k + batch_len == nfresh)
+				sd_store_progress(store, "Reading tickets", nfresh, nfresh);
 		}
 		memset(&s, 0, sizeof(s));
 		s.info.file = files[i];

@@ -100,11 +100,40 @@ static void use_user_zone(void)
 	zone_in_use = NULL;
 }
 
+static char *display_zone; /* display.timezone, for when TZ is unset */
+
+void sd_time_set_display_zone(const char *zone)
+{
+	free(display_zone);
+	display_zone = zone && *zone ? sd_xstrdup(zone) : NULL;
+}
+
+const char *sd_time_user_zone(void)
+{
+	save_user_zone();
+	if (user_tz && *user_tz)
+		return user_tz;
+	return display_zone;
+}
+
 static void local_tm(struct tm *tm, sd_time t)
 {
 	time_t tt = (time_t)t;
-	use_user_zone();
+	save_user_zone();
+	if (!(user_tz && *user_tz) && display_zone)
+		use_zone(display_zone);
+	else
+		use_user_zone();
 	localtime_r(&tt, tm);
+}
+
+void sd_time_format_in_zone(char out[48], sd_time t, const char *zone, int iso)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	use_zone(zone);
+	localtime_r(&tt, &tm);
+	strftime(out, 48, iso ? "%Y-%m-%d %H:%M:%S %z" : "%Y-%m-%d %H:%M %Z", &tm);
 }
 
 void sd_time_format_local(char out[48], sd_time t)

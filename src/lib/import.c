@@ -19,10 +19,10 @@
 #include "sd/util.h"
 
 const char *const sd_import_csv_columns[] = {
-	"id",	       "title",	   "type",	 "status",    "priority", "impact",  "urgency",
-	"tier",	       "queue",	   "assignee",	 "requester", "category", "tags",    "asset",
-	"key",	       "vendor",   "vendor_ref", "channel",   "cc",	  "created", "updated",
-	"description", "timeline", "extra",	 NULL
+	"id",	"title",   "type",	 "status",	"priority", "impact",	 "urgency",
+	"tier", "queue",   "assignee",	 "requester",	"category", "tags",	 "asset",
+	"key",	"vendor",  "vendor_ref", "channel",	"problem",  "incidents", "known_error",
+	"cc",	"created", "updated",	 "description", "timeline", "extra",	 NULL
 };
 
 /* Keys of a record besides the front-matter fields. */
@@ -87,6 +87,7 @@ struct rec {
 	const struct sd_json *timeline; /* an array, or NULL */
 	const struct sd_json *extra;	/* an object, or NULL */
 	struct sd_json *owned[2];	/* timeline and extra parsed from CSV cells */
+	char *incidents;		/* a JSON array of incidents, joined */
 	struct sd_buf cc;		/* a cc given as a JSON list, joined */
 };
 
@@ -96,6 +97,7 @@ static void rec_release(struct rec *r)
 	sd_buf_release(&r->cc);
 	sd_json_free(r->owned[0]);
 	sd_json_free(r->owned[1]);
+	free(r->incidents);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -167,6 +169,23 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 									v->items[j].type));
 				sd_strvec_push(&r->tags, v->items[j].str);
 			}
+		} else if (k == SD_F_INCIDENTS && v->type == SD_JSON_ARRAY) {
+			/* As export writes it; joined as the ticket holds it. */
+			struct sd_buf joined = SD_BUF_INIT;
+			for (size_t j = 0; j < v->n; j++) {
+				if (v->items[j].type != SD_JSON_STRING) {
+					sd_buf_release(&joined);
+					return sd_error_invalid("incidents[%zu] must be a ticket id, "
+								"not %s",
+								j,
+								sd_json_type_name(
+									v->items[j].type));
+				}
+				sd_buf_printf(&joined, "%s%s", j ? ", " : "", v->items[j].str);
+			}
+			free(r->incidents);
+			r->incidents = sd_buf_detach(&joined);
+			r->value[k] = r->incidents;
 		} else {
 			if (v->type != SD_JSON_STRING)
 				return wrong_type(key, "a string", v);
@@ -467,21 +486,6 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 	return NULL;
 }
 
-static void free_entry(struct sd_entry *e)
-{
-	free(e->id);
-	free(e->author);
-	free(e->body);
-	free(e->field);
-	free(e->from);
-	free(e->to);
-	free(e->reason);
-	free(e->message_id);
-	free(e->mail_from);
-	free(e->mail_to);
-	free(e->reply_to);
-}
-
 static int cmp_entry_id(const void *a, const void *b)
 {
 	const struct sd_entry *x = *(const struct sd_entry *const *)a;
@@ -549,7 +553,7 @@ static sd_error *read_timeline(struct sd_ticket *t, const struct sd_json *tl,
 	for (size_t i = 0; i < tl->n; i++) {
 		struct sd_entry *e = &t->entries[i];
 		if ((err = read_entry(e, &tl->items[i], opt))) {
-			free_entry(e);
+			sd_entry_release(e);
 			return sd_error_wrap(err, "timeline[%zu]", i);
 		}
 		/* Entries without a time are made now, in the order given:
@@ -663,6 +667,12 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	for (int f = 0; f < SD_F_COUNT; f++)
 		if (f != SD_F_TAGS && given(r, (enum sd_field)f))
 			sd_ticket_set(t, (enum sd_field)f, given(r, (enum sd_field)f));
+	if (given(r, SD_F_INCIDENTS)) {
+		struct sd_strvec ids = SD_STRVEC_INIT;
+		sd_ticket_incidents(t, &ids);
+		sd_ticket_set_incidents(t, &ids); /* sorted, each once */
+		sd_strvec_clear(&ids);
+	}
 	/* What sd new gives where the record says nothing; an empty value
 	 * of a field that may be empty stays empty. */
 	sd_ticket_set(t, SD_F_TYPE,
@@ -909,18 +919,6 @@ done:
 	return err;
 }
 
-struct given_id {
-	const char *id;
-	size_t index;
-};
-
-static int cmp_given(const void *a, const void *b)
-{
-	const struct given_id *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -939,7 +937,7 @@ static sd_error *assign_ids(struct work *w)
 	const struct sd_strvec *existing = w->opt->existing;
 	char *const *store_ids = existing ? existing->v : NULL;
 	size_t nstore = existing ? existing->n : 0;
-	struct given_id *g = sd_xmalloc((im->n ? im->n : 1) * sizeof(*g));
+	struct sd_keyed *g = sd_xmalloc((im->n ? im->n : 1) * sizeof(*g));
 	size_t ng = 0;
 	sd_error *err = NULL;
 
@@ -952,18 +950,15 @@ static sd_error *assign_ids(struct work *w)
 				     sd_error_invalid("ticket %s already exists in the store", id));
 			continue;
 		}
-		g[ng].id = id;
-		g[ng].index = i;
-		ng++;
+		g[ng++] = (struct sd_keyed){ id, i };
 	}
-	if (ng > 1)
-		qsort(g, ng, sizeof(*g), cmp_given);
+	sd_keyed_sort(g, ng);
 	for (size_t i = 1; i < ng; i++) {
 		size_t first = i - 1;
-		while (i < ng && !strcmp(g[i].id, g[first].id)) {
-			record_error(w, g[i].index,
-				     sd_error_invalid("id %s is also given on line %zu", g[i].id,
-						      im->v[g[first].index].line));
+		while (i < ng && !strcmp(g[i].key, g[first].key)) {
+			record_error(w, g[i].rank,
+				     sd_error_invalid("id %s is also given on line %zu", g[i].key,
+						      im->v[g[first].rank].line));
 			i++;
 		}
 	}
@@ -992,12 +987,12 @@ static sd_error *assign_ids(struct work *w)
 	 * checked, by sorting a copy and drawing again. */
 	for (int again = 1; again && fresh.n > 1;) {
 		again = 0;
-		struct given_id *f = sd_xmalloc(fresh.n * sizeof(*f));
+		struct sd_keyed *f = sd_xmalloc(fresh.n * sizeof(*f));
 		for (size_t i = 0; i < fresh.n; i++)
-			f[i].id = fresh.v[i], f[i].index = i;
-		qsort(f, fresh.n, sizeof(*f), cmp_given);
+			f[i] = (struct sd_keyed){ fresh.v[i], i };
+		sd_keyed_sort(f, fresh.n);
 		for (size_t i = 1; i < fresh.n && !err; i++) {
-			if (strcmp(f[i].id, f[i - 1].id))
+			if (strcmp(f[i].key, f[i - 1].key))
 				continue;
 			char id[SD_ID_LEN + 1];
 			do
@@ -1005,7 +1000,7 @@ static sd_error *assign_ids(struct work *w)
 			while (!err && in_sorted(taken.v, taken.n, id));
 			if (err)
 				break;
-			size_t k = f[i].index;
+			size_t k = f[i].rank;
 			free(fresh.v[k]);
 			fresh.v[k] = sd_xstrdup(id);
 			sd_ticket_set(&w->tickets[fresh_index[k]], SD_F_ID, id);
@@ -1088,6 +1083,8 @@ sd_error *sd_import_parse(struct sd_import *out, const char *data, size_t len,
 		sd_ticket_free(&w.tickets[i]);
 		if (out->v[i].err)
 			out->nerr++;
+		if (opt->progress && out->n >= 1000 && (i % 256 == 0 || i + 1 == out->n))
+			opt->progress(opt->progress_arg, "Checking records", i + 1, out->n);
 	}
 	free(w.tickets);
 	free(w.id_given);

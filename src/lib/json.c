@@ -10,6 +10,7 @@
 
 #include "sd/buf.h"
 #include "sd/json.h"
+#include "sd/text.h"
 #include "sd/util.h"
 
 struct parser {
@@ -57,52 +58,6 @@ static void skip_ws(struct parser *p)
 	}
 }
 
-/* Decodes one UTF-8 sequence of at least two bytes at s (n bytes left):
- * its length, or 0 when it is not valid UTF-8 (overlong, surrogate,
- * beyond U+10FFFF, truncated). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if ((c & 0xe0) == 0xc0)
-		len = 2, v = c & 0x1f, min = 0x80;
-	else if ((c & 0xf0) == 0xe0)
-		len = 3, v = c & 0x0f, min = 0x800;
-	else if ((c & 0xf8) == 0xf0)
-		len = 4, v = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	return len;
-}
-
-static void put_utf8(struct sd_buf *out, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), b[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	}
-	sd_buf_add(out, b, n);
-}
-
 static int hex4(struct parser *p, size_t at, uint32_t *out)
 {
 	uint32_t v = 0;
@@ -148,7 +103,8 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 			break;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_seq((const unsigned char *)p->s + p->i, p->len - p->i);
+			uint32_t cp;
+			size_t n = sd_utf8_decode(p->s + p->i, p->len - p->i, &cp);
 			if (!n) {
 				fail_at(p, p->i, "invalid UTF-8 in a string");
 				goto bad;
@@ -222,7 +178,7 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 				p->i += 6;
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			}
-			put_utf8(&b, cp);
+			sd_utf8_put(&b, cp);
 			break;
 		}
 		default:

@@ -47,31 +47,16 @@ static void content_id(char out[SD_ENTRY_ID_LEN + 1], const char *a, const char 
 /* Lookups by key go through a sorted table, never a scan per item: a
  * hostile side may hold 100,000 entries, tags or keys, and a scan per
  * item made one merge take minutes. */
-struct keyed {
-	const char *key;
-	size_t index;
-};
-
 struct table {
-	struct keyed *v;
+	struct sd_keyed *v; /* rank: the item's index */
 	size_t n;
 };
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	const struct keyed *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
-	if (c)
-		return c;
-	return (a->index > b->index) - (a->index < b->index);
-}
 
 /* Sorts the n keys put in t->v (by key, then index). */
 static void table_sort(struct table *t, size_t n)
 {
 	t->n = n;
-	if (n > 1)
-		qsort(t->v, n, sizeof(*t->v), cmp_keyed);
+	sd_keyed_sort(t->v, n);
 }
 
 static void table_of_entries(struct table *t, const struct sd_ticket *tk)
@@ -79,7 +64,7 @@ static void table_of_entries(struct table *t, const struct sd_ticket *tk)
 	size_t n = tk ? tk->nentries : 0;
 	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
 	for (size_t i = 0; i < n; i++)
-		t->v[i] = (struct keyed){ tk->entries[i].id, i };
+		t->v[i] = (struct sd_keyed){ tk->entries[i].id, i };
 	table_sort(t, n);
 }
 
@@ -88,7 +73,7 @@ static void table_of_strings(struct table *t, const struct sd_strvec *sv)
 	size_t n = sv ? sv->n : 0;
 	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
 	for (size_t i = 0; i < n; i++)
-		t->v[i] = (struct keyed){ sv->v[i], i };
+		t->v[i] = (struct sd_keyed){ sv->v[i], i };
 	table_sort(t, n);
 }
 
@@ -97,22 +82,14 @@ static void table_of_extra(struct table *t, const struct sd_ticket *tk)
 	size_t n = tk ? tk->nextra : 0;
 	t->v = sd_xmalloc((n ? n : 1) * sizeof(*t->v));
 	for (size_t i = 0; i < n; i++)
-		t->v[i] = (struct keyed){ tk->extra[i].key, i };
+		t->v[i] = (struct sd_keyed){ tk->extra[i].key, i };
 	table_sort(t, n);
 }
 
 /* The index of the first item with key, or SIZE_MAX. */
 static size_t table_find(const struct table *t, const char *key)
 {
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(t->v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->n && !strcmp(t->v[lo].key, key) ? t->v[lo].index : SIZE_MAX;
+	return sd_keyed_find(t->v, t->n, key);
 }
 
 static void table_free(struct table *t)
@@ -280,17 +257,6 @@ static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
 	table_free(&ib);
 }
 
-static void free_entry(struct sd_entry *e)
-{
-	free(e->id);
-	free(e->author);
-	free(e->body);
-	free(e->field);
-	free(e->from);
-	free(e->to);
-	free(e->reason);
-}
-
 /* Drops each entry whose id an earlier one has: a conflict record that
  * the timeline already holds, or one recorded twice. */
 static void drop_repeats(struct sd_ticket *t)
@@ -303,7 +269,7 @@ static void drop_repeats(struct sd_ticket *t)
 	size_t kept = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		if (repeat[i])
-			free_entry(&t->entries[i]);
+			sd_entry_release(&t->entries[i]);
 		else
 			t->entries[kept++] = t->entries[i];
 	}
@@ -324,33 +290,57 @@ static int cmp_strp(const void *x, const void *y)
 
 /* Set merge: kept if on both sides, or added by one side; removed if one
  * side removed it. Base order first, then additions sorted. */
-static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
-		       const struct sd_ticket *b)
+static void merge_sets(struct sd_strvec *out, const struct sd_strvec *ot,
+		       const struct sd_strvec *at, const struct sd_strvec *bt)
 {
-	const struct sd_strvec *ot = o ? &o->tags : NULL;
 	struct sd_strvec added = SD_STRVEC_INIT;
 	struct table to, ta, tb;
 	table_of_strings(&to, ot);
-	table_of_strings(&ta, &a->tags);
-	table_of_strings(&tb, &b->tags);
+	table_of_strings(&ta, at);
+	table_of_strings(&tb, bt);
 	for (size_t i = 0; ot && i < ot->n; i++)
 		if (str_in(&ta, ot->v[i]) && str_in(&tb, ot->v[i]))
-			sd_strvec_push(&out->tags, ot->v[i]);
-	const struct sd_ticket *sides[2] = { a, b };
+			sd_strvec_push(out, ot->v[i]);
+	const struct sd_strvec *sides[2] = { at, bt };
 	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < sides[s]->tags.n; i++)
-			if (!str_in(&to, sides[s]->tags.v[i]))
-				sd_strvec_push(&added, sides[s]->tags.v[i]);
-	/* Sorted, so a tag both sides added is pushed once. */
+		for (size_t i = 0; i < sides[s]->n; i++)
+			if (!str_in(&to, sides[s]->v[i]))
+				sd_strvec_push(&added, sides[s]->v[i]);
+	/* Sorted, so an item both sides added is pushed once. */
 	if (added.n > 1)
 		qsort(added.v, added.n, sizeof(*added.v), cmp_strp);
 	for (size_t i = 0; i < added.n; i++)
 		if (!i || strcmp(added.v[i], added.v[i - 1]))
-			sd_strvec_push(&out->tags, added.v[i]);
+			sd_strvec_push(out, added.v[i]);
 	sd_strvec_clear(&added);
 	table_free(&to);
 	table_free(&ta);
 	table_free(&tb);
+}
+
+static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
+		       const struct sd_ticket *b)
+{
+	merge_sets(&out->tags, o ? &o->tags : NULL, &a->tags, &b->tags);
+}
+
+/* A problem's incidents merge as a set too: one clone linking an incident
+ * while another links a second keeps both, never a conflict. */
+static void merge_incidents(struct sd_ticket *out, const struct sd_ticket *o,
+			    const struct sd_ticket *a, const struct sd_ticket *b)
+{
+	struct sd_strvec so = SD_STRVEC_INIT, sa = SD_STRVEC_INIT, sb = SD_STRVEC_INIT,
+			 merged = SD_STRVEC_INIT;
+	if (o)
+		sd_ticket_incidents(o, &so);
+	sd_ticket_incidents(a, &sa);
+	sd_ticket_incidents(b, &sb);
+	merge_sets(&merged, o ? &so : NULL, &sa, &sb);
+	sd_ticket_set_incidents(out, &merged);
+	sd_strvec_clear(&so);
+	sd_strvec_clear(&sa);
+	sd_strvec_clear(&sb);
+	sd_strvec_clear(&merged);
 }
 
 static const char *extra_raw(const struct table *keys, const struct sd_ticket *t, const char *key)
@@ -432,7 +422,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		const char *a = sd_ticket_get(ours, (enum sd_field)f),
 			   *b = sd_ticket_get(theirs, (enum sd_field)f),
 			   *o = base ? sd_ticket_get(base, (enum sd_field)f) : "";
-		if (f == SD_F_TAGS)
+		if (f == SD_F_TAGS || f == SD_F_INCIDENTS)
 			continue;
 		/* By time, not text: "…:05Z" is later than "…:04.999Z". */
 		if (f == SD_F_UPDATED) {
@@ -450,6 +440,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		sd_ticket_set(out, (enum sd_field)f, v);
 	}
 	merge_tags(out, base, ours, theirs);
+	merge_incidents(out, base, ours, theirs);
 	merge_extra(out, base, ours, theirs, when);
 	const char *d =
 		three_way(base ? base->description : "", ours->description, theirs->description);

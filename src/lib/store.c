@@ -17,6 +17,7 @@
 #include "sd/pack.h"
 #include "sd/path.h"
 #include "sd/sha1.h"
+#include "sd/outbox.h"
 #include "sd/store.h"
 #include "sd/text.h"
 
@@ -38,8 +39,10 @@ struct sd_store {
 	 * of the files it listed need not check them again, one lstat per
 	 * directory per ticket on a cold start. */
 	int dirs_checked;
-	sd_error *warning; /* see sd_store_take_warning */
-	int terminal;	   /* see sd_store_set_terminal */
+	sd_error *warning;		/* see sd_store_take_warning */
+	int terminal;			/* see sd_store_set_terminal */
+	sd_store_progress_fn *progress; /* see sd_store_set_progress */
+	void *progress_arg;
 };
 
 /* The tracked config, then the clone's own over it. The local file is
@@ -248,8 +251,12 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 		{ SD_CONFIG_PATH, sd_config_default_text, strlen(sd_config_default_text) },
 		{ TICKETS_DIR "/.gitkeep", keep, 0 },
 		{ ".gitattributes", attributes.data, attributes.len },
+		/* The desk's to change: a template is data, filled by sd. */
+		{ SD_OUTBOX_TEMPLATE_PATH, sd_outbox_default_template,
+		  strlen(sd_outbox_default_template) },
 	};
-	err = sd_store_commit(s, changes, 3, "sd: init\n\nCreate the ticket store.\n");
+	err = sd_store_commit(s, changes, sizeof(changes) / sizeof(*changes),
+			      "sd: init\n\nCreate the ticket store.\n");
 	sd_buf_release(&attributes);
 	if (err || (err = sd_store_register_merge(s)))
 		goto done;
@@ -702,6 +709,18 @@ static sd_error *ids_with_prefix(struct sd_store *s, const char *prefix, struct 
 void sd_store_set_terminal(struct sd_store *s, int terminal)
 {
 	s->terminal = terminal;
+}
+
+void sd_store_set_progress(struct sd_store *s, sd_store_progress_fn *fn, void *arg)
+{
+	s->progress = fn;
+	s->progress_arg = arg;
+}
+
+void sd_store_progress(struct sd_store *s, const char *what, uint64_t done, uint64_t total)
+{
+	if (s && s->progress)
+		s->progress(s->progress_arg, what, done, total);
 }
 
 /* Titles are requesters' text, and an error message may travel further
@@ -1160,6 +1179,14 @@ sd_error *sd_store_lock(struct sd_store *s)
 	}
 }
 
+void sd_store_unlock_all(struct sd_store *s)
+{
+	if (s->lock_depth > 0) {
+		s->lock_depth = 1;
+		sd_store_unlock(s);
+	}
+}
+
 void sd_store_unlock(struct sd_store *s)
 {
 	if (s->lock_depth <= 0 || --s->lock_depth > 0)
@@ -1522,6 +1549,9 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 					     saved[i].existed)))
 			goto done;
 		written = (int)i + 1;
+		/* Only large commits (an import) report: one ticket is instant. */
+		if (n >= 1000 && (i % 256 == 0 || i + 1 == n))
+			sd_store_progress(s, "Writing tickets", i + 1, n);
 	}
 
 	const git_commit *parents[1] = { parent };

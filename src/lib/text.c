@@ -323,3 +323,26 @@ void sd_text_clean(struct sd_buf *out, const char *s, size_t len)
 		i += n;
 	}
 }
+
+size_t sd_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	return utf8_decode((const unsigned char *)s, n, cp);
+}
+
+void sd_utf8_put(struct sd_buf *out, uint32_t cp)
+{
+	char b[4];
+	size_t n;
+	if (cp < 0x80) {
+		b[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), b[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+	}
+	sd_buf_add(out, b, n);
+}

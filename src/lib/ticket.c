@@ -16,6 +16,7 @@ const char *const sd_levels[] = { "high", "medium", "low", NULL };
 const char *const sd_tiers[] = { "L0", "L1", "L2", "L3", "L4", NULL };
 const char *const sd_visibilities[] = { "public", "internal", NULL };
 const char *const sd_channels[] = { "cli", "mail", "web", "import", NULL };
+const char *const sd_booleans[] = { "true", "false", NULL };
 
 const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_ID] = { "id", NULL, 0, 0 },
@@ -37,6 +38,11 @@ const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_VENDOR_REF] = { "vendor_ref", NULL, 1, 1 },
 	[SD_F_CHANNEL] = { "channel", NULL, 0,
 			   1 }, /* free text on read: a newer sd may add channels */
+	/* Links are changed by sd link, sd unlink and sd problem, which keep
+	 * both sides in step; not by sd set. */
+	[SD_F_PROBLEM] = { "problem", NULL, 0, 1 },
+	[SD_F_INCIDENTS] = { "incidents", NULL, 0, 1 },
+	[SD_F_KNOWN_ERROR] = { "known_error", sd_booleans, 0, 1 },
 	[SD_F_CC] = { "cc", NULL, 1, 1 },
 	[SD_F_CREATED] = { "created", NULL, 0, 0 },
 	[SD_F_UPDATED] = { "updated", NULL, 0, 0 },
@@ -65,7 +71,7 @@ sd_error *sd_field_check_read(enum sd_field f, const char *value)
 	/* What is already in a file is shown inert, not refused: only values
 	 * sd computes with must be exact. */
 	if (sd_fields[f].values || f == SD_F_ID || f == SD_F_CREATED || f == SD_F_UPDATED ||
-	    f == SD_F_TAGS || f == SD_F_CC)
+	    f == SD_F_TAGS || f == SD_F_PROBLEM || f == SD_F_INCIDENTS || f == SD_F_CC)
 		return sd_field_validate(f, value);
 	return NULL;
 }
@@ -127,6 +133,26 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 		return NULL;
 	case SD_F_TITLE:
 		return validate_line("title", value, 1);
+	case SD_F_PROBLEM:
+		if (!sd_id_valid(value))
+			return sd_error_invalid("invalid problem '%.40s': name the problem by its "
+						"full id, %d characters of %s",
+						value, SD_ID_LEN, SD_ID_ALPHABET);
+		return NULL;
+	case SD_F_INCIDENTS: {
+		/* The list as held: full ids joined by ", " (see ticket.h). */
+		struct sd_strvec ids = SD_STRVEC_INIT;
+		sd_error *err = NULL;
+		sd_strvec_split(&ids, value);
+		for (size_t i = 0; !err && i < ids.n; i++)
+			if (!sd_id_valid(ids.v[i]))
+				err = sd_error_invalid("invalid incident '%.40s' in incidents: name "
+						       "each incident by its full id, %d characters "
+						       "of %s",
+						       ids.v[i], SD_ID_LEN, SD_ID_ALPHABET);
+		sd_strvec_clear(&ids);
+		return err;
+	}
 	case SD_F_CREATED:
 	case SD_F_UPDATED: {
 		sd_stamp t;
@@ -206,7 +232,7 @@ void sd_ticket_init(struct sd_ticket *t)
 	t->description = sd_xstrdup("");
 }
 
-static void entry_release(struct sd_entry *e)
+void sd_entry_release(struct sd_entry *e)
 {
 	free(e->id);
 	free(e->author);
@@ -242,7 +268,7 @@ void sd_ticket_free(struct sd_ticket *t)
 	free(t->extra);
 	free(t->description);
 	for (size_t i = 0; i < t->nentries; i++)
-		entry_release(&t->entries[i]);
+		sd_entry_release(&t->entries[i]);
 	free(t->entries);
 	memset(t, 0, sizeof(*t));
 }
@@ -290,6 +316,29 @@ sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list)
 int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag)
 {
 	return sd_strvec_has(&t->tags, tag);
+}
+
+void sd_ticket_incidents(const struct sd_ticket *t, struct sd_strvec *out)
+{
+	sd_strvec_split(out, sd_ticket_get(t, SD_F_INCIDENTS));
+}
+
+void sd_ticket_set_incidents(struct sd_ticket *t, const struct sd_strvec *ids)
+{
+	struct sd_strvec sorted = SD_STRVEC_INIT;
+	struct sd_buf joined = SD_BUF_INIT;
+	for (size_t i = 0; i < ids->n; i++)
+		sd_strvec_push(&sorted, ids->v[i]);
+	sd_strvec_sort(&sorted);
+	sd_strvec_uniq(&sorted);
+	for (size_t i = 0; i < sorted.n; i++) {
+		if (i)
+			sd_buf_adds(&joined, ", ");
+		sd_buf_adds(&joined, sorted.v[i]);
+	}
+	sd_ticket_set(t, SD_F_INCIDENTS, joined.data);
+	sd_buf_release(&joined);
+	sd_strvec_clear(&sorted);
 }
 
 static struct sd_entry *append_entry(struct sd_ticket *t)

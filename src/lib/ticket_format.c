@@ -265,6 +265,43 @@ static sd_error *read_tags(struct yaml_reader *r, struct sd_ticket *t)
 	}
 }
 
+/* incidents: a list of ticket ids, or (by hand) "a, b" in one scalar. */
+static sd_error *read_incidents(struct yaml_reader *r, struct sd_ticket *t)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	sd_error *err = NULL;
+	if (r->event.type == YAML_SCALAR_EVENT) {
+		if (!scalar_is_null(&r->event))
+			sd_strvec_split(&ids, (const char *)r->event.data.scalar.value);
+	} else if (r->event.type != YAML_SEQUENCE_START_EVENT) {
+		err = at_line(r->path, event_line(r),
+			      "incidents must be a list of ticket ids, like [7f3kq2m9xw4a]");
+		goto done;
+	} else {
+		for (;;) {
+			if ((err = yaml_next(r)) || (err = plain_yaml_only(r)))
+				goto done;
+			if (r->event.type == YAML_SEQUENCE_END_EVENT)
+				break;
+			if (r->event.type != YAML_SCALAR_EVENT) {
+				err = at_line(r->path, event_line(r),
+					      "each incident must be a ticket id");
+				goto done;
+			}
+			sd_strvec_push(&ids, (const char *)r->event.data.scalar.value);
+		}
+	}
+	for (size_t i = 0; i < ids.n; i++)
+		if ((err = sd_field_validate(SD_F_INCIDENTS, ids.v[i]))) {
+			err = sd_error_wrap(err, "%s:%zu", r->path, event_line(r));
+			goto done;
+		}
+	sd_ticket_set_incidents(t, &ids);
+done:
+	sd_strvec_clear(&ids);
+	return err;
+}
+
 struct key_pos {
 	char *key;
 	size_t line; /* line within the front matter, from 0 */
@@ -370,7 +407,7 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 			continue;
 		if (f == SD_F_CC)
 			return 0; /* a list of addresses: libyaml reads it */
-		if (f == SD_F_TAGS) {
+		if (f == SD_F_TAGS || f == SD_F_INCIDENTS) {
 			if (n < 2 || v[0] != '[' || v[n - 1] != ']')
 				return 0;
 			for (size_t i = 1; i + 1 < n;) {
@@ -409,7 +446,7 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 			   !memcmp(v, "NULL", 4))))
 			n = 0; /* YAML's null: no value */
 		char *copy = sd_xstrndup(v, n);
-		sd_error *bad = f != SD_F_TAGS && *copy
+		sd_error *bad = f != SD_F_TAGS && f != SD_F_INCIDENTS && *copy
 			? sd_field_check_read((enum sd_field)f, copy)
 			: NULL;
 		if (bad) {
@@ -440,6 +477,23 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 				i = j + 2;
 			}
 			sd_strvec_uniq(&t->tags);
+		} else if (f == SD_F_INCIDENTS) {
+			/* The same flow list; each item must be a ticket id. */
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			copy[n - 1] = '\0';
+			sd_strvec_split(&ids, copy + 1);
+			int ok = 1;
+			for (size_t i = 0; ok && i < ids.n; i++)
+				ok = sd_id_valid(ids.v[i]);
+			if (ok)
+				sd_ticket_set_incidents(t, &ids);
+			sd_strvec_clear(&ids);
+			if (!ok) {
+				free(copy);
+				sd_ticket_free(t);
+				sd_ticket_init(t);
+				return 0;
+			}
 		} else {
 			free(t->field[f]);
 			t->field[f] = copy;
@@ -566,6 +620,11 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 		t->field_line[f] = first_line + key_line;
 		if (f == SD_F_TAGS) {
 			if ((err = read_tags(&r, t)))
+				goto done;
+			continue;
+		}
+		if (f == SD_F_INCIDENTS) {
+			if ((err = read_incidents(&r, t)))
 				goto done;
 			continue;
 		}
@@ -1321,6 +1380,19 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 				write_yaml_scalar(out, t->tags.v[i], 1);
 			}
 			sd_buf_addch(out, ']');
+		} else if (f == SD_F_INCIDENTS) {
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			sd_ticket_incidents(t, &ids);
+			sd_buf_addch(out, '[');
+			for (size_t i = 0; i < ids.n; i++) {
+				if (i)
+					sd_buf_adds(out, ", ");
+				write_yaml_scalar(out, ids.v[i], 1);
+			}
+			sd_buf_addch(out, ']');
+			sd_strvec_clear(&ids);
+		} else if (f == SD_F_KNOWN_ERROR && sd_value_index(sd_booleans, v) >= 0) {
+			sd_buf_adds(out, v); /* a YAML boolean, read back as its text */
 		} else if (f == SD_F_CC) {
 			/* The value is "a, b": each address a list item. */
 			sd_buf_addch(out, '[');

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -108,6 +109,32 @@ static int cmp_keyed(const void *a, const void *b)
 	if (x->k.rank != y->k.rank)
 		return x->k.rank < y->k.rank ? -1 : 1;
 	return (x->index > y->index) - (x->index < y->index);
+}
+
+static int cmp_key_rank(const void *a, const void *b)
+{
+	const struct sd_keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+void sd_keyed_sort(struct sd_keyed *items, size_t n)
+{
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_key_rank);
+}
+
+size_t sd_keyed_find(const struct sd_keyed *items, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(items[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(items[lo].key, key) ? items[lo].rank : SIZE_MAX;
 }
 
 void sd_mark_repeats(const struct sd_keyed *items, size_t n, unsigned char *repeat)

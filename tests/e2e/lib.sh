@@ -531,3 +531,27 @@ if [ ! -x "$SD" ]; then
 	fail "the sd binary exists" "no executable at $SD (run make, or set SD_BIN)"
 	finish
 fi
+
+# --- browser (tests/browser) ---------------------------------------------
+
+# check_pages NAME [--crawl] URL...: opens the pages in headless Chromium
+# at phone and desktop widths (tests/browser/check-pages.js); any console
+# error, failed load, broken link or page wider than a phone fails NAME.
+# Screenshots go to build/screenshots/ of the source tree. Skips, saying
+# why, where Chromium or puppeteer-core is missing.
+check_pages() {
+	local name=$1 out rc
+	shift
+	if ! command -v node >/dev/null; then
+		skip "$name" "node not installed (browser checks need Node.js)"
+		return 0
+	fi
+	out=$(node "$SRCROOT/tests/browser/check-pages.js" --shots "$SRCROOT/build/screenshots" \
+		--name "$(basename "$0" .sh)" "$@" 2>&1)
+	rc=$?
+	case $rc in
+	0) ok "$name" ;;
+	77) skip "$name" "$out" ;;
+	*) fail "$name" "$out" ;;
+	esac
+}
