@@ -213,25 +213,22 @@ static int in_list(const char *list, const char *addr)
 
 /* The other recipients of m (To, then Cc), without the desk's own
  * addresses, the sender, what skip already lists and repeats, appended
- * to out as "a@x, b@y" (sep between items). */
+ * to out as "a@x, b@y" (sep between items). A desk that has not set
+ * mail.addresses cannot tell itself from the others in To, where it
+ * usually is: then only Cc counts, so the desk never copies itself. */
 static void other_recipients(struct sd_buf *out, const struct sd_config *cfg,
 			     const struct sd_mail *m, const char *skip, const char *sep)
 {
 	const struct sd_mail_address *lists[2] = { m->to, m->cc };
-	size_t counts[2] = { m->n_to, m->n_cc };
+	size_t counts[2] = { cfg->mail.addresses.n ? m->n_to : 0, m->n_cc };
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < counts[l]; i++) {
 			const char *a = lists[l][i].addr;
 			if (!usable_address(a) || sd_config_own_address(cfg, a) ||
 			    sd_strcaseeq(a, m->from.addr) || in_list(skip, a))
 				continue;
-			/* out's items are separated by sep: search a copy joined by ", ". */
-			struct sd_buf seen = SD_BUF_INIT;
-			for (const char *p = out->data; *p; p++)
-				sd_buf_addch(&seen, *p == sep[0] ? ',' : *p);
-			int again = in_list(seen.data, a);
-			sd_buf_release(&seen);
-			if (again || out->len > 16 * 1024)
+			/* sep is "," or ", ": in_list reads either. */
+			if (in_list(out->data, a) || out->len > 16 * 1024)
 				continue;
 			sd_buf_printf(out, "%s%s", out->len ? sep : "", a);
 		}
