@@ -672,7 +672,7 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 	 * list of short values leaves the title the most room. */
 	size_t w_id = 0, w_prio = 2, w_status = 0, w_tier = 2, w_who = 1, w_age = 0, w_due = 1;
 	/* sd list --type problem: how many incidents each has, before the title. */
-	const char *only_type = sd_arg_str(a, "type");
+	const char *only_type = sd_arg_declared(a, "type") ? sd_arg_str(a, "type") : NULL;
 	int problems = only_type && !strcmp(only_type, "problem");
 	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
