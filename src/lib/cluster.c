@@ -8,15 +8,15 @@
 #include "sd/cluster.h"
 #include "sd/fold.h"
 
-/* Words too common to say what a ticket is about, folded. Sorted, so
- * they are found by binary search (the test checks the order). */
-static const char *const stop_words[] = {
+/* Words too common to say what a ticket is about, folded. Sorted by
+ * bytes, so they are found by binary search (t-cluster checks the order). */
+const char *const sd_cluster_stop_words[] = {
 	"about",   "after",   "again",	"all",	 "also",       "am",	       "an",	 "and",
 	"any",	   "are",     "as",	"at",	 "be",	       "been",	       "before", "bi",
 	"bo",	   "but",     "by",	"can",	 "cannot",     "could",	       "da",	 "danes",
 	"did",	   "do",      "does",	"doesn", "don",	       "for",	       "from",	 "ga",
 	"had",	   "has",     "have",	"he",	 "hello",      "here",	       "hi",	 "how",
-	"hvala",   "i",	      "if",	"in",	 "into",       "is",	       "iz",	 "it",
+	"hvala",   "i",	      "if",	"in",	 "into",       "is",	       "it",	 "iz",
 	"je",	   "jih",     "jo",	"just",	 "kaj",	       "kako",	       "kar",	 "ker",
 	"ki",	   "kje",     "ko",	"kot",	 "lahko",      "me",	       "mi",	 "more",
 	"my",	   "na",      "nam",	"ne",	 "ni",	       "niso",	       "no",	 "not",
@@ -35,12 +35,15 @@ static const char *const stop_words[] = {
 	"со",	   "спасибо", "так",	"у",	 "уже",	       "что",	       "это",	 "я",
 };
 
+const size_t sd_cluster_nstop_words =
+	sizeof(sd_cluster_stop_words) / sizeof(*sd_cluster_stop_words);
+
 static int is_stop_word(const char *w)
 {
-	size_t lo = 0, hi = sizeof(stop_words) / sizeof(*stop_words);
+	size_t lo = 0, hi = sd_cluster_nstop_words;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(stop_words[mid], w);
+		int c = strcmp(sd_cluster_stop_words[mid], w);
 		if (!c)
 			return 1;
 		if (c < 0)

@@ -22,6 +22,7 @@ static void test_terms(void)
 		{ "Принтер не печатает, ЁЛКА ёлка", "принт печат елка елка" },
 		{ "PRN-042 error 0x1F, 42 pages", "prn error 0x1f pages" },
 		{ "a I и в", "" },
+		{ "Is it iz ČE Že?", "" },
 	};
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		struct sd_strvec terms = SD_STRVEC_INIT;
@@ -177,8 +178,23 @@ static void print_pairs(void)
 		}
 }
 
+static void test_stop_words(void)
+{
+	/* Binary search needs them in order, each once. */
+	for (size_t i = 1; i < sd_cluster_nstop_words; i++)
+		CHECK(strcmp(sd_cluster_stop_words[i - 1], sd_cluster_stop_words[i]) < 0,
+		      "'%s' before '%s'", sd_cluster_stop_words[i - 1], sd_cluster_stop_words[i]);
+	for (size_t i = 0; i < sd_cluster_nstop_words; i++) {
+		struct sd_strvec terms = SD_STRVEC_INIT;
+		sd_cluster_terms(&terms, sd_cluster_stop_words[i]);
+		CHECK(terms.n == 0, "'%s' is dropped", sd_cluster_stop_words[i]);
+		sd_strvec_clear(&terms);
+	}
+}
+
 int main(void)
 {
+	test_stop_words();
 	print_pairs();
 	test_terms();
 	test_planted();
