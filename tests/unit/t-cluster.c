@@ -165,6 +165,29 @@ static void test_planted(void)
 	sd_clusters_free(&found);
 }
 
+/* Average linkage does not chain: A is like B and B like C, but A is
+ * nothing like C, so no cluster holds all three. */
+static void test_no_chain(void)
+{
+	static const struct sd_cluster_doc chain[] = {
+		{ "alpha bravo", "", "x", "" },
+		{ "bravo charlie", "", "x", "" },
+		{ "charlie delta", "", "x", "" },
+	};
+	CHECK(sd_cluster_similarity(chain, 3, 0, 1) > THRESHOLD, "A~B %f",
+	      sd_cluster_similarity(chain, 3, 0, 1));
+	CHECK(sd_cluster_similarity(chain, 3, 1, 2) > THRESHOLD, "B~C");
+	CHECK(sd_cluster_similarity(chain, 3, 0, 2) == 0, "A and C share nothing");
+	struct sd_clusters found;
+	sd_cluster_find(&found, chain, 3, THRESHOLD, 2);
+	CHECK(found.n == 1 && found.v[0].n == 2, "one pair, not a chain of three: %zu clusters",
+	      found.n);
+	sd_clusters_free(&found);
+	sd_cluster_find(&found, chain, 3, THRESHOLD, 3);
+	CHECK(found.n == 0, "no cluster of three");
+	sd_clusters_free(&found);
+}
+
 /* SD_CLUSTER_DEBUG=1: every pair's similarity, to choose the threshold. */
 static void print_pairs(void)
 {
@@ -198,5 +221,6 @@ int main(void)
 	print_pairs();
 	test_terms();
 	test_planted();
+	test_no_chain();
 	return unit_done("unit/cluster");
 }
