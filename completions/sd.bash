@@ -364,7 +364,7 @@ _sd()
     # positional arguments; `expect` is set when one is wanted here
     local expect=
     case $cmd in
-    show | comment | assign | status | resolve | close | reopen | set | edit | log | route)
+    show | attach | comment | assign | status | resolve | close | reopen | set | edit | log | route)
         if ((npos == 0)); then
             expect=ID
             # ids are lowercase; a typed prefix may not be
@@ -405,6 +405,7 @@ _sd()
     import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
+    mail) ((npos == 0)) && _sd_add "" send ;;
     kb)
         # sd kb SUBCOMMAND, then a slug or a ticket id
         if ((npos == 0)); then

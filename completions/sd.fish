@@ -154,7 +154,7 @@ function __sd_complete
     # positional arguments; `expect` is set when one is wanted here
     set -l expect
     switch $cmd
-        case show comment assign status resolve close reopen set edit log route
+        case show attach comment assign status resolve close reopen set edit log route
             if test $npos -eq 0
                 set expect ID
                 $__sd_cmd __complete ids 2>/dev/null
@@ -199,6 +199,8 @@ function __sd_complete
             end
         case new search
             test $npos -eq 0; and set expect TEXT
+        case mail
+            test $npos -eq 0; and printf '%s\t%s\n' send 'send the mail tickets owe'
         case kb
             # sd kb SUBCOMMAND, then a slug or a ticket id
             if test $npos -eq 0

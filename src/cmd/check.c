@@ -52,6 +52,16 @@ static void check_ticket(struct check *c, const char *shard, const char *name)
 	sd_buf_printf(&rel, "tickets/%s/%s", shard, name);
 	size_t n = strlen(name);
 	char id[SD_ID_LEN + 1];
+	struct stat st;
+	if (n == SD_ID_LEN && !strncmp(name, shard, 2) && sd_id_valid(name)) {
+		/* A ticket's own directory: its attachments, files/NAME. */
+		struct sd_buf full = SD_BUF_INIT;
+		sd_buf_printf(&full, "%s%s", sd_store_root(c->ctx->store), rel.data);
+		if (lstat(full.data, &st) || !S_ISDIR(st.st_mode))
+			problem_at(c, rel.data, "not a ticket file; tickets are tickets/XX/ID.md");
+		sd_buf_release(&full);
+		goto done;
+	}
 	if (n != SD_ID_LEN + 3 || strcmp(name + SD_ID_LEN, ".md")) {
 		problem_at(c, rel.data, "not a ticket file; tickets are tickets/XX/ID.md");
 		goto done;

@@ -10,6 +10,8 @@
 extern const struct sd_option init_options[];
 extern const struct sd_option new_options[];
 extern const struct sd_option show_options[];
+extern const struct sd_option attach_options[];
+extern const struct sd_option inbox_options[];
 extern const struct sd_option comment_options[];
 extern const struct sd_option mail_options[];
 extern const struct sd_option assign_options[];
@@ -45,12 +47,16 @@ extern const struct sd_option problem_options[];
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_attach(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);
 /* Sends the mail the tickets owe (all, or those of the nonly ids in
- * only) and records it; shared by sd mail send and sd sla --apply. */
-sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly, int dry_run);
+ * only; with what_prefix, only messages whose kind starts so, such as
+ * "notify-sla:") and records it, a line per message sent to report;
+ * shared by sd mail send and sd sla --apply. */
+sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly,
+		       const char *what_prefix, int dry_run, FILE *report);
 sd_error *cmd_assign(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_status(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_resolve(struct sd_ctx *ctx, struct sd_args *args);
@@ -105,6 +111,7 @@ sd_error *sd_pull(struct sd_ctx *ctx, const struct sd_sync_target *t, struct sd_
 void sd_put_rebalanced(struct sd_ctx *ctx, size_t n);
 sd_error *sd_push(struct sd_ctx *ctx, const struct sd_sync_target *t, int *rejected);
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_inbox(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
 
 /* Shared by status, resolve, close and reopen. */

@@ -717,6 +717,11 @@ void sd_store_set_progress(struct sd_store *s, sd_store_progress_fn *fn, void *a
 	s->progress_arg = arg;
 }
 
+int sd_store_progress_on(const struct sd_store *s)
+{
+	return s && s->progress;
+}
+
 void sd_store_progress(struct sd_store *s, const char *what, uint64_t done, uint64_t total)
 {
 	if (s && s->progress)
@@ -1422,6 +1427,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	 * is kept from growing past what sd writes, before anything is. */
 	for (size_t i = 0; i < n; i++)
 		if (sd_starts_with(changes[i].path, "tickets/") &&
+		    !sd_path_is_attachment(changes[i].path) &&
 		    (err = check_ticket_size(changes[i].path, changes[i].len)))
 			goto done;
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))

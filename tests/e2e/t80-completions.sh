@@ -122,6 +122,10 @@ comp "$r" "sd show $s1" sd show "$s1"
 is "bash: sd show ID<TAB>" "$s1"
 comp "$r" "sd log " sd log ""
 has "bash: sd log <TAB>" "$s1" "$s2"
+comp "$r" "sd mail s" sd mail s
+is "bash: sd mail s<TAB>: the send subcommand" send
+comp "$r" "sd mail send --d" sd mail send --d
+is "bash: sd mail send --d<TAB>" --dry-run
 comp "$outside" "sd -C $r show " sd -C "$r" show ""
 is "bash: sd -C DIR show <TAB>: ids of that store" "$s1" "$s2"
 comp "$outside" "sd show " sd show ""
