@@ -23,6 +23,7 @@ static void test_terms(void)
 		{ "PRN-042 error 0x1F, 42 pages", "prn error 0x1f pages" },
 		{ "a I и в", "" },
 		{ "Is it iz ČE Že?", "" },
+		{ "tiskalnik\xff\xc3printer\xe2\x80", "tiska print" }, /* bad UTF-8 splits */
 	};
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		struct sd_strvec terms = SD_STRVEC_INIT;
