@@ -56,6 +56,10 @@ struct sd_clusters {
 	size_t n;
 };
 
+/* The function words dropped, folded, sorted by bytes (for the tests). */
+extern const char *const sd_cluster_stop_words[];
+extern const size_t sd_cluster_nstop_words;
+
 /* Appends the terms of text (folded, stop words dropped, stemmed), in
  * order, repeats kept. For the tests and for callers that index. */
 void sd_cluster_terms(struct sd_strvec *out, const char *text);

@@ -31,8 +31,8 @@ sd_error *sd_batch_load(struct sd_ctx *ctx, struct sd_batch *b, const char *pref
 			*out = b->v[i];
 			return NULL;
 		}
+	/* sd_store_read initialises it, whatever it returns. */
 	struct sd_ticket *t = sd_xmalloc(sizeof(*t));
-	sd_ticket_init(t);
 	if ((err = sd_store_read(ctx->store, id, t, NULL))) {
 		sd_ticket_free(t);
 		free(t);

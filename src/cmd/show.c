@@ -113,9 +113,11 @@ static void show_links(struct sd_ctx *ctx, struct sd_buf *out, const struct sd_t
 		struct sd_ticket other;
 		char short_id[SD_ID_LEN + 1];
 		sd_error *err = sd_store_short_id_for(ctx->store, short_id, ids.v[i]);
-		sd_ticket_init(&other);
+		/* sd_store_read initialises it, whatever it returns. */
 		if (!err)
 			err = sd_store_read(ctx->store, ids.v[i], &other, NULL);
+		else
+			sd_ticket_init(&other);
 		sd_buf_reset(&line);
 		if (err)
 			sd_buf_printf(&line, "%s (missing: %s)", ids.v[i], err->msg);

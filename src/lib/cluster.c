@@ -2,21 +2,23 @@
 /* Clusters of similar tickets: see include/sd/cluster.h. */
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sd/cluster.h"
 #include "sd/fold.h"
+#include "sd/text.h"
 
-/* Words too common to say what a ticket is about, folded. Sorted, so
- * they are found by binary search (the test checks the order). */
-static const char *const stop_words[] = {
+/* Words too common to say what a ticket is about, folded. Sorted by
+ * bytes, so they are found by binary search (t-cluster checks the order). */
+const char *const sd_cluster_stop_words[] = {
 	"about",   "after",   "again",	"all",	 "also",       "am",	       "an",	 "and",
 	"any",	   "are",     "as",	"at",	 "be",	       "been",	       "before", "bi",
 	"bo",	   "but",     "by",	"can",	 "cannot",     "could",	       "da",	 "danes",
 	"did",	   "do",      "does",	"doesn", "don",	       "for",	       "from",	 "ga",
 	"had",	   "has",     "have",	"he",	 "hello",      "here",	       "hi",	 "how",
-	"hvala",   "i",	      "if",	"in",	 "into",       "is",	       "iz",	 "it",
+	"hvala",   "i",	      "if",	"in",	 "into",       "is",	       "it",	 "iz",
 	"je",	   "jih",     "jo",	"just",	 "kaj",	       "kako",	       "kar",	 "ker",
 	"ki",	   "kje",     "ko",	"kot",	 "lahko",      "me",	       "mi",	 "more",
 	"my",	   "na",      "nam",	"ne",	 "ni",	       "niso",	       "no",	 "not",
@@ -35,12 +37,15 @@ static const char *const stop_words[] = {
 	"со",	   "спасибо", "так",	"у",	 "уже",	       "что",	       "это",	 "я",
 };
 
+const size_t sd_cluster_nstop_words =
+	sizeof(sd_cluster_stop_words) / sizeof(*sd_cluster_stop_words);
+
 static int is_stop_word(const char *w)
 {
-	size_t lo = 0, hi = sizeof(stop_words) / sizeof(*stop_words);
+	size_t lo = 0, hi = sd_cluster_nstop_words;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(stop_words[mid], w);
+		int c = strcmp(sd_cluster_stop_words[mid], w);
 		if (!c)
 			return 1;
 		if (c < 0)
@@ -52,7 +57,7 @@ static int is_stop_word(const char *w)
 }
 
 /* Letters and digits of the scripts sd folds; anything else splits words. */
-static int word_char(unsigned c)
+static int word_char(uint32_t c)
 {
 	if (c < 0x80)
 		return sd_ascii_isalnum((int)c);
@@ -66,24 +71,28 @@ typedef void term_fn(void *arg, const char *word, const char *stem);
 static void each_term(const char *text, term_fn *take, void *arg)
 {
 	struct sd_buf word = SD_BUF_INIT, stem = SD_BUF_INIT;
-	size_t letters = 0, stem_letters = 0;
+	size_t letters = 0, stem_letters = 0, left = strlen(text);
 	int digits_only = 1;
 	const char *p = text;
 	for (;;) {
-		size_t n = 0;
-		unsigned c = *p ? sd_fold_decode(p, &n) : 0;
-		if (c && word_char(c)) {
+		uint32_t c = 0;
+		/* Invalid UTF-8 splits words, as any other non-letter does. */
+		size_t n = left ? sd_utf8_decode(p, left, &c) : 0;
+		if (left && !n)
+			n = 1, c = 0xfffd;
+		if (n && word_char(c)) {
 			c = sd_fold_char(c);
 			if (c == 0x451)
 				c = 0x435; /* ё is written е as often as not */
-			sd_fold_encode(&word, c);
+			sd_utf8_put(&word, c);
 			if (stem_letters < SD_CLUSTER_STEM) {
-				sd_fold_encode(&stem, c);
+				sd_utf8_put(&stem, c);
 				stem_letters++;
 			}
 			letters++;
 			digits_only &= c < 0x80 && sd_ascii_isdigit((int)c);
 			p += n;
+			left -= n;
 			continue;
 		}
 		/* One letter, a number alone or a function word says nothing
@@ -94,9 +103,10 @@ static void each_term(const char *text, term_fn *take, void *arg)
 		sd_buf_reset(&stem);
 		letters = stem_letters = 0;
 		digits_only = 1;
-		if (!c)
+		if (!n)
 			break;
 		p += n;
+		left -= n;
 	}
 	sd_buf_release(&word);
 	sd_buf_release(&stem);

@@ -171,9 +171,21 @@ expect_exit "check" 0 sd -C "$r" check
 expect_out_empty "check: no problems"
 fsck_ok "problems" "$r"
 
+# --- moving an incident from one problem to another: three tickets, one commit ---
+expect_exit "a second problem" 0 sd -C "$r" problem new "Принтеры не печатают" --from rv0000000000 rv0000000001
+p2=$(cat "$OUT")
+before=$(commit_count "$r")
+expect_exit "link moves an incident" 0 sd -C "$r" link rv0000000001 --problem "$p"
+expect_commit_count "link moves" "$r" $((before + 1))
+expect_eq "link moves: both problems and the incident in the commit" 3 \
+	"$(git -C "$r" show --name-only --format= HEAD | grep -c .)"
+expect_contains "link moves: the old problem lets go" "$r/$(tpath "$p2")" "incidents: [rv0000000000]"
+expect_contains "link moves: the incident names the new one" "$r/$(tpath rv0000000001)" "problem: $p"
+expect_exit "check after the move" 0 sd -C "$r" check
+
 # --- check: links to nothing, of the wrong type, one-sided ---
 sed -i 's/^problem: .*/problem: nz0000000004/' "$r/$(tpath sv0000000000)"
-sed -i "s/^category: hardware\$/category: hardware\nproblem: $p/" "$r/$(tpath rv0000000000)"
+sed -i "s/^category: hardware\$/category: hardware\nproblem: $p/" "$r/$(tpath nz0000000003)"
 expect_exit "check: wrong links" 1 sd -C "$r" check
 expect_out_has "check: a link to a ticket that is no problem" "problem nz0000000004 is of type incident, not a problem"
 expect_err_has "check: a one-sided link is a warning" "does not list this incident"
@@ -182,11 +194,11 @@ expect_err_has "check: and from the problem's side" "incident sv0000000000 does 
 # --- the merge driver: incidents merge as a set ---
 pf=$r/$(tpath "$p")
 cp "$pf" "$tmp/base.md"
-sed 's/^incidents: \[/incidents: [aaaaaaaaaaaa, /' "$tmp/base.md" >"$tmp/ours.md"
-sed 's/^incidents: \[sv0000000000, /incidents: [bbbbbbbbbbbb, /' "$tmp/base.md" >"$tmp/theirs.md"
+sed '/^incidents:/s/\[/[aaaaaaaaaaaa, /' "$tmp/base.md" >"$tmp/ours.md"
+sed '/^incidents:/{s/sv0000000000, //;s/\[/[bbbbbbbbbbbb, /}' "$tmp/base.md" >"$tmp/theirs.md"
 expect_exit "merge-file: links made on both sides" 0 sd merge-file "$tmp/base.md" "$tmp/ours.md" "$tmp/theirs.md"
 expect_contains "merge-file: both added, the one unlinked gone" "$tmp/ours.md" \
-	"incidents: [aaaaaaaaaaaa, bbbbbbbbbbbb, sv0000000001, sv0000000002, sv0000000003]"
+	"incidents: [aaaaaaaaaaaa, bbbbbbbbbbbb, rv0000000001, sv0000000001, sv0000000002, sv0000000003]"
 
 # --- config ---
 sed -i 's/^  similarity: .*/  similarity: 2/' "$r/.sd/config.yaml"

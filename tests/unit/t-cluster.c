@@ -22,6 +22,8 @@ static void test_terms(void)
 		{ "Принтер не печатает, ЁЛКА ёлка", "принт печат елка елка" },
 		{ "PRN-042 error 0x1F, 42 pages", "prn error 0x1f pages" },
 		{ "a I и в", "" },
+		{ "Is it iz ČE Že?", "" },
+		{ "tiskalnik\xff\xc3printer\xe2\x80", "tiska print" }, /* bad UTF-8 splits */
 	};
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		struct sd_strvec terms = SD_STRVEC_INIT;
@@ -164,6 +166,29 @@ static void test_planted(void)
 	sd_clusters_free(&found);
 }
 
+/* Average linkage does not chain: A is like B and B like C, but A is
+ * nothing like C, so no cluster holds all three. */
+static void test_no_chain(void)
+{
+	static const struct sd_cluster_doc chain[] = {
+		{ "alpha bravo", "", "x", "" },
+		{ "bravo charlie", "", "x", "" },
+		{ "charlie delta", "", "x", "" },
+	};
+	CHECK(sd_cluster_similarity(chain, 3, 0, 1) > THRESHOLD, "A~B %f",
+	      sd_cluster_similarity(chain, 3, 0, 1));
+	CHECK(sd_cluster_similarity(chain, 3, 1, 2) > THRESHOLD, "B~C");
+	CHECK(sd_cluster_similarity(chain, 3, 0, 2) == 0, "A and C share nothing");
+	struct sd_clusters found;
+	sd_cluster_find(&found, chain, 3, THRESHOLD, 2);
+	CHECK(found.n == 1 && found.v[0].n == 2, "one pair, not a chain of three: %zu clusters",
+	      found.n);
+	sd_clusters_free(&found);
+	sd_cluster_find(&found, chain, 3, THRESHOLD, 3);
+	CHECK(found.n == 0, "no cluster of three");
+	sd_clusters_free(&found);
+}
+
 /* SD_CLUSTER_DEBUG=1: every pair's similarity, to choose the threshold. */
 static void print_pairs(void)
 {
@@ -177,10 +202,26 @@ static void print_pairs(void)
 		}
 }
 
+static void test_stop_words(void)
+{
+	/* Binary search needs them in order, each once. */
+	for (size_t i = 1; i < sd_cluster_nstop_words; i++)
+		CHECK(strcmp(sd_cluster_stop_words[i - 1], sd_cluster_stop_words[i]) < 0,
+		      "'%s' before '%s'", sd_cluster_stop_words[i - 1], sd_cluster_stop_words[i]);
+	for (size_t i = 0; i < sd_cluster_nstop_words; i++) {
+		struct sd_strvec terms = SD_STRVEC_INIT;
+		sd_cluster_terms(&terms, sd_cluster_stop_words[i]);
+		CHECK(terms.n == 0, "'%s' is dropped", sd_cluster_stop_words[i]);
+		sd_strvec_clear(&terms);
+	}
+}
+
 int main(void)
 {
+	test_stop_words();
 	print_pairs();
 	test_terms();
 	test_planted();
+	test_no_chain();
 	return unit_done("unit/cluster");
 }
