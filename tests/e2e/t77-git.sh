@@ -182,6 +182,7 @@ expect_exit "init in an existing repository" 0 sd init "$r"
 expect_one_new_commit "init in an existing repository" "$r" "$before"
 expect_last_commit "init in an existing repository" "$r" "sd: init" ".gitattributes
 .sd/config.yaml
+.sd/templates/auto-reply.md
 tickets/.gitkeep"
 expect_eq "init in an existing repository: user's status untouched" "$st" "$(gstatus "$r")"
 expect_eq "init in an existing repository: user's index untouched" "$cached" "$(git -C "$r" diff --cached)"
