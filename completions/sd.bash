@@ -185,6 +185,13 @@ _sd_arg()
         [[ ${cur:${#prefix}} == -* ]] && prefix+=-
         _sd_add_lines "$prefix" values sort
         ;;
+    ID | PID)
+        # ids are lowercase; a typed prefix may not be
+        local ocur=$cur
+        cur=$(tr '[:upper:]' '[:lower:]' <<<"$cur")
+        _sd_add_lines "$prefix" ids
+        cur=$ocur
+        ;;
     COLOR)
         _sd_add_lines "$prefix" values color
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
@@ -357,7 +364,7 @@ _sd()
     # positional arguments; `expect` is set when one is wanted here
     local expect=
     case $cmd in
-    show | comment | assign | status | resolve | close | reopen | set | edit | log | route)
+    show | attach | comment | assign | status | resolve | close | reopen | set | edit | log | route)
         if ((npos == 0)); then
             expect=ID
             # ids are lowercase; a typed prefix may not be
@@ -374,6 +381,24 @@ _sd()
         elif [[ $cmd == set ]]; then
             expect=KEY=VALUE
             _sd_set_arg
+        fi
+        ;;
+    link | unlink)
+        expect=ID
+        _sd_arg ID ""
+        ;;
+    problem)
+        if ((npos == 0)); then
+            expect=SUBCOMMAND
+            _sd_add "" new suggest known-error
+        elif [[ ${words[cmdi + 1]} == known-error ]] && ((npos == 1)); then
+            expect=PID
+            _sd_arg PID ""
+        elif [[ ${words[cmdi + 1]} == new ]] && ((npos == 1)); then
+            expect=TITLE
+        elif [[ ${words[cmdi + 1]} == new ]]; then
+            expect=ID
+            _sd_arg ID ""
         fi
         ;;
     init) ((npos == 0)) && expect=DIR && _sd_files "" -d ;;

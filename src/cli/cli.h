@@ -244,6 +244,7 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	{ SD_OPT_LIST, 't', "tag", "TAG", "only tickets with this tag (repeatable: all must match)" }, \
 	{ SD_OPT_STRING, 0, "category", "CATEGORY", "only tickets in this category" },             \
 	{ SD_OPT_STRING, 0, "asset", "ASSET", "only tickets about this asset" },                   \
+	{ SD_OPT_STRING, 0, "problem", "PID", "only the incidents linked to this problem" },        \
 	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },           \
 	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
 	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }

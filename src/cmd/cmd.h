@@ -10,6 +10,7 @@
 extern const struct sd_option init_options[];
 extern const struct sd_option new_options[];
 extern const struct sd_option show_options[];
+extern const struct sd_option attach_options[];
 extern const struct sd_option comment_options[];
 extern const struct sd_option mail_options[];
 extern const struct sd_option assign_options[];
@@ -38,10 +39,14 @@ extern const struct sd_option agents_options[];
 extern const struct sd_option kb_options[];
 extern const struct sd_option site_options[];
 extern const struct sd_option report_options[];
+extern const struct sd_option link_options[];
+extern const struct sd_option unlink_options[];
+extern const struct sd_option problem_options[];
 
 sd_error *cmd_init(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_attach(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_comment(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args);
@@ -92,6 +97,9 @@ void sd_kb_hint(struct sd_ctx *ctx, const char *question);
 sd_error *sd_kb_resolve(struct sd_ctx *ctx, const char *prefix, const char *resolution,
 			const char *slug);
 sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_link(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_unlink(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_problem(struct sd_ctx *ctx, struct sd_args *args);
 
 struct sd_sync_target;
 struct sd_sync_stats;
@@ -126,5 +134,33 @@ void sd_extra_json(struct sd_buf *out, const struct sd_ticket *t);
 /* The format of import and export: --format when given, else from the
  * file name's extension (.csv is CSV), else JSON Lines. */
 sd_error *sd_transfer_format(enum sd_import_format *out, const char *given, const char *path);
+
+/* Several tickets changed together and committed in one commit (a link
+ * changes both of its sides): each loaded once, the batch owns them. */
+struct sd_batch {
+	struct sd_ticket **v;
+	int *dirty; /* to be saved */
+	size_t n;
+};
+/* Takes the store lock (held to the commit) and loads the ticket a
+ * user-typed prefix names, or finds it in the batch; *out belongs to b. */
+sd_error *sd_batch_load(struct sd_ctx *ctx, struct sd_batch *b, const char *prefix,
+			struct sd_ticket **out);
+/* Marks t (a ticket of b) to be saved. */
+void sd_batch_mark(struct sd_batch *b, const struct sd_ticket *t);
+size_t sd_batch_dirty(const struct sd_batch *b);
+/* Sets `updated` on the marked tickets and commits them in one commit,
+ * the first marked one naming it; nothing when none is marked. */
+sd_error *sd_batch_save(struct sd_ctx *ctx, struct sd_batch *b, const char *verb);
+void sd_batch_free(struct sd_batch *b);
+/* Links the n incidents to problem (all in b), first unlinking each from
+ * the problem it named, which is loaded into b; marks what changed and
+ * counts in *changed the incidents newly linked. */
+sd_error *sd_link_incidents(struct sd_ctx *ctx, struct sd_batch *b, struct sd_ticket *problem,
+			    struct sd_ticket *const *incidents, size_t n, const char *author,
+			    const char *reason, size_t *changed);
+/* sd resolve PID --incidents: the problem and every open incident linked
+ * to it resolved, in one commit. */
+sd_error *sd_resolve_incidents(struct sd_ctx *ctx, const char *prefix, const char *resolution);
 
 #endif

@@ -167,6 +167,22 @@ is "bash: sd import --format=c<TAB>" csv
 comp "$outside" "sd export -o imp" sd export -o imp
 is "bash: sd export -o FILE<TAB>: file names" imports import-me.csv
 
+# Problem management: subcommands, and ids where a ticket is named.
+comp "$r" "sd problem " sd problem ""
+is "bash: sd problem <TAB>: subcommands" new suggest known-error
+comp "$r" "sd problem known-error " sd problem known-error ""
+is "bash: sd problem known-error <TAB>: ids" "$s1" "$s2"
+comp "$r" "sd problem new T --from " sd problem new T --from ""
+is "bash: sd problem new T --from <TAB>: ids" "$s1" "$s2"
+comp "$r" "sd problem new T --from $s1 " sd problem new T --from "$s1" ""
+is "bash: sd problem new T --from ID <TAB>: more ids" "$s1" "$s2"
+comp "$r" "sd link " sd link ""
+is "bash: sd link <TAB>: ids" "$s1" "$s2"
+comp "$r" "sd unlink $s1 " sd unlink "$s1" ""
+is "bash: sd unlink ID <TAB>: more ids" "$s1" "$s2"
+comp "$r" "sd list --problem " sd list --problem ""
+is "bash: sd list --problem <TAB>: ids" "$s1" "$s2"
+
 expect_missing "bash: ticket text never run" "$r/PWNED"
 expect_missing "bash: ticket text never run (backquotes)" "$r/PWNED2"
 
