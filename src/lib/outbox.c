@@ -562,12 +562,10 @@ static int bounced(const struct sd_ticket *t, const char *addr)
 	return 0;
 }
 
-/* A ticket's cc list. The front-matter `cc` lands with the inbound half;
- * until then a ticket has none. */
+/* A ticket's cc list: the front-matter cc, "a@x, b@y". */
 static void ticket_cc(const struct sd_ticket *t, struct sd_strvec *out)
 {
-	(void)t;
-	(void)out;
+	sd_strvec_split(out, sd_ticket_get(t, SD_F_CC));
 }
 
 /* Whether author speaks for the desk: an agent of the directory, or,
@@ -672,16 +670,25 @@ static void thread_of(struct sd_strvec *out, const struct sd_ticket *t, const ch
 	sd_buf_release(&root);
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		/* The requester's side of the conversation: notices to
-		 * agents are not part of it. */
-		if (!is_mail_record(e) || !*e->to || !sd_starts_with(e->reason, "Message-ID <") ||
-		    (strcmp(e->from, "auto-reply") && !sd_starts_with(e->from, "reply:")))
+		int mail = e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "mail");
+		/* The requester's side of the conversation: the messages that
+		 * came in (the one that opened the ticket, replies) and what sd
+		 * sent them; not notices to agents, nor delivery reports. */
+		if (mail &&
+		    (!strcmp(e->to, "bounced") || sd_starts_with(e->from, "notify-") || !*e->to))
 			continue;
-		const char *lt = strchr(e->reason, '<'), *gt = strchr(lt, '>');
-		if (!gt)
+		if (!mail && (e->kind != SD_ENTRY_COMMENT || e->internal))
 			continue;
-		char *id = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
-		if (message_id_ok(id))
+		char *id = NULL;
+		if (e->message_id && *e->message_id) {
+			id = sd_xstrdup(e->message_id);
+		} else if (mail && sd_starts_with(e->reason, "Message-ID <")) {
+			/* A record made before entries carried message_id. */
+			const char *lt = strchr(e->reason, '<'), *gt = strchr(lt, '>');
+			if (gt)
+				id = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
+		}
+		if (id && message_id_ok(id) && !sd_strvec_has(out, id))
 			sd_strvec_push_owned(out, id);
 		else
 			free(id);
@@ -1111,6 +1118,12 @@ int sd_outbox_record(struct sd_ticket *t, const struct sd_outbox_message *m, con
 		sd_buf_printf(&reason, "Message-ID <%s>", m->message_id);
 	int added = sd_ticket_add_event_with_id(t, m->record_id, author, at, "mail", m->what,
 						m->withheld ? "" : m->recipients, reason.data);
+	if (added && !m->withheld) {
+		/* As sd mail marks what it receives: a reply that names this
+		 * message finds the ticket on every clone. */
+		struct sd_entry_mail mark = { .message_id = m->message_id };
+		sd_entry_set_mail(sd_ticket_entry(t, m->record_id), &mark);
+	}
 	sd_buf_release(&reason);
 	return added;
 }
