@@ -241,7 +241,6 @@ static void test_collect(void)
 	struct sd_outbox ob;
 	struct sd_strvec own = SD_STRVEC_INIT;
 	sd_config_init(&cfg);
-	sd_ticket_init(&t);
 	sd_strvec_push(&own, "desk@desk.example");
 	sd_error *err = sd_ticket_parse(&t, ticket_text, sizeof(ticket_text) - 1, "t.md");
 	CHECK(!err, "parse: %s", err ? err->msg : "");
@@ -312,7 +311,6 @@ static void test_collect(void)
 	/* The limit: with one auto-reply sent to Иван in the last day, a
 	 * limit of 1 withholds the next. */
 	struct sd_ticket t2;
-	sd_ticket_init(&t2);
 	sd_ticket_parse(&t2, ticket_text, sizeof(ticket_text) - 1, "t.md");
 	sd_ticket_set(&t2, SD_F_ID, "0123456789ac");
 	s.auto_reply_limit = 1;
