@@ -225,7 +225,8 @@ static sd_error *record(struct sd_ctx *ctx, const struct sd_outbox *ob, const un
 			sd_buf_init(&contents[n]);
 			sd_buf_init(&paths[n]);
 			sd_ticket_write(&t, &contents[n]);
-			if (!(err = sd_ticket_check_size(ids.v[k], contents[n].len))) {
+			sd_error *big = sd_ticket_check_size(ids.v[k], contents[n].len);
+			if (!big) {
 				sd_ticket_path(&paths[n], ids.v[k]);
 				changes[n] = (struct sd_change){ paths[n].data, contents[n].data,
 								 contents[n].len };
@@ -238,6 +239,12 @@ static sd_error *record(struct sd_ctx *ctx, const struct sd_outbox *ob, const un
 					      added == 1 ? "" : "s");
 				sd_error_free(e2);
 			} else {
+				/* One ticket that cannot grow must not leave the
+				 * others' mail unrecorded (and sent again). */
+				big = sd_error_wrap(big, "sent, but not recorded");
+				sd_warn(sd_xstrdup(big->msg));
+				sd_error_free(big);
+				ctx->exit_status = SD_EXIT_FOUND_NOTHING;
 				sd_buf_release(&contents[n]);
 				sd_buf_release(&paths[n]);
 			}
