@@ -238,6 +238,7 @@ build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(OBJDIR)/libsd.a
 # BENCH_TICKETS tickets and writes build/bench/results.md. Like check, it
 # installs what is missing first, so it runs on a fresh machine.
 bench: deps
+	$(MAKE) deps DEB_DEPS="$(DEB_DEPS) wrk"
 	$(MAKE) sd
 	python3 bench/run
 

@@ -17,10 +17,12 @@ const struct sd_command sd_commands[] = {
 	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
 	{ "new", cmd_new, new_options, SD_NEEDS_STORE, "new TITLE [-m TEXT | -F FILE] [options]",
 	  "open a new ticket" },
-	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json] [--files]",
+	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json] [--files] [--raw]",
 	  "show a ticket" },
 	{ "attach", cmd_attach, attach_options, SD_NEEDS_STORE, "attach ID FILE...",
 	  "attach files to a ticket, in one commit" },
+	{ "inbox", cmd_inbox, inbox_options, SD_NEEDS_STORE, "inbox [--limit N] [--json]",
+	  "what needs you now: SLA risks, answers owed, your queues, your tickets" },
 	{ "list", cmd_list, sd_filter_options, SD_NEEDS_STORE,
 	  "list [filters] [--sort KEY] [--json | --format FMT]", "list tickets" },
 	{ "comment", cmd_comment, comment_options, SD_NEEDS_STORE,
@@ -280,8 +282,18 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 			return sd_error_invalid("unknown option '%s'; see 'sd --help'", a);
 		}
 	}
-	if (i >= argc)
-		return sd_error_invalid("no command given; 'sd help' lists the commands");
+	/* sd alone, on a terminal, inside a store: the inbox, as the day
+	 * starts. Anywhere else it is a usage error, as before. */
+	static char *inbox_argv[] = { "inbox", NULL };
+	int implicit = 0;
+	if (i >= argc) {
+		if (!ctx->stdout_tty)
+			return sd_error_invalid("no command given; 'sd help' lists the commands");
+		argv = inbox_argv;
+		argc = 1;
+		i = 0;
+		implicit = 1;
+	}
 	const struct sd_command *cmd = sd_command_lookup(argv[i]);
 	if (!cmd)
 		return unknown_command(argv[i]);
@@ -304,8 +316,14 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	}
 	if (cmd->flags & SD_NEEDS_STORE) {
 		unsigned flags = cmd->flags & SD_LENIENT_STORE ? SD_STORE_LENIENT : 0;
-		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
+		if ((err = sd_store_open(&ctx->store, ctx->dir, flags))) {
+			if (implicit) {
+				sd_error_free(err);
+				err = sd_error_invalid("no command given; 'sd help' lists the "
+						       "commands");
+			}
 			goto done;
+		}
 		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
 		sd_time_set_display_zone(sd_store_config(ctx->store)->display_timezone);
 		if (sd_progress_wanted(ctx))

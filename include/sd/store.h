@@ -84,6 +84,8 @@ void sd_store_set_terminal(struct sd_store *store, int terminal);
  * (the default) reports nothing. done == total ends a stage. */
 typedef void sd_store_progress_fn(void *arg, const char *what, uint64_t done, uint64_t total);
 void sd_store_set_progress(struct sd_store *store, sd_store_progress_fn *fn, void *arg);
+/* 1 when the store has a progress function (git runs with --progress). */
+int sd_store_progress_on(const struct sd_store *store);
 /* Reports through the store's progress function, if any. */
 void sd_store_progress(struct sd_store *store, const char *what, uint64_t done, uint64_t total);
 /* The shortest unique prefix of id among the ids in out-of-band list ids

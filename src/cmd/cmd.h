@@ -11,6 +11,7 @@ extern const struct sd_option init_options[];
 extern const struct sd_option new_options[];
 extern const struct sd_option show_options[];
 extern const struct sd_option attach_options[];
+extern const struct sd_option inbox_options[];
 extern const struct sd_option comment_options[];
 extern const struct sd_option mail_options[];
 extern const struct sd_option assign_options[];
@@ -110,6 +111,7 @@ sd_error *sd_pull(struct sd_ctx *ctx, const struct sd_sync_target *t, struct sd_
 void sd_put_rebalanced(struct sd_ctx *ctx, size_t n);
 sd_error *sd_push(struct sd_ctx *ctx, const struct sd_sync_target *t, int *rejected);
 sd_error *cmd_list(struct sd_ctx *ctx, struct sd_args *args);
+sd_error *cmd_inbox(struct sd_ctx *ctx, struct sd_args *args);
 sd_error *cmd_search(struct sd_ctx *ctx, struct sd_args *args);
 
 /* Shared by status, resolve, close and reopen. */

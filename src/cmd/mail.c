@@ -640,9 +640,18 @@ static sd_error *take_mbox(struct sd_ctx *ctx, const char *tag, const char *file
 	size_t pos = 0, start, end, n = 0, refused = 0;
 	if (err)
 		goto done;
+	/* Counted first, for the progress line: a scan, no parsing. */
+	size_t total = 0;
+	for (size_t p = 0; sd_mail_mbox_next(data.data, data.len, &p, &start, &end);)
+		total++;
+	struct sd_progress *progress = sd_progress_start(ctx, "Taking mail", total);
 	while (sd_mail_mbox_next(data.data, data.len, &pos, &start, &end)) {
+		sd_progress_update(progress, n);
 		n++;
 		sd_error *one = take_message(ctx, tag, data.data + start, end - start, &report);
+		/* Off the terminal before a line is printed to it. */
+		if (ctx->stdout_tty || one)
+			sd_progress_clear(progress);
 		if (one && one->status == EX_DATAERR) {
 			fprintf(stderr, "sd: %s: message %zu: %s\n", file, n, one->msg);
 			sd_error_free(one);
@@ -655,6 +664,11 @@ static sd_error *take_mbox(struct sd_ctx *ctx, const char *tag, const char *file
 		fputs(report.data, ctx->out);
 		sd_buf_reset(&report);
 	}
+	sd_progress_update(progress, n);
+	if (err)
+		sd_progress_abort(progress);
+	else
+		sd_progress_done(progress);
 	if (!err && refused)
 		err = sd_error_new(EX_DATAERR, "%s: %zu of %zu messages refused", file, refused, n);
 done:
@@ -686,11 +700,16 @@ static sd_error *take_maildir(struct sd_ctx *ctx, const char *tag, const char *d
 			sd_strvec_push(&names, e->d_name);
 	closedir(d);
 	qsort(names.v, names.n, sizeof(*names.v), by_name);
+	struct sd_progress *progress = sd_progress_start(ctx, "Taking mail", names.n);
 	for (size_t i = 0; i < names.n && !err; i++) {
 		struct sd_buf from = SD_BUF_INIT, to = SD_BUF_INIT, data = SD_BUF_INIT;
+		sd_progress_update(progress, i);
 		sd_buf_printf(&from, "%s/%s", newdir.data, names.v[i]);
 		err = sd_buf_read_file(&data, from.data, MAIL_MAX_BYTES);
 		sd_error *one = err ? NULL : take_message(ctx, tag, data.data, data.len, &report);
+		/* Off the terminal before a line is printed to it. */
+		if (ctx->stdout_tty || one)
+			sd_progress_clear(progress);
 		if (one && one->status == EX_DATAERR) {
 			fprintf(stderr, "sd: %s: %s\n", from.data, one->msg);
 			sd_error_free(one);
@@ -711,6 +730,11 @@ static sd_error *take_maildir(struct sd_ctx *ctx, const char *tag, const char *d
 		sd_buf_release(&to);
 		sd_buf_release(&data);
 	}
+	sd_progress_update(progress, names.n);
+	if (err)
+		sd_progress_abort(progress);
+	else
+		sd_progress_done(progress);
 	if (!err && refused)
 		err = sd_error_new(EX_DATAERR, "%s: %zu of %zu messages refused", dir, refused,
 				   names.n);

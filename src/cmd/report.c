@@ -50,7 +50,7 @@ struct table {
 };
 
 struct tables {
-	struct table v[12];
+	struct table v[16];
 	size_t n;
 };
 
@@ -303,6 +303,44 @@ static void build_tables(struct tables *ts, const struct sd_report *r, enum mode
 		}
 	}
 	{
+		const char *h[] = { "problem", "title", "incidents opened", NULL };
+		struct table *t = table_new(ts, "problems", "Incidents linked to problems", h);
+		if (r->total.linked_incidents) {
+			cell(t, "(all)");
+			cell(t, "");
+			cell_n(t, r->total.linked_incidents);
+		}
+		for (size_t i = 0; i < r->nproblems; i++) {
+			cell(t, r->problems[i].id);
+			cell(t, r->problems[i].title);
+			cell_n(t, r->problems[i].n);
+		}
+	}
+	{
+		const char *h[] = { g, "resolved", "with a KB article", "share", NULL };
+		struct table *t = table_new(ts, "self_service",
+					    "Self-service: tickets resolved with an article", h);
+		for (size_t i = 0; i < nfigs(r); i++) {
+			const struct sd_report_figures *f = fig(r, i);
+			cell(t, group_name(f, m));
+			cell_n(t, f->resolved);
+			cell_n(t, f->resolved_kb);
+			cell_share(t, m, f->resolved_kb, f->resolved);
+		}
+	}
+	{
+		const char *h[] = { "article", "deflections", NULL };
+		struct table *t =
+			table_new(ts, "deflections",
+				  "Portal deflections: \"that solved it\" per article", h);
+		cell(t, "(all)");
+		cell_n(t, r->deflections);
+		for (size_t i = 0; i < r->narticles; i++) {
+			cell(t, r->deflection_articles[i].name);
+			cell_n(t, r->deflection_articles[i].n);
+		}
+	}
+	{
 		const char *h[] = { "agent", "open", "resolved", "median resolution", NULL };
 		struct table *t = table_new(ts, "workload", "Workload per agent", h);
 		for (size_t i = 0; i < r->nagents; i++) {
@@ -341,11 +379,11 @@ static int numeric(const char *s)
 static void print_human(struct sd_ctx *ctx, const struct sd_report *r, const struct tables *ts)
 {
 	struct sd_buf out = SD_BUF_INIT;
-	char a[SD_TIME_STRLEN], b[SD_TIME_STRLEN];
-	sd_time_format(a, r->since);
-	sd_time_format(b, r->until);
-	sd_buf_printf(&out, "%sReport%s %s to %s: %zu tickets\n", sd_color(ctx, SD_BOLD),
-		      sd_color(ctx, SD_RESET), a, b, r->total.tickets);
+	char a[32], b[32];
+	sd_time_format_human(a, r->since);
+	sd_time_format_human(b, r->until);
+	sd_buf_printf(&out, "%sReport%s from %s to %s (not included), %zu tickets by then\n",
+		      sd_color(ctx, SD_BOLD), sd_color(ctx, SD_RESET), a, b, r->total.tickets);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct table *t = &ts->v[i];
 		size_t nrows = t->cells.n / t->ncols;
@@ -474,7 +512,9 @@ static void json_figures(struct sd_buf *o, const struct sd_report_figures *f)
 	}
 	sd_buf_printf(o, "},\"first_contact_resolution\":{\"count\":%zu,\"rate\":", f->fcr);
 	json_share(o, f->fcr, f->resolved);
-	sd_buf_adds(o, "},\"reopen_rate\":");
+	sd_buf_printf(o, "},\"resolved_with_kb\":{\"count\":%zu,\"rate\":", f->resolved_kb);
+	json_share(o, f->resolved_kb, f->resolved);
+	sd_buf_printf(o, "},\"linked_incidents\":%zu,\"reopen_rate\":", f->linked_incidents);
 	json_share(o, f->reopened, f->resolved);
 	sd_buf_adds(o, ",\"escalation\":{");
 	for (int k = 0; k < SD_REPORT_TIERS; k++) {
@@ -532,7 +572,22 @@ static void print_json(struct sd_ctx *ctx, const struct sd_report *r)
 	json_counts(&o, r->categories, r->ncategories);
 	sd_buf_adds(&o, ",\"assets\":");
 	json_counts(&o, r->assets, r->nassets);
-	sd_buf_adds(&o, "},\n\"workload\":[");
+	sd_buf_adds(&o, ",\"problems\":[");
+	for (size_t i = 0; i < r->nproblems; i++) {
+		sd_buf_adds(&o, i ? ",{\"id\":" : "{\"id\":");
+		sd_json_string(&o, r->problems[i].id);
+		sd_buf_adds(&o, ",\"title\":");
+		sd_json_string(&o, r->problems[i].title);
+		sd_buf_printf(&o, ",\"incidents\":%zu}", r->problems[i].n);
+	}
+	sd_buf_printf(&o, "]},\n\"self_service\":{\"deflections\":%zu,\"articles\":[",
+		      r->deflections);
+	for (size_t i = 0; i < r->narticles; i++) {
+		sd_buf_adds(&o, i ? ",{\"article\":" : "{\"article\":");
+		sd_json_string(&o, r->deflection_articles[i].name);
+		sd_buf_printf(&o, ",\"deflections\":%zu}", r->deflection_articles[i].n);
+	}
+	sd_buf_adds(&o, "]},\n\"workload\":[");
 	for (size_t i = 0; i < r->nagents; i++) {
 		const struct sd_report_agent *ag = &r->agents[i];
 		sd_buf_adds(&o, i ? ",{\"agent\":" : "{\"agent\":");
@@ -930,6 +985,10 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	else
 		strcpy(v, "-");
 	html_card(o, "SLA clocks met", v);
+	snprintf(v, sizeof(v), "%zu", f->resolved_kb);
+	html_card(o, "resolved with a KB article", v);
+	snprintf(v, sizeof(v), "%zu", r->deflections);
+	html_card(o, "portal deflections", v);
 	sd_buf_adds(o, "</div>\n");
 	html_charts(o, r);
 	for (size_t i = 0; i < ts->n; i++)
@@ -1038,9 +1097,11 @@ sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args)
 		sd_error *derr = sd_duration_parse(&d, v);
 		if (!derr)
 			since = until - d;
-		else if ((err = parse_date(&since, v, "since")))
-			goto done;
+		else
+			err = parse_date(&since, v, "since");
 		sd_error_free(derr);
+		if (err)
+			goto done;
 	}
 	if ((v = sd_arg_str(args, "by")) && (by = sd_value_index(by_fields, v)) < 0) {
 		err = sd_error_invalid("invalid --by '%s': use queue, tier, assignee, priority, "
@@ -1058,6 +1119,14 @@ sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_summaries_load(ctx->store, &sums, take, &l)))
 		goto done;
 	if ((err = l.err))
+		goto done;
+	/* Deflections are records of the desk, not tickets: only --category
+	 * narrows them (doc/sd-report.1.md). */
+	struct sd_buf dpath = SD_BUF_INIT;
+	sd_buf_printf(&dpath, "%sdeflections", sd_store_root(ctx->store));
+	err = sd_report_read_deflections(&report, dpath.data, sd_arg_str(args, "category"));
+	sd_buf_release(&dpath);
+	if (err)
 		goto done;
 	for (size_t i = 0; i < sums.problems.n; i++) {
 		struct sd_buf msg = SD_BUF_INIT;

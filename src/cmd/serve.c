@@ -15,6 +15,8 @@ const struct sd_option serve_options[] = {
 	{ SD_OPT_STRING, 0, "base-url", "URL", "the portal's public URL, for status links" },
 	{ SD_OPT_STRING, 0, "tls-cert", "FILE", "serve HTTPS with this PEM certificate" },
 	{ SD_OPT_STRING, 0, "tls-key", "FILE", "the PEM private key of --tls-cert" },
+	{ SD_OPT_BOOL, 0, "behind-proxy", NULL,
+	  "a reverse proxy on this machine forwards; take clients from X-Forwarded-For" },
 	{ SD_OPT_STRING, 0, "threads", "N", "worker threads (default 4)" },
 	{ SD_OPT_STRING, 0, "timeout", "SECONDS",
 	  "close a connection idle this long (default 30)" },
@@ -49,6 +51,7 @@ sd_error *cmd_serve(struct sd_ctx *ctx, struct sd_args *args)
 	opt.tls_cert = sd_arg_str(args, "tls-cert");
 	opt.tls_key = sd_arg_str(args, "tls-key");
 	opt.check = sd_arg_flag(args, "check");
+	opt.behind_proxy = sd_arg_flag(args, "behind-proxy");
 	if (!opt.tls_cert != !opt.tls_key)
 		return sd_error_invalid("--tls-cert and --tls-key go together");
 	if ((err = number(sd_arg_str(args, "threads"), "threads", 1, 64, &opt.threads)) ||

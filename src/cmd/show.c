@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "sd/attach.h"
 #include "sd/calendar.h"
+#include "sd/inbox.h"
 #include "sd/mdterm.h"
 #include "sd/sla.h"
 #include "sd/text.h"
@@ -304,6 +305,13 @@ sd_error *cmd_show(struct sd_ctx *ctx, struct sd_args *args)
 		rendered = ctx->stdout_tty && !sd_arg_flag(args, "raw");
 		sd_pager_start(ctx);
 		show_human(ctx, &out, &t, short_id, files, nfiles);
+		/* Looked at: sd inbox stops listing it as changed. */
+		sd_error *seen =
+			sd_inbox_seen_mark(ctx->store, id, sd_ticket_get(&t, SD_F_UPDATED));
+		if (seen) {
+			sd_warn(sd_xstrdup(seen->msg));
+			sd_error_free(seen);
+		}
 	}
 	fwrite(out.data, 1, out.len, ctx->out);
 done:

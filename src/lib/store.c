@@ -717,6 +717,11 @@ void sd_store_set_progress(struct sd_store *s, sd_store_progress_fn *fn, void *a
 	s->progress_arg = arg;
 }
 
+int sd_store_progress_on(const struct sd_store *s)
+{
+	return s && s->progress;
+}
+
 void sd_store_progress(struct sd_store *s, const char *what, uint64_t done, uint64_t total)
 {
 	if (s && s->progress)

@@ -24,6 +24,44 @@
 
 /* ---- running git ---- */
 
+/* One segment of git's output (between two \r or \n): when it is a
+ * progress line, "Receiving objects:  45% (450/1000), 1.2 MiB", the
+ * stage and the numbers go to the store's progress function. Only those
+ * are taken, letters and digits, so nothing a remote sends ("remote: ...")
+ * reaches the terminal as it is. */
+static void git_progress(struct sd_store *s, const char *seg, size_t len)
+{
+	char what[48];
+	size_t i = 0, n = 0;
+	unsigned long long done = 0, total = 0;
+	if (len >= 8 && !memcmp(seg, "remote: ", 8))
+		i = 8;
+	while (i < len && n + 1 < sizeof(what) &&
+	       ((seg[i] >= 'A' && seg[i] <= 'Z') || (seg[i] >= 'a' && seg[i] <= 'z') ||
+		seg[i] == ' '))
+		what[n++] = seg[i++];
+	what[n] = '\0';
+	if (!n || i >= len || seg[i] != ':')
+		return;
+	i++;
+	while (i < len && seg[i] == ' ')
+		i++;
+	while (i < len && seg[i] >= '0' && seg[i] <= '9')
+		i++;
+	if (i + 2 >= len || seg[i] != '%' || seg[i + 1] != ' ' || seg[i + 2] != '(')
+		return;
+	i += 3;
+	for (; i < len && seg[i] >= '0' && seg[i] <= '9' && done < (1ull << 60); i++)
+		done = done * 10 + (unsigned)(seg[i] - '0');
+	if (i >= len || seg[i] != '/')
+		return;
+	for (i++; i < len && seg[i] >= '0' && seg[i] <= '9' && total < (1ull << 60); i++)
+		total = total * 10 + (unsigned)(seg[i] - '0');
+	if (i >= len || seg[i] != ')' || !total)
+		return;
+	sd_store_progress(s, what, done, total);
+}
+
 sd_error *sd_git_run(struct sd_store *s, const char *const *args, struct sd_buf *output)
 {
 	struct sd_strvec argv = SD_STRVEC_INIT;
@@ -61,9 +99,20 @@ sd_error *sd_git_run(struct sd_store *s, const char *const *args, struct sd_buf 
 	close(fds[1]);
 	char buf[4096];
 	ssize_t n;
-	while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+	struct sd_buf seg = SD_BUF_INIT;
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
 		if (n > 0 && output)
 			sd_buf_add(output, buf, (size_t)n);
+		for (ssize_t k = 0; k < n; k++) {
+			if (buf[k] == '\r' || buf[k] == '\n') {
+				git_progress(s, seg.data, seg.len);
+				sd_buf_reset(&seg);
+			} else if (seg.len < 256) {
+				sd_buf_addch(&seg, buf[k]);
+			}
+		}
+	}
+	sd_buf_release(&seg);
 	close(fds[0]);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd/site.h" /* sd_html_escape */
 #include "sd/tmpl.h"
 #include "sd/util.h"
 

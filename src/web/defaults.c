@@ -17,6 +17,7 @@ static const char layout_html[] =
 	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	"<title>{{title}} · {{_ site.name}}</title>\n"
 	"<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	"<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 	"</head>\n"
 	"<body>\n"
 	"<a class=\"skip\" href=\"#main\">{{_ nav.skip}}</a>\n"
@@ -96,8 +97,8 @@ static const char created_html[] =
 	"<p>{{_ created.keep}}</p></section>\n";
 
 static const char status_html[] =
-	"{{created_box}}"
 	"<h1>{{ticket_title}}</h1>\n"
+	"{{created_box}}"
 	"{{#notice}}<p class=\"notice\" role=\"status\">{{notice}}</p>\n{{/notice}}"
 	"<dl class=\"facts\">\n"
 	"<dt>{{_ status.status}}</dt><dd class=\"status-{{status}}\">{{status_words}}</dd>\n"
@@ -132,8 +133,18 @@ static const char message_html[] = "<h1>{{heading}}</h1>\n"
 				   "<p>{{text}}</p>\n"
 				   "<p><a href=\"/\">{{_ message.back}}</a></p>\n";
 
-static const char kb_html[] = "<h1>{{heading}}</h1>\n"
-			      "{{body}}";
+static const char kb_html[] =
+	"<h1>{{heading}}</h1>\n"
+	"<form class=\"search\" method=\"get\" action=\"/kb/\" role=\"search\">\n"
+	"<label for=\"q\">{{_ index.search}}</label>\n"
+	"<div class=\"row\"><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"200\" "
+	"value=\"{{query}}\"><button type=\"submit\">{{_ index.search.button}}</button></div>\n"
+	"</form>\n"
+	"{{#has_articles}}<ul class=\"articles\">\n{{#articles}}<li><a "
+	"href=\"/kb/{{slug}}\">{{title}}</a><p>{{summary}}</p></li>\n{{/articles}}</ul>\n"
+	"{{/has_articles}}"
+	"{{^has_articles}}<p>{{_ kb.nothing}}</p>\n{{/has_articles}}"
+	"<p><a href=\"/kb/\">{{_ kb.all}}</a> · <a href=\"/faq\">{{_ nav.faq}}</a></p>\n";
 
 const char *const web_template_defaults[] = { layout_html, index_html,	 suggest_html, created_html,
 					      status_html, message_html, kb_html,      NULL };
@@ -236,7 +247,10 @@ static const char catalog_en[] =
 	"failed.title = Something went wrong\n"
 	"failed.text = Your request could not be saved. Please try again in a minute.\n"
 	"kb.title = Knowledge base\n"
-	"kb.none = The knowledge base is not published here yet.\n";
+	"kb.none = The knowledge base is not published here yet.\n"
+	"kb.results = Search results\n"
+	"kb.nothing = No published article matches these words.\n"
+	"kb.all = All articles\n";
 
 static const char catalog_ru[] =
 	"# Слова портала по-русски (key = text).\n"
@@ -332,7 +346,10 @@ static const char catalog_ru[] =
 	"failed.title = Что-то пошло не так\n"
 	"failed.text = Заявку не удалось сохранить. Попробуйте через минуту.\n"
 	"kb.title = База знаний\n"
-	"kb.none = База знаний здесь пока не опубликована.\n";
+	"kb.none = База знаний здесь пока не опубликована.\n"
+	"kb.results = Результаты поиска\n"
+	"kb.nothing = Ни одна опубликованная статья не подходит.\n"
+	"kb.all = Все статьи\n";
 
 static const char catalog_sl[] =
 	"# Besede portala v slovenščini (key = text).\n"
@@ -427,7 +444,10 @@ static const char catalog_sl[] =
 	"failed.title = Nekaj je šlo narobe\n"
 	"failed.text = Zahteve ni bilo mogoče shraniti. Poskusite znova čez minuto.\n"
 	"kb.title = Baza znanja\n"
-	"kb.none = Baza znanja tu še ni objavljena.\n";
+	"kb.none = Baza znanja tu še ni objavljena.\n"
+	"kb.results = Rezultati iskanja\n"
+	"kb.nothing = Nobenemu objavljenemu članku te besede ne ustrezajo.\n"
+	"kb.all = Vsi članki\n";
 
 const char *const web_catalog_defaults[] = { catalog_en, catalog_ru, catalog_sl, NULL };
 
@@ -474,3 +494,9 @@ const char web_style_css[] =
 	".link{overflow-wrap:anywhere;font-size:1.1rem}\n"
 	".articles{padding-left:1.2rem}\n"
 	"footer{border-top:1px solid #ccc;margin-top:2rem}\n";
+
+/* A speech bubble in the link colour. */
+const char web_icon_svg[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+	"<path fill=\"#0b57d0\" d=\"M4 4h24a2 2 0 0 1 2 2v15a2 2 0 0 1-2 2H13l-7 6v-6H4a2 2 0 0 "
+	"1-2-2V6a2 2 0 0 1 2-2z\"/><path fill=\"#fff\" d=\"M9 11h14v2H9zm0 5h10v2H9z\"/></svg>\n";

@@ -9,6 +9,9 @@
 
 #include "sd/id.h"
 #include "sd/intake.h"
+#include "sd/kb.h"
+#include "sd/rank.h"
+#include "sd/site.h"
 #include "sd/sla.h"
 #include "sd/ticket.h"
 #include "sd/util.h"
@@ -66,7 +69,10 @@ static int name_ok(const char *n)
  * with raw HTML left out and unsafe links dropped. */
 static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text)
 {
-	char *html = cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE);
+	/* Hard breaks: most requesters write plain text, where a new line
+	 * means one. */
+	char *html =
+		cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
 	sd_tmpl_set_html(v, name, html);
 	free(html);
 }
@@ -178,6 +184,35 @@ static void redirect(struct web_request *req, const char *location)
 	sd_buf_reset(&req->body);
 }
 
+static size_t add_matches(struct web_request *req, struct sd_tmpl_vars *v, const char *name,
+			  const char *query, size_t max);
+
+/* "Does one of these solve it?": the articles that match the title, with
+ * the request carried in hidden fields to send it anyway. 0 when none
+ * match (or suggestions are off), and nothing was shown. */
+static int show_suggestions(struct web_request *req, const struct request_form *f)
+{
+	int max = sd_store_config(req->store)->portal.suggestions;
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	int shown = max > 0 && add_matches(req, v, "articles", f->title, (size_t)max) > 0;
+	if (shown) {
+		const char *names[] = { "name",	  "email",   "title",	   "category",
+					"impact", "urgency", "description" };
+		const char *values[] = { f->name,   f->email,	f->title,      f->category,
+					 f->impact, f->urgency, f->description };
+		web_csrf_vars(req, v, "new");
+		sd_tmpl_set(v, "category", f->category);
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			struct sd_tmpl_vars *h = sd_tmpl_add_item(v, "hidden");
+			sd_tmpl_set(h, "name", names[i]);
+			sd_tmpl_set(h, "value", values[i]);
+		}
+		web_page(req, 200, "suggest.html", sd_tmpl_msg(req->msgs, "suggest.title"), v);
+	}
+	sd_tmpl_vars_free(v);
+	return shown;
+}
+
 static void post_request(struct web_request *req)
 {
 	struct request_form f;
@@ -195,6 +230,8 @@ static void post_request(struct web_request *req)
 		show_form(req, 400, &f, &errors);
 		goto done;
 	}
+	if (!web_field(req, "send") && show_suggestions(req, &f))
+		goto done;
 	if (web_rate_take(req->srv, req->client, f.email, req->now)) {
 		web_message(req, 429, "toomany.title", "toomany.text");
 		goto done;
@@ -217,7 +254,7 @@ static void post_request(struct web_request *req)
 	pthread_mutex_unlock(&req->srv->write_lock);
 	sd_route_outcome_release(&res.route);
 	if (err) {
-		fprintf(stderr, "sd serve: cannot open a ticket: %s\n", err->msg);
+		web_log_error("cannot open a ticket", err);
 		sd_error_free(err);
 		web_message(req, 503, "failed.title", "failed.text");
 		goto done;
@@ -447,7 +484,7 @@ done:
 		pthread_mutex_unlock(&req->srv->write_lock);
 	}
 	if (err) {
-		fprintf(stderr, "sd serve: ticket %s: %s\n", id, err->msg);
+		web_log_error(id, err);
 		sd_error_free(err);
 		web_message(req, 503, "failed.title", "failed.text");
 	}
@@ -556,7 +593,7 @@ static void post_deflect(struct web_request *req)
 		pthread_mutex_unlock(&req->srv->write_lock);
 	}
 	if (err) {
-		fprintf(stderr, "sd serve: cannot record a deflection: %s\n", err->msg);
+		web_log_error("cannot record a deflection", err);
 		sd_error_free(err);
 		web_message(req, 503, "failed.title", "failed.text");
 	} else {
@@ -567,21 +604,146 @@ static void post_deflect(struct web_request *req)
 	sd_buf_release(&msg);
 }
 
-/* ---- the knowledge base (until the kb module lands) ---- */
+/* ---- the knowledge base ---- */
+
+/* The published public articles (sd_site_visible), moved to the front
+ * of v; returns how many. */
+static size_t keep_visible(struct sd_article *v, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sd_site_visible(&v[i])) {
+			struct sd_article tmp = v[k];
+			v[k++] = v[i];
+			v[i] = tmp;
+		}
+	return k;
+}
+
+static void site_links(struct web_request *req, struct sd_site_links *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->index = "/kb/";
+	l->faq = "/faq";
+	l->css = "/kb/sd.css";
+	l->article_prefix = "/kb/";
+	l->article_suffix = "";
+	l->site_name = sd_tmpl_msg(req->msgs, "site.name");
+	l->lang = req->lang;
+}
+
+/* A line of an article to show under its title: the first line of text,
+ * without Markdown's heading and list marks, cut on a character
+ * boundary. The caller frees it. */
+static char *article_summary(const char *body)
+{
+	const char *p = body;
+	for (;;) {
+		while (*p == '\n' || *p == ' ' || *p == '#' || *p == '*' || *p == '-' || *p == '>')
+			p++;
+		if (*p != '\n')
+			break;
+	}
+	struct sd_buf b = SD_BUF_INIT;
+	/* Past 160 bytes, only the rest of a character started. */
+	for (; *p && *p != '\n' && (b.len < 160 || ((unsigned char)*p & 0xc0) == 0x80); p++)
+		if (!strchr("*_`", *p))
+			sd_buf_addch(&b, *p);
+	return sd_buf_detach(&b);
+}
+
+/* Up to max published public articles matching query, best first, as
+ * items of list name in v; returns how many. */
+static size_t add_matches(struct web_request *req, struct sd_tmpl_vars *v, const char *name,
+			  const char *query, size_t max)
+{
+	struct sd_article *arts = NULL;
+	size_t n = 0, shown = 0;
+	sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
+	if (err) {
+		sd_error_free(err);
+		return 0;
+	}
+	size_t k = keep_visible(arts, n);
+	struct sd_rank_doc *docs = sd_xcalloc(k ? k : 1, sizeof(*docs));
+	struct sd_rank_hit *hits = NULL;
+	for (size_t i = 0; i < k; i++)
+		docs[i] = (struct sd_rank_doc){ arts[i].title, &arts[i].tags, arts[i].body };
+	size_t nhits = k ? sd_rank(&hits, docs, k, query) : 0;
+	for (size_t i = 0; i < nhits && shown < max; i++, shown++) {
+		const struct sd_article *a = &arts[hits[i].doc];
+		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, name);
+		char *summary = article_summary(a->body);
+		sd_tmpl_set(x, "slug", a->slug);
+		sd_tmpl_set(x, "title", a->title);
+		sd_tmpl_set(x, "summary", summary);
+		free(summary);
+	}
+	free(hits);
+	free(docs);
+	sd_kb_articles_free(arts, n);
+	return shown;
+}
+
+static void not_found(struct web_request *req);
+
+static void kb_search(struct web_request *req)
+{
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	const char *title = sd_tmpl_msg(req->msgs, "kb.results");
+	if (add_matches(req, v, "articles", req->query, 20))
+		sd_tmpl_set(v, "has_articles", "1");
+	sd_tmpl_set(v, "heading", title);
+	sd_tmpl_set(v, "query", req->query);
+	web_page(req, 200, "kb.html", title, v);
+	sd_tmpl_vars_free(v);
+}
 
 static void kb_route(struct web_request *req)
 {
-	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
-	const char *title = sd_tmpl_msg(req->msgs, "kb.title");
-	struct sd_buf html = SD_BUF_INIT;
-	sd_buf_adds(&html, "<p>");
-	sd_html_escape(&html, sd_tmpl_msg(req->msgs, "kb.none"));
-	sd_buf_adds(&html, "</p>\n");
-	sd_tmpl_set(v, "heading", title);
-	sd_tmpl_set_html(v, "body", html.data);
-	web_page(req, 200, "kb.html", title, v);
-	sd_tmpl_vars_free(v);
-	sd_buf_release(&html);
+	const char *path = req->path;
+	struct sd_site_links l;
+	struct sd_article *arts = NULL;
+	size_t n = 0;
+	site_links(req, &l);
+	if (!strcmp(path, "/kb/sd.css")) {
+		sd_buf_adds(&req->body, sd_site_css());
+		req->status = 200;
+		req->content_type = "text/css; charset=utf-8";
+		return;
+	}
+	if (!strcmp(path, "/kb/") && req->query && *req->query) {
+		kb_search(req);
+		return;
+	}
+	if (strcmp(path, "/kb/") && strcmp(path, "/faq")) {
+		struct sd_article a;
+		sd_article_init(&a);
+		sd_error *err = sd_kb_read(req->store, path + 4, &a);
+		if (err || !sd_site_visible(&a)) {
+			sd_error_free(err);
+			sd_article_free(&a);
+			not_found(req);
+			return;
+		}
+		sd_site_render_article(&req->body, &l, &a);
+		sd_article_free(&a);
+	} else {
+		sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
+		if (err) {
+			sd_error_free(err);
+			web_message(req, 503, "failed.title", "failed.text");
+			return;
+		}
+		size_t k = keep_visible(arts, n);
+		if (!strcmp(path, "/faq"))
+			sd_site_render_faq(&req->body, &l, arts, k);
+		else
+			sd_site_render_index(&req->body, &l, arts, k);
+		sd_kb_articles_free(arts, n);
+	}
+	req->status = 200;
+	req->content_type = "text/html; charset=utf-8";
 }
 
 /* ---- routes ---- */
@@ -597,6 +759,12 @@ void web_route(struct web_request *req)
 		sd_buf_adds(&req->body, web_style_css);
 		req->status = 200;
 		req->content_type = "text/css; charset=utf-8";
+	} else if (get && (!strcmp(path, "/static/icon.svg") || !strcmp(path, "/favicon.ico"))) {
+		/* Browsers ask for an icon unbidden: a small one, rather than
+		 * a 404 in every log. */
+		sd_buf_adds(&req->body, web_icon_svg);
+		req->status = 200;
+		req->content_type = "image/svg+xml";
 	} else if (post && !strcmp(path, "/request")) {
 		post_request(req);
 	} else if (post && !strcmp(path, "/deflect")) {
@@ -604,8 +772,8 @@ void web_route(struct web_request *req)
 	} else if (!strncmp(path, "/t/", 3)) {
 		status_route(req);
 	} else if (get &&
-		   (!strcmp(path, "/kb/") || !strcmp(path, "/faq") ||
-		    (!strncmp(path, "/kb/", 4) && slug_ok(path + 4)))) {
+		   (!strcmp(path, "/kb/") || !strcmp(path, "/faq") || !strcmp(path, "/kb/sd.css") ||
+		    (!strncmp(path, "/kb/", 4) && sd_kb_slug_valid(path + 4)))) {
 		kb_route(req);
 	} else {
 		not_found(req);

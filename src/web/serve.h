@@ -11,9 +11,10 @@ struct web_options {
 	const char *listen;   /* NULL: portal.listen */
 	const char *base_url; /* NULL: portal.base_url */
 	const char *tls_cert, *tls_key;
-	int check;   /* validate config and templates, then return */
-	int threads; /* worker threads */
-	int timeout; /* seconds a connection may idle */
+	int check;	  /* validate config and templates, then return */
+	int behind_proxy; /* take the client address from a loopback proxy's X-Forwarded-For */
+	int threads;	  /* worker threads */
+	int timeout;	  /* seconds a connection may idle */
 };
 
 /* Serves the portal until SIGTERM or SIGINT, then finishes the requests

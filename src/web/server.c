@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "sd/text.h"
 #include "sd/util.h"
 #include "web/serve.h"
 #include "web/web.h"
@@ -298,6 +299,19 @@ int web_rate_take(struct web_server *srv, const char *client, const char *email,
 	return over;
 }
 
+void web_log_error(const char *what, const sd_error *err)
+{
+	struct sd_buf line = SD_BUF_INIT;
+	sd_buf_printf(&line, "sd serve: %s: ", what);
+	/* An error may quote what a request held: inert, on one line. */
+	sd_text_inert(&line, err->msg, strlen(err->msg), 0);
+	sd_buf_addch(&line, '\n');
+	if (write(STDERR_FILENO, line.data, line.len) < 0) {
+		/* A closed log must not stop the server. */
+	}
+	sd_buf_release(&line);
+}
+
 /* ---- connections ---- */
 
 struct conn {
@@ -373,7 +387,9 @@ static void add_headers(struct MHD_Response *r, struct web_request *req)
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	if (req->content_type)
 		MHD_add_response_header(r, "Content-Type", req->content_type);
-	if (!strcmp(req->path, "/static/style.css") && req->status == 200)
+	if ((!strncmp(req->path, "/static/", 8) || !strcmp(req->path, "/kb/sd.css") ||
+	     !strcmp(req->path, "/favicon.ico")) &&
+	    req->status == 200)
 		MHD_add_response_header(r, "Cache-Control", "public, max-age=3600");
 	else
 		MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -497,6 +513,23 @@ static const char *choose_lang(struct MHD_Connection *conn, struct web_server *s
 	return offered->n ? offered->v[0] : "en";
 }
 
+/* An address from X-Forwarded-For, checked to be one; NULL if not. */
+static char *form_addr(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	size_t n = strcspn(s, " ,");
+	char buf[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (!n || n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, bin) != 1 && inet_pton(AF_INET6, buf, bin) != 1)
+		return NULL;
+	return sd_xstrdup(buf);
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
@@ -529,11 +562,23 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 					  &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
 					  addr, sizeof(addr));
 		}
-		req->client = sd_xstrdup(addr);
+		/* Behind a reverse proxy every connection comes from it: the
+		 * client is the last address the proxy added, trusted only
+		 * when the peer is this machine. */
+		const char *xff =
+			srv->behind_proxy && (!strcmp(addr, "127.0.0.1") || !strcmp(addr, "::1"))
+			? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For")
+			: NULL;
+		if (xff) {
+			const char *last = strrchr(xff, ',');
+			char *one = form_addr(last ? last + 1 : xff);
+			req->client = one ? one : sd_xstrdup(addr);
+		} else
+			req->client = sd_xstrdup(addr);
 		sd_stamp_now(&req->now);
 		sd_error *err = worker_store(srv, &req->store);
 		if (err) {
-			fprintf(stderr, "sd serve: %s\n", err->msg);
+			web_log_error("cannot open the store", err);
 			sd_error_free(err);
 			return MHD_NO;
 		}
@@ -680,6 +725,7 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	struct sd_portal_config *pc = &sd_store_config(store)->portal;
 	srv.base_url = opt->base_url ? opt->base_url : pc->base_url;
 	srv.secure_cookies = opt->tls_cert || !strncmp(srv.base_url, "https:", 6);
+	srv.behind_proxy = opt->behind_proxy;
 	if ((err = web_load_templates(&srv)) || (err = sd_token_key_load(&srv.key, store)))
 		goto done;
 	if ((err = parse_listen(opt->listen ? opt->listen : pc->listen, &ss, &ipv6)))

@@ -28,6 +28,7 @@ extern const char *const web_languages[];
 extern const char *const web_language_names[];
 extern const char *const web_catalog_defaults[];
 extern const char web_style_css[];
+extern const char web_icon_svg[];
 
 #define WEB_NTEMPLATES 7
 #define WEB_NLANGS 3
@@ -73,6 +74,7 @@ struct web_server {
 	struct sd_tmpl_msgs *msgs[WEB_NLANGS];
 	const char *base_url;
 	int secure_cookies;
+	int behind_proxy;
 	pthread_mutex_t write_lock; /* one commit at a time within the server */
 	pthread_mutex_t rate_lock;
 	struct web_rate **rates;
@@ -102,6 +104,8 @@ void web_message(struct web_request *req, int status, const char *title_key, con
 void web_csrf_vars(struct web_request *req, struct sd_tmpl_vars *vars, const char *scope);
 /* 1 when the POST carries a valid CSRF token for scope. */
 int web_csrf_ok(struct web_request *req, const char *scope);
+/* Logs "sd serve: what: message", the message made inert, in one write. */
+void web_log_error(const char *what, const sd_error *err);
 /* 0 when the client address and email may open another ticket now
  * (and counts it); 1 when either is over its hourly limit. */
 int web_rate_take(struct web_server *srv, const char *client, const char *email, sd_stamp now);

@@ -16,6 +16,7 @@ language, so that the two can only agree by both following the page.
 
 import datetime as dt
 import json
+import os
 import random
 import sys
 from zoneinfo import ZoneInfo
@@ -52,8 +53,15 @@ ASSETS = ["PRN-042", "", "", "LAP-7", "<b>srv</b>"]
 TIERS = ["L0", "L1", "L2", "L3", "L4"]
 
 
+PROBLEMS = ["pr0b1em00000", "pr0b1em00001", "pr0b1em00002"]
+ARTICLES = ["toner-zamenjava", "vpn-ne-dela", "reset-gesla"]
+
+
 def gen(seed, n):
     rnd = random.Random(seed)
+    for i, pid in enumerate(PROBLEMS[:2]):   # the third is not in the store
+        print(json.dumps({"id": pid, "title": "Težava %d — проблема" % i, "type": "problem",
+                          "created": "2026-09-20T08:00:00Z"}, ensure_ascii=False))
     base = ts("2026-09-25T00:00:00Z")
     span = ts("2026-11-20T00:00:00Z") - base
     for k in range(n):
@@ -90,6 +98,13 @@ def gen(seed, n):
             elif act == "status" and not done:
                 change("status", rnd.choice(["open", "pending", "on-hold", "resolved",
                                              "resolved", "closed", "cancelled"]))
+                if f["status"] == "resolved" and rnd.random() < 0.4:
+                    # sd resolve --kb: the article's event right after.
+                    tl.append(e)
+                    t += 1
+                    e = {"id": "".join(rnd.choice(IDCHARS) for _ in range(10)),
+                         "at": iso_ms(t), "kind": "event", "author": who, "field": "kb",
+                         "from": "", "to": rnd.choice(ARTICLES), "reason": ""}
             elif act == "reopen" and done:
                 change("status", "open")
             elif act == "tier":
@@ -106,7 +121,9 @@ def gen(seed, n):
             else:
                 continue
             tl.append(e)
-        rec = {"id": rid, "title": "Vstopnica %d — заявка" % k, "type": "incident",
+        rec = {"id": rid, "title": "Vstopnica %d — заявка" % k,
+               "type": rnd.choice(["incident", "incident", "request"]),
+               "problem": rnd.choice(PROBLEMS) if rnd.random() < 0.3 else "",
                "requester": req, "category": rnd.choice(CATEGORIES),
                "asset": rnd.choice(ASSETS), "created": iso_ms(created),
                "timeline": tl, **f}
@@ -403,6 +420,10 @@ def figures_of(desk, t, since, until):
             if waiting is not None and final not in DONE:
                 decide("next_response", nt, waiting, None)
     x["prio"] = field_at(t, "priority", until)
+    x["kb"] = int(res_at is not None and any(ev(e, "kb") and e["to"] for e in tl))
+    x["problem"] = field_at(t, "problem", until)
+    x["linked"] = int(x["opened"] and x["problem"] != "" and
+                      field_at(t, "type", until) == "incident")
     return x
 
 
@@ -410,9 +431,12 @@ def compute(desk, tickets, since, until, by):
     def empty():
         return {"tickets": 0, "opened": 0, "resolved": 0, "reopened": 0, "cancelled": 0,
                 "backlog": 0, "age": {}, "fr": ([], []), "res": ([], []), "dist": {},
-                "fcr": 0, "sla": {}, "at": {}, "esc": {}, "deesc": {}}
+                "fcr": 0, "sla": {}, "at": {}, "esc": {}, "deesc": {}, "kb": 0, "linked": 0}
     total, groups, cats, assets, agents = empty(), {}, {}, {}, {}
+    problems, titles = {}, {}
     for t in tickets:
+        if t["type"] == "problem":
+            titles[t["id"]] = t["title"]
         x = figures_of(desk, t, since, until)
         if x is None:
             continue
@@ -434,11 +458,13 @@ def compute(desk, tickets, since, until, by):
                 lab = dist_label(x["res"][1])
                 g["dist"][lab] = g["dist"].get(lab, 0) + 1
                 g["fcr"] += x["fcr"]
+                g["kb"] += x["kb"]
             p = x["prio"] if x["prio"] in ("P1", "P2", "P3", "P4", "P5") else "none"
             for c, flags in x["sla"].items():
                 d = g["sla"].setdefault((c, p), [0, 0])
                 d[0] += len(flags)
                 d[1] += sum(flags)
+            g["linked"] += x["linked"]
             for k, key in (("at_tier", "at"), ("esc", "esc"), ("deesc", "deesc")):
                 for tr in x[k]:
                     g[key][tr] = g[key].get(tr, 0) + 1
@@ -447,6 +473,8 @@ def compute(desk, tickets, since, until, by):
                                 (field_at(t, "asset", until), assets)):
                 if name:
                     table[name] = table.get(name, 0) + 1
+        if x["linked"]:
+            problems[x["problem"]] = problems.get(x["problem"], 0) + 1
         ag = field_at(t, "assignee", until)
         if ag and (x["backlog"] or x["resolved"]):
             a = agents.setdefault(ag, [0, 0, []])
@@ -454,7 +482,27 @@ def compute(desk, tickets, since, until, by):
             if x["resolved"]:
                 a[1] += 1
                 a[2].append(x["res"][1])
+    top = sorted(problems.items(), key=lambda kv: (-kv[1], kv[0].encode()))[:10]
+    total["problems"] = [{"id": k, "title": titles.get(k, ""), "incidents": v} for k, v in top]
     return total, groups, cats, assets, agents
+
+
+def deflections(root, since, until, category):
+    """The portal's records under deflections/, as sd serve writes them."""
+    import glob
+    by = {}
+    for path in glob.glob(os.path.join(root, "deflections", "*", "*.yaml")):
+        rec = yaml.safe_load(open(path, encoding="utf-8"))
+        at = ts(str(rec["at"]).replace(" ", "T")) if isinstance(rec["at"], str) else \
+            int(rec["at"].timestamp())
+        if not (since <= at < until):
+            continue
+        if category is not None and str(rec.get("category", "")).lower() != category.lower():
+            continue
+        by[rec["article"]] = by.get(rec["article"], 0) + 1
+    top = sorted(by.items(), key=lambda kv: (-kv[1], kv[0].encode()))[:10]
+    return {"deflections": sum(by.values()),
+            "articles": [{"article": k, "deflections": v} for k, v in top]}
 
 
 def as_json(g):
@@ -480,6 +528,8 @@ def as_json(g):
         "sla": sla,
         "first_contact_resolution": {"count": g["fcr"], "rate": share(g["fcr"], g["resolved"])},
         "reopen_rate": share(g["reopened"], g["resolved"]),
+        "resolved_with_kb": {"count": g["kb"], "rate": share(g["kb"], g["resolved"])},
+        "linked_incidents": g["linked"],
         "escalation": {tr: {"at_tier": g["at"].get(tr, 0), "escalated": g["esc"].get(tr, 0),
                             "rate": share(g["esc"].get(tr, 0), g["at"].get(tr, 0)),
                             "deescalated": g["deesc"].get(tr, 0)} for tr in TIERS},
@@ -519,6 +569,9 @@ def check(export, config, report, category=None):
                      sorted(d.items(), key=lambda kv: (-kv[1], kv[0].encode()))[:10]]
     diff("categories", {"v": top(cats)}, {"v": rep["recurring"]["categories"]}, out)
     diff("assets", {"v": top(assets)}, {"v": rep["recurring"]["assets"]}, out)
+    diff("problems", {"v": total["problems"]}, {"v": rep["recurring"]["problems"]}, out)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(config)))
+    diff("self_service", deflections(root, since, until, category), rep["self_service"], out)
     want_agents = {k: {"open": v[0], "resolved": v[1],
                        "median_resolution": nearest_rank(v[2], 50) if v[2] else None}
                    for k, v in agents.items()}
@@ -531,9 +584,11 @@ def check(export, config, report, category=None):
     diff("series.backlog", total["backlog"], ser[-1]["backlog"], out)
     for line in out:
         print(line)
-    print("%d tickets, %d resolved, %d SLA clocks decided: %s" % (
-        total["tickets"], total["resolved"],
-        sum(d[0] for d in total["sla"].values()), "DIFFERENT" if out else "same"))
+    print("%d tickets, %d resolved (%d with an article), %d linked incidents, %d SLA clocks "
+          "decided, %d deflections: %s" % (
+              total["tickets"], total["resolved"], total["kb"], total["linked"],
+              sum(d[0] for d in total["sla"].values()), rep["self_service"]["deflections"],
+              "DIFFERENT" if out else "same"))
     return 1 if out else 0
 
 

@@ -44,6 +44,13 @@ expect_exit "link: the same twice" 0 sd -C "$r" serve --link "$id"
 expect_out "link: the same twice, same token" "$link"
 expect_eq "link: the secret is not in the work tree" "" "$(git -C "$r" status --porcelain)"
 
+# Knowledge-base articles: two published, one a draft.
+sd -C "$r" kb new "VPN ne dela: ponovno zaženite odjemalca" --slug vpn-restart --tag vpn \
+	--category network --faq -s published -m 'Zaprite odjemalca VPN in ga **znova zaženite**.' >/dev/null
+sd -C "$r" kb new "Принтер не печатает" --slug printer-jam --tag printer --faq -s published \
+	-m 'Откройте лоток и уберите бумагу.' >/dev/null
+sd -C "$r" kb new "VPN secret draft" --slug vpn-draft --tag vpn -m 'not yet' >/dev/null
+
 # One server for the HTTP checks.
 "$SD" -C "$r" serve --listen 127.0.0.1:0 --timeout 1 --threads 2 2>"$tmp/serve.log" &
 pid=$!

@@ -57,8 +57,9 @@ expect_json "hand: escalation from L1" "$tmp/hand.json" 'd["total"]["escalation"
 	'{"at_tier": 2, "escalated": 1, "rate": 0.5, "deescalated": 0}'
 expect_json "hand: workload" "$tmp/hand.json" 'd["workload"]' \
 	'[{"agent": "bob@example.com", "open": 1, "resolved": 0, "median_resolution": null}]'
-expect_json "hand: self-service figures absent until they exist" "$tmp/hand.json" \
-	'[k for k in d if k in ("self_service", "kb", "deflections")]' '[]'
+expect_json "hand: no article, no deflection, no problem" "$tmp/hand.json" \
+	'[d["self_service"], d["total"]["resolved_with_kb"], d["recurring"]["problems"]]' \
+	'[{"deflections": 0, "articles": []}, {"count": 0, "rate": 0.0}, []]'
 expect_exit "hand: report as text" 0 sd -C "$r" report --since 2026-11-23 --until 2026-11-30
 expect_match "hand: text volumes" "$OUT" '^\(all\) +2 +1 +0 +0 +1 +0 +0 +1 +0 +0$'
 expect_match "hand: text resolution times" "$OUT" '^\(all\) +resolution +business +1 +9h +9h +9h$'
@@ -80,20 +81,42 @@ else
 	python3 "$CHECK" gen 7 150 >"$tmp/gen.jsonl"
 	export SD_NOW=2026-12-20T00:00:00Z
 	expect_exit "gen: import" 0 sd -C "$r" import "$tmp/gen.jsonl"
+	# Portal deflections as sd serve records them: two in the period
+	# (one of category vpn), one after it, one before.
+	mkdir -p "$r/deflections/2026-09" "$r/deflections/2026-10" "$r/deflections/2026-11"
+	printf '# sd\nat: 2026-10-20T10:00:00.123Z\narticle: vpn-ne-dela\nchannel: web\ncategory: vpn\n' \
+		>"$r/deflections/2026-10/aaaaaaaaaaaa.yaml"
+	printf 'at: 2026-11-02T10:00:00Z\narticle: vpn-ne-dela\nchannel: web\n' \
+		>"$r/deflections/2026-11/bbbbbbbbbbbb.yaml"
+	printf 'at: 2026-11-20T10:00:00Z\narticle: reset-gesla\nchannel: web\n' \
+		>"$r/deflections/2026-11/cccccccccccc.yaml"
+	printf 'at: 2026-09-20T10:00:00Z\narticle: reset-gesla\nchannel: web\n' \
+		>"$r/deflections/2026-09/dddddddddddd.yaml"
+	git -C "$r" add deflections && git -C "$r" commit -qm deflections
 	sd -C "$r" export >"$tmp/export.jsonl"
 	for args in "--since 2026-10-12 --until 2026-11-16" \
 		"--since 2026-10-12 --until 2026-11-16 --by queue" \
 		"--since 2026-09-01 --until 2026-12-01 --by assignee" \
-		"--since 60d --at 2026-11-18T12:00:00Z --by priority --category сеть"; do
+		"--since 60d --at 2026-11-18T12:00:00Z --by priority --category vpn"; do
 		# shellcheck disable=SC2086
 		expect_exit "gen: report $args" 0 sd -C "$r" report $args --json
 		cp "$OUT" "$tmp/rep.json"
 		extra=()
-		case $args in *--category*) extra=(--category сеть) ;; esac
+		case $args in *--category*) extra=(--category vpn) ;; esac
 		expect_exit "gen: every figure of $args as recomputed" 0 \
 			python3 "$CHECK" check "$tmp/export.jsonl" "$r/.sd/config.yaml" "$tmp/rep.json" \
 			"${extra[@]}"
 	done
+	expect_exit "gen: the period's figures" 0 sd -C "$r" report --since 2026-10-12 \
+		--until 2026-11-16 --json
+	cp "$OUT" "$tmp/rep.json"
+	expect_json "gen: deflections in the period, per article" "$tmp/rep.json" \
+		'd["self_service"]' '{"deflections": 2, "articles": [{"article": "vpn-ne-dela", "deflections": 2}]}'
+	expect_json "gen: resolved with an article, linked incidents" "$tmp/rep.json" \
+		'[d["total"]["resolved_with_kb"]["count"], d["total"]["linked_incidents"]]' '[10, 15]'
+	expect_json "gen: the problems, titled when in the store" "$tmp/rep.json" \
+		'[[p["id"], p["title"], p["incidents"]] for p in d["recurring"]["problems"]]' \
+		'[["pr0b1em00002", "", 7], ["pr0b1em00000", "Težava 0 — проблема", 5], ["pr0b1em00001", "Težava 1 — проблема", 3]]'
 	expect_exit "gen: CSV" 0 sd -C "$r" report --since 2026-10-12 --until 2026-11-16 --csv
 	expect_contains "gen: CSV tables" "$OUT" 'table,group,opened,resolved'
 	expect_contains "gen: CSV formula neutralised" "$OUT" "recurring,category,\"'=HYPERLINK"
