@@ -50,6 +50,11 @@ extern const char sd_outbox_default_template[];
 /* A ticket's status link (the portal's), or NULL when there is none; the
  * caller frees it. */
 typedef char *sd_outbox_link_fn(void *arg, const char *ticket_id);
+/* Reads the file NAME attached to ticket_id (its files/ directory) into
+ * out; an error when it cannot (the message then goes without it, and
+ * says so). */
+typedef sd_error *sd_outbox_file_fn(void *arg, const char *ticket_id, const char *name,
+				    struct sd_buf *out);
 
 struct sd_outbox_settings {
 	const char *desk_name;		 /* the From display name; "" for none */
@@ -65,6 +70,8 @@ struct sd_outbox_settings {
 	struct sd_config *cfg;		/* the team directory, SLA policies */
 	sd_outbox_link_fn *status_link; /* NULL: no status links */
 	void *status_link_arg;
+	sd_outbox_file_fn *read_file; /* NULL: answers go without their files */
+	void *read_file_arg;
 	sd_stamp now;
 };
 
@@ -122,6 +129,13 @@ int sd_outbox_ticket_of_message_id(const char *message_id, char id[SD_ID_LEN + 1
 
 /* ---- composing (pure, for tests) ---- */
 
+/* A file attached to a message. */
+struct sd_outbox_file {
+	const char *name; /* as stored: a plain file name */
+	const void *data;
+	size_t len;
+};
+
 struct sd_outbox_draft {
 	const char *from_name, *from_addr;
 	const struct sd_strvec *to, *cc; /* "Name <addr>" or "addr" each */
@@ -134,6 +148,8 @@ struct sd_outbox_draft {
 	int bulk;			    /* Precedence: bulk */
 	const char *x_loop;		    /* NULL: none */
 	sd_time date;
+	const struct sd_outbox_file *files; /* attachments; the message becomes multipart/mixed */
+	size_t nfiles;
 };
 
 /* Writes the message to out: headers made safe (control characters

@@ -428,7 +428,8 @@ static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 	struct sd_route_outcome route = { 0 };
 	char stamp[SD_STAMP_STRLEN], eid[SD_ENTRY_ID_LEN + 1];
 	size_t original;
-	sd_ticket_init(&t);
+	/* No sd_ticket_init: sd_intake_prepare initialises t (also when it
+	 * fails), and an init before it leaked. */
 	if (*m->message_id)
 		sd_buf_printf(&key, "mail:%s", m->message_id);
 	other_recipients(&cc, cfg, m, "", ", ");

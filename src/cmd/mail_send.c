@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -99,6 +100,54 @@ static char *status_link(void *arg, const char *id)
 	return sd_buf_detach(&link);
 }
 
+/* Reads files/NAME of a ticket for its answer. The name comes from a
+ * ticket file, which may have come with a pull: it must be a plain name,
+ * and every directory on the way must be a directory, not a symlink, so
+ * that nothing outside the ticket's files is ever mailed. */
+static sd_error *read_file(void *arg, const char *id, const char *name, struct sd_buf *out)
+{
+	struct sd_ctx *ctx = arg;
+	const char *parts[4];
+	char shard[3] = { id[0], id[1], 0 };
+	parts[0] = "tickets", parts[1] = shard, parts[2] = id, parts[3] = "files";
+	if (!*name || *name == '.' || strchr(name, '/') || sd_text_has_control(name) ||
+	    strlen(name) > 255)
+		return sd_error_invalid("not a file name");
+	int fd = open(sd_store_root(ctx->store), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 4; i++) {
+		int next = openat(fd, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	int f = fd >= 0 ? openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (f < 0)
+		return sd_error_new(SD_EXIT_FATAL, "%s", strerror(errno));
+	struct stat st;
+	sd_error *err = NULL;
+	int64_t max = sd_store_config(ctx->store)->mail.max_file_bytes;
+	if (fstat(f, &st) || !S_ISREG(st.st_mode))
+		err = sd_error_new(SD_EXIT_FATAL, "not a regular file");
+	else if (st.st_size > max)
+		err = sd_error_new(SD_EXIT_FATAL, "%lld bytes, over mail.max_file_bytes",
+				   (long long)st.st_size);
+	char chunk[65536];
+	for (ssize_t n; !err && (n = read(f, chunk, sizeof(chunk))) != 0;) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = sd_error_new(SD_EXIT_FATAL, "%s", strerror(errno));
+		} else if (out->len + (size_t)n > (size_t)max) {
+			err = sd_error_new(SD_EXIT_FATAL, "over mail.max_file_bytes");
+		} else {
+			sd_buf_add(out, chunk, (size_t)n);
+		}
+	}
+	close(f);
+	return err;
+}
+
 /* Holds .git/sd/mail-send.lock for the run: two runs at once on one
  * clone would both send what neither has recorded yet. */
 static sd_error *send_lock(struct sd_store *store, int *fd)
@@ -176,7 +225,8 @@ static sd_error *record(struct sd_ctx *ctx, const struct sd_outbox *ob, const un
 			sd_buf_init(&contents[n]);
 			sd_buf_init(&paths[n]);
 			sd_ticket_write(&t, &contents[n]);
-			if (!(err = sd_ticket_check_size(ids.v[k], contents[n].len))) {
+			sd_error *big = sd_ticket_check_size(ids.v[k], contents[n].len);
+			if (!big) {
 				sd_ticket_path(&paths[n], ids.v[k]);
 				changes[n] = (struct sd_change){ paths[n].data, contents[n].data,
 								 contents[n].len };
@@ -189,6 +239,12 @@ static sd_error *record(struct sd_ctx *ctx, const struct sd_outbox *ob, const un
 					      added == 1 ? "" : "s");
 				sd_error_free(e2);
 			} else {
+				/* One ticket that cannot grow must not leave the
+				 * others' mail unrecorded (and sent again). */
+				big = sd_error_wrap(big, "sent, but not recorded");
+				sd_warn(sd_xstrdup(big->msg));
+				sd_error_free(big);
+				ctx->exit_status = SD_EXIT_FOUND_NOTHING;
 				sd_buf_release(&contents[n]);
 				sd_buf_release(&paths[n]);
 			}
@@ -241,6 +297,8 @@ sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly
 		.cfg = cfg,
 		.status_link = status_link,
 		.status_link_arg = ctx->store,
+		.read_file = read_file,
+		.read_file_arg = ctx,
 		.now = ctx->clock,
 	};
 	sd_outbox_init(&ob, &s);

@@ -222,6 +222,52 @@ static GMimeObject *text_part(const char *subtype, const char *text)
 	return (GMimeObject *)p;
 }
 
+/* The type a file's name says, for the reader's mail program; anything
+ * else is application/octet-stream. */
+static const char *type_of(const char *name)
+{
+	static const char *const types[][2] = {
+		{ ".pdf", "application/pdf" }, { ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },      { ".jpeg", "image/jpeg" },
+		{ ".gif", "image/gif" },       { ".txt", "text/plain" },
+		{ ".log", "text/plain" },      { ".csv", "text/csv" },
+		{ ".zip", "application/zip" }, { ".eml", "message/rfc822" },
+		{ ".html", "text/plain" },     { ".htm", "text/plain" },
+	};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		size_t k = strlen(types[i][0]);
+		if (n > k && sd_strcaseeq(name + n - k, types[i][0]))
+			return types[i][1];
+	}
+	return "application/octet-stream";
+}
+
+/* An attachment, base64, its name as GMime encodes it (RFC 2231 for
+ * what is not ASCII). An .eml goes as bytes too: it is the requester's
+ * original, not a message to nest. HTML goes as text, never to render. */
+static GMimeObject *file_part(const struct sd_outbox_file *f)
+{
+	const char *type = type_of(f->name);
+	if (!strcmp(type, "message/rfc822"))
+		type = "application/octet-stream";
+	char *slash = strchr(type, '/');
+	char *major = sd_xstrndup(type, (size_t)(slash - type));
+	GMimePart *p = g_mime_part_new_with_type(major, slash + 1);
+	free(major);
+	char *name = header_text(f->name);
+	g_mime_part_set_filename(p, name);
+	free(name);
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(f->data, f->len);
+	GMimeDataWrapper *w =
+		g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(p, w);
+	g_mime_part_set_content_encoding(p, GMIME_CONTENT_ENCODING_BASE64);
+	g_object_unref(w);
+	g_object_unref(st);
+	return (GMimeObject *)p;
+}
+
 /* The HTML part: the Markdown rendered by cmark with raw HTML and unsafe
  * links left out (CMARK_OPT_SAFE; the default of cmark 0.29 and later). */
 static char *html_of(const char *markdown)
@@ -301,7 +347,19 @@ sd_error *sd_outbox_compose(struct sd_buf *out, const struct sd_outbox_draft *d)
 	g_mime_multipart_add(alt, html);
 	g_object_unref(plain);
 	g_object_unref(html);
-	g_mime_message_set_mime_part(msg, (GMimeObject *)alt);
+	if (d->nfiles) {
+		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype("mixed");
+		g_mime_multipart_add(mixed, (GMimeObject *)alt);
+		for (size_t i = 0; i < d->nfiles; i++) {
+			GMimeObject *f = file_part(&d->files[i]);
+			g_mime_multipart_add(mixed, f);
+			g_object_unref(f);
+		}
+		g_mime_message_set_mime_part(msg, (GMimeObject *)mixed);
+		g_object_unref(mixed);
+	} else {
+		g_mime_message_set_mime_part(msg, (GMimeObject *)alt);
+	}
 	g_object_unref(alt);
 
 	GMimeStream *st = g_mime_stream_mem_new();
@@ -484,22 +542,30 @@ static int has_entry(const struct sd_ticket *t, const char *id)
 	return 0;
 }
 
-/* Whether mail to addr bounced for this ticket: then it is not mailed
- * again there. A delivery report on the ticket is an internal note whose
- * text names the address (until the bounce record lands). */
+/* Whether mail to addr (lower case) bounced for this ticket, as sd mail
+ * records a delivery report (field=mail from=ADDRESS to=bounced): then
+ * it is not mailed again there. */
 static int bounced(const struct sd_ticket *t, const char *addr)
 {
-	(void)t;
-	(void)addr;
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "mail") &&
+		    !strcmp(e->to, "bounced")) {
+			struct sd_buf a = SD_BUF_INIT;
+			address_of(&a, e->from);
+			int same = !strcmp(a.data, addr);
+			sd_buf_release(&a);
+			if (same)
+				return 1;
+		}
+	}
 	return 0;
 }
 
-/* A ticket's cc list. The front-matter `cc` lands with the inbound half;
- * until then a ticket has none. */
+/* A ticket's cc list: the front-matter cc, "a@x, b@y". */
 static void ticket_cc(const struct sd_ticket *t, struct sd_strvec *out)
 {
-	(void)t;
-	(void)out;
+	sd_strvec_split(out, sd_ticket_get(t, SD_F_CC));
 }
 
 /* Whether author speaks for the desk: an agent of the directory, or,
@@ -604,16 +670,25 @@ static void thread_of(struct sd_strvec *out, const struct sd_ticket *t, const ch
 	sd_buf_release(&root);
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		/* The requester's side of the conversation: notices to
-		 * agents are not part of it. */
-		if (!is_mail_record(e) || !*e->to || !sd_starts_with(e->reason, "Message-ID <") ||
-		    (strcmp(e->from, "auto-reply") && !sd_starts_with(e->from, "reply:")))
+		int mail = e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "mail");
+		/* The requester's side of the conversation: the messages that
+		 * came in (the one that opened the ticket, replies) and what sd
+		 * sent them; not notices to agents, nor delivery reports. */
+		if (mail &&
+		    (!strcmp(e->to, "bounced") || sd_starts_with(e->from, "notify-") || !*e->to))
 			continue;
-		const char *lt = strchr(e->reason, '<'), *gt = strchr(lt, '>');
-		if (!gt)
+		if (!mail && (e->kind != SD_ENTRY_COMMENT || e->internal))
 			continue;
-		char *id = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
-		if (message_id_ok(id))
+		char *id = NULL;
+		if (e->message_id && *e->message_id) {
+			id = sd_xstrdup(e->message_id);
+		} else if (mail && sd_starts_with(e->reason, "Message-ID <")) {
+			/* A record made before entries carried message_id. */
+			const char *lt = strchr(e->reason, '<'), *gt = strchr(lt, '>');
+			if (gt)
+				id = sd_xstrndup(lt + 1, (size_t)(gt - lt - 1));
+		}
+		if (id && message_id_ok(id) && !sd_strvec_has(out, id))
 			sd_strvec_push_owned(out, id);
 		else
 			free(id);
@@ -634,7 +709,8 @@ struct pending {
 	struct sd_buf subject, markdown, plain;
 	const char *auto_submitted;
 	int bulk;
-	const char *withheld; /* static */
+	const char *withheld;	/* static */
+	struct sd_strvec files; /* names under the ticket's files/ */
 };
 
 static void pending_init(struct pending *p, const char *what)
@@ -648,6 +724,7 @@ static void pending_init(struct pending *p, const char *what)
 
 static void pending_release(struct pending *p)
 {
+	sd_strvec_clear(&p->files);
 	sd_strvec_clear(&p->to);
 	sd_strvec_clear(&p->cc);
 	sd_buf_release(&p->subject);
@@ -676,6 +753,32 @@ static sd_error *add_message(struct sd_outbox *ob, const struct sd_ticket *t, st
 		sd_buf_printf(&rcpt, "%s%s", rcpt.len ? ", " : "", a.data);
 		sd_buf_release(&a);
 	}
+	struct sd_outbox_file *files = NULL;
+	struct sd_buf *bytes = NULL;
+	size_t nfiles = 0;
+	if (!p->withheld && p->files.n && s->read_file) {
+		files = sd_xcalloc(p->files.n, sizeof(*files));
+		bytes = sd_xcalloc(p->files.n, sizeof(*bytes));
+		for (size_t i = 0; i < p->files.n; i++) {
+			sd_buf_init(&bytes[nfiles]);
+			sd_error *e =
+				s->read_file(s->read_file_arg, id, p->files.v[i], &bytes[nfiles]);
+			if (e) {
+				/* The answer still goes; the reader is told. */
+				sd_buf_printf(&p->plain, "\n(%s is not attached: %s)\n",
+					      p->files.v[i], e->msg);
+				sd_buf_adds(&p->markdown, "\n\n(");
+				md_escape(&p->markdown, p->files.v[i]);
+				sd_buf_adds(&p->markdown, " is not attached.)\n");
+				sd_error_free(e);
+				sd_buf_release(&bytes[nfiles]);
+				continue;
+			}
+			files[nfiles] = (struct sd_outbox_file){ p->files.v[i], bytes[nfiles].data,
+								 bytes[nfiles].len };
+			nfiles++;
+		}
+	}
 	if (!p->withheld) {
 		thread_of(&refs, t, domain.data);
 		struct sd_outbox_draft d = {
@@ -692,6 +795,8 @@ static sd_error *add_message(struct sd_outbox *ob, const struct sd_ticket *t, st
 			.bulk = p->bulk,
 			.x_loop = s->desk_address,
 			.date = sd_stamp_seconds(s->now),
+			.files = files,
+			.nfiles = nfiles,
 		};
 		if ((err = sd_outbox_compose(&m.data, &d))) {
 			err = sd_error_wrap(err, "ticket %.8s, %s", id, p->what);
@@ -706,12 +811,80 @@ static sd_error *add_message(struct sd_outbox *ob, const struct sd_ticket *t, st
 	ob->v[ob->n++] = m;
 	memset(&m, 0, sizeof(m));
 done:
+	for (size_t i = 0; i < nfiles; i++)
+		sd_buf_release(&bytes[i]);
+	free(files);
+	free(bytes);
 	sd_buf_release(&m.data);
 	sd_buf_release(&domain);
 	sd_buf_release(&mid);
 	sd_buf_release(&rcpt);
 	sd_strvec_clear(&refs);
 	return err;
+}
+
+static int same_person(const char *a, const char *b)
+{
+	struct sd_buf x = SD_BUF_INIT, y = SD_BUF_INIT;
+	address_of(&x, a);
+	address_of(&y, b);
+	int same = !strcmp(x.data, y.data);
+	sd_buf_release(&x);
+	sd_buf_release(&y);
+	return same;
+}
+
+/* The files that go with comment c (t->entries[c]): those its author
+ * attached (field=file from="" to=NAME) after their previous public
+ * comment and at most a second after this one, as sd attach and sd
+ * comment are run one after the other. */
+static void files_of(struct sd_strvec *out, const struct sd_ticket *t, size_t c)
+{
+	const struct sd_entry *e = &t->entries[c];
+	sd_stamp from = INT64_MIN;
+	for (size_t i = 0; i < c; i++) {
+		const struct sd_entry *x = &t->entries[i];
+		if (x->kind == SD_ENTRY_COMMENT && !x->internal &&
+		    same_person(x->author, e->author))
+			from = x->at;
+	}
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *x = &t->entries[i];
+		if (x->kind == SD_ENTRY_EVENT && !strcmp(x->field, "file") && !*x->from && *x->to &&
+		    x->at > from && x->at <= e->at + 1000 && same_person(x->author, e->author) &&
+		    !sd_strvec_has(out, x->to))
+			sd_strvec_push(out, x->to);
+	}
+}
+
+/* The files of the message that opened the ticket that were not stored
+ * (field=file from=NAME to="", recorded with the ticket), for the
+ * auto-reply to say. */
+static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct sd_ticket *t,
+			  sd_stamp created)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *x = &t->entries[i];
+		if (x->kind != SD_ENTRY_EVENT || strcmp(x->field, "file") || !*x->from || *x->to ||
+		    x->at > created + 1000)
+			continue;
+		if (!n++) {
+			sd_buf_adds(plain, "\nThese files of your message were not kept:\n\n");
+			sd_buf_adds(md, "\n\nThese files of your message were not kept:\n\n");
+		}
+		char *name = header_text(x->from), *why = header_text(x->reason);
+		sd_buf_printf(plain, "- %s%s%s\n", name, *why ? ": " : "", why);
+		sd_buf_adds(md, "- ");
+		md_escape(md, name);
+		if (*why) {
+			sd_buf_adds(md, ": ");
+			md_escape(md, why);
+		}
+		sd_buf_addch(md, '\n');
+		free(name);
+		free(why);
+	}
 }
 
 /* The line at the end of mail to a requester. */
@@ -771,8 +944,10 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 	size_t *count = sent_count(ob, addr.data);
 	if (sd_outbox_machine_address(addr.data))
 		p.withheld = "the sender is a mailer or a no-reply address";
+	else if (bounced(t, addr.data))
+		p.withheld = "mail to the sender bounced";
 	else if (!p.to.n)
-		p.withheld = "the sender is the desk itself";
+		p.withheld = "the sender is one of the desk's addresses";
 	else if (*count >= (size_t)s->auto_reply_limit)
 		p.withheld = "mail.auto_reply_limit reached for this sender in 24 hours";
 	if (!p.withheld) {
@@ -790,6 +965,9 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 							  : sd_outbox_default_template;
 		sd_outbox_fill_template(&p.plain, tmpl, values, 0);
 		sd_outbox_fill_template(&p.markdown, tmpl, values, 1);
+		sd_stamp opened = 0;
+		if (!sd_stamp_parse(&opened, sd_ticket_get(t, SD_F_CREATED)))
+			dropped_files(&p.plain, &p.markdown, t, opened);
 		subject_of(&p.subject, s, short_id, "", t);
 		p.auto_submitted = "auto-replied";
 		p.bulk = 1;
@@ -867,6 +1045,7 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			subject_of(&p.subject, s, short_id, "", t);
 			sd_buf_adds(&p.plain, e->body);
 			sd_buf_adds(&p.markdown, e->body);
+			files_of(&p.files, t, i);
 			footer(&p.plain, &p.markdown, s, short_id, link);
 		} else if (e->kind == SD_ENTRY_COMMENT && !e->internal) {
 			sd_buf_printf(&what, "notify-reply:%s", e->id);
@@ -939,6 +1118,12 @@ int sd_outbox_record(struct sd_ticket *t, const struct sd_outbox_message *m, con
 		sd_buf_printf(&reason, "Message-ID <%s>", m->message_id);
 	int added = sd_ticket_add_event_with_id(t, m->record_id, author, at, "mail", m->what,
 						m->withheld ? "" : m->recipients, reason.data);
+	if (added && !m->withheld) {
+		/* As sd mail marks what it receives: a reply that names this
+		 * message finds the ticket on every clone. */
+		struct sd_entry_mail mark = { .message_id = m->message_id };
+		sd_entry_set_mail(sd_ticket_entry(t, m->record_id), &mark);
+	}
 	sd_buf_release(&reason);
 	return added;
 }

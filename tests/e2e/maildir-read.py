@@ -22,10 +22,13 @@ for name in sorted(os.listdir(d), key=lambda n: (int(n.split(".")[0]), int(n.spl
         out[h] = str(v) if v is not None else None
     out["header_names"] = [k for k in m.keys()]
     out["raw_headers_ascii"] = all(b < 0x80 for b in raw.split(b"\n\n", 1)[0])
-    parts = {}
+    parts, files = {}, []
     for p in m.walk():
-        if p.get_content_maintype() == "text":
+        if p.get_filename():
+            files.append([p.get_filename(), p.get_payload(decode=True).decode("utf-8", "replace")])
+        elif p.get_content_maintype() == "text":
             parts[p.get_content_type()] = p.get_content()
     out["parts"] = parts
+    out["files"] = files
     messages.append(out)
 print(json.dumps(messages, ensure_ascii=False))

@@ -33,7 +33,7 @@ sending "$r" out
 printf 'portal:\n  base_url: https://help.example.com\n' >>"$r/.git/sd/config.yaml"
 
 # Mail in: Russian, from Outlook (windows-1251, CRLF).
-printf 'From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.ru>\r\nTo: desk@example.com\r\nSubject: =?windows-1251?B?ztLCOiDP8Ojt8uXw?=\r\nMessage-ID: <m1@example.ru>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=CD=E5 =F0=E0=E1=EE=F2=E0=E5=F2 =EF=F0=E8=ED=F2=E5=F0.\r\n' >"$tmp/m1.eml"
+printf 'From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.ru>\r\nTo: desk@example.com\r\nCc: spela@example.si\r\nSubject: =?windows-1251?B?ztLCOiDP8Ojt8uXw?=\r\nMessage-ID: <m1@example.ru>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=CD=E5 =F0=E0=E1=EE=F2=E0=E5=F2 =EF=F0=E8=ED=F2=E5=F0.\r\n' >"$tmp/m1.eml"
 STDIN=$tmp/m1.eml SD_NOW=2026-12-07T09:00:00Z expect_exit "in: new ticket" 0 sd -C "$r" mail
 id=$(all_ids "$r")
 # Machine mail and mail that must not be answered: no auto-reply.
@@ -92,8 +92,12 @@ SD_NOW=2026-12-07T09:03:00Z expect_exit "send again" 0 sd -C "$r" mail send
 expect_eq "send again: nothing more" 5 "$(count out)"
 expect_commit_count "send again" "$r" "$before"
 
-# An agent answers in public and notes internally; the answer goes out
-# threaded under the auto-reply, the note never.
+# An agent attaches a file, answers in public and notes internally; the
+# answer goes out threaded under the auto-reply, to Ivan and the cc, with
+# the file; the note never.
+printf 'Navodila: izklopi in vklopi.\n' >"$tmp/navodila.txt"
+SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-12-07T09:59:59Z \
+	expect_exit "agent attaches a file" 0 sd -C "$r" attach "$id" "$tmp/navodila.txt"
 SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-12-07T10:00:00Z \
 	expect_exit "agent comment" 0 sd -C "$r" comment "$id" -m "Выключите и включите **принтер**. Lepo prosim, čšž."
 SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-12-07T10:00:01Z \
@@ -102,6 +106,9 @@ SD_NOW=2026-12-07T10:01:00Z expect_exit "send: the answer" 0 sd -C "$r" mail sen
 expect_eq "send: the answer only" 6 "$(count out)"
 mailbox out
 expect_json "answer: to Ivan" "$tmp/out.json" "$iv"'[1]["To"]' "Иван Петров <ivan@example.ru>"
+expect_json "answer: cc" "$tmp/out.json" "$iv"'[1]["Cc"]' "spela@example.si"
+expect_json "answer: the file attached" "$tmp/out.json" "$iv"'[1]["files"]' '[["navodila.txt", "Navodila: izklopi in vklopi.\n"]]'
+expect_json "auto-reply: no cc, no file" "$tmp/out.json" "[$iv[0]['Cc'], $iv[0]['files']]" '[null, []]'
 expect_json "answer: not automatic" "$tmp/out.json" "[m[h] for m in $iv[1:2] for h in ('Auto-Submitted', 'Precedence')]" '[null, null]'
 expect_json "answer: the text" "$tmp/out.json" "$iv"'[1]["parts"]["text/plain"].split("\n")[0]' "Выключите и включите **принтер**. Lepo prosim, čšž."
 expect_json "answer: Markdown rendered" "$tmp/out.json" "'<strong>принтер</strong>' in $iv[1]['parts']['text/html']" "true"
@@ -123,6 +130,22 @@ mailbox out
 expect_json "notice: to the assignee" "$tmp/out.json" 'd[-1]["To"]' "Bob Tech <bob@example.com>"
 expect_json "notice: automatic" "$tmp/out.json" 'd[-1]["Auto-Submitted"]' "auto-generated"
 expect_json "notice: quotes the reply" "$tmp/out.json" '"Спасибо, работает." in d[-1]["parts"]["text/plain"]' "true"
+# Mail to the cc bounces: recorded on the ticket, and she gets no more.
+{
+	printf 'From: MAILER-DAEMON@mx.example.si (Mail Delivery System)\nTo: desk@example.com\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <b1@mx>\nAuto-Submitted: auto-replied\n'
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+	printf -- '--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n'
+	printf -- '--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.si\n\nFinal-Recipient: rfc822; spela@example.si\nAction: failed\nStatus: 5.1.1\n'
+	printf -- '--B\nContent-Type: text/rfc822-headers\n\nFrom: desk@example.com\nMessage-ID: %s\nSubject: x\n--B--\n' "$answer_id"
+} >"$tmp/bounce-cc.eml"
+STDIN=$tmp/bounce-cc.eml SD_NOW=2026-12-07T11:30:00Z expect_exit "bounce: taken" 0 sd -C "$r" mail
+expect_out_has "bounce: on the ticket" "${id:0:8}: internal note"
+SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-12-07T11:40:00Z \
+	expect_exit "after the bounce: an answer" 0 sd -C "$r" comment "$id" -m "Good to hear."
+SD_NOW=2026-12-07T11:41:00Z expect_exit "after the bounce: send" 0 sd -C "$r" mail send
+mailbox out
+expect_json "after the bounce: Ivan only" "$tmp/out.json" "[$iv[-1]['To'], $iv[-1]['Cc']]" '["Иван Петров <ivan@example.ru>", null]'
+expect_json "after the bounce: threads under Ivan's reply" "$tmp/out.json" "$iv[-1]['In-Reply-To']" "<m2@example.ru>"
 SD_AUTHOR="Bob Tech <bob@example.com>" SD_NOW=2026-12-07T12:00:00Z \
 	expect_exit "resolve" 0 sd -C "$r" resolve "$id" -m "Printer works again"
 expect_exit "resolved" 0 sd -C "$r" show "$id" --json

@@ -207,6 +207,12 @@ static const char ticket_text[] =
 	"<!-- sd:timeline -->\n"
 	"## Timeline\n"
 	"\n"
+	"<!-- sd:event id=f000000000 at=2026-12-07T10:00:00Z author=\"Иван <ivan@example.ru>\" "
+	"field=file from=big.iso to=\"\" reason=\"not stored: 52428800 bytes\" -->\n"
+	"\n"
+	"<!-- sd:event id=f000000001 at=2026-12-07T10:29:00Z author=\"Bob <bob@desk.example>\" "
+	"field=file from=\"\" to=\"журнал.txt\" -->\n"
+	"\n"
 	"<!-- sd:comment id=c000000001 at=2026-12-07T10:30:00Z author=\"Bob <bob@desk.example>\" "
 	"visibility=public -->\n"
 	"Try turning it off and on.\n"
@@ -219,6 +225,15 @@ static const char ticket_text[] =
 	"visibility=public -->\n"
 	"Спасибо, работает.\n";
 
+static sd_error *fake_file(void *arg, const char *id, const char *name, struct sd_buf *out)
+{
+	(void)arg;
+	if (strcmp(id, "0123456789ab") || strcmp(name, "журнал.txt"))
+		return sd_error_invalid("no such file");
+	sd_buf_adds(out, "строка журнала\n");
+	return NULL;
+}
+
 static void test_collect(void)
 {
 	struct sd_config cfg;
@@ -226,7 +241,6 @@ static void test_collect(void)
 	struct sd_outbox ob;
 	struct sd_strvec own = SD_STRVEC_INIT;
 	sd_config_init(&cfg);
-	sd_ticket_init(&t);
 	sd_strvec_push(&own, "desk@desk.example");
 	sd_error *err = sd_ticket_parse(&t, ticket_text, sizeof(ticket_text) - 1, "t.md");
 	CHECK(!err, "parse: %s", err ? err->msg : "");
@@ -241,6 +255,7 @@ static void test_collect(void)
 		.auto_reply_limit = 3,
 		.notify = cfg.mail.notify,
 		.cfg = &cfg,
+		.read_file = fake_file,
 		.now = now,
 	};
 	sd_outbox_init(&ob, &s);
@@ -259,6 +274,20 @@ static void test_collect(void)
 	      "the notice");
 	for (size_t i = 0; i < ob.n; i++)
 		CHECK(!strstr(ob.v[i].data.data, "He never does"), "the note is never sent");
+	if (ob.n == 3) {
+		struct sd_mail *auto_reply = reread(&ob.v[0].data), *answer = reread(&ob.v[1].data);
+		CHECK(strstr(auto_reply->body, "- big.iso: not stored: 52428800 bytes") != NULL,
+		      "the auto-reply lists the file not kept:\n%s", auto_reply->body);
+		CHECK(answer->n_attachments == 1 &&
+			      !strcmp(answer->attachments[0].name, "журнал.txt") &&
+			      answer->attachments[0].size == strlen("строка журнала\n") &&
+			      !memcmp(answer->attachments[0].data, "строка журнала\n",
+				      answer->attachments[0].size),
+		      "the answer carries Bob's file: %zu", answer->n_attachments);
+		CHECK(auto_reply->n_attachments == 0, "the auto-reply carries no file");
+		sd_mail_free(auto_reply);
+		sd_mail_free(answer);
+	}
 	/* Recorded, they are owed no more; recording twice adds nothing. */
 	for (size_t i = 0; i < ob.n; i++)
 		CHECK(sd_outbox_record(&t, &ob.v[i], "cron <cron@desk.example>", now), "record %zu",
@@ -282,7 +311,6 @@ static void test_collect(void)
 	/* The limit: with one auto-reply sent to Иван in the last day, a
 	 * limit of 1 withholds the next. */
 	struct sd_ticket t2;
-	sd_ticket_init(&t2);
 	sd_ticket_parse(&t2, ticket_text, sizeof(ticket_text) - 1, "t.md");
 	sd_ticket_set(&t2, SD_F_ID, "0123456789ac");
 	s.auto_reply_limit = 1;
@@ -293,6 +321,28 @@ static void test_collect(void)
 	CHECK(!err && ob.n == 2 && ob.v[0].withheld && !ob.v[0].data.len,
 	      "auto-reply withheld over the limit");
 	sd_outbox_free(&ob);
+
+	/* Mail to Иван bounced for this ticket: nothing more goes to him. */
+	static const char bounce[] =
+		"<!-- sd:event id=b000000001 at=2026-12-07T10:35:00Z author=\"MAILER-DAEMON "
+		"<mailer-daemon@example.ru>\" field=mail from=ivan@example.ru to=bounced "
+		"reason=\"5.1.1\" -->\n";
+	struct sd_buf text3 = SD_BUF_INIT;
+	struct sd_ticket t3;
+	sd_buf_add(&text3, ticket_text, sizeof(ticket_text) - 1);
+	sd_buf_addch(&text3, '\n');
+	sd_buf_adds(&text3, bounce);
+	err = sd_ticket_parse(&t3, text3.data, text3.len, "t3.md");
+	CHECK(!err, "parse t3: %s", err ? err->msg : "");
+	s.auto_reply_limit = 3;
+	sd_outbox_init(&ob, &s);
+	err = sd_outbox_collect(&ob, &t3, "0123");
+	CHECK(!err && ob.n == 1 && ob.v[0].withheld &&
+		      !strcmp(ob.v[0].withheld, "mail to the sender bounced"),
+	      "bounced: only the withheld auto-reply, %zu", ob.n);
+	sd_outbox_free(&ob);
+	sd_ticket_free(&t3);
+	sd_buf_release(&text3);
 	sd_ticket_free(&t2);
 
 	sd_ticket_free(&t);
