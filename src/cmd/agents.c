@@ -18,7 +18,7 @@ static void json_agent(struct sd_buf *out, struct sd_config *cfg, const struct s
 {
 	struct sd_agent_state st;
 	sd_agent_state(&st, cfg, a, l, now);
-	sd_buf_adds(out, "{\"email\":");
+	sd_buf_adds(out, "{\"schema_version\":1,\"email\":");
 	sd_json_string(out, a->email);
 	sd_buf_adds(out, ",\"name\":");
 	sd_json_string(out, a->name);

@@ -367,7 +367,7 @@ static void json_list(struct sd_buf *out, const struct sd_strvec *v)
 
 static void article_json(struct sd_buf *out, const struct sd_article *a, int with_body)
 {
-	sd_buf_adds(out, "{\"slug\":");
+	sd_buf_adds(out, "{\"schema_version\":1,\"slug\":");
 	sd_json_string(out, a->slug);
 	sd_buf_adds(out, ",\"title\":");
 	sd_json_string(out, a->title);
@@ -535,7 +535,7 @@ static size_t put_ranked(struct sd_ctx *ctx, FILE *f, const struct sd_article *v
 	for (size_t i = 0; i < nhits; i++) {
 		const struct sd_article *a = &v[hits[i].doc];
 		if (json) {
-			sd_buf_adds(&out, i ? ",{\"slug\":" : "{\"slug\":");
+			sd_buf_adds(&out, i ? ",{\"schema_version\":1,\"slug\":" : "{\"schema_version\":1,\"slug\":");
 			sd_json_string(&out, a->slug);
 			sd_buf_adds(&out, ",\"title\":");
 			sd_json_string(&out, a->title);

@@ -122,7 +122,7 @@ static sd_error *add_commits(struct sd_ctx *ctx, struct log_items *items, const 
 			char at[SD_TIME_STRLEN], full[GIT_OID_HEXSZ + 1];
 			sd_time_format(at, t);
 			git_oid_tostr(full, sizeof(full), &oid);
-			sd_buf_adds(&json, "{\"kind\":\"commit\",\"commit\":");
+			sd_buf_adds(&json, "{\"schema_version\":1,\"kind\":\"commit\",\"commit\":");
 			sd_json_string(&json, full);
 			sd_buf_adds(&json, ",\"author\":");
 			struct sd_buf who = SD_BUF_INIT;
@@ -193,8 +193,13 @@ sd_error *cmd_log(struct sd_ctx *ctx, struct sd_args *args)
 				first_line(&line, e->reason);
 			}
 		}
-		struct sd_buf json = SD_BUF_INIT;
-		sd_entry_json(&json, e);
+		/* Each item of the array stands alone, so each carries the
+		 * version, as the ticket objects of sd list do. */
+		struct sd_buf entry = SD_BUF_INIT, json = SD_BUF_INIT;
+		sd_entry_json(&entry, e);
+		sd_buf_adds(&json, "{\"schema_version\":1,");
+		sd_buf_add(&json, entry.data + 1, entry.len - 1);
+		sd_buf_release(&entry);
 		add_item(&items, sd_stamp_seconds(e->at), 0, &line, &json);
 	}
 	sd_ticket_path(&path, id);

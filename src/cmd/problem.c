@@ -279,7 +279,7 @@ static int cmp_rows_created(const void *x, const void *y)
 static void cluster_json(struct sd_buf *out, const struct sd_cluster *c, struct sd_row *const *v)
 {
 	char num[32];
-	sd_buf_adds(out, "{\"size\":");
+	sd_buf_adds(out, "{\"schema_version\":1,\"size\":");
 	snprintf(num, sizeof(num), "%zu", c->n);
 	sd_buf_adds(out, num);
 	sd_buf_adds(out, ",\"title\":");

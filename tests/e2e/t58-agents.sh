@@ -39,6 +39,7 @@ cp "$OUT" "$J"
 expect_json "agents --json: Ana off shift on Saturday, full" "$J" \
 	"[d[0]['on_shift'], d[0]['open'], d[0]['capacity'], d[0]['queues'], d[0]['calendar']]" \
 	'[false, 2, 2, {"desk": 2, "network": 0}, "office"]'
+expect_json "agents --json: every object versioned" "$J" "sorted(set(a['schema_version'] for a in d))" "[1]"
 expect_json "agents --json: Bor back from away" "$J" "[d[1]['away'], d[1]['on_shift'], d[1]['capacity']]" \
 	'[null, true, null]'
 expect_exit "agents --json today" 0 sd -C "$r" agents --json

@@ -64,6 +64,7 @@ if [ $HAVE_PYTHON = 1 ]; then
 	cp "$OUT" "$tmp/log.json"
 	expect_json "log --json: kinds in order" "$tmp/log.json" \
 		'" ".join(sorted(set(e["kind"] for e in d)))' "comment commit event"
+	expect_json "log --json: every item versioned" "$tmp/log.json" "sorted(set(e['schema_version'] for e in d))" "[1]"
 	expect_json "log --json: first comment" "$tmp/log.json" \
 		'[e["body"] for e in d if e["kind"] == "comment"][0]' "First comment here."
 	expect_json "log --json: commits have full ids" "$tmp/log.json" \

@@ -76,6 +76,7 @@ expect_exit "suggest --json" 0 sd -C "$r" problem suggest --json
 cp "$OUT" "$tmp/suggest.json"
 expect_json "suggest --json: members" "$tmp/suggest.json" \
 	"' | '.join(' '.join(m['id'] for m in c['members']) for c in d)" "$sl | $ru | $en"
+expect_json "suggest --json: every cluster versioned" "$tmp/suggest.json" "sorted(set(c['schema_version'] for c in d))" "[1]"
 expect_json "suggest --json: title, words and similarity" "$tmp/suggest.json" \
 	"[d[0]['title'], d[0]['words'][0], d[0]['size'], 0.25 <= d[0]['similarity'] <= 1]" \
 	'["Tiskalnik spet ne tiska", "tiskalnik", 4, true]'

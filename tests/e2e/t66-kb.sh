@@ -68,6 +68,7 @@ expect_exit "kb suggest --json" 0 sd -C "$r" kb suggest "принтер не п�
 expect_json "kb suggest --json: the Russian article first, with a score" "$OUT" \
 	"(d[0]['slug'], d[0]['score'] > 0, [x['score'] for x in d] == sorted([x['score'] for x in d], reverse=True))" \
 	'["printer-ne-pechataet", true, true]'
+expect_json "kb suggest --json: every object versioned" "$OUT" "sorted(set(a['schema_version'] for a in d))" "[1]"
 expect_exit "kb suggest: Slovenian, inflected" 0 sd -C "$r" kb suggest "papir se je zagozdil v tiskalniku"
 expect_eq "kb suggest: tiskalniku finds Tiskalnik" "tiskalnik-ne-tiska" "$(head -1 "$OUT" | awk '{ print $1 }')"
 expect_exit "kb suggest: drafts are not suggested" 1 sd -C "$r" kb suggest "docking station firmware"
