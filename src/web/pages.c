@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmark.h>
 
@@ -699,6 +700,28 @@ static void kb_search(struct web_request *req)
 	sd_tmpl_vars_free(v);
 }
 
+/* What the index and FAQ pages depend on: each article file's name,
+ * size, modification and change times and inode, as lstat sees them. */
+static void kb_signature(struct sd_store *store, struct sd_buf *out)
+{
+	struct sd_strvec slugs = SD_STRVEC_INIT;
+	struct sd_buf path = SD_BUF_INIT;
+	struct stat st;
+	sd_error_free(sd_kb_list_slugs(store, &slugs));
+	for (size_t i = 0; i < slugs.n; i++) {
+		sd_buf_reset(&path);
+		sd_buf_printf(&path, "%skb/%s.md", sd_store_root(store), slugs.v[i]);
+		if (lstat(path.data, &st) < 0)
+			continue;
+		sd_buf_printf(out, "%s %lld %lld.%09ld %lld.%09ld %llu\n", slugs.v[i],
+			      (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			      st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+			      (unsigned long long)st.st_ino);
+	}
+	sd_strvec_clear(&slugs);
+	sd_buf_release(&path);
+}
+
 static void kb_route(struct web_request *req)
 {
 	const char *path = req->path;
@@ -729,18 +752,57 @@ static void kb_route(struct web_request *req)
 		sd_site_render_article(&req->body, &l, &a);
 		sd_article_free(&a);
 	} else {
-		sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
-		if (err) {
-			sd_error_free(err);
-			web_message(req, 503, "failed.title", "failed.text");
-			return;
+		/* The index and the FAQ read and render every article: kept
+		 * rendered while no article file changed (a change to any
+		 * shows at once, as with tickets). */
+		struct sd_buf key = SD_BUF_INIT, sig = SD_BUF_INIT;
+		struct web_server *srv = req->srv;
+		sd_buf_printf(&key, "%s %s", path, req->lang);
+		kb_signature(req->store, &sig);
+		pthread_mutex_lock(&srv->kb_lock);
+		struct web_kb_page *page = NULL;
+		for (size_t i = 0; i < srv->nkb_pages; i++)
+			if (!strcmp(srv->kb_pages[i].key, key.data))
+				page = &srv->kb_pages[i];
+		if (page && !strcmp(page->signature, sig.data))
+			sd_buf_adds(&req->body, page->html);
+		pthread_mutex_unlock(&srv->kb_lock);
+		if (!req->body.len) {
+			sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
+			if (err) {
+				sd_error_free(err);
+				sd_buf_release(&key);
+				sd_buf_release(&sig);
+				web_message(req, 503, "failed.title", "failed.text");
+				return;
+			}
+			size_t k = keep_visible(arts, n);
+			if (!strcmp(path, "/faq"))
+				sd_site_render_faq(&req->body, &l, arts, k);
+			else
+				sd_site_render_index(&req->body, &l, arts, k);
+			sd_kb_articles_free(arts, n);
+			pthread_mutex_lock(&srv->kb_lock);
+			page = NULL;
+			for (size_t i = 0; i < srv->nkb_pages; i++)
+				if (!strcmp(srv->kb_pages[i].key, key.data))
+					page = &srv->kb_pages[i];
+			if (!page) {
+				srv->kb_pages =
+					sd_xrealloc(srv->kb_pages,
+						    (srv->nkb_pages + 1) * sizeof(*srv->kb_pages));
+				page = &srv->kb_pages[srv->nkb_pages++];
+				page->key = sd_buf_detach(&key);
+				page->signature = page->html = NULL;
+			}
+			free(page->signature);
+			free(page->html);
+			page->signature = sd_buf_detach(&sig);
+			page->html = sd_xstrdup(req->body.data);
+			pthread_mutex_unlock(&srv->kb_lock);
 		}
-		size_t k = keep_visible(arts, n);
-		if (!strcmp(path, "/faq"))
-			sd_site_render_faq(&req->body, &l, arts, k);
-		else
-			sd_site_render_index(&req->body, &l, arts, k);
-		sd_kb_articles_free(arts, n);
+		sd_buf_release(&key);
+		sd_buf_release(&sig);
 	}
 	req->status = 200;
 	req->content_type = "text/html; charset=utf-8";

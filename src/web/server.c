@@ -722,6 +722,7 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	pthread_mutex_init(&srv.write_lock, NULL);
 	pthread_mutex_init(&srv.rate_lock, NULL);
 	pthread_mutex_init(&srv.stores_lock, NULL);
+	pthread_mutex_init(&srv.kb_lock, NULL);
 	struct sd_portal_config *pc = &sd_store_config(store)->portal;
 	srv.base_url = opt->base_url ? opt->base_url : pc->base_url;
 	srv.secure_cookies = opt->tls_cert || !strncmp(srv.base_url, "https:", 6);
@@ -815,5 +816,12 @@ done:
 	pthread_mutex_destroy(&srv.write_lock);
 	pthread_mutex_destroy(&srv.rate_lock);
 	pthread_mutex_destroy(&srv.stores_lock);
+	pthread_mutex_destroy(&srv.kb_lock);
+	for (size_t i = 0; i < srv.nkb_pages; i++) {
+		free(srv.kb_pages[i].key);
+		free(srv.kb_pages[i].signature);
+		free(srv.kb_pages[i].html);
+	}
+	free(srv.kb_pages);
 	return err;
 }
