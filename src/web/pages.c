@@ -438,7 +438,10 @@ static void act(struct web_request *req, const char *id, const char *action)
 	}
 	pthread_mutex_lock(&req->srv->write_lock);
 	locked = 1;
-	if ((err = sd_store_lock(req->store)) || (err = sd_store_read(req->store, id, &t, NULL)))
+	if ((err = sd_store_lock(req->store)))
+		goto done;
+	sd_ticket_free(&t); /* sd_store_read initialises it again */
+	if ((err = sd_store_read(req->store, id, &t, NULL)))
 		goto done;
 	const char *who = sd_ticket_get(&t, SD_F_REQUESTER);
 	const char *status = sd_ticket_get(&t, SD_F_STATUS);
@@ -524,11 +527,13 @@ static void status_route(struct web_request *req)
 		if (strcmp(action, "comment") && strcmp(action, "solved") &&
 		    strcmp(action, "reopen"))
 			goto unknown;
+		sd_ticket_free(&t);
 		act(req, id, action);
 		return;
 	}
 	if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
 		goto unknown;
+	sd_ticket_free(&t); /* sd_store_read initialises it again */
 	sd_error *err = sd_store_read(req->store, id, &t, NULL);
 	if (err) {
 		sd_error_free(err);
