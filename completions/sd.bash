@@ -185,12 +185,19 @@ _sd_arg()
         [[ ${cur:${#prefix}} == -* ]] && prefix+=-
         _sd_add_lines "$prefix" values sort
         ;;
+    ID | PID)
+        # ids are lowercase; a typed prefix may not be
+        local ocur=$cur
+        cur=$(tr '[:upper:]' '[:lower:]' <<<"$cur")
+        _sd_add_lines "$prefix" ids
+        cur=$ocur
+        ;;
     COLOR)
         _sd_add_lines "$prefix" values color
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
         ;;
     STATUS | TYPE | PRIORITY | IMPACT | URGENCY | TIER | QUEUE | ASSIGNEE | \
-        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | AUDIENCE)
+        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | AUDIENCE | FIELD)
         field=$(tr '[:upper:]' '[:lower:]' <<<"$name")
         _sd_add_lines "$prefix" values "$field"
         ;;
@@ -357,7 +364,7 @@ _sd()
     # positional arguments; `expect` is set when one is wanted here
     local expect=
     case $cmd in
-    show | comment | assign | status | resolve | close | reopen | set | edit | log | route)
+    show | attach | comment | assign | status | resolve | close | reopen | set | edit | log | route)
         if ((npos == 0)); then
             expect=ID
             # ids are lowercase; a typed prefix may not be
@@ -376,10 +383,29 @@ _sd()
             _sd_set_arg
         fi
         ;;
+    link | unlink)
+        expect=ID
+        _sd_arg ID ""
+        ;;
+    problem)
+        if ((npos == 0)); then
+            expect=SUBCOMMAND
+            _sd_add "" new suggest known-error
+        elif [[ ${words[cmdi + 1]} == known-error ]] && ((npos == 1)); then
+            expect=PID
+            _sd_arg PID ""
+        elif [[ ${words[cmdi + 1]} == new ]] && ((npos == 1)); then
+            expect=TITLE
+        elif [[ ${words[cmdi + 1]} == new ]]; then
+            expect=ID
+            _sd_arg ID ""
+        fi
+        ;;
     init) ((npos == 0)) && expect=DIR && _sd_files "" -d ;;
     import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
+    mail) ((npos == 0)) && _sd_add "" send ;;
     kb)
         # sd kb SUBCOMMAND, then a slug or a ticket id
         if ((npos == 0)); then

@@ -17,7 +17,12 @@ const struct sd_command sd_commands[] = {
 	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
 	{ "new", cmd_new, new_options, SD_NEEDS_STORE, "new TITLE [-m TEXT | -F FILE] [options]",
 	  "open a new ticket" },
-	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json]", "show a ticket" },
+	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json] [--files] [--raw]",
+	  "show a ticket" },
+	{ "attach", cmd_attach, attach_options, SD_NEEDS_STORE, "attach ID FILE...",
+	  "attach files to a ticket, in one commit" },
+	{ "inbox", cmd_inbox, inbox_options, SD_NEEDS_STORE, "inbox [--limit N] [--json]",
+	  "what needs you now: SLA risks, answers owed, your queues, your tickets" },
 	{ "list", cmd_list, sd_filter_options, SD_NEEDS_STORE,
 	  "list [filters] [--sort KEY] [--json | --format FMT]", "list tickets" },
 	{ "comment", cmd_comment, comment_options, SD_NEEDS_STORE,
@@ -27,7 +32,7 @@ const struct sd_command sd_commands[] = {
 	{ "status", cmd_status, status_options, SD_NEEDS_STORE, "status ID STATUS [-m REASON]",
 	  "change a ticket's status" },
 	{ "resolve", cmd_resolve, resolve_options, SD_NEEDS_STORE,
-	  "resolve ID -m RESOLUTION [--kb SLUG]", "resolve a ticket" },
+	  "resolve ID -m RESOLUTION [--kb SLUG | --incidents]", "resolve a ticket" },
 	{ "close", cmd_close, close_options, SD_NEEDS_STORE, "close ID [-m REASON]",
 	  "close a ticket" },
 	{ "reopen", cmd_reopen, reopen_options, SD_NEEDS_STORE, "reopen ID -m REASON",
@@ -83,6 +88,13 @@ const struct sd_command sd_commands[] = {
 	  "write, find and suggest knowledge-base articles" },
 	{ "site", cmd_site, site_options, SD_NEEDS_STORE, "site OUTDIR [--name NAME]",
 	  "write the published public articles as a static HTML site" },
+	{ "problem", cmd_problem, problem_options, SD_NEEDS_STORE,
+	  "problem new TITLE --from ID... | suggest | known-error PID --workaround TEXT [--kb]",
+	  "manage problems: the causes behind recurring incidents" },
+	{ "link", cmd_link, link_options, SD_NEEDS_STORE, "link ID... --problem PID",
+	  "link incidents to a problem" },
+	{ "unlink", cmd_unlink, unlink_options, SD_NEEDS_STORE, "unlink ID...",
+	  "unlink incidents from their problem" },
 	{ "help", cmd_help, help_options, 0, "help [COMMAND]", "show help for sd or a command" },
 	{ "__complete", cmd_complete, complete_options, SD_HIDDEN,
 	  "__complete (commands | options CMD | ids | slugs | kb-commands | values FIELD)",
@@ -270,8 +282,18 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 			return sd_error_invalid("unknown option '%s'; see 'sd --help'", a);
 		}
 	}
-	if (i >= argc)
-		return sd_error_invalid("no command given; 'sd help' lists the commands");
+	/* sd alone, on a terminal, inside a store: the inbox, as the day
+	 * starts. Anywhere else it is a usage error, as before. */
+	static char *inbox_argv[] = { "inbox", NULL };
+	int implicit = 0;
+	if (i >= argc) {
+		if (!ctx->stdout_tty)
+			return sd_error_invalid("no command given; 'sd help' lists the commands");
+		argv = inbox_argv;
+		argc = 1;
+		i = 0;
+		implicit = 1;
+	}
 	const struct sd_command *cmd = sd_command_lookup(argv[i]);
 	if (!cmd)
 		return unknown_command(argv[i]);
@@ -294,8 +316,14 @@ static sd_error *run(int argc, char **argv, struct sd_ctx *ctx)
 	}
 	if (cmd->flags & SD_NEEDS_STORE) {
 		unsigned flags = cmd->flags & SD_LENIENT_STORE ? SD_STORE_LENIENT : 0;
-		if ((err = sd_store_open(&ctx->store, ctx->dir, flags)))
+		if ((err = sd_store_open(&ctx->store, ctx->dir, flags))) {
+			if (implicit) {
+				sd_error_free(err);
+				err = sd_error_invalid("no command given; 'sd help' lists the "
+						       "commands");
+			}
 			goto done;
+		}
 		sd_store_set_terminal(ctx->store, ctx->stdout_tty);
 		sd_time_set_display_zone(sd_store_config(ctx->store)->display_timezone);
 		if (sd_progress_wanted(ctx))

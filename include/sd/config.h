@@ -152,6 +152,7 @@ struct sd_config {
 	struct sd_portal_config portal;	   /* portal: */
 	/* display.timezone: where people see times when TZ is unset; NULL: UTC. */
 	char *display_timezone;
+	double problem_similarity; /* problems.similarity: sd problem suggest's threshold */
 };
 
 /* The text sd init writes: every default, with comments. */

@@ -61,10 +61,19 @@ struct sd_report_figures {
 	size_t sla_decided[SD_RC_COUNT][SD_REPORT_PRIOS], sla_met[SD_RC_COUNT][SD_REPORT_PRIOS];
 	size_t fcr; /* of the resolved */
 	size_t at_tier[SD_REPORT_TIERS], escalated[SD_REPORT_TIERS], deescalated[SD_REPORT_TIERS];
+	size_t resolved_kb;	 /* of the resolved: with a knowledge-base article */
+	size_t linked_incidents; /* incidents opened, linked to a problem at the end */
 };
 
 struct sd_report_count {
 	char *name;
+	size_t n;
+};
+
+/* A problem and the incidents opened in the period linked to it. */
+struct sd_report_problem {
+	char *id;
+	char *title; /* "" when the problem ticket was not among those read */
 	size_t n;
 };
 
@@ -94,7 +103,15 @@ struct sd_report {
 	size_t ncategories, nassets;
 	struct sd_report_agent *agents; /* by name after finish */
 	size_t nagents;
-	struct sd_report_index *group_index, *category_index, *asset_index, *agent_index;
+	struct sd_report_problem *problems; /* most incidents first after finish */
+	size_t nproblems;
+	/* Portal deflections (sd_report_read_deflections): records in the
+	 * period, and per article, most first after finish. */
+	size_t deflections;
+	struct sd_report_count *deflection_articles;
+	size_t narticles;
+	struct sd_report_index *group_index, *category_index, *asset_index, *agent_index,
+		*problem_index, *article_index;
 };
 
 /* Starts an empty report over [since, until), grouped by field `by`
@@ -104,6 +121,11 @@ sd_error *sd_report_init(struct sd_report *r, struct sd_config *cfg, sd_time sin
 /* Adds one ticket's part to every figure. An error (a time that does not
  * parse) names the ticket; the report is unchanged then. */
 sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t);
+/* Counts the portal's deflection records (DIR/YYYY-MM/ID.yaml with
+ * "at:" and "article:" lines, as sd serve writes them) dated in the
+ * period; with category not NULL, only those of that category. A
+ * missing DIR is none; a record without a valid "at" is skipped. */
+sd_error *sd_report_read_deflections(struct sd_report *r, const char *dir, const char *category);
 /* Sorts, computes the means and percentiles, keeps the top recurring
  * rows. Call once, after the last sd_report_add. */
 void sd_report_finish(struct sd_report *r);

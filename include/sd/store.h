@@ -84,6 +84,8 @@ void sd_store_set_terminal(struct sd_store *store, int terminal);
  * (the default) reports nothing. done == total ends a stage. */
 typedef void sd_store_progress_fn(void *arg, const char *what, uint64_t done, uint64_t total);
 void sd_store_set_progress(struct sd_store *store, sd_store_progress_fn *fn, void *arg);
+/* 1 when the store has a progress function (git runs with --progress). */
+int sd_store_progress_on(const struct sd_store *store);
 /* Reports through the store's progress function, if any. */
 void sd_store_progress(struct sd_store *store, const char *what, uint64_t done, uint64_t total);
 /* The shortest unique prefix of id among the ids in out-of-band list ids
@@ -147,6 +149,14 @@ sd_error *sd_store_write_file(struct sd_store *store, const char *path, const vo
 /* Serialises the ticket as it is (the caller sets `updated`) and commits it with message
  * "sd: VERB SHORT "TITLE"". */
 sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t, const char *verb);
+
+/* Serialises the n tickets as they are and commits them together, in one
+ * commit (a link changes both of its tickets at once): the message is
+ * "sd: VERB SHORT "TITLE"" for the first ticket, with a line for each of
+ * the others in its body. Every size check passes before anything is
+ * written; the lock is taken as sd_store_commit takes it. */
+sd_error *sd_store_save_tickets(struct sd_store *store, const struct sd_ticket *const *t, size_t n,
+				const char *verb);
 
 /* The line of .gitattributes that routes ticket files to sd's merge. */
 #define SD_MERGE_ATTRIBUTE "tickets/**/*.md merge=sd"

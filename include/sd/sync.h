@@ -24,7 +24,9 @@ struct sd_sync_stats {
 };
 
 /* Runs `git -C ROOT ARGS...` (argv, no shell, no prompts), collecting
- * its output; an error when it fails. */
+ * its output; an error when it fails. git's progress lines (with
+ * --progress) are reported through the store's progress function
+ * (sd_store_set_progress): the stage and its numbers only. */
 sd_error *sd_git_run(struct sd_store *store, const char *const *args, struct sd_buf *output);
 /* The last line of git's output, inert. */
 void sd_git_last_line(struct sd_buf *out, const struct sd_buf *output);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "sd/buf.h"
 #include "sd/error.h"
+#include "sd/id.h"
 #include "sd/time.h"
 #include "sd/util.h"
 
@@ -44,6 +45,7 @@ enum sd_field {
 	SD_F_PROBLEM,	  /* on an incident: the id of the problem it is linked to */
 	SD_F_INCIDENTS,	  /* on a problem: the linked incidents' ids, see below */
 	SD_F_KNOWN_ERROR, /* on a problem: "true" once its cause and workaround are known */
+	SD_F_CC, /* other people who get the ticket's mail: "a@x, b@y"; a list in the file */
 	SD_F_CREATED,
 	SD_F_UPDATED,
 	SD_F_COUNT
@@ -76,6 +78,8 @@ sd_error *sd_field_validate(enum sd_field field, const char *value);
 /* The check for a value read from a file: fields sd computes with (enums,
  * id, times, tags) must be valid; free text is accepted and shown inert. */
 sd_error *sd_field_check_read(enum sd_field field, const char *value);
+/* Checks a cc value: mail addresses separated by commas (and spaces). */
+sd_error *sd_cc_validate(const char *value);
 /* Statuses in which a ticket is done: resolved, closed, cancelled. */
 int sd_status_is_done(const char *status);
 
@@ -94,7 +98,18 @@ struct sd_entry {
 	char *from;
 	char *to;
 	char *reason; /* "" when none */
-	size_t line;  /* line of the marker in the file it was read from */
+	/* Mail: the message an entry records (a comment that came by mail,
+	 * a record of mail received or sent). Optional attributes of either
+	 * kind of marker; NULL or "" when none. message_id is without angle
+	 * brackets; mail_to lists addresses separated by commas. */
+	char *message_id, *mail_from, *mail_to, *reply_to;
+	size_t line; /* line of the marker in the file it was read from */
+};
+
+/* The mail attributes an entry may carry, for sd_ticket_add_mail_comment
+ * and sd_entry_set_mail; NULL members are left unset. */
+struct sd_entry_mail {
+	const char *message_id, *mail_from, *mail_to, *reply_to;
 };
 
 /* A key the format does not know, kept as its exact source lines. */
@@ -192,6 +207,15 @@ sd_stamp sd_ticket_updated_stamp(const struct sd_ticket *t, sd_stamp at);
 /* Appends a comment; generates its id. */
 sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_stamp at, int internal,
 				const char *body);
+/* sd_ticket_add_comment, with the attributes of the mail it came in;
+ * *id_out (when not NULL) gets the new entry's id. */
+sd_error *sd_ticket_add_mail_comment(struct sd_ticket *t, const char *author, sd_stamp at,
+				     int internal, const char *body, const struct sd_entry_mail *m,
+				     char id_out[SD_ENTRY_ID_LEN + 1]);
+/* Copies m's non-NULL members into e. */
+void sd_entry_set_mail(struct sd_entry *e, const struct sd_entry_mail *m);
+/* The entry with id, or NULL. */
+struct sd_entry *sd_ticket_entry(struct sd_ticket *t, const char *id);
 /* Sets field (string fields and tags, given as its joined form) to value and
  * records an event with reason, unless the value does not change. Sets
  * *changed accordingly when changed is not NULL. */

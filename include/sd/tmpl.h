@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "sd/buf.h"
+#include "sd/html.h" /* sd_html_escape */
 #include "sd/error.h"
 
 #define SD_TMPL_DEPTH 16

@@ -63,6 +63,9 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 void sd_args_release(struct sd_args *a);
 /* Checks the number of positional arguments, naming the first extra one. */
 sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage);
+/* Whether the command declares the option: for code shared by commands
+ * whose options differ (the others abort on an undeclared name). */
+int sd_arg_declared(const struct sd_args *a, const char *long_name);
 int sd_arg_flag(const struct sd_args *a, const char *long_name);
 const char *sd_arg_str(const struct sd_args *a, const char *long_name);
 const struct sd_strvec *sd_arg_list(const struct sd_args *a, const char *long_name);
@@ -156,6 +159,9 @@ void sd_progress_set_total(struct sd_progress *p, uint64_t total);
 /* done: items finished so far, of total. */
 void sd_progress_update(struct sd_progress *p, uint64_t done);
 void sd_progress_done(struct sd_progress *p);
+/* Takes the line off the terminal before other output (a report on
+ * stdout, a warning); the next update draws it again. */
+void sd_progress_clear(struct sd_progress *p);
 /* Ends the line without ", done.", for work that failed; frees p. */
 void sd_progress_abort(struct sd_progress *p);
 /* A progress function for the library (sd_store_set_progress, import):
@@ -240,10 +246,12 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	{ SD_OPT_STRING, 'q', "queue", "QUEUE", "only tickets in this queue" },                    \
 	{ SD_OPT_STRING, 'a', "assignee", "ASSIGNEE", "only tickets assigned to this user" },      \
 	{ SD_OPT_BOOL, 0, "mine", NULL, "only tickets assigned to you" },                          \
+	{ SD_OPT_BOOL, 0, "waiting", NULL, "only tickets whose requester spoke last (awaiting an answer)" }, \
 	{ SD_OPT_STRING, 0, "requester", "REQUESTER", "only tickets from this requester" },        \
 	{ SD_OPT_LIST, 't', "tag", "TAG", "only tickets with this tag (repeatable: all must match)" }, \
 	{ SD_OPT_STRING, 0, "category", "CATEGORY", "only tickets in this category" },             \
 	{ SD_OPT_STRING, 0, "asset", "ASSET", "only tickets about this asset" },                   \
+	{ SD_OPT_STRING, 0, "problem", "PID", "only the incidents linked to this problem" },        \
 	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },           \
 	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
 	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }
@@ -285,6 +293,9 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 /* Evaluates --sla at this instant instead of now (sd sla --at). */
 void sd_filter_set_time(struct sd_filter *f, sd_time at);
 int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t);
+/* A filter of the open tickets (sd list without filters), for commands
+ * without filter options such as sd inbox. */
+struct sd_filter *sd_filter_open_tickets(struct sd_ctx *ctx);
 void sd_filter_free(struct sd_filter *f);
 
 /* Sorts by --sort (default: priority). */

@@ -21,7 +21,8 @@ struct sd_progress {
 	uint64_t total, done;
 	double start, last; /* monotonic seconds */
 	int drawn;
-	int tty; /* \033[K clears what a longer earlier line left */
+	int tty;    /* \033[K clears what a longer earlier line left */
+	int forced; /* --progress: from the first update, quick or not */
 };
 
 static double now_seconds(void)
@@ -52,6 +53,7 @@ struct sd_progress *sd_progress_start(const struct sd_ctx *ctx, const char *what
 	p->total = total;
 	p->start = now_seconds();
 	p->tty = isatty(2);
+	p->forced = ctx->progress > 0;
 	return p;
 }
 
@@ -94,9 +96,20 @@ void sd_progress_update(struct sd_progress *p, uint64_t done)
 	double t = now_seconds();
 	if (p->drawn && t - p->last < 0.1)
 		return;
-	if (!p->drawn && t - p->start < 0.25)
+	if (!p->drawn && !p->forced && t - p->start < 0.25)
 		return; /* quick work shows no progress at all */
+	if (!p->drawn && p->last > 0 && t - p->last < 0.1)
+		return;
 	draw(p, t, "");
+}
+
+void sd_progress_clear(struct sd_progress *p)
+{
+	if (!p || !p->drawn)
+		return;
+	fputs(p->tty ? "\r\033[K" : "\n", stderr);
+	fflush(stderr);
+	p->drawn = 0;
 }
 
 static void stop(struct sd_progress *p, int ok)

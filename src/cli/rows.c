@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "sd/calendar.h"
+#include "sd/inbox.h"
 #include "sd/sla.h"
 #include "sd/text.h"
 
@@ -26,10 +27,12 @@ struct sd_filter {
 	const char *field[SD_F_COUNT]; /* exact match wanted, or NULL */
 	const struct sd_strvec *tags;
 	int all;
+	int waiting; /* --waiting */
 	char *me_email, *me_name;
 	int sla_state; /* -1: any */
 	struct sd_config *cfg;
 	sd_time at;
+	char problem[SD_ID_LEN + 1]; /* --problem, resolved to a full id */
 };
 
 static const struct {
@@ -73,6 +76,12 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 			goto done;
 		f->field[exact_filters[i].field] = v;
 	}
+	const char *problem = sd_arg_str(a, "problem");
+	if (problem) {
+		if ((err = sd_store_resolve(ctx->store, f->problem, problem)))
+			goto done;
+		f->field[SD_F_PROBLEM] = f->problem;
+	}
 	f->tags = sd_arg_list(a, "tag");
 	f->sla_state = -1;
 	f->cfg = sd_store_config(ctx->store);
@@ -84,6 +93,7 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 		goto done;
 	}
 	f->all = default_all || sd_arg_flag(a, "all");
+	f->waiting = sd_arg_flag(a, "waiting");
 	if (sd_arg_flag(a, "mine")) {
 		const char *name, *email;
 		if (sd_arg_str(a, "assignee")) {
@@ -102,6 +112,17 @@ done:
 	}
 	*out = f;
 	return err;
+}
+
+struct sd_filter *sd_filter_open_tickets(struct sd_ctx *ctx)
+{
+	static const struct sd_strvec no_tags = SD_STRVEC_INIT;
+	struct sd_filter *f = sd_xcalloc(1, sizeof(*f));
+	f->tags = &no_tags;
+	f->sla_state = -1;
+	f->cfg = sd_store_config(ctx->store);
+	f->at = ctx->now;
+	return f;
 }
 
 void sd_filter_set_time(struct sd_filter *f, sd_time at)
@@ -139,6 +160,8 @@ int sd_filter_match(const struct sd_filter *f, const struct sd_ticket *t)
 	for (size_t i = 0; i < f->tags->n; i++)
 		if (!sd_ticket_has_tag(t, f->tags->v[i]))
 			return 0;
+	if (f->waiting && !sd_inbox_requester_spoke_last(t))
+		return 0;
 	if (f->sla_state >= 0) {
 		struct sd_sla sla;
 		sd_error *err = sd_sla_evaluate(&sla, f->cfg, t, f->at);
@@ -381,6 +404,12 @@ void sd_entry_json(struct sd_buf *out, const struct sd_entry *e)
 		json_key(out, "to", e->to, &first);
 		json_key(out, "reason", e->reason, &first);
 	}
+	/* Only on entries that carry them: most do not. */
+	static const char *const mail_keys[] = { "message_id", "mail_from", "mail_to", "reply_to" };
+	const char *mail_values[] = { e->message_id, e->mail_from, e->mail_to, e->reply_to };
+	for (size_t i = 0; i < 4; i++)
+		if (mail_values[i] && *mail_values[i])
+			json_key(out, mail_keys[i], mail_values[i], &first);
 	sd_buf_addch(out, '}');
 }
 
@@ -415,6 +444,27 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 			}
 			sd_buf_addch(out, ']');
 			sd_strvec_clear(&ids);
+			continue;
+		}
+		if (f == SD_F_CC) {
+			/* A list, like tags: "a@x, b@y" is two addresses. */
+			sd_buf_adds(out, ",\"cc\":[");
+			for (const char *p = sd_ticket_get(t, SD_F_CC); *p;) {
+				while (*p == ' ' || *p == ',')
+					p++;
+				size_t n = strcspn(p, ",");
+				while (n && p[n - 1] == ' ')
+					n--;
+				if (!n)
+					break;
+				char *one = sd_xstrndup(p, n);
+				if (out->data[out->len - 1] != '[')
+					sd_buf_addch(out, ',');
+				sd_json_string(out, one);
+				free(one);
+				p += n;
+			}
+			sd_buf_addch(out, ']');
 			continue;
 		}
 		json_key(out, sd_fields[f].name, sd_ticket_get(t, (enum sd_field)f), &first);
@@ -560,6 +610,23 @@ static void pad(struct sd_buf *out, size_t width, size_t used)
 		sd_buf_addch(out, ' ');
 }
 
+/* A column of ticket text: inert, in colour when color is not "", cut
+ * with "…" at max columns (0: whole), then padded to width + 2. */
+static void put_cell(struct sd_buf *out, const char *color, const char *reset, const char *s,
+		     size_t width, size_t max)
+{
+	sd_buf_adds(out, color);
+	size_t used =
+		max ? sd_text_inert_fit(out, s, max) : (sd_put_line(out, s), sd_text_width(s));
+	sd_buf_adds(out, *color ? reset : "");
+	pad(out, width + 2, used);
+}
+
+static size_t widest(size_t w, size_t n)
+{
+	return n > w ? n : w;
+}
+
 #define ASSIGNEE_MAX 24
 
 /* Writes out what is buffered once it is large: the table of a search
@@ -601,7 +668,12 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 			err = format_row(ctx, &out, fmt, &rows->v[i]);
 		goto print;
 	}
-	size_t w_id = 0, w_status = 0, w_who = 1, w_age = 0, w_due = 1;
+	/* Every column as wide as its widest cell, by display width, so a
+	 * list of short values leaves the title the most room. */
+	size_t w_id = 0, w_prio = 2, w_status = 0, w_tier = 2, w_who = 1, w_age = 0, w_due = 1;
+	/* sd list --type problem: how many incidents each has, before the title. */
+	const char *only_type = sd_arg_declared(a, "type") ? sd_arg_str(a, "type") : NULL;
+	int problems = only_type && !strcmp(only_type, "problem");
 	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
 	struct row_times {
@@ -619,12 +691,12 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 			w_due = n;
 		if ((n = strlen(r->short_id)) > w_id)
 			w_id = n;
-		if ((n = strlen(sd_ticket_get(&r->t, SD_F_STATUS))) > w_status)
-			w_status = n;
-		if ((n = sd_text_width(sd_ticket_get(&r->t, SD_F_ASSIGNEE))) > w_who)
-			w_who = n > ASSIGNEE_MAX ? ASSIGNEE_MAX : n;
-		if ((n = strlen(times[i].age)) > w_age)
-			w_age = n;
+		w_prio = widest(w_prio, sd_text_width(sd_ticket_get(&r->t, SD_F_PRIORITY)));
+		w_status = widest(w_status, sd_text_width(sd_ticket_get(&r->t, SD_F_STATUS)));
+		w_tier = widest(w_tier, sd_text_width(sd_ticket_get(&r->t, SD_F_TIER)));
+		n = sd_text_width(sd_ticket_get(&r->t, SD_F_ASSIGNEE));
+		w_who = widest(w_who, n > ASSIGNEE_MAX ? ASSIGNEE_MAX : n);
+		w_age = widest(w_age, sd_text_width(times[i].age));
 	}
 	/* sd_color's buffers are reused; these three are needed on every row. */
 	char reset[16], yellow[16], red[16];
@@ -640,48 +712,29 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		const char *tier = sd_ticket_get(t, SD_F_TIER);
 		const char *due = times[i].due;
 		size_t line = out.len;
-		sd_buf_adds(&out, yellow);
-		sd_buf_adds(&out, r->short_id);
-		sd_buf_adds(&out, reset);
-		pad(&out, w_id + 2, strlen(r->short_id));
-		sd_buf_adds(&out, sd_color(ctx, priority_color(prio)));
-		sd_buf_adds(&out, prio);
-		sd_buf_adds(&out, reset);
-		pad(&out, (strlen(prio) > 2 ? strlen(prio) : 2) + 2, strlen(prio));
-		sd_buf_adds(&out, sd_color(ctx, status_color(status)));
-		sd_buf_adds(&out, status);
-		sd_buf_adds(&out, reset);
-		pad(&out, w_status + 2, strlen(status));
-		sd_buf_adds(&out, tier);
-		pad(&out, (strlen(tier) > 2 ? strlen(tier) : 2) + 2, strlen(tier));
-		if (!*who) {
-			sd_buf_addch(&out, '-');
-			pad(&out, w_who + 2, 1);
-		} else if (sd_text_width(who) > ASSIGNEE_MAX) {
-			/* Long addresses are cut; the full one is in sd show. */
-			size_t cut = 0, width = 0;
-			while (who[cut] && width < ASSIGNEE_MAX - 1) {
-				cut++;
-				while ((who[cut] & 0xc0) == 0x80)
-					cut++;
-				width++;
-			}
-			struct sd_buf part = SD_BUF_INIT;
-			sd_buf_add(&part, who, cut);
-			sd_put_line(&out, part.data);
-			sd_buf_adds(&out, "…");
-			pad(&out, w_who + 2, ASSIGNEE_MAX);
-			sd_buf_release(&part);
-		} else {
-			sd_put_line(&out, who);
-			pad(&out, w_who + 2, sd_text_width(who));
-		}
+		put_cell(&out, yellow, reset, r->short_id, w_id, 0);
+		put_cell(&out, sd_color(ctx, priority_color(prio)), reset, prio, w_prio, 0);
+		put_cell(&out, sd_color(ctx, status_color(status)), reset, status, w_status, 0);
+		put_cell(&out, "", reset, tier, w_tier, 0);
+		/* Long addresses are cut, by display width; the full one is in
+		 * sd show. */
+		put_cell(&out, "", reset, *who ? who : "-", w_who, ASSIGNEE_MAX);
 		sd_buf_adds(&out, times[i].age);
-		pad(&out, w_age + 2, strlen(times[i].age));
+		pad(&out, w_age + 2, sd_text_width(times[i].age));
 		sd_buf_adds(&out, due[0] == '-' && due[1] ? red : reset);
 		sd_buf_adds(&out, due);
 		sd_buf_adds(&out, reset);
 		pad(&out, w_due + 2, strlen(due));
+		if (problems) {
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			char count[32];
+			sd_ticket_incidents(t, &ids);
+			snprintf(count, sizeof(count), "%zu incident%s", ids.n,
+				 ids.n == 1 ? "" : "s");
+			sd_buf_adds(&out, count);
+			pad(&out, 15, strlen(count));
+			sd_strvec_clear(&ids);
+		}
 		sd_put_last_column(&out, line, sd_ticket_get(t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 		flush_some(ctx, &out);

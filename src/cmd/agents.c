@@ -2,6 +2,7 @@
 /* sd agents: the team of .sd/config.yaml with each agent's open load per
  * queue, shift and absence now. */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -79,37 +80,48 @@ sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args)
 		fprintf(stderr, "sd: no agents in %s; see sd-config(5) for the agents section\n",
 			SD_CONFIG_PATH);
 	} else {
-		size_t w_email = 5, w_name = 4, columns = sd_row_columns(ctx, args);
+		/* Columns as wide as their widest cell, by display width. */
+		size_t w_email = 5, w_name = 4, w_open = 4, w_away = 4;
+		size_t columns = sd_row_columns(ctx, args);
+		char(*open)[32] = sd_xcalloc(team->nagents, sizeof(*open));
+		char(*away)[48] = sd_xcalloc(team->nagents, sizeof(*away));
+		struct sd_agent_state *st = sd_xcalloc(team->nagents, sizeof(*st));
 		for (size_t i = 0; i < team->nagents; i++) {
-			size_t n = sd_text_width(team->agents[i].email);
+			const struct sd_agent *a = &team->agents[i];
+			size_t n = sd_text_width(a->email);
 			w_email = n > w_email ? n : w_email;
-			n = sd_text_width(team->agents[i].name);
+			n = sd_text_width(a->name);
 			w_name = n > w_name ? n : w_name;
+			sd_agent_state(&st[i], cfg, a, &load, ctx->now);
+			if (a->capacity)
+				snprintf(open[i], sizeof(open[i]), "%zu/%ld", st[i].open,
+					 a->capacity);
+			else
+				snprintf(open[i], sizeof(open[i]), "%zu", st[i].open);
+			if (st[i].away)
+				snprintf(away[i], sizeof(away[i]), "until %s", st[i].away->to);
+			else
+				snprintf(away[i], sizeof(away[i]), "-");
+			w_open = strlen(open[i]) > w_open ? strlen(open[i]) : w_open;
+			w_away = strlen(away[i]) > w_away ? strlen(away[i]) : w_away;
 		}
 		pad(&out, "EMAIL", w_email + 2);
 		pad(&out, "NAME", w_name + 2);
-		sd_buf_adds(&out, "OPEN    SHIFT  AWAY                    QUEUES");
+		pad(&out, "OPEN", w_open + 2);
+		pad(&out, "SHIFT", 7);
+		pad(&out, "AWAY", w_away + 2);
+		sd_buf_adds(&out, "QUEUES");
 		if (columns)
 			sd_text_cut_line(&out, 0, columns);
 		sd_buf_addch(&out, '\n');
 		for (size_t i = 0; i < team->nagents; i++) {
 			const struct sd_agent *a = &team->agents[i];
-			struct sd_agent_state st;
-			char open[32], away[32];
 			size_t line = out.len;
-			sd_agent_state(&st, cfg, a, &load, ctx->now);
 			pad(&out, a->email, w_email + 2);
 			pad(&out, a->name, w_name + 2);
-			if (a->capacity)
-				snprintf(open, sizeof(open), "%zu/%ld", st.open, a->capacity);
-			else
-				snprintf(open, sizeof(open), "%zu", st.open);
-			if (st.away)
-				snprintf(away, sizeof(away), "until %s", st.away->to);
-			else
-				snprintf(away, sizeof(away), "-");
-			sd_buf_printf(&out, "%-8s%-7s%-24s", open, st.on_shift ? "on" : "off",
-				      away);
+			pad(&out, open[i], w_open + 2);
+			pad(&out, st[i].on_shift ? "on" : "off", 7);
+			pad(&out, away[i], w_away + 2);
 			for (size_t q = 0; q < a->queues.n; q++) {
 				sd_buf_adds(&out, q ? ", " : "");
 				sd_put_line(&out, a->queues.v[q]);
@@ -121,6 +133,9 @@ sd_error *cmd_agents(struct sd_ctx *ctx, struct sd_args *args)
 				sd_text_cut_line(&out, line, columns);
 			sd_buf_adds(&out, "\n");
 		}
+		free(open);
+		free(away);
+		free(st);
 	}
 	fwrite(out.data, 1, out.len, ctx->out);
 done:

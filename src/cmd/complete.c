@@ -138,6 +138,8 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 		static const char *const colors[] = { "auto", "always", "never", NULL };
 		static const char *const formats[] = { "jsonl", "csv", NULL };
 		static const char *const date_modes[] = { "local", "utc", "iso", "relative", NULL };
+		static const char *const by_fields[] = { "queue",    "tier", "assignee", "priority",
+							 "category", "type", "channel",	 NULL };
 		int f = sd_field_lookup(!strcmp(field, "tag") ? "tags" : field);
 		if (!strcmp(field, "sort"))
 			print_values(ctx->out, sort_keys);
@@ -149,6 +151,8 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 			print_values(ctx->out, date_modes);
 		else if (!strcmp(field, "audience"))
 			print_values(ctx->out, sd_kb_audiences);
+		else if (!strcmp(field, "field")) /* sd report --by FIELD */
+			print_values(ctx->out, by_fields);
 		else if (!strcmp(field, "visibility"))
 			print_values(ctx->out, sd_visibilities);
 		else if (!strcmp(field, "command"))

@@ -178,21 +178,26 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 			sd_buf_printf(&out, "%s%s", i ? "," : "", sd_import_csv_columns[i]);
 		sd_buf_addch(&out, '\n');
 	}
+	struct sd_progress *progress = sd_progress_start(ctx, "Exporting tickets", ids.n);
 	for (size_t i = 0; i < ids.n; i++) {
 		struct sd_ticket t;
+		sd_progress_update(progress, i);
 		/* An export that silently lacked a ticket would lose it on the
 		 * way to another store: a broken file stops the export. */
 		struct sd_buf text = SD_BUF_INIT, rel = SD_BUF_INIT;
 		if ((err = sd_store_read(ctx->store, ids.v[i], &t, &text))) {
 			err = sd_error_wrap(err, "cannot export (run sd check)");
 			sd_ticket_free(&t);
+			sd_progress_abort(progress);
 			goto done;
 		}
 		/* Exported all the same: an import of it will refuse it. */
 		sd_ticket_path(&rel, ids.v[i]);
 		char *big = sd_ticket_size_warning(rel.data, text.len);
-		if (big)
+		if (big) {
+			sd_progress_clear(progress);
 			sd_warn(big);
+		}
 		sd_buf_release(&text);
 		sd_buf_release(&rel);
 		if (sd_filter_match(filter, &t)) {
@@ -205,6 +210,8 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 		}
 		sd_ticket_free(&t);
 	}
+	sd_progress_update(progress, ids.n);
+	sd_progress_done(progress);
 	if (path) {
 		err = write_atomically(path, out.data, out.len);
 	} else if (ctx->stdout_tty && format == SD_IMPORT_CSV) {

@@ -581,8 +581,7 @@ static sd_error *kb_search(struct sd_ctx *ctx, struct sd_args *args)
 	/* Every article, drafts and internal ones too: search is for agents. */
 	err = print_ranked(ctx, v, n, args->pos.v[1], 0, sd_arg_flag(args, "json"));
 	sd_kb_articles_free(v, n);
-	if (ctx->exit_status != 1 || problems.n)
-		report_problems(ctx, &problems);
+	report_problems(ctx, &problems);
 	return err;
 }
 

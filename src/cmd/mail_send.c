@@ -215,7 +215,8 @@ done:
 	return err;
 }
 
-sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly, int dry_run)
+sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly,
+		       const char *what_prefix, int dry_run, FILE *report)
 {
 	struct sd_config *cfg = sd_store_config(ctx->store);
 	const struct sd_mail_config *mc = &cfg->mail;
@@ -291,6 +292,8 @@ sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly
 	for (size_t i = 0; i < ob.n; i++) {
 		const struct sd_outbox_message *m = &ob.v[i];
 		const struct loaded *l = NULL;
+		if (what_prefix && !sd_starts_with(m->what, what_prefix))
+			continue;
 		for (size_t k = 0; k < n && !l; k++)
 			if (!strcmp(sd_ticket_get(&tickets[k].t, SD_F_ID), m->ticket_id))
 				l = &tickets[k];
@@ -322,7 +325,7 @@ sd_error *sd_mail_send(struct sd_ctx *ctx, const char *const *only, size_t nonly
 			struct sd_buf line = SD_BUF_INIT;
 			sd_buf_printf(&line, "%s: %s to ", l->short_id, m->what);
 			sd_put_line(&line, m->recipients);
-			fprintf(ctx->out, "%s\n", line.data);
+			fprintf(report, "%s\n", line.data);
 			sd_buf_release(&line);
 		}
 		sent[i] = 1;
@@ -364,5 +367,5 @@ sd_error *cmd_mail_send(struct sd_ctx *ctx, struct sd_args *args)
 		if (err)
 			return err;
 	}
-	return sd_mail_send(ctx, NULL, 0, sd_arg_flag(args, "dry-run"));
+	return sd_mail_send(ctx, NULL, 0, NULL, sd_arg_flag(args, "dry-run"), ctx->out);
 }

@@ -13,7 +13,9 @@ sd_error *sd_fetch(struct sd_ctx *ctx, const struct sd_sync_target *t)
 	sd_buf_printf(&refspec, "+refs/heads/%s:%s", t->branch, t->tracking);
 	/* A configured remote fetches by its own refspecs; a bare URL only
 	 * the branch being synced. */
-	const char *args[] = { "fetch", "--quiet", t->remote, t->url ? refspec.data : NULL, NULL };
+	/* With progress on, git's own is passed through (sd_git_run). */
+	const char *quiet = sd_store_progress_on(ctx->store) ? "--progress" : "--quiet";
+	const char *args[] = { "fetch", quiet, t->remote, t->url ? refspec.data : NULL, NULL };
 	sd_error *err = sd_git_run(ctx->store, args, &output);
 	if (err) {
 		sd_error_free(err);

@@ -12,7 +12,8 @@ sd_error *sd_push(struct sd_ctx *ctx, const struct sd_sync_target *t, int *rejec
 {
 	struct sd_buf output = SD_BUF_INIT, line = SD_BUF_INIT, refspec = SD_BUF_INIT;
 	sd_buf_printf(&refspec, "HEAD:refs/heads/%s", t->branch);
-	const char *args[] = { "push", "--quiet", "--porcelain", t->remote, refspec.data, NULL };
+	const char *quiet = sd_store_progress_on(ctx->store) ? "--progress" : "--quiet";
+	const char *args[] = { "push", quiet, "--porcelain", t->remote, refspec.data, NULL };
 	sd_error *err = sd_git_run(ctx->store, args, &output);
 	*rejected = 0;
 	if (err) {

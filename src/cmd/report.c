@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "sd/html.h"
 #include "sd/calendar.h"
 #include "sd/csv.h"
 #include "sd/report.h"
@@ -21,7 +22,7 @@
 
 const struct sd_option report_options[] = {
 	SD_FILTER_OPTION_ROWS,
-	{ SD_OPT_STRING, 0, "since", "DATE|DURATION",
+	{ SD_OPT_STRING, 0, "since", "DATE",
 	  "start of the period: YYYY-MM-DD, an RFC 3339 time, or a duration before its end "
 	  "such as 30d (default: 30d)" },
 	{ SD_OPT_STRING, 0, "until", "DATE", "end of the period, not included (default: now)" },
@@ -49,7 +50,7 @@ struct table {
 };
 
 struct tables {
-	struct table v[12];
+	struct table v[16];
 	size_t n;
 };
 
@@ -88,6 +89,22 @@ static void cell_n(struct table *t, size_t n)
 	cellf(t, "%zu", n);
 }
 
+/* A duration for people, in its two largest units: "1d6h", "3h20m",
+ * "4m30s"; seconds beyond them are noise in a report (machine formats
+ * keep every second). */
+static void human_duration(char out[32], int64_t secs)
+{
+	int64_t d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60, s = secs % 60;
+	if (d)
+		snprintf(out, 32, h ? "%lldd%lldh" : "%lldd", (long long)d, (long long)h);
+	else if (h)
+		snprintf(out, 32, m ? "%lldh%lldm" : "%lldh", (long long)h, (long long)m);
+	else if (m)
+		snprintf(out, 32, s ? "%lldm%llds" : "%lldm", (long long)m, (long long)s);
+	else
+		snprintf(out, 32, "%llds", (long long)s);
+}
+
 static void cell_duration(struct table *t, enum mode m, int known, int64_t secs)
 {
 	char d[32];
@@ -96,7 +113,7 @@ static void cell_duration(struct table *t, enum mode m, int known, int64_t secs)
 	} else if (m == MACHINE) {
 		cellf(t, "%lld", (long long)secs);
 	} else {
-		sd_duration_format(d, secs);
+		human_duration(d, secs);
 		cell(t, d);
 	}
 }
@@ -286,6 +303,44 @@ static void build_tables(struct tables *ts, const struct sd_report *r, enum mode
 		}
 	}
 	{
+		const char *h[] = { "problem", "title", "incidents opened", NULL };
+		struct table *t = table_new(ts, "problems", "Incidents linked to problems", h);
+		if (r->total.linked_incidents) {
+			cell(t, "(all)");
+			cell(t, "");
+			cell_n(t, r->total.linked_incidents);
+		}
+		for (size_t i = 0; i < r->nproblems; i++) {
+			cell(t, r->problems[i].id);
+			cell(t, r->problems[i].title);
+			cell_n(t, r->problems[i].n);
+		}
+	}
+	{
+		const char *h[] = { g, "resolved", "with a KB article", "share", NULL };
+		struct table *t = table_new(ts, "self_service",
+					    "Self-service: tickets resolved with an article", h);
+		for (size_t i = 0; i < nfigs(r); i++) {
+			const struct sd_report_figures *f = fig(r, i);
+			cell(t, group_name(f, m));
+			cell_n(t, f->resolved);
+			cell_n(t, f->resolved_kb);
+			cell_share(t, m, f->resolved_kb, f->resolved);
+		}
+	}
+	{
+		const char *h[] = { "article", "deflections", NULL };
+		struct table *t =
+			table_new(ts, "deflections",
+				  "Portal deflections: \"that solved it\" per article", h);
+		cell(t, "(all)");
+		cell_n(t, r->deflections);
+		for (size_t i = 0; i < r->narticles; i++) {
+			cell(t, r->deflection_articles[i].name);
+			cell_n(t, r->deflection_articles[i].n);
+		}
+	}
+	{
 		const char *h[] = { "agent", "open", "resolved", "median resolution", NULL };
 		struct table *t = table_new(ts, "workload", "Workload per agent", h);
 		for (size_t i = 0; i < r->nagents; i++) {
@@ -324,11 +379,11 @@ static int numeric(const char *s)
 static void print_human(struct sd_ctx *ctx, const struct sd_report *r, const struct tables *ts)
 {
 	struct sd_buf out = SD_BUF_INIT;
-	char a[SD_TIME_STRLEN], b[SD_TIME_STRLEN];
-	sd_time_format(a, r->since);
-	sd_time_format(b, r->until);
-	sd_buf_printf(&out, "%sReport%s %s to %s: %zu tickets\n", sd_color(ctx, SD_BOLD),
-		      sd_color(ctx, SD_RESET), a, b, r->total.tickets);
+	char a[32], b[32];
+	sd_time_format_human(a, r->since);
+	sd_time_format_human(b, r->until);
+	sd_buf_printf(&out, "%sReport%s from %s to %s (not included), %zu tickets by then\n",
+		      sd_color(ctx, SD_BOLD), sd_color(ctx, SD_RESET), a, b, r->total.tickets);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct table *t = &ts->v[i];
 		size_t nrows = t->cells.n / t->ncols;
@@ -457,7 +512,9 @@ static void json_figures(struct sd_buf *o, const struct sd_report_figures *f)
 	}
 	sd_buf_printf(o, "},\"first_contact_resolution\":{\"count\":%zu,\"rate\":", f->fcr);
 	json_share(o, f->fcr, f->resolved);
-	sd_buf_adds(o, "},\"reopen_rate\":");
+	sd_buf_printf(o, "},\"resolved_with_kb\":{\"count\":%zu,\"rate\":", f->resolved_kb);
+	json_share(o, f->resolved_kb, f->resolved);
+	sd_buf_printf(o, "},\"linked_incidents\":%zu,\"reopen_rate\":", f->linked_incidents);
 	json_share(o, f->reopened, f->resolved);
 	sd_buf_adds(o, ",\"escalation\":{");
 	for (int k = 0; k < SD_REPORT_TIERS; k++) {
@@ -515,7 +572,22 @@ static void print_json(struct sd_ctx *ctx, const struct sd_report *r)
 	json_counts(&o, r->categories, r->ncategories);
 	sd_buf_adds(&o, ",\"assets\":");
 	json_counts(&o, r->assets, r->nassets);
-	sd_buf_adds(&o, "},\n\"workload\":[");
+	sd_buf_adds(&o, ",\"problems\":[");
+	for (size_t i = 0; i < r->nproblems; i++) {
+		sd_buf_adds(&o, i ? ",{\"id\":" : "{\"id\":");
+		sd_json_string(&o, r->problems[i].id);
+		sd_buf_adds(&o, ",\"title\":");
+		sd_json_string(&o, r->problems[i].title);
+		sd_buf_printf(&o, ",\"incidents\":%zu}", r->problems[i].n);
+	}
+	sd_buf_printf(&o, "]},\n\"self_service\":{\"deflections\":%zu,\"articles\":[",
+		      r->deflections);
+	for (size_t i = 0; i < r->narticles; i++) {
+		sd_buf_adds(&o, i ? ",{\"article\":" : "{\"article\":");
+		sd_json_string(&o, r->deflection_articles[i].name);
+		sd_buf_printf(&o, ",\"deflections\":%zu}", r->deflection_articles[i].n);
+	}
+	sd_buf_adds(&o, "]},\n\"workload\":[");
 	for (size_t i = 0; i < r->nagents; i++) {
 		const struct sd_report_agent *ag = &r->agents[i];
 		sd_buf_adds(&o, i ? ",{\"agent\":" : "{\"agent\":");
@@ -537,31 +609,7 @@ static void print_json(struct sd_ctx *ctx, const struct sd_report *r)
 /* Every value that goes into the page, ticket text or not, passes here. */
 static void html_text(struct sd_buf *o, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			sd_buf_adds(o, "&amp;");
-			break;
-		case '<':
-			sd_buf_adds(o, "&lt;");
-			break;
-		case '>':
-			sd_buf_adds(o, "&gt;");
-			break;
-		case '"':
-			sd_buf_adds(o, "&quot;");
-			break;
-		case '\'':
-			sd_buf_adds(o, "&#39;");
-			break;
-		default:
-			/* Control characters have no place in a page. */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				sd_buf_adds(o, "\xef\xbf\xbd");
-			else
-				sd_buf_addch(o, *s);
-		}
-	}
+	sd_html_escape(o, s);
 }
 
 static void html_table(struct sd_buf *o, const struct table *t)
@@ -606,23 +654,27 @@ struct chart_series {
 	const char *name;
 	const char *css; /* class: a, b */
 	double *v;
+	char (*label)[16]; /* shown above each bar when there are few; NULL: none */
 };
 
-/* A "nice" upper bound for the axis: 1, 2 or 5 times a power of ten. */
+/* A "nice" upper bound for the axis: four steps of 1, 2, 3 or 5 times a
+ * power of ten, so every tick is a round number (whole for counts). */
 static double axis_max(double m)
 {
 	double p = 1;
 	if (m <= 0)
-		return 1;
-	while (p * 10 <= m)
+		return 4;
+	while (p * 10 <= m / 4)
 		p *= 10;
 	for (;;) {
-		if (m <= p)
-			return p;
-		if (m <= 2 * p)
-			return 2 * p;
-		if (m <= 5 * p)
-			return 5 * p;
+		if (m <= 4 * p)
+			return 4 * p;
+		if (m <= 8 * p)
+			return 8 * p;
+		if (m <= 12 * p)
+			return 12 * p;
+		if (m <= 20 * p)
+			return 20 * p;
 		p *= 10;
 	}
 }
@@ -673,7 +725,7 @@ static void chart_bars(struct sd_buf *o, const char *id, const char *title, cons
 	int plot_w = CHART_W - PAD_L - 8, plot_h = CHART_H - PAD_B - PAD_T;
 	double slot = n ? (double)plot_w / (double)n : plot_w;
 	double bw = slot * 0.8 / (double)(ns ? ns : 1);
-	size_t every = n > 16 ? (n + 15) / 16 : 1; /* labels that fit */
+	size_t every = n > 8 ? (n + 7) / 8 : 1; /* labels that fit */
 	for (size_t i = 0; i < n; i++) {
 		double x0 = PAD_L + slot * (double)i + slot * 0.1;
 		for (size_t j = 0; j < ns; j++) {
@@ -682,6 +734,14 @@ static void chart_bars(struct sd_buf *o, const char *id, const char *title, cons
 				      "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 				      "height=\"%.1f\"/>",
 				      s[j].css, x0 + bw * (double)j, PAD_T + plot_h - h, bw, h);
+			/* Few bars: each says its value, so 0 is not mistaken
+			 * for nothing to show. */
+			if (n <= 8 && s[j].label)
+				sd_buf_printf(o,
+					      "<text class=\"val\" x=\"%.1f\" y=\"%.1f\" "
+					      "text-anchor=\"middle\">%s</text>",
+					      x0 + bw * ((double)j + 0.5), PAD_T + plot_h - h - 4,
+					      s[j].label[i]);
 		}
 		if (i % every == 0) {
 			sd_buf_printf(o,
@@ -715,7 +775,7 @@ static void chart_line(struct sd_buf *o, const char *id, const char *title, cons
 	chart_axis(o, max, 0);
 	int plot_w = CHART_W - PAD_L - 8, plot_h = CHART_H - PAD_B - PAD_T;
 	double step = n > 1 ? (double)plot_w / (double)(n - 1) : 0;
-	size_t every = n > 16 ? (n + 15) / 16 : 1;
+	size_t every = n > 8 ? (n + 7) / 8 : 1;
 	sd_buf_adds(o, "<polyline class=\"line\" points=\"");
 	for (size_t i = 0; i < n; i++)
 		sd_buf_printf(o, "%s%.1f,%.1f", i ? " " : "", PAD_L + step * (double)i,
@@ -739,11 +799,12 @@ static const char html_style[] =
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}"
 	".card{border:1px solid #ccc;border-radius:6px;padding:.5rem .7rem}"
 	".card b{display:block;font-size:1.4rem}.card span{color:var(--mute);font-size:.85rem}"
-	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}"
+	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));"
+	"gap:1rem 2rem}"
 	"figure{margin:0}svg{width:100%;height:auto;display:block}"
 	"figcaption{font-weight:600;margin-bottom:.3rem}"
 	"rect.a{fill:var(--a)}rect.b{fill:var(--b)}polyline.line{fill:none;stroke:var(--a);"
-	"stroke-width:2.5}line.grid{stroke:#ddd;stroke-width:1}text.ax{font-size:12px;fill:#444}"
+	"stroke-width:2.5}line.grid{stroke:#ddd;stroke-width:1}text.ax{font-size:15px;fill:#333}text.val{font-size:14px;fill:#111}"
 	".scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;min-width:50%}"
 	"th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left;"
 	"white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}"
@@ -784,7 +845,7 @@ static void html_charts(struct sd_buf *o, const struct sd_report *r)
 	char title[96];
 	sd_buf_adds(o, "<section><h2>Charts</h2><div class=\"charts\">\n");
 	snprintf(title, sizeof(title), "Opened and resolved per %s", unit);
-	struct chart_series ab[2] = { { "opened", "a", va }, { "resolved", "b", vb } };
+	struct chart_series ab[2] = { { "opened", "a", va, NULL }, { "resolved", "b", vb, NULL } };
 	sd_buf_printf(o, "<div><p><b>%s</b></p>", title);
 	chart_bars(o, "c-volume", title, desc.data, lp, n, ab, 2, 0);
 	sd_buf_adds(o, "</div>");
@@ -804,6 +865,7 @@ static void html_charts(struct sd_buf *o, const struct sd_report *r)
 
 	/* SLA: every clock of a priority together. */
 	double sla[SD_REPORT_PRIOS];
+	char sla_l[SD_REPORT_PRIOS][16];
 	const char *plabels[SD_REPORT_PRIOS];
 	sd_buf_reset(&desc);
 	for (int p = 0; p < SD_REPORT_PRIOS; p++) {
@@ -813,40 +875,50 @@ static void html_charts(struct sd_buf *o, const struct sd_report *r)
 		sla[p] = dec ? (double)met / (double)dec : 0;
 		plabels[p] = prio_names[p];
 		if (dec)
+			snprintf(sla_l[p], sizeof(sla_l[p]), "%.0f%%", sla[p] * 100);
+		else
+			snprintf(sla_l[p], sizeof(sla_l[p]), "-");
+		if (dec)
 			sd_buf_printf(&desc, "%s%s: %.1f%% of %zu clocks met", desc.len ? "; " : "",
 				      prio_names[p], sla[p] * 100, dec);
 		else
 			sd_buf_printf(&desc, "%s%s: no clocks", desc.len ? "; " : "",
 				      prio_names[p]);
 	}
-	struct chart_series s1 = { "met", "a", sla };
+	struct chart_series s1 = { "met", "a", sla, sla_l };
 	sd_buf_adds(o, "<div><p><b>SLA compliance per priority</b></p>");
 	chart_bars(o, "c-sla", "SLA compliance per priority", desc.data, plabels, SD_REPORT_PRIOS,
 		   &s1, 1, 1);
 	sd_buf_adds(o, "</div>");
 
 	double dist[SD_REPORT_DIST];
+	char dist_l[SD_REPORT_DIST][16];
 	sd_buf_reset(&desc);
 	for (int k = 0; k < SD_REPORT_DIST; k++) {
 		dist[k] = (double)f->dist[k];
+		snprintf(dist_l[k], sizeof(dist_l[k]), "%zu", f->dist[k]);
 		sd_buf_printf(&desc, "%s%s: %zu", k ? "; " : "", sd_report_dist_labels[k],
 			      f->dist[k]);
 	}
-	struct chart_series s2 = { "tickets", "a", dist };
+	struct chart_series s2 = { "tickets", "a", dist, dist_l };
 	sd_buf_adds(o, "<div><p><b>Resolution times (wall)</b></p>");
 	chart_bars(o, "c-dist", "Resolution times (wall), tickets per range", desc.data,
 		   sd_report_dist_labels, SD_REPORT_DIST, &s2, 1, 0);
 	sd_buf_adds(o, "</div>");
 
 	double esc[SD_REPORT_TIERS], de[SD_REPORT_TIERS];
+	char esc_l[SD_REPORT_TIERS][16], de_l[SD_REPORT_TIERS][16];
 	sd_buf_reset(&desc);
 	for (int k = 0; k < SD_REPORT_TIERS; k++) {
 		esc[k] = (double)f->escalated[k];
 		de[k] = (double)f->deescalated[k];
+		snprintf(esc_l[k], sizeof(esc_l[k]), "%zu", f->escalated[k]);
+		snprintf(de_l[k], sizeof(de_l[k]), "%zu", f->deescalated[k]);
 		sd_buf_printf(&desc, "%s%s: %zu escalated, %zu de-escalated", k ? "; " : "",
 			      sd_tiers[k], f->escalated[k], f->deescalated[k]);
 	}
-	struct chart_series s3[2] = { { "escalated", "a", esc }, { "de-escalated", "b", de } };
+	struct chart_series s3[2] = { { "escalated", "a", esc, esc_l },
+				      { "de-escalated", "b", de, de_l } };
 	sd_buf_adds(o, "<div><p><b>Escalations per tier</b></p>");
 	chart_bars(o, "c-esc", "Escalations per tier", desc.data, sd_tiers, SD_REPORT_TIERS, s3, 2,
 		   0);
@@ -875,10 +947,13 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	html_text(o, b);
 	sd_buf_printf(o, "</title><style>%s</style></head><body>\n<h1>Service desk report</h1>",
 		      html_style);
+	char ha[32], hb[32];
+	sd_time_format_human(ha, r->since);
+	sd_time_format_human(hb, r->until);
 	sd_buf_adds(o, "<p class=\"meta\">From ");
-	html_text(o, a);
+	html_text(o, ha);
 	sd_buf_adds(o, " to ");
-	html_text(o, b);
+	html_text(o, hb);
 	sd_buf_adds(o, " (not included)");
 	if (r->by >= 0) {
 		sd_buf_adds(o, ", grouped by ");
@@ -892,12 +967,12 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	snprintf(v, sizeof(v), "%zu", f->backlog);
 	html_card(o, "open at the end", v);
 	if (f->first_response[0].n)
-		sd_duration_format(v, f->first_response[0].median);
+		human_duration(v, f->first_response[0].median);
 	else
 		strcpy(v, "-");
 	html_card(o, "median first response (business)", v);
 	if (f->resolution[0].n)
-		sd_duration_format(v, f->resolution[0].median);
+		human_duration(v, f->resolution[0].median);
 	else
 		strcpy(v, "-");
 	html_card(o, "median resolution (business)", v);
@@ -910,6 +985,10 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	else
 		strcpy(v, "-");
 	html_card(o, "SLA clocks met", v);
+	snprintf(v, sizeof(v), "%zu", f->resolved_kb);
+	html_card(o, "resolved with a KB article", v);
+	snprintf(v, sizeof(v), "%zu", r->deflections);
+	html_card(o, "portal deflections", v);
 	sd_buf_adds(o, "</div>\n");
 	html_charts(o, r);
 	for (size_t i = 0; i < ts->n; i++)
@@ -929,7 +1008,7 @@ static sd_error *write_file(const char *path, const char *data, size_t len)
 	}
 	mode_t mask = umask(0);
 	umask(mask);
-	if (!sd_write_all(fd, data, len) || fchmod(fd, 0666 & ~mask) < 0)
+	if (sd_write_all(fd, data, len) < 0 || fchmod(fd, 0666 & ~mask) < 0)
 		err = sd_error_errno(path);
 	if (close(fd) < 0 && !err)
 		err = sd_error_errno(path);
@@ -1018,9 +1097,11 @@ sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args)
 		sd_error *derr = sd_duration_parse(&d, v);
 		if (!derr)
 			since = until - d;
-		else if ((err = parse_date(&since, v, "since")))
-			goto done;
+		else
+			err = parse_date(&since, v, "since");
 		sd_error_free(derr);
+		if (err)
+			goto done;
 	}
 	if ((v = sd_arg_str(args, "by")) && (by = sd_value_index(by_fields, v)) < 0) {
 		err = sd_error_invalid("invalid --by '%s': use queue, tier, assignee, priority, "
@@ -1038,6 +1119,14 @@ sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args)
 	if ((err = sd_summaries_load(ctx->store, &sums, take, &l)))
 		goto done;
 	if ((err = l.err))
+		goto done;
+	/* Deflections are records of the desk, not tickets: only --category
+	 * narrows them (doc/sd-report.1.md). */
+	struct sd_buf dpath = SD_BUF_INIT;
+	sd_buf_printf(&dpath, "%sdeflections", sd_store_root(ctx->store));
+	err = sd_report_read_deflections(&report, dpath.data, sd_arg_str(args, "category"));
+	sd_buf_release(&dpath);
+	if (err)
 		goto done;
 	for (size_t i = 0; i < sums.problems.n; i++) {
 		struct sd_buf msg = SD_BUF_INIT;

@@ -120,7 +120,9 @@ static void print_human(struct sd_ctx *ctx, const struct sd_args *args, struct s
 			size_t n, sd_time at, size_t columns)
 {
 	struct sd_buf out = SD_BUF_INIT;
-	size_t w_id = 4, w_pol = 6, w_due = 3;
+	/* Columns as wide as their widest cell (by display width). */
+	size_t w_id = 4, w_pol = 6, w_due = 3, w_left = 1, w_clock[3] = { 0, 0, 0 };
+	static const char *const label[] = { "first:", "next:", "resolution:" };
 	char(*due)[48] = sd_xcalloc(n ? n : 1, sizeof(*due));
 	char(*left)[32] = sd_xcalloc(n ? n : 1, sizeof(*left));
 	for (size_t i = 0; i < n; i++) {
@@ -144,8 +146,17 @@ static void print_human(struct sd_ctx *ctx, const struct sd_args *args, struct s
 			w_id = strlen(rows[i].row->short_id);
 		if (sd_text_width(rows[i].sla.policy->name) > w_pol)
 			w_pol = sd_text_width(rows[i].sla.policy->name);
-		if (strlen(due[i]) > w_due)
-			w_due = strlen(due[i]);
+		if (sd_text_width(due[i]) > w_due)
+			w_due = sd_text_width(due[i]);
+		if (strlen(left[i]) > w_left)
+			w_left = strlen(left[i]);
+		for (int c = 0; c < 3; c++) {
+			const struct sd_clock *cl = clock_at(&rows[i].sla, c);
+			size_t w = strlen(label[c]) +
+				strlen(counts(cl) ? sd_clock_states[cl->state] : "-");
+			if (w > w_clock[c])
+				w_clock[c] = w;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct sd_sla *s = &rows[i].sla;
@@ -165,15 +176,16 @@ static void print_human(struct sd_ctx *ctx, const struct sd_args *args, struct s
 				: cl->state == SD_CLOCK_AT_RISK	 ? SD_YELLOW
 				: cl->state == SD_CLOCK_MET	 ? SD_GREEN
 								 : SD_RESET;
-			static const char *const label[] = { "first:", "next:", "resolution:" };
-			static const int width[] = { 14, 13, 19 };
 			sd_buf_printf(&out, "%s%s%s%s", label[c], sd_color(ctx, color), state,
 				      sd_color(ctx, SD_RESET));
-			for (int k = (int)(strlen(label[c]) + strlen(state)); k < width[c]; k++)
+			for (size_t k = strlen(label[c]) + strlen(state); k < w_clock[c]; k++)
 				sd_buf_addch(&out, ' ');
 			sd_buf_adds(&out, "  ");
 		}
-		sd_buf_printf(&out, "%-*s  %-7s  ", (int)w_due, due[i], left[i]);
+		sd_buf_adds(&out, due[i]);
+		for (size_t k = sd_text_width(due[i]); k < w_due + 2; k++)
+			sd_buf_addch(&out, ' ');
+		sd_buf_printf(&out, "%-*s  ", (int)w_left, left[i]);
 		sd_put_last_column(&out, line, sd_ticket_get(&rows[i].row->t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 	}
@@ -450,6 +462,30 @@ done:
 	return err;
 }
 
+/* The SLA events just recorded go out by mail through the outbox (sd
+ * mail send), when the desk has mail: no notify command is needed for
+ * that. A failure is a warning: the events are recorded, and the next
+ * sd mail send sends what is still owed. */
+static void mail_sla_events(struct sd_ctx *ctx, const struct sla_row *rows, size_t n)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	if (!cfg->mail.addresses.n || !sd_config_sendmail(cfg)->n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].changed)
+			sd_strvec_push(&ids, sd_ticket_get(&rows[i].row->t, SD_F_ID));
+	sd_error *err = ids.n
+		? sd_mail_send(ctx, (const char *const *)ids.v, ids.n, "notify-sla:", 0, stderr)
+		: NULL;
+	if (err) {
+		err = sd_error_wrap(err, "mail about the SLA events");
+		warn(err->msg);
+		sd_error_free(err);
+	}
+	sd_strvec_clear(&ids);
+}
+
 static void free_notes(struct notification *notes, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -513,6 +549,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 			goto done;
 		sd_store_unlock(ctx->store);
 		notify(ctx, notes, nnotes);
+		mail_sla_events(ctx, sla, n);
 	}
 	if (sd_arg_flag(args, "json")) {
 		print_json(ctx, sla, n);

@@ -135,6 +135,9 @@ struct model {
 	size_t nocc, occ_alloc;
 	size_t cur_doc;
 	int cur_title;
+	/* Which docs may share a cluster, as numbers: the same cat, or the
+	 * same asset when it is not -1 (none). */
+	long *cat, *asset;
 };
 
 static void take_occurrence(void *arg, const char *word, const char *stem)
@@ -174,10 +177,51 @@ static int cmp_occ(const void *a, const void *b)
 	return strcmp(x->stem, y->stem);
 }
 
+struct keyed_doc {
+	char *key;
+	size_t doc;
+};
+
+static int cmp_keyed_doc(const void *a, const void *b)
+{
+	const struct keyed_doc *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* Numbers the values of one field (category or asset) without regard to
+ * ASCII case, as sd_strcaseeq compares them; "" is -1 when none_apart. */
+static long *number_values(const struct sd_cluster_doc *docs, size_t n, int asset, int none_apart)
+{
+	struct keyed_doc *k = sd_xmalloc((n ? n : 1) * sizeof(*k));
+	long *id = sd_xmalloc((n ? n : 1) * sizeof(*id));
+	for (size_t i = 0; i < n; i++) {
+		const char *v = asset ? docs[i].asset : docs[i].category;
+		k[i].key = sd_xstrdup(v ? v : "");
+		for (char *p = k[i].key; *p; p++)
+			*p = (char)sd_ascii_tolower((unsigned char)*p);
+		k[i].doc = i;
+	}
+	if (n > 1)
+		qsort(k, n, sizeof(*k), cmp_keyed_doc);
+	long next = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(k[i].key, k[i - 1].key))
+			next++;
+		id[k[i].doc] = none_apart && !*k[i].key ? -1 : next;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+	return id;
+}
+
 static void model_build(struct model *m, const struct sd_cluster_doc *docs, size_t n)
 {
 	memset(m, 0, sizeof(*m));
 	m->n = n;
+	m->cat = number_values(docs, n, 0, 0);
+	m->asset = number_values(docs, n, 1, 1);
 	for (size_t i = 0; i < n; i++) {
 		m->cur_doc = i;
 		m->cur_title = 1;
@@ -245,6 +289,8 @@ static void model_free(struct model *m)
 		free(m->vec[i]);
 	free(m->vec);
 	free(m->len);
+	free(m->cat);
+	free(m->asset);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -262,11 +308,9 @@ static double cosine_weight(const struct model *m, size_t d, size_t t)
 	return lo < m->len[d] && m->vec[d][lo].term == t ? m->vec[d][lo].w : 0;
 }
 
-static int may_share(const struct sd_cluster_doc *a, const struct sd_cluster_doc *b)
+static int may_share(const struct model *m, size_t a, size_t b)
 {
-	const char *ca = a->category ? a->category : "", *cb = b->category ? b->category : "";
-	const char *aa = a->asset ? a->asset : "", *ab = b->asset ? b->asset : "";
-	return sd_strcaseeq(ca, cb) || (*aa && sd_strcaseeq(aa, ab));
+	return m->cat[a] == m->cat[b] || (m->asset[a] >= 0 && m->asset[a] == m->asset[b]);
 }
 
 static double cosine(const struct model *m, size_t a, size_t b)
@@ -284,17 +328,16 @@ static double cosine(const struct model *m, size_t a, size_t b)
 	return dot;
 }
 
-static double similarity(const struct model *m, const struct sd_cluster_doc *docs, size_t a,
-			 size_t b)
+static double similarity(const struct model *m, size_t a, size_t b)
 {
-	return may_share(&docs[a], &docs[b]) ? cosine(m, a, b) : 0;
+	return may_share(m, a, b) ? cosine(m, a, b) : 0;
 }
 
 double sd_cluster_similarity(const struct sd_cluster_doc *docs, size_t n, size_t a, size_t b)
 {
 	struct model m;
 	model_build(&m, docs, n);
-	double s = similarity(&m, docs, a, b);
+	double s = similarity(&m, a, b);
 	model_free(&m);
 	return s;
 }
@@ -308,94 +351,74 @@ static size_t find_root(size_t *parent, size_t x)
 	return x;
 }
 
-/* The sums of similarities between the groups of one component, and
- * each group's best partner by average, kept up to date as they merge. */
-struct linkage {
-	size_t k;
-	double *sum; /* k x k */
-	size_t *size;
-	int *alive;
-	size_t *best;
-	double *best_avg;
-};
-
-static double avg(const struct linkage *l, size_t i, size_t j)
+/* Groups the k docs of a component by average linkage; sum holds their
+ * pairwise similarities (k x k) and is used up. group[i] gets the index
+ * of the first member of i's group.
+ *
+ * The nearest-neighbour chain: follow each group to the one most like it
+ * until two are each other's nearest, and join those. Average linkage
+ * never makes a joined group more alike to a third than the more alike
+ * of its parts was, so this joins the same groups as always joining the
+ * best pair first, in O(k^2) rather than O(k^3); and a group whose
+ * nearest is under the threshold can never reach it, so it is set aside
+ * for good. Ties go to the group already on the chain, then the lower
+ * index: the answer depends on nothing but the input. */
+static void link_component(float *sum, size_t k, double threshold, size_t *group)
 {
-	return l->sum[i * l->k + j] / ((double)l->size[i] * (double)l->size[j]);
-}
-
-static void find_best(struct linkage *l, size_t i)
-{
-	l->best[i] = i;
-	l->best_avg[i] = -1;
-	for (size_t j = 0; j < l->k; j++) {
-		if (j == i || !l->alive[j])
-			continue;
-		double a = avg(l, i, j);
-		if (a > l->best_avg[i]) { /* ties: the lower index, seen first */
-			l->best_avg[i] = a;
-			l->best[i] = j;
-		}
-	}
-}
-
-/* Groups the k docs of a component (idx) by average linkage; group[i]
- * gets the index (into idx) of the group's first member. */
-static void link_component(const double *sim, size_t k, double threshold, size_t *group)
-{
-	struct linkage l = { k,
-			     sd_xmalloc(k * k * sizeof(double)),
-			     sd_xmalloc(k * sizeof(size_t)),
-			     sd_xmalloc(k * sizeof(int)),
-			     sd_xmalloc(k * sizeof(size_t)),
-			     sd_xmalloc(k * sizeof(double)) };
-	memcpy(l.sum, sim, k * k * sizeof(double));
+	size_t *size = sd_xmalloc(k * sizeof(*size)), *chain = sd_xmalloc(k * sizeof(*chain));
+	unsigned char *open = sd_xmalloc(k);
+	size_t len = 0, next = 0;
 	for (size_t i = 0; i < k; i++) {
-		l.size[i] = 1;
-		l.alive[i] = 1;
+		size[i] = 1;
+		open[i] = 1;
 		group[i] = i;
 	}
-	for (size_t i = 0; i < k; i++)
-		find_best(&l, i);
 	for (;;) {
-		size_t a = k;
-		for (size_t i = 0; i < k; i++)
-			if (l.alive[i] && l.best[i] != i &&
-			    (a == k || l.best_avg[i] > l.best_avg[a]))
-				a = i;
-		if (a == k || l.best_avg[a] < threshold)
-			break;
-		size_t b = l.best[a];
-		if (b < a) {
-			size_t t = a;
-			a = b;
-			b = t;
+		if (!len) {
+			while (next < k && !open[next])
+				next++;
+			if (next == k)
+				break;
+			chain[len++] = next;
 		}
-		/* b joins a: sums add, since the average is over all pairs. */
+		size_t c = chain[len - 1], d = k;
+		double best = -1;
+		if (len >= 2) {
+			d = chain[len - 2];
+			best = sum[c * k + d] / ((double)size[c] * (double)size[d]);
+		}
 		for (size_t x = 0; x < k; x++) {
-			l.sum[a * k + x] += l.sum[b * k + x];
-			l.sum[x * k + a] = l.sum[a * k + x];
+			if (!open[x] || x == c)
+				continue;
+			double a = sum[c * k + x] / ((double)size[c] * (double)size[x]);
+			if (a > best)
+				best = a, d = x;
 		}
-		l.size[a] += l.size[b];
-		l.alive[b] = 0;
+		if (d == k || best < threshold) {
+			open[c] = 0; /* nothing will ever join it */
+			len--;
+			continue;
+		}
+		if (len < 2 || d != chain[len - 2]) {
+			chain[len++] = d;
+			continue;
+		}
+		/* c and d are each other's nearest: the higher joins the lower. */
+		size_t a = c < d ? c : d, b = c < d ? d : c;
+		len -= 2;
+		for (size_t x = 0; x < k; x++) {
+			sum[a * k + x] += sum[b * k + x];
+			sum[x * k + a] = sum[a * k + x];
+		}
+		size[a] += size[b];
+		open[b] = 0;
 		for (size_t x = 0; x < k; x++)
 			if (group[x] == b)
 				group[x] = a;
-		for (size_t x = 0; x < k; x++) {
-			if (!l.alive[x])
-				continue;
-			if (x == a || l.best[x] == a || l.best[x] == b)
-				find_best(&l, x);
-			else if (avg(&l, x, a) > l.best_avg[x] ||
-				 (avg(&l, x, a) == l.best_avg[x] && a < l.best[x]))
-				l.best_avg[x] = avg(&l, x, a), l.best[x] = a;
-		}
 	}
-	free(l.sum);
-	free(l.size);
-	free(l.alive);
-	free(l.best);
-	free(l.best_avg);
+	free(size);
+	free(chain);
+	free(open);
 }
 
 struct word_count {
@@ -442,20 +465,27 @@ static void cluster_words(struct sd_cluster *c, const struct model *m)
 	for (size_t j = 0; j < nwc && c->words.n < 3; j++) {
 		if (wc[j].docs * 2 < c->n || wc[j].docs < 2)
 			break;
-		/* The form of the stem seen most often among the members. */
+		/* The form of the stem seen most often among the members (of
+		 * equal counts, the first in byte order), counted by sorting:
+		 * a large cluster holds very many words. */
+		const char **forms = sd_xmalloc((m->nocc ? m->nocc : 1) * sizeof(*forms));
+		size_t nforms = 0;
+		for (size_t i = 0; i < m->nocc; i++)
+			if (member[m->occ[i].doc] && !strcmp(m->occ[i].stem, wc[j].stem))
+				forms[nforms++] = m->occ[i].word;
+		if (nforms > 1)
+			qsort(forms, nforms, sizeof(*forms), cmp_str);
 		const char *best = NULL;
 		size_t best_n = 0;
-		for (size_t i = 0; i < m->nocc; i++) {
-			if (!member[m->occ[i].doc] || strcmp(m->occ[i].stem, wc[j].stem))
-				continue;
-			size_t count = 0;
-			for (size_t x = 0; x < m->nocc; x++)
-				if (member[m->occ[x].doc] &&
-				    !strcmp(m->occ[x].word, m->occ[i].word))
-					count++;
-			if (count > best_n || (count == best_n && strcmp(m->occ[i].word, best) < 0))
-				best = m->occ[i].word, best_n = count;
+		for (size_t i = 0; i < nforms;) {
+			size_t e = i;
+			while (e < nforms && !strcmp(forms[e], forms[i]))
+				e++;
+			if (e - i > best_n)
+				best = forms[i], best_n = e - i;
+			i = e;
 		}
+		free(forms);
 		sd_strvec_push(&c->words, best ? best : wc[j].stem);
 	}
 	free(member);
@@ -499,7 +529,7 @@ void sd_cluster_find(struct sd_clusters *out, const struct sd_cluster_doc *docs,
 			size_t t = m.vec[a][k].term;
 			for (size_t p = 0; p < npost[t]; p++) {
 				size_t b = postings[t][p];
-				if (b <= a || !may_share(&docs[a], &docs[b]))
+				if (b <= a || !may_share(&m, a, b))
 					continue;
 				if (acc[b] == 0)
 					touched[nt++] = b;
@@ -534,12 +564,13 @@ void sd_cluster_find(struct sd_clusters *out, const struct sd_cluster_doc *docs,
 			}
 		if (k < min_size)
 			continue;
-		double *sim = sd_xcalloc(k * k, sizeof(*sim));
+		float *sim = sd_xcalloc(k * k, sizeof(*sim));
 		for (size_t i = 0; i < k; i++)
 			for (size_t j = i + 1; j < k; j++)
 				sim[i * k + j] = sim[j * k + i] =
-					similarity(&m, docs, idx[i], idx[j]);
+					(float)similarity(&m, idx[i], idx[j]);
 		link_component(sim, k, threshold, group);
+		free(sim);
 		for (size_t g = 0; g < k; g++) {
 			size_t size = 0;
 			for (size_t i = 0; i < k; i++)
@@ -558,7 +589,7 @@ void sd_cluster_find(struct sd_clusters *out, const struct sd_cluster_doc *docs,
 				double s = 0;
 				for (size_t j = 0; j < k; j++)
 					if (group[j] == g && j != i)
-						s += sim[i * k + j];
+						s += similarity(&m, idx[i], idx[j]);
 				total += s;
 				if (s > best)
 					best = s, c->central = idx[i];
@@ -567,7 +598,6 @@ void sd_cluster_find(struct sd_clusters *out, const struct sd_cluster_doc *docs,
 			c->title = sd_xstrdup(docs[c->central].title ? docs[c->central].title : "");
 			cluster_words(c, &m);
 		}
-		free(sim);
 	}
 	free(idx);
 	free(group);

@@ -66,6 +66,9 @@ const char sd_config_default_text[] =
 	"  on_risk:\n"
 	"    notify: []\n"
 	"\n"
+	"problems:\n"
+	"  similarity: 0.25        # how alike (0 to 1) incidents must be for 'sd problem suggest'\n"
+	"\n"
 	"# The team and routing (sd-config(5), sd-route(1)): remove the # to use.\n"
 	"# agents:\n"
 	"#   - name: Ana Novak\n"
@@ -193,6 +196,7 @@ void sd_config_init(struct sd_config *cfg)
 	for (size_t i = 0; i < sizeof(sendmail) / sizeof(*sendmail); i++)
 		sd_strvec_push(&cfg->sendmail_default, sendmail[i]);
 	sd_portal_config_init(&cfg->portal);
+	cfg->problem_similarity = 0.25;
 }
 
 static void release_policies(struct sd_config *cfg)
@@ -993,6 +997,43 @@ static sd_error *load(struct cfg_parse *c, const char *text, size_t len, yaml_no
 	return NULL;
 }
 
+/* A decimal from 0 to 1 ("0.3", "1"), read digit by digit: strtod
+ * follows LC_NUMERIC, and two clones must read the same number. */
+static int parse_fraction(const char *s, double *out)
+{
+	double v = 0, scale = 1;
+	int digits = 0;
+	for (; sd_ascii_isdigit((unsigned char)*s); s++, digits++)
+		v = v * 10 + (*s - '0');
+	if (*s == '.')
+		for (s++; sd_ascii_isdigit((unsigned char)*s); s++, digits++)
+			v += (*s - '0') * (scale /= 10);
+	if (*s || !digits || v > 1)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+static sd_error *parse_problems(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, "problems");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "";
+		if (strcmp(key, "similarity"))
+			return node_error(c, k, "problems: unknown key '%s'; use similarity",
+					  shown(k));
+		if (!scalar(v) || !parse_fraction(scalar(v), &cfg->problem_similarity))
+			return node_error(c, v,
+					  "problems.similarity must be a number from 0 to 1, "
+					  "like 0.3");
+	}
+	return NULL;
+}
+
 static sd_error *parse_portal(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map);
 
 sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path)
@@ -1023,6 +1064,8 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_display(&c, cfg, v);
 		else if (!strcmp(name, "sla"))
 			err = parse_sla(&c, cfg, v, &policies);
+		else if (!strcmp(name, "problems"))
+			err = parse_problems(&c, cfg, v);
 		else if (!strcmp(name, "agents") || !strcmp(name, "routing") ||
 			 !strcmp(name, "queues"))
 			err = sd_team_parse(&cfg->team, &c.doc, name, v, c.path);

@@ -19,10 +19,10 @@
 #include "sd/util.h"
 
 const char *const sd_import_csv_columns[] = {
-	"id",	   "title",   "type",	     "status",	  "priority", "impact",	   "urgency",
-	"tier",	   "queue",   "assignee",    "requester", "category", "tags",	   "asset",
-	"key",	   "vendor",  "vendor_ref",  "channel",	  "problem",  "incidents", "known_error",
-	"created", "updated", "description", "timeline",  "extra",    NULL
+	"id",	"title",   "type",	 "status",	"priority", "impact",	 "urgency",
+	"tier", "queue",   "assignee",	 "requester",	"category", "tags",	 "asset",
+	"key",	"vendor",  "vendor_ref", "channel",	"problem",  "incidents", "known_error",
+	"cc",	"created", "updated",	 "description", "timeline", "extra",	 NULL
 };
 
 /* Keys of a record besides the front-matter fields. */
@@ -88,11 +88,13 @@ struct rec {
 	const struct sd_json *extra;	/* an object, or NULL */
 	struct sd_json *owned[2];	/* timeline and extra parsed from CSV cells */
 	char *incidents;		/* a JSON array of incidents, joined */
+	struct sd_buf cc;		/* a cc given as a JSON list, joined */
 };
 
 static void rec_release(struct rec *r)
 {
 	sd_strvec_clear(&r->tags);
+	sd_buf_release(&r->cc);
 	sd_json_free(r->owned[0]);
 	sd_json_free(r->owned[1]);
 	free(r->incidents);
@@ -144,6 +146,18 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 			if (v->type != SD_JSON_OBJECT)
 				return wrong_type(key, "an object of YAML texts", v);
 			r->extra = v;
+		} else if (k == SD_F_CC && v->type == SD_JSON_ARRAY) {
+			/* As sd show --json writes it: joined as the field keeps it. */
+			struct sd_buf *cc = &r->cc;
+			for (size_t j = 0; j < v->n; j++) {
+				if (v->items[j].type != SD_JSON_STRING)
+					return sd_error_invalid("cc[%zu] must be a string, not %s",
+								j,
+								sd_json_type_name(
+									v->items[j].type));
+				sd_buf_printf(cc, "%s%s", j ? ", " : "", v->items[j].str);
+			}
+			r->value[SD_F_CC] = cc->data;
 		} else if (k == SD_F_TAGS) {
 			if (v->type != SD_JSON_ARRAY)
 				return wrong_type(key, "an array of strings", v);
@@ -365,8 +379,11 @@ static int event_field_valid(const char *f)
 	return *f && strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == strlen(f);
 }
 
-static const char *const entry_keys[] = { "id",	   "kind", "author", "at",     "visibility", "body",
-					  "field", "from", "to",     "reason", NULL };
+static const char *const entry_keys[] = { "id",		"kind",	    "author",	  "at",
+					  "visibility", "body",	    "field",	  "from",
+					  "to",		"reason",   "message_id", "mail_from",
+					  "mail_to",	"reply_to", NULL };
+#define NENTRY_KEYS 14
 
 static sd_error *entry_string(const struct sd_json *e, const char *key, const char **out)
 {
@@ -383,7 +400,7 @@ static sd_error *entry_string(const struct sd_json *e, const char *key, const ch
 static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 			    const struct sd_import_options *opt)
 {
-	const char *s[10];
+	const char *s[NENTRY_KEYS];
 	sd_error *err;
 	memset(e, 0, sizeof(*e));
 	if (j->type != SD_JSON_OBJECT)
@@ -392,7 +409,7 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 		if (sd_value_index(entry_keys, j->members[i].key) < 0) {
 			struct sd_buf shown = SD_BUF_INIT, tip = SD_BUF_INIT;
 			sd_text_inert(&shown, j->members[i].key, strlen(j->members[i].key), 0);
-			suggest(&tip, j->members[i].key, entry_keys, 10);
+			suggest(&tip, j->members[i].key, entry_keys, NENTRY_KEYS);
 			err = sd_error_invalid(
 				"unknown key '%.60s'%s", shown.data,
 				tip.len ? tip.data
@@ -402,9 +419,14 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 			sd_buf_release(&tip);
 			return err;
 		}
-	for (int k = 0; k < 10; k++)
+	for (int k = 0; k < NENTRY_KEYS; k++)
 		if ((err = entry_string(j, entry_keys[k], &s[k])))
 			return err;
+	struct sd_entry_mail mail = { s[10], s[11], s[12], s[13] };
+	for (int k = 10; k < NENTRY_KEYS; k++)
+		if (s[k] && (err = sd_field_validate(SD_F_KEY, s[k])))
+			return sd_error_wrap(err, "%s", entry_keys[k]);
+	sd_entry_set_mail(e, &mail);
 	const char *id = s[0], *kind = s[1], *author = s[2], *at = s[3], *vis = s[4], *body = s[5],
 		   *field = s[6], *from = s[7], *to = s[8], *reason = s[9];
 	if (kind && *kind && strcmp(kind, "comment") && strcmp(kind, "event"))

@@ -484,7 +484,11 @@ static int plain_ok(const char *v)
 		sd_buf_addch(&low, (char)sd_ascii_tolower((unsigned char)*p));
 	int bad = sd_value_index(special, low.data) >= 0;
 	sd_buf_release(&low);
-	if (bad || sd_ascii_isdigit((unsigned char)*v) || *v == '.' || *v == '+')
+	/* What YAML 1.1 might read as a number, a time or a date stays quoted;
+	 * a word that merely starts with a digit (a ticket id) need not. */
+	if (bad ||
+	    ((sd_ascii_isdigit((unsigned char)*v) || *v == '.' || *v == '+') &&
+	     strspn(v, "0123456789+-.:_eExXoObBabcdefABCDEF ") == strlen(v)))
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f || strchr(",[]{}#\"\\", *p) ||

@@ -116,6 +116,10 @@ static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
 	n->from = e->from ? sd_xstrdup(e->from) : NULL;
 	n->to = e->to ? sd_xstrdup(e->to) : NULL;
 	n->reason = e->reason ? sd_xstrdup(e->reason) : NULL;
+	n->message_id = e->message_id ? sd_xstrdup(e->message_id) : NULL;
+	n->mail_from = e->mail_from ? sd_xstrdup(e->mail_from) : NULL;
+	n->mail_to = e->mail_to ? sd_xstrdup(e->mail_to) : NULL;
+	n->reply_to = e->reply_to ? sd_xstrdup(e->reply_to) : NULL;
 }
 
 /* Records that `loser` lost to `winner` for field, so nothing is lost.
@@ -168,9 +172,16 @@ static int later(sd_stamp x, const char *sx, sd_stamp y, const char *sy)
 	return x != y ? x > y : strcmp(sx, sy) >= 0;
 }
 
+static int same_opt(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
 static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
 {
-	if (x->kind != y->kind || x->at != y->at || strcmp(x->author, y->author))
+	if (x->kind != y->kind || x->at != y->at || strcmp(x->author, y->author) ||
+	    !same_opt(x->message_id, y->message_id) || !same_opt(x->mail_from, y->mail_from) ||
+	    !same_opt(x->mail_to, y->mail_to) || !same_opt(x->reply_to, y->reply_to))
 		return 0;
 	if (x->kind == SD_ENTRY_COMMENT)
 		return x->internal == y->internal && !strcmp(x->body, y->body);
@@ -203,6 +214,10 @@ static void entry_key(struct sd_buf *out, const struct sd_entry *e)
 	key_part(out, e->from);
 	key_part(out, e->to);
 	key_part(out, e->reason);
+	key_part(out, e->message_id);
+	key_part(out, e->mail_from);
+	key_part(out, e->mail_to);
+	key_part(out, e->reply_to);
 }
 
 static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,

@@ -2,6 +2,8 @@
 /* The figures of sd report from tickets' timelines (see report.h and
  * doc/sd-report.1.md, which defines every figure). */
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,6 +218,7 @@ struct facts {
 	int prio;
 	size_t decided[SD_RC_COUNT], met[SD_RC_COUNT];
 	unsigned at_tier, escalated, deescalated; /* bit per tier */
+	int kb, linked;
 };
 
 static int in_period(const struct sd_report *r, sd_time t)
@@ -232,15 +235,41 @@ static void count_clock(const struct sd_report *r, struct facts *x, int clock, i
 	x->met[clock] += met != 0;
 }
 
+/* A clock breaches at the first instant it shows more than its target:
+ * when target + 1 business seconds have passed since it started. A
+ * calendar that never opens enough never breaches it (-1). */
+static sd_time breach_instant(struct sd_calendar *cal, sd_time start, int64_t target)
+{
+	sd_time b;
+	return sd_calendar_add(cal, start, target + 1, &b) == 0 ? b : -1;
+}
+
+/* A clock that ran from start and stopped at stop (stopped) or still runs
+ * at the end: met when it stopped within its target, counted when it
+ * stopped; breached, counted when it breached. */
+static void decide_clock(const struct sd_report *r, struct facts *x, int clock,
+			 struct sd_calendar *cal, int64_t target, sd_time start, int stopped,
+			 sd_time stop)
+{
+	if (stopped && sd_calendar_seconds(cal, start, stop) <= target) {
+		count_clock(r, x, clock, 1, stop);
+		return;
+	}
+	sd_time b = breach_instant(cal, start, target);
+	if (b >= 0)
+		count_clock(r, x, clock, 0, b);
+}
+
 /* Next-response cycles: each question of the requester (a public comment
  * by them while no question waits) starts one, the next public comment of
- * anyone else ends it. */
+ * anyone else ends it. A question still waiting on a done ticket waits
+ * for nothing. */
 static void next_response_cycles(const struct sd_report *r, struct facts *x,
 				 struct sd_calendar *cal, int64_t target, const struct sd_ticket *t,
 				 int done_at_end)
 {
 	int waiting = 0;
-	sd_time start = 0, due;
+	sd_time start = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		if (when(e) >= r->until)
@@ -250,51 +279,23 @@ static void next_response_cycles(const struct sd_report *r, struct facts *x,
 		if (is_requester(t, e->author)) {
 			if (!waiting)
 				waiting = 1, start = when(e);
-			continue;
+		} else if (waiting) {
+			waiting = 0;
+			decide_clock(r, x, SD_RC_NEXT_RESPONSE, cal, target, start, 1, when(e));
 		}
-		if (!waiting)
-			continue;
-		waiting = 0;
-		int64_t elapsed = sd_calendar_seconds(cal, start, when(e));
-		if (elapsed <= target)
-			count_clock(r, x, SD_RC_NEXT_RESPONSE, 1, when(e));
-		else if (sd_calendar_add(cal, start, target, &due) == 0)
-			count_clock(r, x, SD_RC_NEXT_RESPONSE, 0, due);
 	}
-	/* A question still waiting at the end has breached when its target
-	 * passed before the end; one on a done ticket waits for nothing. */
-	if (waiting && !done_at_end && sd_calendar_seconds(cal, start, r->until) > target &&
-	    sd_calendar_add(cal, start, target, &due) == 0)
-		count_clock(r, x, SD_RC_NEXT_RESPONSE, 0, due);
+	if (waiting && !done_at_end)
+		decide_clock(r, x, SD_RC_NEXT_RESPONSE, cal, target, start, 0, 0);
 }
 
-static void sla_facts(struct sd_report *r, struct facts *x, const struct sd_ticket *t,
-		      sd_time fr_at, int fr_stopped, sd_time done_at, int done_at_end)
-{
-	struct sd_sla sla;
-	/* The clocks as they stood at the end: entries before `until`. */
-	if (sd_sla_evaluate(&sla, r->cfg, t, r->until - 1) || !sla.policy)
-		return;
-	const struct sd_clock *fr = &sla.first_response, *res = &sla.resolution;
-	if (fr->state == SD_CLOCK_MET && fr_stopped)
-		count_clock(r, x, SD_RC_FIRST_RESPONSE, 1, fr_at);
-	else if (fr->state == SD_CLOCK_BREACHED && fr->has_due)
-		count_clock(r, x, SD_RC_FIRST_RESPONSE, 0, fr->due);
-	if (res->state == SD_CLOCK_MET && done_at_end)
-		count_clock(r, x, SD_RC_RESOLUTION, 1, done_at);
-	else if (res->state == SD_CLOCK_BREACHED && res->has_due)
-		count_clock(r, x, SD_RC_RESOLUTION, 0, res->due);
-	if (sla.policy->next_response >= 0) {
-		struct sd_calendar *cal = sd_config_calendar(r->cfg, sla.policy->calendar);
-		if (cal)
-			next_response_cycles(r, x, cal, sla.policy->next_response, t, done_at_end);
-	}
-}
-
-static struct sd_calendar *calendar_of(struct sd_report *r, const struct sd_ticket *t)
+/* The calendar of the ticket's SLA policy: 24x7 without one. *policy is
+ * NULL when no policy applies (or its calendar is unknown). */
+static struct sd_calendar *calendar_of(struct sd_report *r, const struct sd_ticket *t,
+				       const struct sd_sla_policy **policy)
 {
 	const struct sd_sla_policy *p = sd_sla_policy_for(r->cfg, t);
 	struct sd_calendar *cal = p ? sd_config_calendar(r->cfg, p->calendar) : NULL;
+	*policy = cal ? p : NULL;
 	return cal ? cal : &r->cfg->always;
 }
 
@@ -347,11 +348,13 @@ static void add_figures(struct sd_report_figures *f, const struct facts *x)
 			times_push(&f->resolution[k], x->res[k]);
 		f->dist[dist_bucket(x->res[1])]++;
 		f->fcr += x->fcr;
+		f->resolved_kb += x->kb;
 	}
 	for (int c = 0; c < SD_RC_COUNT; c++) {
 		f->sla_decided[c][x->prio] += x->decided[c];
 		f->sla_met[c][x->prio] += x->met[c];
 	}
+	f->linked_incidents += x->linked;
 	for (int k = 0; k < SD_REPORT_TIERS; k++) {
 		f->at_tier[k] += (x->at_tier >> k) & 1;
 		f->escalated[k] += (x->escalated >> k) & 1;
@@ -390,14 +393,17 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 		tier = sd_ticket_get(t, SD_F_TIER);
 	const int start_tier = tier_index(tier);
 
-	struct sd_calendar *cal = calendar_of(r, t);
+	const struct sd_sla_policy *policy;
+	struct sd_calendar *cal = calendar_of(r, t, &policy);
+	const int64_t res_target = policy ? policy->resolution : -1;
+	sd_time res_breach = -1; /* when the resolution clock breached */
 	int64_t *diff = r->series_backlog;
 	sd_time seg = x.created; /* the current state began */
 	sd_time open_since = sd_status_is_done(status) ? -1 : x.created;
 	sd_time fr_at = 0, done_at = x.created, last_at = x.created;
 	int fr_stopped = 0, reopened_ever = 0, agent_replies = 0;
 	int64_t counted = 0; /* business seconds of the resolution clock so far */
-	int fcr_replies = 0, fcr_reopened = 0, fcr_escalated = 0;
+	int fcr_replies = 0, fcr_reopened = 0, fcr_escalated = 0, has_kb = 0;
 
 	for (size_t i = 0; i <= t->nentries; i++) {
 		const struct sd_entry *e = i < t->nentries ? &t->entries[i] : NULL;
@@ -426,8 +432,13 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 			if (!sd_status_is_done(status) && ti >= 0 && seg < r->until &&
 			    at > r->since)
 				x.at_tier |= 1u << ti;
-			if (counting(r, status))
-				counted += sd_calendar_seconds(cal, seg, at);
+			if (counting(r, status)) {
+				int64_t part = sd_calendar_seconds(cal, seg, at);
+				if (res_target >= 0 && res_breach < 0 &&
+				    counted + part > res_target)
+					res_breach = breach_instant(cal, seg, res_target - counted);
+				counted += part;
+			}
 			seg = at;
 		}
 		if (!e)
@@ -453,6 +464,10 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 			if (from >= 0 && to > from)
 				fcr_escalated = 1;
 			tier = e->to;
+			continue;
+		}
+		if (!strcmp(e->field, "kb") && *e->to) {
+			has_kb = 1; /* sd resolve --kb: an article solved it */
 			continue;
 		}
 		if (strcmp(e->field, "status"))
@@ -505,8 +520,21 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 		x.fr[1] = fr_at - x.created;
 	}
 	x.opened = in_period(r, x.created);
+	x.kb = x.resolved && has_kb;
+	const char *problem = sd_report_field_at(t, SD_F_PROBLEM, r->until);
+	x.linked = x.opened && *problem &&
+		!strcmp(sd_report_field_at(t, SD_F_TYPE, r->until), "incident");
 	x.prio = prio_index(sd_report_field_at(t, SD_F_PRIORITY, r->until));
-	sla_facts(r, &x, t, fr_at, fr_stopped, done_at, done_at_end);
+	if (policy) {
+		decide_clock(r, &x, SD_RC_FIRST_RESPONSE, cal, policy->first_response, x.created,
+			     fr_stopped, fr_at);
+		if (done_at_end && counted <= res_target)
+			count_clock(r, &x, SD_RC_RESOLUTION, 1, done_at);
+		else if (res_breach >= 0)
+			count_clock(r, &x, SD_RC_RESOLUTION, 0, res_breach);
+		if (policy->next_response >= 0)
+			next_response_cycles(r, &x, cal, policy->next_response, t, done_at_end);
+	}
 
 	/* The total, the group, the series, the recurring and the agents. */
 	add_figures(&r->total, &x);
@@ -537,6 +565,18 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 			r->assets[k].n++;
 		}
 	}
+	if (x.linked) {
+		size_t k = intern(&r->problem_index, (void **)&r->problems, &r->nproblems,
+				  sizeof(*r->problems), problem);
+		r->problems[k].n++;
+	}
+	if (!strcmp(sd_ticket_get(t, SD_F_TYPE), "problem")) {
+		/* Its title, for the problems its incidents name. */
+		size_t k = intern(&r->problem_index, (void **)&r->problems, &r->nproblems,
+				  sizeof(*r->problems), sd_ticket_get(t, SD_F_ID));
+		free(r->problems[k].title);
+		r->problems[k].title = sd_xstrdup(sd_ticket_get(t, SD_F_TITLE));
+	}
 	const char *agent = sd_report_field_at(t, SD_F_ASSIGNEE, r->until);
 	if (*agent && (x.backlog || x.resolved)) {
 		size_t k = intern(&r->agent_index, (void **)&r->agents, &r->nagents,
@@ -548,6 +588,90 @@ sd_error *sd_report_add(struct sd_report *r, const struct sd_ticket *t)
 			times_push(&a->resolution, x.res[1]);
 		}
 	}
+	return NULL;
+}
+
+/* ---- portal deflections ---- */
+
+/* The value of "KEY: value" in a record's lines, or NULL; points into
+ * text, which it cuts at the line's end. */
+static char *record_value(char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (char *line = text; line && *line;) {
+		char *next = strchr(line, '\n');
+		if (!strncmp(line, key, n) && line[n] == ':' && line[n + 1] == ' ') {
+			if (next)
+				*next = '\0';
+			char *v = line + n + 2, *end = v + strlen(v);
+			while (end > v && (end[-1] == ' ' || end[-1] == '\r'))
+				*--end = '\0';
+			return v;
+		}
+		line = next ? next + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void read_deflection(struct sd_report *r, const char *path, const char *category)
+{
+	struct sd_buf text = SD_BUF_INIT;
+	sd_stamp at;
+	sd_error *err = sd_buf_read_file(&text, path, 64 * 1024);
+	if (err) {
+		sd_error_free(err);
+		return;
+	}
+	/* Each lookup cuts a line, so read each from its own copy. */
+	char *a = sd_xstrdup(text.data), *b = sd_xstrdup(text.data), *c = sd_xstrdup(text.data);
+	const char *when = record_value(a, "at"), *article = record_value(b, "article");
+	const char *cat = record_value(c, "category");
+	if (when && article && *article && !(err = sd_stamp_parse(&at, when)) &&
+	    in_period(r, sd_stamp_seconds(at)) &&
+	    (!category || sd_strcaseeq(cat ? cat : "", category))) {
+		r->deflections++;
+		size_t k = intern(&r->article_index, (void **)&r->deflection_articles,
+				  &r->narticles, sizeof(*r->deflection_articles), article);
+		r->deflection_articles[k].n++;
+	}
+	sd_error_free(err);
+	free(a), free(b), free(c);
+	sd_buf_release(&text);
+}
+
+sd_error *sd_report_read_deflections(struct sd_report *r, const char *dir, const char *category)
+{
+	DIR *top = opendir(dir);
+	char first[SD_TIME_STRLEN], last[SD_TIME_STRLEN];
+	if (!top)
+		return NULL; /* no deflections yet */
+	/* Only the months the period touches: YYYY-MM sorts as text. */
+	sd_time_format(first, r->since);
+	sd_time_format(last, r->until - 1);
+	first[7] = last[7] = '\0';
+	struct dirent *m;
+	while ((m = readdir(top))) {
+		if (strlen(m->d_name) != 7 || m->d_name[4] != '-' || strcmp(m->d_name, first) < 0 ||
+		    strcmp(m->d_name, last) > 0)
+			continue;
+		struct sd_buf sub = SD_BUF_INIT;
+		sd_buf_printf(&sub, "%s/%s", dir, m->d_name);
+		DIR *d = opendir(sub.data);
+		struct dirent *f;
+		while (d && (f = readdir(d))) {
+			size_t n = strlen(f->d_name);
+			if (n < 6 || strcmp(f->d_name + n - 5, ".yaml") || f->d_name[0] == '.')
+				continue;
+			struct sd_buf path = SD_BUF_INIT;
+			sd_buf_printf(&path, "%s/%s", sub.data, f->d_name);
+			read_deflection(r, path.data, category);
+			sd_buf_release(&path);
+		}
+		if (d)
+			closedir(d);
+		sd_buf_release(&sub);
+	}
+	closedir(top);
 	return NULL;
 }
 
@@ -621,9 +745,41 @@ static int cmp_agents(const void *a, const void *b)
 		      ((const struct sd_report_agent *)b)->name);
 }
 
+static int cmp_problems(const void *a, const void *b)
+{
+	const struct sd_report_problem *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The problems with linked incidents opened in the period, most first,
+ * at most SD_REPORT_TOP. */
+static void top_problems(struct sd_report *r)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < r->nproblems; i++) {
+		struct sd_report_problem *p = &r->problems[i];
+		if (!p->title)
+			p->title = sd_xstrdup("");
+		if (p->n)
+			r->problems[keep++] = *p;
+		else
+			free(p->id), free(p->title);
+	}
+	r->nproblems = keep;
+	if (keep > 1)
+		qsort(r->problems, keep, sizeof(*r->problems), cmp_problems);
+	for (size_t i = SD_REPORT_TOP; i < r->nproblems; i++)
+		free(r->problems[i].id), free(r->problems[i].title);
+	if (r->nproblems > SD_REPORT_TOP)
+		r->nproblems = SD_REPORT_TOP;
+}
+
 static void top(struct sd_report_count *v, size_t *n)
 {
-	qsort(v, *n, sizeof(*v), cmp_counts);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_counts);
 	for (size_t i = SD_REPORT_TOP; i < *n; i++)
 		free(v[i].name);
 	if (*n > SD_REPORT_TOP)
@@ -640,11 +796,19 @@ void sd_report_finish(struct sd_report *r)
 	index_free(r->category_index);
 	index_free(r->asset_index);
 	index_free(r->agent_index);
+	index_free(r->problem_index);
+	index_free(r->article_index);
 	r->group_index = r->category_index = r->asset_index = r->agent_index = NULL;
-	qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_groups);
+	r->problem_index = r->article_index = NULL;
+	top_problems(r);
+	top(r->deflection_articles, &r->narticles);
+	/* qsort must not see the NULL of an empty array. */
+	if (r->ngroups > 1)
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_groups);
 	top(r->categories, &r->ncategories);
 	top(r->assets, &r->nassets);
-	qsort(r->agents, r->nagents, sizeof(*r->agents), cmp_agents);
+	if (r->nagents > 1)
+		qsort(r->agents, r->nagents, sizeof(*r->agents), cmp_agents);
 	for (size_t i = 0; i < r->nagents; i++)
 		times_finish(&r->agents[i].resolution);
 }
@@ -666,6 +830,14 @@ void sd_report_release(struct sd_report *r)
 		free(r->agents[i].resolution.v);
 	}
 	free(r->agents);
+	for (size_t i = 0; i < r->nproblems; i++)
+		free(r->problems[i].id), free(r->problems[i].title);
+	free(r->problems);
+	for (size_t i = 0; i < r->narticles; i++)
+		free(r->deflection_articles[i].name);
+	free(r->deflection_articles);
+	index_free(r->problem_index);
+	index_free(r->article_index);
 	index_free(r->group_index);
 	index_free(r->category_index);
 	index_free(r->asset_index);

@@ -20,32 +20,6 @@ void sd_site_links_static(struct sd_site_links *out, const char *site_name)
 	out->lang = "en";
 }
 
-void sd_html_escape(struct sd_buf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			sd_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			sd_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			sd_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			sd_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			sd_buf_adds(out, "&#39;");
-			break;
-		default:
-			sd_buf_addch(out, *s);
-			break;
-		}
-	}
-}
-
 /* Renders markdown with every heading moved down by shift levels (at most
  * h6), so that an article's own "# Heading" never competes with the
  * page's h1, nor a FAQ answer's with its question. */

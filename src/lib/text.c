@@ -37,6 +37,20 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* One step of every walk over text here: the character at p (n bytes
+ * left, n > 0) in *cp and its length, or, for a byte that starts no valid
+ * sequence, SD_BAD_BYTE in *cp and 1, so that each caller decides in one
+ * place what a bad byte becomes (an escape, U+FFFD, four columns). */
+#define SD_BAD_BYTE 0xffffffffu
+static size_t next_char(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len = utf8_decode(p, n, cp);
+	if (len)
+		return len;
+	*cp = SD_BAD_BYTE;
+	return 1;
+}
+
 int sd_utf8_valid(const char *s, size_t len, size_t *bad)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -70,13 +84,10 @@ void sd_text_inert(struct sd_buf *out, const char *s, size_t len, int keep_newli
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (!n) {
+		size_t n = next_char(p + i, len - i, &cp);
+		if (cp == SD_BAD_BYTE) {
 			sd_buf_printf(out, "\\x%02x", p[i]);
-			i++;
-			continue;
-		}
-		if ((cp == '\n' || cp == '\t') && keep_newlines) {
+		} else if ((cp == '\n' || cp == '\t') && keep_newlines) {
 			sd_buf_addch(out, (char)cp);
 		} else if (cp < 0x20 || cp == 0x7f) {
 			sd_buf_printf(out, "\\x%02x", (unsigned)cp);
@@ -96,13 +107,11 @@ void sd_json_string(struct sd_buf *out, const char *s)
 	sd_buf_addch(out, '"');
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (!n) {
-			sd_buf_adds(out, "\\ufffd");
-			i++;
-			continue;
-		}
+		size_t n = next_char(p + i, len - i, &cp);
 		switch (cp) {
+		case SD_BAD_BYTE:
+			sd_buf_adds(out, "\\ufffd");
+			break;
 		case '"':
 			sd_buf_adds(out, "\\\"");
 			break;
@@ -145,6 +154,8 @@ void sd_json_string(struct sd_buf *out, const char *s)
  * selectors and zero-width characters. Escapes are counted as shown. */
 static size_t cp_width(uint32_t cp)
 {
+	if (cp == SD_BAD_BYTE)
+		return 4; /* shown as \xNN */
 	if (cp < 0x20 || cp == 0x7f)
 		return 4; /* shown as \xNN */
 	if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp))
@@ -172,14 +183,8 @@ size_t sd_text_width(const char *s)
 	size_t len = strlen(s), i = 0, w = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (!n) {
-			w += 4; /* shown as \xNN */
-			i++;
-			continue;
-		}
+		i += next_char(p + i, len - i, &cp);
 		w += cp_width(cp);
-		i += n;
 	}
 	return w;
 }
@@ -198,12 +203,12 @@ size_t sd_text_inert_fit(struct sd_buf *out, const char *s, size_t max)
 	size_t len = strlen(s), i = 0, w = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp), cw = n ? cp_width(cp) : 4;
+		size_t n = next_char(p + i, len - i, &cp), cw = cp_width(cp);
 		if (w + cw > max - 1)
 			break;
-		sd_text_inert(out, s + i, n ? n : 1, 0);
+		sd_text_inert(out, s + i, n, 0);
 		w += cw;
-		i += n ? n : 1;
+		i += n;
 	}
 	sd_buf_adds(out, "…");
 	return w + 1;
@@ -222,9 +227,8 @@ size_t sd_text_width_shown(const char *s, size_t len)
 			continue;
 		}
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		w += n ? cp_width(cp) : 1;
-		i += n ? n : 1;
+		i += next_char(p + i, len - i, &cp);
+		w += cp == SD_BAD_BYTE ? 1 : cp_width(cp);
 	}
 	return w;
 }
@@ -245,7 +249,8 @@ void sd_text_cut_line(struct sd_buf *line, size_t start, size_t max)
 			continue;
 		}
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, line->len - i, &cp), cw = n ? cp_width(cp) : 1;
+		size_t n = next_char(p + i, line->len - i, &cp);
+		size_t cw = cp == SD_BAD_BYTE ? 1 : cp_width(cp);
 		if (w + cw > max) {
 			line->len = keep;
 			sd_buf_adds(line, "…");
@@ -254,7 +259,7 @@ void sd_text_cut_line(struct sd_buf *line, size_t start, size_t max)
 			return;
 		}
 		w += cw;
-		i += n ? n : 1;
+		i += n;
 		/* Where to cut: after the last character that leaves a
 		 * column for the ellipsis. */
 		if (w <= (max ? max - 1 : 0))
@@ -268,8 +273,8 @@ int sd_text_has_control(const char *s)
 	size_t len = strlen(s), i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (!n)
+		size_t n = next_char(p + i, len - i, &cp);
+		if (cp == SD_BAD_BYTE)
 			return 1;
 		/* U+FFFE and U+FFFF are not characters, and YAML refuses them. */
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp) ||
@@ -308,8 +313,8 @@ void sd_text_clean(struct sd_buf *out, const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (!n) {
+		size_t n = next_char(p + i, len - i, &cp);
+		if (cp == SD_BAD_BYTE) {
 			sd_buf_adds(out, "\xef\xbf\xbd");
 			i++;
 			continue;

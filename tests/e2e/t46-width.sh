@@ -73,7 +73,7 @@ expect_eq "80 columns: the CJK row fills the terminal within a column" 1 \
 tty 80 "$SD --no-pager -C $r sla --all"
 expect_eq "sla at 80 columns: three rows cut with …" 3 "$(grep -cP '…(\x1b\[0m)?\r?$' "$OUT")"
 tty 80 "$SD --no-pager -C $r agents"
-expect_eq "agents at 80 columns: header and row cut with …" 2 "$(grep -cP '…(\x1b\[0m)?\r?$' "$OUT")"
+expect_eq "agents at 80 columns: the row cut with …, the header, sized to its columns, fits" 1 "$(grep -cP '…(\x1b\[0m)?\r?$' "$OUT")"
 tty 80 "$SD --no-pager -C $r agents --wide"
 expect_contains "agents --wide: every queue" "$OUT" "facilities 0"
 tty 40 "$SD --no-pager -C $r sla --all --wide"
@@ -95,5 +95,15 @@ expect_contains "a pipe with COLUMNS: the whole Cyrillic title" "$tmp/piped" "$r
 tty 0 "COLUMNS=50 $SD --no-pager -C $r list"
 expect_eq "no size from the terminal: COLUMNS" 1 \
 	"$([ "$(widest "$OUT")" -le 50 ] && echo 1 || echo "$(widest "$OUT") > 50")"
+
+# Columns sized to their content, by display width: a CJK assignee is cut
+# at 24 columns (not 24 characters), and sla's clock columns are as wide
+# as their widest state.
+c=$(store columns)
+new_ticket "$c" "Tiskalnik čšž" --assignee "王小明王小明王小明王小明王小明王小明" >/dev/null
+expect_exit "list with a CJK assignee" 0 sd -C "$c" list
+expect_out_has "list: the CJK assignee cut at 24 columns" "  王小明王小明王小明王小…  "
+expect_exit "sla: clock columns sized to their content" 0 sd -C "$c" sla
+expect_out_has "sla: no blank beyond the widest state" "first:running  next:-  resolution:running  "
 
 finish

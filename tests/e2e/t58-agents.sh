@@ -30,10 +30,10 @@ sd -C "$r" resolve "$net" -m done >/dev/null
 
 expect_exit "agents" 0 sd -C "$r" agents
 expect_out "agents: load per queue, capacity, shift, away" \
-"EMAIL             NAME            OPEN    SHIFT  AWAY                    QUEUES
-ana@example.com   Ana Novak       2/2     on     -                       desk 2, network 0
-bor@example.com   Bor Kos         0       on     until 2026-11-25        desk 0
-cedo@example.com  Čedomir Šuštar  1       on     -                       desk 1"
+"EMAIL             NAME            OPEN  SHIFT  AWAY              QUEUES
+ana@example.com   Ana Novak       2/2   on     -                 desk 2, network 0
+bor@example.com   Bor Kos         0     on     until 2026-11-25  desk 0
+cedo@example.com  Čedomir Šuštar  1     on     -                 desk 1"
 SD_NOW=2026-11-28T10:00:00Z expect_exit "agents on Saturday" 0 sd -C "$r" agents --json
 cp "$OUT" "$J"
 expect_json "agents --json: Ana off shift on Saturday, full" "$J" \

@@ -80,7 +80,7 @@ expect_json "auto-reply: the status link" "$tmp/out.json" "'https://help.example
 expect_json "auto-reply: an HTML part" "$tmp/out.json" "'<p>' in $iv[0]['parts']['text/html']" "true"
 expect_exit "auto-reply: the record" 0 sd -C "$r" show "$id" --json
 expect_json "auto-reply: recorded as a mail event" "$OUT" \
-	'[(e["from"], e["to"]) for e in d["timeline"] if e["kind"] == "event" and e["field"] == "mail"]' \
+	'[(e["from"], e["to"]) for e in d["timeline"] if e["kind"] == "event" and e["field"] == "mail" and e["to"] != "received"]' \
 	'[["auto-reply", "ivan@example.ru"], ["notify-new", "bob@example.com"]]'
 expect_exit "withheld: recorded" 0 sd -C "$r" list --all --json
 withheld=$(grep -c 'field=mail from=auto-reply to="" reason="not sent' "$r"/tickets/*/*.md | awk -F: '{s += $2} END {print s}')
@@ -163,6 +163,17 @@ expect_json "clones: one record of the message sent twice" "$OUT" \
 SD_NOW=2026-12-07T14:02:00Z expect_exit "clones: nothing owed after" 0 sd -C "$tmp/b" mail send
 expect_eq "clones: nothing more sent" "2 1" "$(count out-a) $(count out-b)"
 fsck_ok "clones" "$tmp/a"
+
+# sd sla --apply mails its breaches itself, through the outbox: to the
+# assignee and the queue (Bob, once), no notify command needed.
+before=$(count out)
+SD_NOW=2026-12-10T09:00:00Z expect_exit "sla: apply" 0 sd -C "$r" sla --apply
+mailbox out
+expect_json "sla: breach notices to Bob" "$tmp/out.json" \
+	"sorted(m['Subject'].split('] ')[1] for m in d if 'SLA breached' in m['Subject'] and m['To'] == 'Bob Tech <bob@example.com>')" \
+	'["SLA breached: Looping", "SLA breached: Null sender", "SLA breached: Your order"]'
+SD_NOW=2026-12-10T09:01:00Z expect_exit "sla: nothing owed after" 0 sd -C "$r" mail send
+expect_eq "sla: each sent once" 3 "$(($(count out) - before))"
 
 # Header injection and encoding: a title, a requester name and address
 # with CR/LF and Slovenian and Cyrillic text; nothing becomes a header.

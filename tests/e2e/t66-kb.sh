@@ -100,6 +100,16 @@ expect_exit "kb edit --tag --no-faq" 0 sd -C "$r" kb edit wi-fi-in-the-office-is
 expect_eq "kb edit: one commit" "sd: kb edit wi-fi-in-the-office-is-slow \"Wi-Fi in the office is slow\"" \
 	"$(git -C "$r" log -1 --format=%s)"
 expect_contains "kb edit: the tags" "$r/kb/wi-fi-in-the-office-is-slow.md" "tags: [wifi, wireless]"
+printf '#!/bin/sh\nsed -i "s/^Join CORP, not GUEST.$/Join CORP; GUEST is slow on purpose./" "$1"\n' >"$tmp/ed-body"
+printf '#!/bin/sh\nsed -i "s/^audience: .*/audience: nobody/" "$1"\n' >"$tmp/ed-bad"
+chmod +x "$tmp/ed-body" "$tmp/ed-bad"
+n=$(commit_count "$r")
+expect_exit "kb edit in the editor" 0 env EDITOR="$tmp/ed-body" "$SD" -C "$r" kb edit wi-fi-in-the-office-is-slow
+expect_one_new_commit "kb edit in the editor" "$r" "$n"
+expect_contains "kb edit in the editor: the text" "$r/kb/wi-fi-in-the-office-is-slow.md" "GUEST is slow on purpose"
+expect_exit "kb edit: an invalid result" 2 env EDITOR="$tmp/ed-bad" "$SD" -C "$r" kb edit wi-fi-in-the-office-is-slow
+expect_err_has "kb edit: an invalid result is kept" "your text is kept in"
+expect_commit_count "kb edit: an invalid result" "$r" "$((n + 1))"
 expect_exit "kb unpublish" 0 sd -C "$r" kb unpublish wi-fi-in-the-office-is-slow
 expect_contains "kb unpublish: a draft" "$r/kb/wi-fi-in-the-office-is-slow.md" "status: draft"
 expect_exit "kb publish" 0 sd -C "$r" kb publish wi-fi-in-the-office-is-slow
@@ -138,7 +148,7 @@ expect_contains "kb from: the resolution" "$f" "Restarted the client; works now.
 expect_lacks "kb from: no internal note" "$f" "Secret"
 expect_contains "kb from: a draft" "$f" "status: draft"
 expect_contains "kb from: internal by default" "$f" "audience: internal"
-expect_contains "kb from: the ticket listed" "$f" "tickets: [$t]"
+expect_match "kb from: the ticket listed" "$f" "^tickets: \\[\"?$t\"?\\]\$"
 o=$(new_ticket "$r" "Open question")
 expect_exit "kb from an open ticket" 2 sd -C "$r" kb from "$o"
 expect_err_has "kb from an open ticket: says why" "not resolved"
@@ -190,6 +200,17 @@ h=$(head_of "$r")
 expect_exit "pull: kb/sub/evil.md refused" 2 sd -C "$r" pull "$tmp/other"
 expect_err_has "pull: says why" "not an article file kb/SLUG.md"
 expect_eq "pull: HEAD unchanged" "$h" "$(head_of "$r")"
+
+# --- an article changed in two clones merges by meaning on pull ---
+git clone -q "$r" "$tmp/peer" 2>/dev/null
+sd -C "$tmp/peer" kb edit reset-a-forgotten-password --tag sso >/dev/null 2>&1
+SD_NOW=2026-11-23T10:00:00Z sd -C "$r" kb edit reset-a-forgotten-password \
+	-m "Use the self-service portal at https://id.example.com." >/dev/null 2>&1
+expect_exit "pull: an article changed on both sides" 0 sd -C "$r" pull "$tmp/peer"
+expect_contains "pull: their tag" "$r/kb/reset-a-forgotten-password.md" "tags: [sso]"
+expect_contains "pull: our text" "$r/kb/reset-a-forgotten-password.md" "https://id.example.com"
+expect_lacks "pull: no markers" "$r/kb/reset-a-forgotten-password.md" "<<<<<<<"
+expect_clean "pull: merged article" "$r"
 
 # --- sd site ---
 site=$tmp/site

@@ -9,7 +9,7 @@
 #include "unit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof(*(a)))
-#define THRESHOLD 0.3
+#define THRESHOLD 0.25
 
 static void test_terms(void)
 {
