@@ -8,6 +8,7 @@
 
 #include <cmark.h>
 
+#include "sd/attach.h"
 #include "sd/id.h"
 #include "sd/intake.h"
 #include "sd/kb.h"
@@ -344,8 +345,9 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		 * every other field (assignee, queue, tags...) stay out. */
 		int comment = e->kind == SD_ENTRY_COMMENT && !e->internal;
 		int event = e->kind == SD_ENTRY_EVENT && e->field &&
-			(!strcmp(e->field, "status") || !strcmp(e->field, "priority")) && e->to &&
-			*e->to;
+			(!strcmp(e->field, "status") || !strcmp(e->field, "priority") ||
+			 !strcmp(e->field, "file")) &&
+			e->to && *e->to;
 		if (!comment && !event)
 			continue;
 		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, "entries");
@@ -366,14 +368,21 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		} else {
 			int st = !strcmp(e->field, "status");
 			sd_buf_reset(&b);
-			sd_buf_printf(&b, "%s ",
-				      sd_tmpl_msg(req->msgs,
-						  st ? "status.changed"
-						     : "status.priority.changed"));
-			words(req, st ? "status" : "priority", e->to, &b);
+			if (!strcmp(e->field, "file")) {
+				sd_buf_printf(&b, "%s %s", sd_tmpl_msg(req->msgs, "status.file"),
+					      e->to);
+			} else {
+				sd_buf_printf(&b, "%s ",
+					      sd_tmpl_msg(req->msgs,
+							  st ? "status.changed"
+							     : "status.priority.changed"));
+				words(req, st ? "status" : "priority", e->to, &b);
+			}
 			sd_tmpl_set(x, "event", b.data);
 		}
 	}
+	if (sd_store_config(req->store)->portal.max_upload > 0)
+		sd_tmpl_set(v, "can_upload", "1");
 	if (!strcmp(status, "resolved") || !sd_status_is_done(status))
 		sd_tmpl_set(v, "can_solve", "1");
 	if (!strcmp(status, "resolved") || !strcmp(status, "closed"))
@@ -397,6 +406,8 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		const char *key = !strcmp(req->done, "comment") ? "status.notice.comment"
 			: !strcmp(req->done, "solved")		? "status.notice.solved"
 			: !strcmp(req->done, "reopened")	? "status.notice.reopened"
+			: !strcmp(req->done, "attached")	? "status.notice.attached"
+			: !strcmp(req->done, "dropped")		? "status.notice.dropped"
 								: NULL;
 		if (key)
 			sd_tmpl_set(v, "notice", sd_tmpl_msg(req->msgs, key));
@@ -421,14 +432,22 @@ static void act(struct web_request *req, const char *id, const char *action)
 	const char *done = NULL;
 	sd_error *err = NULL;
 	int changed = 0, locked = 0;
+	size_t nfiles = 0, dropped = 0;
+	struct sd_attach_plan plan;
+	memset(&plan, 0, sizeof(plan));
 	sd_ticket_init(&t);
 	if (!web_csrf_ok(req, id)) {
 		web_message(req, 403, "badform.title", "badform.text");
 		goto done;
 	}
+	for (size_t i = 0; i < req->nfields; i++)
+		if (req->fields[i].filename && *req->fields[i].filename &&
+		    !strcmp(req->fields[i].name, "files"))
+			nfiles++;
 	if (!strcmp(action, "comment")) {
 		text = form_text(web_field(req, "comment"));
-		if (!*text || strlen(text) > (size_t)sd_store_config(req->store)->portal.max_text ||
+		if ((!*text && !nfiles) ||
+		    strlen(text) > (size_t)sd_store_config(req->store)->portal.max_text ||
 		    (err = sd_text_validate(text, strlen(text), "the comment"))) {
 			sd_error_free(err);
 			err = NULL;
@@ -446,7 +465,32 @@ static void act(struct web_request *req, const char *id, const char *action)
 	const char *who = sd_ticket_get(&t, SD_F_REQUESTER);
 	const char *status = sd_ticket_get(&t, SD_F_STATUS);
 	const char *verb = action;
-	if (!strcmp(action, "comment")) {
+	if (!strcmp(action, "comment") && nfiles) {
+		/* The files go in the same commit as the comment, under the
+		 * portal's limits; one over them is dropped and said so. */
+		const struct sd_portal_config *pc = &sd_store_config(req->store)->portal;
+		struct sd_attach_file *files = sd_xcalloc(nfiles, sizeof(*files));
+		size_t k = 0;
+		for (size_t i = 0; i < req->nfields; i++)
+			if (req->fields[i].filename && *req->fields[i].filename &&
+			    !strcmp(req->fields[i].name, "files") && !req->fields[i].over)
+				files[k++] = (struct sd_attach_file){ req->fields[i].filename,
+								      req->fields[i].value.data,
+								      req->fields[i].value.len, 0 };
+		struct sd_attach_limits lim = { pc->max_upload, pc->max_upload, 10 };
+		err = sd_attach_plan(&plan, req->store, id, files, k, &lim, "portal.max_upload",
+				     "portal.max_upload");
+		dropped = nfiles - k;
+		free(files);
+		if (!err)
+			err = sd_attach_record(&t, &plan, who, req->now, 1, NULL);
+		changed = 1;
+	}
+	if (err) {
+		/* reported below */
+	} else if (!strcmp(action, "comment") && !*text) {
+		done = plan.ndropped || dropped ? "dropped" : "attached";
+	} else if (!strcmp(action, "comment")) {
 		err = sd_ticket_add_comment(&t, who, req->now, 0, text);
 		/* The desk waits on the requester in pending: an answer moves
 		 * the ticket back to the desk. */
@@ -454,7 +498,7 @@ static void act(struct web_request *req, const char *id, const char *action)
 			err = sd_ticket_change(&t, SD_F_STATUS, "open", who, req->now,
 					       "the requester answered on the portal", NULL);
 		changed = 1;
-		done = "comment";
+		done = plan.ndropped || dropped ? "dropped" : "comment";
 	} else if (!strcmp(action, "solved")) {
 		const char *to = !strcmp(status, "resolved") ? "closed" : "resolved";
 		if (strcmp(status, "resolved") && sd_status_is_done(status))
@@ -475,7 +519,8 @@ static void act(struct web_request *req, const char *id, const char *action)
 		char now[SD_STAMP_STRLEN];
 		sd_stamp_format(now, sd_ticket_updated_stamp(&t, req->now));
 		sd_ticket_set(&t, SD_F_UPDATED, now);
-		err = sd_store_save_ticket(req->store, &t, verb);
+		err = plan.nstored ? sd_attach_commit(req->store, &t, &plan, verb)
+				   : sd_store_save_ticket(req->store, &t, verb);
 	}
 	if (err)
 		goto done;
@@ -493,6 +538,7 @@ done:
 		web_message(req, 503, "failed.title", "failed.text");
 	}
 	free(text);
+	sd_attach_plan_release(&plan);
 	sd_buf_release(&loc);
 	sd_ticket_free(&t);
 }

@@ -363,12 +363,16 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 		f->name = sd_xstrdup(key);
 		sd_buf_init(&f->value);
 		f->filename = filename ? sd_xstrdup(filename) : NULL;
+		f->over = 0;
 	}
 	if (filename) {
+		/* A file past the limit is read to its end but not kept; the
+		 * page says it was dropped (the body limit still holds). */
 		c->files += size;
-		if (c->files > (uint64_t)p->max_upload) {
-			req->too_big = 1;
-			return MHD_NO;
+		if (f->over || c->files > (uint64_t)p->max_upload) {
+			f->over = 1;
+			sd_buf_reset(&f->value);
+			return MHD_YES;
 		}
 	} else if (f->value.len + size > (size_t)p->max_text + 4096) {
 		req->too_big = 1;

@@ -40,6 +40,7 @@ struct web_field {
 	char *name;
 	struct sd_buf value;
 	char *filename; /* an uploaded file's name; NULL for plain fields */
+	int over;	/* a file past portal.max_upload: its bytes were not kept */
 };
 
 struct web_request {
