@@ -4,9 +4,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmark.h>
 
+#include "sd/attach.h"
 #include "sd/id.h"
 #include "sd/intake.h"
 #include "sd/kb.h"
@@ -343,8 +345,9 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		 * every other field (assignee, queue, tags...) stay out. */
 		int comment = e->kind == SD_ENTRY_COMMENT && !e->internal;
 		int event = e->kind == SD_ENTRY_EVENT && e->field &&
-			(!strcmp(e->field, "status") || !strcmp(e->field, "priority")) && e->to &&
-			*e->to;
+			(!strcmp(e->field, "status") || !strcmp(e->field, "priority") ||
+			 !strcmp(e->field, "file")) &&
+			e->to && *e->to;
 		if (!comment && !event)
 			continue;
 		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, "entries");
@@ -365,14 +368,21 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		} else {
 			int st = !strcmp(e->field, "status");
 			sd_buf_reset(&b);
-			sd_buf_printf(&b, "%s ",
-				      sd_tmpl_msg(req->msgs,
-						  st ? "status.changed"
-						     : "status.priority.changed"));
-			words(req, st ? "status" : "priority", e->to, &b);
+			if (!strcmp(e->field, "file")) {
+				sd_buf_printf(&b, "%s %s", sd_tmpl_msg(req->msgs, "status.file"),
+					      e->to);
+			} else {
+				sd_buf_printf(&b, "%s ",
+					      sd_tmpl_msg(req->msgs,
+							  st ? "status.changed"
+							     : "status.priority.changed"));
+				words(req, st ? "status" : "priority", e->to, &b);
+			}
 			sd_tmpl_set(x, "event", b.data);
 		}
 	}
+	if (sd_store_config(req->store)->portal.max_upload > 0)
+		sd_tmpl_set(v, "can_upload", "1");
 	if (!strcmp(status, "resolved") || !sd_status_is_done(status))
 		sd_tmpl_set(v, "can_solve", "1");
 	if (!strcmp(status, "resolved") || !strcmp(status, "closed"))
@@ -396,6 +406,8 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		const char *key = !strcmp(req->done, "comment") ? "status.notice.comment"
 			: !strcmp(req->done, "solved")		? "status.notice.solved"
 			: !strcmp(req->done, "reopened")	? "status.notice.reopened"
+			: !strcmp(req->done, "attached")	? "status.notice.attached"
+			: !strcmp(req->done, "dropped")		? "status.notice.dropped"
 								: NULL;
 		if (key)
 			sd_tmpl_set(v, "notice", sd_tmpl_msg(req->msgs, key));
@@ -420,14 +432,22 @@ static void act(struct web_request *req, const char *id, const char *action)
 	const char *done = NULL;
 	sd_error *err = NULL;
 	int changed = 0, locked = 0;
+	size_t nfiles = 0, dropped = 0;
+	struct sd_attach_plan plan;
+	memset(&plan, 0, sizeof(plan));
 	sd_ticket_init(&t);
 	if (!web_csrf_ok(req, id)) {
 		web_message(req, 403, "badform.title", "badform.text");
 		goto done;
 	}
+	for (size_t i = 0; i < req->nfields; i++)
+		if (req->fields[i].filename && *req->fields[i].filename &&
+		    !strcmp(req->fields[i].name, "files"))
+			nfiles++;
 	if (!strcmp(action, "comment")) {
 		text = form_text(web_field(req, "comment"));
-		if (!*text || strlen(text) > (size_t)sd_store_config(req->store)->portal.max_text ||
+		if ((!*text && !nfiles) ||
+		    strlen(text) > (size_t)sd_store_config(req->store)->portal.max_text ||
 		    (err = sd_text_validate(text, strlen(text), "the comment"))) {
 			sd_error_free(err);
 			err = NULL;
@@ -437,12 +457,40 @@ static void act(struct web_request *req, const char *id, const char *action)
 	}
 	pthread_mutex_lock(&req->srv->write_lock);
 	locked = 1;
-	if ((err = sd_store_lock(req->store)) || (err = sd_store_read(req->store, id, &t, NULL)))
+	if ((err = sd_store_lock(req->store)))
+		goto done;
+	sd_ticket_free(&t); /* sd_store_read initialises it again */
+	if ((err = sd_store_read(req->store, id, &t, NULL)))
 		goto done;
 	const char *who = sd_ticket_get(&t, SD_F_REQUESTER);
 	const char *status = sd_ticket_get(&t, SD_F_STATUS);
 	const char *verb = action;
-	if (!strcmp(action, "comment")) {
+	if (!strcmp(action, "comment") && nfiles) {
+		/* The files go in the same commit as the comment, under the
+		 * portal's limits; one over them is dropped and said so. */
+		const struct sd_portal_config *pc = &sd_store_config(req->store)->portal;
+		struct sd_attach_file *files = sd_xcalloc(nfiles, sizeof(*files));
+		size_t k = 0;
+		for (size_t i = 0; i < req->nfields; i++)
+			if (req->fields[i].filename && *req->fields[i].filename &&
+			    !strcmp(req->fields[i].name, "files") && !req->fields[i].over)
+				files[k++] = (struct sd_attach_file){ req->fields[i].filename,
+								      req->fields[i].value.data,
+								      req->fields[i].value.len, 0 };
+		struct sd_attach_limits lim = { pc->max_upload, pc->max_upload, 10 };
+		err = sd_attach_plan(&plan, req->store, id, files, k, &lim, "portal.max_upload",
+				     "portal.max_upload");
+		dropped = nfiles - k;
+		free(files);
+		if (!err)
+			err = sd_attach_record(&t, &plan, who, req->now, 1, NULL);
+		changed = 1;
+	}
+	if (err) {
+		/* reported below */
+	} else if (!strcmp(action, "comment") && !*text) {
+		done = plan.ndropped || dropped ? "dropped" : "attached";
+	} else if (!strcmp(action, "comment")) {
 		err = sd_ticket_add_comment(&t, who, req->now, 0, text);
 		/* The desk waits on the requester in pending: an answer moves
 		 * the ticket back to the desk. */
@@ -450,7 +498,7 @@ static void act(struct web_request *req, const char *id, const char *action)
 			err = sd_ticket_change(&t, SD_F_STATUS, "open", who, req->now,
 					       "the requester answered on the portal", NULL);
 		changed = 1;
-		done = "comment";
+		done = plan.ndropped || dropped ? "dropped" : "comment";
 	} else if (!strcmp(action, "solved")) {
 		const char *to = !strcmp(status, "resolved") ? "closed" : "resolved";
 		if (strcmp(status, "resolved") && sd_status_is_done(status))
@@ -471,7 +519,8 @@ static void act(struct web_request *req, const char *id, const char *action)
 		char now[SD_STAMP_STRLEN];
 		sd_stamp_format(now, sd_ticket_updated_stamp(&t, req->now));
 		sd_ticket_set(&t, SD_F_UPDATED, now);
-		err = sd_store_save_ticket(req->store, &t, verb);
+		err = plan.nstored ? sd_attach_commit(req->store, &t, &plan, verb)
+				   : sd_store_save_ticket(req->store, &t, verb);
 	}
 	if (err)
 		goto done;
@@ -489,6 +538,7 @@ done:
 		web_message(req, 503, "failed.title", "failed.text");
 	}
 	free(text);
+	sd_attach_plan_release(&plan);
 	sd_buf_release(&loc);
 	sd_ticket_free(&t);
 }
@@ -523,11 +573,13 @@ static void status_route(struct web_request *req)
 		if (strcmp(action, "comment") && strcmp(action, "solved") &&
 		    strcmp(action, "reopen"))
 			goto unknown;
+		sd_ticket_free(&t);
 		act(req, id, action);
 		return;
 	}
 	if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
 		goto unknown;
+	sd_ticket_free(&t); /* sd_store_read initialises it again */
 	sd_error *err = sd_store_read(req->store, id, &t, NULL);
 	if (err) {
 		sd_error_free(err);
@@ -699,6 +751,28 @@ static void kb_search(struct web_request *req)
 	sd_tmpl_vars_free(v);
 }
 
+/* What the index and FAQ pages depend on: each article file's name,
+ * size, modification and change times and inode, as lstat sees them. */
+static void kb_signature(struct sd_store *store, struct sd_buf *out)
+{
+	struct sd_strvec slugs = SD_STRVEC_INIT;
+	struct sd_buf path = SD_BUF_INIT;
+	struct stat st;
+	sd_error_free(sd_kb_list_slugs(store, &slugs));
+	for (size_t i = 0; i < slugs.n; i++) {
+		sd_buf_reset(&path);
+		sd_buf_printf(&path, "%skb/%s.md", sd_store_root(store), slugs.v[i]);
+		if (lstat(path.data, &st) < 0)
+			continue;
+		sd_buf_printf(out, "%s %lld %lld.%09ld %lld.%09ld %llu\n", slugs.v[i],
+			      (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			      st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+			      (unsigned long long)st.st_ino);
+	}
+	sd_strvec_clear(&slugs);
+	sd_buf_release(&path);
+}
+
 static void kb_route(struct web_request *req)
 {
 	const char *path = req->path;
@@ -729,18 +803,57 @@ static void kb_route(struct web_request *req)
 		sd_site_render_article(&req->body, &l, &a);
 		sd_article_free(&a);
 	} else {
-		sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
-		if (err) {
-			sd_error_free(err);
-			web_message(req, 503, "failed.title", "failed.text");
-			return;
+		/* The index and the FAQ read and render every article: kept
+		 * rendered while no article file changed (a change to any
+		 * shows at once, as with tickets). */
+		struct sd_buf key = SD_BUF_INIT, sig = SD_BUF_INIT;
+		struct web_server *srv = req->srv;
+		sd_buf_printf(&key, "%s %s", path, req->lang);
+		kb_signature(req->store, &sig);
+		pthread_mutex_lock(&srv->kb_lock);
+		struct web_kb_page *page = NULL;
+		for (size_t i = 0; i < srv->nkb_pages; i++)
+			if (!strcmp(srv->kb_pages[i].key, key.data))
+				page = &srv->kb_pages[i];
+		if (page && !strcmp(page->signature, sig.data))
+			sd_buf_adds(&req->body, page->html);
+		pthread_mutex_unlock(&srv->kb_lock);
+		if (!req->body.len) {
+			sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
+			if (err) {
+				sd_error_free(err);
+				sd_buf_release(&key);
+				sd_buf_release(&sig);
+				web_message(req, 503, "failed.title", "failed.text");
+				return;
+			}
+			size_t k = keep_visible(arts, n);
+			if (!strcmp(path, "/faq"))
+				sd_site_render_faq(&req->body, &l, arts, k);
+			else
+				sd_site_render_index(&req->body, &l, arts, k);
+			sd_kb_articles_free(arts, n);
+			pthread_mutex_lock(&srv->kb_lock);
+			page = NULL;
+			for (size_t i = 0; i < srv->nkb_pages; i++)
+				if (!strcmp(srv->kb_pages[i].key, key.data))
+					page = &srv->kb_pages[i];
+			if (!page) {
+				srv->kb_pages =
+					sd_xrealloc(srv->kb_pages,
+						    (srv->nkb_pages + 1) * sizeof(*srv->kb_pages));
+				page = &srv->kb_pages[srv->nkb_pages++];
+				page->key = sd_buf_detach(&key);
+				page->signature = page->html = NULL;
+			}
+			free(page->signature);
+			free(page->html);
+			page->signature = sd_buf_detach(&sig);
+			page->html = sd_xstrdup(req->body.data);
+			pthread_mutex_unlock(&srv->kb_lock);
 		}
-		size_t k = keep_visible(arts, n);
-		if (!strcmp(path, "/faq"))
-			sd_site_render_faq(&req->body, &l, arts, k);
-		else
-			sd_site_render_index(&req->body, &l, arts, k);
-		sd_kb_articles_free(arts, n);
+		sd_buf_release(&key);
+		sd_buf_release(&sig);
 	}
 	req->status = 200;
 	req->content_type = "text/html; charset=utf-8";

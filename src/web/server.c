@@ -363,12 +363,16 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 		f->name = sd_xstrdup(key);
 		sd_buf_init(&f->value);
 		f->filename = filename ? sd_xstrdup(filename) : NULL;
+		f->over = 0;
 	}
 	if (filename) {
+		/* A file past the limit is read to its end but not kept; the
+		 * page says it was dropped (the body limit still holds). */
 		c->files += size;
-		if (c->files > (uint64_t)p->max_upload) {
-			req->too_big = 1;
-			return MHD_NO;
+		if (f->over || c->files > (uint64_t)p->max_upload) {
+			f->over = 1;
+			sd_buf_reset(&f->value);
+			return MHD_YES;
 		}
 	} else if (f->value.len + size > (size_t)p->max_text + 4096) {
 		req->too_big = 1;
@@ -722,6 +726,7 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	pthread_mutex_init(&srv.write_lock, NULL);
 	pthread_mutex_init(&srv.rate_lock, NULL);
 	pthread_mutex_init(&srv.stores_lock, NULL);
+	pthread_mutex_init(&srv.kb_lock, NULL);
 	struct sd_portal_config *pc = &sd_store_config(store)->portal;
 	srv.base_url = opt->base_url ? opt->base_url : pc->base_url;
 	srv.secure_cookies = opt->tls_cert || !strncmp(srv.base_url, "https:", 6);
@@ -815,5 +820,12 @@ done:
 	pthread_mutex_destroy(&srv.write_lock);
 	pthread_mutex_destroy(&srv.rate_lock);
 	pthread_mutex_destroy(&srv.stores_lock);
+	pthread_mutex_destroy(&srv.kb_lock);
+	for (size_t i = 0; i < srv.nkb_pages; i++) {
+		free(srv.kb_pages[i].key);
+		free(srv.kb_pages[i].signature);
+		free(srv.kb_pages[i].html);
+	}
+	free(srv.kb_pages);
 	return err;
 }

@@ -40,6 +40,7 @@ struct web_field {
 	char *name;
 	struct sd_buf value;
 	char *filename; /* an uploaded file's name; NULL for plain fields */
+	int over;	/* a file past portal.max_upload: its bytes were not kept */
 };
 
 struct web_request {
@@ -66,6 +67,13 @@ struct web_request {
 	char log_id[16]; /* a ticket id to log, never a token */
 };
 
+/* A rendered knowledge-base list page and the state of kb/ it shows. */
+struct web_kb_page {
+	char *key;	 /* path and language */
+	char *signature; /* every article file's name, size, times and inode */
+	char *html;
+};
+
 struct web_server {
 	struct sd_store *store; /* the main thread's handle */
 	char *root;		/* the store's directory */
@@ -79,6 +87,9 @@ struct web_server {
 	pthread_mutex_t rate_lock;
 	struct web_rate **rates;
 	size_t nrates;
+	pthread_mutex_t kb_lock;
+	struct web_kb_page *kb_pages; /* rendered /kb/ and /faq, by language */
+	size_t nkb_pages;
 	pthread_mutex_t stores_lock;
 	struct sd_store **stores; /* one per worker thread, freed at exit */
 	size_t nstores;

@@ -6,13 +6,16 @@
 // would take it: fill in the form, see a matching FAQ article, send the
 // request anyway, follow the status link, see the agent's comment (an
 // agent comments with the CLI meanwhile) but never the internal note,
-// reply, and confirm the fix. Every page is screenshotted at phone and
+// reply with a file, and confirm the fix. Every page is screenshotted at phone and
 // desktop widths (portal-STEP-VIEWPORT.png) and watched for console
 // errors, failed loads and pages wider than a phone. Exit status: 0 all
 // well, 1 problems (listed on stdout), 77 browser unavailable.
 'use strict';
 
 const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const lib = require('./lib');
 
 function args(argv) {
@@ -95,10 +98,15 @@ async function main(argv) {
 		await shoot('status');
 
 		await page.type('#comment', 'Hvala, zdaj deluje!');
+		const shot = path.join(os.tmpdir(), `posnetek-${process.pid}.txt`);
+		fs.writeFileSync(shot, 'Napaka 809 ob 8.15\n');
+		await (await page.$('#files')).uploadFile(shot);
 		await submit('form[action$="/comment"] button[type=submit]');
+		fs.unlinkSync(shot);
 		const replied = await text();
 		expect(replied.includes('Your message was added.') && replied.includes('Hvala, zdaj deluje!'),
 			'the reply shows');
+		expect(replied.includes(`File attached: posnetek-${process.pid}.txt`), 'the file shows');
 
 		sd('resolve', id, '-m', 'Client restarted');
 		await page.goto(link, { waitUntil: 'load' });

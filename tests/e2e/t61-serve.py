@@ -144,6 +144,38 @@ check("the comment shows as the requester's", "Хвала, čšž deluje?" in p 
 r, _ = req("POST", status + "/comment", {"csrf": token, "comment": "x"}, cookies=jar)
 check("the form token of another scope is 403", r.status == 403, r.status)
 
+# Files: with a comment or alone, in the same commit, names made safe,
+# one over max_upload dropped and said so.
+def multipart(fields, files):
+    b = "----sdtest7f3k"
+    out = b""
+    for k, v in fields.items():
+        out += (f'--{b}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n').encode()
+    for name, data in files:
+        out += (f'--{b}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+                f'Content-Type: application/octet-stream\r\n\r\n').encode() + data + b"\r\n"
+    return out + f"--{b}--\r\n".encode(), {"Content-Type": "multipart/form-data; boundary=" + b}
+body, h = multipart({"csrf": token2, "comment": "Прилагаю снимок"},
+                    [("../../etc/снимок čšž.png", b"\x89PNG fake"), ("big.bin", b"x" * 25000)])
+before = commits()
+r, _ = req("POST", status + "/comment", body, headers=h, cookies=jar)
+files = subprocess.run(["git", "-C", store, "-c", "core.quotePath=false", "show", "--name-only",
+                        "--format=", "HEAD"], capture_output=True, text=True).stdout.split("\n")
+check("a comment with files is one commit, the big one dropped",
+      r.status == 303 and (r.getheader("Location") or "").endswith("?done=dropped")
+      and commits() == before + 1 and any(f.endswith("/files/снимок čšž.png") for f in files)
+      and not any("big.bin" in f for f in files), r.status, files)
+r, p = req("GET", status + "?done=dropped", cookies=jar)
+check("the page shows the file and says one was dropped",
+      "File attached: снимок čšž.png" in p and "a file was too large" in p, p)
+body, h = multipart({"csrf": token2, "comment": ""}, [("log.txt", b"line\n")])
+r, _ = req("POST", status + "/comment", body, headers=h, cookies=jar)
+check("files alone need no comment", r.status == 303
+      and (r.getheader("Location") or "").endswith("?done=attached"), r.status)
+body, h = multipart({"csrf": "", "comment": "x"}, [("a.txt", b"a")])
+r, _ = req("POST", status + "/comment", body, headers=h, cookies=jar)
+check("an upload without a CSRF token is 403", r.status == 403, r.status)
+
 # Solved and reopened.
 sdrun("resolve", tid, "-m", "Replaced the tray")
 r, _ = req("POST", status + "/solved", {"csrf": token2}, cookies=jar)
@@ -199,6 +231,10 @@ r, p = req("GET", "/kb/vpn-restart")
 check("/kb/SLUG renders the article", r.status == 200 and "<strong>znova zaženite</strong>" in p, p)
 r, p = req("GET", "/faq")
 check("/faq shows the FAQ articles", r.status == 200 and "Откройте лоток" in p, p)
+e = sdrun("kb", "edit", "printer-jam", "-m", "Новый текст статьи.")
+r, p = req("GET", "/faq")
+check("an edited article shows at once on the FAQ",
+      e.returncode == 0 and "Новый текст статьи." in p and "Откройте лоток" not in p, e.stderr, p)
 r, p = req("GET", "/kb/vpn-draft")
 check("a draft is not found", r.status == 404, r.status)
 r, p = req("GET", "/kb/?q=%3Cb%3Eprinter+%D0%BF%D1%80%D0%B8%D0%BD%D1%82%D0%B5%D1%80")

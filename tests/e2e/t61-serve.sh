@@ -11,7 +11,7 @@ portal:
   categories: [hardware, network]
   rate_limit: {per_address: 3, per_email: 2}
   max_text: 2K
-  max_upload: 0
+  max_upload: 20K
 YAML
 mkdir -p "$r/.sd/templates/web"
 printf 'site.name = Naša pomoč\n' >"$r/.sd/templates/web/sl.txt"
