@@ -10,7 +10,7 @@
 # The last line is "N passed, N failed"; the exit status is 1 if anything
 # failed.  Environment: SD_BIN (binary to test, default ./sd of this tree),
 # SD_TEST_KEEP=1 (keep the temporary directories), SD_TEST_TIMEOUT (seconds
-# per file, default 300), SD_TEST_JOBS (files run at once; default one
+# per file, default 600: the longest files take minutes under the sanitizers on a busy machine; the limit is there to catch a hang), SD_TEST_JOBS (files run at once; default one
 # per processor).
 
 here=$(cd "$(dirname "$0")" && pwd -P)
@@ -50,7 +50,7 @@ fi
 
 limit=()
 if command -v timeout >/dev/null 2>&1; then
-	limit=(timeout "${SD_TEST_TIMEOUT:-300}")
+	limit=(timeout "${SD_TEST_TIMEOUT:-600}")
 fi
 
 # Files run SD_TEST_JOBS at a time (default: one per processor), since
