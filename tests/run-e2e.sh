@@ -10,8 +10,9 @@
 # The last line is "N passed, N failed"; the exit status is 1 if anything
 # failed.  Environment: SD_BIN (binary to test, default ./sd of this tree),
 # SD_TEST_KEEP=1 (keep the temporary directories), SD_TEST_TIMEOUT (seconds
-# per file, default 600: the longest files take minutes under the sanitizers on a busy machine; the limit is there to catch a hang), SD_TEST_JOBS (files run at once; default one
-# per processor).
+# per file, default 600: the longest files take minutes under the
+# sanitizers on a busy machine, and the limit is there to catch hangs),
+# SD_TEST_JOBS (files run at once; default one per processor).
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 verbose=0
