@@ -106,7 +106,8 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 							 "tier",     "assignee", NULL };
 		static const char *const colors[] = { "auto", "always", "never", NULL };
 		static const char *const formats[] = { "jsonl", "csv", NULL };
-		static const char *const date_modes[] = { "local", "utc", "iso", "relative", NULL };
+		static const char *const date_modes[] = { "local",    "utc",	  "iso",
+							  "relative", "calendar", NULL };
 		int f = sd_field_lookup(!strcmp(field, "tag") ? "tags" : field);
 		if (!strcmp(field, "sort"))
 			print_values(ctx->out, sort_keys);

@@ -2,6 +2,7 @@
 /* Markdown rendered for a terminal (mdterm.h): a walk over cmark's tree
  * into a line writer that wraps words by display width. */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,32 @@ static void word(struct writer *w, const char *s, size_t len)
 	struct sd_buf inert = SD_BUF_INIT;
 	sd_text_inert(&inert, s, len, 0);
 	size_t width = sd_text_width_shown(inert.data, inert.len);
+	if (w->opt->width && width > avail(w) - w->prefix_w) {
+		/* Wider than any line (CJK runs without blanks, long URLs):
+		 * broken between two characters, never inside one. */
+		sd_buf_release(&inert);
+		for (size_t i = 0; i < len;) {
+			uint32_t cp;
+			size_t n = sd_utf8_decode(s + i, len - i, &cp);
+			n = n ? n : 1;
+			struct sd_buf one = SD_BUF_INIT;
+			sd_text_inert(&one, s + i, n, 0);
+			size_t cw = sd_text_width_shown(one.data, one.len);
+			if (w->line_open && w->col > w->prefix_w &&
+			    w->col + w->space + cw > avail(w))
+				end_line(w);
+			start_line(w);
+			if (w->space && w->col > w->prefix_w)
+				blank(w);
+			w->space = 0;
+			sync(w);
+			sd_buf_add(w->out, one.data, one.len);
+			w->col += cw;
+			sd_buf_release(&one);
+			i += n;
+		}
+		return;
+	}
 	if (w->line_open && w->col > w->prefix_w && w->col + w->space + width > avail(w))
 		end_line(w);
 	start_line(w);

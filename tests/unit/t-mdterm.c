@@ -45,6 +45,8 @@ static const struct {
 	  0, "    $ lpstat -t  # a long line of code here\n" },
 	{ "CJK wraps by display width", "日本語 日本語 日本語", 13, 0, 0,
 	  "日本語 日本語\n日本語\n" },
+	{ "a CJK run wider than the line breaks between characters", "日本語のテキストです", 10, 0,
+	  0, "日本語のテ\nキストです\n" },
 	{ "combining marks take no column", "c\xcc\x8c c\xcc\x8c c\xcc\x8c", 5, 0, 0,
 	  "c\xcc\x8c c\xcc\x8c c\xcc\x8c\n" },
 	{ "raw HTML is text", "<script>alert(1)</script>\n", 0, 0, 0,
