@@ -40,9 +40,12 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS      = libgit2 yaml-0.1 libcmark zlib gmime-3.0 libxml-2.0
+PKGS      = libgit2 yaml-0.1 libcmark zlib gmime-3.0 libxml-2.0 libcrypto libmicrohttpd
 DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev libgmime-3.0-dev libxml2-dev python3 python3-yaml \
             clang-format locales cmark-gfm chromium
+DEB_DEPS += libssl-dev libmicrohttpd-dev
+# HTML Tidy validates the pages of sd site (tests/e2e/t66-kb.sh).
+DEB_DEPS += tidy
 # A locale whose case rules differ from ASCII, for the tests that sd
 # compares text the same in every locale (tests/e2e/t98-outsider-text.sh).
 TEST_LOCALE = tr_TR.UTF-8
@@ -54,7 +57,7 @@ WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 SD_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
             -DSD_VERSION='"$(VERSION)"' -Iinclude -Isrc \
             $(WARNINGS) $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-SD_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+SD_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 
 ifeq ($(SANITIZE),1)
 VARIANT   = sanitize
@@ -72,7 +75,7 @@ endif
 OBJDIR    = build/$(VARIANT)
 
 LIB_SRC   = $(wildcard src/lib/*.c)
-CMD_SRC   = $(wildcard src/cli/*.c src/cmd/*.c) src/sd.c
+CMD_SRC   = $(wildcard src/cli/*.c src/cmd/*.c src/web/*.c) src/sd.c
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 CMD_OBJ   = $(CMD_SRC:src/%.c=$(OBJDIR)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/t-*.c)
@@ -112,7 +115,7 @@ $(OBJDIR)/libsd.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(OBJDIR)/%.o: src/%.c $(wildcard include/sd/*.h src/*.h src/lib/*.h src/cli/*.h src/cmd/*.h)
+$(OBJDIR)/%.o: src/%.c $(wildcard include/sd/*.h src/*.h src/lib/*.h src/cli/*.h src/cmd/*.h src/web/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SD_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -235,6 +238,7 @@ build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(OBJDIR)/libsd.a
 # BENCH_TICKETS tickets and writes build/bench/results.md. Like check, it
 # installs what is missing first, so it runs on a fresh machine.
 bench: deps
+	$(MAKE) deps DEB_DEPS="$(DEB_DEPS) wrk"
 	$(MAKE) sd
 	python3 bench/run
 

@@ -176,6 +176,8 @@ _sd_arg()
     local name=$1 prefix=$2 field
     case $name in
     FILE) _sd_files "$prefix" -f ;;
+    SLUG) _sd_add_lines "$prefix" slugs ;;
+    ID) _sd_add_lines "$prefix" ids ;;
     DIR) _sd_files "$prefix" -d ;;
     USER) _sd_add_lines "$prefix" values assignee ;;
     SORT)
@@ -183,12 +185,19 @@ _sd_arg()
         [[ ${cur:${#prefix}} == -* ]] && prefix+=-
         _sd_add_lines "$prefix" values sort
         ;;
+    ID | PID)
+        # ids are lowercase; a typed prefix may not be
+        local ocur=$cur
+        cur=$(tr '[:upper:]' '[:lower:]' <<<"$cur")
+        _sd_add_lines "$prefix" ids
+        cur=$ocur
+        ;;
     COLOR)
         _sd_add_lines "$prefix" values color
         ((${#COMPREPLY[@]})) || _sd_add "$prefix" auto always never
         ;;
     STATUS | TYPE | PRIORITY | IMPACT | URGENCY | TIER | QUEUE | ASSIGNEE | \
-        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE)
+        REQUESTER | CATEGORY | TAG | VISIBILITY | FORMAT | COMMAND | MODE | AUDIENCE | FIELD)
         field=$(tr '[:upper:]' '[:lower:]' <<<"$name")
         _sd_add_lines "$prefix" values "$field"
         ;;
@@ -297,10 +306,11 @@ _sd()
     optargs+=("" "" "" "")
 
     # walk the command's arguments before the cursor
-    local npos=0 argname= dashdash=0 j
+    local npos=0 argname= dashdash=0 j pos0=
     for ((i = cmdi + 1; i < cword; i++)); do
         w=${words[i]}
         if ((dashdash)) || [[ $w != -?* ]]; then
+            ((npos)) || pos0=$w
             ((npos++))
             continue
         fi
@@ -354,7 +364,7 @@ _sd()
     # positional arguments; `expect` is set when one is wanted here
     local expect=
     case $cmd in
-    show | comment | assign | status | resolve | close | reopen | set | edit | log | route)
+    show | attach | comment | assign | status | resolve | close | reopen | set | edit | log | route)
         if ((npos == 0)); then
             expect=ID
             # ids are lowercase; a typed prefix may not be
@@ -373,10 +383,42 @@ _sd()
             _sd_set_arg
         fi
         ;;
+    link | unlink)
+        expect=ID
+        _sd_arg ID ""
+        ;;
+    problem)
+        if ((npos == 0)); then
+            expect=SUBCOMMAND
+            _sd_add "" new suggest known-error
+        elif [[ ${words[cmdi + 1]} == known-error ]] && ((npos == 1)); then
+            expect=PID
+            _sd_arg PID ""
+        elif [[ ${words[cmdi + 1]} == new ]] && ((npos == 1)); then
+            expect=TITLE
+        elif [[ ${words[cmdi + 1]} == new ]]; then
+            expect=ID
+            _sd_arg ID ""
+        fi
+        ;;
     init) ((npos == 0)) && expect=DIR && _sd_files "" -d ;;
     import) ((npos == 0)) && expect=FILE && _sd_files "" -f ;;
     new) ((npos == 0)) && expect=TITLE ;;
     search) ((npos == 0)) && expect=TEXT ;;
+    mail) ((npos == 0)) && _sd_add "" send ;;
+    kb)
+        # sd kb SUBCOMMAND, then a slug or a ticket id
+        if ((npos == 0)); then
+            expect=SUBCOMMAND
+            _sd_add_lines "" kb-commands
+        elif ((npos == 1)); then
+            case $pos0 in
+            edit | show | publish | unpublish) expect=SLUG && _sd_add_lines "" slugs ;;
+            from) expect=ID && _sd_add_lines "" ids ;;
+            new | search | suggest) expect=TEXT ;;
+            esac
+        fi
+        ;;
     esac
 
     # no positional argument wanted here: offer the options

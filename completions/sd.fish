@@ -103,10 +103,12 @@ function __sd_complete
     set -l npos 0
     set -l argname
     set -l dashdash 0
+    set -l pos0
     set i (math $cmdi + 1)
     while test $i -le $ntok
         set -l w $tokens[$i]
         if test $dashdash = 1; or not string match -q -- '-?*' $w
+            test $npos -eq 0; and set pos0 $w
             set npos (math $npos + 1)
         else if test "$w" = --
             set dashdash 1
@@ -154,7 +156,7 @@ function __sd_complete
     # positional arguments; `expect` is set when one is wanted here
     set -l expect
     switch $cmd
-        case show comment assign status resolve close reopen set edit log route
+        case show attach comment assign status resolve close reopen set edit log route
             if test $npos -eq 0
                 set expect ID
                 $__sd_cmd __complete ids 2>/dev/null
@@ -168,6 +170,25 @@ function __sd_complete
                 set expect KEY=VALUE
                 __sd_set_arg $cur
             end
+        case link unlink
+            set expect ID
+            $__sd_cmd __complete ids 2>/dev/null
+        case problem
+            set -l sub $tokens[(math $cmdi + 1)]
+            if test $npos -eq 0
+                set expect SUBCOMMAND
+                printf '%s\t%s\n' new 'open a problem linked to incidents' \
+                    suggest 'find runs of similar incidents' \
+                    known-error 'record the workaround of a problem'
+            else if test "$sub" = known-error -a $npos -eq 1
+                set expect PID
+                $__sd_cmd __complete ids 2>/dev/null
+            else if test "$sub" = new -a $npos -eq 1
+                set expect TITLE
+            else if test "$sub" = new
+                set expect ID
+                $__sd_cmd __complete ids 2>/dev/null
+            end
         case init
             if test $npos -eq 0
                 set expect DIR
@@ -180,6 +201,25 @@ function __sd_complete
             end
         case new search
             test $npos -eq 0; and set expect TEXT
+        case mail
+            test $npos -eq 0; and printf '%s\t%s\n' send 'send the mail tickets owe'
+        case kb
+            # sd kb SUBCOMMAND, then a slug or a ticket id
+            if test $npos -eq 0
+                set expect SUBCOMMAND
+                $__sd_cmd __complete kb-commands 2>/dev/null
+            else if test $npos -eq 1
+                switch "$pos0"
+                    case edit show publish unpublish
+                        set expect SLUG
+                        $__sd_cmd __complete slugs 2>/dev/null
+                    case from
+                        set expect ID
+                        $__sd_cmd __complete ids 2>/dev/null
+                    case new search suggest
+                        set expect TEXT
+                end
+            end
     end
 
     # no positional argument wanted here: offer the options
@@ -215,6 +255,8 @@ function __sd_arg
     switch $name
         case FILE
             __sd_prefixed $prefix (__fish_complete_path $value)
+        case ID PID
+            __sd_prefixed $prefix ($__sd_cmd __complete ids 2>/dev/null)
         case DIR
             __sd_prefixed $prefix (__fish_complete_directories $value)
         case USER
@@ -223,7 +265,11 @@ function __sd_arg
             # a leading - reverses the order
             string match -q -- '-*' $value; and set prefix "$prefix-"
             __sd_prefixed $prefix (__sd_values sort)
-        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE
+        case SLUG
+            __sd_prefixed $prefix ($__sd_cmd __complete slugs 2>/dev/null)
+        case ID
+            __sd_prefixed $prefix ($__sd_cmd __complete ids 2>/dev/null)
+        case STATUS TYPE PRIORITY IMPACT URGENCY TIER QUEUE ASSIGNEE REQUESTER CATEGORY TAG COLOR VISIBILITY FORMAT COMMAND MODE AUDIENCE FIELD
             __sd_prefixed $prefix (__sd_values (string lower -- $name))
     end
 end

@@ -113,6 +113,21 @@ struct sd_mail_config {
 /* What runs when mail.sendmail is not set locally. */
 #define SD_SENDMAIL_DEFAULT "/usr/sbin/sendmail", "-t", "-oi"
 
+/* The requester portal, sd serve (doc/sd-serve.1.md). base_url and
+ * listen come only from the local configuration: a status link carries a
+ * secret, so a pulled config must not choose where links point. */
+struct sd_portal_config {
+	char *base_url;		     /* "https://help.example.com", no trailing '/'; "" unset */
+	char *listen;		     /* "127.0.0.1:8080" */
+	struct sd_strvec categories; /* offered on the form; empty: no category field */
+	struct sd_strvec languages;  /* en, ru, sl; the first is the default */
+	int per_address;	     /* tickets an address may open per hour; 0: no limit */
+	int per_email;		     /* tickets an email may open per hour; 0: no limit */
+	int64_t max_upload;	     /* bytes of attachments per request */
+	int64_t max_text;	     /* bytes of a description or comment */
+	int suggestions;	     /* knowledge-base articles offered before sending */
+};
+
 struct sd_config {
 	/* priority_matrix[impact][urgency], indexes into sd_levels */
 	char priority_matrix[3][3][3];
@@ -134,8 +149,10 @@ struct sd_config {
 	struct sd_team team; /* agents, routing and queues (team.h) */
 	struct sd_mail_config mail;
 	struct sd_strvec sendmail_default; /* SD_SENDMAIL_DEFAULT, for sd_config_sendmail */
+	struct sd_portal_config portal;	   /* portal: */
 	/* display.timezone: where people see times when TZ is unset; NULL: UTC. */
 	char *display_timezone;
+	double problem_similarity; /* problems.similarity: sd problem suggest's threshold */
 };
 
 /* The text sd init writes: every default, with comments. */

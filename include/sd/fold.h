@@ -17,6 +17,11 @@
 
 /* The lower case of code point c (itself when it has none here). */
 unsigned sd_fold_char(unsigned c);
+/* Decodes the code point at s (NUL-terminated); *len gets its bytes (1
+ * for a bad byte, which decodes as U+FFFD). */
+unsigned sd_fold_decode(const char *s, size_t *len);
+/* Appends code point c as UTF-8. */
+void sd_fold_encode(struct sd_buf *out, unsigned c);
 /* Appends s folded to out, every run of blanks made one space; invalid
  * UTF-8 bytes are copied as they are. */
 void sd_fold(struct sd_buf *out, const char *s);

@@ -3,7 +3,8 @@
 #define SD_HTML_H
 
 /*
- * HTML to readable text, for mail that comes without a text part.
+ * HTML to readable text, for mail that comes without a text part, and
+ * text escaped for HTML.
  *
  * The module owns nothing beyond a call: it parses with libxml2's HTML
  * parser (never the network, no external entities, the document's own
@@ -24,5 +25,11 @@
  * replaced) to out. Never fails: input libxml2 cannot parse at all gives
  * no text. */
 void sd_html_to_text(struct sd_buf *out, const char *html, size_t len);
+
+/* And the other way: appends s for a text node or a quoted attribute
+ * value, with &, <, >, " and ' escaped and control characters other than
+ * newline and tab replaced by U+FFFD. Every page sd writes or serves (the
+ * site, the portal, reports) escapes through this one function. */
+void sd_html_escape(struct sd_buf *out, const char *s);
 
 #endif

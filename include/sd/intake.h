@@ -27,6 +27,9 @@ struct sd_request {
 	const struct sd_strvec *tags; /* NULL: none */
 	const char *channel;	      /* cli, mail, web or import */
 	int no_route;		      /* open it as it is */
+	/* Why the new ticket must get no auto-reply (outbox.h: the loop
+	 * rules of RFC 3834), recorded with it; NULL: it may get one. */
+	const char *no_auto_reply;
 };
 
 /* Checks every value of req; the error (status 2) names the field. */

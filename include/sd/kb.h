@@ -73,8 +73,6 @@ int sd_kb_slug_valid(const char *slug);
 sd_error *sd_kb_slug_from_title(char **out, const char *title);
 /* "kb/SLUG.md" in out. */
 void sd_kb_path(struct sd_buf *out, const char *slug);
-/* 1 when path is exactly kb/SLUG.md with a valid slug. */
-int sd_path_is_article(const char *path);
 
 /* Every article slug in the work tree (kb/ *.md), sorted. */
 sd_error *sd_kb_list_slugs(struct sd_store *store, struct sd_strvec *out);

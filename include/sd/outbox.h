@@ -43,15 +43,6 @@
 #define SD_OUTBOX_TEMPLATE_PATH ".sd/templates/auto-reply.md"
 extern const char sd_outbox_default_template[];
 
-/* The events agents may be told of by mail (sd_outbox_settings.notify). */
-enum {
-	SD_NOTIFY_NEW = 1u << 0,    /* a new ticket: its assignee, else its queue's agents */
-	SD_NOTIFY_ASSIGN = 1u << 1, /* an assignment: the new assignee */
-	SD_NOTIFY_REPLY = 1u << 2,  /* a requester's reply: the assignee */
-	SD_NOTIFY_RISK = 1u << 3,   /* an SLA clock at risk: assignee and queue */
-	SD_NOTIFY_BREACH = 1u << 4  /* an SLA clock breached: assignee and queue */
-};
-
 /* Entries older than this are owed nothing: turning mail on for a store
  * with years of comments must not mail them all. */
 #define SD_OUTBOX_MAX_AGE_MS (7 * 24 * 3600 * 1000LL)
@@ -68,9 +59,11 @@ struct sd_outbox_settings {
 	int auto_reply;			 /* send auto-replies to new tickets */
 	int auto_reply_limit;		 /* at most this many per sender per 24 h */
 	const char *auto_reply_template; /* Markdown; NULL: the default */
-	unsigned notify;		 /* SD_NOTIFY_* */
-	struct sd_config *cfg;		 /* the team directory, SLA policies */
-	sd_outbox_link_fn *status_link;	 /* NULL: no status links */
+	/* Who is told of each event (config.h, SD_MAIL_EV_COUNT of them);
+	 * NULL: nobody. */
+	const struct sd_mail_notify *notify;
+	struct sd_config *cfg;		/* the team directory, SLA policies */
+	sd_outbox_link_fn *status_link; /* NULL: no status links */
 	void *status_link_arg;
 	sd_stamp now;
 };

@@ -38,6 +38,10 @@ const char *sd_path_problem(const char *path);
  * first two characters. */
 int sd_path_is_ticket(const char *path);
 
+/* 1 when path is exactly kb/SLUG.md, SLUG a valid article slug
+ * (sd_kb_slug_valid): a knowledge-base article. */
+int sd_path_is_article(const char *path);
+
 /* 1 when path is an attachment of a ticket, tickets/XX/ID/files/NAME, NAME
  * a plain name (no leading dot, no control characters, valid UTF-8). */
 int sd_path_is_attachment(const char *path);
@@ -48,7 +52,8 @@ int sd_path_is_attachment(const char *path);
  * directories XX, ticket files XX/ID.md and attachment directories
  * XX/ID/files/, never a symlink or a submodule; nothing under .sd/ is a
  * symlink or a submodule, nor is a .gitattributes, .gitignore or
- * .gitmodules anywhere. */
+ * .gitmodules anywhere. Under kb/ there are only .gitkeep and article
+ * files kb/SLUG.md. */
 const char *sd_path_entry_problem(const char *path, unsigned mode);
 
 /* An error (exit status 2) saying that path, shown inert (it may be

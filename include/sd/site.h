@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "sd/buf.h"
+#include "sd/html.h" /* sd_html_escape */
 #include "sd/kb.h"
 
 struct sd_site_links {
@@ -37,8 +38,6 @@ struct sd_site_links {
 /* The links of a static site (the ones above) named site_name, lang "en". */
 void sd_site_links_static(struct sd_site_links *out, const char *site_name);
 
-/* Appends s with &, <, >, " and ' escaped, for text and attribute values. */
-void sd_html_escape(struct sd_buf *out, const char *s);
 /* Appends Markdown rendered to HTML by cmark in safe mode. */
 void sd_site_markdown(struct sd_buf *out, const char *markdown);
 /* The stylesheet every page links to (static text). */

@@ -150,6 +150,14 @@ sd_error *sd_store_write_file(struct sd_store *store, const char *path, const vo
  * "sd: VERB SHORT "TITLE"". */
 sd_error *sd_store_save_ticket(struct sd_store *store, const struct sd_ticket *t, const char *verb);
 
+/* Serialises the n tickets as they are and commits them together, in one
+ * commit (a link changes both of its tickets at once): the message is
+ * "sd: VERB SHORT "TITLE"" for the first ticket, with a line for each of
+ * the others in its body. Every size check passes before anything is
+ * written; the lock is taken as sd_store_commit takes it. */
+sd_error *sd_store_save_tickets(struct sd_store *store, const struct sd_ticket *const *t, size_t n,
+				const char *verb);
+
 /* The line of .gitattributes that routes ticket files to sd's merge. */
 #define SD_MERGE_ATTRIBUTE "tickets/**/*.md merge=sd"
 
@@ -163,5 +171,9 @@ sd_error *sd_store_register_merge(struct sd_store *store);
  * changes and writes a ticket takes it around all three. Re-entrant. */
 sd_error *sd_store_lock(struct sd_store *store);
 void sd_store_unlock(struct sd_store *store);
+/* Releases the lock however deep it was taken: for a process that lives
+ * on after a write (sd serve), since a write keeps it until the store is
+ * closed. */
+void sd_store_unlock_all(struct sd_store *store);
 
 #endif

@@ -15,10 +15,14 @@
 #include <stdint.h>
 #include "sd/buf.h"
 #include "sd/error.h"
+#include "sd/id.h"
 #include "sd/time.h"
 #include "sd/util.h"
 
-/* Front-matter fields in file order. SD_F_TAGS is a list, the rest strings. */
+/* Front-matter fields in file order. SD_F_TAGS is a list, the rest strings.
+ * SD_F_INCIDENTS is a list in the file too ("incidents: [id, id]") but is
+ * held as one string, the ids sorted and joined by ", ", so that the cache,
+ * the filters and the merge see one value; sd_ticket_incidents() splits it. */
 enum sd_field {
 	SD_F_ID,
 	SD_F_TITLE,
@@ -35,9 +39,13 @@ enum sd_field {
 	SD_F_TAGS,
 	SD_F_ASSET,
 	SD_F_KEY,
-	SD_F_VENDOR,	 /* the external vendor of an L4 escalation */
-	SD_F_VENDOR_REF, /* the vendor's own ticket reference */
-	SD_F_CHANNEL,	 /* how the ticket came in: cli, mail, web, import */
+	SD_F_VENDOR,	  /* the external vendor of an L4 escalation */
+	SD_F_VENDOR_REF,  /* the vendor's own ticket reference */
+	SD_F_CHANNEL,	  /* how the ticket came in: cli, mail, web, import */
+	SD_F_PROBLEM,	  /* on an incident: the id of the problem it is linked to */
+	SD_F_INCIDENTS,	  /* on a problem: the linked incidents' ids, see below */
+	SD_F_KNOWN_ERROR, /* on a problem: "true" once its cause and workaround are known */
+	SD_F_CC, /* other people who get the ticket's mail: "a@x, b@y"; a list in the file */
 	SD_F_CREATED,
 	SD_F_UPDATED,
 	SD_F_COUNT
@@ -58,6 +66,7 @@ extern const char *const sd_levels[]; /* impact and urgency */
 extern const char *const sd_tiers[];
 extern const char *const sd_visibilities[];
 extern const char *const sd_channels[]; /* cli, mail, web, import */
+extern const char *const sd_booleans[]; /* true, false: known_error */
 
 /* Returns the field called name, or -1. */
 int sd_field_lookup(const char *name);
@@ -69,6 +78,8 @@ sd_error *sd_field_validate(enum sd_field field, const char *value);
 /* The check for a value read from a file: fields sd computes with (enums,
  * id, times, tags) must be valid; free text is accepted and shown inert. */
 sd_error *sd_field_check_read(enum sd_field field, const char *value);
+/* Checks a cc value: mail addresses separated by commas (and spaces). */
+sd_error *sd_cc_validate(const char *value);
 /* Statuses in which a ticket is done: resolved, closed, cancelled. */
 int sd_status_is_done(const char *status);
 
@@ -87,7 +98,18 @@ struct sd_entry {
 	char *from;
 	char *to;
 	char *reason; /* "" when none */
-	size_t line;  /* line of the marker in the file it was read from */
+	/* Mail: the message an entry records (a comment that came by mail,
+	 * a record of mail received or sent). Optional attributes of either
+	 * kind of marker; NULL or "" when none. message_id is without angle
+	 * brackets; mail_to lists addresses separated by commas. */
+	char *message_id, *mail_from, *mail_to, *reply_to;
+	size_t line; /* line of the marker in the file it was read from */
+};
+
+/* The mail attributes an entry may carry, for sd_ticket_add_mail_comment
+ * and sd_entry_set_mail; NULL members are left unset. */
+struct sd_entry_mail {
+	const char *message_id, *mail_from, *mail_to, *reply_to;
 };
 
 /* A key the format does not know, kept as its exact source lines. */
@@ -165,6 +187,13 @@ void sd_ticket_tags_join(const struct sd_ticket *t, struct sd_buf *out);
 sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list);
 int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag);
 
+/* Appends the ids of the problem's linked incidents to out. */
+void sd_ticket_incidents(const struct sd_ticket *t, struct sd_strvec *out);
+/* Makes ids (valid ticket ids, in any order, repeats allowed) the
+ * incidents list: sorted, each once, joined as SD_F_INCIDENTS holds it.
+ * Records nothing in the timeline. */
+void sd_ticket_set_incidents(struct sd_ticket *t, const struct sd_strvec *ids);
+
 /* The time a new entry gets: the clock, but never before the ticket was
  * created nor before its newest entry plus 1 ms (a hybrid logical clock per
  * ticket), so one clone's entries always sort in the order they were made,
@@ -178,6 +207,15 @@ sd_stamp sd_ticket_updated_stamp(const struct sd_ticket *t, sd_stamp at);
 /* Appends a comment; generates its id. */
 sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_stamp at, int internal,
 				const char *body);
+/* sd_ticket_add_comment, with the attributes of the mail it came in;
+ * *id_out (when not NULL) gets the new entry's id. */
+sd_error *sd_ticket_add_mail_comment(struct sd_ticket *t, const char *author, sd_stamp at,
+				     int internal, const char *body, const struct sd_entry_mail *m,
+				     char id_out[SD_ENTRY_ID_LEN + 1]);
+/* Copies m's non-NULL members into e. */
+void sd_entry_set_mail(struct sd_entry *e, const struct sd_entry_mail *m);
+/* The entry with id, or NULL. */
+struct sd_entry *sd_ticket_entry(struct sd_ticket *t, const char *id);
 /* Sets field (string fields and tags, given as its joined form) to value and
  * records an event with reason, unless the value does not change. Sets
  * *changed accordingly when changed is not NULL. */

@@ -63,6 +63,9 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 void sd_args_release(struct sd_args *a);
 /* Checks the number of positional arguments, naming the first extra one. */
 sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage);
+/* 1 when the command's table has the option, for code shared by
+ * commands with different tables (sd_rows_print). */
+int sd_arg_declared(const struct sd_args *a, const char *long_name);
 int sd_arg_flag(const struct sd_args *a, const char *long_name);
 const char *sd_arg_str(const struct sd_args *a, const char *long_name);
 const struct sd_strvec *sd_arg_list(const struct sd_args *a, const char *long_name);
@@ -248,6 +251,7 @@ sd_error *sd_row_read_full(struct sd_ctx *ctx, struct sd_row *row);
 	{ SD_OPT_LIST, 't', "tag", "TAG", "only tickets with this tag (repeatable: all must match)" }, \
 	{ SD_OPT_STRING, 0, "category", "CATEGORY", "only tickets in this category" },             \
 	{ SD_OPT_STRING, 0, "asset", "ASSET", "only tickets about this asset" },                   \
+	{ SD_OPT_STRING, 0, "problem", "PID", "only the incidents linked to this problem" },        \
 	{ SD_OPT_STRING, 0, "key", "KEY", "only the ticket with this idempotency key" },           \
 	{ SD_OPT_STRING, 0, "sla", "SLA", "only tickets with a clock in this state: running, at-risk, paused, met or breached" }, \
 	{ SD_OPT_BOOL, 0, "all", NULL, "include resolved, closed and cancelled tickets" }

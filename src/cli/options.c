@@ -157,6 +157,11 @@ static int index_of(const struct sd_args *a, const char *long_name)
 	return i;
 }
 
+int sd_arg_declared(const struct sd_args *a, const char *long_name)
+{
+	return find_long(a->options, long_name, strlen(long_name)) >= 0;
+}
+
 int sd_arg_flag(const struct sd_args *a, const char *long_name)
 {
 	return a->set[index_of(a, long_name)];

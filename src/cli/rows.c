@@ -32,6 +32,7 @@ struct sd_filter {
 	int sla_state; /* -1: any */
 	struct sd_config *cfg;
 	sd_time at;
+	char problem[SD_ID_LEN + 1]; /* --problem, resolved to a full id */
 };
 
 static const struct {
@@ -74,6 +75,12 @@ sd_error *sd_filter_new(struct sd_filter **out, struct sd_ctx *ctx, const struct
 		    (err = sd_field_validate(exact_filters[i].field, v)))
 			goto done;
 		f->field[exact_filters[i].field] = v;
+	}
+	const char *problem = sd_arg_str(a, "problem");
+	if (problem) {
+		if ((err = sd_store_resolve(ctx->store, f->problem, problem)))
+			goto done;
+		f->field[SD_F_PROBLEM] = f->problem;
 	}
 	f->tags = sd_arg_list(a, "tag");
 	f->sla_state = -1;
@@ -397,6 +404,12 @@ void sd_entry_json(struct sd_buf *out, const struct sd_entry *e)
 		json_key(out, "to", e->to, &first);
 		json_key(out, "reason", e->reason, &first);
 	}
+	/* Only on entries that carry them: most do not. */
+	static const char *const mail_keys[] = { "message_id", "mail_from", "mail_to", "reply_to" };
+	const char *mail_values[] = { e->message_id, e->mail_from, e->mail_to, e->reply_to };
+	for (size_t i = 0; i < 4; i++)
+		if (mail_values[i] && *mail_values[i])
+			json_key(out, mail_keys[i], mail_values[i], &first);
 	sd_buf_addch(out, '}');
 }
 
@@ -415,6 +428,41 @@ void sd_ticket_json(struct sd_buf *out, const struct sd_ticket *t, const char *s
 				if (i)
 					sd_buf_addch(out, ',');
 				sd_json_string(out, t->tags.v[i]);
+			}
+			sd_buf_addch(out, ']');
+			continue;
+		}
+		if (f == SD_F_INCIDENTS) {
+			/* An array, present (maybe empty) on every ticket. */
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			sd_ticket_incidents(t, &ids);
+			sd_buf_adds(out, ",\"incidents\":[");
+			for (size_t i = 0; i < ids.n; i++) {
+				if (i)
+					sd_buf_addch(out, ',');
+				sd_json_string(out, ids.v[i]);
+			}
+			sd_buf_addch(out, ']');
+			sd_strvec_clear(&ids);
+			continue;
+		}
+		if (f == SD_F_CC) {
+			/* A list, like tags: "a@x, b@y" is two addresses. */
+			sd_buf_adds(out, ",\"cc\":[");
+			for (const char *p = sd_ticket_get(t, SD_F_CC); *p;) {
+				while (*p == ' ' || *p == ',')
+					p++;
+				size_t n = strcspn(p, ",");
+				while (n && p[n - 1] == ' ')
+					n--;
+				if (!n)
+					break;
+				char *one = sd_xstrndup(p, n);
+				if (out->data[out->len - 1] != '[')
+					sd_buf_addch(out, ',');
+				sd_json_string(out, one);
+				free(one);
+				p += n;
 			}
 			sd_buf_addch(out, ']');
 			continue;
@@ -623,6 +671,9 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 	/* Every column as wide as its widest cell, by display width, so a
 	 * list of short values leaves the title the most room. */
 	size_t w_id = 0, w_prio = 2, w_status = 0, w_tier = 2, w_who = 1, w_age = 0, w_due = 1;
+	/* sd list --type problem: how many incidents each has, before the title. */
+	const char *only_type = sd_arg_declared(a, "type") ? sd_arg_str(a, "type") : NULL;
+	int problems = only_type && !strcmp(only_type, "problem");
 	size_t columns = sd_row_columns(ctx, a);
 	/* Each row's age and due time, worked out once for both passes. */
 	struct row_times {
@@ -674,6 +725,16 @@ sd_error *sd_rows_print(struct sd_ctx *ctx, const struct sd_rows *rows, const st
 		sd_buf_adds(&out, due);
 		sd_buf_adds(&out, reset);
 		pad(&out, w_due + 2, strlen(due));
+		if (problems) {
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			char count[32];
+			sd_ticket_incidents(t, &ids);
+			snprintf(count, sizeof(count), "%zu incident%s", ids.n,
+				 ids.n == 1 ? "" : "s");
+			sd_buf_adds(&out, count);
+			pad(&out, 15, strlen(count));
+			sd_strvec_clear(&ids);
+		}
 		sd_put_last_column(&out, line, sd_ticket_get(t, SD_F_TITLE), columns);
 		sd_buf_addch(&out, '\n');
 		flush_some(ctx, &out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sd/kb.h"
 
 const struct sd_option complete_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
 
@@ -99,6 +100,36 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 		sd_rows_free(&rows);
 		return NULL;
 	}
+	if (!strcmp(what, "kb-commands")) {
+		static const char *const help[] = {
+			"write an article",
+			"change an article",
+			"show an article",
+			"list articles",
+			"publish an article",
+			"make an article a draft again",
+			"rank every article against a text",
+			"suggest published articles for a text or ticket",
+			"draft an article from a resolved ticket"
+		};
+		for (size_t i = 0; sd_kb_subcommands[i]; i++)
+			fprintf(ctx->out, "%s\t%s\n", sd_kb_subcommands[i], help[i]);
+		return NULL;
+	}
+	if (!strcmp(what, "slugs")) {
+		struct sd_article *v = NULL;
+		size_t n = 0;
+		if (!open_store_quietly(ctx) || sd_kb_read_all(ctx->store, &v, &n, NULL))
+			return NULL;
+		for (size_t i = 0; i < n; i++) {
+			struct sd_buf title = SD_BUF_INIT;
+			sd_put_line(&title, v[i].title);
+			fprintf(ctx->out, "%s\t%s\n", v[i].slug, title.data);
+			sd_buf_release(&title);
+		}
+		sd_kb_articles_free(v, n);
+		return NULL;
+	}
 	if (!strcmp(what, "values") && args->pos.n == 2) {
 		const char *field = args->pos.v[1];
 		static const char *const sort_keys[] = { "priority", "created",	 "updated",
@@ -108,6 +139,8 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 		static const char *const formats[] = { "jsonl", "csv", NULL };
 		static const char *const date_modes[] = { "local",    "utc",	  "iso",
 							  "relative", "calendar", NULL };
+		static const char *const by_fields[] = { "queue",    "tier", "assignee", "priority",
+							 "category", "type", "channel",	 NULL };
 		int f = sd_field_lookup(!strcmp(field, "tag") ? "tags" : field);
 		if (!strcmp(field, "sort"))
 			print_values(ctx->out, sort_keys);
@@ -117,6 +150,10 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 			print_values(ctx->out, formats);
 		else if (!strcmp(field, "mode")) /* --date MODE */
 			print_values(ctx->out, date_modes);
+		else if (!strcmp(field, "audience"))
+			print_values(ctx->out, sd_kb_audiences);
+		else if (!strcmp(field, "field")) /* sd report --by FIELD */
+			print_values(ctx->out, by_fields);
 		else if (!strcmp(field, "visibility"))
 			print_values(ctx->out, sd_visibilities);
 		else if (!strcmp(field, "command"))

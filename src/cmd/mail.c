@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "sd/attach.h"
 #include "sd/intake.h"
 #include "sd/mail.h"
+#include "sd/outbox.h"
 #include "sd/text.h"
 
 const struct sd_option mail_options[] = {
@@ -24,6 +26,8 @@ const struct sd_option mail_options[] = {
 	  "take the messages in DIR/new, moving each to DIR/cur once taken" },
 	{ SD_OPT_STRING, 0, "tag", "TAG",
 	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
+	{ SD_OPT_BOOL, 0, "dry-run", NULL,
+	  "with send: print the messages; send and record nothing" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -35,69 +39,134 @@ const struct sd_option mail_options[] = {
  * one on, and the store must not grow by it. */
 #define MAIL_MAX_BYTES (64u << 20)
 
-struct thread_search {
-	struct sd_strvec keys; /* "mail:<Message-ID>" of the thread */
-	char id[SD_ID_LEN + 1];
-	int found;
+/* What one pass over the tickets' summaries finds for a message. */
+struct lookup {
+	const char *own_id;	 /* the message's Message-ID; "" when none */
+	struct sd_strvec refs;	 /* ids it answers, best first */
+	char dup[SD_ID_LEN + 1]; /* a ticket that already has the message */
+	char ref[SD_ID_LEN + 1]; /* the ticket of the best reference */
+	size_t ref_rank;	 /* its place in refs; SIZE_MAX: none */
+	/* sender + subject, when mail.thread_window is set */
+	const char *sender, *title;
+	sd_time since;
+	char subj[SD_ID_LEN + 1];
+	sd_time subj_updated;
 };
 
-static int take_thread(struct sd_summary *s, void *arg)
+static void match_id(struct lookup *k, const char *ticket, const char *mid)
 {
-	struct thread_search *k = arg;
-	const char *key = sd_ticket_get(&s->t, SD_F_KEY);
-	if (k->found || strncmp(key, "mail:", 5))
-		return 0;
-	for (size_t i = 0; i < k->keys.n; i++)
-		if (!strcmp(key, k->keys.v[i])) {
-			memcpy(k->id, sd_ticket_get(&s->t, SD_F_ID), SD_ID_LEN + 1);
-			k->found = 1;
+	if (!*mid)
+		return;
+	if (*k->own_id && !k->dup[0] && !strcmp(mid, k->own_id))
+		memcpy(k->dup, ticket, SD_ID_LEN + 1);
+	for (size_t i = 0; i < k->refs.n && i < k->ref_rank; i++)
+		if (!strcmp(mid, k->refs.v[i])) {
+			memcpy(k->ref, ticket, SD_ID_LEN + 1);
+			k->ref_rank = i;
 			break;
 		}
+}
+
+static int take_lookup(struct sd_summary *s, void *arg)
+{
+	struct lookup *k = arg;
+	const char *id = sd_ticket_get(&s->t, SD_F_ID), *key = sd_ticket_get(&s->t, SD_F_KEY);
+	if (!strncmp(key, "mail:", 5))
+		match_id(k, id, key + 5);
+	for (size_t i = 0; i < s->t.nentries; i++)
+		if (s->t.entries[i].message_id)
+			match_id(k, id, s->t.entries[i].message_id);
+	if (k->title && !strcmp(sd_ticket_get(&s->t, SD_F_TITLE), k->title)) {
+		const char *status = sd_ticket_get(&s->t, SD_F_STATUS);
+		struct sd_buf who = SD_BUF_INIT;
+		sd_time updated = 0;
+		sd_email_of(&who, sd_ticket_get(&s->t, SD_F_REQUESTER));
+		sd_error_free(sd_time_parse(&updated, sd_ticket_get(&s->t, SD_F_UPDATED)));
+		if (sd_strcaseeq(who.data, k->sender) && strcmp(status, "closed") &&
+		    strcmp(status, "cancelled") && updated >= k->since &&
+		    updated > k->subj_updated) {
+			memcpy(k->subj, id, SD_ID_LEN + 1);
+			k->subj_updated = updated;
+		}
+		sd_buf_release(&who);
+	}
 	return 0;
 }
 
-/* The ticket the message answers: its subject tag, else a ticket opened
- * by a message of its References or In-Reply-To. */
-static sd_error *find_ticket(struct sd_store *store, const struct sd_mail *m, const char *tag,
-			     char id[SD_ID_LEN + 1], int *found)
+/* Whether In-Reply-To or References names a Message-ID sd sent, which
+ * names its ticket (outbox.h): the ticket's full id in id. Such a reply
+ * threads even in a clone that has not yet pulled the sending commit. */
+static int sent_by_desk(struct sd_store *store, const struct sd_mail *m, char id[SD_ID_LEN + 1])
 {
 	char prefix[SD_ID_LEN + 1];
-	*found = 0;
-	if (sd_mail_subject_tag(m->subject, tag, prefix, sizeof(prefix))) {
+	for (size_t i = 0; i <= m->n_references; i++) {
+		const char *ref = i < m->n_references ? m->references[i] : m->in_reply_to;
+		if (!sd_outbox_ticket_of_message_id(ref, prefix))
+			continue;
 		sd_error *err = sd_store_resolve(store, id, prefix);
-		if (!err) {
-			*found = 1;
-			return NULL;
-		}
-		/* A tag naming no ticket of this desk: threading decides. */
+		if (!err)
+			return 1;
 		sd_error_free(err);
 	}
-	struct thread_search k = { .found = 0 };
-	for (size_t i = 0; i < m->n_references; i++) {
-		struct sd_buf key = SD_BUF_INIT;
-		sd_buf_printf(&key, "mail:%s", m->references[i]);
-		sd_strvec_push(&k.keys, key.data);
-		sd_buf_release(&key);
+	return 0;
+}
+
+/* The ticket a message answers, in the issue's order: a Message-ID of
+ * In-Reply-To or References (or, for a bounce, of the message that
+ * bounced) that sd received or sent for a ticket; the subject tag; the
+ * sender's open ticket of the same subject within mail.thread_window.
+ * *dup is set instead when a ticket already holds the message. */
+static sd_error *find_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const char *tag,
+			     const char *title, char id[SD_ID_LEN + 1], int *found, int *dup)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	struct lookup k = { .own_id = m->message_id, .ref_rank = SIZE_MAX };
+	char prefix[SD_ID_LEN + 1];
+	*found = *dup = 0;
+	if (*m->in_reply_to)
+		sd_strvec_push(&k.refs, m->in_reply_to);
+	for (size_t i = m->n_references; i-- > 0;)
+		sd_strvec_push(&k.refs, m->references[i]);
+	if (m->bounce_message_id && *m->bounce_message_id)
+		sd_strvec_push(&k.refs, m->bounce_message_id);
+	if (cfg->mail.thread_window > 0 && m->kind == SD_MAIL_PERSON) {
+		k.sender = m->from.addr;
+		k.title = title;
+		k.since = ctx->now - cfg->mail.thread_window;
 	}
-	if (*m->in_reply_to) {
-		struct sd_buf key = SD_BUF_INIT;
-		sd_buf_printf(&key, "mail:%s", m->in_reply_to);
-		sd_strvec_push(&k.keys, key.data);
-		sd_buf_release(&key);
+	struct sd_summaries sums;
+	memset(&sums, 0, sizeof(sums));
+	sd_error *err = sd_summaries_load(ctx->store, &sums, take_lookup, &k);
+	sd_summaries_free(&sums);
+	if (err)
+		goto done;
+	if (k.dup[0]) {
+		memcpy(id, k.dup, SD_ID_LEN + 1);
+		*dup = 1;
+	} else if (k.ref_rank != SIZE_MAX) {
+		memcpy(id, k.ref, SD_ID_LEN + 1);
+		*found = 1;
+	} else if (sent_by_desk(ctx->store, m, id)) {
+		*found = 1;
+	} else if (sd_mail_subject_tag(m->subject, tag, prefix, sizeof(prefix))) {
+		sd_error *miss = sd_store_resolve(ctx->store, id, prefix);
+		/* A tag naming no ticket of this desk: the next rule decides. */
+		*found = !miss;
+		sd_error_free(miss);
 	}
-	sd_error *err = NULL;
-	if (k.keys.n) {
-		struct sd_summaries sums;
-		memset(&sums, 0, sizeof(sums));
-		err = sd_summaries_load(store, &sums, take_thread, &k);
-		sd_summaries_free(&sums);
-		if (!err && k.found) {
-			memcpy(id, k.id, SD_ID_LEN + 1);
-			*found = 1;
-		}
+	if (!*found && !*dup && k.subj[0]) {
+		memcpy(id, k.subj, SD_ID_LEN + 1);
+		*found = 1;
 	}
-	sd_strvec_clear(&k.keys);
+done:
+	sd_strvec_clear(&k.refs);
 	return err;
+}
+
+/* The desk's first address, the From of its mail (and its X-Loop). */
+static const char *cfg_desk_address(const struct sd_config *cfg)
+{
+	return cfg->mail.addresses.n ? cfg->mail.addresses.v[0] : "";
 }
 
 /* "Name <address>" of the sender, as sd writes authors; angle brackets
@@ -120,25 +189,52 @@ static int usable_address(const char *a)
 	if (!at || at == a || !at[1] || strlen(a) > 254)
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
-		if (*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' || *p == 0x7f)
+		if (*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' || *p == ';' ||
+		    *p == '(' || *p == ')' || *p == ':' || *p == '[' || *p == ']' || *p == '\\' ||
+		    *p == 0x7f)
 			return 0;
 	return 1;
 }
 
-/* The text a ticket keeps of the message: its body, and a line for each
- * attachment, which this version does not store. */
-static void message_text(struct sd_buf *out, const struct sd_mail *m, int reply)
+static int in_list(const char *list, const char *addr)
 {
-	if (reply)
-		sd_mail_trim_reply(out, m->body);
-	else
-		sd_buf_adds(out, m->body);
-	if (!out->len)
-		sd_buf_adds(out, "(no text)");
-	for (size_t i = 0; i < m->n_attachments; i++)
-		sd_buf_printf(out, "%sAttachment not stored: %s (%s, %zu bytes)", i ? "\n" : "\n\n",
-			      *m->attachments[i].name ? m->attachments[i].name : "unnamed",
-			      m->attachments[i].content_type, m->attachments[i].size);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ",");
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n && n == strlen(addr) && sd_strncaseeq(p, addr, n))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* The other recipients of m (To, then Cc), without the desk's own
+ * addresses, the sender, what skip already lists and repeats, appended
+ * to out as "a@x, b@y" (sep between items). */
+static void other_recipients(struct sd_buf *out, const struct sd_config *cfg,
+			     const struct sd_mail *m, const char *skip, const char *sep)
+{
+	const struct sd_mail_address *lists[2] = { m->to, m->cc };
+	size_t counts[2] = { m->n_to, m->n_cc };
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const char *a = lists[l][i].addr;
+			if (!usable_address(a) || sd_config_own_address(cfg, a) ||
+			    sd_strcaseeq(a, m->from.addr) || in_list(skip, a))
+				continue;
+			/* out's items are separated by sep: search a copy joined by ", ". */
+			struct sd_buf seen = SD_BUF_INIT;
+			for (const char *p = out->data; *p; p++)
+				sd_buf_addch(&seen, *p == sep[0] ? ',' : *p);
+			int again = in_list(seen.data, a);
+			sd_buf_release(&seen);
+			if (again || out->len > 16 * 1024)
+				continue;
+			sd_buf_printf(out, "%s%s", out->len ? sep : "", a);
+		}
 }
 
 /* Cuts buf to at most max bytes at a character boundary, adding note:
@@ -156,20 +252,250 @@ static void cut(struct sd_buf *buf, size_t max, const char *note)
 	sd_buf_adds(buf, note);
 }
 
+/* The text a ticket keeps of the message: its body (a reply without the
+ * quoted message), then the files stored and those dropped. */
+static void message_text(struct sd_buf *out, const struct sd_mail *m, int reply,
+			 const struct sd_attach_plan *plan, size_t original)
+{
+	if (reply)
+		sd_mail_trim_reply(out, m->body);
+	else
+		sd_buf_adds(out, m->body);
+	if (!out->len)
+		sd_buf_adds(out, "(no text)");
+	cut(out, SD_TEXT_MAX_BYTES - 64 * 1024, "\n\n(The message is longer; the rest was cut.)");
+	size_t shown = 0;
+	for (size_t i = 0; plan && i < plan->n && shown < 200; i++) {
+		const struct sd_attach_item *it = &plan->items[i];
+		if (i == original) {
+			/* The original is in files/ and named by its mail event;
+			 * only its absence is news. */
+			if (!it->stored)
+				sd_buf_printf(out, "%sOriginal message not kept: %s",
+					      shown++ ? "\n" : "\n\n", it->dropped);
+			continue;
+		}
+		sd_buf_adds(out, shown++ ? "\n" : "\n\n");
+		if (it->stored)
+			sd_buf_printf(out, "Attached: files/%s (%zu bytes)", it->stored, it->len);
+		else
+			sd_buf_printf(out, "Not stored: %s (%s)",
+				      *it->given ? it->given : "unnamed", it->dropped);
+	}
+	if (plan && shown < plan->n - (original != SIZE_MAX))
+		sd_buf_printf(out, "\n(and %zu more files)",
+			      plan->n - (original != SIZE_MAX) - shown);
+}
+
+/* Whether a ticket closed more than reopen_days ago, by its last status
+ * event; a ticket closed by hand with no event counts from updated. */
+static int closed_long_ago(const struct sd_ticket *t, const struct sd_config *cfg, sd_stamp now)
+{
+	sd_stamp when = 0;
+	for (size_t i = t->nentries; i-- > 0;) {
+		const struct sd_entry *e = &t->entries[i];
+		if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "status") &&
+		    !strcmp(e->to, "closed")) {
+			when = e->at;
+			break;
+		}
+	}
+	if (!when)
+		sd_error_free(sd_stamp_parse(&when, sd_ticket_get(t, SD_F_UPDATED)));
+	return now - when > (sd_stamp)cfg->mail.reopen_days * 86400 * 1000;
+}
+
+/* Plans the message's files for ticket id: its attachments (none for
+ * machine mail, which holds our own message again), and the original
+ * whole, last, unless mail.keep_original is false; *original gets its
+ * index (SIZE_MAX: none). */
+static sd_error *plan_files(struct sd_ctx *ctx, struct sd_attach_plan *plan, const char *id,
+			    const struct sd_mail *m, const char *data, size_t len, int machine,
+			    size_t *original)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	size_t n = machine ? 0 : m->n_attachments;
+	struct sd_attach_file *files = sd_xcalloc(n + 1, sizeof(*files));
+	for (size_t i = 0; i < n; i++)
+		files[i] = (struct sd_attach_file){ m->attachments[i].name, m->attachments[i].data,
+						    m->attachments[i].size, 0 };
+	*original = SIZE_MAX;
+	if (cfg->mail.keep_original) {
+		*original = n;
+		files[n++] = (struct sd_attach_file){ "message.eml", data, len,
+						      cfg->mail.max_message_bytes };
+	}
+	struct sd_attach_limits lim = { cfg->mail.max_file_bytes, cfg->mail.max_message_bytes,
+					SD_ATTACH_MAX_FILES };
+	sd_error *err = sd_attach_plan(plan, ctx->store, id, files, n, &lim, "mail.max_file_bytes",
+				       "mail.max_message_bytes");
+	free(files);
+	return err;
+}
+
+/* Adds a follow-up to the ticket it answers and commits it with its
+ * files; *reopened says whether it reopened the ticket. */
+static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct sd_mail *m,
+			   const char *data, size_t len, const char *author, int machine,
+			   const struct sd_entry_mail *mark, int *reopened)
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_attach_plan plan = { 0 };
+	struct sd_buf text = SD_BUF_INIT, cc = SD_BUF_INIT;
+	const char *id = sd_ticket_get(t, SD_F_ID), *status = sd_ticket_get(t, SD_F_STATUS);
+	size_t original;
+	char stamp[SD_STAMP_STRLEN];
+	int was_done = !strcmp(status, "resolved") || !strcmp(status, "closed");
+	sd_error *err = plan_files(ctx, &plan, id, m, data, len, machine, &original);
+	if (err)
+		goto done;
+	if (machine)
+		sd_buf_printf(&text, "%s from %s: %s\n\n",
+			      m->kind == SD_MAIL_BOUNCE ? "Delivery report" : "Automatic reply",
+			      m->from.addr, m->subject);
+	message_text(&text, m, 1, &plan, original);
+	if ((err = sd_text_validate(text.data, text.len, "the message text")) ||
+	    (err = sd_ticket_add_mail_comment(t, author, ctx->clock, machine, text.data, mark,
+					      NULL)) ||
+	    (err = sd_attach_record(t, &plan, author, ctx->clock, 0, mark)))
+		goto done;
+	if (m->kind == SD_MAIL_BOUNCE && *m->bounce_recipient) {
+		/* Nothing more goes to that address for this ticket. */
+		struct sd_buf why = SD_BUF_INIT;
+		sd_buf_printf(&why, "delivery failed: %s%s%s",
+			      *m->bounce_status ? m->bounce_status : "no status",
+			      *m->bounce_action ? " " : "", m->bounce_action);
+		for (const char *p = m->bounce_recipient; *p;) {
+			while (*p == ' ' || *p == ',')
+				p++;
+			size_t n = strcspn(p, ", ");
+			char *addr = sd_xstrndup(p, n);
+			if (usable_address(addr)) {
+				char eid[SD_ENTRY_ID_LEN + 1];
+				if (!(err = sd_id_generate(eid, SD_ENTRY_ID_LEN))) {
+					sd_ticket_add_event_with_id(t, eid, author, ctx->clock,
+								    "mail", addr, "bounced",
+								    why.data);
+					struct sd_entry *e = sd_ticket_entry(t, eid);
+					if (e)
+						sd_entry_set_mail(e, mark);
+				}
+			}
+			free(addr);
+			p += n;
+			if (err)
+				break;
+		}
+		sd_buf_release(&why);
+		if (err)
+			goto done;
+	}
+	if (!machine) {
+		/* New people on the thread get the ticket's mail from now on. */
+		const char *old = sd_ticket_get(t, SD_F_CC);
+		struct sd_buf skip = SD_BUF_INIT;
+		sd_buf_printf(&skip, "%s, ", old);
+		sd_email_of(&skip, sd_ticket_get(t, SD_F_REQUESTER));
+		sd_buf_adds(&cc, old);
+		size_t before = cc.len;
+		other_recipients(&cc, cfg, m, skip.data, ", ");
+		sd_buf_release(&skip);
+		if (cc.len != before &&
+		    (err = sd_ticket_change(t, SD_F_CC, cc.data, author, ctx->clock,
+					    "copied on the requester's mail", NULL)))
+			goto done;
+	}
+	if (!machine && was_done &&
+	    (err = sd_ticket_change(t, SD_F_STATUS, "open", author, ctx->clock,
+				    "the requester wrote again", reopened)))
+		goto done;
+	sd_stamp_format(stamp, sd_ticket_updated_stamp(t, ctx->clock));
+	sd_ticket_set(t, SD_F_UPDATED, stamp);
+	err = sd_attach_commit(ctx->store, t, &plan, *reopened ? "reopen" : "comment");
+done:
+	sd_attach_plan_release(&plan);
+	sd_buf_release(&text);
+	sd_buf_release(&cc);
+	return err;
+}
+
+/* Opens a ticket for the message, with its files, in one commit. */
+static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const char *data,
+			     size_t len, const char *author, const char *title, const char *before,
+			     const struct sd_entry_mail *mark, char id[SD_ID_LEN + 1])
+{
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	struct sd_ticket t;
+	struct sd_attach_plan plan = { 0 };
+	struct sd_buf text = SD_BUF_INIT, key = SD_BUF_INIT, cc = SD_BUF_INIT;
+	struct sd_route_outcome route = { 0 };
+	char stamp[SD_STAMP_STRLEN], eid[SD_ENTRY_ID_LEN + 1];
+	size_t original;
+	sd_ticket_init(&t);
+	if (*m->message_id)
+		sd_buf_printf(&key, "mail:%s", m->message_id);
+	other_recipients(&cc, cfg, m, "", ", ");
+	struct sd_request req = {
+		.title = title,
+		.description = "-",
+		.requester = author,
+		.channel = "mail",
+		.key = key.len ? key.data : NULL,
+		.no_auto_reply = sd_outbox_no_auto_reply(m, cfg_desk_address(cfg)),
+	};
+	/* The id comes first: the files' paths are under it. */
+	sd_error *err = sd_intake_prepare(&t, &route, ctx->store, &req, NULL, author, ctx->clock);
+	if (err)
+		goto done;
+	if ((err = plan_files(ctx, &plan, sd_ticket_get(&t, SD_F_ID), m, data, len, 0, &original)))
+		goto done;
+	sd_buf_adds(&text, before);
+	message_text(&text, m, 0, &plan, original);
+	if ((err = sd_text_validate(text.data, text.len, "the message text")))
+		goto done;
+	free(t.description);
+	t.description = sd_text_trim_lines(text.data);
+	if (cc.len && !sd_cc_validate(cc.data))
+		sd_ticket_set(&t, SD_F_CC, cc.data);
+	if ((err = sd_id_generate(eid, SD_ENTRY_ID_LEN)))
+		goto done;
+	sd_ticket_add_event_with_id(&t, eid, author, ctx->clock, "mail", "", "received", "");
+	struct sd_entry *e = sd_ticket_entry(&t, eid);
+	if (e)
+		sd_entry_set_mail(e, mark);
+	if ((err = sd_attach_record(&t, &plan, author, ctx->clock, 0, mark)))
+		goto done;
+	sd_stamp_format(stamp, sd_ticket_updated_stamp(&t, ctx->clock));
+	sd_ticket_set(&t, SD_F_UPDATED, stamp);
+	if ((err = sd_attach_commit(ctx->store, &t, &plan, "new")))
+		goto done;
+	memcpy(id, sd_ticket_get(&t, SD_F_ID), SD_ID_LEN + 1);
+done:
+	sd_route_outcome_release(&route);
+	sd_attach_plan_release(&plan);
+	sd_ticket_free(&t);
+	sd_buf_release(&text);
+	sd_buf_release(&key);
+	sd_buf_release(&cc);
+	return err;
+}
+
 /* Takes one message into the store; report gets one line for the user. */
 static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *data, size_t len,
 			      struct sd_buf *report)
 {
+	const struct sd_config *cfg;
 	struct sd_mail *m = NULL;
-	struct sd_buf author = SD_BUF_INIT, text = SD_BUF_INIT, title = SD_BUF_INIT,
-		      key = SD_BUF_INIT;
+	struct sd_buf author = SD_BUF_INIT, title = SD_BUF_INIT, before = SD_BUF_INIT,
+		      to = SD_BUF_INIT;
 	struct sd_ticket t;
 	char id[SD_ID_LEN + 1];
-	int found = 0;
+	int found = 0, dup = 0, locked = 0;
 	sd_ticket_init(&t);
 	sd_error *err = sd_mail_parse(&m, data, len);
 	if (err)
 		goto done;
+	cfg = sd_store_config(ctx->store);
 	if (m->kind == SD_MAIL_LIST) {
 		err = sd_error_new(EX_DATAERR, "mailing-list mail is not taken (List-Id: %s)",
 				   m->list_id);
@@ -181,21 +507,37 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 				   *m->from.addr ? m->from.addr : "none");
 		goto done;
 	}
+	if (sd_config_own_address(cfg, m->from.addr)) {
+		err = sd_error_new(EX_DATAERR,
+				   "the message is from the desk's own address %s (mail.addresses); "
+				   "not taken, so that mail never loops",
+				   m->from.addr);
+		goto done;
+	}
 	sender(&author, m);
-	if (*m->message_id) {
+	sd_mail_clean_subject(&title, m->subject);
+	if (!title.len)
+		sd_buf_adds(&title, "(no subject)");
+	cut(&title, 500, "\xe2\x80\xa6");
+	other_recipients(&to, cfg, m, "", ",");
+	struct sd_entry_mail mark = { m->message_id, m->from.addr, to.data,
+				      usable_address(m->reply_to.addr) &&
+						      !sd_strcaseeq(m->reply_to.addr, m->from.addr)
+					      ? m->reply_to.addr
+					      : "" };
+	/* From the look-up to the commit: two deliveries of one message at
+	 * once must not both file it. */
+	if ((err = sd_store_lock(ctx->store)))
+		goto done;
+	locked = 1;
+	if ((err = find_ticket(ctx, m, tag, title.data, id, &found, &dup)))
+		goto done;
+	if (dup) {
 		/* The same message delivered again (a retry after a timeout,
 		 * two MX hosts) is taken once. */
-		struct sd_mail again = { .subject = "", .in_reply_to = m->message_id };
-		if ((err = find_ticket(ctx->store, &again, tag, id, &found)))
-			goto done;
-		if (found) {
-			sd_buf_printf(report, "%.8s: already taken (Message-ID %s)\n", id,
-				      m->message_id);
-			goto done;
-		}
-	}
-	if ((err = find_ticket(ctx->store, m, tag, id, &found)))
+		sd_buf_printf(report, "%.8s: already taken (Message-ID %s)\n", id, m->message_id);
 		goto done;
+	}
 	int machine = m->kind == SD_MAIL_BOUNCE || m->kind == SD_MAIL_AUTO_REPLY;
 	if (!found && machine) {
 		/* Never a ticket of its own: an answer to nothing is refused. */
@@ -206,41 +548,21 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 	}
 	if (found) {
 		int reopened = 0;
-		if ((err = sd_store_lock(ctx->store)))
-			goto done;
 		sd_ticket_free(&t); /* sd_store_read initialises it again */
 		if ((err = sd_store_read(ctx->store, id, &t, NULL)))
 			goto done;
 		const char *status = sd_ticket_get(&t, SD_F_STATUS);
-		if (!machine && (!strcmp(status, "closed") || !strcmp(status, "cancelled"))) {
-			/* A closed ticket stays closed: the follow-up opens a new
-			 * one that names it. */
-			sd_buf_printf(&text, "Follow-up to %.8s, which is %s.\n\n", id, status);
+		if (!machine &&
+		    (!strcmp(status, "cancelled") ||
+		     (!strcmp(status, "closed") && closed_long_ago(&t, cfg, ctx->clock)))) {
+			/* Long closed, or cancelled: the follow-up opens a new
+			 * ticket that names the old one. */
+			sd_buf_printf(&before, "Follow-up to %.8s, which is %s.\n\n", id, status);
 			found = 0;
 		}
 		if (found) {
-			if (machine)
-				sd_buf_printf(&text, "%s from %s: %s\n\n",
-					      m->kind == SD_MAIL_BOUNCE ? "Delivery report"
-									: "Automatic reply",
-					      m->from.addr, m->subject);
-			message_text(&text, m, 1);
-			cut(&text, SD_TEXT_MAX_BYTES - 1024,
-			    "\n\n(The message is longer; the rest was cut.)");
-			if ((err = sd_text_validate(text.data, text.len, "the message text")) ||
-			    (err = sd_ticket_add_comment(&t, author.data, ctx->clock, machine,
-							 text.data)))
-				goto done;
-			if (!machine && !strcmp(status, "resolved") &&
-			    (err = sd_ticket_change(&t, SD_F_STATUS, "open", author.data,
-						    ctx->clock, "the requester wrote again",
-						    &reopened)))
-				goto done;
-			char stamp[SD_STAMP_STRLEN];
-			sd_stamp_format(stamp, sd_ticket_updated_stamp(&t, ctx->clock));
-			sd_ticket_set(&t, SD_F_UPDATED, stamp);
-			if ((err = sd_store_save_ticket(ctx->store, &t,
-							reopened ? "reopen" : "comment")))
+			if ((err = follow_up(ctx, &t, m, data, len, author.data, machine, &mark,
+					     &reopened)))
 				goto done;
 			sd_buf_printf(report, "%.8s: %s by %s\n", id,
 				      machine		 ? "internal note"
@@ -250,28 +572,12 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 			goto done;
 		}
 	}
-	sd_mail_clean_subject(&title, m->subject);
-	if (!title.len)
-		sd_buf_adds(&title, "(no subject)");
-	cut(&title, 500, "\xe2\x80\xa6");
-	message_text(&text, m, 0);
-	cut(&text, SD_TEXT_MAX_BYTES - 1024, "\n\n(The message is longer; the rest was cut.)");
-	if (*m->message_id)
-		sd_buf_printf(&key, "mail:%s", m->message_id);
-	struct sd_request req = {
-		.title = title.data,
-		.description = text.data,
-		.requester = author.data,
-		.channel = "mail",
-		.key = key.len ? key.data : NULL,
-	};
-	struct sd_intake_result res = { 0 };
-	err = sd_intake_open(ctx->store, &req, ctx->clock, &res);
-	sd_route_outcome_release(&res.route);
-	if (!err)
-		sd_buf_printf(report, "%.8s: %s from %s\n", res.id,
-			      res.reused ? "comment (sent again)" : "new ticket", m->from.addr);
+	if ((err = open_ticket(ctx, m, data, len, author.data, title.data, before.data, &mark, id)))
+		goto done;
+	sd_buf_printf(report, "%.8s: new ticket from %s\n", id, m->from.addr);
 done:
+	if (locked)
+		sd_store_unlock(ctx->store);
 	if (err && err->status == SD_EXIT_INVALID) {
 		/* Text the store refuses (too long, unsafe) is the message's
 		 * fault: refused, never retried. */
@@ -282,9 +588,9 @@ done:
 	sd_ticket_free(&t);
 	sd_mail_free(m);
 	sd_buf_release(&author);
-	sd_buf_release(&text);
 	sd_buf_release(&title);
-	sd_buf_release(&key);
+	sd_buf_release(&before);
+	sd_buf_release(&to);
 	return err;
 }
 
@@ -444,6 +750,12 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	const char *tag = sd_arg_str(args, "tag");
 	const char *mbox = sd_arg_str(args, "mbox"), *maildir = sd_arg_str(args, "maildir");
 	sd_error *err = NULL;
+	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
+		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
+	if (sd_arg_flag(args, "dry-run")) {
+		err = sd_error_invalid("--dry-run goes with 'sd mail send'");
+		goto done;
+	}
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))
 		goto done;
 	if (mbox && maildir) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "sd/kb.h"
 #include "sd/merge.h"
 #include "sd/path.h"
 #include "sd/text.h"
@@ -37,6 +38,62 @@ static sd_error *write_result(const char *path, const struct sd_buf *content)
 	return NULL;
 }
 
+/* Merges a knowledge-base article (see sd_article_merge): conflicting
+ * lines of the text are written with markers and the merge fails, as
+ * git's own merge of a text file does, for the user to finish. */
+static sd_error *merge_article(struct sd_ctx *ctx, struct sd_args *args, const char *path,
+			       const char *label)
+{
+	struct sd_article side[3], merged;
+	struct sd_buf text = SD_BUF_INIT, out = SD_BUF_INIT;
+	sd_error *err = NULL;
+	int base_empty = 0, conflicts = 0;
+	(void)ctx;
+	sd_article_init(&merged);
+	for (int i = 0; i < 3; i++)
+		sd_article_init(&side[i]);
+	for (int i = 0; i < 3 && !err; i++) {
+		sd_buf_reset(&text);
+		err = sd_buf_read_file(&text, args->pos.v[i], SD_KB_READ_MAX_BYTES + 1);
+		if (!err && i == 0 && text.len == 0)
+			base_empty = 1;
+		else if (!err)
+			err = sd_article_parse(&side[i], text.data, text.len, label);
+		size_t n = strlen(path + 3) - 3; /* kb/SLUG.md */
+		if (!err && !(i == 0 && base_empty) &&
+		    (strlen(side[i].slug) != n || strncmp(side[i].slug, path + 3, n)))
+			err = sd_error_invalid("%s is another article (its slug is not the file's "
+					       "name)",
+					       i == 0		? "the base"
+						       : i == 1 ? "ours"
+								: "theirs");
+	}
+	if (!err)
+		err = sd_article_merge(&merged, base_empty ? NULL : &side[0], &side[1], &side[2],
+				       &conflicts);
+	if (!err) {
+		sd_article_write(&merged, &out);
+		err = write_result(args->pos.v[1], &out);
+	}
+	if (err) {
+		sd_error *cause = err;
+		err = sd_error_new(SD_EXIT_FOUND_NOTHING, "cannot merge %s by its meaning: %s",
+				   label, cause->msg);
+		sd_error_free(cause);
+	} else if (conflicts) {
+		err = sd_error_new(SD_EXIT_FOUND_NOTHING,
+				   "%s: %d conflict%s in the text, marked with <<<<<<< and >>>>>>>; "
+				   "edit the file, then git add it",
+				   label, conflicts, conflicts == 1 ? "" : "s");
+	}
+	for (int i = 0; i < 3; i++)
+		sd_article_free(&side[i]);
+	sd_article_free(&merged);
+	sd_buf_release(&text);
+	sd_buf_release(&out);
+	return err;
+}
+
 sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_ticket base, ours, theirs, merged;
@@ -59,8 +116,13 @@ sd_error *cmd_merge_file(struct sd_ctx *ctx, struct sd_args *args)
 	/* A tracked .gitattributes decides which files git hands to this
 	 * driver; sd merges only what is a ticket by its path, and only
 	 * sides that are that ticket. Anything else is git's conflict. */
+	if (path && sd_path_is_article(path)) {
+		err = merge_article(ctx, args, path, label);
+		goto done;
+	}
 	if (path && !sd_path_is_ticket(path)) {
-		err = sd_error_invalid("not a ticket file (tickets/XX/ID.md)");
+		err = sd_error_invalid("not a ticket file (tickets/XX/ID.md) nor an article "
+				       "(kb/SLUG.md)");
 		goto fail;
 	}
 	if ((err = read_ticket(&base, args->pos.v[0], label, &base_empty)) ||

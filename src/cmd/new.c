@@ -139,6 +139,14 @@ sd_error *cmd_new(struct sd_ctx *ctx, struct sd_args *args)
 	free(ctx->pending_text);
 	ctx->pending_text = NULL;
 	fprintf(ctx->out, "%s\n", res.id);
+	/* On a terminal, the knowledge base may already hold the answer. */
+	if (ctx->stdout_tty && title) {
+		struct sd_buf question = SD_BUF_INIT;
+		sd_buf_printf(&question, "%s\n%s", title, text ? text : "");
+		fflush(ctx->out);
+		sd_kb_hint(ctx, question.data);
+		sd_buf_release(&question);
+	}
 done:
 	free(title);
 	free(text);

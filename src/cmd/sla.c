@@ -462,6 +462,30 @@ done:
 	return err;
 }
 
+/* The SLA events just recorded go out by mail through the outbox (sd
+ * mail send), when the desk has mail: no notify command is needed for
+ * that. A failure is a warning: the events are recorded, and the next
+ * sd mail send sends what is still owed. */
+static void mail_sla_events(struct sd_ctx *ctx, const struct sla_row *rows, size_t n)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	const struct sd_config *cfg = sd_store_config(ctx->store);
+	if (!cfg->mail.addresses.n || !sd_config_sendmail(cfg)->n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].changed)
+			sd_strvec_push(&ids, sd_ticket_get(&rows[i].row->t, SD_F_ID));
+	sd_error *err = ids.n
+		? sd_mail_send(ctx, (const char *const *)ids.v, ids.n, "notify-sla:", 0, stderr)
+		: NULL;
+	if (err) {
+		err = sd_error_wrap(err, "mail about the SLA events");
+		warn(err->msg);
+		sd_error_free(err);
+	}
+	sd_strvec_clear(&ids);
+}
+
 static void free_notes(struct notification *notes, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -525,6 +549,7 @@ sd_error *cmd_sla(struct sd_ctx *ctx, struct sd_args *args)
 			goto done;
 		sd_store_unlock(ctx->store);
 		notify(ctx, notes, nnotes);
+		mail_sla_events(ctx, sla, n);
 	}
 	if (sd_arg_flag(args, "json")) {
 		print_json(ctx, sla, n);

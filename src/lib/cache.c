@@ -30,7 +30,8 @@
  *   uint32_t offsets[nstr] into the strings
  *   strings, each ending in NUL, each stored once however often used: the
  *   fields but tags in field order, the tags, then the author of each
- *   comment and the field, from and to of each event.
+ *   comment and the field, from and to of each event, each followed by
+ *   the entry's message_id.
  * Entry ids, event authors and all text are left out: what reads a
  * summary (filters, sorting, SLA clocks, list output) does not use them,
  * and leaving them out keeps the cache small enough to read whole.
@@ -39,7 +40,8 @@
 #define CACHE_MAGIC "sd-cache"
 #define TEXT_MAGIC "sd-texts" /* the texts of tickets, for search */
 #define CACHE_FORMAT \
-	6 /* 4: the checksum in four lanes; 5: entry times in milliseconds; 6: channel */
+	8 /* 4: the checksum in four lanes; 5: entry times in milliseconds; 6: channel;    \
+	     7: problem, incidents, known_error; 8: cc, entries' message_id */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define RECORD_MAX_ITEMS 0xffffu
 
@@ -326,7 +328,7 @@ static int record_load(struct sd_summary *s, struct sd_cache *c, const unsigned 
 	const struct record_entry *fixed = (const struct record_entry *)(rec + entries_at);
 	size_t want_str = FIXED_FIELDS + (size_t)h.ntags;
 	for (size_t i = 0; i < h.nentries; i++)
-		want_str += fixed[i].kind ? 3 : 1;
+		want_str += fixed[i].kind ? 4 : 2;
 	if (h.nstr != want_str)
 		return 0;
 	const uint32_t *offsets = (const uint32_t *)(rec + offsets_at);
@@ -371,6 +373,7 @@ static int record_load(struct sd_summary *s, struct sd_cache *c, const unsigned 
 			e->at = fixed[i].at;
 			e->id = e->author = e->field = e->from = e->to = (char *)"";
 			e->body = e->reason = (char *)"";
+			e->mail_from = e->mail_to = e->reply_to = (char *)"";
 			if (e->kind == SD_ENTRY_COMMENT) {
 				e->author = (char *)(strings + offsets[k++]);
 			} else {
@@ -378,6 +381,7 @@ static int record_load(struct sd_summary *s, struct sd_cache *c, const unsigned 
 				e->from = (char *)(strings + offsets[k++]);
 				e->to = (char *)(strings + offsets[k++]);
 			}
+			e->message_id = (char *)(strings + offsets[k++]);
 		}
 		t->nentries = h.nentries;
 	}
@@ -432,6 +436,7 @@ void sd_summary_keep(struct sd_summary *s)
 			rebase(&e[i].field, from, len, to);
 			rebase(&e[i].from, from, len, to);
 			rebase(&e[i].to, from, len, to);
+			rebase(&e[i].message_id, from, len, to);
 		}
 	}
 	if (s->info.spans)
@@ -523,6 +528,8 @@ static int record_write(struct sd_buf *out, const struct sd_ticket *t, const cha
 			add_string(&rs, e->from);
 			add_string(&rs, e->to);
 		}
+		/* Threading finds a message's ticket from the summaries. */
+		add_string(&rs, e->message_id ? e->message_id : "");
 		if (known)
 			known = add_span(&spans, raw, raw_len,
 					 e->kind == SD_ENTRY_COMMENT ? e->body : e->reason);

@@ -66,6 +66,9 @@ const char sd_config_default_text[] =
 	"  on_risk:\n"
 	"    notify: []\n"
 	"\n"
+	"problems:\n"
+	"  similarity: 0.25        # how alike (0 to 1) incidents must be for 'sd problem suggest'\n"
+	"\n"
 	"# The team and routing (sd-config(5), sd-route(1)): remove the # to use.\n"
 	"# agents:\n"
 	"#   - name: Ana Novak\n"
@@ -133,6 +136,9 @@ static const char *const default_matrix[3][3] = {
 	{ "P3", "P4", "P5" },
 };
 
+static void sd_portal_config_init(struct sd_portal_config *p);
+static void sd_portal_config_release(struct sd_portal_config *p);
+
 static const char *const default_tier_names[5] = { "Self-service", "Service desk",
 						   "Technical support", "Experts",
 						   "External vendor" };
@@ -189,6 +195,8 @@ void sd_config_init(struct sd_config *cfg)
 	static const char *const sendmail[] = { SD_SENDMAIL_DEFAULT };
 	for (size_t i = 0; i < sizeof(sendmail) / sizeof(*sendmail); i++)
 		sd_strvec_push(&cfg->sendmail_default, sendmail[i]);
+	sd_portal_config_init(&cfg->portal);
+	cfg->problem_similarity = 0.25;
 }
 
 static void release_policies(struct sd_config *cfg)
@@ -243,6 +251,7 @@ void sd_config_release(struct sd_config *cfg)
 	}
 	mail_release(&cfg->mail);
 	sd_strvec_clear(&cfg->sendmail_default);
+	sd_portal_config_release(&cfg->portal);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -988,6 +997,45 @@ static sd_error *load(struct cfg_parse *c, const char *text, size_t len, yaml_no
 	return NULL;
 }
 
+/* A decimal from 0 to 1 ("0.3", "1"), read digit by digit: strtod
+ * follows LC_NUMERIC, and two clones must read the same number. */
+static int parse_fraction(const char *s, double *out)
+{
+	double v = 0, scale = 1;
+	int digits = 0;
+	for (; sd_ascii_isdigit((unsigned char)*s); s++, digits++)
+		v = v * 10 + (*s - '0');
+	if (*s == '.')
+		for (s++; sd_ascii_isdigit((unsigned char)*s); s++, digits++)
+			v += (*s - '0') * (scale /= 10);
+	if (*s || !digits || v > 1)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+static sd_error *parse_problems(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	sd_error *err = expect_mapping(c, map, "problems");
+	if (err)
+		return err;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = scalar(k) ? scalar(k) : "";
+		if (strcmp(key, "similarity"))
+			return node_error(c, k, "problems: unknown key '%s'; use similarity",
+					  shown(k));
+		if (!scalar(v) || !parse_fraction(scalar(v), &cfg->problem_similarity))
+			return node_error(c, v,
+					  "problems.similarity must be a number from 0 to 1, "
+					  "like 0.3");
+	}
+	return NULL;
+}
+
+static sd_error *parse_portal(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map);
+
 sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, const char *path)
 {
 	struct cfg_parse c = { .path = path };
@@ -1016,11 +1064,15 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 			err = parse_display(&c, cfg, v);
 		else if (!strcmp(name, "sla"))
 			err = parse_sla(&c, cfg, v, &policies);
+		else if (!strcmp(name, "problems"))
+			err = parse_problems(&c, cfg, v);
 		else if (!strcmp(name, "agents") || !strcmp(name, "routing") ||
 			 !strcmp(name, "queues"))
 			err = sd_team_parse(&cfg->team, &c.doc, name, v, c.path);
 		else if (!strcmp(name, "mail"))
 			err = parse_mail(&c, cfg, v);
+		else if (!strcmp(name, "portal"))
+			err = parse_portal(&c, cfg, v);
 		else if (!strcmp(name, "commands"))
 			err = node_error(&c, k,
 					 "'commands' belongs in the local configuration, "
@@ -1039,12 +1091,173 @@ done:
 	return err;
 }
 
+/* ---- the requester portal (sd serve) ---- */
+
+static const char *const portal_languages[] = { "en", "ru", "sl", NULL };
+
+static void sd_portal_config_init(struct sd_portal_config *p)
+{
+	p->base_url = sd_xstrdup("");
+	p->listen = sd_xstrdup("127.0.0.1:8080");
+	for (size_t i = 0; portal_languages[i]; i++)
+		sd_strvec_push(&p->languages, portal_languages[i]);
+	p->per_address = 20;
+	p->per_email = 5;
+	p->max_upload = 10 << 20;
+	p->max_text = 64 << 10;
+	p->suggestions = 3;
+}
+
+static void sd_portal_config_release(struct sd_portal_config *p)
+{
+	free(p->base_url);
+	free(p->listen);
+	sd_strvec_clear(&p->categories);
+	sd_strvec_clear(&p->languages);
+}
+
+static sd_error *check_language(const char *v)
+{
+	if (sd_value_index(portal_languages, v) < 0)
+		return sd_error_invalid("portal.languages: unknown language '%s'; sd ships en, ru "
+					"and sl",
+					v);
+	return NULL;
+}
+
+static sd_error *check_category(const char *v)
+{
+	return sd_field_validate(SD_F_CATEGORY, v);
+}
+
+/* A whole number from lo to hi, with an optional K or M (x1024) suffix
+ * when sized. */
+static sd_error *portal_number(struct cfg_parse *c, yaml_node_t *v, const char *what, int sized,
+			       int64_t lo, int64_t hi, int64_t *out)
+{
+	const char *s = scalar(v);
+	size_t digits = s ? strspn(s, "0123456789") : 0;
+	int64_t n = -1;
+	if (digits && digits < 10) {
+		n = atol(s);
+		if (sized && (!strcmp(s + digits, "K") || !strcmp(s + digits, "k")))
+			n <<= 10;
+		else if (sized && !strcmp(s + digits, "M"))
+			n <<= 20;
+		else if (s[digits])
+			n = -1;
+	}
+	if (n < lo || n > hi)
+		return node_error(c, v, "portal.%s must be a number from %lld to %lld%s", what,
+				  (long long)lo, (long long)hi,
+				  sized ? " (bytes; K and M suffixes allowed)" : "");
+	*out = n;
+	return NULL;
+}
+
+static sd_error *parse_portal(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
+{
+	struct sd_portal_config *p = &cfg->portal;
+	sd_error *err = expect_mapping(c, map, "portal");
+	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+	     !err && pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		const char *key = scalar(k) ? scalar(k) : "";
+		int64_t n = 0;
+		if (!strcmp(key, "categories")) {
+			sd_strvec_clear(&p->categories);
+			err = string_list(c, v, "portal.categories", &p->categories,
+					  check_category);
+		} else if (!strcmp(key, "languages")) {
+			sd_strvec_clear(&p->languages);
+			err = string_list(c, v, "portal.languages", &p->languages, check_language);
+			if (!err && !p->languages.n)
+				err = node_error(c, v, "portal.languages must name at least one");
+		} else if (!strcmp(key, "rate_limit")) {
+			err = expect_mapping(c, v, "portal.rate_limit");
+			for (yaml_node_pair_t *q = err ? NULL : v->data.mapping.pairs.start;
+			     !err && q < v->data.mapping.pairs.top; q++) {
+				yaml_node_t *rk = node(c, q->key), *rv = node(c, q->value);
+				const char *r = scalar(rk) ? scalar(rk) : "";
+				int *slot = !strcmp(r, "per_address") ? &p->per_address
+					: !strcmp(r, "per_email")     ? &p->per_email
+								      : NULL;
+				if (!slot)
+					err = node_error(c, rk,
+							 "portal.rate_limit: unknown key '%s'; use "
+							 "per_address or per_email (tickets per hour)",
+							 shown(rk));
+				else if (!(err = portal_number(c, rv, "rate_limit", 0, 0, 100000,
+							       &n)))
+					*slot = (int)n;
+			}
+		} else if (!strcmp(key, "max_upload")) {
+			if (!(err = portal_number(c, v, key, 1, 0, 1 << 30, &n)))
+				p->max_upload = n;
+		} else if (!strcmp(key, "max_text")) {
+			if (!(err = portal_number(c, v, key, 1, 1024, SD_TEXT_MAX_BYTES, &n)))
+				p->max_text = n;
+		} else if (!strcmp(key, "suggestions")) {
+			if (!(err = portal_number(c, v, key, 0, 0, 10, &n)))
+				p->suggestions = (int)n;
+		} else if (!strcmp(key, "base_url") || !strcmp(key, "listen")) {
+			err = node_error(c, k,
+					 "'portal.%s' belongs in the local configuration, "
+					 ".git/sd/config.yaml: status links carry secrets, so a "
+					 "pulled file must not choose where they point",
+					 key);
+		} else {
+			err = node_error(c, k,
+					 "portal: unknown key '%s'; use categories, languages, "
+					 "rate_limit, max_upload, max_text or suggestions (see "
+					 "sd-config(5))",
+					 shown(k));
+		}
+	}
+	return err;
+}
+
+/* portal.base_url: an http or https URL without spaces, quotes or angle
+ * brackets, since it goes into mail and HTML; kept without a trailing
+ * slash. portal.listen: ADDR:PORT. */
+static sd_error *portal_local_value(struct cfg_parse *c, struct sd_config *cfg, const char *key,
+				    yaml_node_t *v)
+{
+	const char *s = scalar(v);
+	if (!strcmp(key, "portal.base_url")) {
+		int ok = s && (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7)) &&
+			strlen(s) < 512;
+		for (const char *q = s; ok && *q; q++)
+			if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f ||
+			    strchr("\"'<>\\`", *q))
+				ok = 0;
+		size_t len = ok ? strlen(s) : 0;
+		while (len && s[len - 1] == '/')
+			len--;
+		if (!ok || len < 9)
+			return node_error(c, v,
+					  "portal.base_url must be an http:// or https:// URL "
+					  "without spaces or quotes, like https://help.example.com");
+		free(cfg->portal.base_url);
+		cfg->portal.base_url = sd_xstrndup(s, len);
+		return NULL;
+	}
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	if (!colon || colon == s || !colon[1] ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) || atol(colon + 1) < 1 ||
+	    atol(colon + 1) > 65535)
+		return node_error(c, v, "portal.listen must be ADDRESS:PORT, like 127.0.0.1:8080");
+	free(cfg->portal.listen);
+	cfg->portal.listen = sd_xstrdup(s);
+	return NULL;
+}
+
 /* ---- the local configuration ---- */
 
 /* What .git/sd/config.yaml may set: what must never arrive by a pull,
  * because it decides what runs on this machine. A key added here (the
  * mail issue's mail.sendmail, say) is parsed by its kind. */
-enum local_kind { LOCAL_COMMAND, LOCAL_SECONDS };
+enum local_kind { LOCAL_COMMAND, LOCAL_SECONDS, LOCAL_PORTAL };
 static const struct local_key {
 	const char *key;
 	enum local_kind kind;
@@ -1054,6 +1267,8 @@ static const struct local_key {
 	{ "sla.on_risk.notify", LOCAL_COMMAND, SD_CMD_RISK_NOTIFY },
 	{ "mail.sendmail", LOCAL_COMMAND, SD_CMD_SENDMAIL },
 	{ "commands.timeout", LOCAL_SECONDS, -1 },
+	{ "portal.base_url", LOCAL_PORTAL, -1 },
+	{ "portal.listen", LOCAL_PORTAL, -1 },
 };
 #define NLOCAL_KEYS (sizeof(local_keys) / sizeof(local_keys[0]))
 
@@ -1066,6 +1281,8 @@ static sd_error *local_value(struct cfg_parse *c, struct sd_config *cfg, const s
 		cmd->has_local = 1;
 		return string_list(c, v, lk->key, &cmd->local, NULL);
 	}
+	if (lk->kind == LOCAL_PORTAL)
+		return portal_local_value(c, cfg, lk->key, v);
 	/* Seconds, as a number or a duration like 2m. */
 	const char *s = scalar(v);
 	int64_t secs = -1;

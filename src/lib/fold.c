@@ -51,10 +51,9 @@ unsigned sd_fold_char(unsigned c)
 	return c;
 }
 
-/* Decodes one code point at s; *len gets its bytes (1 for a bad byte,
- * which decodes as 0xfffd). */
-static unsigned decode(const unsigned char *s, size_t *len)
+unsigned sd_fold_decode(const char *text, size_t *len)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	unsigned c = s[0];
 	size_t n = c < 0x80	     ? 1
 		: (c & 0xe0) == 0xc0 ? 2
@@ -80,7 +79,7 @@ bad:
 	return 0xfffd;
 }
 
-static void encode(struct sd_buf *out, unsigned c)
+void sd_fold_encode(struct sd_buf *out, unsigned c)
 {
 	char b[4];
 	size_t n;
@@ -121,11 +120,11 @@ void sd_fold(struct sd_buf *out, const char *s)
 			sd_buf_adds(out, " ");
 		blank = 0;
 		size_t n;
-		unsigned c = decode(p, &n);
+		unsigned c = sd_fold_decode((const char *)p, &n);
 		if (c == 0xfffd && n == 1 && *p >= 0x80)
 			sd_buf_add(out, (const char *)p, 1);
 		else
-			encode(out, sd_fold_char(c));
+			sd_fold_encode(out, sd_fold_char(c));
 		p += n;
 	}
 }
@@ -156,7 +155,7 @@ static unsigned before(const char *s, size_t at)
 	size_t i = at - 1, n;
 	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80 && at - i < 4)
 		i--;
-	unsigned c = decode((const unsigned char *)s + i, &n);
+	unsigned c = sd_fold_decode((const char *)s + i, &n);
 	return i + n == at ? c : 0xfffd;
 }
 
@@ -172,7 +171,7 @@ int sd_fold_has_words(const char *folded_text, const char *phrase)
 	for (const char *p = wn ? strstr(folded_text, w) : NULL; p && !found;
 	     p = strstr(p + 1, w)) {
 		size_t at = (size_t)(p - folded_text), n;
-		unsigned next = p[wn] ? decode((const unsigned char *)p + wn, &n) : 0;
+		unsigned next = p[wn] ? sd_fold_decode((const char *)p + wn, &n) : 0;
 		found = !word_char(before(folded_text, at)) && !word_char(next);
 	}
 	sd_buf_release(&want);

@@ -295,3 +295,32 @@ done:
 	sd_buf_release(&clean_out);
 	sd_buf_release(&clean);
 }
+
+void sd_html_escape(struct sd_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			sd_buf_adds(out, "&amp;");
+			break;
+		case '<':
+			sd_buf_adds(out, "&lt;");
+			break;
+		case '>':
+			sd_buf_adds(out, "&gt;");
+			break;
+		case '"':
+			sd_buf_adds(out, "&quot;");
+			break;
+		case '\'':
+			sd_buf_adds(out, "&#39;");
+			break;
+		default:
+			/* Control characters have no place in a page. */
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				sd_buf_adds(out, "\xef\xbf\xbd");
+			else
+				sd_buf_addch(out, *s);
+		}
+	}
+}

@@ -18,12 +18,12 @@
 #include "sd/ticket.h"
 #include "sd/util.h"
 
-const char *const sd_import_csv_columns[] = { "id",	     "title",	 "type",      "status",
-					      "priority",    "impact",	 "urgency",   "tier",
-					      "queue",	     "assignee", "requester", "category",
-					      "tags",	     "asset",	 "key",	      "vendor",
-					      "vendor_ref",  "channel",	 "created",   "updated",
-					      "description", "timeline", "extra",     NULL };
+const char *const sd_import_csv_columns[] = {
+	"id",	"title",   "type",	 "status",	"priority", "impact",	 "urgency",
+	"tier", "queue",   "assignee",	 "requester",	"category", "tags",	 "asset",
+	"key",	"vendor",  "vendor_ref", "channel",	"problem",  "incidents", "known_error",
+	"cc",	"created", "updated",	 "description", "timeline", "extra",	 NULL
+};
 
 /* Keys of a record besides the front-matter fields. */
 enum { K_DESCRIPTION = SD_F_COUNT, K_TIMELINE, K_EXTRA, K_SHORT_ID, K_SCHEMA_VERSION, K_COUNT };
@@ -87,13 +87,17 @@ struct rec {
 	const struct sd_json *timeline; /* an array, or NULL */
 	const struct sd_json *extra;	/* an object, or NULL */
 	struct sd_json *owned[2];	/* timeline and extra parsed from CSV cells */
+	char *incidents;		/* a JSON array of incidents, joined */
+	struct sd_buf cc;		/* a cc given as a JSON list, joined */
 };
 
 static void rec_release(struct rec *r)
 {
 	sd_strvec_clear(&r->tags);
+	sd_buf_release(&r->cc);
 	sd_json_free(r->owned[0]);
 	sd_json_free(r->owned[1]);
+	free(r->incidents);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -142,6 +146,18 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 			if (v->type != SD_JSON_OBJECT)
 				return wrong_type(key, "an object of YAML texts", v);
 			r->extra = v;
+		} else if (k == SD_F_CC && v->type == SD_JSON_ARRAY) {
+			/* As sd show --json writes it: joined as the field keeps it. */
+			struct sd_buf *cc = &r->cc;
+			for (size_t j = 0; j < v->n; j++) {
+				if (v->items[j].type != SD_JSON_STRING)
+					return sd_error_invalid("cc[%zu] must be a string, not %s",
+								j,
+								sd_json_type_name(
+									v->items[j].type));
+				sd_buf_printf(cc, "%s%s", j ? ", " : "", v->items[j].str);
+			}
+			r->value[SD_F_CC] = cc->data;
 		} else if (k == SD_F_TAGS) {
 			if (v->type != SD_JSON_ARRAY)
 				return wrong_type(key, "an array of strings", v);
@@ -153,6 +169,23 @@ static sd_error *rec_from_json(struct rec *r, const struct sd_json *obj)
 									v->items[j].type));
 				sd_strvec_push(&r->tags, v->items[j].str);
 			}
+		} else if (k == SD_F_INCIDENTS && v->type == SD_JSON_ARRAY) {
+			/* As export writes it; joined as the ticket holds it. */
+			struct sd_buf joined = SD_BUF_INIT;
+			for (size_t j = 0; j < v->n; j++) {
+				if (v->items[j].type != SD_JSON_STRING) {
+					sd_buf_release(&joined);
+					return sd_error_invalid("incidents[%zu] must be a ticket id, "
+								"not %s",
+								j,
+								sd_json_type_name(
+									v->items[j].type));
+				}
+				sd_buf_printf(&joined, "%s%s", j ? ", " : "", v->items[j].str);
+			}
+			free(r->incidents);
+			r->incidents = sd_buf_detach(&joined);
+			r->value[k] = r->incidents;
 		} else {
 			if (v->type != SD_JSON_STRING)
 				return wrong_type(key, "a string", v);
@@ -346,8 +379,11 @@ static int event_field_valid(const char *f)
 	return *f && strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == strlen(f);
 }
 
-static const char *const entry_keys[] = { "id",	   "kind", "author", "at",     "visibility", "body",
-					  "field", "from", "to",     "reason", NULL };
+static const char *const entry_keys[] = { "id",		"kind",	    "author",	  "at",
+					  "visibility", "body",	    "field",	  "from",
+					  "to",		"reason",   "message_id", "mail_from",
+					  "mail_to",	"reply_to", NULL };
+#define NENTRY_KEYS 14
 
 static sd_error *entry_string(const struct sd_json *e, const char *key, const char **out)
 {
@@ -364,7 +400,7 @@ static sd_error *entry_string(const struct sd_json *e, const char *key, const ch
 static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 			    const struct sd_import_options *opt)
 {
-	const char *s[10];
+	const char *s[NENTRY_KEYS];
 	sd_error *err;
 	memset(e, 0, sizeof(*e));
 	if (j->type != SD_JSON_OBJECT)
@@ -373,7 +409,7 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 		if (sd_value_index(entry_keys, j->members[i].key) < 0) {
 			struct sd_buf shown = SD_BUF_INIT, tip = SD_BUF_INIT;
 			sd_text_inert(&shown, j->members[i].key, strlen(j->members[i].key), 0);
-			suggest(&tip, j->members[i].key, entry_keys, 10);
+			suggest(&tip, j->members[i].key, entry_keys, NENTRY_KEYS);
 			err = sd_error_invalid(
 				"unknown key '%.60s'%s", shown.data,
 				tip.len ? tip.data
@@ -383,9 +419,14 @@ static sd_error *read_entry(struct sd_entry *e, const struct sd_json *j,
 			sd_buf_release(&tip);
 			return err;
 		}
-	for (int k = 0; k < 10; k++)
+	for (int k = 0; k < NENTRY_KEYS; k++)
 		if ((err = entry_string(j, entry_keys[k], &s[k])))
 			return err;
+	struct sd_entry_mail mail = { s[10], s[11], s[12], s[13] };
+	for (int k = 10; k < NENTRY_KEYS; k++)
+		if (s[k] && (err = sd_field_validate(SD_F_KEY, s[k])))
+			return sd_error_wrap(err, "%s", entry_keys[k]);
+	sd_entry_set_mail(e, &mail);
 	const char *id = s[0], *kind = s[1], *author = s[2], *at = s[3], *vis = s[4], *body = s[5],
 		   *field = s[6], *from = s[7], *to = s[8], *reason = s[9];
 	if (kind && *kind && strcmp(kind, "comment") && strcmp(kind, "event"))
@@ -626,6 +667,12 @@ static sd_error *make_ticket(struct sd_ticket *t, const struct rec *r,
 	for (int f = 0; f < SD_F_COUNT; f++)
 		if (f != SD_F_TAGS && given(r, (enum sd_field)f))
 			sd_ticket_set(t, (enum sd_field)f, given(r, (enum sd_field)f));
+	if (given(r, SD_F_INCIDENTS)) {
+		struct sd_strvec ids = SD_STRVEC_INIT;
+		sd_ticket_incidents(t, &ids);
+		sd_ticket_set_incidents(t, &ids); /* sorted, each once */
+		sd_strvec_clear(&ids);
+	}
 	/* What sd new gives where the record says nothing; an empty value
 	 * of a field that may be empty stays empty. */
 	sd_ticket_set(t, SD_F_TYPE,

@@ -7,6 +7,7 @@
 
 #include "sd/cache.h"
 #include "sd/intake.h"
+#include "sd/outbox.h"
 #include "sd/text.h"
 
 static const struct {
@@ -281,6 +282,8 @@ sd_error *sd_intake_prepare(struct sd_ticket *t, struct sd_route_outcome *route,
 			sd_strvec_push(&t->tags, req->tags->v[i]);
 	free(t->description);
 	t->description = sd_xstrdup(req->description ? req->description : "");
+	if (req->no_auto_reply)
+		sd_outbox_withhold_auto_reply(t, author, now, req->no_auto_reply);
 	if (req->no_route || (!cfg->team.nrules && !cfg->team.nqueues))
 		goto done;
 	if (!load) {

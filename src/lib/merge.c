@@ -116,6 +116,10 @@ static void copy_entry(struct sd_ticket *t, const struct sd_entry *e)
 	n->from = e->from ? sd_xstrdup(e->from) : NULL;
 	n->to = e->to ? sd_xstrdup(e->to) : NULL;
 	n->reason = e->reason ? sd_xstrdup(e->reason) : NULL;
+	n->message_id = e->message_id ? sd_xstrdup(e->message_id) : NULL;
+	n->mail_from = e->mail_from ? sd_xstrdup(e->mail_from) : NULL;
+	n->mail_to = e->mail_to ? sd_xstrdup(e->mail_to) : NULL;
+	n->reply_to = e->reply_to ? sd_xstrdup(e->reply_to) : NULL;
 }
 
 /* Records that `loser` lost to `winner` for field, so nothing is lost.
@@ -168,9 +172,16 @@ static int later(sd_stamp x, const char *sx, sd_stamp y, const char *sy)
 	return x != y ? x > y : strcmp(sx, sy) >= 0;
 }
 
+static int same_opt(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
 static int entry_equal(const struct sd_entry *x, const struct sd_entry *y)
 {
-	if (x->kind != y->kind || x->at != y->at || strcmp(x->author, y->author))
+	if (x->kind != y->kind || x->at != y->at || strcmp(x->author, y->author) ||
+	    !same_opt(x->message_id, y->message_id) || !same_opt(x->mail_from, y->mail_from) ||
+	    !same_opt(x->mail_to, y->mail_to) || !same_opt(x->reply_to, y->reply_to))
 		return 0;
 	if (x->kind == SD_ENTRY_COMMENT)
 		return x->internal == y->internal && !strcmp(x->body, y->body);
@@ -203,6 +214,10 @@ static void entry_key(struct sd_buf *out, const struct sd_entry *e)
 	key_part(out, e->from);
 	key_part(out, e->to);
 	key_part(out, e->reason);
+	key_part(out, e->message_id);
+	key_part(out, e->mail_from);
+	key_part(out, e->mail_to);
+	key_part(out, e->reply_to);
 }
 
 static void merge_timeline(struct sd_ticket *out, const struct sd_ticket *o,
@@ -275,33 +290,57 @@ static int cmp_strp(const void *x, const void *y)
 
 /* Set merge: kept if on both sides, or added by one side; removed if one
  * side removed it. Base order first, then additions sorted. */
-static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
-		       const struct sd_ticket *b)
+static void merge_sets(struct sd_strvec *out, const struct sd_strvec *ot,
+		       const struct sd_strvec *at, const struct sd_strvec *bt)
 {
-	const struct sd_strvec *ot = o ? &o->tags : NULL;
 	struct sd_strvec added = SD_STRVEC_INIT;
 	struct table to, ta, tb;
 	table_of_strings(&to, ot);
-	table_of_strings(&ta, &a->tags);
-	table_of_strings(&tb, &b->tags);
+	table_of_strings(&ta, at);
+	table_of_strings(&tb, bt);
 	for (size_t i = 0; ot && i < ot->n; i++)
 		if (str_in(&ta, ot->v[i]) && str_in(&tb, ot->v[i]))
-			sd_strvec_push(&out->tags, ot->v[i]);
-	const struct sd_ticket *sides[2] = { a, b };
+			sd_strvec_push(out, ot->v[i]);
+	const struct sd_strvec *sides[2] = { at, bt };
 	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < sides[s]->tags.n; i++)
-			if (!str_in(&to, sides[s]->tags.v[i]))
-				sd_strvec_push(&added, sides[s]->tags.v[i]);
-	/* Sorted, so a tag both sides added is pushed once. */
+		for (size_t i = 0; i < sides[s]->n; i++)
+			if (!str_in(&to, sides[s]->v[i]))
+				sd_strvec_push(&added, sides[s]->v[i]);
+	/* Sorted, so an item both sides added is pushed once. */
 	if (added.n > 1)
 		qsort(added.v, added.n, sizeof(*added.v), cmp_strp);
 	for (size_t i = 0; i < added.n; i++)
 		if (!i || strcmp(added.v[i], added.v[i - 1]))
-			sd_strvec_push(&out->tags, added.v[i]);
+			sd_strvec_push(out, added.v[i]);
 	sd_strvec_clear(&added);
 	table_free(&to);
 	table_free(&ta);
 	table_free(&tb);
+}
+
+static void merge_tags(struct sd_ticket *out, const struct sd_ticket *o, const struct sd_ticket *a,
+		       const struct sd_ticket *b)
+{
+	merge_sets(&out->tags, o ? &o->tags : NULL, &a->tags, &b->tags);
+}
+
+/* A problem's incidents merge as a set too: one clone linking an incident
+ * while another links a second keeps both, never a conflict. */
+static void merge_incidents(struct sd_ticket *out, const struct sd_ticket *o,
+			    const struct sd_ticket *a, const struct sd_ticket *b)
+{
+	struct sd_strvec so = SD_STRVEC_INIT, sa = SD_STRVEC_INIT, sb = SD_STRVEC_INIT,
+			 merged = SD_STRVEC_INIT;
+	if (o)
+		sd_ticket_incidents(o, &so);
+	sd_ticket_incidents(a, &sa);
+	sd_ticket_incidents(b, &sb);
+	merge_sets(&merged, o ? &so : NULL, &sa, &sb);
+	sd_ticket_set_incidents(out, &merged);
+	sd_strvec_clear(&so);
+	sd_strvec_clear(&sa);
+	sd_strvec_clear(&sb);
+	sd_strvec_clear(&merged);
 }
 
 static const char *extra_raw(const struct table *keys, const struct sd_ticket *t, const char *key)
@@ -383,7 +422,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		const char *a = sd_ticket_get(ours, (enum sd_field)f),
 			   *b = sd_ticket_get(theirs, (enum sd_field)f),
 			   *o = base ? sd_ticket_get(base, (enum sd_field)f) : "";
-		if (f == SD_F_TAGS)
+		if (f == SD_F_TAGS || f == SD_F_INCIDENTS)
 			continue;
 		/* By time, not text: "…:05Z" is later than "…:04.999Z". */
 		if (f == SD_F_UPDATED) {
@@ -401,6 +440,7 @@ sd_error *sd_ticket_merge(struct sd_ticket *out, const struct sd_ticket *base,
 		sd_ticket_set(out, (enum sd_field)f, v);
 	}
 	merge_tags(out, base, ours, theirs);
+	merge_incidents(out, base, ours, theirs);
 	merge_extra(out, base, ours, theirs, when);
 	const char *d =
 		three_way(base ? base->description : "", ours->description, theirs->description);

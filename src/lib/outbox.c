@@ -340,6 +340,7 @@ void sd_outbox_fill_template(struct sd_buf *out, const char *tmpl, const char *c
 {
 	static const char *const names[] = { "id", "short_id", "title", "due", "status_link" };
 	const char *line = tmpl;
+	int dropped = 0;
 	while (*line) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line + 1) : strlen(line);
@@ -366,14 +367,27 @@ void sd_outbox_fill_template(struct sd_buf *out, const char *tmpl, const char *c
 			filled += *v != '\0';
 			/* Links stay as they are: escaped, they would not be
 			 * links any more, and sd made them itself. */
-			if (markdown && known != 4)
+			if (markdown && known != 4) {
 				md_escape(out, v);
-			else
-				sd_buf_adds(out, v);
+			} else {
+				/* A value is one line, whatever a pulled file holds. */
+				char *one = header_text(v);
+				sd_buf_adds(out, one);
+				free(one);
+			}
 			i = (size_t)(close - line) + 2;
 		}
-		if (placeholders && !filled)
+		/* A line of empty placeholders goes, and the blank line that
+		 * would then double a paragraph break with it. */
+		if (placeholders && !filled) {
 			sd_buf_setlen(out, start);
+			dropped = 1;
+		} else if (dropped && len == 1 && line[0] == '\n' && out->len >= 3 &&
+			   !memcmp(out->data + out->len - 3, "\n\n\n", 3)) {
+			sd_buf_setlen(out, out->len - 1);
+		} else {
+			dropped = 0;
+		}
 		line += len;
 	}
 }
@@ -541,15 +555,18 @@ static void add_recipient(struct sd_strvec *list, const struct sd_outbox_setting
 	sd_buf_release(&a);
 }
 
-/* The agents a ticket's news goes to: its assignee, and with queue set
- * the agents of its queue too (else them only when nobody is assigned). */
-static void agents_of(struct sd_strvec *out, const struct sd_outbox_settings *s,
-		      const struct sd_ticket *t, int queue, const char *skip)
+/* Adds who mail.notify names for event ev: the ticket's assignee, the
+ * agents of its queue, and addresses. */
+static void notify_recipients(struct sd_strvec *out, const struct sd_outbox_settings *s,
+			      const struct sd_ticket *t, int ev, const char *skip)
 {
+	const struct sd_mail_notify *n = s->notify ? &s->notify[ev] : NULL;
 	const char *assignee = sd_ticket_get(t, SD_F_ASSIGNEE);
 	const char *q = sd_ticket_get(t, SD_F_QUEUE);
 	const struct sd_team *team = &s->cfg->team;
-	if (*assignee) {
+	if (!n)
+		return;
+	if (n->assignee && *assignee) {
 		const struct sd_agent *a = sd_team_agent(team, assignee);
 		struct sd_buf who = SD_BUF_INIT;
 		if (a && *a->name)
@@ -559,7 +576,7 @@ static void agents_of(struct sd_strvec *out, const struct sd_outbox_settings *s,
 		add_recipient(out, s, t, who.data, skip);
 		sd_buf_release(&who);
 	}
-	if ((!*assignee || queue) && *q)
+	if (n->queue && *q)
 		for (size_t i = 0; i < team->nagents; i++)
 			if (sd_agent_in_queue(&team->agents[i], q)) {
 				struct sd_buf who = SD_BUF_INIT;
@@ -568,6 +585,8 @@ static void agents_of(struct sd_strvec *out, const struct sd_outbox_settings *s,
 				add_recipient(out, s, t, who.data, skip);
 				sd_buf_release(&who);
 			}
+	for (size_t i = 0; i < n->addresses.n; i++)
+		add_recipient(out, s, t, n->addresses.v[i], skip);
 }
 
 /* The Message-IDs the ticket's mail has had, oldest first: the message
@@ -585,7 +604,10 @@ static void thread_of(struct sd_strvec *out, const struct sd_ticket *t, const ch
 	sd_buf_release(&root);
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
-		if (!is_mail_record(e) || !*e->to || !sd_starts_with(e->reason, "Message-ID <"))
+		/* The requester's side of the conversation: notices to
+		 * agents are not part of it. */
+		if (!is_mail_record(e) || !*e->to || !sd_starts_with(e->reason, "Message-ID <") ||
+		    (strcmp(e->from, "auto-reply") && !sd_starts_with(e->from, "reply:")))
 			continue;
 		const char *lt = strchr(e->reason, '<'), *gt = strchr(lt, '>');
 		if (!gt)
@@ -705,6 +727,18 @@ static void footer(struct sd_buf *plain, struct sd_buf *md, const struct sd_outb
 	(void)s;
 }
 
+/* The end of a notice to agents: how to see the ticket. */
+static void agent_footer(struct sd_buf *plain, struct sd_buf *md, const char *short_id,
+			 const char *link)
+{
+	sd_buf_printf(plain, "\n-- \nsd show %s\n", short_id);
+	sd_buf_printf(md, "\n\n---\n\n`sd show %s`\n", short_id);
+	if (link && *link) {
+		sd_buf_printf(plain, "Status page: %s\n", link);
+		sd_buf_printf(md, "\nStatus page: <%s>\n", link);
+	}
+}
+
 static void subject_of(struct sd_buf *out, const struct sd_outbox_settings *s, const char *short_id,
 		       const char *label, const struct sd_ticket *t)
 {
@@ -792,10 +826,10 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 		goto done;
 
 	record_id(rid, id, "notify-new");
-	if ((s->notify & SD_NOTIFY_NEW) && created >= cutoff && !has_entry(t, rid)) {
+	if (created >= cutoff && !has_entry(t, rid)) {
 		struct pending p;
 		pending_init(&p, "notify-new");
-		agents_of(&p.to, s, t, 0, NULL);
+		notify_recipients(&p.to, s, t, SD_MAIL_EV_NEW_TICKET, NULL);
 		if (p.to.n) {
 			subject_of(&p.subject, s, short_id, "New: ", t);
 			sd_buf_adds(&p.plain, "A new ticket from ");
@@ -807,6 +841,7 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			md_escape(&p.markdown, p.plain.data);
 			sd_buf_adds(&p.markdown, "\n\n");
 			quote(&p.plain, &p.markdown, t->description);
+			agent_footer(&p.plain, &p.markdown, short_id, link);
 			p.auto_submitted = "auto-generated";
 			err = add_message(ob, t, &p);
 		}
@@ -833,12 +868,9 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			sd_buf_adds(&p.plain, e->body);
 			sd_buf_adds(&p.markdown, e->body);
 			footer(&p.plain, &p.markdown, s, short_id, link);
-		} else if (e->kind == SD_ENTRY_COMMENT && !e->internal &&
-			   (s->notify & SD_NOTIFY_REPLY)) {
+		} else if (e->kind == SD_ENTRY_COMMENT && !e->internal) {
 			sd_buf_printf(&what, "notify-reply:%s", e->id);
-			const char *assignee = sd_ticket_get(t, SD_F_ASSIGNEE);
-			if (*assignee)
-				add_recipient(&p.to, s, t, assignee, e->author);
+			notify_recipients(&p.to, s, t, SD_MAIL_EV_REQUESTER_REPLY, e->author);
 			subject_of(&p.subject, s, short_id, "Reply: ", t);
 			sd_buf_printf(&p.plain, "%s wrote:\n\n", e->author);
 			md_escape(&p.markdown, p.plain.data);
@@ -846,11 +878,17 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			quote(&p.plain, &p.markdown, e->body);
 			p.auto_submitted = "auto-generated";
 		} else if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "assignee") && *e->to &&
-			   (s->notify & SD_NOTIFY_ASSIGN) && e->at >= created + 1000) {
+			   e->at >= created + 1000) {
 			/* Routing's assignment when the ticket opened is told by
-			 * the new-ticket notice. */
+			 * the new-ticket notice. The assignee named is the one
+			 * this event chose, not whoever holds the ticket now. */
 			sd_buf_printf(&what, "notify-assign:%s", e->id);
-			add_recipient(&p.to, s, t, e->to, e->author);
+			const struct sd_mail_notify *n =
+				s->notify ? &s->notify[SD_MAIL_EV_ASSIGNED] : NULL;
+			if (n && n->assignee)
+				add_recipient(&p.to, s, t, e->to, e->author);
+			for (size_t k = 0; n && k < n->addresses.n; k++)
+				add_recipient(&p.to, s, t, n->addresses.v[k], e->author);
 			subject_of(&p.subject, s, short_id, "Assigned: ", t);
 			sd_buf_printf(&p.plain, "%s assigned the ticket to %s%s%s.\n\n", e->author,
 				      e->to, *e->reason ? ": " : "", e->reason);
@@ -859,10 +897,12 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			quote(&p.plain, &p.markdown, t->description);
 			p.auto_submitted = "auto-generated";
 		} else if (e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "sla") &&
-			   ((!strcmp(e->to, "breached") && (s->notify & SD_NOTIFY_BREACH)) ||
-			    (!strcmp(e->to, "at-risk") && (s->notify & SD_NOTIFY_RISK)))) {
+			   (!strcmp(e->to, "breached") || !strcmp(e->to, "at-risk"))) {
 			sd_buf_printf(&what, "notify-sla:%s", e->id);
-			agents_of(&p.to, s, t, 1, NULL);
+			notify_recipients(&p.to, s, t,
+					  !strcmp(e->to, "breached") ? SD_MAIL_EV_SLA_BREACH
+								     : SD_MAIL_EV_SLA_AT_RISK,
+					  NULL);
 			subject_of(&p.subject, s, short_id,
 				   !strcmp(e->to, "breached") ? "SLA breached: " : "SLA at risk: ",
 				   t);
@@ -874,6 +914,8 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			pending_release(&p);
 			continue;
 		}
+		if (p.auto_submitted)
+			agent_footer(&p.plain, &p.markdown, short_id, link);
 		p.what = what.data;
 		record_id(rid, id, p.what);
 		if (p.to.n + p.cc.n && !has_entry(t, rid))

@@ -7,6 +7,7 @@
 
 #include "sd/buf.h"
 #include "sd/id.h"
+#include "sd/kb.h"
 #include "sd/path.h"
 #include "sd/text.h"
 #include "sd/util.h"
@@ -223,6 +224,26 @@ int sd_path_is_attachment(const char *path)
 	return p.n == 5 && is(&p, 0, "tickets") && tickets_layout(&p, &dir) && !dir;
 }
 
+/* 1 when c[0..len) is SLUG.md with a valid article slug. */
+static int is_article_name(const char *c, size_t len)
+{
+	if (len < 4 || len > SD_KB_SLUG_MAX + 3 || memcmp(c + len - 3, ".md", 3))
+		return 0;
+	char slug[SD_KB_SLUG_MAX + 1];
+	memcpy(slug, c, len - 3);
+	slug[len - 3] = '\0';
+	return sd_kb_slug_valid(slug);
+}
+
+int sd_path_is_article(const char *path)
+{
+	struct parts p;
+	if (sd_path_problem(path))
+		return 0;
+	split(&p, path);
+	return p.n == 2 && is(&p, 0, "kb") && is_article_name(p.c[1], p.len[1]);
+}
+
 /* Case-insensitive in ASCII only, whatever the locale. */
 static int ascii_caseeq(const char *a, const char *b)
 {
@@ -265,6 +286,20 @@ const char *sd_path_entry_problem(const char *path, unsigned mode)
 		if (mode == GIT_FILEMODE_COMMIT)
 			return "a submodule under .sd/";
 		return NULL;
+	}
+	if (is_folded(&p, 0, "kb")) {
+		/* The knowledge base is flat: kb/SLUG.md and nothing else, so a
+		 * pull cannot plant a file sd would not read or check. */
+		if (mode == GIT_FILEMODE_LINK)
+			return "a symlink under kb/";
+		if (mode == GIT_FILEMODE_COMMIT)
+			return "a submodule under kb/";
+		if (p.n == 1)
+			return mode == GIT_FILEMODE_TREE ? NULL
+							 : "a file where sd keeps a directory";
+		if (p.n == 2 && (is(&p, 1, ".gitkeep") || is_article_name(p.c[1], p.len[1])))
+			return is_file_mode(mode) ? NULL : "a directory where sd keeps a file";
+		return "not an article file kb/SLUG.md (SLUG of a-z, 0-9 and '-')";
 	}
 	if (!is_folded(&p, 0, "tickets"))
 		return NULL;

@@ -17,6 +17,7 @@
 #include "sd/pack.h"
 #include "sd/path.h"
 #include "sd/sha1.h"
+#include "sd/outbox.h"
 #include "sd/store.h"
 #include "sd/text.h"
 
@@ -250,8 +251,12 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 		{ SD_CONFIG_PATH, sd_config_default_text, strlen(sd_config_default_text) },
 		{ TICKETS_DIR "/.gitkeep", keep, 0 },
 		{ ".gitattributes", attributes.data, attributes.len },
+		/* The desk's to change: a template is data, filled by sd. */
+		{ SD_OUTBOX_TEMPLATE_PATH, sd_outbox_default_template,
+		  strlen(sd_outbox_default_template) },
 	};
-	err = sd_store_commit(s, changes, 3, "sd: init\n\nCreate the ticket store.\n");
+	err = sd_store_commit(s, changes, sizeof(changes) / sizeof(*changes),
+			      "sd: init\n\nCreate the ticket store.\n");
 	sd_buf_release(&attributes);
 	if (err || (err = sd_store_register_merge(s)))
 		goto done;
@@ -1179,6 +1184,14 @@ sd_error *sd_store_lock(struct sd_store *s)
 	}
 }
 
+void sd_store_unlock_all(struct sd_store *s)
+{
+	if (s->lock_depth > 0) {
+		s->lock_depth = 1;
+		sd_store_unlock(s);
+	}
+}
+
 void sd_store_unlock(struct sd_store *s)
 {
 	if (s->lock_depth <= 0 || --s->lock_depth > 0)
@@ -1414,6 +1427,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	 * is kept from growing past what sd writes, before anything is. */
 	for (size_t i = 0; i < n; i++)
 		if (sd_starts_with(changes[i].path, "tickets/") &&
+		    !sd_path_is_attachment(changes[i].path) &&
 		    (err = check_ticket_size(changes[i].path, changes[i].len)))
 			goto done;
 	if ((err = make_signature(s, &sig)) || (err = sd_store_lock(s)))
@@ -1633,6 +1647,47 @@ sd_error *sd_store_save_ticket(struct sd_store *s, const struct sd_ticket *t, co
 	err = sd_store_commit(s, &change, 1, msg.data);
 	sd_buf_release(&content);
 	sd_buf_release(&path);
+	sd_buf_release(&msg);
+	return err;
+}
+
+sd_error *sd_store_save_tickets(struct sd_store *s, const struct sd_ticket *const *t, size_t n,
+				const char *verb)
+{
+	struct sd_buf *content = sd_xcalloc(n ? n : 1, sizeof(*content));
+	struct sd_buf *path = sd_xcalloc(n ? n : 1, sizeof(*path));
+	struct sd_change *changes = sd_xcalloc(n ? n : 1, sizeof(*changes));
+	struct sd_buf msg = SD_BUF_INIT;
+	sd_error *err = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char short_id[SD_ID_LEN + 1];
+		const char *id = sd_ticket_get(t[i], SD_F_ID);
+		const char *title = sd_ticket_get(t[i], SD_F_TITLE);
+		if ((err = sd_store_short_id_for(s, short_id, id)))
+			goto done;
+		sd_buf_init(&content[i]);
+		sd_buf_init(&path[i]);
+		sd_ticket_write(t[i], &content[i]);
+		sd_ticket_path(&path[i], id);
+		changes[i] = (struct sd_change){ path[i].data, content[i].data, content[i].len };
+		/* Titles inert in the message, as in sd_store_save_ticket. */
+		if (i == 0)
+			sd_buf_printf(&msg, "sd: %s %s \"", verb, short_id);
+		else
+			sd_buf_printf(&msg, "%s%s \"", i == 1 ? "\n" : "", short_id);
+		sd_text_inert(&msg, title, strlen(title), 0);
+		sd_buf_adds(&msg, "\"\n");
+	}
+	if (n)
+		err = sd_store_commit(s, changes, n, msg.data);
+done:
+	for (size_t i = 0; i < n; i++) {
+		sd_buf_release(&content[i]);
+		sd_buf_release(&path[i]);
+	}
+	free(content);
+	free(path);
+	free(changes);
 	sd_buf_release(&msg);
 	return err;
 }

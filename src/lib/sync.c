@@ -15,6 +15,7 @@
 
 #include "sd/history.h"
 #include "sd/id.h"
+#include "sd/kb.h"
 #include "sd/merge.h"
 #include "sd/path.h"
 #include "sd/sha1.h"
@@ -347,6 +348,54 @@ done:
 	return err;
 }
 
+/* Merges one article changed on both sides (sd_article_merge) and stages
+ * it; lines both sides changed are an error, so the file is left to git
+ * as a conflict for the user. */
+static sd_error *merge_article_one(git_repository *repo, git_index *index, const char *path,
+				   const git_index_entry *anc, const git_index_entry *ours,
+				   const git_index_entry *theirs)
+{
+	const git_index_entry *sides[3] = { anc, ours, theirs };
+	struct sd_article a[3], m;
+	struct sd_buf text = SD_BUF_INIT;
+	sd_error *err = NULL;
+	int conflicts = 0;
+	sd_article_init(&m);
+	for (int i = 0; i < 3; i++)
+		sd_article_init(&a[i]);
+	for (int i = 0; i < 3 && !err; i++) {
+		git_blob *blob = NULL;
+		if (!sides[i])
+			continue;
+		if (git_blob_lookup(&blob, repo, &sides[i]->id) < 0) {
+			err = sd_error_git(path);
+			break;
+		}
+		err = sd_article_parse(&a[i], git_blob_rawcontent(blob),
+				       (size_t)git_blob_rawsize(blob), path);
+		git_blob_free(blob);
+	}
+	if (!err)
+		err = sd_article_merge(&m, anc ? &a[0] : NULL, &a[1], &a[2], &conflicts);
+	if (!err && conflicts)
+		err = sd_error_invalid("%s: both sides changed the same lines", path);
+	if (!err) {
+		git_index_entry entry;
+		sd_article_write(&m, &text);
+		memset(&entry, 0, sizeof(entry));
+		entry.mode = GIT_FILEMODE_BLOB;
+		entry.path = path;
+		if (git_blob_create_from_buffer(&entry.id, repo, text.data, text.len) < 0 ||
+		    git_index_add(index, &entry) < 0)
+			err = sd_error_git(path);
+	}
+	sd_buf_release(&text);
+	for (int i = 0; i < 3; i++)
+		sd_article_free(&a[i]);
+	sd_article_free(&m);
+	return err;
+}
+
 /* A conflict outside the tickets: leave the repository as git merge
  * would (conflicts in the work tree and index, MERGE_HEAD set), with the
  * tickets already merged by meaning, for the user to finish with git. */
@@ -490,7 +539,8 @@ static sd_error *leave_git_merge(struct sd_store *s, git_index *merged, const gi
 		const git_index_entry *e = git_index_get_bypath(merged, tickets->v[i], 0);
 		git_blob *blob = NULL;
 		struct sd_buf abs = SD_BUF_INIT;
-		if (!e || !sd_path_is_ticket(tickets->v[i]) ||
+		if (!e ||
+		    (!sd_path_is_ticket(tickets->v[i]) && !sd_path_is_article(tickets->v[i])) ||
 		    git_blob_lookup(&blob, repo, &e->id) < 0)
 			continue;
 		sd_buf_printf(&abs, "%s%s", sd_store_root(s), tickets->v[i]);
@@ -661,7 +711,9 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 			if (od && git_oid_equal(&od->new_file.id, &d->new_file.id) &&
 			    od->status == d->status)
 				continue; /* both made the same change */
-			if (!sd_path_is_ticket(path) || d->status == GIT_DELTA_DELETED ||
+			int article = sd_path_is_article(path);
+			if ((!sd_path_is_ticket(path) && !article) ||
+			    d->status == GIT_DELTA_DELETED ||
 			    (od && od->status == GIT_DELTA_DELETED)) {
 				sd_strvec_push(&other_conflicts, path);
 				continue;
@@ -679,8 +731,12 @@ sd_error *sd_sync_merge(struct sd_store *s, const char *tracking, struct sd_sync
 					anc.id = *git_tree_entry_id(ea);
 				our.id = *git_tree_entry_id(eo);
 				their.id = *git_tree_entry_id(et);
-				sd_error *e = merge_one(repo, index, path, have_anc ? &anc : NULL,
-							&our, &their, &touched);
+				/* Articles merge by meaning too (sd-kb(5)). */
+				sd_error *e = article
+					? merge_article_one(repo, index, path,
+							    have_anc ? &anc : NULL, &our, &their)
+					: merge_one(repo, index, path, have_anc ? &anc : NULL, &our,
+						    &their, &touched);
 				if (e) {
 					/* Not a ticket sd can read: a conflict for git. */
 					sd_error_free(e);

@@ -16,6 +16,7 @@ const char *const sd_levels[] = { "high", "medium", "low", NULL };
 const char *const sd_tiers[] = { "L0", "L1", "L2", "L3", "L4", NULL };
 const char *const sd_visibilities[] = { "public", "internal", NULL };
 const char *const sd_channels[] = { "cli", "mail", "web", "import", NULL };
+const char *const sd_booleans[] = { "true", "false", NULL };
 
 const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_ID] = { "id", NULL, 0, 0 },
@@ -37,6 +38,12 @@ const struct sd_field_info sd_fields[SD_F_COUNT] = {
 	[SD_F_VENDOR_REF] = { "vendor_ref", NULL, 1, 1 },
 	[SD_F_CHANNEL] = { "channel", NULL, 0,
 			   1 }, /* free text on read: a newer sd may add channels */
+	/* Links are changed by sd link, sd unlink and sd problem, which keep
+	 * both sides in step; not by sd set. */
+	[SD_F_PROBLEM] = { "problem", NULL, 0, 1 },
+	[SD_F_INCIDENTS] = { "incidents", NULL, 0, 1 },
+	[SD_F_KNOWN_ERROR] = { "known_error", sd_booleans, 0, 1 },
+	[SD_F_CC] = { "cc", NULL, 1, 1 },
 	[SD_F_CREATED] = { "created", NULL, 0, 0 },
 	[SD_F_UPDATED] = { "updated", NULL, 0, 0 },
 };
@@ -64,7 +71,7 @@ sd_error *sd_field_check_read(enum sd_field f, const char *value)
 	/* What is already in a file is shown inert, not refused: only values
 	 * sd computes with must be exact. */
 	if (sd_fields[f].values || f == SD_F_ID || f == SD_F_CREATED || f == SD_F_UPDATED ||
-	    f == SD_F_TAGS)
+	    f == SD_F_TAGS || f == SD_F_PROBLEM || f == SD_F_INCIDENTS || f == SD_F_CC)
 		return sd_field_validate(f, value);
 	return NULL;
 }
@@ -126,6 +133,26 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 		return NULL;
 	case SD_F_TITLE:
 		return validate_line("title", value, 1);
+	case SD_F_PROBLEM:
+		if (*value && !sd_id_valid(value)) /* "": linked to none */
+			return sd_error_invalid("invalid problem '%.40s': name the problem by its "
+						"full id, %d characters of %s",
+						value, SD_ID_LEN, SD_ID_ALPHABET);
+		return NULL;
+	case SD_F_INCIDENTS: {
+		/* The list as held: full ids joined by ", " (see ticket.h). */
+		struct sd_strvec ids = SD_STRVEC_INIT;
+		sd_error *err = NULL;
+		sd_strvec_split(&ids, value);
+		for (size_t i = 0; !err && i < ids.n; i++)
+			if (!sd_id_valid(ids.v[i]))
+				err = sd_error_invalid("invalid incident '%.40s' in incidents: name "
+						       "each incident by its full id, %d characters "
+						       "of %s",
+						       ids.v[i], SD_ID_LEN, SD_ID_ALPHABET);
+		sd_strvec_clear(&ids);
+		return err;
+	}
 	case SD_F_CREATED:
 	case SD_F_UPDATED: {
 		sd_stamp t;
@@ -144,6 +171,8 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 						info->name, value);
 		return NULL;
 	}
+	case SD_F_CC:
+		return sd_cc_validate(value);
 	case SD_F_TAGS:
 		if (strchr(value, ',') || strchr(value, ' '))
 			return sd_error_invalid("invalid tag '%.60s': tags have no commas or spaces",
@@ -152,6 +181,47 @@ sd_error *sd_field_validate(enum sd_field f, const char *value)
 	default:
 		return validate_line(info->name, value, 0);
 	}
+}
+
+/* One address of a cc list: local@domain, nothing a mail header or a
+ * list could misread (spaces, brackets, quotes, commas, controls). */
+static int cc_address(const char *a, size_t n)
+{
+	const char *at = memchr(a, '@', n);
+	if (!n || n > 254 || !at || at == a || at == a + n - 1)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)a[i];
+		if (c <= ' ' || c == 0x7f || strchr("<>\"(),;:[]\\", c))
+			return 0;
+	}
+	return 1;
+}
+
+sd_error *sd_cc_validate(const char *value)
+{
+	const char *p = value;
+	size_t count = 0;
+	if (!sd_utf8_valid(value, strlen(value), NULL))
+		return sd_error_invalid("invalid cc: not valid UTF-8");
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, ",");
+		size_t m = n;
+		while (m && p[m - 1] == ' ')
+			m--;
+		if (!cc_address(p, m))
+			return sd_error_invalid("invalid cc address '%.*s': write addresses like "
+						"ana@example.com, separated by commas",
+						(int)(m > 80 ? 80 : m), p);
+		if (++count > 100)
+			return sd_error_invalid("cc lists at most 100 addresses");
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return NULL;
 }
 
 void sd_ticket_init(struct sd_ticket *t)
@@ -171,6 +241,10 @@ void sd_entry_release(struct sd_entry *e)
 	free(e->from);
 	free(e->to);
 	free(e->reason);
+	free(e->message_id);
+	free(e->mail_from);
+	free(e->mail_to);
+	free(e->reply_to);
 }
 
 void sd_ticket_free(struct sd_ticket *t)
@@ -242,6 +316,29 @@ sd_error *sd_ticket_set_tags(struct sd_ticket *t, const char *list)
 int sd_ticket_has_tag(const struct sd_ticket *t, const char *tag)
 {
 	return sd_strvec_has(&t->tags, tag);
+}
+
+void sd_ticket_incidents(const struct sd_ticket *t, struct sd_strvec *out)
+{
+	sd_strvec_split(out, sd_ticket_get(t, SD_F_INCIDENTS));
+}
+
+void sd_ticket_set_incidents(struct sd_ticket *t, const struct sd_strvec *ids)
+{
+	struct sd_strvec sorted = SD_STRVEC_INIT;
+	struct sd_buf joined = SD_BUF_INIT;
+	for (size_t i = 0; i < ids->n; i++)
+		sd_strvec_push(&sorted, ids->v[i]);
+	sd_strvec_sort(&sorted);
+	sd_strvec_uniq(&sorted);
+	for (size_t i = 0; i < sorted.n; i++) {
+		if (i)
+			sd_buf_adds(&joined, ", ");
+		sd_buf_adds(&joined, sorted.v[i]);
+	}
+	sd_ticket_set(t, SD_F_INCIDENTS, joined.data);
+	sd_buf_release(&joined);
+	sd_strvec_clear(&sorted);
 }
 
 static struct sd_entry *append_entry(struct sd_ticket *t)
@@ -367,6 +464,13 @@ sd_stamp sd_ticket_updated_stamp(const struct sd_ticket *t, sd_stamp at)
 sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_stamp at, int internal,
 				const char *body)
 {
+	return sd_ticket_add_mail_comment(t, author, at, internal, body, NULL, NULL);
+}
+
+sd_error *sd_ticket_add_mail_comment(struct sd_ticket *t, const char *author, sd_stamp at,
+				     int internal, const char *body, const struct sd_entry_mail *m,
+				     char id_out[SD_ENTRY_ID_LEN + 1])
+{
 	char id[SD_ENTRY_ID_LEN + 1];
 	sd_error *err = new_entry_id(t, id);
 	if (err)
@@ -379,7 +483,35 @@ sd_error *sd_ticket_add_comment(struct sd_ticket *t, const char *author, sd_stam
 	e->at = at;
 	e->internal = internal;
 	e->body = sd_text_trim_lines(body);
+	if (m)
+		sd_entry_set_mail(e, m);
+	if (id_out)
+		memcpy(id_out, id, sizeof(id));
 	sd_ticket_sort_entries(t);
+	return NULL;
+}
+
+static void set_string(char **slot, const char *v)
+{
+	if (!v)
+		return;
+	free(*slot);
+	*slot = sd_xstrdup(v);
+}
+
+void sd_entry_set_mail(struct sd_entry *e, const struct sd_entry_mail *m)
+{
+	set_string(&e->message_id, m->message_id);
+	set_string(&e->mail_from, m->mail_from);
+	set_string(&e->mail_to, m->mail_to);
+	set_string(&e->reply_to, m->reply_to);
+}
+
+struct sd_entry *sd_ticket_entry(struct sd_ticket *t, const char *id)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (!strcmp(t->entries[i].id, id))
+			return &t->entries[i];
 	return NULL;
 }
 

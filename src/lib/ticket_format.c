@@ -195,6 +195,48 @@ static int scalar_is_null(const yaml_event_t *e)
 		!strcmp(v, "NULL");
 }
 
+/* cc: a list of addresses, kept joined by ", " (a scalar "a, b" is
+ * taken as well). */
+static sd_error *read_cc(struct yaml_reader *r, struct sd_ticket *t)
+{
+	struct sd_buf joined = SD_BUF_INIT;
+	sd_error *err = NULL;
+	size_t line = event_line(r);
+	if (r->event.type == YAML_SCALAR_EVENT) {
+		if (!scalar_is_null(&r->event))
+			sd_buf_adds(&joined, (const char *)r->event.data.scalar.value);
+	} else if (r->event.type != YAML_SEQUENCE_START_EVENT) {
+		return at_line(r->path, line, "cc must be a list, like [ana@example.com]");
+	} else {
+		for (;;) {
+			if ((err = yaml_next(r)) || (err = plain_yaml_only(r)))
+				goto done;
+			if (r->event.type == YAML_SEQUENCE_END_EVENT)
+				break;
+			if (r->event.type != YAML_SCALAR_EVENT) {
+				err = at_line(r->path, event_line(r),
+					      "each cc must be a mail address");
+				goto done;
+			}
+			if (joined.len)
+				sd_buf_adds(&joined, ", ");
+			sd_buf_adds(&joined, (const char *)r->event.data.scalar.value);
+			if (joined.len > 64 * 1024) {
+				err = at_line(r->path, line, "cc is too long");
+				goto done;
+			}
+		}
+	}
+	if (joined.len && (err = sd_field_validate(SD_F_CC, joined.data))) {
+		err = sd_error_wrap(err, "%s:%zu", r->path, line);
+		goto done;
+	}
+	sd_ticket_set(t, SD_F_CC, joined.data);
+done:
+	sd_buf_release(&joined);
+	return err;
+}
+
 static sd_error *read_tags(struct yaml_reader *r, struct sd_ticket *t)
 {
 	sd_error *err;
@@ -221,6 +263,43 @@ static sd_error *read_tags(struct yaml_reader *r, struct sd_ticket *t)
 			return sd_error_wrap(err, "%s:%zu", r->path, event_line(r));
 		sd_strvec_push(&t->tags, tag);
 	}
+}
+
+/* incidents: a list of ticket ids, or (by hand) "a, b" in one scalar. */
+static sd_error *read_incidents(struct yaml_reader *r, struct sd_ticket *t)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	sd_error *err = NULL;
+	if (r->event.type == YAML_SCALAR_EVENT) {
+		if (!scalar_is_null(&r->event))
+			sd_strvec_split(&ids, (const char *)r->event.data.scalar.value);
+	} else if (r->event.type != YAML_SEQUENCE_START_EVENT) {
+		err = at_line(r->path, event_line(r),
+			      "incidents must be a list of ticket ids, like [7f3kq2m9xw4a]");
+		goto done;
+	} else {
+		for (;;) {
+			if ((err = yaml_next(r)) || (err = plain_yaml_only(r)))
+				goto done;
+			if (r->event.type == YAML_SEQUENCE_END_EVENT)
+				break;
+			if (r->event.type != YAML_SCALAR_EVENT) {
+				err = at_line(r->path, event_line(r),
+					      "each incident must be a ticket id");
+				goto done;
+			}
+			sd_strvec_push(&ids, (const char *)r->event.data.scalar.value);
+		}
+	}
+	for (size_t i = 0; i < ids.n; i++)
+		if ((err = sd_field_validate(SD_F_INCIDENTS, ids.v[i]))) {
+			err = sd_error_wrap(err, "%s:%zu", r->path, event_line(r));
+			goto done;
+		}
+	sd_ticket_set_incidents(t, &ids);
+done:
+	sd_strvec_clear(&ids);
+	return err;
 }
 
 struct key_pos {
@@ -326,7 +405,9 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 		size_t n = vlen[f];
 		if (!v)
 			continue;
-		if (f == SD_F_TAGS) {
+		if (f == SD_F_CC)
+			return 0; /* a list of addresses: libyaml reads it */
+		if (f == SD_F_TAGS || f == SD_F_INCIDENTS) {
 			if (n < 2 || v[0] != '[' || v[n - 1] != ']')
 				return 0;
 			for (size_t i = 1; i + 1 < n;) {
@@ -365,7 +446,7 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 			   !memcmp(v, "NULL", 4))))
 			n = 0; /* YAML's null: no value */
 		char *copy = sd_xstrndup(v, n);
-		sd_error *bad = f != SD_F_TAGS && *copy
+		sd_error *bad = f != SD_F_TAGS && f != SD_F_INCIDENTS && *copy
 			? sd_field_check_read((enum sd_field)f, copy)
 			: NULL;
 		if (bad) {
@@ -396,6 +477,23 @@ static int fast_front_matter(struct sd_ticket *t, const char *fm, size_t len, si
 				i = j + 2;
 			}
 			sd_strvec_uniq(&t->tags);
+		} else if (f == SD_F_INCIDENTS) {
+			/* The same flow list; each item must be a ticket id. */
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			copy[n - 1] = '\0';
+			sd_strvec_split(&ids, copy + 1);
+			int ok = 1;
+			for (size_t i = 0; ok && i < ids.n; i++)
+				ok = sd_id_valid(ids.v[i]);
+			if (ok)
+				sd_ticket_set_incidents(t, &ids);
+			sd_strvec_clear(&ids);
+			if (!ok) {
+				free(copy);
+				sd_ticket_free(t);
+				sd_ticket_init(t);
+				return 0;
+			}
 		} else {
 			free(t->field[f]);
 			t->field[f] = copy;
@@ -522,6 +620,16 @@ static sd_error *parse_front_matter(struct sd_ticket *t, const char *fm, size_t 
 		t->field_line[f] = first_line + key_line;
 		if (f == SD_F_TAGS) {
 			if ((err = read_tags(&r, t)))
+				goto done;
+			continue;
+		}
+		if (f == SD_F_INCIDENTS) {
+			if ((err = read_incidents(&r, t)))
+				goto done;
+			continue;
+		}
+		if (f == SD_F_CC) {
+			if ((err = read_cc(&r, t)))
 				goto done;
 			continue;
 		}
@@ -854,6 +962,10 @@ static sd_error *parse_marker(struct sd_entry *e, const char *line, size_t len, 
 	}
 	if (!e->author)
 		e->author = sd_xstrdup("");
+	e->message_id = take_attr(attrs, nattrs, "message_id");
+	e->mail_from = take_attr(attrs, nattrs, "mail_from");
+	e->mail_to = take_attr(attrs, nattrs, "mail_to");
+	e->reply_to = take_attr(attrs, nattrs, "reply_to");
 	if (e->kind == SD_ENTRY_COMMENT) {
 		vis = take_attr(attrs, nattrs, "visibility");
 		if (vis && sd_value_index(sd_visibilities, vis) < 0) {
@@ -920,6 +1032,16 @@ static void single_line(struct sd_buf *out, const char *s)
 	}
 }
 
+/* The mail attributes, after the kind's own. */
+static void write_mail_attrs(struct sd_buf *out, const struct sd_entry *e)
+{
+	static const char *const names[] = { "message_id", "mail_from", "mail_to", "reply_to" };
+	const char *values[] = { e->message_id, e->mail_from, e->mail_to, e->reply_to };
+	for (size_t i = 0; i < 4; i++)
+		if (values[i] && *values[i])
+			write_attr(out, names[i], values[i]);
+}
+
 static void write_entry(struct sd_buf *out, const struct sd_entry *e)
 {
 	char at[SD_STAMP_STRLEN], human[32];
@@ -932,6 +1054,7 @@ static void write_entry(struct sd_buf *out, const struct sd_entry *e)
 	write_attr(out, "author", e->author);
 	if (e->kind == SD_ENTRY_COMMENT) {
 		write_attr(out, "visibility", e->internal ? "internal" : "public");
+		write_mail_attrs(out, e);
 		sd_buf_adds(out, " -->\n### ");
 		entry_display_name(out, e->author);
 		sd_buf_printf(out, " · %s%s\n", human, e->internal ? " · internal" : "");
@@ -946,6 +1069,7 @@ static void write_entry(struct sd_buf *out, const struct sd_entry *e)
 	write_attr(out, "to", e->to);
 	if (*e->reason)
 		write_attr(out, "reason", e->reason);
+	write_mail_attrs(out, e);
 	sd_buf_adds(out, " -->\n- **");
 	single_line(out, e->field);
 	sd_buf_adds(out, "**: ");
@@ -1254,6 +1378,36 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 				if (i)
 					sd_buf_adds(out, ", ");
 				write_yaml_scalar(out, t->tags.v[i], 1);
+			}
+			sd_buf_addch(out, ']');
+		} else if (f == SD_F_INCIDENTS) {
+			struct sd_strvec ids = SD_STRVEC_INIT;
+			sd_ticket_incidents(t, &ids);
+			sd_buf_addch(out, '[');
+			for (size_t i = 0; i < ids.n; i++) {
+				if (i)
+					sd_buf_adds(out, ", ");
+				write_yaml_scalar(out, ids.v[i], 1);
+			}
+			sd_buf_addch(out, ']');
+			sd_strvec_clear(&ids);
+		} else if (f == SD_F_KNOWN_ERROR && sd_value_index(sd_booleans, v) >= 0) {
+			sd_buf_adds(out, v); /* a YAML boolean, read back as its text */
+		} else if (f == SD_F_CC) {
+			/* The value is "a, b": each address a list item. */
+			sd_buf_addch(out, '[');
+			while (*v == ' ')
+				v++;
+			for (const char *p = v; *p;) {
+				size_t n = strcspn(p, ",");
+				char *one = sd_xstrndup(p, n);
+				if (p != v)
+					sd_buf_adds(out, ", ");
+				write_yaml_scalar(out, one, 1);
+				free(one);
+				p += n;
+				while (*p == ',' || *p == ' ')
+					p++;
 			}
 			sd_buf_addch(out, ']');
 		} else if (f == SD_F_CREATED || f == SD_F_UPDATED) {

@@ -9,9 +9,11 @@ expect_exit "init: new directory" 0 sd init "$r"
 expect_exists "init: created a git repository" "$r/.git"
 expect_exists "init: wrote .sd/config.yaml" "$r/.sd/config.yaml"
 expect_exists "init: wrote tickets/.gitkeep" "$r/tickets/.gitkeep"
+expect_contains "init: wrote the auto-reply template" "$r/.sd/templates/auto-reply.md" "{{short_id}}"
 expect_commit_count "init" "$r" 1
 expect_last_commit "init" "$r" "sd: init" ".gitattributes
 .sd/config.yaml
+.sd/templates/auto-reply.md
 tickets/.gitkeep"
 expect_eq "init: branch is main (from init.defaultBranch)" "main" \
 	"$(git -C "$r" symbolic-ref --short HEAD 2>&1)"
@@ -139,6 +141,7 @@ expect_exit "init: repository without commits" 0 sd init "$tmp/emptyrepo"
 expect_commit_count "init: repository without commits" "$tmp/emptyrepo" 1
 expect_last_commit "init: repository without commits" "$tmp/emptyrepo" "sd: init" ".gitattributes
 .sd/config.yaml
+.sd/templates/auto-reply.md
 tickets/.gitkeep"
 fsck_ok "init: repository without commits" "$tmp/emptyrepo"
 

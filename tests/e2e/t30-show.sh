@@ -50,7 +50,7 @@ expect_eq "show --json: nothing on stderr" "" "$(cat "$ERR")"
 cp "$OUT" "$tmp/show.json"
 j=$tmp/show.json
 expect_json "json: keys in documented order" "$j" 'list(d.keys())' \
-	'["schema_version", "id", "title", "type", "status", "priority", "impact", "urgency", "tier", "queue", "assignee", "requester", "category", "tags", "asset", "key", "vendor", "vendor_ref", "channel", "created", "updated", "description", "timeline", "extra"]'
+	'["schema_version", "id", "title", "type", "status", "priority", "impact", "urgency", "tier", "queue", "assignee", "requester", "category", "tags", "asset", "key", "vendor", "vendor_ref", "channel", "problem", "incidents", "known_error", "cc", "created", "updated", "description", "timeline", "extra"]'
 expect_json "json: schema_version" "$j" 'd["schema_version"]' 1
 expect_json "json: front matter values" "$j" \
 	'[d[k] for k in ("id","title","type","status","priority","impact","urgency","tier","queue","assignee","requester","category","tags","asset","key","created","updated")]' \

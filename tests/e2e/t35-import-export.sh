@@ -67,7 +67,7 @@ expect_json "show --json: extra is {} without unknown keys" "$tmp/show2.json" 'd
 expect_exit "export -o FILE.csv" 0 sd -C "$src" export -o "$tmp/desk.csv"
 expect_out_empty "export -o: nothing on stdout"
 expect_eq "export -o FILE.csv: CSV header from the extension" \
-	"id,title,type,status,priority,impact,urgency,tier,queue,assignee,requester,category,tags,asset,key,vendor,vendor_ref,channel,created,updated,description,timeline,extra" \
+	"id,title,type,status,priority,impact,urgency,tier,queue,assignee,requester,category,tags,asset,key,vendor,vendor_ref,channel,problem,incidents,known_error,cc,created,updated,description,timeline,extra" \
 	"$(head -n 1 "$tmp/desk.csv")"
 expect_eq "export -o: an ordinary file's mode" "$(umask 022; touch "$tmp/m"; stat -c %a "$tmp/m")" \
 	"$(umask 022; sd -C "$src" export -o "$tmp/mode.jsonl" && stat -c %a "$tmp/mode.jsonl")"
@@ -77,9 +77,9 @@ expect_file_eq "export --format csv is export -o FILE.csv" "$tmp/desk.csv" "$OUT
 if [ $HAVE_PYTHON = 1 ]; then
 	"$PY" -c 'import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
-assert len(rows) == 4 and all(len(r) == 23 for r in rows), rows
+assert len(rows) == 4 and all(len(r) == 27 for r in rows), rows
 print("ok")' "$tmp/desk.csv" >"$tmp/pycsv" 2>&1
-	expect_eq "export csv: Python's csv module reads 4 rows of 23 fields" ok "$(cat "$tmp/pycsv")"
+	expect_eq "export csv: Python's csv module reads 4 rows of 27 fields" ok "$(cat "$tmp/pycsv")"
 fi
 expect_exit "export --status resolved" 0 sd -C "$src" export --status resolved
 expect_eq "export filters like list" "$t2" "$(sed -E 's/^\{"schema_version":1,"id":"([^"]+)".*/\1/' "$OUT")"

@@ -122,6 +122,10 @@ comp "$r" "sd show $s1" sd show "$s1"
 is "bash: sd show ID<TAB>" "$s1"
 comp "$r" "sd log " sd log ""
 has "bash: sd log <TAB>" "$s1" "$s2"
+comp "$r" "sd mail s" sd mail s
+is "bash: sd mail s<TAB>: the send subcommand" send
+comp "$r" "sd mail send --d" sd mail send --d
+is "bash: sd mail send --d<TAB>" --dry-run
 comp "$outside" "sd -C $r show " sd -C "$r" show ""
 is "bash: sd -C DIR show <TAB>: ids of that store" "$s1" "$s2"
 comp "$outside" "sd show " sd show ""
@@ -162,6 +166,22 @@ comp "$r" "sd import --format=c" sd import --format = c
 is "bash: sd import --format=c<TAB>" csv
 comp "$outside" "sd export -o imp" sd export -o imp
 is "bash: sd export -o FILE<TAB>: file names" imports import-me.csv
+
+# Problem management: subcommands, and ids where a ticket is named.
+comp "$r" "sd problem " sd problem ""
+is "bash: sd problem <TAB>: subcommands" new suggest known-error
+comp "$r" "sd problem known-error " sd problem known-error ""
+is "bash: sd problem known-error <TAB>: ids" "$s1" "$s2"
+comp "$r" "sd problem new T --from " sd problem new T --from ""
+is "bash: sd problem new T --from <TAB>: ids" "$s1" "$s2"
+comp "$r" "sd problem new T --from $s1 " sd problem new T --from "$s1" ""
+is "bash: sd problem new T --from ID <TAB>: more ids" "$s1" "$s2"
+comp "$r" "sd link " sd link ""
+is "bash: sd link <TAB>: ids" "$s1" "$s2"
+comp "$r" "sd unlink $s1 " sd unlink "$s1" ""
+is "bash: sd unlink ID <TAB>: more ids" "$s1" "$s2"
+comp "$r" "sd list --problem " sd list --problem ""
+is "bash: sd list --problem <TAB>: ids" "$s1" "$s2"
 
 expect_missing "bash: ticket text never run" "$r/PWNED"
 expect_missing "bash: ticket text never run (backquotes)" "$r/PWNED2"

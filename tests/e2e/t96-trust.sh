@@ -111,7 +111,7 @@ fsck_ok "local" "$l"
 cp "$l/.git/sd/config.yaml" "$tmp/local.yaml"
 printf 'sla.at_risk: 50%%\n' >"$l/.git/sd/config.yaml"
 refused "local: other keys refused" \
-	".git/sd/config.yaml:1: 'sla.at_risk' cannot be set in the local configuration; it takes sla.on_breach.notify, sla.on_risk.notify, mail.sendmail, commands.timeout (the rest belongs in .sd/config.yaml)" \
+	".git/sd/config.yaml:1: 'sla.at_risk' cannot be set in the local configuration; it takes sla.on_breach.notify, sla.on_risk.notify, mail.sendmail, commands.timeout, portal.base_url, portal.listen (the rest belongs in .sd/config.yaml)" \
 	sd -C "$l" list
 cp "$tmp/local.yaml" "$l/.git/sd/config.yaml"
 line=$(($(wc -l <"$l/.sd/config.yaml") + 1))

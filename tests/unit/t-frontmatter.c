@@ -181,6 +181,27 @@ int main(void)
 		compare(what, text);
 		free(text);
 	}
+	/* The link fields: a list of ids in every form, a bad id, a problem. */
+	static const char *const link_forms[] = {
+		"incidents: [bbbbbbbbbbbb, aaaaaaaaaaaa]",
+		"incidents: []",
+		"incidents: [aaaaaaaaaaaa, aaaaaaaaaaaa]",
+		"incidents: aaaaaaaaaaaa, bbbbbbbbbbbb",
+		"incidents:\n  - aaaaaaaaaaaa\n  - bbbbbbbbbbbb",
+		"incidents: [aaaaaaaaaaaa, not-an-id]",
+		"incidents: [\"000000000000\"]",
+		"incidents: {a: b}",
+		"problem: aaaaaaaaaaaa\nknown_error: true",
+		"problem: nope\nknown_error: false",
+		"known_error: maybe",
+	};
+	for (size_t t = 0; t < sizeof(link_forms) / sizeof(*link_forms); t++) {
+		snprintf(line, sizeof(line), "asset: \"\"\n%s", link_forms[t]);
+		snprintf(what, sizeof(what), "[%s]", link_forms[t]);
+		char *text = ticket_with("asset", line);
+		compare(what, text);
+		free(text);
+	}
 	/* Whole-file shapes: a key twice, an unknown key, a missing key. */
 	char *text = ticket_with("title", "title: A\ntitle: B");
 	compare("duplicate key", text);

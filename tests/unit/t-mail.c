@@ -610,6 +610,8 @@ static void test_machine_mail(void)
 		{ "Precedence: bulk\n", "auto-reply" },
 		{ "Precedence: auto_reply\n", "auto-reply" },
 		{ "Precedence: junk\n", "auto-reply" },
+		{ "Precedence: list\n", "auto-reply" },
+		{ "precedence: BULK\n", "auto-reply" },
 		{ "List-Id: Users <users.lists.example.org>\n", "list" },
 		{ "X-Loop: desk@example.com\n", "person" },
 	};

@@ -1780,12 +1780,58 @@ static void test_random(void)
 	      "the generated cases reach every rule");
 }
 
+/* A problem's incidents merge as a set: links made in two clones are both
+ * kept, an unlink on one side wins over an untouched link, and the
+ * result is the same both ways round, with no conflict record. */
+static void set_incidents(struct sd_ticket *t, const char *list)
+{
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	sd_strvec_split(&ids, list);
+	sd_ticket_set_incidents(t, &ids);
+	sd_strvec_clear(&ids);
+}
+
+static void test_incidents(void)
+{
+	static const struct {
+		const char *o, *a, *b, *want;
+	} cases[] = {
+		{ "", "aaaaaaaaaaaa", "bbbbbbbbbbbb", "aaaaaaaaaaaa, bbbbbbbbbbbb" },
+		{ "aaaaaaaaaaaa", "aaaaaaaaaaaa, cccccccccccc", "", "cccccccccccc" },
+		{ "aaaaaaaaaaaa, bbbbbbbbbbbb", "bbbbbbbbbbbb", "aaaaaaaaaaaa, bbbbbbbbbbbb",
+		  "bbbbbbbbbbbb" },
+		{ "", "cccccccccccc, aaaaaaaaaaaa", "aaaaaaaaaaaa", "aaaaaaaaaaaa, cccccccccccc" },
+	};
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct sd_ticket o, a, b, m1, m2;
+		base_ticket(&o);
+		sd_ticket_set(&o, SD_F_TYPE, "problem");
+		set_incidents(&o, cases[i].o);
+		clone(&a, &o);
+		clone(&b, &o);
+		set_incidents(&a, cases[i].a);
+		set_incidents(&b, cases[i].b);
+		merge(&m1, &o, &a, &b);
+		merge(&m2, &o, &b, &a);
+		CHECK_STR(cases[i].want, sd_ticket_get(&m1, SD_F_INCIDENTS), "incidents merged");
+		CHECK_STR(cases[i].want, sd_ticket_get(&m2, SD_F_INCIDENTS), "the other way round");
+		CHECK(m1.nentries == 0, "case %zu: no conflict recorded, got %zu entries", i,
+		      m1.nentries);
+		sd_ticket_free(&o);
+		sd_ticket_free(&a);
+		sd_ticket_free(&b);
+		sd_ticket_free(&m1);
+		sd_ticket_free(&m2);
+	}
+}
+
 int main(void)
 {
 	test_identity();
 	test_field_rules();
 	test_conflict_recorded_once();
 	test_tags();
+	test_incidents();
 	test_unknown_keys();
 	test_description();
 	test_timeline();

@@ -239,7 +239,7 @@ static void test_collect(void)
 		.tag = "sd",
 		.auto_reply = 1,
 		.auto_reply_limit = 3,
-		.notify = SD_NOTIFY_REPLY,
+		.notify = cfg.mail.notify,
 		.cfg = &cfg,
 		.now = now,
 	};
@@ -286,7 +286,7 @@ static void test_collect(void)
 	sd_ticket_parse(&t2, ticket_text, sizeof(ticket_text) - 1, "t.md");
 	sd_ticket_set(&t2, SD_F_ID, "0123456789ac");
 	s.auto_reply_limit = 1;
-	s.notify = 0;
+	s.notify = NULL;
 	sd_outbox_init(&ob, &s);
 	sd_outbox_count(&ob, &t);
 	err = sd_outbox_collect(&ob, &t2, "0123456789ac");

@@ -124,6 +124,25 @@ static void test_ticket_paths(void)
 		{ "tickets/ab/ab7k2m9xw4qz.md ", 0, 0 },
 		{ "", 0, 0 },
 	};
+	static const struct {
+		const char *path;
+		int article;
+	} articles[] = {
+		{ "kb/vpn-does-not-connect.md", 1 },
+		{ "kb/x.md", 1 },
+		{ "kb/x", 0 },
+		{ "kb/X.md", 0 },
+		{ "kb/a/b.md", 0 },
+		{ "kb/x-.md", 0 },
+		{ "kb/../x.md", 0 },
+		{ "x/kb/a.md", 0 },
+		{ "kb/.gitkeep", 0 },
+		{ "kb/a_b.md", 0 },
+		{ "tickets/ab/ab7k2m9xw4qz.md", 0 },
+	};
+	for (size_t i = 0; i < sizeof(articles) / sizeof(articles[0]); i++)
+		CHECK(sd_path_is_article(articles[i].path) == articles[i].article,
+		      "article path '%s'", articles[i].path);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK(sd_path_is_ticket(cases[i].path) == cases[i].ticket, "ticket path '%s'",
 		      cases[i].path);
@@ -194,6 +213,27 @@ static void test_entries(void)
 		{ "tickets/..\\", T, "'\\'" },
 		{ ".git", T, ".git" },
 		{ ".git/config", F, ".git" },
+		/* The knowledge base: kb/SLUG.md and nothing else. */
+		{ "kb", T, NULL },
+		{ "kb/.gitkeep", F, NULL },
+		{ "kb/vpn-does-not-connect.md", F, NULL },
+		{ "kb/a1.md", F, NULL },
+		{ "kb", F, "file where" },
+		{ "kb", L, "symlink" },
+		{ "KB/x.md", L, "symlink" },
+		{ "kb/vpn.md", L, "symlink" },
+		{ "kb/vpn.md", S, "submodule" },
+		{ "kb/vpn.md", T, "directory where" },
+		{ "kb/sub", T, "not an article" },
+		{ "kb/sub/x.md", F, "not an article" },
+		{ "kb/VPN.md", F, "not an article" },
+		{ "kb/-vpn.md", F, "not an article" },
+		{ "kb/vpn--x.md", F, "not an article" },
+		{ "kb/vpn.txt", F, "not an article" },
+		{ "kb/.md", F, "not an article" },
+		{ "kb/\xd0\xb2\xd0\xbf\xd0\xbd.md", F, "not an article" },
+		{ "kb/../../x.md", F, "'..'" },
+		{ "kb/.git", T, ".git" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *why = sd_path_entry_problem(cases[i].path, cases[i].mode);

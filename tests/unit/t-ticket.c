@@ -401,6 +401,58 @@ static void test_hybrid_clock(void)
 	}
 }
 
+/* The link fields: the incidents list is read in any order and form,
+ * held sorted and joined, written as a flow list, and read back the same;
+ * a bad id is refused with its line. */
+static void test_links(void)
+{
+	static const char text[] = "---\n"
+				   "id: 7f3kq2m9xw4a\n"
+				   "title: Printers\n"
+				   "type: problem\n"
+				   "status: new\n"
+				   "priority: P3\n"
+				   "incidents:\n"
+				   "  - zzzzzzzzzzzz\n"
+				   "  - aaaaaaaaaaaa\n"
+				   "known_error: true\n"
+				   "created: 2026-11-23T14:00:00Z\n"
+				   "updated: 2026-11-23T14:00:00Z\n"
+				   "---\n";
+	struct sd_ticket t, back;
+	sd_error *err = sd_ticket_parse(&t, text, strlen(text), "p.md");
+	CHECK(!err, "parses: %s", err ? err->msg : "");
+	sd_error_free(err);
+	CHECK_STR("aaaaaaaaaaaa, zzzzzzzzzzzz", sd_ticket_get(&t, SD_F_INCIDENTS), "held sorted");
+	CHECK_STR("true", sd_ticket_get(&t, SD_F_KNOWN_ERROR), "known_error");
+	char *out = write_ticket(&t);
+	CHECK(strstr(out, "\nincidents: [aaaaaaaaaaaa, zzzzzzzzzzzz]\nknown_error: true\n") != NULL,
+	      "written as a flow list:\n%s", out);
+	CHECK(!strstr(out, "problem:"), "an empty problem is not written:\n%s", out);
+	err = sd_ticket_parse(&back, out, strlen(out), "p.md");
+	CHECK(!err &&
+		      !strcmp(sd_ticket_get(&back, SD_F_INCIDENTS),
+			      sd_ticket_get(&t, SD_F_INCIDENTS)),
+	      "read back: %s", err ? err->msg : sd_ticket_get(&back, SD_F_INCIDENTS));
+	sd_error_free(err);
+	struct sd_strvec ids = SD_STRVEC_INIT;
+	sd_ticket_incidents(&back, &ids);
+	CHECK(ids.n == 2 && !strcmp(ids.v[1], "zzzzzzzzzzzz"), "split: %zu", ids.n);
+	sd_strvec_clear(&ids);
+	free(out);
+	sd_ticket_free(&back);
+	sd_ticket_free(&t);
+
+	err = sd_field_validate(SD_F_PROBLEM, "Tiskalnik");
+	CHECK(err && strstr(err->msg, "invalid problem"), "bad problem id: %s",
+	      err ? err->msg : "accepted");
+	sd_error_free(err);
+	err = sd_field_validate(SD_F_INCIDENTS, "aaaaaaaaaaaa, принтер");
+	CHECK(err && strstr(err->msg, "invalid incident"), "bad incident id: %s",
+	      err ? err->msg : "accepted");
+	sd_error_free(err);
+}
+
 int main(void)
 {
 	test_hybrid_clock();
@@ -411,5 +463,6 @@ int main(void)
 	test_validate();
 	test_entries_sorted();
 	test_tags_and_changes();
+	test_links();
 	return unit_done("unit/ticket");
 }

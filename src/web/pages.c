@@ -1,0 +1,781 @@
+/* SPDX-License-Identifier: MIT */
+/* The portal's pages: the request form, suggestions, status pages and
+ * the requester's actions on them (web.h). */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "sd/id.h"
+#include "sd/intake.h"
+#include "sd/kb.h"
+#include "sd/rank.h"
+#include "sd/site.h"
+#include "sd/sla.h"
+#include "sd/ticket.h"
+#include "sd/util.h"
+#include "web/web.h"
+
+static const char *const levels[] = { "low", "medium", "high", NULL };
+
+/* Text from a form as sd keeps it: CR LF (what browsers send) as LF,
+ * blank lines around trimmed. The caller frees it. */
+static char *form_text(const char *s)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	for (const char *p = s ? s : ""; *p; p++)
+		if (*p != '\r')
+			sd_buf_addch(&b, *p);
+	char *t = sd_text_trim_lines(b.data);
+	sd_buf_release(&b);
+	return t;
+}
+
+/* One line, blanks around trimmed. The caller frees it. */
+static char *form_line(const char *s)
+{
+	if (!s)
+		return sd_xstrdup("");
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return sd_xstrndup(s, n);
+}
+
+static int email_ok(const char *e)
+{
+	const char *at = strchr(e, '@');
+	size_t n = strlen(e);
+	if (!at || at == e || n > 254 || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    at[1] == '.' || e[n - 1] == '.')
+		return 0;
+	for (const char *p = e; *p; p++)
+		if (!sd_ascii_isalpha(*p) && !sd_ascii_isdigit(*p) &&
+		    !strchr(p < at ? ".!#$%&'*+/=?^_`{|}~-@" : ".-@", *p))
+			return 0;
+	return 1;
+}
+
+static int name_ok(const char *n)
+{
+	return *n && strlen(n) <= 100 && !strpbrk(n, "<>\"@") &&
+		!sd_field_validate(SD_F_REQUESTER, n);
+}
+
+/* Markdown (or plain text, which is Markdown too) as safe HTML: cmark
+ * with raw HTML left out and unsafe links dropped. */
+static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text)
+{
+	/* Hard breaks: most requesters write plain text, where a new line
+	 * means one. */
+	char *html =
+		cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
+	sd_tmpl_set_html(v, name, html);
+	free(html);
+}
+
+/* ---- the request form ---- */
+
+struct request_form {
+	char *name, *email, *title, *category, *impact, *urgency, *description;
+};
+
+static void form_release(struct request_form *f)
+{
+	free(f->name), free(f->email), free(f->title), free(f->category);
+	free(f->impact), free(f->urgency), free(f->description);
+}
+
+static void form_read(struct web_request *req, struct request_form *f)
+{
+	f->name = form_line(web_field(req, "name"));
+	f->email = form_line(web_field(req, "email"));
+	f->title = form_line(web_field(req, "title"));
+	f->category = form_line(web_field(req, "category"));
+	f->impact = form_line(web_field(req, "impact"));
+	f->urgency = form_line(web_field(req, "urgency"));
+	f->description = form_text(web_field(req, "description"));
+}
+
+/* The problems of f, as catalog keys added to errors. */
+static void form_check(struct web_request *req, const struct request_form *f,
+		       struct sd_strvec *errors)
+{
+	const struct sd_portal_config *p = &sd_store_config(req->store)->portal;
+	sd_error *e = NULL;
+	if (!name_ok(f->name))
+		sd_strvec_push(errors, "error.name");
+	if (!email_ok(f->email))
+		sd_strvec_push(errors, "error.email");
+	if (!*f->title || strlen(f->title) > 200 || (e = sd_field_validate(SD_F_TITLE, f->title)))
+		sd_strvec_push(errors, "error.title");
+	sd_error_free(e);
+	if (strlen(f->description) > (size_t)p->max_text ||
+	    (e = sd_text_validate(f->description, strlen(f->description), "the description")))
+		sd_strvec_push(errors, "error.description");
+	sd_error_free(e);
+	if ((*f->impact && sd_value_index(levels, f->impact) < 0) ||
+	    (*f->urgency && sd_value_index(levels, f->urgency) < 0) ||
+	    (*f->category && !sd_strvec_has(&p->categories, f->category)))
+		sd_strvec_push(errors, "error.choice");
+}
+
+static void show_form(struct web_request *req, int status, const struct request_form *f,
+		      const struct sd_strvec *errors)
+{
+	const struct sd_portal_config *p = &sd_store_config(req->store)->portal;
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	web_csrf_vars(req, v, "new");
+	if (f) {
+		sd_tmpl_set(v, "name", f->name);
+		sd_tmpl_set(v, "email", f->email);
+		sd_tmpl_set(v, "title_value", f->title);
+		sd_tmpl_set(v, "description", f->description);
+	}
+	for (size_t i = 0; errors && i < errors->n; i++)
+		sd_tmpl_set(sd_tmpl_add_item(v, "errors"), "text",
+			    sd_tmpl_msg(req->msgs, errors->v[i]));
+	if (p->categories.n)
+		sd_tmpl_set(v, "has_categories", "1");
+	for (size_t i = 0; i < p->categories.n; i++) {
+		struct sd_tmpl_vars *c = sd_tmpl_add_item(v, "categories");
+		sd_tmpl_set(c, "value", p->categories.v[i]);
+		if (f && !strcmp(f->category, p->categories.v[i]))
+			sd_tmpl_set(c, "selected", "1");
+	}
+	for (int i = 0; levels[i]; i++) {
+		struct sd_buf key = SD_BUF_INIT;
+		struct sd_tmpl_vars *c = sd_tmpl_add_item(v, "impacts");
+		sd_tmpl_set(c, "value", levels[i]);
+		sd_buf_printf(&key, "form.affected.%s", levels[i]);
+		sd_tmpl_set(c, "label", sd_tmpl_msg(req->msgs, key.data));
+		if (f && *f->impact ? !strcmp(f->impact, levels[i]) : i == 0)
+			sd_tmpl_set(c, "checked", "1");
+		sd_buf_reset(&key);
+		c = sd_tmpl_add_item(v, "urgencies");
+		sd_tmpl_set(c, "value", levels[i]);
+		sd_buf_printf(&key, "form.urgency.%s", levels[i]);
+		sd_tmpl_set(c, "label", sd_tmpl_msg(req->msgs, key.data));
+		if (f && *f->urgency ? !strcmp(f->urgency, levels[i]) : i == 1)
+			sd_tmpl_set(c, "checked", "1");
+		sd_buf_release(&key);
+	}
+	web_page(req, status, "index.html", sd_tmpl_msg(req->msgs, "index.title"), v);
+	sd_tmpl_vars_free(v);
+}
+
+/* The status link's path of id. */
+static void status_path(struct web_request *req, const char *id, struct sd_buf *out)
+{
+	char tok[SD_TOKEN_LEN + 1];
+	sd_token_make(req->srv->key, id, tok);
+	sd_buf_printf(out, "/t/%s/%s", id, tok);
+}
+
+static void redirect(struct web_request *req, const char *location)
+{
+	free(req->location);
+	req->location = sd_xstrdup(location);
+	req->status = 303;
+	req->content_type = "text/plain; charset=utf-8";
+	sd_buf_reset(&req->body);
+}
+
+static size_t add_matches(struct web_request *req, struct sd_tmpl_vars *v, const char *name,
+			  const char *query, size_t max);
+
+/* "Does one of these solve it?": the articles that match the title, with
+ * the request carried in hidden fields to send it anyway. 0 when none
+ * match (or suggestions are off), and nothing was shown. */
+static int show_suggestions(struct web_request *req, const struct request_form *f)
+{
+	int max = sd_store_config(req->store)->portal.suggestions;
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	int shown = max > 0 && add_matches(req, v, "articles", f->title, (size_t)max) > 0;
+	if (shown) {
+		const char *names[] = { "name",	  "email",   "title",	   "category",
+					"impact", "urgency", "description" };
+		const char *values[] = { f->name,   f->email,	f->title,      f->category,
+					 f->impact, f->urgency, f->description };
+		web_csrf_vars(req, v, "new");
+		sd_tmpl_set(v, "category", f->category);
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			struct sd_tmpl_vars *h = sd_tmpl_add_item(v, "hidden");
+			sd_tmpl_set(h, "name", names[i]);
+			sd_tmpl_set(h, "value", values[i]);
+		}
+		web_page(req, 200, "suggest.html", sd_tmpl_msg(req->msgs, "suggest.title"), v);
+	}
+	sd_tmpl_vars_free(v);
+	return shown;
+}
+
+static void post_request(struct web_request *req)
+{
+	struct request_form f;
+	struct sd_strvec errors = SD_STRVEC_INIT;
+	struct sd_buf requester = SD_BUF_INIT, loc = SD_BUF_INIT;
+	struct sd_intake_result res;
+	memset(&res, 0, sizeof(res));
+	form_read(req, &f);
+	if (!web_csrf_ok(req, "new")) {
+		web_message(req, 403, "badform.title", "badform.text");
+		goto done;
+	}
+	form_check(req, &f, &errors);
+	if (errors.n) {
+		show_form(req, 400, &f, &errors);
+		goto done;
+	}
+	if (!web_field(req, "send") && show_suggestions(req, &f))
+		goto done;
+	if (web_rate_take(req->srv, req->client, f.email, req->now)) {
+		web_message(req, 429, "toomany.title", "toomany.text");
+		goto done;
+	}
+	sd_buf_printf(&requester, "%s <%s>", f.name, f.email);
+	struct sd_request r;
+	memset(&r, 0, sizeof(r));
+	r.title = f.title;
+	r.description = *f.description ? f.description : NULL;
+	r.requester = requester.data;
+	r.impact = *f.impact ? f.impact : "low";
+	r.urgency = *f.urgency ? f.urgency : "medium";
+	r.category = *f.category ? f.category : NULL;
+	r.channel = "web";
+	/* One commit at a time from this server; the store's lock keeps the
+	 * CLI and a cron sync out meanwhile. */
+	pthread_mutex_lock(&req->srv->write_lock);
+	sd_error *err = sd_intake_open(req->store, &r, req->now, &res);
+	sd_store_unlock_all(req->store);
+	pthread_mutex_unlock(&req->srv->write_lock);
+	sd_route_outcome_release(&res.route);
+	if (err) {
+		web_log_error("cannot open a ticket", err);
+		sd_error_free(err);
+		web_message(req, 503, "failed.title", "failed.text");
+		goto done;
+	}
+	memcpy(req->log_id, res.id, SD_ID_LEN + 1);
+	status_path(req, res.id, &loc);
+	sd_buf_adds(&loc, "?done=sent");
+	redirect(req, loc.data);
+done:
+	form_release(&f);
+	sd_strvec_clear(&errors);
+	sd_buf_release(&requester);
+	sd_buf_release(&loc);
+}
+
+/* ---- status pages ---- */
+
+/* The name part of "Name <email>", or the whole when there is none. */
+static char *display_name(const char *author)
+{
+	const char *lt = strchr(author, '<');
+	if (!lt)
+		return form_line(strchr(author, '@') ? "" : author);
+	char *n = sd_xstrndup(author, (size_t)(lt - author));
+	char *t = form_line(n);
+	free(n);
+	return t;
+}
+
+static int same_person(const char *a, const char *b)
+{
+	const char *ea = strchr(a, '<'), *eb = strchr(b, '<');
+	ea = ea ? ea : a, eb = eb ? eb : b;
+	return sd_strcaseeq(ea, eb);
+}
+
+static void words(struct web_request *req, const char *kind, const char *value, struct sd_buf *out)
+{
+	struct sd_buf key = SD_BUF_INIT;
+	sd_buf_printf(&key, "words.%s.%s", kind, value);
+	const char *w = sd_tmpl_msg(req->msgs, key.data);
+	sd_buf_adds(out, w == key.data ? value : w);
+	sd_buf_release(&key);
+}
+
+static void show_status(struct web_request *req, const char *id, struct sd_ticket *t)
+{
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	struct sd_buf self = SD_BUF_INIT, b = SD_BUF_INIT;
+	char when[32], iso[SD_TIME_STRLEN];
+	const char *requester = sd_ticket_get(t, SD_F_REQUESTER);
+	const char *status = sd_ticket_get(t, SD_F_STATUS);
+	status_path(req, id, &self);
+	sd_tmpl_set(v, "self", self.data);
+	web_csrf_vars(req, v, id);
+	sd_tmpl_set(v, "ticket_title", sd_ticket_get(t, SD_F_TITLE));
+	sd_tmpl_set(v, "status", status);
+	words(req, "status", status, &b);
+	sd_tmpl_set(v, "status_words", b.data);
+	sd_buf_reset(&b);
+	words(req, "priority", sd_ticket_get(t, SD_F_PRIORITY), &b);
+	sd_tmpl_set(v, "priority_words", b.data);
+	sd_stamp created = 0;
+	if (!sd_stamp_parse(&created, sd_ticket_get(t, SD_F_CREATED))) {
+		sd_time_format_human(when, sd_stamp_seconds(created));
+		sd_time_format(iso, sd_stamp_seconds(created));
+		sd_tmpl_set(v, "created", when);
+		sd_tmpl_set(v, "created_iso", iso);
+	}
+	struct sd_sla sla;
+	sd_error *err =
+		sd_sla_evaluate(&sla, sd_store_config(req->store), t, sd_stamp_seconds(req->now));
+	if (!err && sla.policy && sla.resolution.present && sla.resolution.has_due &&
+	    sla.resolution.state != SD_CLOCK_MET && !sd_status_is_done(status)) {
+		sd_time_format_human(when, sla.resolution.due);
+		sd_time_format(iso, sla.resolution.due);
+		sd_tmpl_set(v, "due", when);
+		sd_tmpl_set(v, "due_iso", iso);
+	}
+	sd_error_free(err);
+	set_markdown(v, "description", t->description ? t->description : "");
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		/* Only what the requester may see: public comments, and the
+		 * status and priority as they changed. Internal notes and
+		 * every other field (assignee, queue, tags...) stay out. */
+		int comment = e->kind == SD_ENTRY_COMMENT && !e->internal;
+		int event = e->kind == SD_ENTRY_EVENT && e->field &&
+			(!strcmp(e->field, "status") || !strcmp(e->field, "priority")) && e->to &&
+			*e->to;
+		if (!comment && !event)
+			continue;
+		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, "entries");
+		char *name = NULL;
+		if (same_person(e->author, requester))
+			sd_tmpl_set(x, "who", sd_tmpl_msg(req->msgs, "status.you"));
+		else if (*(name = display_name(e->author)))
+			sd_tmpl_set(x, "who", name);
+		else
+			sd_tmpl_set(x, "who", sd_tmpl_msg(req->msgs, "status.desk"));
+		free(name);
+		sd_time_format_human(when, sd_stamp_seconds(e->at));
+		sd_time_format(iso, sd_stamp_seconds(e->at));
+		sd_tmpl_set(x, "at", when);
+		sd_tmpl_set(x, "at_iso", iso);
+		if (comment) {
+			set_markdown(x, "text", e->body ? e->body : "");
+		} else {
+			int st = !strcmp(e->field, "status");
+			sd_buf_reset(&b);
+			sd_buf_printf(&b, "%s ",
+				      sd_tmpl_msg(req->msgs,
+						  st ? "status.changed"
+						     : "status.priority.changed"));
+			words(req, st ? "status" : "priority", e->to, &b);
+			sd_tmpl_set(x, "event", b.data);
+		}
+	}
+	if (!strcmp(status, "resolved") || !sd_status_is_done(status))
+		sd_tmpl_set(v, "can_solve", "1");
+	if (!strcmp(status, "resolved") || !strcmp(status, "closed"))
+		sd_tmpl_set(v, "can_reopen", "1");
+	if (req->done && !strcmp(req->done, "sent")) {
+		struct sd_tmpl_vars *c = sd_tmpl_vars_new();
+		struct sd_buf link = SD_BUF_INIT, html = SD_BUF_INIT;
+		if (*req->srv->base_url)
+			sd_buf_printf(&link, "%s%s", req->srv->base_url, self.data);
+		else if (req->host)
+			sd_buf_printf(&link, "http://%s%s", req->host, self.data);
+		else
+			sd_buf_adds(&link, self.data);
+		sd_tmpl_set(c, "link", link.data);
+		sd_tmpl_render(req->srv->tmpl[3], c, req->msgs, &html);
+		sd_tmpl_set_html(v, "created_box", html.data);
+		sd_tmpl_vars_free(c);
+		sd_buf_release(&link);
+		sd_buf_release(&html);
+	} else if (req->done) {
+		const char *key = !strcmp(req->done, "comment") ? "status.notice.comment"
+			: !strcmp(req->done, "solved")		? "status.notice.solved"
+			: !strcmp(req->done, "reopened")	? "status.notice.reopened"
+								: NULL;
+		if (key)
+			sd_tmpl_set(v, "notice", sd_tmpl_msg(req->msgs, key));
+	}
+	web_page(req, 200, "status.html", sd_ticket_get(t, SD_F_TITLE), v);
+	sd_tmpl_vars_free(v);
+	sd_buf_release(&self);
+	sd_buf_release(&b);
+}
+
+static void not_found(struct web_request *req)
+{
+	web_message(req, 404, "notfound.title", "notfound.text");
+}
+
+/* A requester's action on their ticket, as one commit. */
+static void act(struct web_request *req, const char *id, const char *action)
+{
+	struct sd_ticket t;
+	struct sd_buf loc = SD_BUF_INIT;
+	char *text = NULL;
+	const char *done = NULL;
+	sd_error *err = NULL;
+	int changed = 0, locked = 0;
+	sd_ticket_init(&t);
+	if (!web_csrf_ok(req, id)) {
+		web_message(req, 403, "badform.title", "badform.text");
+		goto done;
+	}
+	if (!strcmp(action, "comment")) {
+		text = form_text(web_field(req, "comment"));
+		if (!*text || strlen(text) > (size_t)sd_store_config(req->store)->portal.max_text ||
+		    (err = sd_text_validate(text, strlen(text), "the comment"))) {
+			sd_error_free(err);
+			err = NULL;
+			web_message(req, 400, "badform.title", "error.description");
+			goto done;
+		}
+	}
+	pthread_mutex_lock(&req->srv->write_lock);
+	locked = 1;
+	if ((err = sd_store_lock(req->store)) || (err = sd_store_read(req->store, id, &t, NULL)))
+		goto done;
+	const char *who = sd_ticket_get(&t, SD_F_REQUESTER);
+	const char *status = sd_ticket_get(&t, SD_F_STATUS);
+	const char *verb = action;
+	if (!strcmp(action, "comment")) {
+		err = sd_ticket_add_comment(&t, who, req->now, 0, text);
+		/* The desk waits on the requester in pending: an answer moves
+		 * the ticket back to the desk. */
+		if (!err && !strcmp(status, "pending"))
+			err = sd_ticket_change(&t, SD_F_STATUS, "open", who, req->now,
+					       "the requester answered on the portal", NULL);
+		changed = 1;
+		done = "comment";
+	} else if (!strcmp(action, "solved")) {
+		const char *to = !strcmp(status, "resolved") ? "closed" : "resolved";
+		if (strcmp(status, "resolved") && sd_status_is_done(status))
+			to = NULL;
+		if (to)
+			err = sd_ticket_change(&t, SD_F_STATUS, to, who, req->now,
+					       "the requester confirmed it is solved", &changed);
+		done = "solved";
+		verb = to && !strcmp(to, "closed") ? "close" : "resolve";
+	} else {
+		if (!strcmp(status, "resolved") || !strcmp(status, "closed"))
+			err = sd_ticket_change(&t, SD_F_STATUS, "open", who, req->now,
+					       "the requester says it is not solved", &changed);
+		done = "reopened";
+		verb = "reopen";
+	}
+	if (!err && changed) {
+		char now[SD_STAMP_STRLEN];
+		sd_stamp_format(now, sd_ticket_updated_stamp(&t, req->now));
+		sd_ticket_set(&t, SD_F_UPDATED, now);
+		err = sd_store_save_ticket(req->store, &t, verb);
+	}
+	if (err)
+		goto done;
+	status_path(req, id, &loc);
+	sd_buf_printf(&loc, "?done=%s", done);
+	redirect(req, loc.data);
+done:
+	if (locked) {
+		sd_store_unlock_all(req->store);
+		pthread_mutex_unlock(&req->srv->write_lock);
+	}
+	if (err) {
+		web_log_error(id, err);
+		sd_error_free(err);
+		web_message(req, 503, "failed.title", "failed.text");
+	}
+	free(text);
+	sd_buf_release(&loc);
+	sd_ticket_free(&t);
+}
+
+/* /t/ID/TOKEN[/ACTION]: a wrong, short or long token, an id that is not
+ * one and a ticket that does not exist all answer the same 404. */
+static void status_route(struct web_request *req)
+{
+	char id[SD_ID_LEN + 1], token[SD_TOKEN_LEN + 2];
+	const char *p = req->path + 3, *slash = strchr(p, '/');
+	const char *action = NULL;
+	struct sd_ticket t;
+	sd_ticket_init(&t);
+	if (!slash || slash - p != SD_ID_LEN)
+		goto unknown;
+	memcpy(id, p, SD_ID_LEN);
+	id[SD_ID_LEN] = '\0';
+	const char *tk = slash + 1, *end = strchr(tk, '/');
+	size_t tl = end ? (size_t)(end - tk) : strlen(tk);
+	if (tl > SD_TOKEN_LEN)
+		tl = SD_TOKEN_LEN + 1; /* longer than any token: wrong */
+	memcpy(token, tk, tl);
+	token[tl] = '\0';
+	if (end)
+		action = end + 1;
+	if (!sd_token_verify(req->srv->key, id, token))
+		goto unknown;
+	memcpy(req->log_id, id, SD_ID_LEN + 1);
+	if (action && strcmp(req->method, "POST"))
+		goto unknown;
+	if (action) {
+		if (strcmp(action, "comment") && strcmp(action, "solved") &&
+		    strcmp(action, "reopen"))
+			goto unknown;
+		act(req, id, action);
+		return;
+	}
+	if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
+		goto unknown;
+	sd_error *err = sd_store_read(req->store, id, &t, NULL);
+	if (err) {
+		sd_error_free(err);
+		goto unknown;
+	}
+	show_status(req, id, &t);
+	sd_ticket_free(&t);
+	return;
+unknown:
+	sd_ticket_free(&t);
+	not_found(req);
+}
+
+/* ---- deflections ---- */
+
+static int slug_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (!n || n > 100)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!sd_ascii_islower(*p) && !sd_ascii_isdigit(*p) && *p != '-')
+			return 0;
+	return 1;
+}
+
+/* "That solved it": a record committed under deflections/, one file per
+ * deflection with an id of its own, so clones never conflict and a
+ * report counts files (doc/sd-serve.1.md, DEFLECTIONS). */
+static void post_deflect(struct web_request *req)
+{
+	const char *article = web_field(req, "article");
+	const char *category = web_field(req, "category");
+	const struct sd_portal_config *p = &sd_store_config(req->store)->portal;
+	if (!web_csrf_ok(req, "new")) {
+		web_message(req, 403, "badform.title", "badform.text");
+		return;
+	}
+	if (!slug_ok(article) ||
+	    (category && *category && !sd_strvec_has(&p->categories, category))) {
+		web_message(req, 400, "badform.title", "error.choice");
+		return;
+	}
+	char rid[SD_ID_LEN + 1], at[SD_STAMP_STRLEN], month[8];
+	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT, msg = SD_BUF_INIT;
+	sd_error *err = sd_id_generate(rid, SD_ID_LEN);
+	sd_stamp_format(at, req->now);
+	memcpy(month, at, 7);
+	month[7] = '\0';
+	sd_buf_printf(&path, "deflections/%s/%s.yaml", month, rid);
+	sd_buf_printf(&text,
+		      "# sd: a requester on the portal said this article solved their "
+		      "problem\nat: %s\narticle: %s\nchannel: web\n",
+		      at, article);
+	if (category && *category)
+		sd_buf_printf(&text, "category: %s\n", category);
+	sd_buf_printf(&msg, "sd: deflection by article %s", article);
+	struct sd_change ch = { path.data, text.data, text.len };
+	if (!err) {
+		pthread_mutex_lock(&req->srv->write_lock);
+		err = sd_store_commit(req->store, &ch, 1, msg.data);
+		sd_store_unlock_all(req->store);
+		pthread_mutex_unlock(&req->srv->write_lock);
+	}
+	if (err) {
+		web_log_error("cannot record a deflection", err);
+		sd_error_free(err);
+		web_message(req, 503, "failed.title", "failed.text");
+	} else {
+		web_message(req, 200, "deflected.title", "deflected.text");
+	}
+	sd_buf_release(&path);
+	sd_buf_release(&text);
+	sd_buf_release(&msg);
+}
+
+/* ---- the knowledge base ---- */
+
+/* The published public articles (sd_site_visible), moved to the front
+ * of v; returns how many. */
+static size_t keep_visible(struct sd_article *v, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sd_site_visible(&v[i])) {
+			struct sd_article tmp = v[k];
+			v[k++] = v[i];
+			v[i] = tmp;
+		}
+	return k;
+}
+
+static void site_links(struct web_request *req, struct sd_site_links *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->index = "/kb/";
+	l->faq = "/faq";
+	l->css = "/kb/sd.css";
+	l->article_prefix = "/kb/";
+	l->article_suffix = "";
+	l->site_name = sd_tmpl_msg(req->msgs, "site.name");
+	l->lang = req->lang;
+}
+
+/* A line of an article to show under its title: the first line of text,
+ * without Markdown's heading and list marks, cut on a character
+ * boundary. The caller frees it. */
+static char *article_summary(const char *body)
+{
+	const char *p = body;
+	for (;;) {
+		while (*p == '\n' || *p == ' ' || *p == '#' || *p == '*' || *p == '-' || *p == '>')
+			p++;
+		if (*p != '\n')
+			break;
+	}
+	struct sd_buf b = SD_BUF_INIT;
+	/* Past 160 bytes, only the rest of a character started. */
+	for (; *p && *p != '\n' && (b.len < 160 || ((unsigned char)*p & 0xc0) == 0x80); p++)
+		if (!strchr("*_`", *p))
+			sd_buf_addch(&b, *p);
+	return sd_buf_detach(&b);
+}
+
+/* Up to max published public articles matching query, best first, as
+ * items of list name in v; returns how many. */
+static size_t add_matches(struct web_request *req, struct sd_tmpl_vars *v, const char *name,
+			  const char *query, size_t max)
+{
+	struct sd_article *arts = NULL;
+	size_t n = 0, shown = 0;
+	sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
+	if (err) {
+		sd_error_free(err);
+		return 0;
+	}
+	size_t k = keep_visible(arts, n);
+	struct sd_rank_doc *docs = sd_xcalloc(k ? k : 1, sizeof(*docs));
+	struct sd_rank_hit *hits = NULL;
+	for (size_t i = 0; i < k; i++)
+		docs[i] = (struct sd_rank_doc){ arts[i].title, &arts[i].tags, arts[i].body };
+	size_t nhits = k ? sd_rank(&hits, docs, k, query) : 0;
+	for (size_t i = 0; i < nhits && shown < max; i++, shown++) {
+		const struct sd_article *a = &arts[hits[i].doc];
+		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, name);
+		char *summary = article_summary(a->body);
+		sd_tmpl_set(x, "slug", a->slug);
+		sd_tmpl_set(x, "title", a->title);
+		sd_tmpl_set(x, "summary", summary);
+		free(summary);
+	}
+	free(hits);
+	free(docs);
+	sd_kb_articles_free(arts, n);
+	return shown;
+}
+
+static void not_found(struct web_request *req);
+
+static void kb_search(struct web_request *req)
+{
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	const char *title = sd_tmpl_msg(req->msgs, "kb.results");
+	if (add_matches(req, v, "articles", req->query, 20))
+		sd_tmpl_set(v, "has_articles", "1");
+	sd_tmpl_set(v, "heading", title);
+	sd_tmpl_set(v, "query", req->query);
+	web_page(req, 200, "kb.html", title, v);
+	sd_tmpl_vars_free(v);
+}
+
+static void kb_route(struct web_request *req)
+{
+	const char *path = req->path;
+	struct sd_site_links l;
+	struct sd_article *arts = NULL;
+	size_t n = 0;
+	site_links(req, &l);
+	if (!strcmp(path, "/kb/sd.css")) {
+		sd_buf_adds(&req->body, sd_site_css());
+		req->status = 200;
+		req->content_type = "text/css; charset=utf-8";
+		return;
+	}
+	if (!strcmp(path, "/kb/") && req->query && *req->query) {
+		kb_search(req);
+		return;
+	}
+	if (strcmp(path, "/kb/") && strcmp(path, "/faq")) {
+		struct sd_article a;
+		sd_article_init(&a);
+		sd_error *err = sd_kb_read(req->store, path + 4, &a);
+		if (err || !sd_site_visible(&a)) {
+			sd_error_free(err);
+			sd_article_free(&a);
+			not_found(req);
+			return;
+		}
+		sd_site_render_article(&req->body, &l, &a);
+		sd_article_free(&a);
+	} else {
+		sd_error *err = sd_kb_read_all(req->store, &arts, &n, NULL);
+		if (err) {
+			sd_error_free(err);
+			web_message(req, 503, "failed.title", "failed.text");
+			return;
+		}
+		size_t k = keep_visible(arts, n);
+		if (!strcmp(path, "/faq"))
+			sd_site_render_faq(&req->body, &l, arts, k);
+		else
+			sd_site_render_index(&req->body, &l, arts, k);
+		sd_kb_articles_free(arts, n);
+	}
+	req->status = 200;
+	req->content_type = "text/html; charset=utf-8";
+}
+
+/* ---- routes ---- */
+
+void web_route(struct web_request *req)
+{
+	const char *path = req->path;
+	int get = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+	int post = !strcmp(req->method, "POST");
+	if (get && !strcmp(path, "/")) {
+		show_form(req, 200, NULL, NULL);
+	} else if (get && !strcmp(path, "/static/style.css")) {
+		sd_buf_adds(&req->body, web_style_css);
+		req->status = 200;
+		req->content_type = "text/css; charset=utf-8";
+	} else if (get && (!strcmp(path, "/static/icon.svg") || !strcmp(path, "/favicon.ico"))) {
+		/* Browsers ask for an icon unbidden: a small one, rather than
+		 * a 404 in every log. */
+		sd_buf_adds(&req->body, web_icon_svg);
+		req->status = 200;
+		req->content_type = "image/svg+xml";
+	} else if (post && !strcmp(path, "/request")) {
+		post_request(req);
+	} else if (post && !strcmp(path, "/deflect")) {
+		post_deflect(req);
+	} else if (!strncmp(path, "/t/", 3)) {
+		status_route(req);
+	} else if (get &&
+		   (!strcmp(path, "/kb/") || !strcmp(path, "/faq") || !strcmp(path, "/kb/sd.css") ||
+		    (!strncmp(path, "/kb/", 4) && sd_kb_slug_valid(path + 4)))) {
+		kb_route(req);
+	} else {
+		not_found(req);
+	}
+}
