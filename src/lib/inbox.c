@@ -122,7 +122,8 @@ sd_error *sd_inbox_seen_load(struct sd_inbox_seen **out, struct sd_store *store)
 			sd_strvec_push_owned(&s->lines, sd_xstrndup(p, n));
 		p = nl ? nl + 1 : NULL;
 	}
-	qsort(s->lines.v, s->lines.n, sizeof(*s->lines.v), cmp_lines);
+	if (s->lines.n)
+		qsort(s->lines.v, s->lines.n, sizeof(*s->lines.v), cmp_lines);
 done:
 	sd_buf_release(&path);
 	sd_buf_release(&text);
