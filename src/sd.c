@@ -17,7 +17,7 @@ const struct sd_command sd_commands[] = {
 	{ "init", cmd_init, init_options, 0, "init [DIR]", "make a directory a ticket store" },
 	{ "new", cmd_new, new_options, SD_NEEDS_STORE, "new TITLE [-m TEXT | -F FILE] [options]",
 	  "open a new ticket" },
-	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json] [--files]",
+	{ "show", cmd_show, show_options, SD_NEEDS_STORE, "show ID [--json] [--files] [--raw]",
 	  "show a ticket" },
 	{ "attach", cmd_attach, attach_options, SD_NEEDS_STORE, "attach ID FILE...",
 	  "attach files to a ticket, in one commit" },

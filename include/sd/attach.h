@@ -87,8 +87,12 @@ void sd_attach_plan_release(struct sd_attach_plan *plan);
 sd_error *sd_attach_commit(struct sd_store *store, const struct sd_ticket *t,
 			   const struct sd_attach_plan *plan, const char *verb);
 
+/* At most this many dropped files of one batch are recorded as events. */
+#define SD_ATTACH_MAX_DROPS_RECORDED 20
+
 /* Adds to t an event field=file from="" to=NAME for each stored file and,
- * with mail not NULL, from=NAME to="" reason=WHY for each dropped one,
+ * with mail not NULL, from=NAME to="" reason=WHY for each dropped one (the
+ * first SD_ATTACH_MAX_DROPS_RECORDED),
  * carrying mail's attributes (see sd-ticket(5), "Mail and file events"). */
 sd_error *sd_attach_record(struct sd_ticket *t, const struct sd_attach_plan *plan,
 			   const char *author, sd_stamp at, int record_stored,

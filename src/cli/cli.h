@@ -63,8 +63,8 @@ sd_error *sd_args_parse(struct sd_args *a, const struct sd_option *options, int 
 void sd_args_release(struct sd_args *a);
 /* Checks the number of positional arguments, naming the first extra one. */
 sd_error *sd_args_count(const struct sd_args *a, size_t min, size_t max, const char *usage);
-/* 1 when the command's table has the option, for code shared by
- * commands with different tables (sd_rows_print). */
+/* Whether the command declares the option: for code shared by commands
+ * whose options differ (the others abort on an undeclared name). */
 int sd_arg_declared(const struct sd_args *a, const char *long_name);
 int sd_arg_flag(const struct sd_args *a, const char *long_name);
 const char *sd_arg_str(const struct sd_args *a, const char *long_name);

@@ -213,25 +213,22 @@ static int in_list(const char *list, const char *addr)
 
 /* The other recipients of m (To, then Cc), without the desk's own
  * addresses, the sender, what skip already lists and repeats, appended
- * to out as "a@x, b@y" (sep between items). */
+ * to out as "a@x, b@y" (sep between items). A desk that has not set
+ * mail.addresses cannot tell itself from the others in To, where it
+ * usually is: then only Cc counts, so the desk never copies itself. */
 static void other_recipients(struct sd_buf *out, const struct sd_config *cfg,
 			     const struct sd_mail *m, const char *skip, const char *sep)
 {
 	const struct sd_mail_address *lists[2] = { m->to, m->cc };
-	size_t counts[2] = { m->n_to, m->n_cc };
+	size_t counts[2] = { cfg->mail.addresses.n ? m->n_to : 0, m->n_cc };
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < counts[l]; i++) {
 			const char *a = lists[l][i].addr;
 			if (!usable_address(a) || sd_config_own_address(cfg, a) ||
 			    sd_strcaseeq(a, m->from.addr) || in_list(skip, a))
 				continue;
-			/* out's items are separated by sep: search a copy joined by ", ". */
-			struct sd_buf seen = SD_BUF_INIT;
-			for (const char *p = out->data; *p; p++)
-				sd_buf_addch(&seen, *p == sep[0] ? ',' : *p);
-			int again = in_list(seen.data, a);
-			sd_buf_release(&seen);
-			if (again || out->len > 16 * 1024)
+			/* sep is "," or ", ": in_list reads either. */
+			if (in_list(out->data, a) || out->len > 16 * 1024)
 				continue;
 			sd_buf_printf(out, "%s%s", out->len ? sep : "", a);
 		}
@@ -402,7 +399,7 @@ static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct
 		sd_buf_release(&skip);
 		if (cc.len != before &&
 		    (err = sd_ticket_change(t, SD_F_CC, cc.data, author, ctx->clock,
-					    "copied on the requester's mail", NULL)))
+					    "in the To or Cc of mail on the ticket", NULL)))
 			goto done;
 	}
 	if (!machine && was_done &&
@@ -444,6 +441,7 @@ static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 		.no_auto_reply = sd_outbox_no_auto_reply(m, cfg_desk_address(cfg)),
 	};
 	/* The id comes first: the files' paths are under it. */
+	sd_ticket_free(&t); /* sd_intake_prepare initialises it again */
 	sd_error *err = sd_intake_prepare(&t, &route, ctx->store, &req, NULL, author, ctx->clock);
 	if (err)
 		goto done;

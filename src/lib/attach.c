@@ -268,13 +268,14 @@ sd_error *sd_attach_record(struct sd_ticket *t, const struct sd_attach_plan *pla
 			   const char *author, sd_stamp at, int record_stored,
 			   const struct sd_entry_mail *mail)
 {
+	size_t dropped = 0;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct sd_attach_item *it = &plan->items[i];
 		char id[SD_ENTRY_ID_LEN + 1];
 		if (it->stored && !record_stored)
 			continue;
-		if (!it->stored && !mail)
-			continue;
+		if (!it->stored && (!mail || ++dropped > SD_ATTACH_MAX_DROPS_RECORDED))
+			continue; /* a message of 10,000 parts must not make 10,000 events */
 		struct sd_buf reason = SD_BUF_INIT;
 		if (!it->stored)
 			sd_buf_printf(&reason, "not stored: %s", it->dropped);

@@ -830,17 +830,19 @@ static sd_error *parse_mail_notify(struct cfg_parse *c, struct sd_mail_config *m
 		if (!(scalar(v) && (!strcmp(scalar(v), "none") || !*scalar(v))))
 			err = string_list(c, v, "mail.notify", &who, NULL);
 		for (size_t i = 0; !err && i < who.n; i++) {
+			sd_error *bad = NULL;
 			if (!strcmp(who.v[i], "queue"))
 				n->queue = 1;
 			else if (!strcmp(who.v[i], "assignee"))
 				n->assignee = 1;
-			else if (!check_address(who.v[i]))
+			else if (!(bad = check_address(who.v[i])))
 				sd_strvec_push(&n->addresses, who.v[i]);
 			else
 				err = node_error(c, v,
 						 "mail.notify.%s: '%s' is neither queue, assignee "
 						 "nor a mail address like name@example.com",
 						 sd_mail_events[ev], who.v[i]);
+			sd_error_free(bad);
 		}
 		sd_strvec_clear(&who);
 		if (err)

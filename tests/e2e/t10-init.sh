@@ -74,6 +74,8 @@ sla:
  notify: []
  on_risk:
  notify: []
+problems:
+ similarity: 0.25
 mail:
  addresses: []
  name: ""

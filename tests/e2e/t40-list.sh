@@ -184,13 +184,13 @@ cp "$OUT" "$tmp/list.json"
 expect_json "list --json: an array in list order" "$tmp/list.json" '[t["title"] for t in d]' \
 	'["VPN down", "Printer jams", "New laptop", "Old issue", "On hold thing", "Open thing", "Firewall change"]'
 expect_json "list --json: keys" "$tmp/list.json" 'sorted(set(k for t in d for k in t))' \
-	'["asset", "assignee", "category", "cc", "channel", "created", "id", "impact", "key", "priority", "queue", "requester", "schema_version", "short_id", "status", "tags", "tier", "title", "type", "updated", "urgency", "vendor", "vendor_ref"]'
+	'["asset", "assignee", "category", "cc", "channel", "created", "id", "impact", "incidents", "key", "known_error", "priority", "problem", "queue", "requester", "schema_version", "short_id", "status", "tags", "tier", "title", "type", "updated", "urgency", "vendor", "vendor_ref"]'
 expect_json "list --json: no description or timeline" "$tmp/list.json" \
 	'any("description" in t or "timeline" in t for t in d)' false
 expect_json "list --json: schema_version 1" "$tmp/list.json" 'sorted(set(t["schema_version"] for t in d))' '[1]'
 expect_json "list --json: values of one ticket" "$tmp/list.json" \
 	'sorted([t for t in d if t["id"] == "'"$t1"'"][0].items())' \
-	"[[\"asset\", \"PRN-042\"], [\"assignee\", \"bob@example.com\"], [\"category\", \"hardware\"], [\"cc\", []], [\"channel\", \"cli\"], [\"created\", \"2026-11-23T09:01:00Z\"], [\"id\", \"$t1\"], [\"impact\", \"medium\"], [\"key\", \"\"], [\"priority\", \"P3\"], [\"queue\", \"desk\"], [\"requester\", \"alice@example.com\"], [\"schema_version\", 1], [\"short_id\", \"$(short_id "$r" "$t1")\"], [\"status\", \"new\"], [\"tags\", [\"printer\", \"floor-3\"]], [\"tier\", \"L1\"], [\"title\", \"Printer jams\"], [\"type\", \"incident\"], [\"updated\", \"2026-11-23T09:01:00Z\"], [\"urgency\", \"medium\"], [\"vendor\", \"\"], [\"vendor_ref\", \"\"]]"
+	"[[\"asset\", \"PRN-042\"], [\"assignee\", \"bob@example.com\"], [\"category\", \"hardware\"], [\"cc\", []], [\"channel\", \"cli\"], [\"created\", \"2026-11-23T09:01:00Z\"], [\"id\", \"$t1\"], [\"impact\", \"medium\"], [\"incidents\", []], [\"key\", \"\"], [\"known_error\", \"\"], [\"priority\", \"P3\"], [\"problem\", \"\"], [\"queue\", \"desk\"], [\"requester\", \"alice@example.com\"], [\"schema_version\", 1], [\"short_id\", \"$(short_id "$r" "$t1")\"], [\"status\", \"new\"], [\"tags\", [\"printer\", \"floor-3\"]], [\"tier\", \"L1\"], [\"title\", \"Printer jams\"], [\"type\", \"incident\"], [\"updated\", \"2026-11-23T09:01:00Z\"], [\"urgency\", \"medium\"], [\"vendor\", \"\"], [\"vendor_ref\", \"\"]]"
 expect_exit "list --json with a filter" 0 sd -C "$r" list --json --tag vpn
 expect_json "list --json --tag vpn" "$OUT" '[t["title"] for t in d]' '["VPN down"]'
 expect_exit "list --json --format conflict" 2 sd -C "$r" list --json --format '%(id)'

@@ -19,6 +19,8 @@ expect_json "mail: requester is the sender" "$OUT" 'd["requester"]' "Иван П
 expect_json "mail: description decoded" "$OUT" 'd["description"]' "Не работает принтер."
 expect_json "mail: channel" "$OUT" 'd["channel"]' "mail"
 expect_json "mail: key from the Message-ID" "$OUT" 'd["key"]' "mail:m1@example.ru"
+# No mail.addresses set: To (where the desk is) is not taken into cc.
+expect_json "mail: the desk is not its own cc" "$OUT" 'd["cc"]' "[]"
 
 # The same message again (an MTA retry) changes nothing.
 before=$(commit_count "$r")

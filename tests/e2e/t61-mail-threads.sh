@@ -11,6 +11,20 @@ r=$(store desk)
 sed -i 's/^  addresses: \[\]/  addresses: [Desk@Example.com, pomoc@example.si]/; s/^  thread_window: off/  thread_window: 3d/; s/^  max_file_bytes: 10MB/  max_file_bytes: 2KB/' "$r/.sd/config.yaml"
 git -C "$r" commit -qam "mail config"
 expect_exit "config: sd check" 0 sd -C "$r" check
+# A bad value is named, with its line, by sd check and by sd mail (which
+# then asks the mail server to retry: the message is not lost).
+cp "$r/.sd/config.yaml" "$tmp/config.yaml"
+sed -i 's/^  reopen_days: 14 .*/  reopen_days: soon/' "$r/.sd/config.yaml"
+line=$(grep -n '^  reopen_days: soon' "$r/.sd/config.yaml" | cut -d: -f1)
+run sd -C "$r" check
+expect_out_has "config: sd check names the key" ".sd/config.yaml:$line: mail.reopen_days must be a number of days from 0 to 3650, like 14"
+printf 'From: a@example.si\nSubject: x\n\nx\n' >"$tmp/x.eml"
+STDIN=$tmp/x.eml expect_exit "config: sd mail with a bad config" 75 sd -C "$r" mail
+printf 'mail:\n  sendmail: [/usr/bin/msmtp, -t]\n' >"$r/.git/sd/config.yaml"
+cp "$tmp/config.yaml" "$r/.sd/config.yaml"
+expect_exit "config: the local mail.sendmail" 0 sd -C "$r" trust
+expect_match "config: sd trust lists the local mail.sendmail" "$OUT" '^mail.sendmail +local +\.git/sd/config\.yaml +\["/usr/bin/msmtp", "-t"\]$'
+rm "$r/.git/sd/config.yaml"
 
 # An Outlook-shaped message: multipart/mixed around an alternative
 # (windows-1251 plain text and HTML), a PDF, an inline image and a file
@@ -164,6 +178,22 @@ rm -f "$tmp/huge.eml"
 expect_exit "50 MB message: show" 0 sd -C "$r" show "$big_id" --json
 expect_json "50 MB message: the drops are in the description" "$OUT" 'd["description"].split("\n")[2:]' \
 	'["Not stored: posnetek.mp4 (37000000 bytes, over mail.max_file_bytes (2000))", "Original message not kept: '"$size"' bytes, over mail.max_message_bytes (10000000)"]'
+
+# 10,000 parts: the first 100 stored, the rest said in a bounded text
+# and 20 events, so one message cannot bloat the ticket.
+{
+	printf 'From: many@example.si\nSubject: Veliko delov\nMessage-ID: <many@x>\nContent-Type: multipart/mixed; boundary=q\n\n'
+	for ((i = 0; i < 10000; i++)); do
+		printf -- '--q\nContent-Type: application/octet-stream; name=f%d.bin\nContent-Transfer-Encoding: base64\n\nAAEC\n' $i
+	done
+	printf -- '--q\nContent-Type: text/plain\n\nthe text\n--q--\n'
+} >"$tmp/many.eml"
+STDIN=$tmp/many.eml SD_NOW=2026-12-10T09:50:00Z expect_exit "10,000 parts" 0 sd -C "$r" mail
+many=$(sed -n 's/^\([0-9a-z]*\): new ticket from many@example.si$/\1/p' "$OUT")
+expect_exit "10,000 parts: show" 0 sd -C "$r" show "$many" --json
+expect_json "10,000 parts: 100 files and the original stored, 20 drops recorded" "$OUT" \
+	'(len(d["files"]), sum(1 for e in d["timeline"] if e.get("field") == "file"), d["description"].splitlines()[-1])' \
+	'[101, 20, "(and 9800 more files)"]'
 
 # sd attach: one commit with the files and their events; limits refuse.
 # (message.eml to message-5.eml are the originals of the mail above.)

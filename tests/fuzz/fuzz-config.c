@@ -33,6 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  cfg.calendars[i].name);
 		if (!sd_config_calendar(&cfg, "24x7"))
 			FUZZ_FAIL("no 24x7 calendar");
+		/* The mail section: every address is the desk's own, the tag
+		 * a word, the limits positive. */
+		for (size_t i = 0; i < cfg.mail.addresses.n; i++)
+			if (!sd_config_own_address(&cfg, cfg.mail.addresses.v[i]))
+				FUZZ_FAIL("address %s not own", cfg.mail.addresses.v[i]);
+		if (!*cfg.mail.tag || strpbrk(cfg.mail.tag, "[]# ") ||
+		    cfg.mail.max_file_bytes < 1 || cfg.mail.max_message_bytes < 1)
+			FUZZ_FAIL("mail section out of range");
 		/* The team's checks and a rule match see every parsed value. */
 		struct sd_strvec warnings = SD_STRVEC_INIT;
 		struct sd_ticket t;

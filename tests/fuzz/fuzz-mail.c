@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading mail (mail.h): any bytes parse, every string comes out as
  * clean UTF-8 (no NUL, CR or other control but newline and tab), the
- * kind is one of the four, and trimming a reply gives clean text no
+ * kind is one of the four, an attachment's name sanitises to a plain
+ * file name (attach.h), and trimming a reply gives clean text no
  * longer than the body. */
 
 #include "fuzz.h"
+#include "sd/attach.h"
 #include "sd/mail.h"
+#include "sd/path.h"
 #include "sd/text.h"
 
 static void check(const char *what, const char *s)
@@ -63,6 +66,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_FAIL("kind %d", (int)m->kind);
 	for (size_t i = 0; i < m->n_attachments; i++) {
 		check_one_line("attachment name", m->attachments[i].name);
+		/* The name sd would store it under is a plain file name. */
+		struct sd_buf stored = SD_BUF_INIT, path = SD_BUF_INIT;
+		sd_attach_sanitize(&stored, m->attachments[i].name);
+		sd_buf_printf(&path, "tickets/ab/abcdefghjkmn/files/%s", stored.data);
+		if (!sd_path_is_attachment(path.data) || stored.len > 120)
+			FUZZ_FAIL("stored name \"%s\" of \"%s\"", stored.data,
+				  m->attachments[i].name);
+		sd_buf_release(&stored);
+		sd_buf_release(&path);
 		check_one_line("attachment type", m->attachments[i].content_type);
 		if (m->attachments[i].size > size * 4 + 1024)
 			FUZZ_FAIL("attachment of %zu bytes from %zu", m->attachments[i].size, size);

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "sd/html.h"
+#include "sd/attach.h"
 #include "sd/mail.h"
 #include "sd/text.h"
 #include "unit.h"
@@ -858,7 +859,7 @@ static int corpus_one(const char *box, const char *yml, struct sd_buf *why)
 	}
 	char *from = yaml_get(&doc, "from_email"), *subject = yaml_get(&doc, "subject");
 	char *body = yaml_get(&doc, "body"), *type = yaml_get(&doc, "content_type");
-	if (from && *from && strcasecmp(from, m->from.addr)) {
+	if (from && *from && !sd_strcaseeq(from, m->from.addr)) {
 		sd_buf_printf(why, "from: ours <%s>, Zammad's <%s>; ", m->from.addr, from);
 		agree = 0;
 	}
@@ -967,8 +968,49 @@ static void test_corpus(void)
 	CHECK(agree >= CORPUS_AGREE_MIN, "only %zu of %zu corpus messages agree", agree, n);
 }
 
+/* The name an attachment is stored under (attach.h). */
+static void test_stored_names(void)
+{
+	static const struct {
+		const char *given, *stored;
+	} cases[] = {
+		{ "račun.pdf", "račun.pdf" },
+		{ "../../.git/config", "config" },
+		{ "C:\\Users\\Ana\\Документ.docx", "Документ.docx" },
+		{ ".git", "git" },
+		{ "git~1", "file-git~1" },
+		{ "...hidden", "hidden" },
+		{ "name. . ", "name" },
+		{ "", "attachment" },
+		{ "   ", "attachment" },
+		{ "a\tb\x1b[31m.txt", "a_b_[31m.txt" },
+		{ "invoice\xe2\x80\xae"
+		  "fdp.exe",
+		  "invoice_fdp.exe" },
+		{ "what? <now>|:*\".txt", "what_ _now_____.txt" },
+		{ "\xff\xfe.txt", "__.txt" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sd_buf out = SD_BUF_INIT;
+		sd_attach_sanitize(&out, cases[i].given);
+		CHECK_STR(cases[i].stored, out.data, cases[i].given);
+		sd_buf_release(&out);
+	}
+	struct sd_buf long_name = SD_BUF_INIT, out = SD_BUF_INIT;
+	for (int i = 0; i < 100; i++)
+		sd_buf_adds(&long_name, "ž");
+	sd_buf_adds(&long_name, ".pdf");
+	sd_attach_sanitize(&out, long_name.data);
+	CHECK(out.len <= 120 && sd_utf8_valid(out.data, out.len, NULL) &&
+		      !strcmp(out.data + out.len - 4, ".pdf"),
+	      "a long name is cut at a character, its extension kept: %s", out.data);
+	sd_buf_release(&long_name);
+	sd_buf_release(&out);
+}
+
 int main(void)
 {
+	test_stored_names();
 	test_charsets();
 	test_headers();
 	test_attachments();
