@@ -21,11 +21,12 @@ struct writer {
 	size_t prefix_w;
 	const char *marker; /* a list item's marker, for its first line */
 	size_t marker_w;
-	size_t col;    /* columns used on the open line */
-	int line_open; /* the prefix of the current line is written */
-	int space;     /* a blank is due before the next word */
-	int styles;    /* ST_ bits in force */
-	char *link;    /* the OSC 8 target in force, or NULL */
+	size_t marker_at; /* where in prefix the blanks it stands for start */
+	size_t col;	  /* columns used on the open line */
+	int line_open;	  /* the prefix of the current line is written */
+	int space;	  /* a blank is due before the next word */
+	int styles;	  /* ST_ bits in force */
+	char *link;	  /* the OSC 8 target in force, or NULL */
 	/* What the terminal was last told on this line: sequences are
 	 * written just before the text they apply to, so a blank or a line
 	 * end never carries an underline or a link. */
@@ -107,10 +108,12 @@ static void start_line(struct writer *w)
 		return;
 	if (w->marker) {
 		/* The item's first line: its marker where the blanks that
-		 * line up its other lines would be. */
-		size_t keep = w->prefix.len >= w->marker_w ? w->prefix.len - w->marker_w : 0;
-		sd_buf_add(w->out, w->prefix.data, keep);
+		 * line up its other lines are (a quote bar opened in the item
+		 * may follow them). */
+		sd_buf_add(w->out, w->prefix.data, w->marker_at);
 		sd_buf_adds(w->out, w->marker);
+		sd_buf_add(w->out, w->prefix.data + w->marker_at + w->marker_w,
+			   w->prefix.len - w->marker_at - w->marker_w);
 		w->marker = NULL;
 	} else {
 		sd_buf_add(w->out, w->prefix.data, w->prefix.len);
@@ -438,6 +441,7 @@ static void render(struct writer *w, cmark_node *n)
 				end_line(w);
 			if (!w->tight && item != cmark_node_first_child(n))
 				end_line(w);
+			w->marker_at = w->prefix.len;
 			for (size_t k = 0; k < mw; k++)
 				push_prefix(w, " ", 1);
 			w->marker = marker;

@@ -40,6 +40,8 @@ static const struct {
 	  "m (javascript:alert(1))\n" },
 	{ "lists, nested and numbered", "1. one\n2. two\n   - Кириллица\n   - b\n", 0, 0, 0,
 	  "1. one\n2. two\n   • Кириллица\n   • b\n" },
+	{ "a block quote in a list item: the bar after the marker, whole (fuzz-mdterm)",
+	  "- > quoted in\n  > an item\n", 0, 0, 0, "• │ quoted in an item\n" },
 	{ "a block quote", "> said\n> so\n>\n> again\n", 0, 0, 0, "│ said so\n│\n│ again\n" },
 	{ "a code block, unwrapped", "```\n$ lpstat -t  # a long line of code here\n```\n", 10, 0,
 	  0, "    $ lpstat -t  # a long line of code here\n" },
