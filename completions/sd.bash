@@ -270,7 +270,7 @@ _sd()
         elif [[ $cur == --color=* ]]; then
             _sd_arg COLOR --color=
         elif [[ $cur == -* ]]; then
-            _sd_add "" -C --no-pager --color= --version --help -h
+            _sd_add "" -C --no-pager --progress --quiet --color= --version --help -h
         else
             _sd_add_lines "" commands
         fi
@@ -302,8 +302,8 @@ _sd()
         fi
     done < <(_sd_call options "$cmd")
     # global options that may also follow the command
-    opts+=(--no-pager --color=)
-    optargs+=("" "")
+    opts+=(--no-pager --progress --quiet --color=)
+    optargs+=("" "" "" "")
 
     # walk the command's arguments before the cursor
     local npos=0 argname= dashdash=0 j pos0=

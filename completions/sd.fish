@@ -68,6 +68,7 @@ function __sd_complete
             __sd_prefixed --color= (__sd_values color)
         else if string match -q -- '-*' $cur
             printf '%s\t%s\n' -C 'run as if started in DIR' --no-pager 'do not page output' \
+                --progress 'show progress even off a terminal' --quiet 'show no progress' \
                 --color=auto 'colour on a terminal' --color=always 'always colour' \
                 --color=never 'never colour' --version 'print the version' \
                 --help 'show help' -h 'show help'
@@ -147,7 +148,8 @@ function __sd_complete
         string join \n -- $optlines
         # global options that may also follow the command
         printf '%s\t%s\n' --no-pager 'do not page output' --color=auto 'colour on a terminal' \
-            --color=always 'always colour' --color=never 'never colour'
+            --color=always 'always colour' --color=never 'never colour' \
+            --progress 'show progress even off a terminal' --quiet 'show no progress'
         return
     end
 

@@ -137,7 +137,8 @@ sd_error *cmd_complete(struct sd_ctx *ctx, struct sd_args *args)
 							 "tier",     "assignee", NULL };
 		static const char *const colors[] = { "auto", "always", "never", NULL };
 		static const char *const formats[] = { "jsonl", "csv", NULL };
-		static const char *const date_modes[] = { "local", "utc", "iso", "relative", NULL };
+		static const char *const date_modes[] = { "local",    "utc",	  "iso",
+							  "relative", "calendar", NULL };
 		static const char *const by_fields[] = { "queue",    "tier", "assignee", "priority",
 							 "category", "type", "channel",	 NULL };
 		int f = sd_field_lookup(!strcmp(field, "tag") ? "tags" : field);

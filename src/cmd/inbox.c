@@ -103,8 +103,9 @@ sd_error *cmd_inbox(struct sd_ctx *ctx, struct sd_args *args)
 	sd_pager_start(ctx);
 	for (int s = 0; s < SD_INBOX_COUNT && !err; s++) {
 		sd_buf_reset(&out);
-		sd_buf_printf(&out, "%s%s%s (%zu)", s ? "\n" : "", sd_color(ctx, SD_BOLD),
-			      headings[s], count[s]);
+		if (s)
+			fputc('\n', ctx->out);
+		sd_buf_printf(&out, "%s%s (%zu)", sd_color(ctx, SD_BOLD), headings[s], count[s]);
 		if (s == SD_INBOX_QUEUE && me.agent && me.agent->queues.n) {
 			sd_buf_adds(&out, ": ");
 			for (size_t q = 0; q < me.agent->queues.n; q++) {
@@ -114,7 +115,10 @@ sd_error *cmd_inbox(struct sd_ctx *ctx, struct sd_args *args)
 		} else if (s == SD_INBOX_QUEUE) {
 			sd_buf_adds(&out, ": you serve no queue in the team directory");
 		}
-		sd_buf_printf(&out, "%s\n", sd_color(ctx, SD_RESET));
+		sd_buf_adds(&out, sd_color(ctx, SD_RESET));
+		if (sd_row_columns(ctx, args))
+			sd_text_cut_line(&out, 0, sd_row_columns(ctx, args));
+		sd_buf_addch(&out, '\n');
 		fwrite(out.data, 1, out.len, ctx->out);
 		err = sd_rows_print(ctx, &part[s], args);
 		if (count[s] > part[s].n)

@@ -2,6 +2,7 @@
 /* Markdown rendered for a terminal (mdterm.h): a walk over cmark's tree
  * into a line writer that wraps words by display width. */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,11 +21,12 @@ struct writer {
 	size_t prefix_w;
 	const char *marker; /* a list item's marker, for its first line */
 	size_t marker_w;
-	size_t col;    /* columns used on the open line */
-	int line_open; /* the prefix of the current line is written */
-	int space;     /* a blank is due before the next word */
-	int styles;    /* ST_ bits in force */
-	char *link;    /* the OSC 8 target in force, or NULL */
+	size_t marker_at; /* where in prefix the blanks it stands for start */
+	size_t col;	  /* columns used on the open line */
+	int line_open;	  /* the prefix of the current line is written */
+	int space;	  /* a blank is due before the next word */
+	int styles;	  /* ST_ bits in force */
+	char *link;	  /* the OSC 8 target in force, or NULL */
 	/* What the terminal was last told on this line: sequences are
 	 * written just before the text they apply to, so a blank or a line
 	 * end never carries an underline or a link. */
@@ -106,10 +108,12 @@ static void start_line(struct writer *w)
 		return;
 	if (w->marker) {
 		/* The item's first line: its marker where the blanks that
-		 * line up its other lines would be. */
-		size_t keep = w->prefix.len >= w->marker_w ? w->prefix.len - w->marker_w : 0;
-		sd_buf_add(w->out, w->prefix.data, keep);
+		 * line up its other lines are (a quote bar opened in the item
+		 * may follow them). */
+		sd_buf_add(w->out, w->prefix.data, w->marker_at);
 		sd_buf_adds(w->out, w->marker);
+		sd_buf_add(w->out, w->prefix.data + w->marker_at + w->marker_w,
+			   w->prefix.len - w->marker_at - w->marker_w);
 		w->marker = NULL;
 	} else {
 		sd_buf_add(w->out, w->prefix.data, w->prefix.len);
@@ -148,6 +152,32 @@ static void word(struct writer *w, const char *s, size_t len)
 	struct sd_buf inert = SD_BUF_INIT;
 	sd_text_inert(&inert, s, len, 0);
 	size_t width = sd_text_width_shown(inert.data, inert.len);
+	if (w->opt->width && width > avail(w) - w->prefix_w) {
+		/* Wider than any line (CJK runs without blanks, long URLs):
+		 * broken between two characters, never inside one. */
+		sd_buf_release(&inert);
+		for (size_t i = 0; i < len;) {
+			uint32_t cp;
+			size_t n = sd_utf8_decode(s + i, len - i, &cp);
+			n = n ? n : 1;
+			struct sd_buf one = SD_BUF_INIT;
+			sd_text_inert(&one, s + i, n, 0);
+			size_t cw = sd_text_width_shown(one.data, one.len);
+			if (w->line_open && w->col > w->prefix_w &&
+			    w->col + w->space + cw > avail(w))
+				end_line(w);
+			start_line(w);
+			if (w->space && w->col > w->prefix_w)
+				blank(w);
+			w->space = 0;
+			sync(w);
+			sd_buf_add(w->out, one.data, one.len);
+			w->col += cw;
+			sd_buf_release(&one);
+			i += n;
+		}
+		return;
+	}
 	if (w->line_open && w->col > w->prefix_w && w->col + w->space + width > avail(w))
 		end_line(w);
 	start_line(w);
@@ -411,6 +441,7 @@ static void render(struct writer *w, cmark_node *n)
 				end_line(w);
 			if (!w->tight && item != cmark_node_first_child(n))
 				end_line(w);
+			w->marker_at = w->prefix.len;
 			for (size_t k = 0; k < mw; k++)
 				push_prefix(w, " ", 1);
 			w->marker = marker;

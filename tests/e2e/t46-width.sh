@@ -45,9 +45,10 @@ git -C "$r" commit -qam team
 id1=$(new_ticket "$r" "$ru" --assignee someone.with.a.long.name@example.com)
 id2=$(new_ticket "$r" "$cjk")
 id3=$(new_ticket "$r" "$(printf "$comb")")
+id4=$(new_ticket "$r" "Markdown" --priority P5 -m "$ru **$cjk** *$ru*")
 
 for cols in 40 80 200; do
-	for cmd in "list" "list --all" "search a" "sla --all" "agents"; do
+	for cmd in "list" "list --all" "search a" "sla --all" "agents" "inbox"; do
 		tty "$cols" "$SD --no-pager -C $r $cmd"
 		expect_eq "$cmd at $cols columns: exit" 0 "$RC"
 		expect_eq "$cmd at $cols columns: no line wider than the terminal" 1 \
@@ -95,6 +96,16 @@ expect_contains "a pipe with COLUMNS: the whole Cyrillic title" "$tmp/piped" "$r
 tty 0 "COLUMNS=50 $SD --no-pager -C $r list"
 expect_eq "no size from the terminal: COLUMNS" 1 \
 	"$([ "$(widest "$OUT")" -le 50 ] && echo 1 || echo "$(widest "$OUT") > 50")"
+
+# The rendered description of sd show wraps to the terminal too.
+for cols in 40 80 200; do
+	tty "$cols" "$SD --no-pager -C $r show $id4"
+	sed -n '/^    Принтер/,/^\r*$/p' "$OUT" >"$tmp/desc"
+	expect_eq "show at $cols columns: the description is wrapped to the terminal" 1 \
+		"$([ "$(widest "$tmp/desc")" -le "$cols" ] && echo 1 || echo "$(widest "$tmp/desc") > $cols")"
+	expect_eq "show at $cols columns: all of it, Cyrillic and CJK" 1 \
+		"$(tr -d '\r\n ' <"$tmp/desc" | grep -c '打印机在三楼.*卡纸')"
+done
 
 # Columns sized to their content, by display width: a CJK assignee is cut
 # at 24 columns (not 24 characters), and sla's clock columns are as wide

@@ -17,7 +17,7 @@ export PAGER=$tmp/pager SD_PAGER=$tmp/pager
 expect_exit "__complete commands" 0 sd __complete commands
 cp "$OUT" "$tmp/commands"
 expect_eq "__complete commands: the documented commands" \
-	"agents assign attach check close comment edit escalate export help import init kb link list log mail merge-file new problem pull push reopen report resolve route search serve set show site sla status sync trust unlink" \
+	"agents assign attach check close comment edit escalate export help import inbox init kb link list log mail merge-file new problem pull push reopen report resolve route search serve set show site sla status sync trust unlink" \
 	"$(cut -f1 "$tmp/commands" | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "__complete commands: every line is NAME<TAB>description" "" \
 	"$(grep -vP '^[a-z][a-z-]*\t\S' "$tmp/commands")"
