@@ -442,7 +442,6 @@ static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 		.no_auto_reply = sd_outbox_no_auto_reply(m, cfg_desk_address(cfg)),
 	};
 	/* The id comes first: the files' paths are under it. */
-	sd_ticket_free(&t); /* sd_intake_prepare initialises it again */
 	sd_error *err = sd_intake_prepare(&t, &route, ctx->store, &req, NULL, author, ctx->clock);
 	if (err)
 		goto done;
