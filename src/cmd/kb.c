@@ -535,7 +535,9 @@ static size_t put_ranked(struct sd_ctx *ctx, FILE *f, const struct sd_article *v
 	for (size_t i = 0; i < nhits; i++) {
 		const struct sd_article *a = &v[hits[i].doc];
 		if (json) {
-			sd_buf_adds(&out, i ? ",{\"schema_version\":1,\"slug\":" : "{\"schema_version\":1,\"slug\":");
+			sd_buf_adds(&out,
+				    i ? ",{\"schema_version\":1,\"slug\":"
+				      : "{\"schema_version\":1,\"slug\":");
 			sd_json_string(&out, a->slug);
 			sd_buf_adds(&out, ",\"title\":");
 			sd_json_string(&out, a->title);
