@@ -42,7 +42,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKGS      = libgit2 yaml-0.1 libcmark zlib gmime-3.0 libxml-2.0 libcrypto libmicrohttpd
 DEB_DEPS  = gcc make pkg-config git libgit2-dev libyaml-dev libcmark-dev zlib1g-dev libgmime-3.0-dev libxml2-dev python3 python3-yaml \
-            clang-format locales cmark-gfm chromium
+            clang-format locales cmark-gfm chromium zsh fish
 DEB_DEPS += libssl-dev libmicrohttpd-dev
 # HTML Tidy validates the pages of sd site (tests/e2e/t66-kb.sh).
 DEB_DEPS += tidy
