@@ -18,6 +18,11 @@ int sd_utf8_valid(const char *s, size_t len, size_t *bad);
  * character uses this one decoder, so they agree on what is valid. */
 size_t sd_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* The code point at s, a NUL-terminated string, for code that splits
+ * text into words: a byte that does not start valid UTF-8 reads as
+ * U+FFFD and *len is 1, so the walk always moves on. */
+unsigned sd_utf8_next(const char *s, size_t *len);
+
 /* Appends code point cp (at most U+10FFFF) as UTF-8. */
 void sd_utf8_put(struct sd_buf *out, uint32_t cp);
 

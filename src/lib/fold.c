@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sd/fold.h"
+#include "sd/text.h"
 #include "sd/util.h"
 
 unsigned sd_fold_char(unsigned c)
@@ -51,61 +52,6 @@ unsigned sd_fold_char(unsigned c)
 	return c;
 }
 
-/* Decodes one code point at s; *len gets its bytes (1 for a bad byte,
- * which decodes as 0xfffd). */
-static unsigned decode(const unsigned char *s, size_t *len)
-{
-	unsigned c = s[0];
-	size_t n = c < 0x80	     ? 1
-		: (c & 0xe0) == 0xc0 ? 2
-		: (c & 0xf0) == 0xe0 ? 3
-		: (c & 0xf8) == 0xf0 ? 4
-				     : 0;
-	if (n == 1) {
-		*len = 1;
-		return c;
-	}
-	if (!n)
-		goto bad;
-	unsigned v = c & (0x7fu >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3fu);
-	}
-	*len = n;
-	return v;
-bad:
-	*len = 1;
-	return 0xfffd;
-}
-
-static void encode(struct sd_buf *out, unsigned c)
-{
-	char b[4];
-	size_t n;
-	if (c < 0x80) {
-		b[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		b[0] = (char)(0xc0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xe0 | c >> 12);
-		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | c >> 18);
-		b[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	sd_buf_add(out, b, n);
-}
-
 void sd_fold(struct sd_buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -121,11 +67,11 @@ void sd_fold(struct sd_buf *out, const char *s)
 			sd_buf_adds(out, " ");
 		blank = 0;
 		size_t n;
-		unsigned c = decode(p, &n);
+		unsigned c = sd_utf8_next((const char *)p, &n);
 		if (c == 0xfffd && n == 1 && *p >= 0x80)
 			sd_buf_add(out, (const char *)p, 1);
 		else
-			encode(out, sd_fold_char(c));
+			sd_utf8_put(out, sd_fold_char(c));
 		p += n;
 	}
 }
@@ -156,7 +102,7 @@ static unsigned before(const char *s, size_t at)
 	size_t i = at - 1, n;
 	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80 && at - i < 4)
 		i--;
-	unsigned c = decode((const unsigned char *)s + i, &n);
+	unsigned c = sd_utf8_next((const char *)s + i, &n);
 	return i + n == at ? c : 0xfffd;
 }
 
@@ -172,7 +118,7 @@ int sd_fold_has_words(const char *folded_text, const char *phrase)
 	for (const char *p = wn ? strstr(folded_text, w) : NULL; p && !found;
 	     p = strstr(p + 1, w)) {
 		size_t at = (size_t)(p - folded_text), n;
-		unsigned next = p[wn] ? decode((const unsigned char *)p + wn, &n) : 0;
+		unsigned next = p[wn] ? sd_utf8_next((const char *)p + wn, &n) : 0;
 		found = !word_char(before(folded_text, at)) && !word_char(next);
 	}
 	sd_buf_release(&want);

@@ -73,34 +73,6 @@ int sd_kb_slug_valid(const char *slug)
 	return 1;
 }
 
-/* Decodes one UTF-8 code point at s (0xfffd for a bad byte, 1 byte). */
-static unsigned decode_utf8(const unsigned char *s, size_t *len)
-{
-	unsigned c = s[0];
-	size_t n = c < 0x80	     ? 1
-		: (c & 0xe0) == 0xc0 ? 2
-		: (c & 0xf0) == 0xe0 ? 3
-		: (c & 0xf8) == 0xf0 ? 4
-				     : 0;
-	if (n == 1) {
-		*len = 1;
-		return c;
-	}
-	if (!n)
-		goto bad;
-	unsigned v = c & (0x7fu >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3fu);
-	}
-	*len = n;
-	return v;
-bad:
-	*len = 1;
-	return 0xfffd;
-}
-
 /* The ASCII spelling of a (folded) letter for a slug, or NULL. */
 static const char *translit(unsigned c)
 {
@@ -167,7 +139,7 @@ sd_error *sd_kb_slug_from_title(char **out, const char *title)
 	*out = NULL;
 	while (*p) {
 		size_t len;
-		unsigned c = sd_fold_char(decode_utf8(p, &len));
+		unsigned c = sd_fold_char(sd_utf8_next((const char *)p, &len));
 		p += len;
 		char one[2] = { 0, 0 };
 		const char *t = NULL;

@@ -9,6 +9,7 @@
 #include "sd/buf.h"
 #include "sd/fold.h"
 #include "sd/rank.h"
+#include "sd/text.h"
 
 #define W_TITLE 3.0
 #define W_TAGS 2.0
@@ -19,52 +20,6 @@
 #define W_PREFIX 0.6
 #define MIN_STEM 3
 #define MIN_PREFIX 4
-
-static unsigned decode(const unsigned char *s, size_t *len)
-{
-	unsigned c = s[0];
-	size_t n = c < 0x80	     ? 1
-		: (c & 0xe0) == 0xc0 ? 2
-		: (c & 0xf0) == 0xe0 ? 3
-		: (c & 0xf8) == 0xf0 ? 4
-				     : 0;
-	if (n == 1) {
-		*len = 1;
-		return c;
-	}
-	if (!n)
-		goto bad;
-	unsigned v = c & (0x7fu >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3fu);
-	}
-	*len = n;
-	return v;
-bad:
-	*len = 1;
-	return 0xfffd;
-}
-
-static void encode(struct sd_buf *out, unsigned c)
-{
-	if (c < 0x80) {
-		sd_buf_addch(out, (char)c);
-	} else if (c < 0x800) {
-		sd_buf_addch(out, (char)(0xc0 | c >> 6));
-		sd_buf_addch(out, (char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		sd_buf_addch(out, (char)(0xe0 | c >> 12));
-		sd_buf_addch(out, (char)(0x80 | (c >> 6 & 0x3f)));
-		sd_buf_addch(out, (char)(0x80 | (c & 0x3f)));
-	} else {
-		sd_buf_addch(out, (char)(0xf0 | c >> 18));
-		sd_buf_addch(out, (char)(0x80 | (c >> 12 & 0x3f)));
-		sd_buf_addch(out, (char)(0x80 | (c >> 6 & 0x3f)));
-		sd_buf_addch(out, (char)(0x80 | (c & 0x3f)));
-	}
-}
 
 /* Letters and digits of the scripts a desk is likely to write in; every
  * other code point separates words. */
@@ -184,7 +139,7 @@ void sd_rank_words(struct sd_strvec *out, const char *text)
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 	while (*p) {
 		size_t len;
-		unsigned c = decode(p, &len);
+		unsigned c = sd_utf8_next((const char *)p, &len);
 		p += len;
 		if (!word_char(c)) {
 			add_word(out, &w);
@@ -193,7 +148,7 @@ void sd_rank_words(struct sd_strvec *out, const char *text)
 		c = sd_fold_char(c);
 		if (c == 0x451)
 			c = 0x435; /* ё is written as е as often as not */
-		encode(&w, c);
+		sd_utf8_put(&w, c);
 	}
 	add_word(out, &w);
 	sd_buf_release(&w);

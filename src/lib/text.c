@@ -334,6 +334,16 @@ size_t sd_utf8_decode(const char *s, size_t n, uint32_t *cp)
 	return utf8_decode((const unsigned char *)s, n, cp);
 }
 
+unsigned sd_utf8_next(const char *s, size_t *len)
+{
+	uint32_t cp;
+	/* Four bytes at most are read, and the decoder stops at the first
+	 * byte that does not continue the sequence, such as the NUL. */
+	size_t n = utf8_decode((const unsigned char *)s, 4, &cp);
+	*len = n ? n : 1;
+	return n ? cp : 0xfffd;
+}
+
 void sd_utf8_put(struct sd_buf *out, uint32_t cp)
 {
 	char b[4];
