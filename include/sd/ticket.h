@@ -160,6 +160,11 @@ void sd_ticket_free(struct sd_ticket *t);
  * drops entries from a timeline it built. */
 void sd_entry_release(struct sd_entry *e);
 
+/* Appends v as a YAML scalar that every loader reads back as the same
+ * string: plain where that is safe, else double-quoted with escapes (in a
+ * flow list when in_flow). Tickets and articles write their values so. */
+void sd_yaml_write_scalar(struct sd_buf *out, const char *v, int in_flow);
+
 /* Parses text (len bytes). Errors read "path:line: message" and have exit
  * status 2. On error *t is left initialised and empty. */
 sd_error *sd_ticket_parse(struct sd_ticket *t, const char *text, size_t len, const char *path);

@@ -443,56 +443,9 @@ sd_error *sd_article_validate(const struct sd_article *a, const char *path)
 
 /* ---- writing ---- */
 
-/* A plain YAML scalar only when it cannot read back as anything else. */
-static int plain_ok(const char *v)
-{
-	if (!*v || strchr("-?:,[]{}#&*!|>'\"%@`~ ", *v) || v[strlen(v) - 1] == ' ')
-		return 0;
-	static const char *const special[] = { "true", "false", "yes", "no", "null",
-					       "on",   "off",	"y",   "n",  NULL };
-	struct sd_buf low = SD_BUF_INIT;
-	for (const char *p = v; *p; p++)
-		sd_buf_addch(&low, (char)sd_ascii_tolower((unsigned char)*p));
-	int bad = sd_value_index(special, low.data) >= 0;
-	sd_buf_release(&low);
-	/* What YAML 1.1 might read as a number, a time or a date stays quoted;
-	 * a word that merely starts with a digit (a ticket id) need not. */
-	if (bad ||
-	    ((sd_ascii_isdigit((unsigned char)*v) || *v == '.' || *v == '+') &&
-	     strspn(v, "0123456789+-.:_eExXoObBabcdefABCDEF ") == strlen(v)))
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || strchr(",[]{}#\"\\", *p) ||
-		    (*p == ':' && (p[1] == ' ' || !p[1])))
-			return 0;
-	return !strstr(v, " #") && !strstr(v, "\xe2\x80\xa8") && !strstr(v, "\xe2\x80\xa9") &&
-		!strstr(v, "\xc2\x85");
-}
-
 static void write_scalar(struct sd_buf *out, const char *v)
 {
-	if (plain_ok(v)) {
-		sd_buf_adds(out, v);
-		return;
-	}
-	sd_buf_addch(out, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sd_buf_addch(out, '\\'), sd_buf_addch(out, (char)*p);
-		else if (*p == '\n')
-			sd_buf_adds(out, "\\n");
-		else if (*p == '\t')
-			sd_buf_adds(out, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			sd_buf_printf(out, "\\x%02x", *p);
-		else if (p[0] == 0xc2 && p[1] == 0x85)
-			sd_buf_adds(out, "\\N"), p++;
-		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
-			sd_buf_adds(out, p[2] == 0xa8 ? "\\L" : "\\P"), p += 2;
-		else
-			sd_buf_addch(out, (char)*p);
-	}
-	sd_buf_addch(out, '"');
+	sd_yaml_write_scalar(out, v, 0);
 }
 
 /* Times are written plain, as in tickets, when they are times. */
@@ -513,7 +466,7 @@ static void write_list(struct sd_buf *out, const struct sd_strvec *v)
 	for (size_t i = 0; i < v->n; i++) {
 		if (i)
 			sd_buf_adds(out, ", ");
-		write_scalar(out, v->v[i]);
+		sd_yaml_write_scalar(out, v->v[i], 1);
 	}
 	sd_buf_addch(out, ']');
 }

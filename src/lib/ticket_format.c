@@ -1337,7 +1337,7 @@ static int yaml_plain_ok(const char *v, int in_flow)
 	return 1;
 }
 
-static void write_yaml_scalar(struct sd_buf *out, const char *v, int in_flow)
+void sd_yaml_write_scalar(struct sd_buf *out, const char *v, int in_flow)
 {
 	if (yaml_plain_ok(v, in_flow)) {
 		sd_buf_adds(out, v);
@@ -1377,7 +1377,7 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 			for (size_t i = 0; i < t->tags.n; i++) {
 				if (i)
 					sd_buf_adds(out, ", ");
-				write_yaml_scalar(out, t->tags.v[i], 1);
+				sd_yaml_write_scalar(out, t->tags.v[i], 1);
 			}
 			sd_buf_addch(out, ']');
 		} else if (f == SD_F_INCIDENTS) {
@@ -1387,7 +1387,7 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 			for (size_t i = 0; i < ids.n; i++) {
 				if (i)
 					sd_buf_adds(out, ", ");
-				write_yaml_scalar(out, ids.v[i], 1);
+				sd_yaml_write_scalar(out, ids.v[i], 1);
 			}
 			sd_buf_addch(out, ']');
 			sd_strvec_clear(&ids);
@@ -1403,7 +1403,7 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 				char *one = sd_xstrndup(p, n);
 				if (p != v)
 					sd_buf_adds(out, ", ");
-				write_yaml_scalar(out, one, 1);
+				sd_yaml_write_scalar(out, one, 1);
 				free(one);
 				p += n;
 				while (*p == ',' || *p == ' ')
@@ -1413,7 +1413,7 @@ void sd_ticket_write(const struct sd_ticket *t, struct sd_buf *out)
 		} else if (f == SD_F_CREATED || f == SD_F_UPDATED) {
 			sd_buf_adds(out, *v ? v : "\"\"");
 		} else if (*v) {
-			write_yaml_scalar(out, v, 0);
+			sd_yaml_write_scalar(out, v, 0);
 		} else {
 			sd_buf_adds(out, "\"\"");
 		}
