@@ -139,6 +139,12 @@ void sd_put_text(struct sd_buf *out, const char *s);
  * line-oriented output stays one line per ticket. */
 void sd_put_line(struct sd_buf *out, const char *s);
 
+/* Writes data to path through a temporary file in the same directory,
+ * fsync and a rename, so readers see the old file or the whole new one;
+ * the file gets the umask's ordinary mode (sd export -o, sd report
+ * --html). */
+sd_error *sd_write_file_atomically(const char *path, const char *data, size_t len);
+
 /* ---- progress ---- */
 
 /*

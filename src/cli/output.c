@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,4 +109,43 @@ void sd_put_text(struct sd_buf *out, const char *s)
 void sd_put_line(struct sd_buf *out, const char *s)
 {
 	sd_text_inert(out, s, strlen(s), 0);
+}
+
+/* Writes data to path through a temporary file in the same directory and
+ * a rename, so that readers see the old file or the whole new one. */
+sd_error *sd_write_file_atomically(const char *path, const char *data, size_t len)
+{
+	struct sd_buf tmp = SD_BUF_INIT;
+	sd_error *err = NULL;
+	sd_buf_printf(&tmp, "%s.XXXXXX", path);
+	int fd = mkostemp(tmp.data, O_CLOEXEC);
+	if (fd < 0) {
+		err = sd_error_errno(path);
+		goto done;
+	}
+	/* mkstemp makes the file private; an export is an ordinary file. */
+	mode_t mask = umask(0);
+	umask(mask);
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = sd_error_errno(path);
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!err && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
+		err = sd_error_errno(path);
+	if (close(fd) < 0 && !err)
+		err = sd_error_errno(path);
+	if (!err && rename(tmp.data, path) < 0)
+		err = sd_error_errno(path);
+	if (err)
+		unlink(tmp.data);
+done:
+	sd_buf_release(&tmp);
+	return err;
 }

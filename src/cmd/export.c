@@ -106,45 +106,6 @@ static void csv_row(struct sd_buf *out, const struct sd_ticket *t, csv_field_fn 
 	sd_buf_release(&cell);
 }
 
-/* Writes data to path through a temporary file in the same directory and
- * a rename, so that readers see the old file or the whole new one. */
-static sd_error *write_atomically(const char *path, const char *data, size_t len)
-{
-	struct sd_buf tmp = SD_BUF_INIT;
-	sd_error *err = NULL;
-	sd_buf_printf(&tmp, "%s.XXXXXX", path);
-	int fd = mkostemp(tmp.data, O_CLOEXEC);
-	if (fd < 0) {
-		err = sd_error_errno(path);
-		goto done;
-	}
-	/* mkstemp makes the file private; an export is an ordinary file. */
-	mode_t mask = umask(0);
-	umask(mask);
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = sd_error_errno(path);
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (!err && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
-		err = sd_error_errno(path);
-	if (close(fd) < 0 && !err)
-		err = sd_error_errno(path);
-	if (!err && rename(tmp.data, path) < 0)
-		err = sd_error_errno(path);
-	if (err)
-		unlink(tmp.data);
-done:
-	sd_buf_release(&tmp);
-	return err;
-}
-
 sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 {
 	struct sd_strvec ids = SD_STRVEC_INIT;
@@ -213,7 +174,7 @@ sd_error *cmd_export(struct sd_ctx *ctx, struct sd_args *args)
 	sd_progress_update(progress, ids.n);
 	sd_progress_done(progress);
 	if (path) {
-		err = write_atomically(path, out.data, out.len);
+		err = sd_write_file_atomically(path, out.data, out.len);
 	} else if (ctx->stdout_tty && format == SD_IMPORT_CSV) {
 		/* JSON escapes control characters itself; CSV carries text as
 		 * it is, so on a terminal it is shown inert, as sd show does. */

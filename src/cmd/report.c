@@ -996,31 +996,6 @@ static void build_html(struct sd_buf *o, const struct sd_report *r, const struct
 	sd_buf_adds(o, "</body></html>\n");
 }
 
-static sd_error *write_file(const char *path, const char *data, size_t len)
-{
-	struct sd_buf tmp = SD_BUF_INIT;
-	sd_error *err = NULL;
-	sd_buf_printf(&tmp, "%s.XXXXXX", path);
-	int fd = mkostemp(tmp.data, O_CLOEXEC);
-	if (fd < 0) {
-		err = sd_error_errno(path);
-		goto done;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	if (sd_write_all(fd, data, len) < 0 || fchmod(fd, 0666 & ~mask) < 0)
-		err = sd_error_errno(path);
-	if (close(fd) < 0 && !err)
-		err = sd_error_errno(path);
-	if (!err && rename(tmp.data, path) < 0)
-		err = sd_error_errno(path);
-	if (err)
-		unlink(tmp.data);
-done:
-	sd_buf_release(&tmp);
-	return err;
-}
-
 /* ---- the command ---- */
 
 /* YYYY-MM-DD (midnight UTC) or an RFC 3339 instant. */
@@ -1151,7 +1126,7 @@ sd_error *cmd_report(struct sd_ctx *ctx, struct sd_args *args)
 		print_csv(ctx, &ts);
 	} else if (html) {
 		build_html(&page, &report, &ts);
-		err = write_file(html, page.data, page.len);
+		err = sd_write_file_atomically(html, page.data, page.len);
 	} else {
 		sd_pager_start(ctx);
 		print_human(ctx, &report, &ts);
