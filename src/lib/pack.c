@@ -668,7 +668,9 @@ static struct tnode *tnode_insert(struct tnode *n, size_t at, const char *name, 
 				  unsigned mode)
 {
 	if (n->nkids == n->alloc) {
-		n->alloc = n->alloc ? n->alloc * 2 : 8;
+		/* From one: most trees a run makes (a ticket's directory,
+		 * its files/) hold one entry, ten thousand of them. */
+		n->alloc = n->alloc ? n->alloc * 2 : 1;
 		n->kids = sd_xrealloc(n->kids, n->alloc * sizeof(*n->kids));
 	}
 	memmove(&n->kids[at + 1], &n->kids[at], (n->nkids - at) * sizeof(*n->kids));

@@ -207,26 +207,21 @@ struct sd_config *sd_store_config(struct sd_store *s)
 
 static sd_error *mkdir_p(const char *path)
 {
-	/* Usually the directory, or all but its last part, is there: one
-	 * system call, not one per part. */
+	/* Usually the directory, or all but its last parts, is there: one
+	 * system call, or one per missing part from the deepest that exists
+	 * (a new ticket's files/ makes two), not one per part from /. */
 	if (mkdir(path, 0777) == 0 || errno == EEXIST)
 		return NULL;
-	char *copy = sd_xstrdup(path);
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0777) < 0 && errno != EEXIST) {
-			sd_error *err = sd_error_errno(copy);
-			free(copy);
-			return err;
-		}
-		*p = '/';
-	}
-	sd_error *err = NULL;
-	if (mkdir(copy, 0777) < 0 && errno != EEXIST)
-		err = sd_error_errno(copy);
-	free(copy);
+	if (errno != ENOENT)
+		return sd_error_errno(path);
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return sd_error_errno(path);
+	char *parent = sd_xstrndup(path, (size_t)(slash - path));
+	sd_error *err = mkdir_p(parent);
+	free(parent);
+	if (!err && mkdir(path, 0777) < 0 && errno != EEXIST)
+		err = sd_error_errno(path);
 	return err;
 }
 
