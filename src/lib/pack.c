@@ -30,11 +30,10 @@ struct sd_pack_writer {
 	 * A pack naming an object twice is one git fsck complains about. */
 	size_t *set, set_cap;
 	unsigned long serial; /* tells this writer from a later one (trees) */
-	/* Two compressors: resetting one clears its hash table, 64 KB for
-	 * zlib's defaults, which cost more than deflating a small object
-	 * (a delta, a ticket): those go to one with a small table. */
-	z_stream z, zsmall;
-	int z_ready, zsmall_ready;
+	int store_only;	      /* see sd_pack_store_only */
+	/* Three compressors (see put_deflated). */
+	z_stream z[3];
+	int z_ready[3];
 };
 
 /* Objects smaller than this use the small compressor, whose window
@@ -55,14 +54,18 @@ struct sd_pack_writer *sd_pack_new(const char *pack_dir)
 	return w;
 }
 
+void sd_pack_store_only(struct sd_pack_writer *w)
+{
+	w->store_only = 1;
+}
+
 void sd_pack_free(struct sd_pack_writer *w)
 {
 	if (!w)
 		return;
-	if (w->z_ready)
-		deflateEnd(&w->z);
-	if (w->zsmall_ready)
-		deflateEnd(&w->zsmall);
+	for (int i = 0; i < 3; i++)
+		if (w->z_ready[i])
+			deflateEnd(&w->z[i]);
 	sd_buf_release(&w->pack);
 	free(w->objects);
 	free(w->set);
@@ -108,18 +111,21 @@ static void remember_object(struct sd_pack_writer *w, size_t index)
 	w->set[set_slot(w, w->objects[index].oid)] = index + 1;
 }
 
-/* Appends deflated data to the pack. */
-static void put_deflated(struct sd_pack_writer *w, const void *data, size_t len)
+/* Appends data to the pack as a zlib stream: compressed, or only stored
+ * (zlib's level 0) when store is set. Each object is a stream of its own,
+ * and starting one costs zlib several microseconds whatever its size
+ * (clearing its hash table: 64 KB with the defaults): small objects use a
+ * compressor with a small table. */
+static void put_deflated(struct sd_pack_writer *w, const void *data, size_t len, int store)
 {
-	int small = len < SMALL_OBJECT;
-	z_stream *z = small ? &w->zsmall : &w->z;
-	int *ready = small ? &w->zsmall_ready : &w->z_ready;
-	if (!*ready) {
+	int which = store ? 2 : len < SMALL_OBJECT ? 1 : 0;
+	z_stream *z = &w->z[which];
+	if (!w->z_ready[which]) {
 		memset(z, 0, sizeof(*z));
-		if (deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, small ? 12 : 15, small ? 2 : 8,
-				 Z_DEFAULT_STRATEGY) != Z_OK)
+		if (deflateInit2(z, store ? Z_NO_COMPRESSION : Z_BEST_SPEED, Z_DEFLATED,
+				 which ? 12 : 15, which ? 2 : 8, Z_DEFAULT_STRATEGY) != Z_OK)
 			abort(); /* only out of memory */
-		*ready = 1;
+		w->z_ready[which] = 1;
 	} else {
 		deflateReset(z);
 	}
@@ -181,7 +187,7 @@ void sd_pack_add(struct sd_pack_writer *w, enum sd_pack_type type, const void *d
 		return; /* the same text twice */
 	size_t index = new_object(w, oid);
 	put_header(w, type, len);
-	put_deflated(w, data, len);
+	put_deflated(w, data, len, w->store_only);
 	end_object(w, index);
 }
 
@@ -260,7 +266,7 @@ static void add_delta(struct sd_pack_writer *w, enum sd_pack_type type, const vo
 	while (ofs >>= 7)
 		enc[--pos] = (unsigned char)(128 | (--ofs & 127));
 	sd_buf_add(&w->pack, enc + pos, sizeof(enc) - pos);
-	put_deflated(w, d.data, d.len);
+	put_deflated(w, d.data, d.len, w->store_only);
 	end_object(w, index);
 	sd_buf_release(&d);
 }

@@ -1709,6 +1709,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			struct sd_buf dir = SD_BUF_INIT;
 			sd_buf_printf(&dir, "%sobjects/pack", git_repository_path(s->repo));
 			b->pack = sd_pack_new(dir.data);
+			sd_pack_store_only(b->pack);
 			sd_buf_release(&dir);
 		}
 		for (size_t i = 0; i < n; i++) {
