@@ -100,6 +100,17 @@ expect_json "mail --mbox: the reply is on the ticket opened earlier in the run" 
 	'[(d["title"], e["body"]) for e in d["timeline"] if e["kind"] == "comment"]' \
 	'[["Принтер не печатает", "Še vedno ne tiska: čšž."]]'
 expect_clean "mail --mbox thread" "$r"
+# Forty messages: the tickets/ tree of a run's commits grows past what is
+# written whole, so the pack holds deltas, which git must read back.
+for i in $(seq 40); do
+	printf 'From a@b Mon Nov 23 10:00:00 2026\nFrom: d%s@example.com\nSubject: Številka %s\nMessage-ID: <d%s@x>\n\nčšž\n\n' "$i" "$i" "$i"
+done >"$tmp/forty.mbox"
+before=$(commit_count "$r")
+expect_exit "mail --mbox: forty" 0 sd -C "$r" mail --mbox "$tmp/forty.mbox"
+expect_commit_count "mail --mbox: forty commits" "$r" $((before + 40))
+for p in "$r"/.git/objects/pack/*.idx; do git verify-pack -v "$p"; done >"$tmp/packs"
+expect_match "mail --mbox: trees as deltas in the pack" "$tmp/packs" 'chain length = 2'
+fsck_ok "mail --mbox forty" "$r"
 
 # Killed in the middle of a run (a test hook: a checkpoint every two
 # messages, SIGKILL after the third): the first two are delivered, the
