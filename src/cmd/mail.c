@@ -538,10 +538,14 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 	}
 	int machine = m->kind == SD_MAIL_BOUNCE || m->kind == SD_MAIL_AUTO_REPLY;
 	if (!found && machine) {
-		/* Never a ticket of its own: an answer to nothing is refused. */
-		err = sd_error_new(EX_DATAERR, "%s answers no ticket of this desk; not taken",
-				   m->kind == SD_MAIL_BOUNCE ? "the delivery report"
-							     : "the automatic reply");
+		/* Never a ticket of its own. Not refused either: a refusal
+		 * makes the mail server bounce it to the machine that wrote
+		 * it, which is an answer to an automatic reply, the loop RFC
+		 * 3834 warns of. Accepted and dropped, and said. */
+		sd_buf_printf(report, "dropped: %s from %s answers no ticket of this desk\n",
+			      m->kind == SD_MAIL_BOUNCE ? "the delivery report"
+							: "the automatic reply",
+			      m->from.addr);
 		goto done;
 	}
 	if (found) {
