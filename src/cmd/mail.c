@@ -245,10 +245,23 @@ static void cut(struct sd_buf *buf, size_t max, const char *note)
 static void message_text(struct sd_buf *out, const struct sd_mail *m, int reply,
 			 const struct sd_attach_plan *plan, size_t original)
 {
+	/* Inline images link to their stored files: plan's first items are
+	 * the message's attachments, in order (none for machine mail). */
+	const char **names = NULL;
+	struct sd_buf body = SD_BUF_INIT;
+	if (plan && m->n_cid_pieces && plan->n >= m->n_attachments &&
+	    (original == SIZE_MAX || original == m->n_attachments)) {
+		names = sd_xcalloc(m->n_attachments + 1, sizeof(*names));
+		for (size_t i = 0; i < m->n_attachments; i++)
+			names[i] = plan->items[i].stored;
+	}
+	sd_mail_body_linked(&body, m, names);
+	free(names);
 	if (reply)
-		sd_mail_trim_reply(out, m->body);
+		sd_mail_trim_reply(out, body.data);
 	else
-		sd_buf_adds(out, m->body);
+		sd_buf_add(out, body.data, body.len);
+	sd_buf_release(&body);
 	if (!out->len)
 		sd_buf_adds(out, "(no text)");
 	cut(out, SD_TEXT_MAX_BYTES - 64 * 1024, "\n\n(The message is longer; the rest was cut.)");
