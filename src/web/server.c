@@ -401,6 +401,8 @@ static void add_headers(struct MHD_Response *r, struct web_request *req)
 		MHD_add_response_header(r, "Set-Cookie", req->set_cookie);
 	if (req->location)
 		MHD_add_response_header(r, "Location", req->location);
+	if (req->disposition)
+		MHD_add_response_header(r, "Content-Disposition", req->disposition);
 }
 
 /* The path as the log shows it: a status link's token is replaced, the
@@ -470,6 +472,7 @@ static void release_conn(struct conn *c)
 	free(c->req.host);
 	free(c->req.set_cookie);
 	free(c->req.location);
+	free(c->req.disposition);
 	sd_buf_release(&c->req.body);
 	free(c);
 }
@@ -662,6 +665,31 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	return ret;
 }
 
+/* URL escapes decoded as usual, except %00, which is left as it is: a
+ * NUL would cut the path short, and "name%00" must not name "name". */
+static int hex_digit(char c)
+{
+	return sd_ascii_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls, (void)conn;
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (r[0] == '%' && hex_digit(r[1]) && hex_digit(r[2]) &&
+		    (r[1] != '0' || r[2] != '0')) {
+			char hex[3] = { r[1], r[2], '\0' };
+			*w++ = (char)strtoul(hex, NULL, 16);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 /* ---- the daemon ---- */
 
 static sd_error *parse_listen(const char *listen, struct sockaddr_storage *ss, int *ipv6)
@@ -773,7 +801,8 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY, tls,
 			     MHD_OPTION_END);
 	if (!d) {
 		err = sd_error_fatal("cannot listen on %s (in use, or not an address of this "

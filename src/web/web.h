@@ -63,8 +63,9 @@ struct web_request {
 	struct sd_buf body;
 	const char *content_type;
 	char *set_cookie;
-	char *location;	 /* a redirect (303 See Other) */
-	char log_id[16]; /* a ticket id to log, never a token */
+	char *location;	   /* a redirect (303 See Other) */
+	char *disposition; /* Content-Disposition of a file served; NULL: none */
+	char log_id[16];   /* a ticket id to log, never a token */
 };
 
 /* A rendered knowledge-base list page and the state of kb/ it shows. */
