@@ -94,6 +94,7 @@ struct web_server {
 	pthread_mutex_t stores_lock;
 	struct sd_store **stores; /* one per worker thread, freed at exit */
 	size_t nstores;
+	int inflight; /* requests begun and not yet completed (atomic) */
 };
 
 /* Loads the templates and catalogs: the store's .sd/templates/web/ files
