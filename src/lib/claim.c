@@ -252,7 +252,8 @@ sd_error *sd_claim_remote_state(struct sd_store *store, const char *tracking,
 	*out = SD_CLAIM_OPEN;
 	if (git_reference_name_to_id(&tip, repo, tracking) < 0)
 		goto done; /* nothing fetched yet: the remote holds nothing */
-	if (!git_oid_fromstr(&ours, c->commit) && sd_history_reaches(repo, &tip, &ours)) {
+	if (!git_oid_fromstr(&ours, c->commit) && !git_oid_is_zero(&ours) &&
+	    sd_history_reaches(repo, &tip, &ours)) {
 		*out = SD_CLAIM_OURS;
 		goto done;
 	}

@@ -101,6 +101,18 @@ expect_eq "killed: sent, journal empty" "$((n + 1)) 0" "$(both) $(journal "$tmp/
 /usr/bin/python3 "$reader" "$tmp/out-b" >"$tmp/out-b.json" || fail "read out-b"
 expect_json "killed: the message" "$tmp/out-b.json" '"ничего не потеряно" in d[-1]["parts"]["text/plain"]' "true"
 
+# The remote out of reach: nothing sent, 75 (try later), the claim kept;
+# the next run sends it.
+answer "Brez omrežja: сеть недоступна."
+git -C "$tmp/b" remote set-url origin "$tmp/nowhere.git"
+n=$(both)
+expect_exit "offline: try later" 75 sd -C "$tmp/b" mail send
+expect_err_has "offline: says so" "nothing was sent"
+expect_eq "offline: nothing sent, the claim kept" "$n 1" "$(both) $(journal "$tmp/b")"
+git -C "$tmp/b" remote set-url origin "$tmp/hub.git"
+expect_exit "offline: back" 0 sd -C "$tmp/b" mail send
+expect_eq "offline: sent" "$((n + 1)) 0" "$(both) $(journal "$tmp/b")"
+
 # --local: no claim, no push (a single machine's behaviour).
 answer "Lokalno: čšž."
 hub=$(git -C "$tmp/hub.git" rev-parse HEAD)
