@@ -18,6 +18,11 @@
  *
  *   field=mail from=WHAT to="ADDR, ADDR" reason="Message-ID <ID>"
  *
+ * A message whose sendmail failed after its record was pushed (the claim
+ * of sd mail send, sd-mail(1)) is owed again once a withdrawal follows
+ * its record (sd_outbox_withdraw); the next record of it takes the next
+ * claim id, so the records of one message are claim, withdrawal, claim...
+ *
  * WHAT is `reply:ENTRY` (a public comment sent to the requester and cc),
  * `auto-reply`, `notify-new`, `notify-assign:ENTRY`, `notify-reply:ENTRY`
  * or `notify-sla:ENTRY`. A message withheld by the loop rules is recorded
@@ -116,6 +121,18 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
  * returns 0 when t already holds it (recorded by another clone). */
 int sd_outbox_record(struct sd_ticket *t, const struct sd_outbox_message *m, const char *author,
 		     sd_stamp at);
+
+/* Takes back the claim (record) `claim` of the message WHAT of t, whose
+ * sendmail failed after the claim was pushed: an event field=mail
+ * from=WHAT to=withdrawn reason="not sent: WHY", its id derived from the
+ * claim's. The message is then owed again, under a new claim id (every
+ * clone derives the same), and its Message-ID stays the same. Returns 0
+ * when t holds it already. */
+int sd_outbox_withdraw(struct sd_ticket *t, const char *what, const char *claim, const char *author,
+		       sd_stamp at, const char *why);
+
+/* Whether t holds the withdrawal of claim. */
+int sd_outbox_withdrawn(const struct sd_ticket *t, const char *claim);
 
 /* Why the mail m, opening a new ticket, must get no auto-reply (RFC
  * 3834), or NULL: machine mail, list mail, a null Return-Path, a sender

@@ -31,6 +31,8 @@ const struct sd_option mail_options[] = {
 	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
 	{ SD_OPT_BOOL, 0, "dry-run", NULL,
 	  "with send: print the messages; send and record nothing" },
+	{ SD_OPT_BOOL, 0, "local", NULL,
+	  "with send: send from this clone alone, claiming nothing through the remote" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -881,8 +883,8 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	run_init(&run);
 	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
 		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
-	if (sd_arg_flag(args, "dry-run")) {
-		err = sd_error_invalid("--dry-run goes with 'sd mail send'");
+	if (sd_arg_flag(args, "dry-run") || sd_arg_flag(args, "local")) {
+		err = sd_error_invalid("--dry-run and --local go with 'sd mail send'");
 		goto done;
 	}
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))

@@ -2,6 +2,7 @@
 /* The outbox: mail owed by the timelines, composed with GMime (outbox.h). */
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -510,21 +511,6 @@ static int is_mail_record(const struct sd_entry *e)
 	return e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "mail");
 }
 
-void sd_outbox_count(struct sd_outbox *ob, const struct sd_ticket *t)
-{
-	const sd_stamp day = 24 * 3600 * 1000LL;
-	for (size_t i = 0; i < t->nentries; i++) {
-		const struct sd_entry *e = &t->entries[i];
-		if (is_mail_record(e) && !strcmp(e->from, "auto-reply") && *e->to &&
-		    e->at > ob->s->now - day) {
-			struct sd_buf a = SD_BUF_INIT;
-			address_of(&a, e->to);
-			(*sent_count(ob, a.data))++;
-			sd_buf_release(&a);
-		}
-	}
-}
-
 static void record_id(char out[SD_ENTRY_ID_LEN + 1], const char *ticket, const char *what)
 {
 	const char *parts[] = { ticket, "mail", what };
@@ -537,6 +523,58 @@ static int has_entry(const struct sd_ticket *t, const char *id)
 		if (!strcmp(t->entries[i].id, id))
 			return 1;
 	return 0;
+}
+
+/* The id of the withdrawal of claim (sd_outbox_withdraw): derived from
+ * the claim's, so that it names the one claim it takes back. */
+static void withdrawal_id(char out[SD_ENTRY_ID_LEN + 1], const char *ticket, const char *claim)
+{
+	const char *parts[] = { ticket, "mail-withdrawn", claim };
+	sd_id_from_content(out, SD_ENTRY_ID_LEN, parts, 3);
+}
+
+static int withdrawn(const struct sd_ticket *t, const char *claim)
+{
+	char wid[SD_ENTRY_ID_LEN + 1];
+	withdrawal_id(wid, sd_ticket_get(t, SD_F_ID), claim);
+	return has_entry(t, wid);
+}
+
+/* Whether t owes the message WHAT, and the id its record (its claim)
+ * takes. The first claim's id is record_id's; a claim taken back
+ * (sendmail failed after it was pushed) is followed by its withdrawal,
+ * and the message is owed again under the next claim id, "claim N".
+ * Every clone walks the same ids, so two clones that claim the message
+ * again claim it under one id, and a merge keeps one. */
+static int owed(const struct sd_ticket *t, const char *what, char rid[SD_ENTRY_ID_LEN + 1])
+{
+	const char *id = sd_ticket_get(t, SD_F_ID);
+	record_id(rid, id, what);
+	for (unsigned k = 1; has_entry(t, rid); k++) {
+		char n[16];
+		if (!withdrawn(t, rid) || k > 1000)
+			return 0;
+		snprintf(n, sizeof(n), "%u", k);
+		const char *parts[] = { id, "mail", what, "claim", n };
+		sd_id_from_content(rid, SD_ENTRY_ID_LEN, parts, 5);
+	}
+	return 1;
+}
+
+void sd_outbox_count(struct sd_outbox *ob, const struct sd_ticket *t)
+{
+	const sd_stamp day = 24 * 3600 * 1000LL;
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (is_mail_record(e) && !strcmp(e->from, "auto-reply") && *e->to &&
+		    strcmp(e->to, "withdrawn") && e->at > ob->s->now - day &&
+		    !withdrawn(t, e->id)) {
+			struct sd_buf a = SD_BUF_INIT;
+			address_of(&a, e->to);
+			(*sent_count(ob, a.data))++;
+			sd_buf_release(&a);
+		}
+	}
 }
 
 /* Whether mail to addr (lower case) bounced for this ticket, as sd mail
@@ -672,7 +710,8 @@ static void thread_of(struct sd_strvec *out, const struct sd_ticket *t, const ch
 		 * came in (the one that opened the ticket, replies) and what sd
 		 * sent them; not notices to agents, nor delivery reports. */
 		if (mail &&
-		    (!strcmp(e->to, "bounced") || sd_starts_with(e->from, "notify-") || !*e->to))
+		    (!strcmp(e->to, "bounced") || sd_starts_with(e->from, "notify-") || !*e->to ||
+		     !strcmp(e->to, "withdrawn") || withdrawn(t, e->id)))
 			continue;
 		if (!mail && (e->kind != SD_ENTRY_COMMENT || e->internal))
 			continue;
@@ -741,9 +780,13 @@ static sd_error *add_message(struct sd_outbox *ob, const struct sd_ticket *t, st
 	memset(&m, 0, sizeof(m));
 	sd_buf_init(&m.data);
 	memcpy(m.ticket_id, id, SD_ID_LEN + 1);
-	record_id(m.record_id, id, p->what);
+	owed(t, p->what, m.record_id);
+	/* The Message-ID is the first claim's, whichever claim sends it: a
+	 * message sent again after a failure is the same message. */
+	char first[SD_ENTRY_ID_LEN + 1];
+	record_id(first, id, p->what);
 	domain_of(&domain, s->desk_address);
-	sd_buf_printf(&mid, "sd-%s-%s@%s", id, m.record_id, domain.data);
+	sd_buf_printf(&mid, "sd-%s-%s@%s", id, first, domain.data);
 	for (size_t i = 0; i < p->to.n + p->cc.n; i++) {
 		struct sd_buf a = SD_BUF_INIT;
 		address_of(&a, i < p->to.n ? p->to.v[i] : p->cc.v[i - p->to.n]);
@@ -1006,14 +1049,12 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 		goto done; /* sd check reports it; nothing is owed by a broken ticket */
 	ticket_cc(t, &cc);
 
-	record_id(rid, id, "auto-reply");
 	if (s->auto_reply && created >= cutoff &&
-	    (!strcmp(channel, "mail") || !strcmp(channel, "web")) && !has_entry(t, rid) &&
+	    (!strcmp(channel, "mail") || !strcmp(channel, "web")) && owed(t, "auto-reply", rid) &&
 	    (err = auto_reply(ob, t, short_id, link)))
 		goto done;
 
-	record_id(rid, id, "notify-new");
-	if (created >= cutoff && !has_entry(t, rid)) {
+	if (created >= cutoff && owed(t, "notify-new", rid)) {
 		struct pending p;
 		pending_init(&p, "notify-new");
 		notify_recipients(&p.to, s, t, SD_MAIL_EV_NEW_TICKET, NULL);
@@ -1105,8 +1146,7 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 		if (p.auto_submitted)
 			agent_footer(&p.plain, &p.markdown, short_id, link);
 		p.what = what.data;
-		record_id(rid, id, p.what);
-		if (p.to.n + p.cc.n && !has_entry(t, rid))
+		if (p.to.n + p.cc.n && owed(t, p.what, rid))
 			err = add_message(ob, t, &p);
 		pending_release(&p);
 	}
@@ -1133,6 +1173,24 @@ int sd_outbox_record(struct sd_ticket *t, const struct sd_outbox_message *m, con
 		struct sd_entry_mail mark = { .message_id = m->message_id };
 		sd_entry_set_mail(sd_ticket_entry(t, m->record_id), &mark);
 	}
+	sd_buf_release(&reason);
+	return added;
+}
+
+int sd_outbox_withdrawn(const struct sd_ticket *t, const char *claim)
+{
+	return withdrawn(t, claim);
+}
+
+int sd_outbox_withdraw(struct sd_ticket *t, const char *what, const char *claim, const char *author,
+		       sd_stamp at, const char *why)
+{
+	char wid[SD_ENTRY_ID_LEN + 1];
+	struct sd_buf reason = SD_BUF_INIT;
+	withdrawal_id(wid, sd_ticket_get(t, SD_F_ID), claim);
+	sd_buf_printf(&reason, "not sent: %s", why);
+	int added = sd_ticket_add_event_with_id(t, wid, author, at, "mail", what, "withdrawn",
+						reason.data);
 	sd_buf_release(&reason);
 	return added;
 }
