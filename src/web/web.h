@@ -63,8 +63,9 @@ struct web_request {
 	struct sd_buf body;
 	const char *content_type;
 	char *set_cookie;
-	char *location;	 /* a redirect (303 See Other) */
-	char log_id[16]; /* a ticket id to log, never a token */
+	char *location;	   /* a redirect (303 See Other) */
+	char *disposition; /* Content-Disposition of a file served; NULL: none */
+	char log_id[16];   /* a ticket id to log, never a token */
 };
 
 /* A rendered knowledge-base list page and the state of kb/ it shows. */
@@ -93,6 +94,7 @@ struct web_server {
 	pthread_mutex_t stores_lock;
 	struct sd_store **stores; /* one per worker thread, freed at exit */
 	size_t nstores;
+	int inflight; /* requests begun and not yet completed (atomic) */
 };
 
 /* Loads the templates and catalogs: the store's .sd/templates/web/ files
