@@ -25,7 +25,9 @@
  *
  * WHAT is `reply:ENTRY` (a public comment sent to the requester and cc),
  * `auto-reply`, `notify-new`, `notify-assign:ENTRY`, `notify-reply:ENTRY`
- * or `notify-sla:ENTRY`. A message withheld by the loop rules is recorded
+ * or `notify-sla:ENTRY`; or `dropped:ENTRY`, the files of a later message
+ * by mail that were not stored, told to its sender (ENTRY: the first of
+ * their file events). A message withheld by the loop rules is recorded
  * with to="" and reason="not sent: WHY", so that no clone sends it later.
  *
  * Ownership: a struct sd_outbox owns its messages and every string in

@@ -1032,6 +1032,99 @@ done:
 	return err;
 }
 
+/* Whether drop event x (field=file from=NAME to="") came with the same
+ * message as drop event y: the same Message-ID, else the same author and
+ * time. */
+static int same_drop_message(const struct sd_entry *x, const struct sd_entry *y)
+{
+	if (x->message_id && *x->message_id && y->message_id && *y->message_id)
+		return !strcmp(x->message_id, y->message_id);
+	return x->at == y->at && !strcmp(x->author, y->author);
+}
+
+static int is_drop(const struct sd_entry *x)
+{
+	return x->kind == SD_ENTRY_EVENT && !strcmp(x->field, "file") && *x->from && !*x->to;
+}
+
+/* The files a follow-up by mail brought that were not stored: the sender
+ * is told once per message ("dropped:EVENT", EVENT the first drop event of
+ * that message), as the auto-reply tells it for the message that opened
+ * the ticket. Not for an internal note (machine mail), and not past the
+ * loop rules. */
+static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, const char *short_id,
+			      const char *link, sd_stamp created)
+{
+	const struct sd_outbox_settings *s = ob->s;
+	const sd_stamp cutoff = s->now - SD_OUTBOX_MAX_AGE_MS;
+	sd_error *err = NULL;
+	for (size_t i = 0; i < t->nentries && !err; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (!is_drop(e) || e->at <= created + 1000 || e->at < cutoff)
+			continue;
+		int first = 1, internal = 0;
+		for (size_t k = 0; k < t->nentries; k++) {
+			const struct sd_entry *x = &t->entries[k];
+			if (k < i && is_drop(x) && same_drop_message(x, e))
+				first = 0;
+			if (x->kind == SD_ENTRY_COMMENT && x->at == e->at &&
+			    !strcmp(x->author, e->author) && x->internal)
+				internal = 1;
+		}
+		if (!first || internal)
+			continue;
+		struct pending p;
+		struct sd_buf what = SD_BUF_INIT, addr = SD_BUF_INIT;
+		char rid[SD_ENTRY_ID_LEN + 1];
+		sd_buf_printf(&what, "dropped:%s", e->id);
+		record_id(rid, sd_ticket_get(t, SD_F_ID), what.data);
+		pending_init(&p, what.data);
+		address_of(&addr, e->author);
+		add_recipient(&p.to, s, t, e->author, NULL);
+		if (has_entry(t, rid) || !sd_outbox_address_ok(addr.data))
+			goto next; /* sent, or nobody to tell */
+		if (sd_outbox_machine_address(addr.data))
+			p.withheld = "the sender is a mailer or a no-reply address";
+		else if (bounced(t, addr.data))
+			p.withheld = "mail to the sender bounced";
+		else if (!p.to.n)
+			goto next; /* one of the desk's own addresses */
+		subject_of(&p.subject, s, short_id, "", t);
+		sd_buf_adds(&p.plain,
+			    "Your message was added to the ticket, but not all of its files "
+			    "were kept:\n\n");
+		md_escape(&p.markdown, p.plain.data);
+		for (size_t k = i; k < t->nentries; k++) {
+			const struct sd_entry *x = &t->entries[k];
+			if (!is_drop(x) || !same_drop_message(x, e))
+				continue;
+			char *name = header_text(x->from), *why = header_text(x->reason);
+			sd_buf_printf(&p.plain, "- %s%s%s\n", name, *why ? ": " : "", why);
+			sd_buf_adds(&p.markdown, "\n- ");
+			md_escape(&p.markdown, name);
+			if (*why) {
+				sd_buf_adds(&p.markdown, ": ");
+				md_escape(&p.markdown, why);
+			}
+			free(name);
+			free(why);
+		}
+		sd_buf_adds(&p.plain,
+			    "\nPlease send them another way (a link, or smaller files).\n");
+		sd_buf_adds(&p.markdown,
+			    "\n\nPlease send them another way (a link, or smaller files).\n");
+		footer(&p.plain, &p.markdown, s, short_id, link);
+		p.auto_submitted = "auto-replied";
+		p.bulk = 1;
+		err = add_message(ob, t, &p);
+	next:
+		pending_release(&p);
+		sd_buf_release(&what);
+		sd_buf_release(&addr);
+	}
+	return err;
+}
+
 sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, const char *short_id)
 {
 	const struct sd_outbox_settings *s = ob->s;
@@ -1150,6 +1243,8 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			err = add_message(ob, t, &p);
 		pending_release(&p);
 	}
+	if (!err && s->auto_reply)
+		err = drop_notices(ob, t, short_id, link, created);
 done:
 	free(link);
 	sd_strvec_clear(&cc);
