@@ -835,13 +835,21 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	 * connections hold no request and are closed at once; a client that
 	 * stalls is cut by the idle timeout, and DRAIN_SECONDS bound the
 	 * wait for one that trickles. */
-	MHD_quiesce_daemon(d);
+	MHD_socket lsock = MHD_quiesce_daemon(d);
+	/* A connection the kernel would still queue on the listening socket
+	 * is refused instead of left waiting for an answer that never
+	 * comes; the socket is closed once the daemon is gone (not before:
+	 * a worker may still hold it). */
+	if (lsock != MHD_INVALID_SOCKET)
+		shutdown(lsock, SHUT_RDWR);
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	for (int i = 0; i < DRAIN_SECONDS * 50 && __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST);
 	     i++)
 		nanosleep(&tick, NULL);
 	MHD_stop_daemon(d);
 	d = NULL;
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 done:
 	if (d)
 		MHD_stop_daemon(d);
