@@ -63,6 +63,12 @@ expect_contains "too large: says why and the limit" "$tmp/b" "The files are too 
 expect_contains "too large: names the file" "$tmp/b" "10. Not accepted: „velik čšž.bin“</li>"
 expect_contains "too large: what was typed stays" "$tmp/b" 'value="Tiskalnik ne tiska"'
 expect_contains "too large: the description too" "$tmp/b" 'Принтер молчит, čšž.</textarea>'
+# Past the limit of the whole body, too: the fields before it arrived.
+head -c 400000 /dev/zero >"$tmp/huge.bin"
+code=$(get /request "${form[@]}" -F "files=@$tmp/huge.bin;filename=ogromen.bin")
+expect_eq "far too large: 413" 413 "$code"
+expect_contains "far too large: names the file" "$tmp/b" "Not accepted: „ogromen.bin“</li>"
+expect_contains "far too large: what was typed stays" "$tmp/b" 'value="Tiskalnik ne tiska"'
 expect_commit_count "too large: nothing sent" "$r" "$before"
 expect_eq "too large: no ticket" "" "$(all_ids "$r")"
 
