@@ -17,6 +17,7 @@
 #include "sd/attach.h"
 #include "sd/intake.h"
 #include "sd/mail.h"
+#include "sd/mailindex.h"
 #include "sd/outbox.h"
 #include "sd/text.h"
 
@@ -39,58 +40,48 @@ const struct sd_option mail_options[] = {
  * one on, and the store must not grow by it. */
 #define MAIL_MAX_BYTES (64u << 20)
 
-/* What one pass over the tickets' summaries finds for a message. */
-struct lookup {
-	const char *own_id;	 /* the message's Message-ID; "" when none */
-	struct sd_strvec refs;	 /* ids it answers, best first */
-	char dup[SD_ID_LEN + 1]; /* a ticket that already has the message */
-	char ref[SD_ID_LEN + 1]; /* the ticket of the best reference */
-	size_t ref_rank;	 /* its place in refs; SIZE_MAX: none */
-	/* sender + subject, when mail.thread_window is set */
-	const char *sender, *title;
-	sd_time since;
-	char subj[SD_ID_LEN + 1];
-	sd_time subj_updated;
+/* What a run of sd mail keeps between messages: read from the store once,
+ * kept up to date as each message is filed (mailindex.h). */
+struct mail_run {
+	struct sd_mail_index *ix;
+	struct sd_team_load load; /* the team's work, for routing */
+	int load_ready;		  /* 0: to be read before the next routing */
 };
 
-static void match_id(struct lookup *k, const char *ticket, const char *mid)
+static void run_init(struct mail_run *run)
 {
-	if (!*mid)
-		return;
-	if (*k->own_id && !k->dup[0] && !strcmp(mid, k->own_id))
-		memcpy(k->dup, ticket, SD_ID_LEN + 1);
-	for (size_t i = 0; i < k->refs.n && i < k->ref_rank; i++)
-		if (!strcmp(mid, k->refs.v[i])) {
-			memcpy(k->ref, ticket, SD_ID_LEN + 1);
-			k->ref_rank = i;
-			break;
-		}
+	memset(run, 0, sizeof(*run));
 }
 
-static int take_lookup(struct sd_summary *s, void *arg)
+static void run_release(struct mail_run *run)
 {
-	struct lookup *k = arg;
-	const char *id = sd_ticket_get(&s->t, SD_F_ID), *key = sd_ticket_get(&s->t, SD_F_KEY);
-	if (!strncmp(key, "mail:", 5))
-		match_id(k, id, key + 5);
-	for (size_t i = 0; i < s->t.nentries; i++)
-		if (s->t.entries[i].message_id)
-			match_id(k, id, s->t.entries[i].message_id);
-	if (k->title && !strcmp(sd_ticket_get(&s->t, SD_F_TITLE), k->title)) {
-		const char *status = sd_ticket_get(&s->t, SD_F_STATUS);
-		struct sd_buf who = SD_BUF_INIT;
-		sd_time updated = 0;
-		sd_email_of(&who, sd_ticket_get(&s->t, SD_F_REQUESTER));
-		sd_error_free(sd_time_parse(&updated, sd_ticket_get(&s->t, SD_F_UPDATED)));
-		if (sd_strcaseeq(who.data, k->sender) && strcmp(status, "closed") &&
-		    strcmp(status, "cancelled") && updated >= k->since &&
-		    updated > k->subj_updated) {
-			memcpy(k->subj, id, SD_ID_LEN + 1);
-			k->subj_updated = updated;
-		}
-		sd_buf_release(&who);
+	sd_mail_index_free(run->ix);
+	sd_team_load_release(&run->load);
+	memset(run, 0, sizeof(*run));
+}
+
+/* The team's load as routing the next ticket needs it: read once, then
+ * kept by routing itself (it notes each assignment it makes). */
+static sd_error *run_load(struct sd_ctx *ctx, struct mail_run *run, struct sd_team_load **out)
+{
+	if (!run->load_ready) {
+		sd_team_load_release(&run->load);
+		memset(&run->load, 0, sizeof(run->load));
+		sd_error *err = sd_team_load_store(&run->load, ctx->store);
+		if (err)
+			return err;
+		run->load_ready = 1;
 	}
-	return 0;
+	*out = &run->load;
+	return NULL;
+}
+
+/* After a message whose effect on the load routing did not note (a
+ * reopened ticket, a routed ticket not committed): read it again when
+ * next needed. */
+static void run_load_stale(struct mail_run *run)
+{
+	run->load_ready = 0;
 }
 
 /* Whether In-Reply-To or References names a Message-ID sd sent, which
@@ -116,37 +107,35 @@ static int sent_by_desk(struct sd_store *store, const struct sd_mail *m, char id
  * bounced) that sd received or sent for a ticket; the subject tag; the
  * sender's open ticket of the same subject within mail.thread_window.
  * *dup is set instead when a ticket already holds the message. */
-static sd_error *find_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const char *tag,
-			     const char *title, char id[SD_ID_LEN + 1], int *found, int *dup)
+static sd_error *find_ticket(struct sd_ctx *ctx, struct mail_run *run, const struct sd_mail *m,
+			     const char *tag, const char *title, char id[SD_ID_LEN + 1], int *found,
+			     int *dup)
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
-	struct lookup k = { .own_id = m->message_id, .ref_rank = SIZE_MAX };
+	struct sd_strvec refs = SD_STRVEC_INIT; /* ids it answers, best first */
 	char prefix[SD_ID_LEN + 1];
+	const char *hit;
+	sd_error *err = NULL;
 	*found = *dup = 0;
+	if (!run->ix && (err = sd_mail_index_load(&run->ix, ctx->store)))
+		return err;
 	if (*m->in_reply_to)
-		sd_strvec_push(&k.refs, m->in_reply_to);
+		sd_strvec_push(&refs, m->in_reply_to);
 	for (size_t i = m->n_references; i-- > 0;)
-		sd_strvec_push(&k.refs, m->references[i]);
+		sd_strvec_push(&refs, m->references[i]);
 	if (m->bounce_message_id && *m->bounce_message_id)
-		sd_strvec_push(&k.refs, m->bounce_message_id);
-	if (cfg->mail.thread_window > 0 && m->kind == SD_MAIL_PERSON) {
-		k.sender = m->from.addr;
-		k.title = title;
-		k.since = ctx->now - cfg->mail.thread_window;
-	}
-	struct sd_summaries sums;
-	memset(&sums, 0, sizeof(sums));
-	sd_error *err = sd_summaries_load(ctx->store, &sums, take_lookup, &k);
-	sd_summaries_free(&sums);
-	if (err)
-		goto done;
-	if (k.dup[0]) {
-		memcpy(id, k.dup, SD_ID_LEN + 1);
+		sd_strvec_push(&refs, m->bounce_message_id);
+	if ((hit = sd_mail_index_message(run->ix, m->message_id))) {
+		memcpy(id, hit, SD_ID_LEN + 1);
 		*dup = 1;
-	} else if (k.ref_rank != SIZE_MAX) {
-		memcpy(id, k.ref, SD_ID_LEN + 1);
-		*found = 1;
-	} else if (sent_by_desk(ctx->store, m, id)) {
+		goto done;
+	}
+	for (size_t i = 0; i < refs.n && !*found; i++)
+		if ((hit = sd_mail_index_message(run->ix, refs.v[i]))) {
+			memcpy(id, hit, SD_ID_LEN + 1);
+			*found = 1;
+		}
+	if (*found || sent_by_desk(ctx->store, m, id)) {
 		*found = 1;
 	} else if (sd_mail_subject_tag(m->subject, tag, prefix, sizeof(prefix))) {
 		sd_error *miss = sd_store_resolve(ctx->store, id, prefix);
@@ -154,12 +143,14 @@ static sd_error *find_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 		*found = !miss;
 		sd_error_free(miss);
 	}
-	if (!*found && !*dup && k.subj[0]) {
-		memcpy(id, k.subj, SD_ID_LEN + 1);
+	if (!*found && cfg->mail.thread_window > 0 && m->kind == SD_MAIL_PERSON &&
+	    (hit = sd_mail_index_subject(run->ix, m->from.addr, title,
+					 ctx->now - cfg->mail.thread_window))) {
+		memcpy(id, hit, SD_ID_LEN + 1);
 		*found = 1;
 	}
 done:
-	sd_strvec_clear(&k.refs);
+	sd_strvec_clear(&refs);
 	return err;
 }
 
@@ -254,10 +245,23 @@ static void cut(struct sd_buf *buf, size_t max, const char *note)
 static void message_text(struct sd_buf *out, const struct sd_mail *m, int reply,
 			 const struct sd_attach_plan *plan, size_t original)
 {
+	/* Inline images link to their stored files: plan's first items are
+	 * the message's attachments, in order (none for machine mail). */
+	const char **names = NULL;
+	struct sd_buf body = SD_BUF_INIT;
+	if (plan && m->n_cid_pieces && plan->n >= m->n_attachments &&
+	    (original == SIZE_MAX || original == m->n_attachments)) {
+		names = sd_xcalloc(m->n_attachments + 1, sizeof(*names));
+		for (size_t i = 0; i < m->n_attachments; i++)
+			names[i] = plan->items[i].stored;
+	}
+	sd_mail_body_linked(&body, m, names);
+	free(names);
 	if (reply)
-		sd_mail_trim_reply(out, m->body);
+		sd_mail_trim_reply(out, body.data);
 	else
-		sd_buf_adds(out, m->body);
+		sd_buf_add(out, body.data, body.len);
+	sd_buf_release(&body);
 	if (!out->len)
 		sd_buf_adds(out, "(no text)");
 	cut(out, SD_TEXT_MAX_BYTES - 64 * 1024, "\n\n(The message is longer; the rest was cut.)");
@@ -417,9 +421,10 @@ done:
 }
 
 /* Opens a ticket for the message, with its files, in one commit. */
-static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const char *data,
-			     size_t len, const char *author, const char *title, const char *before,
-			     const struct sd_entry_mail *mark, char id[SD_ID_LEN + 1])
+static sd_error *open_ticket(struct sd_ctx *ctx, struct mail_run *run, const struct sd_mail *m,
+			     const char *data, size_t len, const char *author, const char *title,
+			     const char *before, const struct sd_entry_mail *mark,
+			     char id[SD_ID_LEN + 1])
 {
 	const struct sd_config *cfg = sd_store_config(ctx->store);
 	struct sd_ticket t;
@@ -441,9 +446,17 @@ static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 		.key = key.len ? key.data : NULL,
 		.no_auto_reply = sd_outbox_no_auto_reply(m, cfg_desk_address(cfg)),
 	};
-	/* The id comes first: the files' paths are under it. */
-	sd_error *err = sd_intake_prepare(&t, &route, ctx->store, &req, NULL, author, ctx->clock);
+	struct sd_team_load *load = NULL;
+	sd_ticket_init(&t);
+	sd_error *err = run_load(ctx, run, &load);
 	if (err)
+		goto done;
+	sd_ticket_free(&t);
+	/* The id comes first: the files' paths are under it. Routing notes
+	 * its assignment in the run's load; if the ticket is not committed
+	 * after all, that load is read again. */
+	run_load_stale(run);
+	if ((err = sd_intake_prepare(&t, &route, ctx->store, &req, load, author, ctx->clock)))
 		goto done;
 	if ((err = plan_files(ctx, &plan, sd_ticket_get(&t, SD_F_ID), m, data, len, 0, &original)))
 		goto done;
@@ -467,6 +480,8 @@ static sd_error *open_ticket(struct sd_ctx *ctx, const struct sd_mail *m, const 
 	sd_ticket_set(&t, SD_F_UPDATED, stamp);
 	if ((err = sd_attach_commit(ctx->store, &t, &plan, "new")))
 		goto done;
+	run->load_ready = 1;
+	sd_mail_index_add(run->ix, &t);
 	memcpy(id, sd_ticket_get(&t, SD_F_ID), SD_ID_LEN + 1);
 done:
 	sd_route_outcome_release(&route);
@@ -479,8 +494,8 @@ done:
 }
 
 /* Takes one message into the store; report gets one line for the user. */
-static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *data, size_t len,
-			      struct sd_buf *report)
+static sd_error *take_message(struct sd_ctx *ctx, struct mail_run *run, const char *tag,
+			      const char *data, size_t len, struct sd_buf *report)
 {
 	const struct sd_config *cfg;
 	struct sd_mail *m = NULL;
@@ -528,7 +543,7 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 	if ((err = sd_store_lock(ctx->store)))
 		goto done;
 	locked = 1;
-	if ((err = find_ticket(ctx, m, tag, title.data, id, &found, &dup)))
+	if ((err = find_ticket(ctx, run, m, tag, title.data, id, &found, &dup)))
 		goto done;
 	if (dup) {
 		/* The same message delivered again (a retry after a timeout,
@@ -538,10 +553,14 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 	}
 	int machine = m->kind == SD_MAIL_BOUNCE || m->kind == SD_MAIL_AUTO_REPLY;
 	if (!found && machine) {
-		/* Never a ticket of its own: an answer to nothing is refused. */
-		err = sd_error_new(EX_DATAERR, "%s answers no ticket of this desk; not taken",
-				   m->kind == SD_MAIL_BOUNCE ? "the delivery report"
-							     : "the automatic reply");
+		/* Never a ticket of its own. Not refused either: a refusal
+		 * makes the mail server bounce it to the machine that wrote
+		 * it, which is an answer to an automatic reply, the loop RFC
+		 * 3834 warns of. Accepted and dropped, and said. */
+		sd_buf_printf(report, "dropped: %s from %s answers no ticket of this desk\n",
+			      m->kind == SD_MAIL_BOUNCE ? "the delivery report"
+							: "the automatic reply",
+			      m->from.addr);
 		goto done;
 	}
 	if (found) {
@@ -562,6 +581,9 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 			if ((err = follow_up(ctx, &t, m, data, len, author.data, machine, &mark,
 					     &reopened)))
 				goto done;
+			sd_mail_index_add(run->ix, &t);
+			if (reopened)
+				run_load_stale(run); /* one more open ticket */
 			sd_buf_printf(report, "%.8s: %s by %s\n", id,
 				      machine		 ? "internal note"
 					      : reopened ? "comment, reopened"
@@ -570,7 +592,8 @@ static sd_error *take_message(struct sd_ctx *ctx, const char *tag, const char *d
 			goto done;
 		}
 	}
-	if ((err = open_ticket(ctx, m, data, len, author.data, title.data, before.data, &mark, id)))
+	if ((err = open_ticket(ctx, run, m, data, len, author.data, title.data, before.data, &mark,
+			       id)))
 		goto done;
 	sd_buf_printf(report, "%.8s: new ticket from %s\n", id, m->from.addr);
 done:
@@ -630,7 +653,8 @@ static sd_error *open_store(struct sd_ctx *ctx)
 	return err;
 }
 
-static sd_error *take_mbox(struct sd_ctx *ctx, const char *tag, const char *file)
+static sd_error *take_mbox(struct sd_ctx *ctx, struct mail_run *run, const char *tag,
+			   const char *file)
 {
 	struct sd_buf data = SD_BUF_INIT, report = SD_BUF_INIT;
 	sd_error *err = sd_buf_read_file(&data, file, SIZE_MAX / 2);
@@ -645,7 +669,8 @@ static sd_error *take_mbox(struct sd_ctx *ctx, const char *tag, const char *file
 	while (sd_mail_mbox_next(data.data, data.len, &pos, &start, &end)) {
 		sd_progress_update(progress, n);
 		n++;
-		sd_error *one = take_message(ctx, tag, data.data + start, end - start, &report);
+		sd_error *one =
+			take_message(ctx, run, tag, data.data + start, end - start, &report);
 		/* Off the terminal before a line is printed to it. */
 		if (ctx->stdout_tty || one)
 			sd_progress_clear(progress);
@@ -679,7 +704,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static sd_error *take_maildir(struct sd_ctx *ctx, const char *tag, const char *dir)
+static sd_error *take_maildir(struct sd_ctx *ctx, struct mail_run *run, const char *tag,
+			      const char *dir)
 {
 	struct sd_buf newdir = SD_BUF_INIT, report = SD_BUF_INIT;
 	struct sd_strvec names = { 0 };
@@ -703,7 +729,8 @@ static sd_error *take_maildir(struct sd_ctx *ctx, const char *tag, const char *d
 		sd_progress_update(progress, i);
 		sd_buf_printf(&from, "%s/%s", newdir.data, names.v[i]);
 		err = sd_buf_read_file(&data, from.data, MAIL_MAX_BYTES);
-		sd_error *one = err ? NULL : take_message(ctx, tag, data.data, data.len, &report);
+		sd_error *one =
+			err ? NULL : take_message(ctx, run, tag, data.data, data.len, &report);
 		/* Off the terminal before a line is printed to it. */
 		if (ctx->stdout_tty || one)
 			sd_progress_clear(progress);
@@ -747,7 +774,9 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	struct sd_buf data = SD_BUF_INIT, report = SD_BUF_INIT;
 	const char *tag = sd_arg_str(args, "tag");
 	const char *mbox = sd_arg_str(args, "mbox"), *maildir = sd_arg_str(args, "maildir");
+	struct mail_run run;
 	sd_error *err = NULL;
+	run_init(&run);
 	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
 		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
 	if (sd_arg_flag(args, "dry-run")) {
@@ -768,7 +797,8 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 		if (!(err = open_store(ctx)) && !tag)
 			tag = sd_store_config(ctx->store)->mail.tag;
 		if (!err)
-			err = mbox ? take_mbox(ctx, tag, mbox) : take_maildir(ctx, tag, maildir);
+			err = mbox ? take_mbox(ctx, &run, tag, mbox)
+				   : take_maildir(ctx, &run, tag, maildir);
 		goto done;
 	}
 	/* One message on standard input, read whole before anything else:
@@ -779,13 +809,14 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	}
 	if (!(err = open_store(ctx)) && !tag)
 		tag = sd_store_config(ctx->store)->mail.tag;
-	if (err || (err = take_message(ctx, tag, data.data, data.len, &report))) {
+	if (err || (err = take_message(ctx, &run, tag, data.data, data.len, &report))) {
 		if (err->status == EX_TEMPFAIL)
 			keep_failed(ctx, data.data, data.len, err);
 		goto done;
 	}
 	fputs(report.data, ctx->out);
 done:
+	run_release(&run);
 	sd_buf_release(&data);
 	sd_buf_release(&report);
 	return err;

@@ -691,7 +691,11 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		else
 			sd_buf_adds(&link, self.data);
 		sd_tmpl_set(c, "link", link.data);
-		sd_tmpl_render(req->srv->tmpl[3], c, req->msgs, &html);
+		sd_error *over = sd_tmpl_render(req->srv->tmpl[3], c, req->msgs, &html);
+		if (over) {
+			web_log_error("cannot render a page", over);
+			sd_error_free(over);
+		}
 		sd_tmpl_set_html(v, "created_box", html.data);
 		sd_tmpl_vars_free(c);
 		sd_buf_release(&link);

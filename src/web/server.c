@@ -128,7 +128,15 @@ void web_page(struct web_request *req, int status, const char *tmpl, const char 
 {
 	struct web_server *srv = req->srv;
 	struct sd_buf body = SD_BUF_INIT;
-	sd_tmpl_render(srv->tmpl[template_index(tmpl)], vars, req->msgs, &body);
+	sd_error *err = sd_tmpl_render(srv->tmpl[template_index(tmpl)], vars, req->msgs, &body);
+	if (err) {
+		/* A desk's template that explodes: said in the log, and the
+		 * page is an error rather than a worker lost to it. */
+		web_log_error("cannot render a page", err);
+		sd_error_free(err);
+		sd_buf_adds(&body, "<p>This page cannot be shown.</p>");
+		status = 500;
+	}
 	struct sd_tmpl_vars *layout = sd_tmpl_vars_new();
 	sd_tmpl_set(layout, "lang", req->lang);
 	sd_tmpl_set(layout, "title", title);
@@ -142,7 +150,15 @@ void web_page(struct web_request *req, int status, const char *tmpl, const char 
 		sd_tmpl_set(l, "name", web_language_names[i]);
 	}
 	sd_buf_reset(&req->body);
-	sd_tmpl_render(srv->tmpl[template_index("layout.html")], layout, req->msgs, &req->body);
+	if ((err = sd_tmpl_render(srv->tmpl[template_index("layout.html")], layout, req->msgs,
+				  &req->body))) {
+		web_log_error("cannot render a page", err);
+		sd_error_free(err);
+		sd_buf_adds(&req->body,
+			    "<!DOCTYPE html><title>Error</title><p>This page cannot be "
+			    "shown.</p>");
+		status = 500;
+	}
 	req->status = status;
 	req->content_type = "text/html; charset=utf-8";
 	sd_tmpl_vars_free(layout);

@@ -46,9 +46,11 @@ printf 'From: x@lists.example\nList-Id: <l.example>\nSubject: digest\n\nx\n' >"$
 for m in noreply null xloop; do
 	STDIN=$tmp/$m.eml SD_NOW=2026-12-07T09:01:00Z expect_exit "in: $m becomes a ticket" 0 sd -C "$r" mail
 done
-for m in ooo bounce list; do
-	STDIN=$tmp/$m.eml SD_NOW=2026-12-07T09:01:00Z expect_exit "in: $m is refused" 65 sd -C "$r" mail
+for m in ooo bounce; do
+	STDIN=$tmp/$m.eml SD_NOW=2026-12-07T09:01:00Z expect_exit "in: $m is dropped" 0 sd -C "$r" mail
+	expect_out_has "in: $m: said" "dropped: the"
 done
+STDIN=$tmp/list.eml SD_NOW=2026-12-07T09:01:00Z expect_exit "in: list is refused" 65 sd -C "$r" mail
 
 # Dry run: prints, sends and records nothing.
 before=$(commit_count "$r")
