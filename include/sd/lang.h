@@ -32,6 +32,8 @@ enum sd_lang_msg {
 	SD_MSG_STATUS,	   /* "Status" (before the status page's link) */
 	SD_MSG_NOT_KEPT,   /* "These files of your message were not kept:" */
 	SD_MSG_AUTO_REPLY, /* the built-in auto-reply template */
+	SD_MSG_DROP_INTRO, /* "Your message was added ..., but not all of its files ..." */
+	SD_MSG_DROP_ASK,   /* "Please send them another way ..." */
 	SD_NMSGS
 };
 const char *sd_lang_msg(enum sd_lang lang, enum sd_lang_msg msg);

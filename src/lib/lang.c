@@ -51,6 +51,8 @@ enum sd_lang sd_lang_guess(const char *text)
 
 static const char *const msgs[SD_NLANGS][SD_NMSGS] = {
 	[SD_LANG_EN] = {
+		[SD_MSG_DROP_INTRO] = "Your message was added to the ticket, but not all of its files were kept:",
+		[SD_MSG_DROP_ASK] = "Please send them another way (a link, or smaller files).",
 		[SD_MSG_FOOTER] = "Ticket %s. Answer this message to add to it.",
 		[SD_MSG_STATUS] = "Status",
 		[SD_MSG_NOT_KEPT] = "These files of your message were not kept:",
@@ -67,6 +69,8 @@ static const char *const msgs[SD_NLANGS][SD_NMSGS] = {
 			"in the subject. This message was sent automatically.\n",
 	},
 	[SD_LANG_RU] = {
+		[SD_MSG_DROP_INTRO] = "Ваше письмо добавлено к заявке, но не все его файлы сохранены:",
+		[SD_MSG_DROP_ASK] = "Пожалуйста, пришлите их иначе (ссылкой или файлами поменьше).",
 		[SD_MSG_FOOTER] = "Заявка %s. Чтобы дополнить её, ответьте на это письмо.",
 		[SD_MSG_STATUS] = "Статус",
 		[SD_MSG_NOT_KEPT] = "Эти файлы из вашего письма не сохранены:",
@@ -83,6 +87,8 @@ static const char *const msgs[SD_NLANGS][SD_NMSGS] = {
 			"в теме. Это письмо отправлено автоматически.\n",
 	},
 	[SD_LANG_SL] = {
+		[SD_MSG_DROP_INTRO] = "Vaše sporočilo smo dodali k zahtevku, vseh njegovih datotek pa nismo shranili:",
+		[SD_MSG_DROP_ASK] = "Prosimo, pošljite jih drugače (kot povezavo ali manjše datoteke).",
 		[SD_MSG_FOOTER] = "Zahtevek %s. Če želite kaj dodati, odgovorite na to sporočilo.",
 		[SD_MSG_STATUS] = "Stanje",
 		[SD_MSG_NOT_KEPT] = "Teh datotek iz vašega sporočila nismo shranili:",

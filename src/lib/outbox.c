@@ -1089,10 +1089,9 @@ static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, c
 			p.withheld = "mail to the sender bounced";
 		else if (!p.to.n)
 			goto next; /* one of the desk's own addresses */
+		enum sd_lang lang = requester_lang(t);
 		subject_of(&p.subject, s, short_id, "", t);
-		sd_buf_adds(&p.plain,
-			    "Your message was added to the ticket, but not all of its files "
-			    "were kept:\n\n");
+		sd_buf_printf(&p.plain, "%s\n\n", sd_lang_msg(lang, SD_MSG_DROP_INTRO));
 		md_escape(&p.markdown, p.plain.data);
 		for (size_t k = i; k < t->nentries; k++) {
 			const struct sd_entry *x = &t->entries[k];
@@ -1109,11 +1108,9 @@ static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, c
 			free(name);
 			free(why);
 		}
-		sd_buf_adds(&p.plain,
-			    "\nPlease send them another way (a link, or smaller files).\n");
-		sd_buf_adds(&p.markdown,
-			    "\n\nPlease send them another way (a link, or smaller files).\n");
-		footer(&p.plain, &p.markdown, s, short_id, link);
+		sd_buf_printf(&p.plain, "\n%s\n", sd_lang_msg(lang, SD_MSG_DROP_ASK));
+		sd_buf_printf(&p.markdown, "\n\n%s\n", sd_lang_msg(lang, SD_MSG_DROP_ASK));
+		footer(&p.plain, &p.markdown, t, short_id, link);
 		p.auto_submitted = "auto-replied";
 		p.bulk = 1;
 		err = add_message(ob, t, &p);
