@@ -853,8 +853,6 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	int sig = 0;
 	while (sigwait(&sigs, &sig) == 0 && sig == SIGPIPE)
 		;
-	fprintf(stderr, "sd serve: stopping on %s after the requests in flight\n",
-		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* Stop accepting, then let the workers finish the requests they
 	 * hold, an upload still arriving included: its ticket is committed
 	 * and its answer sent before the daemon is gone. Idle keep-alive
@@ -868,6 +866,9 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	 * a worker may still hold it). */
 	if (lsock != MHD_INVALID_SOCKET)
 		shutdown(lsock, SHUT_RDWR);
+	/* Said once nothing new is taken. */
+	fprintf(stderr, "sd serve: stopping on %s after the requests in flight\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	for (int i = 0; i < DRAIN_SECONDS * 50 && __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST);
 	     i++)

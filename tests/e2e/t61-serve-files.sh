@@ -134,6 +134,13 @@ sd -C "$r" comment "$id" -m "Attached: files/message.eml (1 bytes)" >/dev/null
 get "$status" >/dev/null
 expect_lacks "internal: the note is not shown" "$tmp/b" "INTERNAL-ONLY"
 expect_lacks "internal: its file is not listed" "$tmp/b" "/files/message.eml"
+# Images and links to files/NAME in text (sd mail writes inline images
+# so) lead to the download when the file is public, else are text.
+sd -C "$r" comment "$id" -m 'Vidim: ![схема čšž](<files/снимок čšž.png>), [skrito](files/message.eml) in ![ni](<files/nič.png>).' >/dev/null
+get "$status" >/dev/null
+expect_contains "text: an image of a public file shows it" "$tmp/b" '<img src="'"$status"'/files/%D1%81%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA%20%C4%8D%C5%A1%C5%BE.png" alt="схема čšž" />'
+expect_contains "text: others are their text" "$tmp/b" '<p>Vidim: <img src="'"$status/files/%D1%81%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA%20%C4%8D%C5%A1%C5%BE.png"'" alt="схема čšž" />, skrito in ni.</p>'
+
 get "/t/000000000000/${status##*/}" >/dev/null
 cp "$tmp/b" "$tmp/unknown"
 ok=1
