@@ -725,6 +725,7 @@ static sd_error *checkpoint(struct sd_ctx *ctx, struct delivery *d, int last)
 	if (!err && d->reports.len) {
 		sd_progress_clear(d->progress);
 		fputs(d->reports.data, ctx->out);
+		fflush(ctx->out); /* said as soon as it is so */
 	}
 	sd_buf_reset(&d->reports);
 	for (size_t i = 0; !err && i < d->from.n; i++)

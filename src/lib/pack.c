@@ -30,9 +30,16 @@ struct sd_pack_writer {
 	 * A pack naming an object twice is one git fsck complains about. */
 	size_t *set, set_cap;
 	unsigned long serial; /* tells this writer from a later one (trees) */
-	z_stream z;
-	int z_ready;
+	/* Two compressors: resetting one clears its hash table, 64 KB for
+	 * zlib's defaults, which cost more than deflating a small object
+	 * (a delta, a ticket): those go to one with a small table. */
+	z_stream z, zsmall;
+	int z_ready, zsmall_ready;
 };
+
+/* Objects smaller than this use the small compressor, whose window
+ * (4 KB) still sees all of them. */
+#define SMALL_OBJECT 4096
 
 static unsigned long writer_serial;
 
@@ -54,6 +61,8 @@ void sd_pack_free(struct sd_pack_writer *w)
 		return;
 	if (w->z_ready)
 		deflateEnd(&w->z);
+	if (w->zsmall_ready)
+		deflateEnd(&w->zsmall);
 	sd_buf_release(&w->pack);
 	free(w->objects);
 	free(w->set);
@@ -102,23 +111,27 @@ static void remember_object(struct sd_pack_writer *w, size_t index)
 /* Appends deflated data to the pack. */
 static void put_deflated(struct sd_pack_writer *w, const void *data, size_t len)
 {
-	if (!w->z_ready) {
-		memset(&w->z, 0, sizeof(w->z));
-		if (deflateInit(&w->z, Z_BEST_SPEED) != Z_OK)
+	int small = len < SMALL_OBJECT;
+	z_stream *z = small ? &w->zsmall : &w->z;
+	int *ready = small ? &w->zsmall_ready : &w->z_ready;
+	if (!*ready) {
+		memset(z, 0, sizeof(*z));
+		if (deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, small ? 12 : 15, small ? 2 : 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
 			abort(); /* only out of memory */
-		w->z_ready = 1;
+		*ready = 1;
 	} else {
-		deflateReset(&w->z);
+		deflateReset(z);
 	}
-	uLong bound = deflateBound(&w->z, (uLong)len);
+	uLong bound = deflateBound(z, (uLong)len);
 	sd_buf_grow(&w->pack, bound);
-	w->z.next_in = (Bytef *)(uintptr_t)data;
-	w->z.avail_in = (uInt)len;
-	w->z.next_out = (Bytef *)w->pack.data + w->pack.len;
-	w->z.avail_out = (uInt)bound;
-	if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
+	z->next_in = (Bytef *)(uintptr_t)data;
+	z->avail_in = (uInt)len;
+	z->next_out = (Bytef *)w->pack.data + w->pack.len;
+	z->avail_out = (uInt)bound;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
 		abort(); /* deflateBound guarantees the room */
-	size_t packed = (size_t)bound - w->z.avail_out;
+	size_t packed = (size_t)bound - z->avail_out;
 	w->pack.len += packed;
 	w->pack.data[w->pack.len] = '\0';
 }
@@ -587,6 +600,10 @@ done:
 struct tnode {
 	char *name;
 	unsigned mode; /* 040000: a tree */
+	/* "MODE NAME\0" as the parent's tree names it, made when first
+	 * written: a large tree is written once per commit. */
+	char *entry;
+	size_t entry_len;
 	unsigned char oid[20];
 	int loaded; /* a tree's entries are in kids */
 	int dirty;  /* changed since it was last written */
@@ -611,6 +628,7 @@ static void tnode_free(struct tnode *n)
 		tnode_free(&n->kids[i]);
 	free(n->kids);
 	free(n->name);
+	free(n->entry);
 	sd_buf_release(&n->body);
 }
 
@@ -733,6 +751,10 @@ sd_error *sd_pack_tree_set(struct sd_pack_tree *t, const char *path, const git_o
 						slash ? "file" : "directory");
 		struct tnode *k = found ? &n->kids[at] : tnode_insert(n, at, p, len, 0);
 		if (!slash) {
+			if (k->mode != 0100644) {
+				free(k->entry);
+				k->entry = NULL;
+			}
 			k->mode = 0100644;
 			memcpy(k->oid, blob->id, 20);
 			return NULL;
@@ -749,14 +771,18 @@ sd_error *sd_pack_tree_set(struct sd_pack_tree *t, const char *path, const git_o
 static void tnode_write(struct tnode *n, struct sd_pack_writer *w)
 {
 	struct sd_buf body = SD_BUF_INIT;
-	char mode[16];
+	sd_buf_grow(&body, n->body.len + 64);
 	for (size_t i = 0; i < n->nkids; i++) {
 		struct tnode *k = &n->kids[i];
 		if (k->mode == 040000 && k->dirty)
 			tnode_write(k, w);
-		int m = snprintf(mode, sizeof(mode), "%o ", k->mode);
-		sd_buf_add(&body, mode, (size_t)m);
-		sd_buf_add(&body, k->name, strlen(k->name) + 1);
+		if (!k->entry) {
+			struct sd_buf e = SD_BUF_INIT;
+			sd_buf_printf(&e, "%o %s", k->mode, k->name);
+			k->entry_len = e.len + 1;
+			k->entry = sd_buf_detach(&e);
+		}
+		sd_buf_add(&body, k->entry, k->entry_len);
 		sd_buf_add(&body, k->oid, 20);
 	}
 	if (body.len >= DELTA_MIN_BYTES && n->serial == w->serial && n->depth < DELTA_MAX_DEPTH) {
