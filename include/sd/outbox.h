@@ -25,7 +25,9 @@
  *
  * WHAT is `reply:ENTRY` (a public comment sent to the requester and cc),
  * `auto-reply`, `notify-new`, `notify-assign:ENTRY`, `notify-reply:ENTRY`
- * or `notify-sla:ENTRY`. A message withheld by the loop rules is recorded
+ * or `notify-sla:ENTRY`; or `dropped:ENTRY`, the files of a later message
+ * by mail that were not stored, told to its sender (ENTRY: the first of
+ * their file events). A message withheld by the loop rules is recorded
  * with to="" and reason="not sent: WHY", so that no clone sends it later.
  *
  * Ownership: a struct sd_outbox owns its messages and every string in
@@ -39,14 +41,16 @@
 #include "sd/config.h"
 #include "sd/error.h"
 #include "sd/id.h"
+#include "sd/lang.h"
 #include "sd/mail.h"
 #include "sd/ticket.h"
 #include "sd/time.h"
 #include "sd/util.h"
 
-/* The store's auto-reply template, and the text sd init writes there. */
+/* The store's auto-reply template; sd init writes it (English) and its
+ * translations beside it, auto-reply.ru.md and auto-reply.sl.md
+ * (lang.h has the texts). */
 #define SD_OUTBOX_TEMPLATE_PATH ".sd/templates/auto-reply.md"
-extern const char sd_outbox_default_template[];
 
 /* Entries older than this are owed nothing: turning mail on for a store
  * with years of comments must not mail them all. */
@@ -69,6 +73,9 @@ struct sd_outbox_settings {
 	int auto_reply;			 /* send auto-replies to new tickets */
 	int auto_reply_limit;		 /* at most this many per sender per 24 h */
 	const char *auto_reply_template; /* Markdown; NULL: the default */
+	/* The desk's text per language (auto-reply.LANG.md beside the
+	 * template); NULL: auto_reply_template, else sd's own in it. */
+	const char *auto_reply_templates[SD_NLANGS];
 	/* Who is told of each event (config.h, SD_MAIL_EV_COUNT of them);
 	 * NULL: nobody. */
 	const struct sd_mail_notify *notify;

@@ -75,8 +75,9 @@ static int by_created(const void *a, const void *b)
 	return strcmp(sd_ticket_get(&x->t, SD_F_ID), sd_ticket_get(&y->t, SD_F_ID));
 }
 
-/* The auto-reply template from the store, else the built-in one. The
- * file came with a pull: it is text to fill, never anything that runs. */
+/* An auto-reply template from the store; out stays empty when there is
+ * none (the outbox then uses sd's own text). The file came with a pull:
+ * it is text to fill, never anything that runs. */
 static sd_error *read_template(struct sd_store *store, const char *path, struct sd_buf *out)
 {
 	struct sd_buf full = SD_BUF_INIT, raw = SD_BUF_INIT;
@@ -85,7 +86,6 @@ static sd_error *read_template(struct sd_store *store, const char *path, struct 
 	if (err && access(full.data, F_OK) && errno == ENOENT) {
 		sd_error_free(err);
 		err = NULL;
-		sd_buf_adds(&raw, sd_outbox_default_template);
 	}
 	if (err)
 		err = sd_error_wrap(err, "mail.auto_reply_template");
@@ -652,7 +652,8 @@ static sd_error *mail_send(struct sd_ctx *ctx, const char *const *only, size_t n
 	struct candidates c = { SD_STRVEC_INIT, only, nonly, ctx->clock - WINDOW_MS };
 	struct sd_summaries sums;
 	struct loaded *tickets = NULL;
-	struct sd_buf tmpl = SD_BUF_INIT;
+	struct sd_buf tmpl = SD_BUF_INIT,
+		      translated[SD_NLANGS] = { SD_BUF_INIT, SD_BUF_INIT, SD_BUF_INIT };
 	struct sd_outbox ob;
 	struct tally ty = { 0, 0, NULL };
 	unsigned char *sent = NULL;
@@ -690,6 +691,19 @@ static sd_error *mail_send(struct sd_ctx *ctx, const char *const *only, size_t n
 	if (mc->auto_reply && (err = read_template(ctx->store, mc->auto_reply_template, &tmpl)))
 		goto done;
 	s.auto_reply_template = tmpl.len ? tmpl.data : NULL;
+	/* Its translations: auto-reply.ru.md beside auto-reply.md. */
+	for (int l = 0; mc->auto_reply && l < SD_NLANGS; l++) {
+		struct sd_buf path = SD_BUF_INIT;
+		const char *tpl = mc->auto_reply_template;
+		size_t len = strlen(tpl);
+		size_t stem = len > 3 && !strcmp(tpl + len - 3, ".md") ? len - 3 : len;
+		sd_buf_printf(&path, "%.*s.%s%s", (int)stem, tpl, sd_lang_codes[l], tpl + stem);
+		err = read_template(ctx->store, path.data, &translated[l]);
+		sd_buf_release(&path);
+		if (err)
+			goto done;
+		s.auto_reply_templates[l] = translated[l].len ? translated[l].data : NULL;
+	}
 	if (!dry_run && (err = send_lock(ctx->store, &lock)))
 		goto done;
 	if ((err = sd_summaries_load(ctx->store, &sums, take_recent, &c)))
@@ -765,6 +779,8 @@ done:
 	sd_summaries_free(&sums);
 	sd_strvec_clear(&c.ids);
 	sd_buf_release(&tmpl);
+	for (int l = 0; l < SD_NLANGS; l++)
+		sd_buf_release(&translated[l]);
 	return err;
 }
 

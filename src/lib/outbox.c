@@ -9,22 +9,12 @@
 #include <cmark.h>
 #include <gmime/gmime.h>
 
+#include "sd/calendar.h"
+#include "sd/lang.h"
 #include "sd/outbox.h"
 #include "sd/sla.h"
 #include "sd/team.h"
 #include "sd/text.h"
-
-const char sd_outbox_default_template[] =
-	"Hello,\n"
-	"\n"
-	"we received your request \"{{title}}\" and opened ticket {{short_id}} for it.\n"
-	"\n"
-	"We will answer by {{due}}.\n"
-	"\n"
-	"Follow it here: {{status_link}}\n"
-	"\n"
-	"To add to the request, answer this message and keep the ticket number\n"
-	"in the subject. This message was sent automatically.\n";
 
 /* Auto-replies sent to one address in the last 24 hours. */
 struct sd_outbox_sent {
@@ -451,21 +441,28 @@ void sd_outbox_fill_template(struct sd_buf *out, const char *tmpl, const char *c
 	}
 }
 
-/* "Tuesday, 8 December 2026, 10:00 UTC": the same words on every clone,
- * whatever its locale. */
-static void time_in_words(char out[64], sd_time t)
+/* The language the requester wrote the ticket in (lang.h): from its
+ * title and description, so every clone answers in the same one. */
+static enum sd_lang requester_lang(const struct sd_ticket *t)
 {
-	static const char *const days[] = { "Thursday", "Friday",  "Saturday", "Sunday",
-					    "Monday",	"Tuesday", "Wednesday" };
-	static const char *const months[] = { "January",   "February", "March",	   "April",
-					      "May",	   "June",     "July",	   "August",
-					      "September", "October",  "November", "December" };
-	char iso[SD_TIME_STRLEN];
-	sd_time_format(iso, t);
-	int y = atoi(iso), mo = atoi(iso + 5), d = atoi(iso + 8);
-	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-	snprintf(out, 64, "%s, %d %s %d, %.5s UTC", days[((day % 7) + 7) % 7], d,
-		 months[(mo - 1) % 12], y, iso + 11);
+	struct sd_buf text = SD_BUF_INIT;
+	sd_buf_printf(&text, "%s\n%s", sd_ticket_get(t, SD_F_TITLE),
+		      t->description ? t->description : "");
+	enum sd_lang lang = sd_lang_guess(text.data);
+	sd_buf_release(&text);
+	return lang;
+}
+
+/* The zone a due time is told in: the desk's display.timezone, else
+ * that of the calendar the SLA counts in, else UTC. */
+static const char *due_zone(const struct sd_config *cfg, const struct sd_sla *sla)
+{
+	if (cfg->display_timezone && *cfg->display_timezone)
+		return cfg->display_timezone;
+	for (size_t i = 0; sla->policy && sla->policy->calendar && i < cfg->ncalendars; i++)
+		if (!strcmp(cfg->calendars[i].name, sla->policy->calendar))
+			return cfg->calendars[i].timezone;
+	return NULL;
 }
 
 /* ---- what a ticket owes ---- */
@@ -904,7 +901,7 @@ static void files_of(struct sd_strvec *out, const struct sd_ticket *t, size_t c)
  * (field=file from=NAME to="", recorded with the ticket), for the
  * auto-reply to say. */
 static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct sd_ticket *t,
-			  sd_stamp created)
+			  sd_stamp created, enum sd_lang lang)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
@@ -913,8 +910,8 @@ static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct 
 		    x->at > created + 1000)
 			continue;
 		if (!n++) {
-			sd_buf_adds(plain, "\nThese files of your message were not kept:\n\n");
-			sd_buf_adds(md, "\n\nThese files of your message were not kept:\n\n");
+			sd_buf_printf(plain, "\n%s\n\n", sd_lang_msg(lang, SD_MSG_NOT_KEPT));
+			sd_buf_printf(md, "\n\n%s\n\n", sd_lang_msg(lang, SD_MSG_NOT_KEPT));
 		}
 		char *name = header_text(x->from), *why = header_text(x->reason);
 		sd_buf_printf(plain, "- %s%s%s\n", name, *why ? ": " : "", why);
@@ -931,16 +928,23 @@ static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct 
 }
 
 /* The line at the end of mail to a requester. */
-static void footer(struct sd_buf *plain, struct sd_buf *md, const struct sd_outbox_settings *s,
+static void footer(struct sd_buf *plain, struct sd_buf *md, const struct sd_ticket *t,
 		   const char *short_id, const char *link)
 {
-	sd_buf_printf(plain, "\n\n-- \nTicket %s. Answer this message to add to it.\n", short_id);
-	sd_buf_printf(md, "\n\n---\n\nTicket %s. Answer this message to add to it.\n", short_id);
+	enum sd_lang lang = requester_lang(t);
+	/* The words around the ticket number ("Ticket %s. ..."). */
+	const char *words = sd_lang_msg(lang, SD_MSG_FOOTER), *at = strstr(words, "%s");
+	struct sd_buf line = SD_BUF_INIT;
+	sd_buf_add(&line, words, (size_t)(at - words));
+	sd_buf_adds(&line, short_id);
+	sd_buf_adds(&line, at + 2);
+	sd_buf_printf(plain, "\n\n-- \n%s\n", line.data);
+	sd_buf_printf(md, "\n\n---\n\n%s\n", line.data);
+	sd_buf_release(&line);
 	if (link && *link) {
-		sd_buf_printf(plain, "Status: %s\n", link);
-		sd_buf_printf(md, "\nStatus: <%s>\n", link);
+		sd_buf_printf(plain, "%s: %s\n", sd_lang_msg(lang, SD_MSG_STATUS), link);
+		sd_buf_printf(md, "\n%s: <%s>\n", sd_lang_msg(lang, SD_MSG_STATUS), link);
 	}
-	(void)s;
 }
 
 /* The end of a notice to agents: how to see the ticket. */
@@ -977,7 +981,8 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 	const char *requester = sd_ticket_get(t, SD_F_REQUESTER);
 	struct pending p;
 	struct sd_buf addr = SD_BUF_INIT;
-	char due[64] = "";
+	char due[128] = "";
+	enum sd_lang lang = requester_lang(t);
 	sd_error *err = NULL;
 	pending_init(&p, "auto-reply");
 	address_of(&addr, requester);
@@ -999,18 +1004,22 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 		if (!sd_time_parse(&created, sd_ticket_get(t, SD_F_CREATED)) &&
 		    !(err = sd_sla_evaluate(&sla, s->cfg, t, created)) && sla.policy &&
 		    sla.first_response.present && sla.first_response.has_due)
-			time_in_words(due, sla.first_response.due);
+			sd_lang_time_in_words(due, lang, sla.first_response.due,
+					      due_zone(s->cfg, &sla));
 		sd_error_free(err);
 		err = NULL;
 		const char *values[5] = { sd_ticket_get(t, SD_F_ID), short_id,
 					  sd_ticket_get(t, SD_F_TITLE), due, link };
-		const char *tmpl = s->auto_reply_template ? s->auto_reply_template
-							  : sd_outbox_default_template;
+		/* The desk's text in the requester's language, else its own
+		 * one text, else sd's in that language. */
+		const char *tmpl = s->auto_reply_templates[lang] ? s->auto_reply_templates[lang]
+			: s->auto_reply_template		 ? s->auto_reply_template
+						 : sd_lang_msg(lang, SD_MSG_AUTO_REPLY);
 		sd_outbox_fill_template(&p.plain, tmpl, values, 0);
 		sd_outbox_fill_template(&p.markdown, tmpl, values, 1);
 		sd_stamp opened = 0;
 		if (!sd_stamp_parse(&opened, sd_ticket_get(t, SD_F_CREATED)))
-			dropped_files(&p.plain, &p.markdown, t, opened);
+			dropped_files(&p.plain, &p.markdown, t, opened, lang);
 		subject_of(&p.subject, s, short_id, "", t);
 		p.auto_submitted = "auto-replied";
 		p.bulk = 1;
@@ -1020,6 +1029,96 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 done:
 	pending_release(&p);
 	sd_buf_release(&addr);
+	return err;
+}
+
+/* Whether drop event x (field=file from=NAME to="") came with the same
+ * message as drop event y: the same Message-ID, else the same author and
+ * time. */
+static int same_drop_message(const struct sd_entry *x, const struct sd_entry *y)
+{
+	if (x->message_id && *x->message_id && y->message_id && *y->message_id)
+		return !strcmp(x->message_id, y->message_id);
+	return x->at == y->at && !strcmp(x->author, y->author);
+}
+
+static int is_drop(const struct sd_entry *x)
+{
+	return x->kind == SD_ENTRY_EVENT && !strcmp(x->field, "file") && *x->from && !*x->to;
+}
+
+/* The files a follow-up by mail brought that were not stored: the sender
+ * is told once per message ("dropped:EVENT", EVENT the first drop event of
+ * that message), as the auto-reply tells it for the message that opened
+ * the ticket. Not for an internal note (machine mail), and not past the
+ * loop rules. */
+static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, const char *short_id,
+			      const char *link, sd_stamp created)
+{
+	const struct sd_outbox_settings *s = ob->s;
+	const sd_stamp cutoff = s->now - SD_OUTBOX_MAX_AGE_MS;
+	sd_error *err = NULL;
+	for (size_t i = 0; i < t->nentries && !err; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (!is_drop(e) || e->at <= created + 1000 || e->at < cutoff)
+			continue;
+		int first = 1, internal = 0;
+		for (size_t k = 0; k < t->nentries; k++) {
+			const struct sd_entry *x = &t->entries[k];
+			if (k < i && is_drop(x) && same_drop_message(x, e))
+				first = 0;
+			if (x->kind == SD_ENTRY_COMMENT && x->at == e->at &&
+			    !strcmp(x->author, e->author) && x->internal)
+				internal = 1;
+		}
+		if (!first || internal)
+			continue;
+		struct pending p;
+		struct sd_buf what = SD_BUF_INIT, addr = SD_BUF_INIT;
+		char rid[SD_ENTRY_ID_LEN + 1];
+		sd_buf_printf(&what, "dropped:%s", e->id);
+		record_id(rid, sd_ticket_get(t, SD_F_ID), what.data);
+		pending_init(&p, what.data);
+		address_of(&addr, e->author);
+		add_recipient(&p.to, s, t, e->author, NULL);
+		if (has_entry(t, rid) || !sd_outbox_address_ok(addr.data))
+			goto next; /* sent, or nobody to tell */
+		if (sd_outbox_machine_address(addr.data))
+			p.withheld = "the sender is a mailer or a no-reply address";
+		else if (bounced(t, addr.data))
+			p.withheld = "mail to the sender bounced";
+		else if (!p.to.n)
+			goto next; /* one of the desk's own addresses */
+		enum sd_lang lang = requester_lang(t);
+		subject_of(&p.subject, s, short_id, "", t);
+		sd_buf_printf(&p.plain, "%s\n\n", sd_lang_msg(lang, SD_MSG_DROP_INTRO));
+		md_escape(&p.markdown, p.plain.data);
+		for (size_t k = i; k < t->nentries; k++) {
+			const struct sd_entry *x = &t->entries[k];
+			if (!is_drop(x) || !same_drop_message(x, e))
+				continue;
+			char *name = header_text(x->from), *why = header_text(x->reason);
+			sd_buf_printf(&p.plain, "- %s%s%s\n", name, *why ? ": " : "", why);
+			sd_buf_adds(&p.markdown, "\n- ");
+			md_escape(&p.markdown, name);
+			if (*why) {
+				sd_buf_adds(&p.markdown, ": ");
+				md_escape(&p.markdown, why);
+			}
+			free(name);
+			free(why);
+		}
+		sd_buf_printf(&p.plain, "\n%s\n", sd_lang_msg(lang, SD_MSG_DROP_ASK));
+		sd_buf_printf(&p.markdown, "\n\n%s\n", sd_lang_msg(lang, SD_MSG_DROP_ASK));
+		footer(&p.plain, &p.markdown, t, short_id, link);
+		p.auto_submitted = "auto-replied";
+		p.bulk = 1;
+		err = add_message(ob, t, &p);
+	next:
+		pending_release(&p);
+		sd_buf_release(&what);
+		sd_buf_release(&addr);
+	}
 	return err;
 }
 
@@ -1087,7 +1186,7 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			sd_buf_adds(&p.plain, e->body);
 			sd_buf_adds(&p.markdown, e->body);
 			files_of(&p.files, t, i);
-			footer(&p.plain, &p.markdown, s, short_id, link);
+			footer(&p.plain, &p.markdown, t, short_id, link);
 		} else if (e->kind == SD_ENTRY_COMMENT && !e->internal) {
 			sd_buf_printf(&what, "notify-reply:%s", e->id);
 			notify_recipients(&p.to, s, t, SD_MAIL_EV_REQUESTER_REPLY, e->author);
@@ -1141,6 +1240,8 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			err = add_message(ob, t, &p);
 		pending_release(&p);
 	}
+	if (!err && s->auto_reply)
+		err = drop_notices(ob, t, short_id, link, created);
 done:
 	free(link);
 	sd_strvec_clear(&cc);

@@ -193,21 +193,32 @@ static int files_check(struct web_request *req, struct sd_strvec *errors)
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += files[i].len;
-	int bad = over || n + over > lim.max_files || total > (uint64_t)lim.max_total;
+	/* A body cut at its limit cut the file it was in. */
+	for (size_t i = req->nfields; req->body_over && i-- > 0;)
+		if (is_upload(req, i)) {
+			req->fields[i].over = 1;
+			break;
+		}
+	int bad = req->body_over || over || n + over > lim.max_files ||
+		total > (uint64_t)lim.max_total;
 	if (bad) {
-		sd_buf_printf(&text, "%s ", sd_tmpl_msg(req->msgs, "error.files"));
+		sd_buf_printf(&text, "%s %s ", sd_tmpl_msg(req->msgs, "error.files"),
+			      sd_tmpl_msg(req->msgs, "error.files.size"));
 		human_size(&text, (uint64_t)lim.max_total);
-		sd_buf_printf(&text, ", %zu.", lim.max_files);
-		/* The names the browser sent, as one line of text; the page
-		 * escapes them. */
+		sd_buf_printf(&text, ", %s %zu.", sd_tmpl_msg(req->msgs, "error.files.count"),
+			      lim.max_files);
+		/* The names the browser sent of the files not accepted, as one
+		 * line of text; the page escapes them. */
 		for (size_t i = 0, k = 0; i < req->nfields; i++)
-			if (is_upload(req, i)) {
+			if (is_upload(req, i) && req->fields[i].over) {
 				struct sd_buf clean = SD_BUF_INIT;
 				sd_text_inert(&clean, req->fields[i].filename,
 					      strlen(req->fields[i].filename), 0);
-				sd_buf_printf(&names, "%s„%.*s“%s", k++ ? ", " : " ",
-					      (int)(clean.len > 120 ? 120 : clean.len), clean.data,
-					      req->fields[i].over ? " ✗" : "");
+				if (!k)
+					sd_buf_printf(&names, " %s",
+						      sd_tmpl_msg(req->msgs, "error.files.over"));
+				sd_buf_printf(&names, "%s„%.*s“", k++ ? ", " : " ",
+					      (int)(clean.len > 120 ? 120 : clean.len), clean.data);
 				sd_buf_release(&clean);
 			}
 		sd_buf_add(&text, names.data, names.len);
@@ -332,6 +343,16 @@ static void post_request(struct web_request *req)
 	if (!web_csrf_ok(req, "new")) {
 		web_message(req, 403, "badform.title", "badform.text");
 		goto done;
+	}
+	if (req->body_over) {
+		/* Too large without a file to blame: the plain answer. */
+		int any = 0;
+		for (size_t i = 0; i < req->nfields; i++)
+			any |= is_upload(req, i);
+		if (!any) {
+			web_message(req, 413, "toolarge.title", "toolarge.text");
+			goto done;
+		}
 	}
 	form_check(req, &f, &errors);
 	int files_over = files_check(req, &errors);

@@ -59,10 +59,16 @@ before=$(commit_count "$r")
 code=$(get /request "${form[@]}" -F "files=@$tmp/shot.png;filename=zaslon.png" \
 	-F "files=@$tmp/big.bin;filename=velik čšž.bin")
 expect_eq "too large: 413" 413 "$code"
-expect_contains "too large: says why and the limit" "$tmp/b" "The files are too large or too many, so nothing was sent yet. Please choose them again within the limit (all files together, number of files): 20 KB, 10."
-expect_contains "too large: names the file" "$tmp/b" "„velik čšž.bin“ ✗"
+expect_contains "too large: says why and the limit" "$tmp/b" "The files are too large or too many, so nothing was sent yet; please choose them again. All files together at most 20 KB, number of files at most 10."
+expect_contains "too large: names the file" "$tmp/b" "10. Not accepted: „velik čšž.bin“</li>"
 expect_contains "too large: what was typed stays" "$tmp/b" 'value="Tiskalnik ne tiska"'
 expect_contains "too large: the description too" "$tmp/b" 'Принтер молчит, čšž.</textarea>'
+# Past the limit of the whole body, too: the fields before it arrived.
+head -c 400000 /dev/zero >"$tmp/huge.bin"
+code=$(get /request "${form[@]}" -F "files=@$tmp/huge.bin;filename=ogromen.bin")
+expect_eq "far too large: 413" 413 "$code"
+expect_contains "far too large: names the file" "$tmp/b" "Not accepted: „ogromen.bin“</li>"
+expect_contains "far too large: what was typed stays" "$tmp/b" 'value="Tiskalnik ne tiska"'
 expect_commit_count "too large: nothing sent" "$r" "$before"
 expect_eq "too large: no ticket" "" "$(all_ids "$r")"
 

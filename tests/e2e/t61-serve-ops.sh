@@ -61,6 +61,12 @@ for _ in $(seq 100); do
 done
 sleep 0.5
 kill -TERM "$pid"
+for _ in $(seq 100); do
+	grep -q 'stopping on SIGTERM' "$tmp/serve.log" && break
+	sleep 0.05
+done
+curl -s -o /dev/null --max-time 5 "$url/"
+expect_eq "SIGTERM: a new connection is refused meanwhile" 7 $?
 wait "$slow"
 wait "$pid"
 expect_eq "SIGTERM: the server exits 0" 0 $?

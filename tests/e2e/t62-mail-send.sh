@@ -77,7 +77,8 @@ expect_json "auto-reply: RFC 3834 headers" "$tmp/out.json" "[m[h] for m in $iv[:
 expect_json "auto-reply: answers the message" "$tmp/out.json" "$iv"'[0]["In-Reply-To"]' "<m1@example.ru>"
 expect_json "auto-reply: Message-ID names the ticket" "$tmp/out.json" "$iv"'[0]["Message-ID"].startswith("<sd-'"$id"'-")' "true"
 expect_json "auto-reply: headers are ASCII" "$tmp/out.json" "$iv"'[0]["raw_headers_ascii"]' "true"
-expect_json "auto-reply: the template filled" "$tmp/out.json" "'opened ticket ${id:0:4}' in $iv[0]['parts']['text/plain']" "true"
+expect_json "auto-reply: the template filled, in Russian as Ivan wrote" "$tmp/out.json" "'зарегистрировали его как заявку ${id:0:4}' in $iv[0]['parts']['text/plain']" "true"
+expect_json "auto-reply: the due time in Russian words, in the calendar's zone" "$tmp/out.json" "'Мы ответим до: понедельник, 7 декабря 2026 г., 15:00 CET.' in $iv[0]['parts']['text/plain']" "true"
 expect_json "auto-reply: the status link" "$tmp/out.json" "'https://help.example.com/t/$id/' in $iv[0]['parts']['text/plain']" "true"
 expect_json "auto-reply: an HTML part" "$tmp/out.json" "'<p>' in $iv[0]['parts']['text/html']" "true"
 expect_exit "auto-reply: the record" 0 sd -C "$r" show "$id" --json

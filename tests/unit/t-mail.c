@@ -944,7 +944,12 @@ static int corpus_one(const char *box, const char *yml, struct sd_buf *why)
 			agree = 0;
 		}
 	} else if (body) {
-		words(&theirs, body, type && strstr(type, "html"));
+		/* Older yml files give no content_type; their bodies are HTML
+		 * when they hold its tags. */
+		int html = type
+			? strstr(type, "html") != NULL
+			: strstr(body, "<div") || strstr(body, "<p>") || strstr(body, "<br");
+		words(&theirs, body, html);
 		words(&ours, m->body, 0);
 		size_t total = 0, found = 0;
 		const char *missing = NULL;
@@ -985,7 +990,7 @@ static int by_name(const void *a, const void *b)
 
 /* At least this many of the corpus must agree: the count when the check
  * was written, so a change that reads real mail worse fails. */
-#define CORPUS_AGREE_MIN 50
+#define CORPUS_AGREE_MIN 51
 
 static void test_corpus(void)
 {
