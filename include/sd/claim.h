@@ -17,6 +17,9 @@
  * anywhere between its claim and its sendmail finds the message there on
  * its next run; nothing claimed is lost.
  *
+ * The claim commit carries a random "Claim:" line (mail_send.c): two
+ * clones with one author and one clock must still make two commits.
+ *
  * Ownership: a struct sd_claims owns its claims and their strings;
  * sd_claims_free releases them. Nothing here runs a command or commits.
  */

@@ -186,7 +186,8 @@ sd_error *sd_claims_load(struct sd_store *store, struct sd_claims *out, sd_error
 	/* The file name starts with the ticket: one ticket's messages go in
 	 * the order of their claims' ids, which is no order; but a journal
 	 * holds a handful, and each is sent whatever its place. */
-	qsort(names.v, names.n, sizeof(*names.v), by_name);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), by_name);
 	for (size_t i = 0; i < names.n && !err; i++) {
 		struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
 		struct sd_claim c;
@@ -268,6 +269,7 @@ sd_error *sd_claim_remote_state(struct sd_store *store, const char *tracking,
 		err = sd_error_git(path.data);
 		goto done;
 	}
+	sd_ticket_free(&t); /* parse initialises it again */
 	if ((err = sd_ticket_parse(&t, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
 				   path.data)))
 		goto done;

@@ -119,6 +119,11 @@ hub=$(git -C "$tmp/hub.git" rev-parse HEAD)
 expect_exit "local: sends" 0 sd -C "$tmp/a" mail send --local
 expect_eq "local: sent, nothing pushed" "$((n + 2)) $hub" "$(both) $(git -C "$tmp/hub.git" rev-parse HEAD)"
 expect_exit "local: --local without send" 2 sd -C "$tmp/a" mail --local
+# A journal file sd did not write is named, left alone, and the rest goes on.
+printf 'not a claim\n' >"$tmp/a/.git/sd/mail/claimed/zzz.send"
+expect_exit "journal: a stray file" 1 sd -C "$tmp/a" mail send
+expect_err_has "journal: named" "zzz.send is not a claimed message sd wrote"
+expect_exists "journal: left alone" "$tmp/a/.git/sd/mail/claimed/zzz.send"
 fsck_ok "clones" "$tmp/a"
 fsck_ok "clones" "$tmp/b"
 
