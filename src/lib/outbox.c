@@ -1077,12 +1077,11 @@ static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, c
 		struct sd_buf what = SD_BUF_INIT, addr = SD_BUF_INIT;
 		char rid[SD_ENTRY_ID_LEN + 1];
 		sd_buf_printf(&what, "dropped:%s", e->id);
-		record_id(rid, sd_ticket_get(t, SD_F_ID), what.data);
 		pending_init(&p, what.data);
 		address_of(&addr, e->author);
 		add_recipient(&p.to, s, t, e->author, NULL);
-		if (has_entry(t, rid) || !sd_outbox_address_ok(addr.data))
-			goto next; /* sent, or nobody to tell */
+		if (!owed(t, what.data, rid) || !sd_outbox_address_ok(addr.data))
+			goto next; /* sent (or claimed), or nobody to tell */
 		if (sd_outbox_machine_address(addr.data))
 			p.withheld = "the sender is a mailer or a no-reply address";
 		else if (bounced(t, addr.data))
