@@ -545,7 +545,9 @@ static int withdrawn(const struct sd_ticket *t, const char *claim)
  * (sendmail failed after it was pushed) is followed by its withdrawal,
  * and the message is owed again under the next claim id, "claim N".
  * Every clone walks the same ids, so two clones that claim the message
- * again claim it under one id, and a merge keeps one. */
+ * again claim it under one id, and a merge keeps one. Every kind of
+ * message asks this, never has_entry of record_id alone, which would
+ * leave a withdrawn message unsent for good. */
 static int owed(const struct sd_ticket *t, const char *what, char rid[SD_ENTRY_ID_LEN + 1])
 {
 	const char *id = sd_ticket_get(t, SD_F_ID);
