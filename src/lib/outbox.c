@@ -545,7 +545,9 @@ static int withdrawn(const struct sd_ticket *t, const char *claim)
  * (sendmail failed after it was pushed) is followed by its withdrawal,
  * and the message is owed again under the next claim id, "claim N".
  * Every clone walks the same ids, so two clones that claim the message
- * again claim it under one id, and a merge keeps one. */
+ * again claim it under one id, and a merge keeps one. Every kind of
+ * message asks this, never has_entry of record_id alone, which would
+ * leave a withdrawn message unsent for good. */
 static int owed(const struct sd_ticket *t, const char *what, char rid[SD_ENTRY_ID_LEN + 1])
 {
 	const char *id = sd_ticket_get(t, SD_F_ID);
@@ -1077,12 +1079,11 @@ static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, c
 		struct sd_buf what = SD_BUF_INIT, addr = SD_BUF_INIT;
 		char rid[SD_ENTRY_ID_LEN + 1];
 		sd_buf_printf(&what, "dropped:%s", e->id);
-		record_id(rid, sd_ticket_get(t, SD_F_ID), what.data);
 		pending_init(&p, what.data);
 		address_of(&addr, e->author);
 		add_recipient(&p.to, s, t, e->author, NULL);
-		if (has_entry(t, rid) || !sd_outbox_address_ok(addr.data))
-			goto next; /* sent, or nobody to tell */
+		if (!owed(t, what.data, rid) || !sd_outbox_address_ok(addr.data))
+			goto next; /* sent (or claimed), or nobody to tell */
 		if (sd_outbox_machine_address(addr.data))
 			p.withheld = "the sender is a mailer or a no-reply address";
 		else if (bounced(t, addr.data))

@@ -70,7 +70,7 @@ expect_eq "race: journals empty" "0 0" "$(journal "$tmp/a") $(journal "$tmp/b")"
 # Sendmail fails after the claim: the claim is withdrawn (pushed), so
 # the message is owed again, and the next run sends it; a sends nothing.
 answer "Drugi odgovor, FAILME: Принтер."
-echo FAILME >"$tmp/out-b/fail-on"
+mkdir -p "$tmp/out-b" && echo FAILME >"$tmp/out-b/fail-on"
 n=$(both)
 expect_exit "fail: b's sendmail fails" 128 sd -C "$tmp/b" mail send
 expect_err_has "fail: owed again" "owed again"
