@@ -338,6 +338,23 @@ static sd_error *plan_files(struct sd_ctx *ctx, struct sd_attach_plan *plan, con
 	return err;
 }
 
+/* Records the message's files on t: each stored attachment (so that the
+ * portal shows the requester what they sent) and each dropped one, but
+ * not the original .eml, the desk's own record of the message. */
+static sd_error *record_files(struct sd_ticket *t, const struct sd_attach_plan *plan,
+			      size_t original, const char *author, sd_stamp at,
+			      const struct sd_entry_mail *mark)
+{
+	struct sd_attach_plan sent = *plan, kept = { 0 };
+	if (original < plan->n) {
+		/* The original is the plan's last item (plan_files). */
+		sent.n = original;
+		kept = (struct sd_attach_plan){ plan->items + original, 1, 0, 0 };
+	}
+	sd_error *err = sd_attach_record(t, &sent, author, at, 1, mark);
+	return err ? err : sd_attach_record(t, &kept, author, at, 0, mark);
+}
+
 /* Adds a follow-up to the ticket it answers and commits it with its
  * files; *reopened says whether it reopened the ticket. */
 static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct sd_mail *m,
@@ -362,7 +379,7 @@ static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct
 	if ((err = sd_text_validate(text.data, text.len, "the message text")) ||
 	    (err = sd_ticket_add_mail_comment(t, author, ctx->clock, machine, text.data, mark,
 					      NULL)) ||
-	    (err = sd_attach_record(t, &plan, author, ctx->clock, 0, mark)))
+	    (err = record_files(t, &plan, original, author, ctx->clock, mark)))
 		goto done;
 	if (m->kind == SD_MAIL_BOUNCE && *m->bounce_recipient) {
 		/* Nothing more goes to that address for this ticket. */
@@ -478,7 +495,7 @@ static sd_error *open_ticket(struct sd_ctx *ctx, struct mail_run *run, const str
 	struct sd_entry *e = sd_ticket_entry(&t, eid);
 	if (e)
 		sd_entry_set_mail(e, mark);
-	if ((err = sd_attach_record(&t, &plan, author, ctx->clock, 0, mark)))
+	if ((err = record_files(&t, &plan, original, author, ctx->clock, mark)))
 		goto done;
 	sd_stamp_format(stamp, sd_ticket_updated_stamp(&t, ctx->clock));
 	sd_ticket_set(&t, SD_F_UPDATED, stamp);

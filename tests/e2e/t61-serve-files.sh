@@ -134,6 +134,17 @@ sd -C "$r" comment "$id" -m "Attached: files/message.eml (1 bytes)" >/dev/null
 get "$status" >/dev/null
 expect_lacks "internal: the note is not shown" "$tmp/b" "INTERNAL-ONLY"
 expect_lacks "internal: its file is not listed" "$tmp/b" "/files/message.eml"
+# A reply by mail with a file: her file is listed and served, the
+# reply's original message is not.
+pdf=$(printf '%%PDF-1.4 račun čšž\n' | base64 -w0)
+printf 'From: spela@example.si\nTo: desk@example.com\nSubject: Re: x\nIn-Reply-To: %s\nMessage-ID: <r1@example.si>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; charset=utf-8\n\nŠe račun.\n--B\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=utf-8'"''"'ra%%C4%%8Dun%%20%%C5%%A1pela.pdf\nContent-Transfer-Encoding: base64\n\n%s\n--B--\n' \
+	"$mid" "$pdf" >"$tmp/r1.eml"
+STDIN=$tmp/r1.eml expect_exit "mail reply: filed" 0 sd -C "$r" mail
+get "$status" >/dev/null
+expect_contains "mail reply: her file is listed" "$tmp/b" '/files/ra%C4%8Dun%20%C5%A1pela.pdf" download>račun špela.pdf</a>'
+expect_lacks "mail reply: no original is" "$tmp/b" '.eml" download'
+code=$(get "$status/files/ra%C4%8Dun%20%C5%A1pela.pdf")
+expect_eq "mail reply: her file downloads" "200 %PDF-1.4 račun čšž" "$code $(cat "$tmp/b")"
 # Images and links to files/NAME in text (sd mail writes inline images
 # so) lead to the download when the file is public, else are text.
 sd -C "$r" comment "$id" -m 'Vidim: ![схема čšž](<files/снимок čšž.png>), [skrito](files/message.eml) in ![ni](<files/nič.png>).' >/dev/null
