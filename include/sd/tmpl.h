@@ -68,5 +68,10 @@ const char *sd_tmpl_msg(const struct sd_tmpl_msgs *m, const char *key);
  * nothing and returns an error (status 2) naming the template. */
 sd_error *sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
 			 const struct sd_tmpl_msgs *msgs, struct sd_buf *out);
+/* The same within other bounds (for the fuzz target, which must not
+ * spend seconds on each input that reaches them). */
+sd_error *sd_tmpl_render_within(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+				const struct sd_tmpl_msgs *msgs, struct sd_buf *out,
+				size_t max_output, size_t max_visits);
 
 #endif

@@ -323,7 +323,9 @@ const char *sd_tmpl_msg(const struct sd_tmpl_msgs *m, const char *key)
  * levels of a list of a thousand entries would never end. Templates come
  * from the store, which a pull can change, so a page stops at these. */
 struct render_budget {
-	size_t visits; /* nodes left to visit */
+	size_t visits;	   /* nodes left to visit */
+	size_t max_output; /* bytes this rendering may add */
+	size_t start;	   /* out's length before it */
 	int over;
 };
 
@@ -333,7 +335,7 @@ static void render(const struct sd_tmpl *t, size_t from, size_t to, const struct
 	for (size_t i = from; i < to && !b->over; i++) {
 		const struct node *n = &t->nodes[i];
 		const struct var *x;
-		if (!b->visits-- || out->len > SD_TMPL_MAX_OUTPUT) {
+		if (!b->visits-- || out->len - b->start > b->max_output) {
 			b->over = 1;
 			return;
 		}
@@ -371,10 +373,11 @@ static void render(const struct sd_tmpl *t, size_t from, size_t to, const struct
 	}
 }
 
-sd_error *sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
-			 const struct sd_tmpl_msgs *msgs, struct sd_buf *out)
+sd_error *sd_tmpl_render_within(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+				const struct sd_tmpl_msgs *msgs, struct sd_buf *out,
+				size_t max_output, size_t max_visits)
 {
-	struct render_budget b = { SD_TMPL_MAX_VISITS, 0 };
+	struct render_budget b = { max_visits, max_output, out->len, 0 };
 	size_t start = out->len;
 	render(t, 0, t->n, vars, msgs, out, &b);
 	if (!b.over)
@@ -382,7 +385,13 @@ sd_error *sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *var
 	out->len = start;
 	out->data[start] = '\0';
 	return sd_error_new(SD_EXIT_INVALID,
-			    "%s: the template renders more than %d MB or visits more than %d "
-			    "million places; a section probably names a list inside itself",
-			    t->name, SD_TMPL_MAX_OUTPUT >> 20, SD_TMPL_MAX_VISITS / 1000000);
+			    "%s: the template renders more than %zu bytes or visits more than %zu "
+			    "places; a section probably names a list inside itself",
+			    t->name, max_output, max_visits);
+}
+
+sd_error *sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+			 const struct sd_tmpl_msgs *msgs, struct sd_buf *out)
+{
+	return sd_tmpl_render_within(t, vars, msgs, out, SD_TMPL_MAX_OUTPUT, SD_TMPL_MAX_VISITS);
 }
