@@ -258,7 +258,7 @@ deps:
 	@$(MAKE) -s browser-deps
 	@$(MAKE) -s mta-deps
 
-# Postfix for the test through a real mail server (t64), installed only
+# Postfix for the test through a real mail server (t69), installed only
 # where no mail server is (a machine's own is never replaced), as root,
 # and set up "Local only": it listens on loopback alone. The test runs a
 # private instance of its own; without Postfix it skips, saying so.

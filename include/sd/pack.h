@@ -48,4 +48,25 @@ sd_error *sd_pack_commit(git_repository *repo, const git_commit *parent,
 			 const char *message, git_oid *blob_ids, git_oid *commit_id,
 			 int *unsupported);
 
+/* A commit object of tree on top of parent (NULL: none), by sig for both
+ * author and committer, added to w; its id in out. */
+void sd_pack_add_commit(struct sd_pack_writer *w, const git_oid *tree, const git_oid *parent,
+			const git_signature *sig, const char *message, git_oid *out);
+
+/* A tree changed commit after commit, as a run of commits makes them
+ * (sd_store_batch_begin): the trees along changed paths are read from the
+ * repository once and kept; each version written goes to a pack writer,
+ * a large tree as a delta against its version before, since one commit
+ * changes an entry or two of a thousand. Owned by the caller: free it with
+ * sd_pack_tree_free. */
+struct sd_pack_tree;
+/* Starts from the tree base (NULL: the empty tree). */
+struct sd_pack_tree *sd_pack_tree_new(git_repository *repo, const git_oid *base);
+/* Points path (a file, mode 100644) at blob, making the trees along it. */
+sd_error *sd_pack_tree_set(struct sd_pack_tree *t, const char *path, const git_oid *blob);
+/* Adds every tree changed since the last write to w; the root's id in
+ * root. */
+void sd_pack_tree_write(struct sd_pack_tree *t, struct sd_pack_writer *w, git_oid *root);
+void sd_pack_tree_free(struct sd_pack_tree *t);
+
 #endif

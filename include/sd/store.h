@@ -111,6 +111,24 @@ struct sd_change {
 sd_error *sd_store_commit(struct sd_store *store, const struct sd_change *changes, size_t n,
 			  const char *message);
 
+/* A run of many commits made cheap (sd mail --mbox: one commit per
+ * message). Between begin and end the store's lock is held, so other sd
+ * processes wait rather than see half a run. Each sd_store_commit is still
+ * one commit of its own, and writes its files to the work tree at once
+ * (readers see the run's state), but its objects go to one pack kept in
+ * memory (trees as deltas of their last version), and the branch, its
+ * reflog and the index move only at a checkpoint: sd_store_batch_flush,
+ * and sd_store_batch_end, which flushes and ends the run. A commit is
+ * durable (reachable from the branch) only once a checkpoint after it has
+ * returned; until then the journal names every file the run wrote, so a
+ * kill puts the work tree back as it was at the last checkpoint. A failed
+ * checkpoint does the same at once and returns the error. */
+sd_error *sd_store_batch_begin(struct sd_store *store);
+/* Commits made since the last checkpoint. */
+size_t sd_store_batch_pending(const struct sd_store *store);
+sd_error *sd_store_batch_flush(struct sd_store *store);
+sd_error *sd_store_batch_end(struct sd_store *store);
+
 /* Points the index entries of paths (sorted or not, no duplicates) at
  * ids, with the stat data of the files now in the work tree, leaving
  * every other entry alone, as git add would. */

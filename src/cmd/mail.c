@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -29,6 +31,8 @@ const struct sd_option mail_options[] = {
 	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
 	{ SD_OPT_BOOL, 0, "dry-run", NULL,
 	  "with send: print the messages; send and record nothing" },
+	{ SD_OPT_BOOL, 0, "local", NULL,
+	  "with send: send from this clone alone, claiming nothing through the remote" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -334,6 +338,23 @@ static sd_error *plan_files(struct sd_ctx *ctx, struct sd_attach_plan *plan, con
 	return err;
 }
 
+/* Records the message's files on t: each stored attachment (so that the
+ * portal shows the requester what they sent) and each dropped one, but
+ * not the original .eml, the desk's own record of the message. */
+static sd_error *record_files(struct sd_ticket *t, const struct sd_attach_plan *plan,
+			      size_t original, const char *author, sd_stamp at,
+			      const struct sd_entry_mail *mark)
+{
+	struct sd_attach_plan sent = *plan, kept = { 0 };
+	if (original < plan->n) {
+		/* The original is the plan's last item (plan_files). */
+		sent.n = original;
+		kept = (struct sd_attach_plan){ plan->items + original, 1, 0, 0 };
+	}
+	sd_error *err = sd_attach_record(t, &sent, author, at, 1, mark);
+	return err ? err : sd_attach_record(t, &kept, author, at, 0, mark);
+}
+
 /* Adds a follow-up to the ticket it answers and commits it with its
  * files; *reopened says whether it reopened the ticket. */
 static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct sd_mail *m,
@@ -358,7 +379,7 @@ static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct
 	if ((err = sd_text_validate(text.data, text.len, "the message text")) ||
 	    (err = sd_ticket_add_mail_comment(t, author, ctx->clock, machine, text.data, mark,
 					      NULL)) ||
-	    (err = sd_attach_record(t, &plan, author, ctx->clock, 0, mark)))
+	    (err = record_files(t, &plan, original, author, ctx->clock, mark)))
 		goto done;
 	if (m->kind == SD_MAIL_BOUNCE && *m->bounce_recipient) {
 		/* Nothing more goes to that address for this ticket. */
@@ -474,7 +495,7 @@ static sd_error *open_ticket(struct sd_ctx *ctx, struct mail_run *run, const str
 	struct sd_entry *e = sd_ticket_entry(&t, eid);
 	if (e)
 		sd_entry_set_mail(e, mark);
-	if ((err = sd_attach_record(&t, &plan, author, ctx->clock, 0, mark)))
+	if ((err = record_files(&t, &plan, original, author, ctx->clock, mark)))
 		goto done;
 	sd_stamp_format(stamp, sd_ticket_updated_stamp(&t, ctx->clock));
 	sd_ticket_set(&t, SD_F_UPDATED, stamp);
@@ -653,10 +674,120 @@ static sd_error *open_store(struct sd_ctx *ctx)
 	return err;
 }
 
+/* Many messages are taken as a run of commits (store.h): each message is
+ * still a commit of its own, but the commits become reachable from the
+ * branch, and so delivered, at a checkpoint every CHECKPOINT_COMMITS
+ * messages or CHECKPOINT_SECONDS, and at the end. Until then a message's
+ * line is not printed and a Maildir message stays in new/: a kill loses
+ * nothing, since the journal puts the work tree back and the messages are
+ * still there to take again (one already filed is known by its
+ * Message-ID). */
+#define CHECKPOINT_COMMITS 1000
+#define CHECKPOINT_SECONDS 10
+
+/* The messages taken since the last checkpoint. */
+struct delivery {
+	struct sd_progress *progress;
+	struct sd_buf reports;	   /* their lines for the user */
+	struct sd_strvec from, to; /* Maildir files to move once delivered */
+	struct timespec last;	   /* the last checkpoint */
+	size_t pending;		   /* messages since */
+	size_t every;
+	long kill_after, taken; /* the test hook: see delivery_start */
+};
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static sd_error *delivery_start(struct sd_ctx *ctx, struct delivery *d, size_t total)
+{
+	memset(d, 0, sizeof(*d));
+	sd_buf_init(&d->reports);
+	clock_gettime(CLOCK_MONOTONIC, &d->last);
+	d->every = CHECKPOINT_COMMITS;
+	/* For the tests of a kill in the middle of a run, which must be
+	 * cheap: checkpoints every SD_TEST_MAIL_CHECKPOINT messages, and a
+	 * SIGKILL right after message SD_TEST_MAIL_KILL_AFTER is taken. */
+	const char *every = getenv("SD_TEST_MAIL_CHECKPOINT"),
+		   *kill = getenv("SD_TEST_MAIL_KILL_AFTER");
+	if (every && atoi(every) > 0)
+		d->every = (size_t)atoi(every);
+	d->kill_after = kill ? atol(kill) : 0;
+	sd_error *err = sd_store_batch_begin(ctx->store);
+	if (err)
+		err->status = EX_TEMPFAIL;
+	else
+		d->progress = sd_progress_start(ctx, "Taking mail", total);
+	return err;
+}
+
+/* Makes the messages taken so far durable, then says so: their lines
+ * printed, their Maildir files moved to cur/. */
+static sd_error *checkpoint(struct sd_ctx *ctx, struct delivery *d, int last)
+{
+	sd_error *err = last ? sd_store_batch_end(ctx->store) : sd_store_batch_flush(ctx->store);
+	clock_gettime(CLOCK_MONOTONIC, &d->last);
+	if (err) {
+		err->status = EX_TEMPFAIL;
+		err = sd_error_wrap(err,
+				    "the last %zu messages could not be committed and are not "
+				    "taken; take them again",
+				    d->pending);
+	}
+	d->pending = 0;
+	if (!err && d->reports.len) {
+		sd_progress_clear(d->progress);
+		fputs(d->reports.data, ctx->out);
+		fflush(ctx->out); /* said as soon as it is so */
+	}
+	sd_buf_reset(&d->reports);
+	for (size_t i = 0; !err && i < d->from.n; i++)
+		if (rename(d->from.v[i], d->to.v[i]))
+			err = sd_error_errno(d->to.v[i]);
+	sd_strvec_clear(&d->from);
+	sd_strvec_clear(&d->to);
+	return err;
+}
+
+/* After each message: a checkpoint when one is due. */
+static sd_error *delivered(struct sd_ctx *ctx, struct delivery *d)
+{
+	d->pending++;
+	if (d->kill_after && ++d->taken == d->kill_after)
+		raise(SIGKILL);
+	if (sd_store_batch_pending(ctx->store) < d->every &&
+	    seconds_since(&d->last) < CHECKPOINT_SECONDS)
+		return NULL;
+	return checkpoint(ctx, d, 0);
+}
+
+/* Ends the run: the last checkpoint, unless err (which says what was not
+ * taken) already ended it; the run's error, or that of the checkpoint. */
+static sd_error *delivery_end(struct sd_ctx *ctx, struct delivery *d, sd_error *err, size_t n)
+{
+	sd_error *last = checkpoint(ctx, d, 1);
+	if (err)
+		sd_error_free(last);
+	else
+		err = last;
+	sd_progress_update(d->progress, n);
+	if (err)
+		sd_progress_abort(d->progress);
+	else
+		sd_progress_done(d->progress);
+	sd_buf_release(&d->reports);
+	return err;
+}
+
 static sd_error *take_mbox(struct sd_ctx *ctx, struct mail_run *run, const char *tag,
 			   const char *file)
 {
-	struct sd_buf data = SD_BUF_INIT, report = SD_BUF_INIT;
+	struct sd_buf data = SD_BUF_INIT;
+	struct delivery d;
 	sd_error *err = sd_buf_read_file(&data, file, SIZE_MAX / 2);
 	size_t pos = 0, start, end, n = 0, refused = 0;
 	if (err)
@@ -665,16 +796,16 @@ static sd_error *take_mbox(struct sd_ctx *ctx, struct mail_run *run, const char 
 	size_t total = 0;
 	for (size_t p = 0; sd_mail_mbox_next(data.data, data.len, &p, &start, &end);)
 		total++;
-	struct sd_progress *progress = sd_progress_start(ctx, "Taking mail", total);
+	if ((err = delivery_start(ctx, &d, total)))
+		goto done;
 	while (sd_mail_mbox_next(data.data, data.len, &pos, &start, &end)) {
-		sd_progress_update(progress, n);
+		sd_progress_update(d.progress, n);
 		n++;
 		sd_error *one =
-			take_message(ctx, run, tag, data.data + start, end - start, &report);
-		/* Off the terminal before a line is printed to it. */
-		if (ctx->stdout_tty || one)
-			sd_progress_clear(progress);
+			take_message(ctx, run, tag, data.data + start, end - start, &d.reports);
 		if (one && one->status == EX_DATAERR) {
+			/* Off the terminal before a line is printed to it. */
+			sd_progress_clear(d.progress);
 			fprintf(stderr, "sd: %s: message %zu: %s\n", file, n, one->msg);
 			sd_error_free(one);
 			refused++;
@@ -683,19 +814,14 @@ static sd_error *take_mbox(struct sd_ctx *ctx, struct mail_run *run, const char 
 					    file, n);
 			break;
 		}
-		fputs(report.data, ctx->out);
-		sd_buf_reset(&report);
+		if ((err = delivered(ctx, &d)))
+			break;
 	}
-	sd_progress_update(progress, n);
-	if (err)
-		sd_progress_abort(progress);
-	else
-		sd_progress_done(progress);
+	err = delivery_end(ctx, &d, err, n);
 	if (!err && refused)
 		err = sd_error_new(EX_DATAERR, "%s: %zu of %zu messages refused", file, refused, n);
 done:
 	sd_buf_release(&data);
-	sd_buf_release(&report);
 	return err;
 }
 
@@ -707,34 +833,35 @@ static int by_name(const void *a, const void *b)
 static sd_error *take_maildir(struct sd_ctx *ctx, struct mail_run *run, const char *tag,
 			      const char *dir)
 {
-	struct sd_buf newdir = SD_BUF_INIT, report = SD_BUF_INIT;
+	struct sd_buf newdir = SD_BUF_INIT;
 	struct sd_strvec names = { 0 };
+	struct delivery d;
 	sd_error *err = NULL;
 	size_t refused = 0;
 	sd_buf_printf(&newdir, "%s/new", dir);
-	DIR *d = opendir(newdir.data);
-	if (!d) {
+	DIR *dh = opendir(newdir.data);
+	if (!dh) {
 		err = sd_error_new(SD_EXIT_INVALID, "%s is not a Maildir (no new/): %s", dir,
 				   strerror(errno));
 		goto done;
 	}
-	for (struct dirent *e; (e = readdir(d));)
+	for (struct dirent *e; (e = readdir(dh));)
 		if (e->d_name[0] != '.')
 			sd_strvec_push(&names, e->d_name);
-	closedir(d);
+	closedir(dh);
 	qsort(names.v, names.n, sizeof(*names.v), by_name);
-	struct sd_progress *progress = sd_progress_start(ctx, "Taking mail", names.n);
+	if ((err = delivery_start(ctx, &d, names.n)))
+		goto done;
 	for (size_t i = 0; i < names.n && !err; i++) {
 		struct sd_buf from = SD_BUF_INIT, to = SD_BUF_INIT, data = SD_BUF_INIT;
-		sd_progress_update(progress, i);
+		sd_progress_update(d.progress, i);
 		sd_buf_printf(&from, "%s/%s", newdir.data, names.v[i]);
 		err = sd_buf_read_file(&data, from.data, MAIL_MAX_BYTES);
 		sd_error *one =
-			err ? NULL : take_message(ctx, run, tag, data.data, data.len, &report);
-		/* Off the terminal before a line is printed to it. */
-		if (ctx->stdout_tty || one)
-			sd_progress_clear(progress);
+			err ? NULL : take_message(ctx, run, tag, data.data, data.len, &d.reports);
 		if (one && one->status == EX_DATAERR) {
+			/* Off the terminal before a line is printed to it. */
+			sd_progress_clear(d.progress);
 			fprintf(stderr, "sd: %s: %s\n", from.data, one->msg);
 			sd_error_free(one);
 			one = NULL;
@@ -743,29 +870,24 @@ static sd_error *take_maildir(struct sd_ctx *ctx, struct mail_run *run, const ch
 		if (one) {
 			err = sd_error_wrap(one, "%s (left in new/)", from.data);
 		} else if (!err) {
-			/* Taken (or refused): seen, so never taken twice. */
+			/* Taken (or refused): seen, so never taken twice, once
+			 * the checkpoint has made it durable. */
 			sd_buf_printf(&to, "%s/cur/%s:2,S", dir, names.v[i]);
-			if (rename(from.data, to.data))
-				err = sd_error_errno(to.data);
-			fputs(report.data, ctx->out);
-			sd_buf_reset(&report);
+			sd_strvec_push(&d.from, from.data);
+			sd_strvec_push(&d.to, to.data);
+			err = delivered(ctx, &d);
 		}
 		sd_buf_release(&from);
 		sd_buf_release(&to);
 		sd_buf_release(&data);
 	}
-	sd_progress_update(progress, names.n);
-	if (err)
-		sd_progress_abort(progress);
-	else
-		sd_progress_done(progress);
+	err = delivery_end(ctx, &d, err, names.n);
 	if (!err && refused)
 		err = sd_error_new(EX_DATAERR, "%s: %zu of %zu messages refused", dir, refused,
 				   names.n);
 done:
 	sd_strvec_clear(&names);
 	sd_buf_release(&newdir);
-	sd_buf_release(&report);
 	return err;
 }
 
@@ -779,8 +901,8 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	run_init(&run);
 	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
 		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
-	if (sd_arg_flag(args, "dry-run")) {
-		err = sd_error_invalid("--dry-run goes with 'sd mail send'");
+	if (sd_arg_flag(args, "dry-run") || sd_arg_flag(args, "local")) {
+		err = sd_error_invalid("--dry-run and --local go with 'sd mail send'");
 		goto done;
 	}
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))

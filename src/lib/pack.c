@@ -26,9 +26,22 @@ struct sd_pack_writer {
 	struct sd_buf pack; /* header and objects; the trailer is added at the end */
 	struct packed_object *objects;
 	size_t n, alloc;
-	z_stream z;
-	int z_ready;
+	/* Every object once: index + 1 into objects by id, open addressing.
+	 * A pack naming an object twice is one git fsck complains about. */
+	size_t *set, set_cap;
+	unsigned long serial; /* tells this writer from a later one (trees) */
+	/* Two compressors: resetting one clears its hash table, 64 KB for
+	 * zlib's defaults, which cost more than deflating a small object
+	 * (a delta, a ticket): those go to one with a small table. */
+	z_stream z, zsmall;
+	int z_ready, zsmall_ready;
 };
+
+/* Objects smaller than this use the small compressor, whose window
+ * (4 KB) still sees all of them. */
+#define SMALL_OBJECT 4096
+
+static unsigned long writer_serial;
 
 static const char *const type_names[] = { NULL, "commit", "tree", "blob" };
 
@@ -36,6 +49,7 @@ struct sd_pack_writer *sd_pack_new(const char *pack_dir)
 {
 	struct sd_pack_writer *w = sd_xcalloc(1, sizeof(*w));
 	w->dir = sd_xstrdup(pack_dir);
+	w->serial = ++writer_serial;
 	/* "PACK", version 2, and the count, filled in at the end. */
 	sd_buf_add(&w->pack, "PACK\0\0\0\2\0\0\0\0", 12);
 	return w;
@@ -47,8 +61,11 @@ void sd_pack_free(struct sd_pack_writer *w)
 		return;
 	if (w->z_ready)
 		deflateEnd(&w->z);
+	if (w->zsmall_ready)
+		deflateEnd(&w->zsmall);
 	sd_buf_release(&w->pack);
 	free(w->objects);
+	free(w->set);
 	free(w->dir);
 	free(w);
 }
@@ -58,24 +75,73 @@ static void object_id(enum sd_pack_type type, const void *data, size_t len, unsi
 	sd_git_object_id(type_names[type], data, len, oid);
 }
 
-void sd_pack_add(struct sd_pack_writer *w, enum sd_pack_type type, const void *data, size_t len,
-		 unsigned char oid[20])
+static size_t set_slot(const struct sd_pack_writer *w, const unsigned char oid[20])
 {
-	object_id(type, data, len, oid);
-	for (size_t i = w->n; i-- > 0 && i + 64 >= w->n;)
-		if (!memcmp(w->objects[i].oid, oid, 20))
-			return; /* recent duplicates are common: the same text twice */
-	if (w->n == w->alloc) {
-		w->alloc = w->alloc ? w->alloc * 2 : 256;
-		w->objects = sd_xrealloc(w->objects, w->alloc * sizeof(*w->objects));
-	}
-	struct packed_object *o = &w->objects[w->n++];
-	memcpy(o->oid, oid, 20);
-	o->offset = w->pack.len;
+	uint64_t h;
+	memcpy(&h, oid, sizeof(h));
+	size_t i = (size_t)h & (w->set_cap - 1);
+	while (w->set[i] && memcmp(w->objects[w->set[i] - 1].oid, oid, 20))
+		i = (i + 1) & (w->set_cap - 1);
+	return i;
+}
 
-	/* The header: type and size, seven bits at a time after the first four. */
+/* The index in objects of the object called oid, or SIZE_MAX. */
+static size_t find_object(const struct sd_pack_writer *w, const unsigned char oid[20])
+{
+	if (!w->set_cap)
+		return SIZE_MAX;
+	size_t i = set_slot(w, oid);
+	return w->set[i] ? w->set[i] - 1 : SIZE_MAX;
+}
+
+static void remember_object(struct sd_pack_writer *w, size_t index)
+{
+	if (2 * (w->n + 1) > w->set_cap) {
+		size_t cap = w->set_cap ? w->set_cap * 2 : 1024;
+		free(w->set);
+		w->set = sd_xcalloc(cap, sizeof(*w->set));
+		w->set_cap = cap;
+		for (size_t i = 0; i < w->n; i++)
+			if (i != index)
+				w->set[set_slot(w, w->objects[i].oid)] = i + 1;
+	}
+	w->set[set_slot(w, w->objects[index].oid)] = index + 1;
+}
+
+/* Appends deflated data to the pack. */
+static void put_deflated(struct sd_pack_writer *w, const void *data, size_t len)
+{
+	int small = len < SMALL_OBJECT;
+	z_stream *z = small ? &w->zsmall : &w->z;
+	int *ready = small ? &w->zsmall_ready : &w->z_ready;
+	if (!*ready) {
+		memset(z, 0, sizeof(*z));
+		if (deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, small ? 12 : 15, small ? 2 : 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
+			abort(); /* only out of memory */
+		*ready = 1;
+	} else {
+		deflateReset(z);
+	}
+	uLong bound = deflateBound(z, (uLong)len);
+	sd_buf_grow(&w->pack, bound);
+	z->next_in = (Bytef *)(uintptr_t)data;
+	z->avail_in = (uInt)len;
+	z->next_out = (Bytef *)w->pack.data + w->pack.len;
+	z->avail_out = (uInt)bound;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
+		abort(); /* deflateBound guarantees the room */
+	size_t packed = (size_t)bound - z->avail_out;
+	w->pack.len += packed;
+	w->pack.data[w->pack.len] = '\0';
+}
+
+/* The header of an object: type and size, seven bits at a time after the
+ * first four. */
+static void put_header(struct sd_pack_writer *w, unsigned type, size_t size)
+{
 	unsigned char head[16];
-	size_t h = 0, size = len;
+	size_t h = 0;
 	head[h] = (unsigned char)((type << 4) | (size & 15));
 	size >>= 4;
 	while (size) {
@@ -83,30 +149,120 @@ void sd_pack_add(struct sd_pack_writer *w, enum sd_pack_type type, const void *d
 		head[h] = (unsigned char)(size & 0x7f);
 		size >>= 7;
 	}
-	h++;
-	sd_buf_add(&w->pack, head, h);
+	sd_buf_add(&w->pack, head, h + 1);
+}
 
-	if (!w->z_ready) {
-		memset(&w->z, 0, sizeof(w->z));
-		if (deflateInit(&w->z, Z_BEST_SPEED) != Z_OK)
-			abort(); /* only out of memory */
-		w->z_ready = 1;
-	} else {
-		deflateReset(&w->z);
+/* Starts the entry of a new object called oid: its index in objects. */
+static size_t new_object(struct sd_pack_writer *w, const unsigned char oid[20])
+{
+	if (w->n == w->alloc) {
+		w->alloc = w->alloc ? w->alloc * 2 : 256;
+		w->objects = sd_xrealloc(w->objects, w->alloc * sizeof(*w->objects));
 	}
-	uLong bound = deflateBound(&w->z, (uLong)len);
-	sd_buf_grow(&w->pack, bound);
-	w->z.next_in = (Bytef *)(uintptr_t)data;
-	w->z.avail_in = (uInt)len;
-	w->z.next_out = (Bytef *)w->pack.data + w->pack.len;
-	w->z.avail_out = (uInt)bound;
-	if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
-		abort(); /* deflateBound guarantees the room */
-	size_t packed = (size_t)bound - w->z.avail_out;
-	w->pack.len += packed;
-	w->pack.data[w->pack.len] = '\0';
+	struct packed_object *o = &w->objects[w->n];
+	memcpy(o->oid, oid, 20);
+	o->offset = w->pack.len;
+	remember_object(w, w->n);
+	return w->n++;
+}
+
+static void end_object(struct sd_pack_writer *w, size_t index)
+{
+	struct packed_object *o = &w->objects[index];
 	o->crc = (uint32_t)crc32(0, (const Bytef *)w->pack.data + o->offset,
 				 (uInt)(w->pack.len - o->offset));
+}
+
+void sd_pack_add(struct sd_pack_writer *w, enum sd_pack_type type, const void *data, size_t len,
+		 unsigned char oid[20])
+{
+	object_id(type, data, len, oid);
+	if (find_object(w, oid) != SIZE_MAX)
+		return; /* the same text twice */
+	size_t index = new_object(w, oid);
+	put_header(w, type, len);
+	put_deflated(w, data, len);
+	end_object(w, index);
+}
+
+static void put_varint(struct sd_buf *b, size_t v)
+{
+	do {
+		unsigned char c = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			c |= 0x80;
+		sd_buf_addch(b, (char)c);
+	} while (v);
+}
+
+/* A delta instruction copying size bytes of the base from offset. */
+static void put_copy(struct sd_buf *d, size_t offset, size_t size)
+{
+	while (size) {
+		size_t n = size > 0xffff ? 0xffff : size;
+		unsigned char op = 0x80, arg[7];
+		size_t k = 0;
+		for (int i = 0; i < 4; i++)
+			if ((offset >> (8 * i)) & 0xff) {
+				op |= (unsigned char)(1 << i);
+				arg[k++] = (unsigned char)(offset >> (8 * i));
+			}
+		for (int i = 0; i < 2; i++)
+			if ((n >> (8 * i)) & 0xff) {
+				op |= (unsigned char)(0x10 << i);
+				arg[k++] = (unsigned char)(n >> (8 * i));
+			}
+		sd_buf_addch(d, (char)op);
+		sd_buf_add(d, arg, k);
+		offset += n;
+		size -= n;
+	}
+}
+
+/* Adds a tree (or any object) as a delta against base, an object of this
+ * pack at index base_index with content base_data: what changed between
+ * two versions of one tree is an entry or two, so the delta is the new
+ * bytes between the common start and end (gitformat-pack.txt,
+ * "Deltified representation"). */
+static void add_delta(struct sd_pack_writer *w, enum sd_pack_type type, const void *data,
+		      size_t len, const void *base_data, size_t base_len, size_t base_index,
+		      unsigned char oid[20])
+{
+	object_id(type, data, len, oid);
+	if (find_object(w, oid) != SIZE_MAX)
+		return;
+	const unsigned char *a = base_data, *b = data;
+	size_t min = len < base_len ? len : base_len, pre = 0, suf = 0;
+	while (pre < min && a[pre] == b[pre])
+		pre++;
+	while (suf < min - pre && a[base_len - 1 - suf] == b[len - 1 - suf])
+		suf++;
+	struct sd_buf d = SD_BUF_INIT;
+	put_varint(&d, base_len);
+	put_varint(&d, len);
+	put_copy(&d, 0, pre);
+	for (size_t at = pre; at < len - suf;) {
+		size_t n = len - suf - at > 127 ? 127 : len - suf - at;
+		sd_buf_addch(&d, (char)n);
+		sd_buf_add(&d, b + at, n);
+		at += n;
+	}
+	put_copy(&d, base_len - suf, suf);
+	uint64_t base_offset = w->objects[base_index].offset;
+	size_t index = new_object(w, oid);
+	put_header(w, 6, d.len); /* OBJ_OFS_DELTA */
+	/* The distance back to the base, in git's own variable-length form. */
+	uint64_t ofs = w->objects[index].offset - base_offset;
+	unsigned char enc[16];
+	size_t pos = sizeof(enc) - 1;
+	enc[pos] = (unsigned char)(ofs & 127);
+	while (ofs >>= 7)
+		enc[--pos] = (unsigned char)(128 | (--ofs & 127));
+	sd_buf_add(&w->pack, enc + pos, sizeof(enc) - pos);
+	put_deflated(w, d.data, d.len);
+	end_object(w, index);
+	sd_buf_release(&d);
 }
 
 static void put32(struct sd_buf *b, uint32_t v)
@@ -432,4 +588,245 @@ done:
 	free(order);
 	free(byref);
 	return err;
+}
+
+/* ---- a tree changed commit after commit (a run of commits) ---- */
+
+/* Trees at least this large are written as a delta against their last
+ * version, at most this many deltas deep (git's own default depth). */
+#define DELTA_MIN_BYTES 512
+#define DELTA_MAX_DEPTH 50
+
+struct tnode {
+	char *name;
+	unsigned mode; /* 040000: a tree */
+	/* "MODE NAME\0" as the parent's tree names it, made when first
+	 * written: a large tree is written once per commit. */
+	char *entry;
+	size_t entry_len;
+	unsigned char oid[20];
+	int loaded; /* a tree's entries are in kids */
+	int dirty;  /* changed since it was last written */
+	struct tnode *kids;
+	size_t nkids, alloc;
+	/* Its last version, when written to the pack writer of this serial:
+	 * the base of the next version's delta. */
+	struct sd_buf body;
+	unsigned long serial;
+	size_t index; /* in that writer's objects */
+	int depth;
+};
+
+struct sd_pack_tree {
+	git_repository *repo;
+	struct tnode root;
+};
+
+static void tnode_free(struct tnode *n)
+{
+	for (size_t i = 0; i < n->nkids; i++)
+		tnode_free(&n->kids[i]);
+	free(n->kids);
+	free(n->name);
+	free(n->entry);
+	sd_buf_release(&n->body);
+}
+
+static int tnode_cmp(const char *a, int a_dir, const char *b, int b_dir)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	int c = memcmp(a, b, n);
+	if (c)
+		return c;
+	unsigned char ca = la > n ? (unsigned char)a[n] : (a_dir ? '/' : 0);
+	unsigned char cb = lb > n ? (unsigned char)b[n] : (b_dir ? '/' : 0);
+	return (int)ca - (int)cb;
+}
+
+/* Where an entry name (a tree when dir) is, or would go, in n's kids. */
+static size_t tnode_pos(const struct tnode *n, const char *name, int dir, int *found)
+{
+	size_t lo = 0, hi = n->nkids;
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct tnode *k = &n->kids[mid];
+		int c = tnode_cmp(k->name, k->mode == 040000, name, dir);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct tnode *tnode_insert(struct tnode *n, size_t at, const char *name, size_t len,
+				  unsigned mode)
+{
+	if (n->nkids == n->alloc) {
+		n->alloc = n->alloc ? n->alloc * 2 : 8;
+		n->kids = sd_xrealloc(n->kids, n->alloc * sizeof(*n->kids));
+	}
+	memmove(&n->kids[at + 1], &n->kids[at], (n->nkids - at) * sizeof(*n->kids));
+	n->nkids++;
+	struct tnode *k = &n->kids[at];
+	memset(k, 0, sizeof(*k));
+	k->name = sd_xstrndup(name, len);
+	k->mode = mode;
+	sd_buf_init(&k->body);
+	return k;
+}
+
+/* Reads a tree's entries from the repository, once. */
+static sd_error *tnode_load(struct sd_pack_tree *t, struct tnode *n)
+{
+	git_tree *tree = NULL;
+	git_oid id;
+	if (n->loaded)
+		return NULL;
+	n->loaded = 1;
+	memcpy(id.id, n->oid, 20);
+	if (git_tree_lookup(&tree, t->repo, &id) < 0)
+		return sd_error_git("cannot read a tree of HEAD");
+	size_t count = git_tree_entrycount(tree);
+	n->kids = sd_xcalloc(count ? count : 1, sizeof(*n->kids));
+	n->alloc = count ? count : 1;
+	for (size_t i = 0; i < count; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		struct tnode *k = &n->kids[n->nkids++];
+		k->name = sd_xstrdup(git_tree_entry_name(e));
+		k->mode = (unsigned)git_tree_entry_filemode(e);
+		memcpy(k->oid, git_tree_entry_id(e)->id, 20);
+		sd_buf_init(&k->body);
+	}
+	git_tree_free(tree);
+	return NULL;
+}
+
+struct sd_pack_tree *sd_pack_tree_new(git_repository *repo, const git_oid *base)
+{
+	struct sd_pack_tree *t = sd_xcalloc(1, sizeof(*t));
+	t->repo = repo;
+	t->root.mode = 040000;
+	sd_buf_init(&t->root.body);
+	if (base)
+		memcpy(t->root.oid, base->id, 20);
+	else
+		t->root.loaded = t->root.dirty = 1; /* the empty tree */
+	return t;
+}
+
+void sd_pack_tree_free(struct sd_pack_tree *t)
+{
+	if (!t)
+		return;
+	tnode_free(&t->root);
+	free(t);
+}
+
+sd_error *sd_pack_tree_set(struct sd_pack_tree *t, const char *path, const git_oid *blob)
+{
+	struct tnode *n = &t->root;
+	sd_error *err;
+	for (const char *p = path;;) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		char *name = sd_xstrndup(p, len);
+		int found, other;
+		if ((err = tnode_load(t, n))) {
+			free(name);
+			return err;
+		}
+		n->dirty = 1;
+		size_t at = tnode_pos(n, name, slash != NULL, &found);
+		tnode_pos(n, name, slash == NULL, &other);
+		free(name);
+		if (other)
+			return sd_error_invalid("cannot commit %s: %.*s is a %s in HEAD", path,
+						(int)(p + len - path), path,
+						slash ? "file" : "directory");
+		struct tnode *k = found ? &n->kids[at] : tnode_insert(n, at, p, len, 0);
+		if (!slash) {
+			if (k->mode != 0100644) {
+				free(k->entry);
+				k->entry = NULL;
+			}
+			k->mode = 0100644;
+			memcpy(k->oid, blob->id, 20);
+			return NULL;
+		}
+		if (!found) {
+			k->mode = 040000;
+			k->loaded = 1;
+		}
+		n = k;
+		p = slash + 1;
+	}
+}
+
+static void tnode_write(struct tnode *n, struct sd_pack_writer *w)
+{
+	struct sd_buf body = SD_BUF_INIT;
+	sd_buf_grow(&body, n->body.len + 64);
+	for (size_t i = 0; i < n->nkids; i++) {
+		struct tnode *k = &n->kids[i];
+		if (k->mode == 040000 && k->dirty)
+			tnode_write(k, w);
+		if (!k->entry) {
+			struct sd_buf e = SD_BUF_INIT;
+			sd_buf_printf(&e, "%o %s", k->mode, k->name);
+			k->entry_len = e.len + 1;
+			k->entry = sd_buf_detach(&e);
+		}
+		sd_buf_add(&body, k->entry, k->entry_len);
+		sd_buf_add(&body, k->oid, 20);
+	}
+	if (body.len >= DELTA_MIN_BYTES && n->serial == w->serial && n->depth < DELTA_MAX_DEPTH) {
+		add_delta(w, SD_PACK_TREE, body.data, body.len, n->body.data, n->body.len, n->index,
+			  n->oid);
+		n->depth++;
+	} else {
+		sd_pack_add(w, SD_PACK_TREE, body.data, body.len, n->oid);
+		n->depth = 0;
+	}
+	n->dirty = 0;
+	sd_buf_release(&n->body);
+	if (body.len >= DELTA_MIN_BYTES) {
+		/* The base of the next version. */
+		n->body = body;
+		n->serial = w->serial;
+		n->index = find_object(w, n->oid);
+	} else {
+		sd_buf_release(&body);
+		n->serial = 0;
+	}
+}
+
+void sd_pack_tree_write(struct sd_pack_tree *t, struct sd_pack_writer *w, git_oid *root)
+{
+	if (t->root.dirty)
+		tnode_write(&t->root, w);
+	memcpy(root->id, t->root.oid, 20);
+}
+
+void sd_pack_add_commit(struct sd_pack_writer *w, const git_oid *tree, const git_oid *parent,
+			const git_signature *sig, const char *message, git_oid *out)
+{
+	struct sd_buf body = SD_BUF_INIT;
+	char hex[41];
+	oid_hex(hex, tree->id);
+	sd_buf_printf(&body, "tree %s\n", hex);
+	if (parent) {
+		oid_hex(hex, parent->id);
+		sd_buf_printf(&body, "parent %s\n", hex);
+	}
+	put_signature(&body, "author", sig);
+	put_signature(&body, "committer", sig);
+	sd_buf_printf(&body, "\n%s", message);
+	sd_pack_add(w, SD_PACK_COMMIT, body.data, body.len, out->id);
+	sd_buf_release(&body);
 }

@@ -17,6 +17,7 @@
 #include "sd/pack.h"
 #include "sd/path.h"
 #include "sd/sha1.h"
+#include "sd/lang.h"
 #include "sd/outbox.h"
 #include "sd/store.h"
 #include "sd/text.h"
@@ -43,6 +44,28 @@ struct sd_store {
 	int terminal;			/* see sd_store_set_terminal */
 	sd_store_progress_fn *progress; /* see sd_store_set_progress */
 	void *progress_arg;
+	struct store_batch *batch; /* see sd_store_batch_begin; NULL: none */
+};
+
+/* A path a run of commits changed since its last checkpoint: its blob now,
+ * and what the work tree held at the checkpoint (for the journal). */
+struct batch_path {
+	char *path;
+	git_oid id, old;
+};
+
+/* A run of commits (see sd_store_batch_begin). */
+struct store_batch {
+	struct sd_pack_writer *pack; /* this stretch's objects; NULL: none yet */
+	struct sd_pack_tree *tree;   /* the last commit's tree */
+	git_oid base;		     /* the branch at the last checkpoint */
+	int born;		     /* base is set (the branch exists) */
+	git_oid tip;		     /* the last commit */
+	size_t commits;		     /* made since the last checkpoint */
+	char *last_subject;	     /* of the last commit, for the reflog */
+	struct batch_path *paths;
+	size_t npaths, alloc;
+	size_t *slots, nslots; /* index + 1 into paths, by path */
 };
 
 /* The tracked config, then the clone's own over it. The local file is
@@ -143,6 +166,13 @@ void sd_store_free(struct sd_store *s)
 {
 	if (!s)
 		return;
+	if (s->batch) {
+		/* Not flushed: the next sd's journal puts its files back. */
+		sd_pack_free(s->batch->pack);
+		s->batch->pack = NULL;
+		s->batch->commits = 0;
+		sd_error_free(sd_store_batch_end(s));
+	}
 	while (s->lock_depth > 0)
 		sd_store_unlock(s);
 	git_repository_free(s->repo);
@@ -252,8 +282,12 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 		{ TICKETS_DIR "/.gitkeep", keep, 0 },
 		{ ".gitattributes", attributes.data, attributes.len },
 		/* The desk's to change: a template is data, filled by sd. */
-		{ SD_OUTBOX_TEMPLATE_PATH, sd_outbox_default_template,
-		  strlen(sd_outbox_default_template) },
+		{ SD_OUTBOX_TEMPLATE_PATH, sd_lang_msg(SD_LANG_EN, SD_MSG_AUTO_REPLY),
+		  strlen(sd_lang_msg(SD_LANG_EN, SD_MSG_AUTO_REPLY)) },
+		{ ".sd/templates/auto-reply.ru.md", sd_lang_msg(SD_LANG_RU, SD_MSG_AUTO_REPLY),
+		  strlen(sd_lang_msg(SD_LANG_RU, SD_MSG_AUTO_REPLY)) },
+		{ ".sd/templates/auto-reply.sl.md", sd_lang_msg(SD_LANG_SL, SD_MSG_AUTO_REPLY),
+		  strlen(sd_lang_msg(SD_LANG_SL, SD_MSG_AUTO_REPLY)) },
 	};
 	err = sd_store_commit(s, changes, sizeof(changes) / sizeof(*changes),
 			      "sd: init\n\nCreate the ticket store.\n");
@@ -1372,13 +1406,15 @@ static sd_error *commit_error(void)
 /* Points HEAD (its branch, or HEAD itself when detached) at id, if it
  * still points at old (NULL: the branch is still unborn). */
 static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_oid *old,
-			      const char *message)
+			      const char *message, size_t commits)
 {
 	git_reference *head = NULL, *moved = NULL;
 	struct sd_buf log = SD_BUF_INIT;
 	sd_error *err = NULL;
 	size_t subject = strcspn(message, "\n");
 	sd_buf_printf(&log, "%s: %.*s", old ? "commit" : "commit (initial)", (int)subject, message);
+	if (commits > 1)
+		sd_buf_printf(&log, " (the last of %zu commits)", commits);
 	if (git_reference_lookup(&head, s->repo, "HEAD") < 0)
 		return sd_error_git("cannot read HEAD");
 	const char *name = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
@@ -1391,6 +1427,237 @@ static sd_error *advance_head(struct sd_store *s, const git_oid *id, const git_o
 	git_reference_free(moved);
 	git_reference_free(head);
 	sd_buf_release(&log);
+	return err;
+}
+
+/* ---- a run of commits ---- */
+
+static uint64_t path_hash(const char *p)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h;
+}
+
+static size_t batch_slot(const struct store_batch *b, const char *path)
+{
+	size_t i = (size_t)path_hash(path) & (b->nslots - 1);
+	while (b->slots[i] && strcmp(b->paths[b->slots[i] - 1].path, path))
+		i = (i + 1) & (b->nslots - 1);
+	return i;
+}
+
+static struct batch_path *batch_find(struct store_batch *b, const char *path)
+{
+	if (!b->nslots)
+		return NULL;
+	size_t i = batch_slot(b, path);
+	return b->slots[i] ? &b->paths[b->slots[i] - 1] : NULL;
+}
+
+/* Records that path is now blob id; old is what the work tree held at
+ * the last checkpoint, if this is the first change since. */
+static void batch_note(struct store_batch *b, const char *path, const git_oid *id,
+		       const git_oid *old)
+{
+	struct batch_path *p = batch_find(b, path);
+	if (p) {
+		p->id = *id;
+		return;
+	}
+	if (b->npaths == b->alloc) {
+		b->alloc = b->alloc ? b->alloc * 2 : 256;
+		b->paths = sd_xrealloc(b->paths, b->alloc * sizeof(*b->paths));
+	}
+	b->paths[b->npaths] = (struct batch_path){ sd_xstrdup(path), *id, *old };
+	b->npaths++;
+	if (2 * b->npaths > b->nslots) {
+		free(b->slots);
+		b->nslots = b->nslots ? b->nslots * 2 : 1024;
+		b->slots = sd_xcalloc(b->nslots, sizeof(*b->slots));
+		for (size_t i = 0; i < b->npaths; i++)
+			b->slots[batch_slot(b, b->paths[i].path)] = i + 1;
+	} else {
+		b->slots[batch_slot(b, path)] = b->npaths;
+	}
+}
+
+static void batch_forget_paths(struct store_batch *b)
+{
+	for (size_t i = 0; i < b->npaths; i++)
+		free(b->paths[i].path);
+	b->npaths = 0;
+	if (b->nslots)
+		memset(b->slots, 0, b->nslots * sizeof(*b->slots));
+}
+
+/* The tree of the branch at the last checkpoint, with the paths changed
+ * since: the batch's tree as it was before a commit that failed half
+ * way, or (with no paths) after a checkpoint that failed. */
+static sd_error *batch_reset_tree(struct sd_store *s)
+{
+	struct store_batch *b = s->batch;
+	git_commit *c = NULL;
+	sd_error *err = NULL;
+	sd_pack_tree_free(b->tree);
+	b->tree = NULL;
+	if (b->born && git_commit_lookup(&c, s->repo, &b->base) < 0)
+		return sd_error_git("cannot read HEAD");
+	b->tree = sd_pack_tree_new(s->repo, c ? git_commit_tree_id(c) : NULL);
+	git_commit_free(c);
+	for (size_t i = 0; !err && i < b->npaths; i++)
+		err = sd_pack_tree_set(b->tree, b->paths[i].path, &b->paths[i].id);
+	return err;
+}
+
+/* The journal of a run of commits grows by each commit's paths, with
+ * what the work tree held at the last checkpoint as their old content:
+ * a kill puts the work tree back to that checkpoint (a path named twice
+ * is put back by the line whose blob the file still holds). */
+static void journal_append(struct sd_store *s, const char *const *paths, const git_oid *ids,
+			   const git_oid *old_ids, size_t n)
+{
+	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
+	journal_path(s, &path);
+	for (size_t i = 0; i < n; i++) {
+		char hex[GIT_OID_HEXSZ + 1], old[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), &ids[i]);
+		git_oid_tostr(old, sizeof(old), &old_ids[i]);
+		sd_buf_printf(&text, "%s %s %s\n", hex, old, paths[i]);
+	}
+	int fd = open(path.data, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		if (write(fd, text.data, text.len) != (ssize_t)text.len) {
+			/* A torn line would put back nothing: start again with
+			 * what this stretch wrote, which the next try rewrites. */
+			unlink(path.data);
+		}
+		close(fd);
+	}
+	sd_buf_release(&path);
+	sd_buf_release(&text);
+}
+
+/* The commit of a run, once its files are in the work tree: its trees
+ * and the commit go to the run's pack. */
+static sd_error *batch_add_commit(struct sd_store *s, const struct sd_change *changes,
+				  const git_oid *ids, const git_oid *old_ids, size_t n,
+				  const git_signature *sig, const char *message)
+{
+	struct store_batch *b = s->batch;
+	git_oid root;
+	sd_error *err = NULL;
+	for (size_t i = 0; !err && i < n; i++)
+		err = sd_pack_tree_set(b->tree, changes[i].path, &ids[i]);
+	if (err) {
+		/* Back to the tree before this commit, whose files are put
+		 * back by the caller. */
+		sd_error_free(batch_reset_tree(s));
+		return err;
+	}
+	sd_pack_tree_write(b->tree, b->pack, &root);
+	sd_pack_add_commit(b->pack, &root, b->commits || b->born ? &b->tip : NULL, sig, message,
+			   &b->tip);
+	for (size_t i = 0; i < n; i++)
+		batch_note(b, changes[i].path, &ids[i], &old_ids[i]);
+	b->commits++;
+	free(b->last_subject);
+	b->last_subject = sd_xstrndup(message, strcspn(message, "\n"));
+	return NULL;
+}
+
+sd_error *sd_store_batch_begin(struct sd_store *s)
+{
+	git_oid head;
+	git_commit *c = NULL;
+	if (s->batch)
+		return sd_error_fatal("a run of commits is already open");
+	sd_error *err = sd_store_lock(s);
+	if (err)
+		return err;
+	struct store_batch *b = sd_xcalloc(1, sizeof(*b));
+	int rc = git_reference_name_to_id(&head, s->repo, "HEAD");
+	if (rc == 0 && git_commit_lookup(&c, s->repo, &head) < 0)
+		rc = -1;
+	if (rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
+		free(b);
+		sd_store_unlock(s);
+		return sd_error_git("cannot read HEAD");
+	}
+	b->born = rc == 0;
+	if (b->born)
+		b->base = b->tip = head;
+	b->tree = sd_pack_tree_new(s->repo, c ? git_commit_tree_id(c) : NULL);
+	git_commit_free(c);
+	s->batch = b;
+	return NULL;
+}
+
+size_t sd_store_batch_pending(const struct sd_store *s)
+{
+	return s->batch ? s->batch->commits : 0;
+}
+
+sd_error *sd_store_batch_flush(struct sd_store *s)
+{
+	struct store_batch *b = s->batch;
+	git_odb *odb = NULL;
+	if (!b || !b->commits)
+		return NULL;
+	/* The objects first, synced: the branch never names a missing one. */
+	sd_error *err = sd_pack_finish(b->pack);
+	b->pack = NULL;
+	if (!err) {
+		/* libgit2 lists a repository's packs once; it must see the new one. */
+		if (git_repository_odb(&odb, s->repo) < 0 || git_odb_refresh(odb) < 0)
+			err = sd_error_git("cannot read the new pack");
+		git_odb_free(odb);
+	}
+	if (!err)
+		err = advance_head(s, &b->tip, b->born ? &b->base : NULL, b->last_subject,
+				   b->commits);
+	if (err) {
+		/* None of this stretch is reachable: the journal puts the work
+		 * tree back as it was at the last checkpoint. */
+		finish_interrupted_commit(s);
+		batch_forget_paths(b);
+		b->commits = 0;
+		b->tip = b->base;
+		sd_error_free(batch_reset_tree(s));
+		return err;
+	}
+	const char **paths = sd_xcalloc(b->npaths ? b->npaths : 1, sizeof(*paths));
+	git_oid *ids = sd_xcalloc(b->npaths ? b->npaths : 1, sizeof(*ids));
+	for (size_t i = 0; i < b->npaths; i++) {
+		paths[i] = b->paths[i].path;
+		ids[i] = b->paths[i].id;
+	}
+	sd_store_finish_index(s, paths, ids, b->npaths, "committed");
+	free(paths);
+	free(ids);
+	batch_forget_paths(b);
+	b->base = b->tip;
+	b->born = 1;
+	b->commits = 0;
+	return NULL;
+}
+
+sd_error *sd_store_batch_end(struct sd_store *s)
+{
+	struct store_batch *b = s->batch;
+	if (!b)
+		return NULL;
+	sd_error *err = sd_store_batch_flush(s);
+	sd_pack_free(b->pack);
+	sd_pack_tree_free(b->tree);
+	batch_forget_paths(b);
+	free(b->paths);
+	free(b->slots);
+	free(b->last_subject);
+	free(b);
+	s->batch = NULL;
+	sd_store_unlock(s);
 	return err;
 }
 
@@ -1412,7 +1679,7 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 {
 	int packed = 0;		   /* the objects were written as one pack */
 	const char **paths = NULL; /* as committed, for the index and the journal */
-	git_oid *ids = NULL;
+	git_oid *ids = NULL, *old_ids = NULL;
 	git_signature *sig = NULL;
 	git_reference *head = NULL;
 	git_commit *parent = NULL;
@@ -1443,6 +1710,24 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 			goto done;
 	}
 
+	if (s->batch) {
+		/* A run of commits: the objects go to its pack (see
+		 * sd_store_batch_begin), the trees are made after the files
+		 * are written. */
+		struct store_batch *b = s->batch;
+		if (!b->pack) {
+			struct sd_buf dir = SD_BUF_INIT;
+			sd_buf_printf(&dir, "%sobjects/pack", git_repository_path(s->repo));
+			b->pack = sd_pack_new(dir.data);
+			sd_buf_release(&dir);
+		}
+		for (size_t i = 0; i < n; i++) {
+			updates[i].path = changes[i].path;
+			sd_pack_add(b->pack, SD_PACK_BLOB, changes[i].content, changes[i].len,
+				    updates[i].id.id);
+		}
+		goto objects_made;
+	}
 	int rc = git_repository_head(&head, s->repo);
 	if (rc == 0) {
 		if (git_reference_peel((git_object **)&parent, head, GIT_OBJECT_COMMIT) < 0 ||
@@ -1498,14 +1783,17 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		err = sd_error_git("cannot write the tree");
 		goto done;
 	}
+objects_made:;
 
 	/* The work tree first, then the commit, then the index, with every
 	 * path in the journal before the first file is written: if sd dies
 	 * before the commit, the next sd to take the lock puts the files back
 	 * (their old content is kept as blobs for that), and if it dies
 	 * after, it brings the index up to HEAD. */
-	git_oid *old_ids = sd_xcalloc(n ? n : 1, sizeof(*old_ids));
+	old_ids = sd_xcalloc(n ? n : 1, sizeof(*old_ids));
 	for (size_t i = 0; i < n; i++) {
+		struct batch_path *touched =
+			s->batch ? batch_find(s->batch, changes[i].path) : NULL;
 		struct sd_buf abs = SD_BUF_INIT;
 		sd_buf_printf(&abs, "%s%s", s->root, changes[i].path);
 		saved[i].abs = sd_buf_detach(&abs);
@@ -1516,8 +1804,12 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		if ((err = sd_buf_read_file(&saved[i].old, saved[i].abs,
 					    SD_TICKET_READ_MAX_BYTES * 2)))
 			break;
-		if (git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
-						saved[i].old.len) < 0) {
+		if (touched) {
+			/* What the journal puts back is the file as of the last
+			 * checkpoint: this stretch's blobs are in no pack yet. */
+			old_ids[i] = touched->old;
+		} else if (git_blob_create_from_buffer(&old_ids[i], s->repo, saved[i].old.data,
+						       saved[i].old.len) < 0) {
 			err = sd_error_git("cannot keep a ticket's old content");
 			break;
 		}
@@ -1535,9 +1827,10 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 		paths[i] = changes[i].path;
 		ids[i] = updates[i].id;
 	}
-	if (!err)
+	if (!err && s->batch)
+		journal_append(s, paths, ids, old_ids, n);
+	else if (!err)
 		sd_store_journal_write(s, paths, ids, old_ids, n);
-	free(old_ids);
 	if (err)
 		goto done;
 	journaled = 1;
@@ -1560,10 +1853,18 @@ sd_error *sd_store_commit(struct sd_store *s, const struct sd_change *changes, s
 	}
 
 	const git_commit *parents[1] = { parent };
+	if (s->batch) {
+		if ((err = batch_add_commit(s, changes, ids, old_ids, n, sig, message)))
+			goto done;
+		/* Reachable at the next checkpoint, which updates the index. */
+		written = 0;
+		journaled = 0;
+		goto done;
+	}
 	if (packed) {
 		/* The pack is complete, so HEAD never names a missing object. */
 		if ((err = advance_head(s, &commit_oid, parent ? git_commit_id(parent) : NULL,
-					message)))
+					message, 1)))
 			goto done;
 	} else {
 		/* libgit2 1.5 returns 0 when writing the commit object fails
@@ -1604,7 +1905,7 @@ done:;
 	}
 	/* Not committed: nothing left to finish, unless a file could not be
 	 * put back, which the next sd then tries again. */
-	if (journaled && restored)
+	if (journaled && restored && !s->batch)
 		sd_store_journal_remove(s);
 	for (size_t i = 0; i < n; i++) {
 		if (saved[i].undo)
@@ -1617,6 +1918,7 @@ done:;
 	free(updates);
 	free(paths);
 	free(ids);
+	free(old_ids);
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(parent);

@@ -68,14 +68,70 @@ static int name_ok(const char *n)
 		!sd_field_validate(SD_F_REQUESTER, n);
 }
 
+/* The ticket's files a page may link: the status page's own path and
+ * the public files (sorted by name). */
+struct file_links {
+	const char *self;
+	const struct sd_attach_entry *files;
+	size_t n;
+};
+
+static void file_href(struct sd_buf *out, const char *self, const char *name);
+static int is_public_file(const struct sd_attach_entry *files, size_t n, const char *name);
+
+/* Images and links to files/NAME (as sd mail writes an inline image of
+ * a message) point at the download of NAME when the requester may have
+ * it; otherwise they become their text, so that no link leads to a file
+ * the page does not offer, and none is broken. */
+static void link_files(cmark_node *doc, const struct file_links *fl)
+{
+	cmark_node **found = NULL;
+	size_t n = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		const char *url = cmark_node_get_url(node);
+		if (ev == CMARK_EVENT_ENTER &&
+		    (type == CMARK_NODE_IMAGE || type == CMARK_NODE_LINK) && url &&
+		    !strncmp(url, "files/", 6)) {
+			found = sd_xrealloc(found, (n + 1) * sizeof(*found));
+			found[n++] = node;
+		}
+	}
+	cmark_iter_free(it);
+	/* Changed after the walk: the tree must not change under it. Inner
+	 * nodes come after outer ones, so the last is changed first. */
+	for (size_t i = n; i-- > 0;) {
+		cmark_node *node = found[i];
+		const char *name = cmark_node_get_url(node) + 6;
+		if (fl && is_public_file(fl->files, fl->n, name)) {
+			struct sd_buf href = SD_BUF_INIT;
+			file_href(&href, fl->self, name);
+			cmark_node_set_url(node, href.data);
+			sd_buf_release(&href);
+			continue;
+		}
+		for (cmark_node *c; (c = cmark_node_first_child(node));)
+			cmark_node_insert_before(node, c);
+		cmark_node_free(node);
+	}
+	free(found);
+}
+
 /* Markdown (or plain text, which is Markdown too) as safe HTML: cmark
- * with raw HTML left out and unsafe links dropped. */
-static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text)
+ * with raw HTML left out and unsafe links dropped; links to the
+ * ticket's files as link_files says (fl NULL: no file is public). */
+static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text,
+			 const struct file_links *fl)
 {
 	/* Hard breaks: most requesters write plain text, where a new line
 	 * means one. */
-	char *html =
-		cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
+	int opts = CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS;
+	cmark_node *doc = cmark_parse_document(text, strlen(text), opts);
+	link_files(doc, fl);
+	char *html = cmark_render_html(doc, opts);
+	cmark_node_free(doc);
 	sd_tmpl_set_html(v, name, html);
 	free(html);
 }
@@ -193,21 +249,32 @@ static int files_check(struct web_request *req, struct sd_strvec *errors)
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += files[i].len;
-	int bad = over || n + over > lim.max_files || total > (uint64_t)lim.max_total;
+	/* A body cut at its limit cut the file it was in. */
+	for (size_t i = req->nfields; req->body_over && i-- > 0;)
+		if (is_upload(req, i)) {
+			req->fields[i].over = 1;
+			break;
+		}
+	int bad = req->body_over || over || n + over > lim.max_files ||
+		total > (uint64_t)lim.max_total;
 	if (bad) {
-		sd_buf_printf(&text, "%s ", sd_tmpl_msg(req->msgs, "error.files"));
+		sd_buf_printf(&text, "%s %s ", sd_tmpl_msg(req->msgs, "error.files"),
+			      sd_tmpl_msg(req->msgs, "error.files.size"));
 		human_size(&text, (uint64_t)lim.max_total);
-		sd_buf_printf(&text, ", %zu.", lim.max_files);
-		/* The names the browser sent, as one line of text; the page
-		 * escapes them. */
+		sd_buf_printf(&text, ", %s %zu.", sd_tmpl_msg(req->msgs, "error.files.count"),
+			      lim.max_files);
+		/* The names the browser sent of the files not accepted, as one
+		 * line of text; the page escapes them. */
 		for (size_t i = 0, k = 0; i < req->nfields; i++)
-			if (is_upload(req, i)) {
+			if (is_upload(req, i) && req->fields[i].over) {
 				struct sd_buf clean = SD_BUF_INIT;
 				sd_text_inert(&clean, req->fields[i].filename,
 					      strlen(req->fields[i].filename), 0);
-				sd_buf_printf(&names, "%s„%.*s“%s", k++ ? ", " : " ",
-					      (int)(clean.len > 120 ? 120 : clean.len), clean.data,
-					      req->fields[i].over ? " ✗" : "");
+				if (!k)
+					sd_buf_printf(&names, " %s",
+						      sd_tmpl_msg(req->msgs, "error.files.over"));
+				sd_buf_printf(&names, "%s„%.*s“", k++ ? ", " : " ",
+					      (int)(clean.len > 120 ? 120 : clean.len), clean.data);
 				sd_buf_release(&clean);
 			}
 		sd_buf_add(&text, names.data, names.len);
@@ -332,6 +399,16 @@ static void post_request(struct web_request *req)
 	if (!web_csrf_ok(req, "new")) {
 		web_message(req, 403, "badform.title", "badform.text");
 		goto done;
+	}
+	if (req->body_over) {
+		/* Too large without a file to blame: the plain answer. */
+		int any = 0;
+		for (size_t i = 0; i < req->nfields; i++)
+			any |= is_upload(req, i);
+		if (!any) {
+			web_message(req, 413, "toolarge.title", "toolarge.text");
+			goto done;
+		}
 	}
 	form_check(req, &f, &errors);
 	int files_over = files_check(req, &errors);
@@ -590,9 +667,10 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		sd_tmpl_set(v, "due_iso", iso);
 	}
 	sd_error_free(err);
-	set_markdown(v, "description", t->description ? t->description : "");
 	struct sd_attach_entry *files = NULL;
 	size_t nfiles = public_files(req, id, t, &files);
+	struct file_links fl = { self.data, files, nfiles };
+	set_markdown(v, "description", t->description ? t->description : "", &fl);
 	for (size_t i = 0; i < nfiles; i++) {
 		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, "files");
 		sd_buf_reset(&b);
@@ -629,7 +707,7 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		sd_tmpl_set(x, "at", when);
 		sd_tmpl_set(x, "at_iso", iso);
 		if (comment) {
-			set_markdown(x, "text", e->body ? e->body : "");
+			set_markdown(x, "text", e->body ? e->body : "", &fl);
 		} else {
 			int st = !strcmp(e->field, "status");
 			sd_buf_reset(&b);

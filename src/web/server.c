@@ -616,8 +616,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		const char *cl =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > c->limit)
-			req->too_big = 1;
-		if (!strcmp(req->method, "POST") && !req->too_big) {
+			req->body_over = 1;
+		/* Over the limit, the fields before it are still parsed: the
+		 * request form names the files that made it too large and
+		 * keeps what was typed (they come first). */
+		if (!strcmp(req->method, "POST")) {
 			c->pp = MHD_create_post_processor(conn, 16384, on_field, c);
 			/* NULL: not a form encoding; the page answers 400. */
 		}
@@ -625,12 +628,16 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	}
 	struct web_request *req = &c->req;
 	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		/* Only the part within the limit is parsed. */
+		if (c->received + n > c->limit) {
+			n = c->received < c->limit ? (size_t)(c->limit - c->received) : 0;
+			req->body_over = 1;
+		}
 		c->received += *upload_data_size;
-		if (c->received > c->limit)
-			req->too_big = 1;
-		if (c->pp && !req->too_big &&
-		    MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES &&
-		    !req->too_big)
+		if (c->pp && n && !req->too_big && !req->status &&
+		    MHD_post_process(c->pp, upload_data, n) != MHD_YES && !req->too_big &&
+		    !req->body_over)
 			req->status = 400;
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -669,7 +676,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (!strcmp(req->method, "OTHER")) {
 		web_message(req, 405, "notfound.title", "notfound.text");
-	} else if (req->too_big) {
+	} else if (req->body_over && !req->too_big && !strcmp(req->path, "/request") && c->pp) {
+		/* The form says which files made it too large. */
+		web_route(req);
+	} else if (req->too_big || req->body_over) {
 		web_message(req, 413, "toolarge.title", "toolarge.text");
 	} else if (req->status == 400 || (!strcmp(req->method, "POST") && !c->pp)) {
 		web_message(req, 400, "badform.title", "badform.text");
@@ -843,21 +853,30 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	int sig = 0;
 	while (sigwait(&sigs, &sig) == 0 && sig == SIGPIPE)
 		;
-	fprintf(stderr, "sd serve: stopping on %s after the requests in flight\n",
-		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* Stop accepting, then let the workers finish the requests they
 	 * hold, an upload still arriving included: its ticket is committed
 	 * and its answer sent before the daemon is gone. Idle keep-alive
 	 * connections hold no request and are closed at once; a client that
 	 * stalls is cut by the idle timeout, and DRAIN_SECONDS bound the
 	 * wait for one that trickles. */
-	MHD_quiesce_daemon(d);
+	MHD_socket lsock = MHD_quiesce_daemon(d);
+	/* A connection the kernel would still queue on the listening socket
+	 * is refused instead of left waiting for an answer that never
+	 * comes; the socket is closed once the daemon is gone (not before:
+	 * a worker may still hold it). */
+	if (lsock != MHD_INVALID_SOCKET)
+		shutdown(lsock, SHUT_RDWR);
+	/* Said once nothing new is taken. */
+	fprintf(stderr, "sd serve: stopping on %s after the requests in flight\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	for (int i = 0; i < DRAIN_SECONDS * 50 && __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST);
 	     i++)
 		nanosleep(&tick, NULL);
 	MHD_stop_daemon(d);
 	d = NULL;
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 done:
 	if (d)
 		MHD_stop_daemon(d);

@@ -56,7 +56,10 @@ struct web_request {
 	char *host;		/* the Host header, for showing a link whole */
 	struct web_field *fields;
 	size_t nfields;
-	int too_big; /* a field or the body went over its limit */
+	int too_big; /* a field went over its limit, or too many came */
+	/* The body went over its limit: the fields before that point
+	 * arrived, the rest was read and dropped. */
+	int body_over;
 	sd_stamp now;
 	/* what the page answers */
 	int status;

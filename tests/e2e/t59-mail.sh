@@ -85,6 +85,43 @@ cp "$tmp/list.eml" "$tmp/md/new/2.host"
 expect_exit "mail --maildir: one refused" 65 sd -C "$r" mail --maildir "$tmp/md"
 expect_eq "mail --maildir: a fourth ticket" 4 "$(all_ids "$r" | wc -l)"
 expect_eq "mail --maildir: both moved to cur" "1.host:2,S 2.host:2,S" "$(ls "$tmp/md/cur" | tr '\n' ' ' | sed 's/ $//')"
+# A run is one commit per message; a reply later in the mbox threads onto
+# the ticket an earlier message of it opened, and a repeat is taken once.
+before=$(commit_count "$r")
+{
+	printf 'From a@b Mon Nov 23 09:02:00 2026\nFrom: Ivan <ivan@example.ru>\nSubject: =?utf-8?B?0J/RgNC40L3RgtC10YAg0L3QtSDQv9C10YfQsNGC0LDQtdGC?=\nMessage-ID: <b3@x>\n\nНе печатает.\n\n'
+	printf 'From a@b Mon Nov 23 09:03:00 2026\nFrom: Ivan <ivan@example.ru>\nSubject: Re: something else\nMessage-ID: <b4@x>\nIn-Reply-To: <b3@x>\n\nŠe vedno ne tiska: čšž.\n\n'
+	printf 'From a@b Mon Nov 23 09:02:00 2026\nFrom: Ivan <ivan@example.ru>\nSubject: again\nMessage-ID: <b3@x>\n\nНе печатает.\n'
+} >"$tmp/thread.mbox"
+expect_exit "mail --mbox: a thread in one run" 0 sd -C "$r" mail --mbox "$tmp/thread.mbox"
+expect_commit_count "mail --mbox: one commit per message taken" "$r" $((before + 2))
+expect_out_has "mail --mbox: the repeat is taken once" "already taken (Message-ID b3@x)"
+id=$(git -C "$r" log -1 --format=%s HEAD~1 | sed 's/^sd: new \([^ ]*\) .*/\1/')
+expect_exit "mail --mbox: the thread's ticket" 0 sd -C "$r" show "$id" --json
+expect_json "mail --mbox: the reply is on the ticket opened earlier in the run" "$OUT" \
+	'[(d["title"], e["body"]) for e in d["timeline"] if e["kind"] == "comment"]' \
+	'[["Принтер не печатает", "Še vedno ne tiska: čšž."]]'
+expect_clean "mail --mbox thread" "$r"
+
+# Killed in the middle of a run (a test hook: a checkpoint every two
+# messages, SIGKILL after the third): the first two are delivered, the
+# third is not, nothing is half done, and taking the box again files the
+# rest once. A Maildir message moves to cur/ only once delivered.
+mkdir -p "$tmp/mk/new" "$tmp/mk/cur" "$tmp/mk/tmp"
+for i in 1 2 3 4; do
+	printf 'From: k%s@example.com\nSubject: Žična številka %s\nMessage-ID: <k%s@x>\n\nčšž %s\n' "$i" "$i" "$i" "$i" >"$tmp/mk/new/$i.host"
+done
+before=$(commit_count "$r")
+SD_TEST_MAIL_CHECKPOINT=2 SD_TEST_MAIL_KILL_AFTER=3 expect_exit "mail --maildir: killed" 137 \
+	sd -C "$r" mail --maildir "$tmp/mk"
+expect_eq "mail --maildir: killed, two said taken" 2 "$(grep -c 'new ticket' "$OUT")"
+expect_commit_count "mail --maildir: killed, two delivered" "$r" $((before + 2))
+expect_eq "mail --maildir: killed, only those in cur" "1.host:2,S 2.host:2,S" "$(ls "$tmp/mk/cur" | tr '\n' ' ' | sed 's/ $//')"
+expect_exit "mail --maildir: again" 0 sd -C "$r" mail --maildir "$tmp/mk"
+expect_eq "mail --maildir: again, the other two taken" 2 "$(grep -c 'new ticket' "$OUT")"
+expect_commit_count "mail --maildir: again, each once" "$r" $((before + 4))
+expect_eq "mail --maildir: again, all in cur" 4 "$(ls "$tmp/mk/cur" | wc -l)"
+expect_clean "mail --maildir killed" "$r"
 expect_exit "mail: --mbox with --maildir" 2 sd -C "$r" mail --mbox x --maildir y
 expect_exit "mail: completion of its options" 0 sd -C "$r" __complete options mail
 expect_match "mail: --maildir completes a directory" "$OUT" $'^--maildir\tDIR:'

@@ -59,10 +59,16 @@ before=$(commit_count "$r")
 code=$(get /request "${form[@]}" -F "files=@$tmp/shot.png;filename=zaslon.png" \
 	-F "files=@$tmp/big.bin;filename=velik čšž.bin")
 expect_eq "too large: 413" 413 "$code"
-expect_contains "too large: says why and the limit" "$tmp/b" "The files are too large or too many, so nothing was sent yet. Please choose them again within the limit (all files together, number of files): 20 KB, 10."
-expect_contains "too large: names the file" "$tmp/b" "„velik čšž.bin“ ✗"
+expect_contains "too large: says why and the limit" "$tmp/b" "The files are too large or too many, so nothing was sent yet; please choose them again. All files together at most 20 KB, number of files at most 10."
+expect_contains "too large: names the file" "$tmp/b" "10. Not accepted: „velik čšž.bin“</li>"
 expect_contains "too large: what was typed stays" "$tmp/b" 'value="Tiskalnik ne tiska"'
 expect_contains "too large: the description too" "$tmp/b" 'Принтер молчит, čšž.</textarea>'
+# Past the limit of the whole body, too: the fields before it arrived.
+head -c 400000 /dev/zero >"$tmp/huge.bin"
+code=$(get /request "${form[@]}" -F "files=@$tmp/huge.bin;filename=ogromen.bin")
+expect_eq "far too large: 413" 413 "$code"
+expect_contains "far too large: names the file" "$tmp/b" "Not accepted: „ogromen.bin“</li>"
+expect_contains "far too large: what was typed stays" "$tmp/b" 'value="Tiskalnik ne tiska"'
 expect_commit_count "too large: nothing sent" "$r" "$before"
 expect_eq "too large: no ticket" "" "$(all_ids "$r")"
 
@@ -128,6 +134,24 @@ sd -C "$r" comment "$id" -m "Attached: files/message.eml (1 bytes)" >/dev/null
 get "$status" >/dev/null
 expect_lacks "internal: the note is not shown" "$tmp/b" "INTERNAL-ONLY"
 expect_lacks "internal: its file is not listed" "$tmp/b" "/files/message.eml"
+# A reply by mail with a file: her file is listed and served, the
+# reply's original message is not.
+pdf=$(printf '%%PDF-1.4 račun čšž\n' | base64 -w0)
+printf 'From: spela@example.si\nTo: desk@example.com\nSubject: Re: x\nIn-Reply-To: %s\nMessage-ID: <r1@example.si>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; charset=utf-8\n\nŠe račun.\n--B\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=utf-8'"''"'ra%%C4%%8Dun%%20%%C5%%A1pela.pdf\nContent-Transfer-Encoding: base64\n\n%s\n--B--\n' \
+	"$mid" "$pdf" >"$tmp/r1.eml"
+STDIN=$tmp/r1.eml expect_exit "mail reply: filed" 0 sd -C "$r" mail
+get "$status" >/dev/null
+expect_contains "mail reply: her file is listed" "$tmp/b" '/files/ra%C4%8Dun%20%C5%A1pela.pdf" download>račun špela.pdf</a>'
+expect_lacks "mail reply: no original is" "$tmp/b" '.eml" download'
+code=$(get "$status/files/ra%C4%8Dun%20%C5%A1pela.pdf")
+expect_eq "mail reply: her file downloads" "200 %PDF-1.4 račun čšž" "$code $(cat "$tmp/b")"
+# Images and links to files/NAME in text (sd mail writes inline images
+# so) lead to the download when the file is public, else are text.
+sd -C "$r" comment "$id" -m 'Vidim: ![схема čšž](<files/снимок čšž.png>), [skrito](files/message.eml) in ![ni](<files/nič.png>).' >/dev/null
+get "$status" >/dev/null
+expect_contains "text: an image of a public file shows it" "$tmp/b" '<img src="'"$status"'/files/%D1%81%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA%20%C4%8D%C5%A1%C5%BE.png" alt="схема čšž" />'
+expect_contains "text: others are their text" "$tmp/b" '<p>Vidim: <img src="'"$status/files/%D1%81%D0%BD%D0%B8%D0%BC%D0%BE%D0%BA%20%C4%8D%C5%A1%C5%BE.png"'" alt="схема čšž" />, skrito in ni.</p>'
+
 get "/t/000000000000/${status##*/}" >/dev/null
 cp "$tmp/b" "$tmp/unknown"
 ok=1

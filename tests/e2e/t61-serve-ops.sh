@@ -47,11 +47,11 @@ expect_contains "behind a proxy: the log names the client" "$tmp/serve.log" ' 20
 expect_lacks "behind a proxy: not an address the client wrote itself" "$tmp/serve.log" "10.9.9.9"
 expect_contains "behind a proxy: a bad header is the peer" "$tmp/serve.log" ' 127.0.0.1 "POST /request" 303'
 
-# SIGTERM while an upload is arriving (150 KB at 50 KB a second, 3 s):
+# SIGTERM while an upload is arriving (100 KB at 50 KB a second, 2 s):
 # the request finishes, one commit, the answer arrives, exit status 0.
-head -c 150000 /dev/urandom >"$tmp/log.bin"
+head -c 100000 /dev/urandom >"$tmp/log.bin"
 before=$(commit_count "$r")
-post slow -H 'X-Forwarded-For: 203.0.113.50' -F "files=@$tmp/log.bin;filename=dnevnik čšž.bin" \
+post slow -H 'X-Forwarded-For: 203.0.113.50' -F "files=@$tmp/log.bin;filename=záznam ěřů čšž.bin" \
 	--limit-rate 50K -D "$tmp/slow.h" >"$tmp/slow.code" &
 slow=$!
 # Wait until the server holds the request (the upload has begun).
@@ -61,12 +61,18 @@ for _ in $(seq 100); do
 done
 sleep 0.5
 kill -TERM "$pid"
+for _ in $(seq 100); do
+	grep -q 'stopping on SIGTERM' "$tmp/serve.log" && break
+	sleep 0.05
+done
+curl -s -o /dev/null --max-time 5 "$url/"
+expect_eq "SIGTERM: a new connection is refused meanwhile" 7 $?
 wait "$slow"
 wait "$pid"
 expect_eq "SIGTERM: the server exits 0" 0 $?
 expect_eq "SIGTERM: the request in flight is answered" 303 "$(<"$tmp/slow.code")"
 expect_commit_count "SIGTERM: its ticket committed once" "$r" $((before + 1))
-expect_eq "SIGTERM: one ticket with its file" "tickets/XX/ID/files/dnevnik čšž.bin" \
+expect_eq "SIGTERM: one ticket with its file" "tickets/XX/ID/files/záznam ěřů čšž.bin" \
 	"$(git -C "$r" -c core.quotePath=false show --name-only --format= HEAD | grep /files/ |
 		sed 's|^tickets/../[0-9a-z]*/|tickets/XX/ID/|')"
 expect_eq "SIGTERM: the file whole" "$(sha1sum <"$tmp/log.bin")" \

@@ -67,7 +67,7 @@ STDIN=$tmp/apple.eml SD_NOW=2026-12-07T09:10:00Z expect_exit "apple: the reply" 
 expect_exit "apple: show --json" 0 sd -C "$r" show "$id" --json
 cp "$OUT" "$tmp/a.json"
 expect_json "apple: the images link to the names they were stored under, escaped" "$tmp/a.json" \
-	'd["timeline"][-1]["body"] if "body" in d["timeline"][-1] else [e.get("body") for e in d["timeline"] if e.get("type") == "comment"][-1]' \
+	'[e["body"] for e in d["timeline"] if e["kind"] == "comment"][-1]' \
 	'Теперь так:
 
 ![схема \]\(javascript\:alert\(1\)\) \<b\>x\</b\> \*čšž\*](<files/image001-2.png>)

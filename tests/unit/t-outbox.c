@@ -308,6 +308,39 @@ static void test_collect(void)
 	CHECK(!err && ob.n == 0, "nothing owed after the records: %zu", ob.n);
 	sd_outbox_free(&ob);
 
+	/* Its claim withdrawn (the sendmail failed after the claim was
+	 * pushed), the answer is owed again, under the next claim id and
+	 * with the same Message-ID; recorded again, owed no more. */
+	char first[SD_ENTRY_ID_LEN + 1] = "";
+	for (size_t i = 0; i < t.nentries; i++)
+		if (t.entries[i].kind == SD_ENTRY_EVENT && !strcmp(t.entries[i].field, "mail") &&
+		    !strcmp(t.entries[i].from, "reply:c000000001"))
+			memcpy(first, t.entries[i].id, SD_ENTRY_ID_LEN + 1);
+	CHECK(*first, "the answer's record");
+	CHECK(sd_outbox_withdraw(&t, "reply:c000000001", first, "cron <cron@desk.example>",
+				 now + 10, "sendmail failed"),
+	      "withdrawn");
+	CHECK(!sd_outbox_withdraw(&t, "reply:c000000001", first, "cron <cron@desk.example>",
+				  now + 11, "sendmail failed"),
+	      "withdrawn once");
+	CHECK(sd_outbox_withdrawn(&t, first), "sd_outbox_withdrawn");
+	sd_outbox_init(&ob, &s);
+	sd_outbox_count(&ob, &t);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	CHECK(!err && ob.n == 1 && !strcmp(ob.v[0].what, "reply:c000000001") &&
+		      strcmp(ob.v[0].record_id, first) && strstr(ob.v[0].message_id, first),
+	      "owed again, a new claim, the same Message-ID: %zu", ob.n);
+	if (ob.n == 1) {
+		CHECK(sd_outbox_record(&t, &ob.v[0], "cron <cron@desk.example>", now + 20),
+		      "claimed again");
+		CHECK(!sd_outbox_withdrawn(&t, ob.v[0].record_id), "the new claim stands");
+	}
+	sd_outbox_free(&ob);
+	sd_outbox_init(&ob, &s);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	CHECK(!err && ob.n == 0, "nothing owed after the second claim: %zu", ob.n);
+	sd_outbox_free(&ob);
+
 	/* The limit: with one auto-reply sent to Иван in the last day, a
 	 * limit of 1 withholds the next. */
 	struct sd_ticket t2;
