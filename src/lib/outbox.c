@@ -1176,7 +1176,13 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			continue;
 		pending_init(&p, NULL);
 		sd_buf_reset(&what);
-		if (e->kind == SD_ENTRY_COMMENT && !e->internal && is_agent(s, t, e->author)) {
+		/* On a desk without an agents directory anyone but the
+		 * requester and the cc counts as the desk, but never the
+		 * sender of mail: a stranger who writes to the ticket by mail
+		 * must not be relayed to the requester as the desk's answer. */
+		int mailed = e->message_id && *e->message_id && !s->cfg->team.nagents;
+		if (e->kind == SD_ENTRY_COMMENT && !e->internal && !mailed &&
+		    is_agent(s, t, e->author)) {
 			/* An agent's public answer goes to the requester and
 			 * the cc; an internal note never leaves the desk. */
 			sd_buf_printf(&what, "reply:%s", e->id);

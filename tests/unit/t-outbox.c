@@ -433,6 +433,9 @@ static void test_drop_notices(void)
 	for (size_t i = 0; i < ob.n; i++)
 		if (!strncmp(ob.v[i].what, "dropped:", 8))
 			k = i, n++;
+	for (size_t i = 0; i < ob.n; i++)
+		CHECK(strcmp(ob.v[i].what, "reply:c000000010"),
+		      "Špela's mail is not relayed to Иван as the desk's answer");
 	CHECK(n == 1 && !strcmp(ob.v[k].what, "dropped:f000000010") &&
 		      !strcmp(ob.v[k].recipients, "spela@example.si") && !ob.v[k].withheld,
 	      "one notice, to Špela, none for the internal note: %zu", n);
