@@ -87,7 +87,7 @@ MAN_MD    = $(wildcard doc/*.[15].md)
 MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
-.PHONY: all check check-plain check-sanitize test-run deps test-locale browser-deps install stress \
+.PHONY: all check check-plain check-sanitize test-run deps test-locale browser-deps mta-deps install stress \
         install-files clean man bench fuzz fuzz-run test-valgrind format format-check dist
 .SUFFIXES:
 
@@ -256,6 +256,19 @@ deps:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
 	@$(MAKE) -s test-locale
 	@$(MAKE) -s browser-deps
+	@$(MAKE) -s mta-deps
+
+# Postfix for the test through a real mail server (t69), installed only
+# where no mail server is (a machine's own is never replaced), as root,
+# and set up "Local only": it listens on loopback alone. The test runs a
+# private instance of its own; without Postfix it skips, saying so.
+mta-deps:
+	@if [ -e /usr/sbin/sendmail ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then exit 0; fi; \
+	echo "installing postfix (local only) for the mail server test"; \
+	printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string localhost\n' | \
+	  debconf-set-selections 2>/dev/null; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null || \
+	  echo "sd: postfix did not install, so the mail server test will skip" >&2
 
 # puppeteer-core for the browser checks (tests/browser), pinned by its
 # package-lock.json. Without Node.js or the npm registry the checks skip,

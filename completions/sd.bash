@@ -381,6 +381,9 @@ _sd()
         elif [[ $cmd == set ]]; then
             expect=KEY=VALUE
             _sd_set_arg
+        elif [[ $cmd == attach ]]; then
+            expect=FILE
+            _sd_files "" -f
         fi
         ;;
     link | unlink)

@@ -169,6 +169,9 @@ function __sd_complete
             else if test $cmd = set
                 set expect KEY=VALUE
                 __sd_set_arg $cur
+            else if test $cmd = attach
+                set expect FILE
+                __fish_complete_path $cur
             end
         case link unlink
             set expect ID

@@ -58,7 +58,7 @@ const struct sd_command sd_commands[] = {
 	{ "check", cmd_check, check_options, SD_NEEDS_STORE | SD_LENIENT_STORE, "check",
 	  "validate every ticket and the config" },
 	{ "mail", cmd_mail, mail_options, 0,
-	  "mail [--mbox FILE | --maildir DIR] [--tag TAG] [< MESSAGE] | mail send [--dry-run]",
+	  "mail [--mbox FILE | --maildir DIR] [--tag TAG] [< MESSAGE] | mail send [--dry-run] [--local]",
 	  "take mail in (a new ticket or a comment), or send the mail tickets owe" },
 	{ "import", cmd_import, import_options, SD_NEEDS_STORE,
 	  "import [FILE | -] [--format jsonl|csv] [--raw-csv] [--route] [--skip-invalid] [--dry-run]",

@@ -17,6 +17,9 @@
 #include "sd/store.h"
 #include "sd/ticket.h"
 
+struct sd_attach_file;
+struct sd_attach_limits;
+
 struct sd_request {
 	const char *title;	 /* required, unless key finds a ticket */
 	const char *description; /* NULL: none */
@@ -30,6 +33,15 @@ struct sd_request {
 	/* Why the new ticket must get no auto-reply (outbox.h: the loop
 	 * rules of RFC 3834), recorded with it; NULL: it may get one. */
 	const char *no_auto_reply;
+	/* Files that come with a new ticket (sd_intake_open only), committed
+	 * in its commit with a field=file event each, by the requester. A
+	 * file the limits (attach.h) would drop fails the whole request,
+	 * naming the file and limit_name, and nothing is committed: the
+	 * caller tells its user before anything is half kept. */
+	const struct sd_attach_file *files;
+	size_t nfiles;
+	const struct sd_attach_limits *file_limits;
+	const char *file_limit_name;
 };
 
 /* Checks every value of req; the error (status 2) names the field. */
@@ -65,7 +77,7 @@ struct sd_intake_result {
  * is reused instead: the description becomes a public comment (nothing is
  * committed without one) and a resolved ticket is reopened, so that a
  * script reporting the same problem again does not open it twice; then
- * title may be NULL. */
+ * title may be NULL, and req->files are refused. */
 sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_stamp now,
 			 struct sd_intake_result *out);
 

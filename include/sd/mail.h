@@ -34,6 +34,8 @@ struct sd_mail_address {
 	char *addr; /* the address as written, local@domain; "" when none */
 };
 
+struct sd_mail_cid_piece; /* private to mail.c */
+
 struct sd_mail_attachment {
 	char *name;	    /* file name as sent (decoded, unsanitised); "" when none */
 	char *content_type; /* "type/subtype", lower case */
@@ -76,6 +78,10 @@ struct sd_mail {
 	int body_from_html; /* 1 when body was read from an HTML part */
 	struct sd_mail_attachment *attachments;
 	size_t n_attachments;
+	/* The parts of body that refer to attachments by Content-ID, for
+	 * sd_mail_body_linked; NULL when none does. */
+	struct sd_mail_cid_piece *cid_pieces;
+	size_t n_cid_pieces;
 };
 
 /* Parses len bytes of one message (headers, a blank line, a body; an
@@ -83,6 +89,20 @@ struct sd_mail {
  * with sd_mail_free(). Fails only when it cannot allocate. */
 sd_error *sd_mail_parse(struct sd_mail **out, const char *data, size_t len);
 void sd_mail_free(struct sd_mail *mail);
+
+/* Appends to out the body with its inline images linked to the stored
+ * files: names has one entry per attachment, the name it was stored
+ * under in the ticket's files/ directory, or NULL when it was not stored.
+ * Where the HTML the body was read from shows an <img src="cid:ID"> and
+ * the attachment with Content-ID ID was stored as NAME, the text has the
+ * Markdown image "![ALT](<files/NAME>)" (ALT its alt text, else NAME)
+ * instead of the alt text alone; Outlook's "[cid:ID]" in a text part
+ * becomes the same with the attachment's name as ALT, or that name
+ * alone in brackets when the file was dropped. A cid: that names no
+ * attachment gives the alt text (HTML) or stays as written (text). ALT
+ * and NAME are escaped (html.h), so nothing of the message's own can open
+ * Markdown or HTML through them. names NULL: the body as it is. */
+void sd_mail_body_linked(struct sd_buf *out, const struct sd_mail *m, const char *const *names);
 
 /* The name of a kind, for messages and tests: "person", "auto-reply",
  * "bounce", "list". */

@@ -18,9 +18,16 @@
  *
  *   field=mail from=WHAT to="ADDR, ADDR" reason="Message-ID <ID>"
  *
+ * A message whose sendmail failed after its record was pushed (the claim
+ * of sd mail send, sd-mail(1)) is owed again once a withdrawal follows
+ * its record (sd_outbox_withdraw); the next record of it takes the next
+ * claim id, so the records of one message are claim, withdrawal, claim...
+ *
  * WHAT is `reply:ENTRY` (a public comment sent to the requester and cc),
  * `auto-reply`, `notify-new`, `notify-assign:ENTRY`, `notify-reply:ENTRY`
- * or `notify-sla:ENTRY`. A message withheld by the loop rules is recorded
+ * or `notify-sla:ENTRY`; or `dropped:ENTRY`, the files of a later message
+ * by mail that were not stored, told to its sender (ENTRY: the first of
+ * their file events). A message withheld by the loop rules is recorded
  * with to="" and reason="not sent: WHY", so that no clone sends it later.
  *
  * Ownership: a struct sd_outbox owns its messages and every string in
@@ -34,14 +41,16 @@
 #include "sd/config.h"
 #include "sd/error.h"
 #include "sd/id.h"
+#include "sd/lang.h"
 #include "sd/mail.h"
 #include "sd/ticket.h"
 #include "sd/time.h"
 #include "sd/util.h"
 
-/* The store's auto-reply template, and the text sd init writes there. */
+/* The store's auto-reply template; sd init writes it (English) and its
+ * translations beside it, auto-reply.ru.md and auto-reply.sl.md
+ * (lang.h has the texts). */
 #define SD_OUTBOX_TEMPLATE_PATH ".sd/templates/auto-reply.md"
-extern const char sd_outbox_default_template[];
 
 /* Entries older than this are owed nothing: turning mail on for a store
  * with years of comments must not mail them all. */
@@ -64,6 +73,9 @@ struct sd_outbox_settings {
 	int auto_reply;			 /* send auto-replies to new tickets */
 	int auto_reply_limit;		 /* at most this many per sender per 24 h */
 	const char *auto_reply_template; /* Markdown; NULL: the default */
+	/* The desk's text per language (auto-reply.LANG.md beside the
+	 * template); NULL: auto_reply_template, else sd's own in it. */
+	const char *auto_reply_templates[SD_NLANGS];
 	/* Who is told of each event (config.h, SD_MAIL_EV_COUNT of them);
 	 * NULL: nobody. */
 	const struct sd_mail_notify *notify;
@@ -111,6 +123,18 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
  * returns 0 when t already holds it (recorded by another clone). */
 int sd_outbox_record(struct sd_ticket *t, const struct sd_outbox_message *m, const char *author,
 		     sd_stamp at);
+
+/* Takes back the claim (record) `claim` of the message WHAT of t, whose
+ * sendmail failed after the claim was pushed: an event field=mail
+ * from=WHAT to=withdrawn reason="not sent: WHY", its id derived from the
+ * claim's. The message is then owed again, under a new claim id (every
+ * clone derives the same), and its Message-ID stays the same. Returns 0
+ * when t holds it already. */
+int sd_outbox_withdraw(struct sd_ticket *t, const char *what, const char *claim, const char *author,
+		       sd_stamp at, const char *why);
+
+/* Whether t holds the withdrawal of claim. */
+int sd_outbox_withdrawn(const struct sd_ticket *t, const char *claim);
 
 /* Why the mail m, opening a new ticket, must get no auto-reply (RFC
  * 3834), or NULL: machine mail, list mail, a null Return-Path, a sender

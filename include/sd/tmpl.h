@@ -31,6 +31,9 @@
 #include "sd/error.h"
 
 #define SD_TMPL_DEPTH 16
+/* What one rendering may produce and visit (sd_tmpl_render). */
+#define SD_TMPL_MAX_OUTPUT (16 << 20)
+#define SD_TMPL_MAX_VISITS 4000000
 
 struct sd_tmpl;
 struct sd_tmpl_vars;
@@ -59,8 +62,16 @@ void sd_tmpl_msgs_free(struct sd_tmpl_msgs *m);
 /* The text of key, or the key itself when no catalog has it. */
 const char *sd_tmpl_msg(const struct sd_tmpl_msgs *m, const char *key);
 
-/* Appends t rendered with vars and messages msgs (may be NULL) to out. */
-void sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
-		    const struct sd_tmpl_msgs *msgs, struct sd_buf *out);
+/* Appends t rendered with vars and messages msgs (may be NULL) to out.
+ * A rendering that would pass SD_TMPL_MAX_OUTPUT bytes or
+ * SD_TMPL_MAX_VISITS nodes (a section nesting a list in itself) appends
+ * nothing and returns an error (status 2) naming the template. */
+sd_error *sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+			 const struct sd_tmpl_msgs *msgs, struct sd_buf *out);
+/* The same within other bounds (for the fuzz target, which must not
+ * spend seconds on each input that reaches them). */
+sd_error *sd_tmpl_render_within(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+				const struct sd_tmpl_msgs *msgs, struct sd_buf *out,
+				size_t max_output, size_t max_visits);
 
 #endif

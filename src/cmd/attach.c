@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* sd attach ID FILE...: files committed with the ticket, under
  * tickets/XX/ID/files/, in one commit that also records them on its
- * timeline. */
+ * timeline. FILE "-" is standard input, named by --name. */
 
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "sd/attach.h"
 
-const struct sd_option attach_options[] = { { SD_OPT_END, 0, NULL, NULL, NULL } };
+const struct sd_option attach_options[] = {
+	{ SD_OPT_STRING, 0, "name", "NAME", "the name of the file read from standard input (-)" },
+	{ SD_OPT_END, 0, NULL, NULL, NULL },
+};
 
 sd_error *cmd_attach(struct sd_ctx *ctx, struct sd_args *args)
 {
@@ -21,15 +24,38 @@ sd_error *cmd_attach(struct sd_ctx *ctx, struct sd_args *args)
 	const char *author;
 	sd_error *err;
 	sd_ticket_init(&t);
+	const char *name = sd_arg_str(args, "name");
+	size_t from_stdin = 0;
+	for (size_t i = 0; i < n; i++) {
+		sd_buf_init(&data[i]);
+		from_stdin += !strcmp(args->pos.v[i + 1], "-");
+	}
 	if ((err = sd_args_count(args, 2, SIZE_MAX, ctx->cmd->usage)))
 		goto done;
+	/* Standard input has no name of its own: the person gives one, which
+	 * is made a plain file name like any other (sd_attach_sanitize). */
+	if (from_stdin > 1) {
+		err = sd_error_invalid("standard input (-) can be attached only once");
+		goto done;
+	}
+	if (from_stdin && (!name || !*name)) {
+		err = sd_error_invalid("attaching standard input (-) needs its file name: "
+				       "add --name NAME");
+		goto done;
+	}
+	if (!from_stdin && name) {
+		err = sd_error_invalid("--name names the file read from standard input; "
+				       "give - among the files, or leave --name out");
+		goto done;
+	}
 	/* Every file is read before anything is locked or changed. */
 	for (size_t i = 0; i < n; i++) {
 		const char *path = args->pos.v[i + 1];
-		sd_buf_init(&data[i]);
+		int is_stdin = !strcmp(path, "-");
 		if ((err = sd_buf_read_file(&data[i], path, (size_t)cfg->mail.max_file_bytes)))
 			goto done;
-		files[i] = (struct sd_attach_file){ path, data[i].data, data[i].len, 0 };
+		files[i] = (struct sd_attach_file){ is_stdin ? name : path, data[i].data,
+						    data[i].len, 0 };
 	}
 	sd_ticket_free(&t);
 	if ((err = sd_load_ticket(ctx, args->pos.v[0], &t)))

@@ -31,6 +31,8 @@ const struct sd_option mail_options[] = {
 	  "the desk's subject tag, as in [TAG #ID] (default: mail.tag of the config, sd)" },
 	{ SD_OPT_BOOL, 0, "dry-run", NULL,
 	  "with send: print the messages; send and record nothing" },
+	{ SD_OPT_BOOL, 0, "local", NULL,
+	  "with send: send from this clone alone, claiming nothing through the remote" },
 	{ SD_OPT_END, 0, NULL, NULL, NULL }
 };
 
@@ -247,10 +249,23 @@ static void cut(struct sd_buf *buf, size_t max, const char *note)
 static void message_text(struct sd_buf *out, const struct sd_mail *m, int reply,
 			 const struct sd_attach_plan *plan, size_t original)
 {
+	/* Inline images link to their stored files: plan's first items are
+	 * the message's attachments, in order (none for machine mail). */
+	const char **names = NULL;
+	struct sd_buf body = SD_BUF_INIT;
+	if (plan && m->n_cid_pieces && plan->n >= m->n_attachments &&
+	    (original == SIZE_MAX || original == m->n_attachments)) {
+		names = sd_xcalloc(m->n_attachments + 1, sizeof(*names));
+		for (size_t i = 0; i < m->n_attachments; i++)
+			names[i] = plan->items[i].stored;
+	}
+	sd_mail_body_linked(&body, m, names);
+	free(names);
 	if (reply)
-		sd_mail_trim_reply(out, m->body);
+		sd_mail_trim_reply(out, body.data);
 	else
-		sd_buf_adds(out, m->body);
+		sd_buf_add(out, body.data, body.len);
+	sd_buf_release(&body);
 	if (!out->len)
 		sd_buf_adds(out, "(no text)");
 	cut(out, SD_TEXT_MAX_BYTES - 64 * 1024, "\n\n(The message is longer; the rest was cut.)");
@@ -323,6 +338,23 @@ static sd_error *plan_files(struct sd_ctx *ctx, struct sd_attach_plan *plan, con
 	return err;
 }
 
+/* Records the message's files on t: each stored attachment (so that the
+ * portal shows the requester what they sent) and each dropped one, but
+ * not the original .eml, the desk's own record of the message. */
+static sd_error *record_files(struct sd_ticket *t, const struct sd_attach_plan *plan,
+			      size_t original, const char *author, sd_stamp at,
+			      const struct sd_entry_mail *mark)
+{
+	struct sd_attach_plan sent = *plan, kept = { 0 };
+	if (original < plan->n) {
+		/* The original is the plan's last item (plan_files). */
+		sent.n = original;
+		kept = (struct sd_attach_plan){ plan->items + original, 1, 0, 0 };
+	}
+	sd_error *err = sd_attach_record(t, &sent, author, at, 1, mark);
+	return err ? err : sd_attach_record(t, &kept, author, at, 0, mark);
+}
+
 /* Adds a follow-up to the ticket it answers and commits it with its
  * files; *reopened says whether it reopened the ticket. */
 static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct sd_mail *m,
@@ -347,7 +379,7 @@ static sd_error *follow_up(struct sd_ctx *ctx, struct sd_ticket *t, const struct
 	if ((err = sd_text_validate(text.data, text.len, "the message text")) ||
 	    (err = sd_ticket_add_mail_comment(t, author, ctx->clock, machine, text.data, mark,
 					      NULL)) ||
-	    (err = sd_attach_record(t, &plan, author, ctx->clock, 0, mark)))
+	    (err = record_files(t, &plan, original, author, ctx->clock, mark)))
 		goto done;
 	if (m->kind == SD_MAIL_BOUNCE && *m->bounce_recipient) {
 		/* Nothing more goes to that address for this ticket. */
@@ -463,7 +495,7 @@ static sd_error *open_ticket(struct sd_ctx *ctx, struct mail_run *run, const str
 	struct sd_entry *e = sd_ticket_entry(&t, eid);
 	if (e)
 		sd_entry_set_mail(e, mark);
-	if ((err = sd_attach_record(&t, &plan, author, ctx->clock, 0, mark)))
+	if ((err = record_files(&t, &plan, original, author, ctx->clock, mark)))
 		goto done;
 	sd_stamp_format(stamp, sd_ticket_updated_stamp(&t, ctx->clock));
 	sd_ticket_set(&t, SD_F_UPDATED, stamp);
@@ -542,10 +574,14 @@ static sd_error *take_message(struct sd_ctx *ctx, struct mail_run *run, const ch
 	}
 	int machine = m->kind == SD_MAIL_BOUNCE || m->kind == SD_MAIL_AUTO_REPLY;
 	if (!found && machine) {
-		/* Never a ticket of its own: an answer to nothing is refused. */
-		err = sd_error_new(EX_DATAERR, "%s answers no ticket of this desk; not taken",
-				   m->kind == SD_MAIL_BOUNCE ? "the delivery report"
-							     : "the automatic reply");
+		/* Never a ticket of its own. Not refused either: a refusal
+		 * makes the mail server bounce it to the machine that wrote
+		 * it, which is an answer to an automatic reply, the loop RFC
+		 * 3834 warns of. Accepted and dropped, and said. */
+		sd_buf_printf(report, "dropped: %s from %s answers no ticket of this desk\n",
+			      m->kind == SD_MAIL_BOUNCE ? "the delivery report"
+							: "the automatic reply",
+			      m->from.addr);
 		goto done;
 	}
 	if (found) {
@@ -865,8 +901,8 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 	run_init(&run);
 	if (args->pos.n && !strcmp(args->pos.v[0], "send"))
 		return cmd_mail_send(ctx, args); /* mail out: src/cmd/mail_send.c */
-	if (sd_arg_flag(args, "dry-run")) {
-		err = sd_error_invalid("--dry-run goes with 'sd mail send'");
+	if (sd_arg_flag(args, "dry-run") || sd_arg_flag(args, "local")) {
+		err = sd_error_invalid("--dry-run and --local go with 'sd mail send'");
 		goto done;
 	}
 	if ((err = sd_args_count(args, 0, 0, ctx->cmd->usage)))

@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "sd/config.h"
+#include "sd/yamlnode.h"
 #include "sd/text.h"
 #include "sd/ticket.h"
 #include "sd/util.h"
@@ -280,70 +281,45 @@ const char *sd_config_priority(const struct sd_config *cfg, const char *impact, 
 struct cfg_parse {
 	yaml_document_t doc;
 	const char *path;
+	struct sd_ydoc y; /* the two, for yamlnode.h */
 };
-
-static sd_error *node_error(struct cfg_parse *c, yaml_node_t *node, const char *fmt, ...)
-	SD_PRINTF(3, 4);
-
-static sd_error *node_error(struct cfg_parse *c, yaml_node_t *node, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	sd_error *err = sd_error_newv(SD_EXIT_INVALID, fmt, ap);
-	va_end(ap);
-	return sd_error_wrap(err, "%s:%zu", c->path, node->start_mark.line + 1);
-}
-
-static const char *scalar(yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
 
 /* A node as an error message shows it. */
 static const char *shown(yaml_node_t *n)
 {
-	return scalar(n) ? scalar(n) : "(a list or mapping)";
-}
-
-static sd_error *expect_mapping(struct cfg_parse *c, yaml_node_t *n, const char *what)
-{
-	if (n->type != YAML_MAPPING_NODE)
-		return node_error(c, n, "'%s' must be a mapping", what);
-	return NULL;
+	return sd_yscalar(n) ? sd_yscalar(n) : "(a list or mapping)";
 }
 
 static sd_error *parse_matrix(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "priority_matrix");
+	sd_error *err = sd_ymapping(&c->y, map, "priority_matrix");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
-		int impact = scalar(k) ? sd_value_index(sd_levels, scalar(k)) : -1;
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		int impact = sd_yscalar(k) ? sd_value_index(sd_levels, sd_yscalar(k)) : -1;
 		if (impact < 0)
-			return node_error(
-				c, k,
-				"priority_matrix: unknown impact '%s'; use high, medium or low",
-				shown(k));
-		if ((err = expect_mapping(c, v, shown(k))))
+			return sd_yerror(&c->y, k,
+					 "priority_matrix: unknown impact '%s'; use high, medium or low",
+					 shown(k));
+		if ((err = sd_ymapping(&c->y, v, shown(k))))
 			return err;
-		for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-		     q < v->data.mapping.pairs.top; q++) {
-			yaml_node_t *uk = yaml_document_get_node(&c->doc, q->key);
-			yaml_node_t *uv = yaml_document_get_node(&c->doc, q->value);
-			int urgency = scalar(uk) ? sd_value_index(sd_levels, scalar(uk)) : -1;
+		yaml_node_t *uk, *uv;
+		SD_YAML_FOR_PAIRS(&c->y, v, uk, uv)
+		{
+			int urgency =
+				sd_yscalar(uk) ? sd_value_index(sd_levels, sd_yscalar(uk)) : -1;
 			if (urgency < 0)
-				return node_error(
-					c, uk,
+				return sd_yerror(
+					&c->y, uk,
 					"priority_matrix: unknown urgency '%s'; use high, medium or low",
 					shown(uk));
-			if (!scalar(uv) || sd_value_index(sd_priorities, scalar(uv)) < 0)
-				return node_error(c, uv,
-						  "priority_matrix: invalid priority '%s'; use P1 to P5",
-						  shown(uv));
-			memcpy(cfg->priority_matrix[impact][urgency], scalar(uv), 3);
+			if (!sd_yscalar(uv) || sd_value_index(sd_priorities, sd_yscalar(uv)) < 0)
+				return sd_yerror(&c->y, uv,
+						 "priority_matrix: invalid priority '%s'; use P1 to P5",
+						 shown(uv));
+			memcpy(cfg->priority_matrix[impact][urgency], sd_yscalar(uv), 3);
 		}
 	}
 	return NULL;
@@ -351,35 +327,34 @@ static sd_error *parse_matrix(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 
 static sd_error *parse_tiers(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "tiers");
+	sd_error *err = sd_ymapping(&c->y, map, "tiers");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
-		int tier = scalar(k) ? sd_value_index(sd_tiers, scalar(k)) : -1;
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		int tier = sd_yscalar(k) ? sd_value_index(sd_tiers, sd_yscalar(k)) : -1;
 		if (tier < 0)
-			return node_error(c, k, "tiers: unknown tier '%s'; use L0 to L4", shown(k));
-		if ((err = expect_mapping(c, v, shown(k))))
+			return sd_yerror(&c->y, k, "tiers: unknown tier '%s'; use L0 to L4",
+					 shown(k));
+		if ((err = sd_ymapping(&c->y, v, shown(k))))
 			return err;
-		for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-		     q < v->data.mapping.pairs.top; q++) {
-			yaml_node_t *fk = yaml_document_get_node(&c->doc, q->key);
-			yaml_node_t *fv = yaml_document_get_node(&c->doc, q->value);
-			const char *name = scalar(fk), *value = scalar(fv);
+		yaml_node_t *fk, *fv;
+		SD_YAML_FOR_PAIRS(&c->y, v, fk, fv)
+		{
+			const char *name = sd_yscalar(fk), *value = sd_yscalar(fv);
 			if (!value)
-				return node_error(c, fv, "tiers: '%s' must be a single value",
-						  name ? name : "");
+				return sd_yerror(&c->y, fv, "tiers: '%s' must be a single value",
+						 name ? name : "");
 			char **slot = NULL;
 			if (name && !strcmp(name, "name"))
 				slot = &cfg->tiers[tier].name;
 			else if (name && !strcmp(name, "queue"))
 				slot = &cfg->tiers[tier].queue;
 			else
-				return node_error(c, fk,
-						  "tiers: unknown key '%s'; a tier has name and queue",
-						  shown(fk));
+				return sd_yerror(&c->y, fk,
+						 "tiers: unknown key '%s'; a tier has name and queue",
+						 shown(fk));
 			free(*slot);
 			*slot = sd_xstrdup(value);
 		}
@@ -389,14 +364,13 @@ static sd_error *parse_tiers(struct cfg_parse *c, struct sd_config *cfg, yaml_no
 
 static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "defaults");
+	sd_error *err = sd_ymapping(&c->y, map, "defaults");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
-		const char *name = scalar(k), *value = scalar(v);
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *name = sd_yscalar(k), *value = sd_yscalar(v);
 		enum sd_field f;
 		char **slot;
 		if (name && !strcmp(name, "type"))
@@ -404,13 +378,13 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 		else if (name && !strcmp(name, "tier"))
 			f = SD_F_TIER, slot = &cfg->default_tier;
 		else
-			return node_error(c, k, "defaults: unknown key '%s'; use type or tier",
-					  name ? name : "");
+			return sd_yerror(&c->y, k, "defaults: unknown key '%s'; use type or tier",
+					 name ? name : "");
 		if (!value)
-			return node_error(c, v, "defaults: '%s' must be a single value",
-					  name ? name : "");
+			return sd_yerror(&c->y, v, "defaults: '%s' must be a single value",
+					 name ? name : "");
 		if ((err = sd_field_validate(f, value)))
-			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
+			return sd_ywrap(&c->y, v, err);
 		free(*slot);
 		*slot = sd_xstrdup(value);
 	}
@@ -420,23 +394,22 @@ static sd_error *parse_defaults(struct cfg_parse *c, struct sd_config *cfg, yaml
 /* display: how people see the store (display.timezone). */
 static sd_error *parse_display(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "display");
+	sd_error *err = sd_ymapping(&c->y, map, "display");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
-		const char *name = scalar(k), *value = scalar(v);
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *name = sd_yscalar(k), *value = sd_yscalar(v);
 		if (!name || strcmp(name, "timezone"))
-			return node_error(c, k, "display: unknown key '%s'; use timezone",
-					  name ? name : "");
+			return sd_yerror(&c->y, k, "display: unknown key '%s'; use timezone",
+					 name ? name : "");
 		if (!value)
-			return node_error(c, v,
-					  "display.timezone must be one zone name, such as "
-					  "Europe/Ljubljana");
+			return sd_yerror(&c->y, v,
+					 "display.timezone must be one zone name, such as "
+					 "Europe/Ljubljana");
 		if ((err = sd_timezone_check(value)))
-			return sd_error_wrap(err, "%s:%zu", c->path, v->start_mark.line + 1);
+			return sd_ywrap(&c->y, v, err);
 		free(cfg->display_timezone);
 		cfg->display_timezone = sd_xstrdup(value);
 	}
@@ -444,38 +417,6 @@ static sd_error *parse_display(struct cfg_parse *c, struct sd_config *cfg, yaml_
 }
 
 /* ---- calendars and SLA ---- */
-
-static yaml_node_t *node(struct cfg_parse *c, int index)
-{
-	return yaml_document_get_node(&c->doc, index);
-}
-
-/* A scalar or a list of scalars, appended to out; each checked by check
- * when not NULL. */
-static sd_error *string_list(struct cfg_parse *c, yaml_node_t *n, const char *what,
-			     struct sd_strvec *out, sd_error *(*check)(const char *))
-{
-	if (n->type == YAML_SCALAR_NODE) {
-		sd_error *err = check ? check(scalar(n)) : NULL;
-		if (err)
-			return sd_error_wrap(err, "%s:%zu", c->path, n->start_mark.line + 1);
-		sd_strvec_push(out, scalar(n));
-		return NULL;
-	}
-	if (n->type != YAML_SEQUENCE_NODE)
-		return node_error(c, n, "'%s' must be a list", what);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *item = node(c, *it);
-		if (!scalar(item))
-			return node_error(c, item, "'%s' must be a list of plain values", what);
-		sd_error *err = check ? check(scalar(item)) : NULL;
-		if (err)
-			return sd_error_wrap(err, "%s:%zu", c->path, item->start_mark.line + 1);
-		sd_strvec_push(out, scalar(item));
-	}
-	return NULL;
-}
 
 static sd_error *check_status(const char *v)
 {
@@ -485,14 +426,14 @@ static sd_error *check_status(const char *v)
 static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, yaml_node_t *name,
 				yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, shown(name));
+	sd_error *err = sd_ymapping(&c->y, map, shown(name));
 	yaml_node_t *zone = NULL, *hours = NULL, *holidays = NULL;
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "";
 		if (!strcmp(key, "timezone"))
 			zone = v;
 		else if (!strcmp(key, "hours"))
@@ -500,35 +441,34 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 		else if (!strcmp(key, "holidays"))
 			holidays = v;
 		else
-			return node_error(c, k,
-					  "calendars: unknown key '%s'; a calendar has timezone, "
-					  "hours and holidays",
-					  shown(k));
+			return sd_yerror(&c->y, k,
+					 "calendars: unknown key '%s'; a calendar has timezone, "
+					 "hours and holidays",
+					 shown(k));
 	}
-	if (!zone || !scalar(zone))
-		return node_error(c, map, "calendar '%s' needs a timezone, e.g. Europe/Ljubljana",
-				  shown(name));
-	if ((err = sd_timezone_check(scalar(zone))))
-		return sd_error_wrap(err, "%s:%zu", c->path, zone->start_mark.line + 1);
-	sd_calendar_init(cal, scalar(name), scalar(zone));
+	if (!zone || !sd_yscalar(zone))
+		return sd_yerror(&c->y, map,
+				 "calendar '%s' needs a timezone, e.g. Europe/Ljubljana",
+				 shown(name));
+	if ((err = sd_timezone_check(sd_yscalar(zone))))
+		return sd_ywrap(&c->y, zone, err);
+	sd_calendar_init(cal, sd_yscalar(name), sd_yscalar(zone));
 	if (hours) {
-		if ((err = expect_mapping(c, hours, "hours")))
+		if ((err = sd_ymapping(&c->y, hours, "hours")))
 			return err;
-		for (yaml_node_pair_t *p = hours->data.mapping.pairs.start;
-		     p < hours->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-			int day = scalar(k) ? sd_value_index(sd_weekdays, scalar(k)) : -1;
+		SD_YAML_FOR_PAIRS(&c->y, hours, k, v)
+		{
+			int day = sd_yscalar(k) ? sd_value_index(sd_weekdays, sd_yscalar(k)) : -1;
 			struct sd_strvec windows = SD_STRVEC_INIT;
 			if (day < 0)
-				return node_error(c, k,
-						  "hours: unknown day '%s'; use mon, tue, wed, thu, "
-						  "fri, sat or sun",
-						  shown(k));
-			err = string_list(c, v, "hours", &windows, NULL);
+				return sd_yerror(&c->y, k,
+						 "hours: unknown day '%s'; use mon, tue, wed, thu, "
+						 "fri, sat or sun",
+						 shown(k));
+			err = sd_ylist(&c->y, v, "hours", &windows, NULL);
 			for (size_t i = 0; !err && i < windows.n; i++)
 				if ((err = sd_calendar_add_window(cal, day, windows.v[i])))
-					err = sd_error_wrap(err, "%s:%zu", c->path,
-							    v->start_mark.line + 1);
+					err = sd_ywrap(&c->y, v, err);
 			sd_strvec_clear(&windows);
 			if (err)
 				return err;
@@ -536,11 +476,10 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 	}
 	if (holidays) {
 		struct sd_strvec days = SD_STRVEC_INIT;
-		err = string_list(c, holidays, "holidays", &days, NULL);
+		err = sd_ylist(&c->y, holidays, "holidays", &days, NULL);
 		for (size_t i = 0; !err && i < days.n; i++)
 			if ((err = sd_calendar_add_holiday(cal, days.v[i])))
-				err = sd_error_wrap(err, "%s:%zu", c->path,
-						    holidays->start_mark.line + 1);
+				err = sd_ywrap(&c->y, holidays, err);
 		sd_strvec_clear(&days);
 	}
 	return err;
@@ -548,20 +487,21 @@ static sd_error *parse_calendar(struct cfg_parse *c, struct sd_calendar *cal, ya
 
 static sd_error *parse_calendars(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "calendars");
+	sd_error *err = sd_ymapping(&c->y, map, "calendars");
 	if (err)
 		return err;
 	release_calendars(cfg);
 	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 	cfg->calendars = sd_xcalloc(n, sizeof(*cfg->calendars));
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		if (!scalar(k) || !*scalar(k))
-			return node_error(c, k, "calendar names must be plain words");
-		if (sd_config_calendar(cfg, scalar(k)))
-			return node_error(c, k, "calendar '%s' is defined twice (24x7 is built in)",
-					  scalar(k));
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		if (!sd_yscalar(k) || !*sd_yscalar(k))
+			return sd_yerror(&c->y, k, "calendar names must be plain words");
+		if (sd_config_calendar(cfg, sd_yscalar(k)))
+			return sd_yerror(&c->y, k,
+					 "calendar '%s' is defined twice (24x7 is built in)",
+					 sd_yscalar(k));
 		struct sd_calendar *cal = &cfg->calendars[cfg->ncalendars];
 		memset(cal, 0, sizeof(*cal));
 		err = parse_calendar(c, cal, k, v);
@@ -575,50 +515,52 @@ static sd_error *parse_calendars(struct cfg_parse *c, struct sd_config *cfg, yam
 
 static sd_error *duration(struct cfg_parse *c, yaml_node_t *n, int64_t *out)
 {
-	sd_error *err = scalar(n) ? sd_duration_parse(out, scalar(n))
-				  : sd_error_invalid("a duration must be a single value like 4h");
-	return err ? sd_error_wrap(err, "%s:%zu", c->path, n->start_mark.line + 1) : NULL;
+	sd_error *err = sd_yscalar(n)
+		? sd_duration_parse(out, sd_yscalar(n))
+		: sd_error_invalid("a duration must be a single value like 4h");
+	return err ? sd_ywrap(&c->y, n, err) : NULL;
 }
 
 static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map,
 			      struct sd_sla_policy *pol)
 {
-	sd_error *err = expect_mapping(c, map, "policies");
+	sd_error *err = sd_ymapping(&c->y, map, "policies");
 	int have_first = 0, have_resolution = 0;
 	yaml_node_t *calendar = NULL;
 	if (err)
 		return err;
 	pol->next_response = -1;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "";
 		if (!strcmp(key, "name")) {
-			if (!scalar(v) || !*scalar(v))
-				return node_error(c, v, "a policy name must be a plain word");
+			if (!sd_yscalar(v) || !*sd_yscalar(v))
+				return sd_yerror(&c->y, v, "a policy name must be a plain word");
 			free(pol->name);
-			pol->name = sd_xstrdup(scalar(v));
+			pol->name = sd_xstrdup(sd_yscalar(v));
 		} else if (!strcmp(key, "match")) {
-			if ((err = expect_mapping(c, v, "match")))
+			if ((err = sd_ymapping(&c->y, v, "match")))
 				return err;
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-			     q < v->data.mapping.pairs.top; q++) {
-				yaml_node_t *mk = node(c, q->key), *mv = node(c, q->value);
-				int m = scalar(mk) ? sd_value_index(sd_match_keys, scalar(mk)) : -1;
+			yaml_node_t *mk, *mv;
+			SD_YAML_FOR_PAIRS(&c->y, v, mk, mv)
+			{
+				int m = sd_yscalar(mk)
+					? sd_value_index(sd_match_keys, sd_yscalar(mk))
+					: -1;
 				if (m < 0)
-					return node_error(c, mk,
-							  "match: unknown key '%s'; use priority, type, "
-							  "queue, category or tag",
-							  shown(mk));
-				if ((err = string_list(c, mv, sd_match_keys[m], &pol->match[m],
-						       NULL)))
+					return sd_yerror(&c->y, mk,
+							 "match: unknown key '%s'; use priority, type, "
+							 "queue, category or tag",
+							 shown(mk));
+				if ((err = sd_ylist(&c->y, mv, sd_match_keys[m], &pol->match[m],
+						    NULL)))
 					return err;
 				static const enum sd_field checked[] = { SD_F_PRIORITY, SD_F_TYPE };
 				for (size_t i = 0; m < 2 && i < pol->match[m].n; i++)
 					if ((err = sd_field_validate(checked[m],
 								     pol->match[m].v[i])))
-						return sd_error_wrap(err, "%s:%zu", c->path,
-								     mv->start_mark.line + 1);
+						return sd_ywrap(&c->y, mv, err);
 			}
 		} else if (!strcmp(key, "calendar")) {
 			calendar = v;
@@ -634,59 +576,61 @@ static sd_error *parse_policy(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 				return err;
 			have_resolution = 1;
 		} else {
-			return node_error(c, k,
-					  "policies: unknown key '%s'; a policy has name, match, "
-					  "calendar, first_response, next_response and resolution",
-					  shown(k));
+			return sd_yerror(&c->y, k,
+					 "policies: unknown key '%s'; a policy has name, match, "
+					 "calendar, first_response, next_response and resolution",
+					 shown(k));
 		}
 	}
 	if (!pol->name)
-		return node_error(c, map, "a policy needs a name");
-	if (!calendar || !scalar(calendar))
-		return node_error(c, map, "policy '%s' needs a calendar (24x7 or one of calendars)",
-				  pol->name);
-	if (!sd_config_calendar(cfg, scalar(calendar)))
-		return node_error(c, calendar,
-				  "unknown calendar '%s': define it under calendars, or "
-				  "use the built-in 24x7",
-				  scalar(calendar));
-	pol->calendar = sd_xstrdup(scalar(calendar));
+		return sd_yerror(&c->y, map, "a policy needs a name");
+	if (!calendar || !sd_yscalar(calendar))
+		return sd_yerror(&c->y, map,
+				 "policy '%s' needs a calendar (24x7 or one of calendars)",
+				 pol->name);
+	if (!sd_config_calendar(cfg, sd_yscalar(calendar)))
+		return sd_yerror(&c->y, calendar,
+				 "unknown calendar '%s': define it under calendars, or "
+				 "use the built-in 24x7",
+				 sd_yscalar(calendar));
+	pol->calendar = sd_xstrdup(sd_yscalar(calendar));
 	if (!have_first || !have_resolution)
-		return node_error(c, map, "policy '%s' needs first_response and resolution",
-				  pol->name);
+		return sd_yerror(&c->y, map, "policy '%s' needs first_response and resolution",
+				 pol->name);
 	return NULL;
 }
 
 static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char *what,
 			      struct sd_config_command *notify, struct sd_config *cfg, int breach)
 {
-	sd_error *err = expect_mapping(c, map, what);
+	sd_error *err = sd_ymapping(&c->y, map, what);
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "", *value = scalar(v);
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "", *value = sd_yscalar(v);
 		if (!strcmp(key, "notify")) {
 			sd_strvec_clear(&notify->tracked);
 			notify->tracked_line = v->start_mark.line + 1;
-			if ((err = string_list(c, v, "notify", &notify->tracked, NULL)))
+			if ((err = sd_ylist(&c->y, v, "notify", &notify->tracked, NULL)))
 				return err;
 		} else if (breach && !strcmp(key, "escalate")) {
 			if (!value || (strcmp(value, "next-tier") && strcmp(value, "none")))
-				return node_error(c, v, "on_breach: escalate is next-tier or none");
+				return sd_yerror(&c->y, v,
+						 "on_breach: escalate is next-tier or none");
 			cfg->breach_escalate = !strcmp(value, "next-tier");
 		} else if (breach && !strcmp(key, "bump_priority")) {
 			if (!value || (strcmp(value, "true") && strcmp(value, "false")))
-				return node_error(c, v,
-						  "on_breach: bump_priority is true or false");
+				return sd_yerror(&c->y, v,
+						 "on_breach: bump_priority is true or false");
 			cfg->breach_bump_priority = !strcmp(value, "true");
 		} else {
-			return node_error(c, k,
-					  breach ? "on_breach: unknown key '%s'; use escalate, "
-						   "bump_priority and notify"
-						 : "on_risk: unknown key '%s'; use notify",
-					  shown(k));
+			return sd_yerror(&c->y, k,
+					 breach ? "on_breach: unknown key '%s'; use escalate, "
+						  "bump_priority and notify"
+						: "on_risk: unknown key '%s'; use notify",
+					 shown(k));
 		}
 	}
 	return NULL;
@@ -695,29 +639,29 @@ static sd_error *parse_notify(struct cfg_parse *c, yaml_node_t *map, const char 
 static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map,
 			   yaml_node_t **policies_out)
 {
-	sd_error *err = expect_mapping(c, map, "sla");
+	sd_error *err = sd_ymapping(&c->y, map, "sla");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "";
 		if (!strcmp(key, "at_risk")) {
-			const char *s = scalar(v);
+			const char *s = sd_yscalar(v);
 			char *end = NULL;
 			long pct = s ? strtol(s, &end, 10) : -1;
 			if (!s || end == s || strcmp(end, "%") || pct < 1 || pct > 100)
-				return node_error(
-					c, v,
+				return sd_yerror(
+					&c->y, v,
 					"at_risk must be a percentage from 1%% to 100%%, like 75%%");
 			cfg->at_risk_percent = (int)pct;
 		} else if (!strcmp(key, "pause")) {
 			sd_strvec_clear(&cfg->pause);
-			if ((err = string_list(c, v, "pause", &cfg->pause, check_status)))
+			if ((err = sd_ylist(&c->y, v, "pause", &cfg->pause, check_status)))
 				return err;
 		} else if (!strcmp(key, "policies")) {
 			if (v->type != YAML_SEQUENCE_NODE)
-				return node_error(c, v, "'policies' must be a list");
+				return sd_yerror(&c->y, v, "'policies' must be a list");
 			*policies_out = v; /* after calendars, which may come later in the file */
 		} else if (!strcmp(key, "on_breach")) {
 			if ((err = parse_notify(c, v, "on_breach",
@@ -728,10 +672,10 @@ static sd_error *parse_sla(struct cfg_parse *c, struct sd_config *cfg, yaml_node
 						cfg, 0)))
 				return err;
 		} else {
-			return node_error(c, k,
-					  "sla: unknown key '%s'; use at_risk, pause, policies, "
-					  "on_breach and on_risk",
-					  shown(k));
+			return sd_yerror(&c->y, k,
+					 "sla: unknown key '%s'; use at_risk, pause, policies, "
+					 "on_breach and on_risk",
+					 shown(k));
 		}
 	}
 	return NULL;
@@ -745,7 +689,7 @@ static sd_error *parse_policies(struct cfg_parse *c, struct sd_config *cfg, yaml
 	for (yaml_node_item_t *it = list->data.sequence.items.start;
 	     it < list->data.sequence.items.top; it++) {
 		struct sd_sla_policy *pol = &cfg->policies[cfg->npolicies++];
-		sd_error *err = parse_policy(c, cfg, node(c, *it), pol);
+		sd_error *err = parse_policy(c, cfg, sd_ynode(&c->y, *it), pol);
 		if (err)
 			return err;
 	}
@@ -810,25 +754,25 @@ static sd_error *check_address(const char *a)
 
 static sd_error *parse_mail_notify(struct cfg_parse *c, struct sd_mail_config *m, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "mail.notify");
+	sd_error *err = sd_ymapping(&c->y, map, "mail.notify");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		int ev = scalar(k) ? sd_value_index(sd_mail_events, scalar(k)) : -1;
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		int ev = sd_yscalar(k) ? sd_value_index(sd_mail_events, sd_yscalar(k)) : -1;
 		if (ev < 0)
-			return node_error(c, k,
-					  "mail.notify: unknown event '%s'; use new_ticket, "
-					  "assigned, requester_reply, sla_at_risk and sla_breach",
-					  shown(k));
+			return sd_yerror(&c->y, k,
+					 "mail.notify: unknown event '%s'; use new_ticket, "
+					 "assigned, requester_reply, sla_at_risk and sla_breach",
+					 shown(k));
 		struct sd_mail_notify *n = &m->notify[ev];
 		struct sd_strvec who = SD_STRVEC_INIT;
 		n->queue = n->assignee = 0;
 		sd_strvec_clear(&n->addresses);
 		/* "none" and [] both mean nobody. */
-		if (!(scalar(v) && (!strcmp(scalar(v), "none") || !*scalar(v))))
-			err = string_list(c, v, "mail.notify", &who, NULL);
+		if (!(sd_yscalar(v) && (!strcmp(sd_yscalar(v), "none") || !*sd_yscalar(v))))
+			err = sd_ylist(&c->y, v, "mail.notify", &who, NULL);
 		for (size_t i = 0; !err && i < who.n; i++) {
 			sd_error *bad = NULL;
 			if (!strcmp(who.v[i], "queue"))
@@ -838,10 +782,10 @@ static sd_error *parse_mail_notify(struct cfg_parse *c, struct sd_mail_config *m
 			else if (!(bad = check_address(who.v[i])))
 				sd_strvec_push(&n->addresses, who.v[i]);
 			else
-				err = node_error(c, v,
-						 "mail.notify.%s: '%s' is neither queue, assignee "
-						 "nor a mail address like name@example.com",
-						 sd_mail_events[ev], who.v[i]);
+				err = sd_yerror(&c->y, v,
+						"mail.notify.%s: '%s' is neither queue, assignee "
+						"nor a mail address like name@example.com",
+						sd_mail_events[ev], who.v[i]);
 			sd_error_free(bad);
 		}
 		sd_strvec_clear(&who);
@@ -873,18 +817,18 @@ static int work_tree_path(const char *s)
 static sd_error *parse_mail(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
 	struct sd_mail_config *m = &cfg->mail;
-	sd_error *err = expect_mapping(c, map, "mail");
+	sd_error *err = sd_ymapping(&c->y, map, "mail");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "", *value = scalar(v);
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "", *value = sd_yscalar(v);
 		int64_t n = 0;
 		if (!strcmp(key, "addresses")) {
 			sd_strvec_clear(&m->addresses);
-			if ((err = string_list(c, v, "mail.addresses", &m->addresses,
-					       check_address)))
+			if ((err = sd_ylist(&c->y, v, "mail.addresses", &m->addresses,
+					    check_address)))
 				return err;
 			for (size_t i = 0; i < m->addresses.n; i++)
 				for (char *s = m->addresses.v[i]; *s; s++)
@@ -896,24 +840,24 @@ static sd_error *parse_mail(struct cfg_parse *c, struct sd_config *cfg, yaml_nod
 				if ((unsigned char)*s < ' ' || *s == 0x7f)
 					ok = 0;
 			if (!ok || !sd_utf8_valid(value, strlen(value), NULL))
-				return node_error(c, v,
-						  "mail.name must be one line of text, like \"Help "
-						  "desk\"");
+				return sd_yerror(&c->y, v,
+						 "mail.name must be one line of text, like \"Help "
+						 "desk\"");
 			free(m->name);
 			m->name = sd_xstrdup(value);
 		} else if (!strcmp(key, "tag")) {
 			if (!value || !*value || strpbrk(value, "[]# \t") || strlen(value) > 40)
-				return node_error(c, v,
-						  "mail.tag must be a word without [, ], # or "
-						  "spaces, like sd");
+				return sd_yerror(&c->y, v,
+						 "mail.tag must be a word without [, ], # or "
+						 "spaces, like sd");
 			free(m->tag);
 			m->tag = sd_xstrdup(value);
 		} else if (!strcmp(key, "reopen_days")) {
 			if (!value || strspn(value, "0123456789") != strlen(value) || !*value ||
 			    strlen(value) > 5 || atoi(value) > 3650)
-				return node_error(c, v,
-						  "mail.reopen_days must be a number of days from 0 "
-						  "to 3650, like 14");
+				return sd_yerror(&c->y, v,
+						 "mail.reopen_days must be a number of days from 0 "
+						 "to 3650, like 14");
 			m->reopen_days = atoi(value);
 		} else if (!strcmp(key, "thread_window")) {
 			int on = 1;
@@ -922,52 +866,52 @@ static sd_error *parse_mail(struct cfg_parse *c, struct sd_config *cfg, yaml_nod
 				n = 0;
 			else if (!value || (bad = sd_duration_parse(&n, value)) || n < 1) {
 				sd_error_free(bad);
-				return node_error(c, v,
-						  "mail.thread_window must be off or a duration, "
-						  "like 3d");
+				return sd_yerror(&c->y, v,
+						 "mail.thread_window must be off or a duration, "
+						 "like 3d");
 			}
 			m->thread_window = n;
 		} else if (!strcmp(key, "max_message_bytes") || !strcmp(key, "max_file_bytes")) {
 			if (!parse_bytes(value, &n) || n < 1 || n > (int64_t)1 << 30)
-				return node_error(c, v,
-						  "mail.%s must be a size from 1 byte to 1GiB, like "
-						  "10MB",
-						  key);
+				return sd_yerror(&c->y, v,
+						 "mail.%s must be a size from 1 byte to 1GiB, like "
+						 "10MB",
+						 key);
 			*(key[4] == 'm' ? &m->max_message_bytes : &m->max_file_bytes) = n;
 		} else if (!strcmp(key, "keep_original") || !strcmp(key, "auto_reply")) {
 			int b;
 			if (!parse_bool(value, &b))
-				return node_error(c, v, "mail.%s must be true or false", key);
+				return sd_yerror(&c->y, v, "mail.%s must be true or false", key);
 			*(key[0] == 'k' ? &m->keep_original : &m->auto_reply) = b;
 		} else if (!strcmp(key, "auto_reply_limit")) {
 			if (!value || !*value || strspn(value, "0123456789") != strlen(value) ||
 			    strlen(value) > 4)
-				return node_error(c, v,
-						  "mail.auto_reply_limit must be a number of "
-						  "auto-replies per sender per day, like 3");
+				return sd_yerror(&c->y, v,
+						 "mail.auto_reply_limit must be a number of "
+						 "auto-replies per sender per day, like 3");
 			m->auto_reply_limit = atoi(value);
 		} else if (!strcmp(key, "auto_reply_template")) {
 			if (!value || !work_tree_path(value))
-				return node_error(c, v,
-						  "mail.auto_reply_template must be a path in the "
-						  "store, like " SD_MAIL_TEMPLATE_DEFAULT);
+				return sd_yerror(&c->y, v,
+						 "mail.auto_reply_template must be a path in the "
+						 "store, like " SD_MAIL_TEMPLATE_DEFAULT);
 			free(m->auto_reply_template);
 			m->auto_reply_template = sd_xstrdup(value);
 		} else if (!strcmp(key, "notify")) {
 			if ((err = parse_mail_notify(c, m, v)))
 				return err;
 		} else if (!strcmp(key, "sendmail")) {
-			return node_error(c, k,
-					  "mail.sendmail belongs in the local configuration, "
-					  ".git/sd/config.yaml, not in the tracked file (see "
-					  "sd-config(5))");
+			return sd_yerror(&c->y, k,
+					 "mail.sendmail belongs in the local configuration, "
+					 ".git/sd/config.yaml, not in the tracked file (see "
+					 "sd-config(5))");
 		} else {
-			return node_error(c, k,
-					  "mail: unknown key '%s'; use addresses, name, tag, "
-					  "reopen_days, thread_window, max_message_bytes, "
-					  "max_file_bytes, keep_original, auto_reply, "
-					  "auto_reply_limit, auto_reply_template and notify",
-					  shown(k));
+			return sd_yerror(&c->y, k,
+					 "mail: unknown key '%s'; use addresses, name, tag, "
+					 "reopen_days, thread_window, max_message_bytes, "
+					 "max_file_bytes, keep_original, auto_reply, "
+					 "auto_reply_limit, auto_reply_template and notify",
+					 shown(k));
 		}
 	}
 	return NULL;
@@ -991,8 +935,9 @@ static sd_error *load(struct cfg_parse *c, const char *text, size_t len, yaml_no
 		return err;
 	}
 	yaml_parser_delete(&parser);
+	c->y = (struct sd_ydoc){ &c->doc, c->path };
 	*root = yaml_document_get_root_node(&c->doc);
-	if (*root && (err = expect_mapping(c, *root, "the configuration"))) {
+	if (*root && (err = sd_ymapping(&c->y, *root, "the configuration"))) {
 		yaml_document_delete(&c->doc);
 		return err;
 	}
@@ -1018,20 +963,20 @@ static int parse_fraction(const char *s, double *out)
 
 static sd_error *parse_problems(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
-	sd_error *err = expect_mapping(c, map, "problems");
+	sd_error *err = sd_ymapping(&c->y, map, "problems");
 	if (err)
 		return err;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c->y, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "";
 		if (strcmp(key, "similarity"))
-			return node_error(c, k, "problems: unknown key '%s'; use similarity",
-					  shown(k));
-		if (!scalar(v) || !parse_fraction(scalar(v), &cfg->problem_similarity))
-			return node_error(c, v,
-					  "problems.similarity must be a number from 0 to 1, "
-					  "like 0.3");
+			return sd_yerror(&c->y, k, "problems: unknown key '%s'; use similarity",
+					 shown(k));
+		if (!sd_yscalar(v) || !parse_fraction(sd_yscalar(v), &cfg->problem_similarity))
+			return sd_yerror(&c->y, v,
+					 "problems.similarity must be a number from 0 to 1, "
+					 "like 0.3");
 	}
 	return NULL;
 }
@@ -1047,13 +992,12 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 		return err;
 	if (!root)
 		goto done; /* an empty file keeps every default */
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&c.doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&c.doc, p->value);
-		const char *name = scalar(k);
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(&c.y, root, k, v)
+	{
+		const char *name = sd_yscalar(k);
 		if (!name)
-			err = node_error(&c, k, "keys must be plain words");
+			err = sd_yerror(&c.y, k, "keys must be plain words");
 		else if (!strcmp(name, "priority_matrix"))
 			err = parse_matrix(&c, cfg, v);
 		else if (!strcmp(name, "tiers"))
@@ -1076,10 +1020,10 @@ sd_error *sd_config_parse(struct sd_config *cfg, const char *text, size_t len, c
 		else if (!strcmp(name, "portal"))
 			err = parse_portal(&c, cfg, v);
 		else if (!strcmp(name, "commands"))
-			err = node_error(&c, k,
-					 "'commands' belongs in the local configuration, "
-					 ".git/sd/config.yaml, not in the tracked file (see "
-					 "sd-config(5))");
+			err = sd_yerror(&c.y, k,
+					"'commands' belongs in the local configuration, "
+					".git/sd/config.yaml, not in the tracked file (see "
+					"sd-config(5))");
 		/* Other sections belong to features that read them (sla,
 		 * calendars, ...); unknown ones are left alone so that an older
 		 * sd can work in a store configured by a newer one. */
@@ -1121,7 +1065,7 @@ static void sd_portal_config_release(struct sd_portal_config *p)
 static sd_error *check_language(const char *v)
 {
 	if (sd_value_index(portal_languages, v) < 0)
-		return sd_error_invalid("portal.languages: unknown language '%s'; sd ships en, ru "
+		return sd_error_invalid("unknown language '%s'; sd ships en, ru "
 					"and sl",
 					v);
 	return NULL;
@@ -1137,7 +1081,7 @@ static sd_error *check_category(const char *v)
 static sd_error *portal_number(struct cfg_parse *c, yaml_node_t *v, const char *what, int sized,
 			       int64_t lo, int64_t hi, int64_t *out)
 {
-	const char *s = scalar(v);
+	const char *s = sd_yscalar(v);
 	size_t digits = s ? strspn(s, "0123456789") : 0;
 	int64_t n = -1;
 	if (digits && digits < 10) {
@@ -1150,9 +1094,9 @@ static sd_error *portal_number(struct cfg_parse *c, yaml_node_t *v, const char *
 			n = -1;
 	}
 	if (n < lo || n > hi)
-		return node_error(c, v, "portal.%s must be a number from %lld to %lld%s", what,
-				  (long long)lo, (long long)hi,
-				  sized ? " (bytes; K and M suffixes allowed)" : "");
+		return sd_yerror(&c->y, v, "portal.%s must be a number from %lld to %lld%s", what,
+				 (long long)lo, (long long)hi,
+				 sized ? " (bytes; K and M suffixes allowed)" : "");
 	*out = n;
 	return NULL;
 }
@@ -1160,35 +1104,37 @@ static sd_error *portal_number(struct cfg_parse *c, yaml_node_t *v, const char *
 static sd_error *parse_portal(struct cfg_parse *c, struct sd_config *cfg, yaml_node_t *map)
 {
 	struct sd_portal_config *p = &cfg->portal;
-	sd_error *err = expect_mapping(c, map, "portal");
+	sd_error *err = sd_ymapping(&c->y, map, "portal");
 	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
 	     !err && pr < map->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
-		const char *key = scalar(k) ? scalar(k) : "";
+		yaml_node_t *k = sd_ynode(&c->y, pr->key), *v = sd_ynode(&c->y, pr->value);
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "";
 		int64_t n = 0;
 		if (!strcmp(key, "categories")) {
 			sd_strvec_clear(&p->categories);
-			err = string_list(c, v, "portal.categories", &p->categories,
-					  check_category);
+			err = sd_ylist(&c->y, v, "portal.categories", &p->categories,
+				       check_category);
 		} else if (!strcmp(key, "languages")) {
 			sd_strvec_clear(&p->languages);
-			err = string_list(c, v, "portal.languages", &p->languages, check_language);
+			err = sd_ylist(&c->y, v, "portal.languages", &p->languages, check_language);
 			if (!err && !p->languages.n)
-				err = node_error(c, v, "portal.languages must name at least one");
+				err = sd_yerror(&c->y, v,
+						"portal.languages must name at least one");
 		} else if (!strcmp(key, "rate_limit")) {
-			err = expect_mapping(c, v, "portal.rate_limit");
+			err = sd_ymapping(&c->y, v, "portal.rate_limit");
 			for (yaml_node_pair_t *q = err ? NULL : v->data.mapping.pairs.start;
 			     !err && q < v->data.mapping.pairs.top; q++) {
-				yaml_node_t *rk = node(c, q->key), *rv = node(c, q->value);
-				const char *r = scalar(rk) ? scalar(rk) : "";
+				yaml_node_t *rk = sd_ynode(&c->y, q->key),
+					    *rv = sd_ynode(&c->y, q->value);
+				const char *r = sd_yscalar(rk) ? sd_yscalar(rk) : "";
 				int *slot = !strcmp(r, "per_address") ? &p->per_address
 					: !strcmp(r, "per_email")     ? &p->per_email
 								      : NULL;
 				if (!slot)
-					err = node_error(c, rk,
-							 "portal.rate_limit: unknown key '%s'; use "
-							 "per_address or per_email (tickets per hour)",
-							 shown(rk));
+					err = sd_yerror(&c->y, rk,
+							"portal.rate_limit: unknown key '%s'; use "
+							"per_address or per_email (tickets per hour)",
+							shown(rk));
 				else if (!(err = portal_number(c, rv, "rate_limit", 0, 0, 100000,
 							       &n)))
 					*slot = (int)n;
@@ -1203,17 +1149,17 @@ static sd_error *parse_portal(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 			if (!(err = portal_number(c, v, key, 0, 0, 10, &n)))
 				p->suggestions = (int)n;
 		} else if (!strcmp(key, "base_url") || !strcmp(key, "listen")) {
-			err = node_error(c, k,
-					 "'portal.%s' belongs in the local configuration, "
-					 ".git/sd/config.yaml: status links carry secrets, so a "
-					 "pulled file must not choose where they point",
-					 key);
+			err = sd_yerror(&c->y, k,
+					"'portal.%s' belongs in the local configuration, "
+					".git/sd/config.yaml: status links carry secrets, so a "
+					"pulled file must not choose where they point",
+					key);
 		} else {
-			err = node_error(c, k,
-					 "portal: unknown key '%s'; use categories, languages, "
-					 "rate_limit, max_upload, max_text or suggestions (see "
-					 "sd-config(5))",
-					 shown(k));
+			err = sd_yerror(&c->y, k,
+					"portal: unknown key '%s'; use categories, languages, "
+					"rate_limit, max_upload, max_text or suggestions (see "
+					"sd-config(5))",
+					shown(k));
 		}
 	}
 	return err;
@@ -1225,7 +1171,7 @@ static sd_error *parse_portal(struct cfg_parse *c, struct sd_config *cfg, yaml_n
 static sd_error *portal_local_value(struct cfg_parse *c, struct sd_config *cfg, const char *key,
 				    yaml_node_t *v)
 {
-	const char *s = scalar(v);
+	const char *s = sd_yscalar(v);
 	if (!strcmp(key, "portal.base_url")) {
 		int ok = s && (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7)) &&
 			strlen(s) < 512;
@@ -1237,9 +1183,9 @@ static sd_error *portal_local_value(struct cfg_parse *c, struct sd_config *cfg, 
 		while (len && s[len - 1] == '/')
 			len--;
 		if (!ok || len < 9)
-			return node_error(c, v,
-					  "portal.base_url must be an http:// or https:// URL "
-					  "without spaces or quotes, like https://help.example.com");
+			return sd_yerror(&c->y, v,
+					 "portal.base_url must be an http:// or https:// URL "
+					 "without spaces or quotes, like https://help.example.com");
 		free(cfg->portal.base_url);
 		cfg->portal.base_url = sd_xstrndup(s, len);
 		return NULL;
@@ -1248,7 +1194,8 @@ static sd_error *portal_local_value(struct cfg_parse *c, struct sd_config *cfg, 
 	if (!colon || colon == s || !colon[1] ||
 	    strspn(colon + 1, "0123456789") != strlen(colon + 1) || atol(colon + 1) < 1 ||
 	    atol(colon + 1) > 65535)
-		return node_error(c, v, "portal.listen must be ADDRESS:PORT, like 127.0.0.1:8080");
+		return sd_yerror(&c->y, v,
+				 "portal.listen must be ADDRESS:PORT, like 127.0.0.1:8080");
 	free(cfg->portal.listen);
 	cfg->portal.listen = sd_xstrdup(s);
 	return NULL;
@@ -1281,20 +1228,20 @@ static sd_error *local_value(struct cfg_parse *c, struct sd_config *cfg, const s
 		struct sd_config_command *cmd = &cfg->commands[lk->command];
 		sd_strvec_clear(&cmd->local);
 		cmd->has_local = 1;
-		return string_list(c, v, lk->key, &cmd->local, NULL);
+		return sd_ylist(&c->y, v, lk->key, &cmd->local, NULL);
 	}
 	if (lk->kind == LOCAL_PORTAL)
 		return portal_local_value(c, cfg, lk->key, v);
 	/* Seconds, as a number or a duration like 2m. */
-	const char *s = scalar(v);
+	const char *s = sd_yscalar(v);
 	int64_t secs = -1;
 	if (s && *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 9)
 		secs = atol(s);
 	else if (s)
 		sd_error_free(sd_duration_parse(&secs, s));
 	if (secs < 1 || secs > 86400)
-		return node_error(c, v, "%s must be from 1 to 86400 seconds, like 30 or 2m",
-				  lk->key);
+		return sd_yerror(&c->y, v, "%s must be from 1 to 86400 seconds, like 30 or 2m",
+				 lk->key);
 	cfg->command_timeout = (int)secs;
 	return NULL;
 }
@@ -1308,11 +1255,11 @@ static sd_error *parse_local_map(struct cfg_parse *c, struct sd_config *cfg, yam
 	sd_error *err = NULL;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     !err && p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		if (!scalar(k))
-			return node_error(c, k, "keys must be plain words");
+		yaml_node_t *k = sd_ynode(&c->y, p->key), *v = sd_ynode(&c->y, p->value);
+		if (!sd_yscalar(k))
+			return sd_yerror(&c->y, k, "keys must be plain words");
 		struct sd_buf key = SD_BUF_INIT;
-		sd_buf_printf(&key, "%s%s%s", prefix, *prefix ? "." : "", scalar(k));
+		sd_buf_printf(&key, "%s%s%s", prefix, *prefix ? "." : "", sd_yscalar(k));
 		size_t i = 0;
 		while (i < NLOCAL_KEYS && strcmp(local_keys[i].key, key.data))
 			i++;
@@ -1326,10 +1273,10 @@ static sd_error *parse_local_map(struct cfg_parse *c, struct sd_config *cfg, yam
 			struct sd_buf allowed = SD_BUF_INIT;
 			for (size_t j = 0; j < NLOCAL_KEYS; j++)
 				sd_buf_printf(&allowed, "%s%s", j ? ", " : "", local_keys[j].key);
-			err = node_error(c, k,
-					 "'%s' cannot be set in the local configuration; it "
-					 "takes %s (the rest belongs in " SD_CONFIG_PATH ")",
-					 key.data, allowed.data);
+			err = sd_yerror(&c->y, k,
+					"'%s' cannot be set in the local configuration; it "
+					"takes %s (the rest belongs in " SD_CONFIG_PATH ")",
+					key.data, allowed.data);
 			sd_buf_release(&allowed);
 		}
 		sd_buf_release(&key);

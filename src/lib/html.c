@@ -17,13 +17,15 @@
 
 struct writer {
 	struct sd_buf *out;
-	size_t start; /* where this call's text begins in out */
-	int newlines; /* line breaks owed before the next text (0..2) */
-	int space;    /* a space owed before the next text */
-	int at_line;  /* out is at the start of a line */
-	int quote;    /* blockquote depth: "> " per level */
-	int pre;      /* inside <pre>: white space kept */
-	int list;     /* list depth, for the indentation of items */
+	size_t start;		/* where this call's text begins in out */
+	int newlines;		/* line breaks owed before the next text (0..2) */
+	int space;		/* a space owed before the next text */
+	int at_line;		/* out is at the start of a line */
+	int quote;		/* blockquote depth: "> " per level */
+	int pre;		/* inside <pre>: white space kept */
+	int list;		/* list depth, for the indentation of items */
+	sd_html_image_fn image; /* maps an image's src to a link target, or NULL */
+	void *image_arg;
 };
 
 static int is_space(const unsigned char *p, size_t *n)
@@ -138,6 +140,60 @@ static const char *link_target(const char *href, const char *shown)
 	return href;
 }
 
+/* Appends s with every ASCII punctuation character but '/', '.' and '-'
+ * behind a backslash, which CommonMark reads as that character itself,
+ * and line breaks as spaces: in an image's alt text or its destination in
+ * angle brackets, nothing of s can end the image, open a link, an
+ * emphasis, an entity or raw HTML. collapse: runs of white space become
+ * one space, none at the ends (alt text); otherwise spaces are kept as
+ * they are (a file name). */
+static void md_literal(struct sd_buf *out, const char *s, int collapse)
+{
+	int space = 0;
+	size_t start = out->len;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t n;
+		if (collapse && is_space(p, &n)) {
+			space = 1;
+			p += n - 1;
+			continue;
+		}
+		if (space && out->len > start)
+			sd_buf_addch(out, ' ');
+		space = 0;
+		if (*p > ' ' && *p < 0x7f && !(*p >= '0' && *p <= '9') &&
+		    !((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') && !strchr("/.-", *p))
+			sd_buf_addch(out, '\\');
+		sd_buf_addch(out, *p == '\n' || *p == '\r' ? ' ' : (char)*p);
+	}
+}
+
+void sd_html_markdown_text(struct sd_buf *out, const char *s)
+{
+	md_literal(out, s, 1);
+}
+
+void sd_html_markdown_image(struct sd_buf *out, const char *alt, const char *target)
+{
+	if (!alt || !*alt) {
+		const char *slash = strrchr(target, '/');
+		alt = slash ? slash + 1 : target;
+	}
+	sd_buf_adds(out, "![");
+	md_literal(out, alt, 1);
+	sd_buf_adds(out, "](<");
+	md_literal(out, target, 0);
+	sd_buf_adds(out, ">)");
+}
+
+/* An image the caller resolved, written as it stands, past the
+ * collapsing of white space (a file name may hold two spaces in a row). */
+static void image_link(struct writer *w, const char *alt, const char *target)
+{
+	flush(w);
+	sd_html_markdown_image(w->out, alt, target);
+}
+
 static void walk(struct writer *w, xmlNode *node, int depth);
 
 static void element(struct writer *w, xmlNode *n, int depth)
@@ -154,12 +210,19 @@ static void element(struct writer *w, xmlNode *n, int depth)
 	}
 	if (name_is(n, "img")) {
 		xmlChar *alt = xmlGetProp(n, (const xmlChar *)"alt");
-		if (alt && *alt) {
+		xmlChar *src = w->image ? xmlGetProp(n, (const xmlChar *)"src") : NULL;
+		const char *target = src ? w->image(w->image_arg, (const char *)src) : NULL;
+		if (target && *target) {
+			text(w, " ");
+			image_link(w, (const char *)alt, target);
+			w->space = 1;
+		} else if (alt && *alt) {
 			text(w, " ");
 			text(w, (const char *)alt);
 			w->space = 1;
 		}
 		xmlFree(alt);
+		xmlFree(src);
 		return;
 	}
 	int para = name_in(n, paragraphs), line = name_in(n, lines);
@@ -253,6 +316,12 @@ static void walk(struct writer *w, xmlNode *node, int depth)
 
 void sd_html_to_text(struct sd_buf *out, const char *html, size_t len)
 {
+	sd_html_to_text_images(out, html, len, NULL, NULL);
+}
+
+void sd_html_to_text_images(struct sd_buf *out, const char *html, size_t len,
+			    sd_html_image_fn image, void *arg)
+{
 	struct sd_buf clean = SD_BUF_INIT, raw = SD_BUF_INIT, clean_out = SD_BUF_INIT;
 	/* libxml2 switches to Latin-1 at the first invalid UTF-8 byte and
 	 * takes NUL for the end: it gets clean text. */
@@ -266,7 +335,7 @@ void sd_html_to_text(struct sd_buf *out, const char *html, size_t len)
 						HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
 	if (!doc)
 		goto done;
-	struct writer w = { .out = &raw, .start = 0 };
+	struct writer w = { .out = &raw, .start = 0, .image = image, .image_arg = arg };
 	walk(&w, xmlDocGetRootElement(doc) ? doc->children : NULL, 0);
 	xmlFreeDoc(doc);
 	/* Controls go first (a C1 character from an entity such as &#x94;

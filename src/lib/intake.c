@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sd/attach.h"
 #include "sd/cache.h"
 #include "sd/intake.h"
 #include "sd/outbox.h"
@@ -358,6 +359,38 @@ done:
 	return err;
 }
 
+/* Commits the new ticket t with req's files, all or nothing. */
+static sd_error *commit_new(struct sd_store *store, struct sd_ticket *t,
+			    const struct sd_request *req, sd_stamp now)
+{
+	struct sd_attach_plan plan = { 0 };
+	char stamp[SD_STAMP_STRLEN];
+	const char *id = sd_ticket_get(t, SD_F_ID);
+	const char *what = req->file_limit_name ? req->file_limit_name : "the file limits";
+	sd_error *err;
+	if (!req->nfiles)
+		return sd_store_save_ticket(store, t, "new");
+	if ((err = sd_attach_plan(&plan, store, id, req->files, req->nfiles, req->file_limits, what,
+				  what)))
+		goto done;
+	for (size_t i = 0; i < plan.n; i++)
+		if (plan.items[i].dropped) {
+			err = sd_error_invalid("%s: %s; nothing was sent", plan.items[i].given,
+					       plan.items[i].dropped);
+			goto done;
+		}
+	/* The requester attached them: a file an agent attaches goes out
+	 * with the agent's next answer (outbox.h), these must not. */
+	if ((err = sd_attach_record(t, &plan, sd_ticket_get(t, SD_F_REQUESTER), now, 1, NULL)))
+		goto done;
+	sd_stamp_format(stamp, sd_ticket_updated_stamp(t, now));
+	sd_ticket_set(t, SD_F_UPDATED, stamp);
+	err = sd_attach_commit(store, t, &plan, "new");
+done:
+	sd_attach_plan_release(&plan);
+	return err;
+}
+
 sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, sd_stamp now,
 			 struct sd_intake_result *out)
 {
@@ -369,6 +402,10 @@ sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, s
 	out->id[0] = '\0';
 	if (req->key && !*req->key)
 		return sd_error_invalid("the key must not be empty");
+	if (req->key && req->nfiles)
+		return sd_error_invalid("files come only with a new ticket, not with a key");
+	if (req->nfiles && !req->file_limits)
+		return sd_error_invalid("files need limits");
 	/* Everything is checked before anything is read or locked; a title
 	 * may be missing only when the key is to find a ticket. */
 	struct sd_request check = *req;
@@ -404,7 +441,7 @@ sd_error *sd_intake_open(struct sd_store *store, const struct sd_request *req, s
 	}
 	sd_ticket_free(&t);
 	if ((err = sd_intake_prepare(&t, &out->route, store, req, NULL, author, now)) ||
-	    (err = sd_store_save_ticket(store, &t, "new")))
+	    (err = commit_new(store, &t, req, now)))
 		goto done;
 	memcpy(out->id, sd_ticket_get(&t, SD_F_ID), SD_ID_LEN + 1);
 done:

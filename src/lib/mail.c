@@ -386,12 +386,36 @@ static const char *header(GMimeObject *obj, const char *name)
 	return g_mime_object_get_header(obj, name);
 }
 
+/* A piece of the body that refers to attachments by Content-ID, to be
+ * written again once their stored names are known (sd_mail_body_linked):
+ * body[at..at+len) is its text as read; html, when not NULL, is the
+ * HTML it came from (UTF-8), else the text itself has "[cid:...]".
+ * added: the piece gave text (an HTML part of images without alt text
+ * gives none, until its images are linked). */
+struct sd_mail_cid_piece {
+	size_t at, len;
+	char *html;
+	int added;
+};
+
 struct walk {
 	struct sd_mail *m;
 	struct sd_buf body;
 	int any_plain; /* the body has text from a text/plain part */
 	int report;    /* inside a multipart/report */
 };
+
+static void add_cid_piece(struct walk *w, size_t at, size_t len, const char *html, int added)
+{
+	struct sd_mail *m = w->m;
+	struct sd_mail_cid_piece *grown =
+		realloc(m->cid_pieces, (m->n_cid_pieces + 1) * sizeof(*grown));
+	if (!grown)
+		abort();
+	m->cid_pieces = grown;
+	grown[m->n_cid_pieces++] =
+		(struct sd_mail_cid_piece){ at, len, html ? clean_dup(html) : NULL, added };
+}
 
 static void add_attachment(struct walk *w, const char *name, const char *type, const char *cid,
 			   int is_inline, struct sd_buf *bytes)
@@ -484,19 +508,31 @@ static int is_inline(GMimeObject *obj)
 	return d && !strcasecmp(d, "inline");
 }
 
-static void add_text(struct walk *w, const char *text, size_t len)
+/* The part of text a body keeps: without trailing white space and blank
+ * lines, and without leading blank lines. Sets *start and returns the
+ * length (0: nothing to keep). */
+static size_t kept_text(const char *text, size_t len, size_t *start)
 {
-	/* Trailing white space and blank lines of a part are not kept. */
 	while (len && (text[len - 1] == '\n' || text[len - 1] == ' ' || text[len - 1] == '\t'))
 		len--;
-	size_t start = 0;
-	while (start < len && text[start] == '\n')
-		start++;
-	if (start == len)
-		return;
+	*start = 0;
+	while (*start < len && text[*start] == '\n')
+		(*start)++;
+	return len - *start;
+}
+
+/* Appends a part's text to the body, a blank line after the text before;
+ * returns where it starts in the body, or SIZE_MAX when it had none. */
+static size_t add_text(struct walk *w, const char *text, size_t len)
+{
+	size_t start, n = kept_text(text, len, &start);
+	if (!n)
+		return SIZE_MAX;
 	if (w->body.len)
 		sd_buf_adds(&w->body, "\n\n");
-	sd_buf_add(&w->body, text + start, len - start);
+	size_t at = w->body.len;
+	sd_buf_add(&w->body, text + start, n);
+	return at;
 }
 
 static void leaf(struct walk *w, GMimeObject *obj)
@@ -520,7 +556,11 @@ static void leaf(struct walk *w, GMimeObject *obj)
 		if (html) {
 			struct sd_buf conv = SD_BUF_INIT;
 			sd_html_to_text(&conv, text.data, text.len);
-			add_text(w, conv.data, conv.len);
+			size_t at = add_text(w, conv.data, conv.len);
+			if (sd_strcasestr(text.data, "cid:"))
+				add_cid_piece(w, at == SIZE_MAX ? w->body.len : at,
+					      at == SIZE_MAX ? 0 : w->body.len - at, text.data,
+					      at != SIZE_MAX);
 			if (conv.len && !w->any_plain)
 				w->m->body_from_html = 1;
 			sd_buf_release(&conv);
@@ -540,7 +580,9 @@ static void leaf(struct walk *w, GMimeObject *obj)
 				sd_buf_addch(&lines, '\n');
 				p = nl + 1;
 			}
-			add_text(w, lines.data, lines.len);
+			size_t at = add_text(w, lines.data, lines.len);
+			if (at != SIZE_MAX && strstr(lines.data, "[cid:"))
+				add_cid_piece(w, at, w->body.len - at, NULL, 1);
 			if (lines.len) {
 				w->any_plain = 1;
 				w->m->body_from_html = 0;
@@ -931,7 +973,151 @@ void sd_mail_free(struct sd_mail *m)
 		free(m->attachments[i].data);
 	}
 	free(m->attachments);
+	for (size_t i = 0; i < m->n_cid_pieces; i++)
+		free(m->cid_pieces[i].html);
+	free(m->cid_pieces);
 	free(m);
+}
+
+/* ---- inline images ---- */
+
+struct linker {
+	const struct sd_mail *m;
+	const char *const *names;
+	struct sd_buf target;
+};
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9'			 ? c - '0'
+		: (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+							 : -1;
+}
+
+/* The attachment whose Content-ID is id (len bytes, %XX escapes read as
+ * RFC 2392 asks), or SIZE_MAX. An exact match wins over one that differs
+ * in case. */
+static size_t cid_attachment(const struct sd_mail *m, const char *id, size_t len)
+{
+	struct sd_buf want = SD_BUF_INIT;
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+		if (id[i] == '%' && i + 2 < len && (hi = hex_value(id[i + 1])) >= 0 &&
+		    (lo = hex_value(id[i + 2])) >= 0) {
+			sd_buf_addch(&want, (char)(hi * 16 + lo));
+			i += 2;
+		} else {
+			sd_buf_addch(&want, id[i]);
+		}
+	}
+	size_t found = SIZE_MAX;
+	for (size_t i = 0; want.len && i < m->n_attachments; i++) {
+		const char *cid = m->attachments[i].content_id;
+		if (!strcmp(cid, want.data)) {
+			found = i;
+			break;
+		}
+		if (found == SIZE_MAX && !strcasecmp(cid, want.data))
+			found = i;
+	}
+	sd_buf_release(&want);
+	return found;
+}
+
+static const char *link_cid(void *arg, const char *src)
+{
+	struct linker *l = arg;
+	while (*src == ' ')
+		src++;
+	if (strncasecmp(src, "cid:", 4))
+		return NULL;
+	size_t i = cid_attachment(l->m, src + 4, strlen(src + 4));
+	if (i == SIZE_MAX || !l->names[i])
+		return NULL;
+	sd_buf_reset(&l->target);
+	sd_buf_printf(&l->target, "files/%s", l->names[i]);
+	return l->target.data;
+}
+
+/* Outlook's text part marks an inline image "[cid:image001.png@01D9...]":
+ * one of a stored attachment becomes its image, one of a dropped file its
+ * name; one that names no attachment stays as written. */
+static void link_plain(struct sd_buf *out, struct linker *l, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *open = p;
+		while (open + 5 <= end && memcmp(open, "[cid:", 5))
+			open++;
+		if (open + 5 > end) {
+			sd_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		const char *id = open + 5, *close = id;
+		while (close < end && *close != ']' && *close != '\n' && *close != ' ' &&
+		       *close != '[')
+			close++;
+		size_t i = close < end && *close == ']' && close > id
+			? cid_attachment(l->m, id, (size_t)(close - id))
+			: SIZE_MAX;
+		if (i == SIZE_MAX) {
+			sd_buf_add(out, p, (size_t)(id - p));
+			p = id;
+			continue;
+		}
+		sd_buf_add(out, p, (size_t)(open - p));
+		const struct sd_mail_attachment *a = &l->m->attachments[i];
+		if (l->names[i]) {
+			sd_buf_reset(&l->target);
+			sd_buf_printf(&l->target, "files/%s", l->names[i]);
+			sd_html_markdown_image(out, a->name, l->target.data);
+		} else {
+			sd_buf_adds(out, "\\[");
+			sd_html_markdown_text(out, *a->name ? a->name : "image");
+			sd_buf_adds(out, "\\]");
+		}
+		p = close + 1;
+	}
+}
+
+void sd_mail_body_linked(struct sd_buf *out, const struct sd_mail *m, const char *const *names)
+{
+	if (!names || !m->n_cid_pieces) {
+		sd_buf_adds(out, m->body);
+		return;
+	}
+	struct linker l = { .m = m, .names = names, .target = SD_BUF_INIT };
+	struct sd_buf html = SD_BUF_INIT;
+	size_t body_len = strlen(m->body), pos = 0, start = out->len;
+	for (size_t k = 0; k < m->n_cid_pieces; k++) {
+		const struct sd_mail_cid_piece *piece = &m->cid_pieces[k];
+		sd_buf_add(out, m->body + pos, piece->at - pos);
+		pos = piece->at + piece->len;
+		if (!piece->html) {
+			link_plain(out, &l, m->body + piece->at, piece->len);
+			continue;
+		}
+		sd_buf_reset(&html);
+		sd_html_to_text_images(&html, piece->html, strlen(piece->html), link_cid, &l);
+		size_t from, n = kept_text(html.data, html.len, &from);
+		if (!n) {
+			continue;
+		} else if (piece->added) {
+			sd_buf_add(out, html.data + from, n);
+		} else if (out->len > start) {
+			/* A part that had no text before now has: the blank line
+			 * between parts, as add_text would have written. */
+			sd_buf_adds(out, "\n\n");
+			sd_buf_add(out, html.data + from, n);
+		} else {
+			sd_buf_add(out, html.data + from, n);
+			if (pos < body_len)
+				sd_buf_adds(out, "\n\n");
+		}
+	}
+	sd_buf_add(out, m->body + pos, body_len - pos);
+	sd_buf_release(&html);
+	sd_buf_release(&l.target);
 }
 
 const char *sd_mail_kind_name(enum sd_mail_kind kind)

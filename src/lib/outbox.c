@@ -2,28 +2,19 @@
 /* The outbox: mail owed by the timelines, composed with GMime (outbox.h). */
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmark.h>
 #include <gmime/gmime.h>
 
+#include "sd/calendar.h"
+#include "sd/lang.h"
 #include "sd/outbox.h"
 #include "sd/sla.h"
 #include "sd/team.h"
 #include "sd/text.h"
-
-const char sd_outbox_default_template[] =
-	"Hello,\n"
-	"\n"
-	"we received your request \"{{title}}\" and opened ticket {{short_id}} for it.\n"
-	"\n"
-	"We will answer by {{due}}.\n"
-	"\n"
-	"Follow it here: {{status_link}}\n"
-	"\n"
-	"To add to the request, answer this message and keep the ticket number\n"
-	"in the subject. This message was sent automatically.\n";
 
 /* Auto-replies sent to one address in the last 24 hours. */
 struct sd_outbox_sent {
@@ -450,21 +441,28 @@ void sd_outbox_fill_template(struct sd_buf *out, const char *tmpl, const char *c
 	}
 }
 
-/* "Tuesday, 8 December 2026, 10:00 UTC": the same words on every clone,
- * whatever its locale. */
-static void time_in_words(char out[64], sd_time t)
+/* The language the requester wrote the ticket in (lang.h): from its
+ * title and description, so every clone answers in the same one. */
+static enum sd_lang requester_lang(const struct sd_ticket *t)
 {
-	static const char *const days[] = { "Thursday", "Friday",  "Saturday", "Sunday",
-					    "Monday",	"Tuesday", "Wednesday" };
-	static const char *const months[] = { "January",   "February", "March",	   "April",
-					      "May",	   "June",     "July",	   "August",
-					      "September", "October",  "November", "December" };
-	char iso[SD_TIME_STRLEN];
-	sd_time_format(iso, t);
-	int y = atoi(iso), mo = atoi(iso + 5), d = atoi(iso + 8);
-	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-	snprintf(out, 64, "%s, %d %s %d, %.5s UTC", days[((day % 7) + 7) % 7], d,
-		 months[(mo - 1) % 12], y, iso + 11);
+	struct sd_buf text = SD_BUF_INIT;
+	sd_buf_printf(&text, "%s\n%s", sd_ticket_get(t, SD_F_TITLE),
+		      t->description ? t->description : "");
+	enum sd_lang lang = sd_lang_guess(text.data);
+	sd_buf_release(&text);
+	return lang;
+}
+
+/* The zone a due time is told in: the desk's display.timezone, else
+ * that of the calendar the SLA counts in, else UTC. */
+static const char *due_zone(const struct sd_config *cfg, const struct sd_sla *sla)
+{
+	if (cfg->display_timezone && *cfg->display_timezone)
+		return cfg->display_timezone;
+	for (size_t i = 0; sla->policy && sla->policy->calendar && i < cfg->ncalendars; i++)
+		if (!strcmp(cfg->calendars[i].name, sla->policy->calendar))
+			return cfg->calendars[i].timezone;
+	return NULL;
 }
 
 /* ---- what a ticket owes ---- */
@@ -513,21 +511,6 @@ static int is_mail_record(const struct sd_entry *e)
 	return e->kind == SD_ENTRY_EVENT && !strcmp(e->field, "mail");
 }
 
-void sd_outbox_count(struct sd_outbox *ob, const struct sd_ticket *t)
-{
-	const sd_stamp day = 24 * 3600 * 1000LL;
-	for (size_t i = 0; i < t->nentries; i++) {
-		const struct sd_entry *e = &t->entries[i];
-		if (is_mail_record(e) && !strcmp(e->from, "auto-reply") && *e->to &&
-		    e->at > ob->s->now - day) {
-			struct sd_buf a = SD_BUF_INIT;
-			address_of(&a, e->to);
-			(*sent_count(ob, a.data))++;
-			sd_buf_release(&a);
-		}
-	}
-}
-
 static void record_id(char out[SD_ENTRY_ID_LEN + 1], const char *ticket, const char *what)
 {
 	const char *parts[] = { ticket, "mail", what };
@@ -540,6 +523,60 @@ static int has_entry(const struct sd_ticket *t, const char *id)
 		if (!strcmp(t->entries[i].id, id))
 			return 1;
 	return 0;
+}
+
+/* The id of the withdrawal of claim (sd_outbox_withdraw): derived from
+ * the claim's, so that it names the one claim it takes back. */
+static void withdrawal_id(char out[SD_ENTRY_ID_LEN + 1], const char *ticket, const char *claim)
+{
+	const char *parts[] = { ticket, "mail-withdrawn", claim };
+	sd_id_from_content(out, SD_ENTRY_ID_LEN, parts, 3);
+}
+
+static int withdrawn(const struct sd_ticket *t, const char *claim)
+{
+	char wid[SD_ENTRY_ID_LEN + 1];
+	withdrawal_id(wid, sd_ticket_get(t, SD_F_ID), claim);
+	return has_entry(t, wid);
+}
+
+/* Whether t owes the message WHAT, and the id its record (its claim)
+ * takes. The first claim's id is record_id's; a claim taken back
+ * (sendmail failed after it was pushed) is followed by its withdrawal,
+ * and the message is owed again under the next claim id, "claim N".
+ * Every clone walks the same ids, so two clones that claim the message
+ * again claim it under one id, and a merge keeps one. Every kind of
+ * message asks this, never has_entry of record_id alone, which would
+ * leave a withdrawn message unsent for good. */
+static int owed(const struct sd_ticket *t, const char *what, char rid[SD_ENTRY_ID_LEN + 1])
+{
+	const char *id = sd_ticket_get(t, SD_F_ID);
+	record_id(rid, id, what);
+	for (unsigned k = 1; has_entry(t, rid); k++) {
+		char n[16];
+		if (!withdrawn(t, rid) || k > 1000)
+			return 0;
+		snprintf(n, sizeof(n), "%u", k);
+		const char *parts[] = { id, "mail", what, "claim", n };
+		sd_id_from_content(rid, SD_ENTRY_ID_LEN, parts, 5);
+	}
+	return 1;
+}
+
+void sd_outbox_count(struct sd_outbox *ob, const struct sd_ticket *t)
+{
+	const sd_stamp day = 24 * 3600 * 1000LL;
+	for (size_t i = 0; i < t->nentries; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (is_mail_record(e) && !strcmp(e->from, "auto-reply") && *e->to &&
+		    strcmp(e->to, "withdrawn") && e->at > ob->s->now - day &&
+		    !withdrawn(t, e->id)) {
+			struct sd_buf a = SD_BUF_INIT;
+			address_of(&a, e->to);
+			(*sent_count(ob, a.data))++;
+			sd_buf_release(&a);
+		}
+	}
 }
 
 /* Whether mail to addr (lower case) bounced for this ticket, as sd mail
@@ -675,7 +712,8 @@ static void thread_of(struct sd_strvec *out, const struct sd_ticket *t, const ch
 		 * came in (the one that opened the ticket, replies) and what sd
 		 * sent them; not notices to agents, nor delivery reports. */
 		if (mail &&
-		    (!strcmp(e->to, "bounced") || sd_starts_with(e->from, "notify-") || !*e->to))
+		    (!strcmp(e->to, "bounced") || sd_starts_with(e->from, "notify-") || !*e->to ||
+		     !strcmp(e->to, "withdrawn") || withdrawn(t, e->id)))
 			continue;
 		if (!mail && (e->kind != SD_ENTRY_COMMENT || e->internal))
 			continue;
@@ -744,9 +782,13 @@ static sd_error *add_message(struct sd_outbox *ob, const struct sd_ticket *t, st
 	memset(&m, 0, sizeof(m));
 	sd_buf_init(&m.data);
 	memcpy(m.ticket_id, id, SD_ID_LEN + 1);
-	record_id(m.record_id, id, p->what);
+	owed(t, p->what, m.record_id);
+	/* The Message-ID is the first claim's, whichever claim sends it: a
+	 * message sent again after a failure is the same message. */
+	char first[SD_ENTRY_ID_LEN + 1];
+	record_id(first, id, p->what);
 	domain_of(&domain, s->desk_address);
-	sd_buf_printf(&mid, "sd-%s-%s@%s", id, m.record_id, domain.data);
+	sd_buf_printf(&mid, "sd-%s-%s@%s", id, first, domain.data);
 	for (size_t i = 0; i < p->to.n + p->cc.n; i++) {
 		struct sd_buf a = SD_BUF_INIT;
 		address_of(&a, i < p->to.n ? p->to.v[i] : p->cc.v[i - p->to.n]);
@@ -861,7 +903,7 @@ static void files_of(struct sd_strvec *out, const struct sd_ticket *t, size_t c)
  * (field=file from=NAME to="", recorded with the ticket), for the
  * auto-reply to say. */
 static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct sd_ticket *t,
-			  sd_stamp created)
+			  sd_stamp created, enum sd_lang lang)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->nentries; i++) {
@@ -870,8 +912,8 @@ static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct 
 		    x->at > created + 1000)
 			continue;
 		if (!n++) {
-			sd_buf_adds(plain, "\nThese files of your message were not kept:\n\n");
-			sd_buf_adds(md, "\n\nThese files of your message were not kept:\n\n");
+			sd_buf_printf(plain, "\n%s\n\n", sd_lang_msg(lang, SD_MSG_NOT_KEPT));
+			sd_buf_printf(md, "\n\n%s\n\n", sd_lang_msg(lang, SD_MSG_NOT_KEPT));
 		}
 		char *name = header_text(x->from), *why = header_text(x->reason);
 		sd_buf_printf(plain, "- %s%s%s\n", name, *why ? ": " : "", why);
@@ -888,16 +930,23 @@ static void dropped_files(struct sd_buf *plain, struct sd_buf *md, const struct 
 }
 
 /* The line at the end of mail to a requester. */
-static void footer(struct sd_buf *plain, struct sd_buf *md, const struct sd_outbox_settings *s,
+static void footer(struct sd_buf *plain, struct sd_buf *md, const struct sd_ticket *t,
 		   const char *short_id, const char *link)
 {
-	sd_buf_printf(plain, "\n\n-- \nTicket %s. Answer this message to add to it.\n", short_id);
-	sd_buf_printf(md, "\n\n---\n\nTicket %s. Answer this message to add to it.\n", short_id);
+	enum sd_lang lang = requester_lang(t);
+	/* The words around the ticket number ("Ticket %s. ..."). */
+	const char *words = sd_lang_msg(lang, SD_MSG_FOOTER), *at = strstr(words, "%s");
+	struct sd_buf line = SD_BUF_INIT;
+	sd_buf_add(&line, words, (size_t)(at - words));
+	sd_buf_adds(&line, short_id);
+	sd_buf_adds(&line, at + 2);
+	sd_buf_printf(plain, "\n\n-- \n%s\n", line.data);
+	sd_buf_printf(md, "\n\n---\n\n%s\n", line.data);
+	sd_buf_release(&line);
 	if (link && *link) {
-		sd_buf_printf(plain, "Status: %s\n", link);
-		sd_buf_printf(md, "\nStatus: <%s>\n", link);
+		sd_buf_printf(plain, "%s: %s\n", sd_lang_msg(lang, SD_MSG_STATUS), link);
+		sd_buf_printf(md, "\n%s: <%s>\n", sd_lang_msg(lang, SD_MSG_STATUS), link);
 	}
-	(void)s;
 }
 
 /* The end of a notice to agents: how to see the ticket. */
@@ -934,7 +983,8 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 	const char *requester = sd_ticket_get(t, SD_F_REQUESTER);
 	struct pending p;
 	struct sd_buf addr = SD_BUF_INIT;
-	char due[64] = "";
+	char due[128] = "";
+	enum sd_lang lang = requester_lang(t);
 	sd_error *err = NULL;
 	pending_init(&p, "auto-reply");
 	address_of(&addr, requester);
@@ -956,18 +1006,22 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 		if (!sd_time_parse(&created, sd_ticket_get(t, SD_F_CREATED)) &&
 		    !(err = sd_sla_evaluate(&sla, s->cfg, t, created)) && sla.policy &&
 		    sla.first_response.present && sla.first_response.has_due)
-			time_in_words(due, sla.first_response.due);
+			sd_lang_time_in_words(due, lang, sla.first_response.due,
+					      due_zone(s->cfg, &sla));
 		sd_error_free(err);
 		err = NULL;
 		const char *values[5] = { sd_ticket_get(t, SD_F_ID), short_id,
 					  sd_ticket_get(t, SD_F_TITLE), due, link };
-		const char *tmpl = s->auto_reply_template ? s->auto_reply_template
-							  : sd_outbox_default_template;
+		/* The desk's text in the requester's language, else its own
+		 * one text, else sd's in that language. */
+		const char *tmpl = s->auto_reply_templates[lang] ? s->auto_reply_templates[lang]
+			: s->auto_reply_template		 ? s->auto_reply_template
+						 : sd_lang_msg(lang, SD_MSG_AUTO_REPLY);
 		sd_outbox_fill_template(&p.plain, tmpl, values, 0);
 		sd_outbox_fill_template(&p.markdown, tmpl, values, 1);
 		sd_stamp opened = 0;
 		if (!sd_stamp_parse(&opened, sd_ticket_get(t, SD_F_CREATED)))
-			dropped_files(&p.plain, &p.markdown, t, opened);
+			dropped_files(&p.plain, &p.markdown, t, opened, lang);
 		subject_of(&p.subject, s, short_id, "", t);
 		p.auto_submitted = "auto-replied";
 		p.bulk = 1;
@@ -977,6 +1031,95 @@ static sd_error *auto_reply(struct sd_outbox *ob, const struct sd_ticket *t, con
 done:
 	pending_release(&p);
 	sd_buf_release(&addr);
+	return err;
+}
+
+/* Whether drop event x (field=file from=NAME to="") came with the same
+ * message as drop event y: the same Message-ID, else the same author and
+ * time. */
+static int same_drop_message(const struct sd_entry *x, const struct sd_entry *y)
+{
+	if (x->message_id && *x->message_id && y->message_id && *y->message_id)
+		return !strcmp(x->message_id, y->message_id);
+	return x->at == y->at && !strcmp(x->author, y->author);
+}
+
+static int is_drop(const struct sd_entry *x)
+{
+	return x->kind == SD_ENTRY_EVENT && !strcmp(x->field, "file") && *x->from && !*x->to;
+}
+
+/* The files a follow-up by mail brought that were not stored: the sender
+ * is told once per message ("dropped:EVENT", EVENT the first drop event of
+ * that message), as the auto-reply tells it for the message that opened
+ * the ticket. Not for an internal note (machine mail), and not past the
+ * loop rules. */
+static sd_error *drop_notices(struct sd_outbox *ob, const struct sd_ticket *t, const char *short_id,
+			      const char *link, sd_stamp created)
+{
+	const struct sd_outbox_settings *s = ob->s;
+	const sd_stamp cutoff = s->now - SD_OUTBOX_MAX_AGE_MS;
+	sd_error *err = NULL;
+	for (size_t i = 0; i < t->nentries && !err; i++) {
+		const struct sd_entry *e = &t->entries[i];
+		if (!is_drop(e) || e->at <= created + 1000 || e->at < cutoff)
+			continue;
+		int first = 1, internal = 0;
+		for (size_t k = 0; k < t->nentries; k++) {
+			const struct sd_entry *x = &t->entries[k];
+			if (k < i && is_drop(x) && same_drop_message(x, e))
+				first = 0;
+			if (x->kind == SD_ENTRY_COMMENT && x->at == e->at &&
+			    !strcmp(x->author, e->author) && x->internal)
+				internal = 1;
+		}
+		if (!first || internal)
+			continue;
+		struct pending p;
+		struct sd_buf what = SD_BUF_INIT, addr = SD_BUF_INIT;
+		char rid[SD_ENTRY_ID_LEN + 1];
+		sd_buf_printf(&what, "dropped:%s", e->id);
+		pending_init(&p, what.data);
+		address_of(&addr, e->author);
+		add_recipient(&p.to, s, t, e->author, NULL);
+		if (!owed(t, what.data, rid) || !sd_outbox_address_ok(addr.data))
+			goto next; /* sent (or claimed), or nobody to tell */
+		if (sd_outbox_machine_address(addr.data))
+			p.withheld = "the sender is a mailer or a no-reply address";
+		else if (bounced(t, addr.data))
+			p.withheld = "mail to the sender bounced";
+		else if (!p.to.n)
+			goto next; /* one of the desk's own addresses */
+		enum sd_lang lang = requester_lang(t);
+		subject_of(&p.subject, s, short_id, "", t);
+		sd_buf_printf(&p.plain, "%s\n\n", sd_lang_msg(lang, SD_MSG_DROP_INTRO));
+		md_escape(&p.markdown, p.plain.data);
+		for (size_t k = i; k < t->nentries; k++) {
+			const struct sd_entry *x = &t->entries[k];
+			if (!is_drop(x) || !same_drop_message(x, e))
+				continue;
+			char *name = header_text(x->from), *why = header_text(x->reason);
+			sd_buf_printf(&p.plain, "- %s%s%s\n", name, *why ? ": " : "", why);
+			sd_buf_adds(&p.markdown, "\n- ");
+			md_escape(&p.markdown, name);
+			if (*why) {
+				sd_buf_adds(&p.markdown, ": ");
+				md_escape(&p.markdown, why);
+			}
+			free(name);
+			free(why);
+		}
+		sd_buf_printf(&p.plain, "\n%s\n", sd_lang_msg(lang, SD_MSG_DROP_ASK));
+		sd_buf_printf(&p.markdown, "\n\n%s\n", sd_lang_msg(lang, SD_MSG_DROP_ASK));
+		footer(&p.plain, &p.markdown, t, short_id, link);
+		p.auto_submitted = "auto-replied";
+		p.bulk = 1;
+		err = add_message(ob, t, &p);
+	next:
+		pending_release(&p);
+		sd_buf_release(&what);
+		sd_buf_release(&addr);
+	}
 	return err;
 }
 
@@ -997,14 +1140,12 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 		goto done; /* sd check reports it; nothing is owed by a broken ticket */
 	ticket_cc(t, &cc);
 
-	record_id(rid, id, "auto-reply");
 	if (s->auto_reply && created >= cutoff &&
-	    (!strcmp(channel, "mail") || !strcmp(channel, "web")) && !has_entry(t, rid) &&
+	    (!strcmp(channel, "mail") || !strcmp(channel, "web")) && owed(t, "auto-reply", rid) &&
 	    (err = auto_reply(ob, t, short_id, link)))
 		goto done;
 
-	record_id(rid, id, "notify-new");
-	if (created >= cutoff && !has_entry(t, rid)) {
+	if (created >= cutoff && owed(t, "notify-new", rid)) {
 		struct pending p;
 		pending_init(&p, "notify-new");
 		notify_recipients(&p.to, s, t, SD_MAIL_EV_NEW_TICKET, NULL);
@@ -1035,7 +1176,13 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			continue;
 		pending_init(&p, NULL);
 		sd_buf_reset(&what);
-		if (e->kind == SD_ENTRY_COMMENT && !e->internal && is_agent(s, t, e->author)) {
+		/* On a desk without an agents directory anyone but the
+		 * requester and the cc counts as the desk, but never the
+		 * sender of mail: a stranger who writes to the ticket by mail
+		 * must not be relayed to the requester as the desk's answer. */
+		int mailed = e->message_id && *e->message_id && !s->cfg->team.nagents;
+		if (e->kind == SD_ENTRY_COMMENT && !e->internal && !mailed &&
+		    is_agent(s, t, e->author)) {
 			/* An agent's public answer goes to the requester and
 			 * the cc; an internal note never leaves the desk. */
 			sd_buf_printf(&what, "reply:%s", e->id);
@@ -1046,7 +1193,7 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 			sd_buf_adds(&p.plain, e->body);
 			sd_buf_adds(&p.markdown, e->body);
 			files_of(&p.files, t, i);
-			footer(&p.plain, &p.markdown, s, short_id, link);
+			footer(&p.plain, &p.markdown, t, short_id, link);
 		} else if (e->kind == SD_ENTRY_COMMENT && !e->internal) {
 			sd_buf_printf(&what, "notify-reply:%s", e->id);
 			notify_recipients(&p.to, s, t, SD_MAIL_EV_REQUESTER_REPLY, e->author);
@@ -1096,11 +1243,12 @@ sd_error *sd_outbox_collect(struct sd_outbox *ob, const struct sd_ticket *t, con
 		if (p.auto_submitted)
 			agent_footer(&p.plain, &p.markdown, short_id, link);
 		p.what = what.data;
-		record_id(rid, id, p.what);
-		if (p.to.n + p.cc.n && !has_entry(t, rid))
+		if (p.to.n + p.cc.n && owed(t, p.what, rid))
 			err = add_message(ob, t, &p);
 		pending_release(&p);
 	}
+	if (!err && s->auto_reply)
+		err = drop_notices(ob, t, short_id, link, created);
 done:
 	free(link);
 	sd_strvec_clear(&cc);
@@ -1124,6 +1272,24 @@ int sd_outbox_record(struct sd_ticket *t, const struct sd_outbox_message *m, con
 		struct sd_entry_mail mark = { .message_id = m->message_id };
 		sd_entry_set_mail(sd_ticket_entry(t, m->record_id), &mark);
 	}
+	sd_buf_release(&reason);
+	return added;
+}
+
+int sd_outbox_withdrawn(const struct sd_ticket *t, const char *claim)
+{
+	return withdrawn(t, claim);
+}
+
+int sd_outbox_withdraw(struct sd_ticket *t, const char *what, const char *claim, const char *author,
+		       sd_stamp at, const char *why)
+{
+	char wid[SD_ENTRY_ID_LEN + 1];
+	struct sd_buf reason = SD_BUF_INIT;
+	withdrawal_id(wid, sd_ticket_get(t, SD_F_ID), claim);
+	sd_buf_printf(&reason, "not sent: %s", why);
+	int added = sd_ticket_add_event_with_id(t, wid, author, at, "mail", what, "withdrawn",
+						reason.data);
 	sd_buf_release(&reason);
 	return added;
 }

@@ -17,6 +17,7 @@
 #include "sd/pack.h"
 #include "sd/path.h"
 #include "sd/sha1.h"
+#include "sd/lang.h"
 #include "sd/outbox.h"
 #include "sd/store.h"
 #include "sd/text.h"
@@ -276,8 +277,12 @@ sd_error *sd_store_init(const char *dir, int *created, char **root)
 		{ TICKETS_DIR "/.gitkeep", keep, 0 },
 		{ ".gitattributes", attributes.data, attributes.len },
 		/* The desk's to change: a template is data, filled by sd. */
-		{ SD_OUTBOX_TEMPLATE_PATH, sd_outbox_default_template,
-		  strlen(sd_outbox_default_template) },
+		{ SD_OUTBOX_TEMPLATE_PATH, sd_lang_msg(SD_LANG_EN, SD_MSG_AUTO_REPLY),
+		  strlen(sd_lang_msg(SD_LANG_EN, SD_MSG_AUTO_REPLY)) },
+		{ ".sd/templates/auto-reply.ru.md", sd_lang_msg(SD_LANG_RU, SD_MSG_AUTO_REPLY),
+		  strlen(sd_lang_msg(SD_LANG_RU, SD_MSG_AUTO_REPLY)) },
+		{ ".sd/templates/auto-reply.sl.md", sd_lang_msg(SD_LANG_SL, SD_MSG_AUTO_REPLY),
+		  strlen(sd_lang_msg(SD_LANG_SL, SD_MSG_AUTO_REPLY)) },
 	};
 	err = sd_store_commit(s, changes, sizeof(changes) / sizeof(*changes),
 			      "sd: init\n\nCreate the ticket store.\n");

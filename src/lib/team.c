@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The team directory, routing rules and queues of .sd/config.yaml. */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "sd/team.h"
 #include "sd/ticket.h"
+#include "sd/yamlnode.h"
 
 const char *const sd_assign_names[] = { "", "none", "", "round-robin", "least-loaded", NULL };
 const char *const sd_rule_keys[SD_RULE_COUNT + 1] = { "type",  "category", "tags", "requester",
@@ -19,64 +19,35 @@ const char *const sd_rule_set_keys[SD_SET_COUNT + 1] = { "tier",   "queue",   "t
 const int sd_rule_set_fields[SD_SET_COUNT] = { SD_F_TIER,     SD_F_QUEUE,  SD_F_TYPE,
 					       SD_F_CATEGORY, SD_F_IMPACT, SD_F_URGENCY };
 
-struct tp {
-	yaml_document_t *doc;
-	const char *path;
-};
-
-static sd_error *at(struct tp *c, yaml_node_t *n, const char *fmt, ...) SD_PRINTF(3, 4);
-
-static sd_error *at(struct tp *c, yaml_node_t *n, const char *fmt, ...)
+/* Each value of a list: one line, non-empty, valid as its field. */
+static sd_error *field_value(enum sd_field f, const char *s)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	sd_error *err = sd_error_newv(SD_EXIT_INVALID, fmt, ap);
-	va_end(ap);
-	return sd_error_wrap(err, "%s:%zu", c->path, n->start_mark.line + 1);
+	return *s ? sd_field_validate(f, s) : sd_error_invalid("an empty value");
 }
 
-static sd_error *wrap(struct tp *c, yaml_node_t *n, sd_error *err)
+static sd_error *check_line(const char *s)
 {
-	return err ? sd_error_wrap(err, "%s:%zu", c->path, n->start_mark.line + 1) : NULL;
+	return field_value(SD_F_CATEGORY, s);
 }
 
-static yaml_node_t *node(struct tp *c, int i)
+static sd_error *check_queue(const char *s)
 {
-	return yaml_document_get_node(c->doc, i);
+	return field_value(SD_F_QUEUE, s);
 }
 
-static const char *scalar(yaml_node_t *n)
+static sd_error *check_tier(const char *s)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return field_value(SD_F_TIER, s);
 }
 
-/* A plain value or a list of them, appended to out, each a valid one-line
- * value (checked as field f when f >= 0). */
-static sd_error *list(struct tp *c, yaml_node_t *n, const char *what, int f, struct sd_strvec *out)
+static sd_error *check_type(const char *s)
 {
-	yaml_node_item_t *it = NULL, *end = NULL;
-	if (n->type == YAML_SEQUENCE_NODE) {
-		it = n->data.sequence.items.start;
-		end = n->data.sequence.items.top;
-	} else if (!scalar(n)) {
-		return at(c, n, "'%s' must be a value or a list of values", what);
-	}
-	for (yaml_node_t *v = it ? (it < end ? node(c, *it) : NULL) : n; v;
-	     v = it && ++it < end ? node(c, *it) : NULL) {
-		const char *s = scalar(v);
-		if (!s || !*s)
-			return at(c, v, "'%s' must be a list of non-empty values", what);
-		sd_error *err = sd_field_validate(f >= 0 ? (enum sd_field)f : SD_F_CATEGORY, s);
-		if (err)
-			return wrap(c, v, sd_error_wrap(err, "%s", what));
-		sd_strvec_push(out, s);
-	}
-	return NULL;
+	return field_value(SD_F_TYPE, s);
 }
 
-static sd_error *mapping(struct tp *c, yaml_node_t *n, const char *what)
+static sd_error *check_tag(const char *s)
 {
-	return n->type == YAML_MAPPING_NODE ? NULL : at(c, n, "'%s' must be a mapping", what);
+	return field_value(SD_F_TAGS, s);
 }
 
 static int valid_email(const char *s)
@@ -85,9 +56,9 @@ static int valid_email(const char *s)
 	return atp && atp > s && atp[1] && !strpbrk(s, " \t<>,\"") && !strchr(atp + 1, '@');
 }
 
-static sd_error *parse_assign(struct tp *c, yaml_node_t *v, struct sd_assign *out)
+static sd_error *parse_assign(const struct sd_ydoc *c, yaml_node_t *v, struct sd_assign *out)
 {
-	const char *s = scalar(v);
+	const char *s = sd_yscalar(v);
 	out->line = v->start_mark.line + 1;
 	if (s && !strcmp(s, "none"))
 		out->kind = SD_ASSIGN_NONE;
@@ -99,10 +70,10 @@ static sd_error *parse_assign(struct tp *c, yaml_node_t *v, struct sd_assign *ou
 		out->kind = SD_ASSIGN_AGENT;
 		out->agent = sd_xstrdup(s);
 	} else
-		return at(c, v,
-			  "assign: '%s' is not an agent's e-mail, none, round-robin or "
-			  "least-loaded",
-			  s ? s : "(a list or mapping)");
+		return sd_yerror(c, v,
+				 "assign: '%s' is not an agent's e-mail, none, round-robin or "
+				 "least-loaded",
+				 s ? s : "(a list or mapping)");
 	return NULL;
 }
 
@@ -122,10 +93,10 @@ static int away_cmp(const void *a, const void *b)
 	return strcmp(((const struct sd_away *)a)->from, ((const struct sd_away *)b)->from);
 }
 
-static sd_error *parse_away(struct tp *c, yaml_node_t *v, struct sd_agent *a)
+static sd_error *parse_away(const struct sd_ydoc *c, yaml_node_t *v, struct sd_agent *a)
 {
 	struct sd_strvec days = SD_STRVEC_INIT;
-	sd_error *err = list(c, v, "away", -1, &days);
+	sd_error *err = sd_ylist(c, v, "away", &days, check_line);
 	a->away = sd_xcalloc(days.n ? days.n : 1, sizeof(*a->away));
 	for (size_t i = 0; !err && i < days.n; i++) {
 		const char *s = days.v[i], *dots = strstr(s, "..");
@@ -139,10 +110,10 @@ static sd_error *parse_away(struct tp *c, yaml_node_t *v, struct sd_agent *a)
 			snprintf(to, sizeof(to), "%s", dots ? dots + 2 : from);
 		}
 		if (!valid_day(from) || !valid_day(to) || strcmp(from, to) > 0)
-			err = at(c, v,
-				 "away: '%s' is not a date or range of dates; write 2026-12-24 or "
-				 "2026-12-24..2027-01-02",
-				 s);
+			err = sd_yerror(c, v,
+					"away: '%s' is not a date or range of dates; write 2026-12-24 or "
+					"2026-12-24..2027-01-02",
+					s);
 		else {
 			memcpy(a->away[a->naway].from, from, 11);
 			memcpy(a->away[a->naway].to, to, 11);
@@ -155,40 +126,40 @@ static sd_error *parse_away(struct tp *c, yaml_node_t *v, struct sd_agent *a)
 	return err;
 }
 
-static sd_error *parse_agent(struct tp *c, yaml_node_t *map, struct sd_agent *a)
+static sd_error *parse_agent(const struct sd_ydoc *c, yaml_node_t *map, struct sd_agent *a)
 {
 	if (map->type != YAML_MAPPING_NODE)
-		return at(c, map,
-			  "agents: each agent must be a mapping, like {name: Ana, email: "
-			  "ana@example.com, queues: [desk]}");
+		return sd_yerror(c, map,
+				 "agents: each agent must be a mapping, like {name: Ana, email: "
+				 "ana@example.com, queues: [desk]}");
 	sd_error *err = NULL;
 	a->line = map->start_mark.line + 1;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "", *s = scalar(v);
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(c, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "", *s = sd_yscalar(v);
 		if (!strcmp(key, "name") || !strcmp(key, "email") || !strcmp(key, "calendar")) {
 			char **slot = key[0] == 'n' ? &a->name
 				: key[0] == 'e'	    ? &a->email
 						    : &a->calendar;
 			if (!s)
-				return at(c, v, "agents: '%s' must be a single value", key);
+				return sd_yerror(c, v, "agents: '%s' must be a single value", key);
 			if ((err = sd_field_validate(SD_F_ASSIGNEE, s)))
-				return wrap(c, v, err);
+				return sd_ywrap(c, v, err);
 			if (key[0] == 'e' && !valid_email(s))
-				return at(c, v,
-					  "agents: '%s' is not an e-mail address; write it as "
-					  "name@example.com",
-					  s);
+				return sd_yerror(c, v,
+						 "agents: '%s' is not an e-mail address; write it as "
+						 "name@example.com",
+						 s);
 			if (key[0] == 'c')
 				a->calendar_line = v->start_mark.line + 1;
 			free(*slot);
 			*slot = sd_xstrdup(s);
 		} else if (!strcmp(key, "queues")) {
-			if ((err = list(c, v, "queues", SD_F_QUEUE, &a->queues)))
+			if ((err = sd_ylist(c, v, "queues", &a->queues, check_queue)))
 				return err;
 		} else if (!strcmp(key, "tiers")) {
-			if ((err = list(c, v, "tiers", SD_F_TIER, &a->tiers)))
+			if ((err = sd_ylist(c, v, "tiers", &a->tiers, check_tier)))
 				return err;
 		} else if (!strcmp(key, "away")) {
 			if ((err = parse_away(c, v, a)))
@@ -197,18 +168,19 @@ static sd_error *parse_agent(struct tp *c, yaml_node_t *map, struct sd_agent *a)
 			char *end = NULL;
 			long n = s ? strtol(s, &end, 10) : -1;
 			if (!s || !*s || *end || n < 1 || n > 1000000)
-				return at(c, v,
-					  "agents: capacity must be a whole number from 1, like 10");
+				return sd_yerror(
+					c, v,
+					"agents: capacity must be a whole number from 1, like 10");
 			a->capacity = n;
 		} else {
-			return at(c, k,
-				  "agents: unknown key '%s'; an agent has name, email, queues, tiers, "
-				  "calendar, away and capacity",
-				  key);
+			return sd_yerror(c, k,
+					 "agents: unknown key '%s'; an agent has name, email, queues, tiers, "
+					 "calendar, away and capacity",
+					 key);
 		}
 	}
 	if (!a->email)
-		return at(c, map, "agents: every agent needs an email");
+		return sd_yerror(c, map, "agents: every agent needs an email");
 	if (!a->name)
 		a->name = sd_xstrdup("");
 	if (!a->calendar)
@@ -216,57 +188,62 @@ static sd_error *parse_agent(struct tp *c, yaml_node_t *map, struct sd_agent *a)
 	return NULL;
 }
 
-static sd_error *parse_rule(struct tp *c, yaml_node_t *map, struct sd_rule *r, size_t index)
+static sd_error *parse_rule(const struct sd_ydoc *c, yaml_node_t *map, struct sd_rule *r,
+			    size_t index)
 {
 	if (map->type != YAML_MAPPING_NODE)
-		return at(c, map, "routing: each rule must be a mapping of name, match and set");
+		return sd_yerror(c, map,
+				 "routing: each rule must be a mapping of name, match and set");
 	sd_error *err = NULL;
 	r->line = map->start_mark.line + 1;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k) ? scalar(k) : "";
+	yaml_node_t *k, *v;
+	SD_YAML_FOR_PAIRS(c, map, k, v)
+	{
+		const char *key = sd_yscalar(k) ? sd_yscalar(k) : "";
 		if (!strcmp(key, "name")) {
-			if (!scalar(v) || !*scalar(v))
-				return at(c, v, "routing: a rule's name must be a plain word");
-			if ((err = sd_field_validate(SD_F_CATEGORY, scalar(v))))
-				return wrap(c, v, err);
+			if (!sd_yscalar(v) || !*sd_yscalar(v))
+				return sd_yerror(c, v,
+						 "routing: a rule's name must be a plain word");
+			if ((err = sd_field_validate(SD_F_CATEGORY, sd_yscalar(v))))
+				return sd_ywrap(c, v, err);
 			free(r->name);
-			r->name = sd_xstrdup(scalar(v));
+			r->name = sd_xstrdup(sd_yscalar(v));
 		} else if (!strcmp(key, "match")) {
-			if ((err = mapping(c, v, "match")))
+			if ((err = sd_ymapping(c, v, "match")))
 				return err;
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-			     q < v->data.mapping.pairs.top; q++) {
-				yaml_node_t *mk = node(c, q->key), *mv = node(c, q->value);
-				int m = scalar(mk) ? sd_value_index(sd_rule_keys, scalar(mk)) : -1;
+			yaml_node_t *mk, *mv;
+			SD_YAML_FOR_PAIRS(c, v, mk, mv)
+			{
+				int m = sd_yscalar(mk)
+					? sd_value_index(sd_rule_keys, sd_yscalar(mk))
+					: -1;
 				if (m < 0)
-					return at(c, mk,
-						  "match: unknown key '%s'; use type, category, tags, "
-						  "requester, words or channel",
-						  scalar(mk) ? scalar(mk) : "");
-				int f = m == SD_RULE_TYPE   ? SD_F_TYPE
-					: m == SD_RULE_TAGS ? SD_F_TAGS
-							    : -1;
-				if ((err = list(c, mv, sd_rule_keys[m], f, &r->match[m])))
+					return sd_yerror(c, mk,
+							 "match: unknown key '%s'; use type, category, tags, "
+							 "requester, words or channel",
+							 sd_yscalar(mk) ? sd_yscalar(mk) : "");
+				sd_error *(*check)(const char *) = m == SD_RULE_TYPE ? check_type
+					: m == SD_RULE_TAGS			     ? check_tag
+										     : check_line;
+				if ((err = sd_ylist(c, mv, sd_rule_keys[m], &r->match[m], check)))
 					return err;
 				for (size_t i = 0; m == SD_RULE_CHANNEL && i < r->match[m].n; i++)
 					if (sd_value_index(sd_channels, r->match[m].v[i]) < 0)
-						return at(c, mv,
-							  "match: unknown channel '%s'; use cli, "
-							  "mail, web or import",
-							  r->match[m].v[i]);
+						return sd_yerror(c, mv,
+								 "match: unknown channel '%s'; use cli, "
+								 "mail, web or import",
+								 r->match[m].v[i]);
 			}
 		} else if (!strcmp(key, "set")) {
-			if ((err = mapping(c, v, "set")))
+			if ((err = sd_ymapping(c, v, "set")))
 				return err;
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-			     q < v->data.mapping.pairs.top; q++) {
-				yaml_node_t *sk = node(c, q->key), *sv = node(c, q->value);
-				const char *name = scalar(sk) ? scalar(sk) : "";
+			yaml_node_t *sk, *sv;
+			SD_YAML_FOR_PAIRS(c, v, sk, sv)
+			{
+				const char *name = sd_yscalar(sk) ? sd_yscalar(sk) : "";
 				int s = sd_value_index(sd_rule_set_keys, name);
 				if (!strcmp(name, "tags")) {
-					if ((err = list(c, sv, "tags", SD_F_TAGS, &r->tags)))
+					if ((err = sd_ylist(c, sv, "tags", &r->tags, check_tag)))
 						return err;
 				} else if (!strcmp(name, "assign")) {
 					free(r->assign.agent);
@@ -274,25 +251,27 @@ static sd_error *parse_rule(struct tp *c, yaml_node_t *map, struct sd_rule *r, s
 					if ((err = parse_assign(c, sv, &r->assign)))
 						return err;
 				} else if (s >= 0) {
-					if (!scalar(sv) || !*scalar(sv))
-						return at(c, sv, "set: '%s' must be a single value",
-							  name);
+					if (!sd_yscalar(sv) || !*sd_yscalar(sv))
+						return sd_yerror(c, sv,
+								 "set: '%s' must be a single value",
+								 name);
 					if ((err = sd_field_validate((enum sd_field)
 									     sd_rule_set_fields[s],
-								     scalar(sv))))
-						return wrap(c, sv, err);
+								     sd_yscalar(sv))))
+						return sd_ywrap(c, sv, err);
 					free(r->set[s]);
-					r->set[s] = sd_xstrdup(scalar(sv));
+					r->set[s] = sd_xstrdup(sd_yscalar(sv));
 				} else {
-					return at(c, sk,
-						  "set: unknown key '%s'; use queue, tier, category, "
-						  "type, impact, urgency, tags or assign",
-						  name);
+					return sd_yerror(c, sk,
+							 "set: unknown key '%s'; use queue, tier, category, "
+							 "type, impact, urgency, tags or assign",
+							 name);
 				}
 			}
 		} else {
-			return at(c, k, "routing: unknown key '%s'; a rule has name, match and set",
-				  key);
+			return sd_yerror(c, k,
+					 "routing: unknown key '%s'; a rule has name, match and set",
+					 key);
 		}
 	}
 	if (!r->name) {
@@ -362,38 +341,39 @@ static size_t count(yaml_node_t *n)
 sd_error *sd_team_parse(struct sd_team *team, yaml_document_t *doc, const char *section,
 			yaml_node_t *value, const char *path)
 {
-	struct tp c = { doc, path };
+	struct sd_ydoc c = { doc, path };
 	sd_error *err = NULL;
 	if (!strcmp(section, "queues")) {
 		release_queues(team);
-		if ((err = mapping(&c, value, "queues")))
+		if ((err = sd_ymapping(&c, value, "queues")))
 			return err;
 		size_t n =
 			(size_t)(value->data.mapping.pairs.top - value->data.mapping.pairs.start);
 		team->queues = sd_xcalloc(n ? n : 1, sizeof(*team->queues));
-		for (yaml_node_pair_t *p = value->data.mapping.pairs.start;
-		     p < value->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = node(&c, p->key), *v = node(&c, p->value);
+		yaml_node_t *k, *v;
+		SD_YAML_FOR_PAIRS(&c, value, k, v)
+		{
 			struct sd_queue *q = &team->queues[team->nqueues];
-			if (!scalar(k) || !*scalar(k))
-				return at(&c, k, "queues: a queue's name must be a plain word");
-			if ((err = sd_field_validate(SD_F_QUEUE, scalar(k))))
-				return wrap(&c, k, err);
+			if (!sd_yscalar(k) || !*sd_yscalar(k))
+				return sd_yerror(&c, k,
+						 "queues: a queue's name must be a plain word");
+			if ((err = sd_field_validate(SD_F_QUEUE, sd_yscalar(k))))
+				return sd_ywrap(&c, k, err);
 			if (v->type != YAML_MAPPING_NODE)
-				return at(&c, v,
-					  "queues: '%s' must be a mapping, like {assign: "
-					  "round-robin}",
-					  scalar(k));
-			q->name = sd_xstrdup(scalar(k));
+				return sd_yerror(&c, v,
+						 "queues: '%s' must be a mapping, like {assign: "
+						 "round-robin}",
+						 sd_yscalar(k));
+			q->name = sd_xstrdup(sd_yscalar(k));
 			q->line = k->start_mark.line + 1;
 			team->nqueues++;
-			for (yaml_node_pair_t *r = v->data.mapping.pairs.start;
-			     r < v->data.mapping.pairs.top; r++) {
-				yaml_node_t *qk = node(&c, r->key), *qv = node(&c, r->value);
-				if (!scalar(qk) || strcmp(scalar(qk), "assign"))
-					return at(&c, qk,
-						  "queues: unknown key '%s'; a queue has assign",
-						  scalar(qk) ? scalar(qk) : "");
+			yaml_node_t *qk, *qv;
+			SD_YAML_FOR_PAIRS(&c, v, qk, qv)
+			{
+				if (!sd_yscalar(qk) || strcmp(sd_yscalar(qk), "assign"))
+					return sd_yerror(&c, qk,
+							 "queues: unknown key '%s'; a queue has assign",
+							 sd_yscalar(qk) ? sd_yscalar(qk) : "");
 				free(q->assign.agent);
 				q->assign.agent = NULL;
 				if ((err = parse_assign(&c, qv, &q->assign)))
@@ -403,21 +383,23 @@ sd_error *sd_team_parse(struct sd_team *team, yaml_document_t *doc, const char *
 		return NULL;
 	}
 	if (value->type != YAML_SEQUENCE_NODE)
-		return at(&c, value, "'%s' must be a list (each item starting with '- ')", section);
+		return sd_yerror(&c, value, "'%s' must be a list (each item starting with '- ')",
+				 section);
 	if (!strcmp(section, "agents")) {
 		release_agents(team);
 		team->agents = sd_xcalloc(count(value) + 1, sizeof(*team->agents));
 		for (yaml_node_item_t *it = value->data.sequence.items.start;
 		     it < value->data.sequence.items.top; it++) {
-			yaml_node_t *a = node(&c, *it);
+			yaml_node_t *a = sd_ynode(&c, *it);
 			struct sd_agent *ag = &team->agents[team->nagents++];
 			if ((err = parse_agent(&c, a, ag)))
 				return err;
 			for (size_t i = 0; i + 1 < team->nagents; i++)
 				if (sd_strcaseeq(team->agents[i].email, ag->email))
-					return at(&c, a,
-						  "agents: %s is listed twice (first on line %zu)",
-						  ag->email, team->agents[i].line);
+					return sd_yerror(
+						&c, a,
+						"agents: %s is listed twice (first on line %zu)",
+						ag->email, team->agents[i].line);
 		}
 	} else {
 		release_rules(team);
@@ -425,7 +407,7 @@ sd_error *sd_team_parse(struct sd_team *team, yaml_document_t *doc, const char *
 		for (yaml_node_item_t *it = value->data.sequence.items.start;
 		     it < value->data.sequence.items.top; it++) {
 			struct sd_rule *r = &team->rules[team->nrules];
-			err = parse_rule(&c, node(&c, *it), r, team->nrules);
+			err = parse_rule(&c, sd_ynode(&c, *it), r, team->nrules);
 			team->nrules++;
 			if (err)
 				return err;

@@ -20,6 +20,7 @@ struct node {
 struct sd_tmpl {
 	struct node *nodes;
 	size_t n, alloc;
+	char *name; /* for errors */
 };
 
 enum var_kind { V_TEXT, V_HTML, V_LIST };
@@ -85,12 +86,14 @@ void sd_tmpl_free(struct sd_tmpl *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->nodes[i].s);
 	free(t->nodes);
+	free(t->name);
 	free(t);
 }
 
 sd_error *sd_tmpl_parse(struct sd_tmpl **out, const char *text, size_t len, const char *name)
 {
 	struct sd_tmpl *t = sd_xcalloc(1, sizeof(*t));
+	t->name = sd_xstrdup(name);
 	size_t open[SD_TMPL_DEPTH];
 	int depth = 0;
 	const char *p = text, *end = text + len, *err_at = NULL;
@@ -315,12 +318,27 @@ const char *sd_tmpl_msg(const struct sd_tmpl_msgs *m, const char *key)
 
 /* ---- rendering ---- */
 
+/* What one rendering may cost. A section that names a list inside a
+ * section of the same list renders it once per item of each: sixteen
+ * levels of a list of a thousand entries would never end. Templates come
+ * from the store, which a pull can change, so a page stops at these. */
+struct render_budget {
+	size_t visits;	   /* nodes left to visit */
+	size_t max_output; /* bytes this rendering may add */
+	size_t start;	   /* out's length before it */
+	int over;
+};
+
 static void render(const struct sd_tmpl *t, size_t from, size_t to, const struct sd_tmpl_vars *vars,
-		   const struct sd_tmpl_msgs *msgs, struct sd_buf *out)
+		   const struct sd_tmpl_msgs *msgs, struct sd_buf *out, struct render_budget *b)
 {
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = from; i < to && !b->over; i++) {
 		const struct node *n = &t->nodes[i];
 		const struct var *x;
+		if (!b->visits-- || out->len - b->start > b->max_output) {
+			b->over = 1;
+			return;
+		}
 		switch (n->kind) {
 		case N_TEXT:
 			sd_buf_add(out, n->s, n->len);
@@ -341,12 +359,12 @@ static void render(const struct sd_tmpl *t, size_t from, size_t to, const struct
 			int set = x && (x->kind == V_LIST ? x->nitems > 0 : *x->s != '\0');
 			if (n->kind == N_INVERTED) {
 				if (!set)
-					render(t, i + 1, n->end, vars, msgs, out);
+					render(t, i + 1, n->end, vars, msgs, out, b);
 			} else if (set && x->kind == V_LIST) {
-				for (size_t j = 0; j < x->nitems; j++)
-					render(t, i + 1, n->end, x->items[j], msgs, out);
+				for (size_t j = 0; j < x->nitems && !b->over; j++)
+					render(t, i + 1, n->end, x->items[j], msgs, out, b);
 			} else if (set) {
-				render(t, i + 1, n->end, vars, msgs, out);
+				render(t, i + 1, n->end, vars, msgs, out, b);
 			}
 			i = n->end - 1;
 			break;
@@ -355,8 +373,25 @@ static void render(const struct sd_tmpl *t, size_t from, size_t to, const struct
 	}
 }
 
-void sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
-		    const struct sd_tmpl_msgs *msgs, struct sd_buf *out)
+sd_error *sd_tmpl_render_within(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+				const struct sd_tmpl_msgs *msgs, struct sd_buf *out,
+				size_t max_output, size_t max_visits)
 {
-	render(t, 0, t->n, vars, msgs, out);
+	struct render_budget b = { max_visits, max_output, out->len, 0 };
+	size_t start = out->len;
+	render(t, 0, t->n, vars, msgs, out, &b);
+	if (!b.over)
+		return NULL;
+	out->len = start;
+	out->data[start] = '\0';
+	return sd_error_new(SD_EXIT_INVALID,
+			    "%s: the template renders more than %zu bytes or visits more than %zu "
+			    "places; a section probably names a list inside itself",
+			    t->name, max_output, max_visits);
+}
+
+sd_error *sd_tmpl_render(const struct sd_tmpl *t, const struct sd_tmpl_vars *vars,
+			 const struct sd_tmpl_msgs *msgs, struct sd_buf *out)
+{
+	return sd_tmpl_render_within(t, vars, msgs, out, SD_TMPL_MAX_OUTPUT, SD_TMPL_MAX_VISITS);
 }

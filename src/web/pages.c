@@ -15,6 +15,7 @@
 #include "sd/rank.h"
 #include "sd/site.h"
 #include "sd/sla.h"
+#include "sd/text.h"
 #include "sd/ticket.h"
 #include "sd/util.h"
 #include "web/web.h"
@@ -67,16 +68,126 @@ static int name_ok(const char *n)
 		!sd_field_validate(SD_F_REQUESTER, n);
 }
 
+/* The ticket's files a page may link: the status page's own path and
+ * the public files (sorted by name). */
+struct file_links {
+	const char *self;
+	const struct sd_attach_entry *files;
+	size_t n;
+};
+
+static void file_href(struct sd_buf *out, const char *self, const char *name);
+static int is_public_file(const struct sd_attach_entry *files, size_t n, const char *name);
+
+/* Images and links to files/NAME (as sd mail writes an inline image of
+ * a message) point at the download of NAME when the requester may have
+ * it; otherwise they become their text, so that no link leads to a file
+ * the page does not offer, and none is broken. */
+static void link_files(cmark_node *doc, const struct file_links *fl)
+{
+	cmark_node **found = NULL;
+	size_t n = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		const char *url = cmark_node_get_url(node);
+		if (ev == CMARK_EVENT_ENTER &&
+		    (type == CMARK_NODE_IMAGE || type == CMARK_NODE_LINK) && url &&
+		    !strncmp(url, "files/", 6)) {
+			found = sd_xrealloc(found, (n + 1) * sizeof(*found));
+			found[n++] = node;
+		}
+	}
+	cmark_iter_free(it);
+	/* Changed after the walk: the tree must not change under it. Inner
+	 * nodes come after outer ones, so the last is changed first. */
+	for (size_t i = n; i-- > 0;) {
+		cmark_node *node = found[i];
+		const char *name = cmark_node_get_url(node) + 6;
+		if (fl && is_public_file(fl->files, fl->n, name)) {
+			struct sd_buf href = SD_BUF_INIT;
+			file_href(&href, fl->self, name);
+			cmark_node_set_url(node, href.data);
+			sd_buf_release(&href);
+			continue;
+		}
+		for (cmark_node *c; (c = cmark_node_first_child(node));)
+			cmark_node_insert_before(node, c);
+		cmark_node_free(node);
+	}
+	free(found);
+}
+
 /* Markdown (or plain text, which is Markdown too) as safe HTML: cmark
- * with raw HTML left out and unsafe links dropped. */
-static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text)
+ * with raw HTML left out and unsafe links dropped; links to the
+ * ticket's files as link_files says (fl NULL: no file is public). */
+static void set_markdown(struct sd_tmpl_vars *v, const char *name, const char *text,
+			 const struct file_links *fl)
 {
 	/* Hard breaks: most requesters write plain text, where a new line
 	 * means one. */
-	char *html =
-		cmark_markdown_to_html(text, strlen(text), CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS);
+	int opts = CMARK_OPT_SAFE | CMARK_OPT_HARDBREAKS;
+	cmark_node *doc = cmark_parse_document(text, strlen(text), opts);
+	link_files(doc, fl);
+	char *html = cmark_render_html(doc, opts);
+	cmark_node_free(doc);
 	sd_tmpl_set_html(v, name, html);
 	free(html);
+}
+
+/* ---- uploads ---- */
+
+/* At most this many files come with one post. */
+#define WEB_MAX_FILES 10
+
+/* The portal's limits for the files of one post: portal.max_upload for
+ * each and for all together, as on the status page. */
+static struct sd_attach_limits upload_limits(const struct web_request *req)
+{
+	int64_t max = sd_store_config(req->store)->portal.max_upload;
+	return (struct sd_attach_limits){ max, max, WEB_MAX_FILES };
+}
+
+/* Whether field i is a file the requester chose (a file input left
+ * empty arrives with an empty name and no bytes). */
+static int is_upload(const struct web_request *req, size_t i)
+{
+	const struct web_field *f = &req->fields[i];
+	return f->filename && *f->filename && !strcmp(f->name, "files");
+}
+
+/* The uploaded files of req that were kept (not past the limit while
+ * they arrived), in *n; the caller frees the array. *over counts those
+ * that were not kept. */
+static struct sd_attach_file *uploads(const struct web_request *req, size_t *n, size_t *over)
+{
+	struct sd_attach_file *files = sd_xcalloc(req->nfields ? req->nfields : 1, sizeof(*files));
+	*n = *over = 0;
+	for (size_t i = 0; i < req->nfields; i++) {
+		if (!is_upload(req, i))
+			continue;
+		if (req->fields[i].over)
+			(*over)++;
+		else
+			files[(*n)++] = (struct sd_attach_file){ req->fields[i].filename,
+								 req->fields[i].value.data,
+								 req->fields[i].value.len, 0 };
+	}
+	return files;
+}
+
+/* A number of bytes in words a person reads: "20 KB", "10 MB". */
+static void human_size(struct sd_buf *out, uint64_t n)
+{
+	if (n >= 10u << 20)
+		sd_buf_printf(out, "%llu MB", (unsigned long long)(n >> 20));
+	else if (n >= 1u << 20)
+		sd_buf_printf(out, "%.1f MB", (double)n / (1 << 20));
+	else if (n >= 1024)
+		sd_buf_printf(out, "%llu KB", (unsigned long long)((n + 1023) / 1024));
+	else
+		sd_buf_printf(out, "%llu B", (unsigned long long)n);
 }
 
 /* ---- the request form ---- */
@@ -125,6 +236,56 @@ static void form_check(struct web_request *req, const struct request_form *f,
 		sd_strvec_push(errors, "error.choice");
 }
 
+/* The files of the form, when they are over the limits: an error for
+ * the page naming them and the limit (nothing is sent then, so that the
+ * requester can send the request again with smaller files, rather than
+ * find half of it kept). 0 when they fit. */
+static int files_check(struct web_request *req, struct sd_strvec *errors)
+{
+	size_t n, over;
+	struct sd_attach_file *files = uploads(req, &n, &over);
+	struct sd_attach_limits lim = upload_limits(req);
+	struct sd_buf text = SD_BUF_INIT, names = SD_BUF_INIT;
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += files[i].len;
+	/* A body cut at its limit cut the file it was in. */
+	for (size_t i = req->nfields; req->body_over && i-- > 0;)
+		if (is_upload(req, i)) {
+			req->fields[i].over = 1;
+			break;
+		}
+	int bad = req->body_over || over || n + over > lim.max_files ||
+		total > (uint64_t)lim.max_total;
+	if (bad) {
+		sd_buf_printf(&text, "%s %s ", sd_tmpl_msg(req->msgs, "error.files"),
+			      sd_tmpl_msg(req->msgs, "error.files.size"));
+		human_size(&text, (uint64_t)lim.max_total);
+		sd_buf_printf(&text, ", %s %zu.", sd_tmpl_msg(req->msgs, "error.files.count"),
+			      lim.max_files);
+		/* The names the browser sent of the files not accepted, as one
+		 * line of text; the page escapes them. */
+		for (size_t i = 0, k = 0; i < req->nfields; i++)
+			if (is_upload(req, i) && req->fields[i].over) {
+				struct sd_buf clean = SD_BUF_INIT;
+				sd_text_inert(&clean, req->fields[i].filename,
+					      strlen(req->fields[i].filename), 0);
+				if (!k)
+					sd_buf_printf(&names, " %s",
+						      sd_tmpl_msg(req->msgs, "error.files.over"));
+				sd_buf_printf(&names, "%s„%.*s“", k++ ? ", " : " ",
+					      (int)(clean.len > 120 ? 120 : clean.len), clean.data);
+				sd_buf_release(&clean);
+			}
+		sd_buf_add(&text, names.data, names.len);
+		sd_strvec_push(errors, text.data);
+	}
+	free(files);
+	sd_buf_release(&text);
+	sd_buf_release(&names);
+	return bad;
+}
+
 static void show_form(struct web_request *req, int status, const struct request_form *f,
 		      const struct sd_strvec *errors)
 {
@@ -137,9 +298,12 @@ static void show_form(struct web_request *req, int status, const struct request_
 		sd_tmpl_set(v, "title_value", f->title);
 		sd_tmpl_set(v, "description", f->description);
 	}
+	/* A catalog key, or (for the files) a whole text. */
 	for (size_t i = 0; errors && i < errors->n; i++)
 		sd_tmpl_set(sd_tmpl_add_item(v, "errors"), "text",
-			    sd_tmpl_msg(req->msgs, errors->v[i]));
+			    strncmp(errors->v[i], "error.", 6)
+				    ? errors->v[i]
+				    : sd_tmpl_msg(req->msgs, errors->v[i]));
 	if (p->categories.n)
 		sd_tmpl_set(v, "has_categories", "1");
 	for (size_t i = 0; i < p->categories.n; i++) {
@@ -164,6 +328,13 @@ static void show_form(struct web_request *req, int status, const struct request_
 		if (f && *f->urgency ? !strcmp(f->urgency, levels[i]) : i == 1)
 			sd_tmpl_set(c, "checked", "1");
 		sd_buf_release(&key);
+	}
+	if (p->max_upload > 0) {
+		struct sd_buf lim = SD_BUF_INIT;
+		sd_tmpl_set(v, "can_upload", "1");
+		human_size(&lim, (uint64_t)p->max_upload);
+		sd_tmpl_set(v, "max_upload", lim.data);
+		sd_buf_release(&lim);
 	}
 	web_page(req, status, "index.html", sd_tmpl_msg(req->msgs, "index.title"), v);
 	sd_tmpl_vars_free(v);
@@ -221,18 +392,34 @@ static void post_request(struct web_request *req)
 	struct sd_strvec errors = SD_STRVEC_INIT;
 	struct sd_buf requester = SD_BUF_INIT, loc = SD_BUF_INIT;
 	struct sd_intake_result res;
+	struct sd_attach_file *files = NULL;
+	size_t nfiles = 0, nover = 0;
 	memset(&res, 0, sizeof(res));
 	form_read(req, &f);
 	if (!web_csrf_ok(req, "new")) {
 		web_message(req, 403, "badform.title", "badform.text");
 		goto done;
 	}
+	if (req->body_over) {
+		/* Too large without a file to blame: the plain answer. */
+		int any = 0;
+		for (size_t i = 0; i < req->nfields; i++)
+			any |= is_upload(req, i);
+		if (!any) {
+			web_message(req, 413, "toolarge.title", "toolarge.text");
+			goto done;
+		}
+	}
 	form_check(req, &f, &errors);
+	int files_over = files_check(req, &errors);
 	if (errors.n) {
-		show_form(req, 400, &f, &errors);
+		show_form(req, files_over ? 413 : 400, &f, &errors);
 		goto done;
 	}
-	if (!web_field(req, "send") && show_suggestions(req, &f))
+	files = uploads(req, &nfiles, &nover);
+	/* A browser cannot carry chosen files on to the suggestions page:
+	 * a request with files is sent at once. */
+	if (!nfiles && !web_field(req, "send") && show_suggestions(req, &f))
 		goto done;
 	if (web_rate_take(req->srv, req->client, f.email, req->now)) {
 		web_message(req, 429, "toomany.title", "toomany.text");
@@ -248,6 +435,11 @@ static void post_request(struct web_request *req)
 	r.urgency = *f.urgency ? f.urgency : "medium";
 	r.category = *f.category ? f.category : NULL;
 	r.channel = "web";
+	struct sd_attach_limits lim = upload_limits(req);
+	r.files = files;
+	r.nfiles = nfiles;
+	r.file_limits = &lim;
+	r.file_limit_name = "portal.max_upload";
 	/* One commit at a time from this server; the store's lock keeps the
 	 * CLI and a cron sync out meanwhile. */
 	pthread_mutex_lock(&req->srv->write_lock);
@@ -266,6 +458,7 @@ static void post_request(struct web_request *req)
 	sd_buf_adds(&loc, "?done=sent");
 	redirect(req, loc.data);
 done:
+	free(files);
 	form_release(&f);
 	sd_strvec_clear(&errors);
 	sd_buf_release(&requester);
@@ -300,6 +493,143 @@ static void words(struct web_request *req, const char *kind, const char *value, 
 	const char *w = sd_tmpl_msg(req->msgs, key.data);
 	sd_buf_adds(out, w == key.data ? value : w);
 	sd_buf_release(&key);
+}
+
+/* ---- the ticket's files ---- */
+
+/* The files of ticket t the requester may download, sorted by name, in
+ * *out (free with sd_attach_list_free); returns how many. A file is
+ * public when a field=file event names it (the portal's uploads, sd
+ * attach, whose files go out with the desk's next answer by mail too)
+ * and it is a regular file in the ticket's files/. Everything else
+ * there is neither listed nor served: the original messages sd mail
+ * keeps (also of machine mail, which is filed as an internal note), and
+ * files that only message text names, since a sender can write that
+ * text too. */
+static size_t public_files(struct web_request *req, const char *id, const struct sd_ticket *t,
+			   struct sd_attach_entry **out)
+{
+	size_t n = 0, k = 0;
+	sd_error *err = sd_attach_list(req->store, id, out, &n);
+	if (err) {
+		sd_error_free(err);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int named = 0;
+		for (size_t j = 0; j < t->nentries && !named; j++) {
+			const struct sd_entry *e = &t->entries[j];
+			named = e->kind == SD_ENTRY_EVENT && e->field &&
+				!strcmp(e->field, "file") && e->to &&
+				!strcmp(e->to, (*out)[i].name);
+		}
+		if (named)
+			(*out)[k++] = (*out)[i];
+		else
+			free((*out)[i].name);
+	}
+	return k;
+}
+
+static int is_public_file(const struct sd_attach_entry *files, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(files[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* The link of file name of the status page self: every byte outside
+ * the unreserved characters %-escaped, so no name reads as a path. */
+static void file_href(struct sd_buf *out, const char *self, const char *name)
+{
+	sd_buf_printf(out, "%s/files/", self);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (sd_ascii_isalpha((char)*p) || sd_ascii_isdigit((char)*p) || strchr("-._~", *p))
+			sd_buf_addch(out, (char)*p);
+		else
+			sd_buf_printf(out, "%%%02X", *p);
+}
+
+/* A type a browser may show for bytes a requester sent: only images
+ * whose bytes say so (never SVG, never HTML); anything else is served as
+ * plain bytes to save. */
+static const char *safe_type(const unsigned char *d, size_t n)
+{
+	if (n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8))
+		return "image/png";
+	if (n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+		return "image/jpeg";
+	if (n >= 6 && (!memcmp(d, "GIF87a", 6) || !memcmp(d, "GIF89a", 6)))
+		return "image/gif";
+	if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+		return "image/webp";
+	return "application/octet-stream";
+}
+
+/* Content-Disposition for name (RFC 6266): attachment, an ASCII
+ * fallback name and the whole name in RFC 5987's UTF-8 form. */
+static char *disposition(const char *name)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	sd_buf_adds(&b, "attachment; filename=\"");
+	/* One '_' for each character the fallback cannot hold. */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			sd_buf_addch(&b,
+				     *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\' || *p == '%'
+					     ? '_'
+					     : (char)*p);
+	sd_buf_adds(&b, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (sd_ascii_isalpha((char)*p) || sd_ascii_isdigit((char)*p) ||
+		    strchr("!#$&+-.^_`|~", *p))
+			sd_buf_addch(&b, (char)*p);
+		else
+			sd_buf_printf(&b, "%%%02X", *p);
+	return sd_buf_detach(&b);
+}
+
+/* Serves file name of ticket id; 0 when it is not one the requester may
+ * download (the caller answers as for an unknown ticket). */
+static int serve_file(struct web_request *req, const char *id, const char *name)
+{
+	struct sd_ticket t;
+	struct sd_attach_entry *files = NULL;
+	struct sd_buf path = SD_BUF_INIT;
+	size_t n = 0;
+	int ok = 0;
+	sd_error *err = sd_store_read(req->store, id, &t, NULL);
+	if (err) {
+		sd_error_free(err);
+		return 0;
+	}
+	n = public_files(req, id, &t, &files);
+	/* Only a name of the list, compared whole: "..", "/" and their
+	 * encodings (which the server decoded) are never one. */
+	for (size_t i = 0; i < n && !ok; i++) {
+		if (strcmp(files[i].name, name))
+			continue;
+		sd_buf_adds(&path, sd_store_root(req->store));
+		sd_attach_dir(&path, id);
+		sd_buf_printf(&path, "/%s", files[i].name);
+		sd_buf_reset(&req->body);
+		if ((err = sd_buf_read_file(&req->body, path.data, (size_t)files[i].size + 1))) {
+			web_log_error(id, err);
+			sd_error_free(err);
+			sd_buf_reset(&req->body);
+			break;
+		}
+		req->status = 200;
+		req->content_type = safe_type((const unsigned char *)req->body.data, req->body.len);
+		free(req->disposition);
+		req->disposition = disposition(files[i].name);
+		ok = 1;
+	}
+	sd_attach_list_free(files, n);
+	sd_buf_release(&path);
+	sd_ticket_free(&t);
+	return ok;
 }
 
 static void show_status(struct web_request *req, const char *id, struct sd_ticket *t)
@@ -337,7 +667,20 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		sd_tmpl_set(v, "due_iso", iso);
 	}
 	sd_error_free(err);
-	set_markdown(v, "description", t->description ? t->description : "");
+	struct sd_attach_entry *files = NULL;
+	size_t nfiles = public_files(req, id, t, &files);
+	struct file_links fl = { self.data, files, nfiles };
+	set_markdown(v, "description", t->description ? t->description : "", &fl);
+	for (size_t i = 0; i < nfiles; i++) {
+		struct sd_tmpl_vars *x = sd_tmpl_add_item(v, "files");
+		sd_buf_reset(&b);
+		file_href(&b, self.data, files[i].name);
+		sd_tmpl_set(x, "href", b.data);
+		sd_tmpl_set(x, "name", files[i].name);
+		sd_buf_reset(&b);
+		human_size(&b, files[i].size);
+		sd_tmpl_set(x, "size", b.data);
+	}
 	for (size_t i = 0; i < t->nentries; i++) {
 		const struct sd_entry *e = &t->entries[i];
 		/* Only what the requester may see: public comments, and the
@@ -364,11 +707,19 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		sd_tmpl_set(x, "at", when);
 		sd_tmpl_set(x, "at_iso", iso);
 		if (comment) {
-			set_markdown(x, "text", e->body ? e->body : "");
+			set_markdown(x, "text", e->body ? e->body : "", &fl);
 		} else {
 			int st = !strcmp(e->field, "status");
 			sd_buf_reset(&b);
-			if (!strcmp(e->field, "file")) {
+			if (!strcmp(e->field, "file") && is_public_file(files, nfiles, e->to)) {
+				/* The name is the link, after the words. */
+				sd_buf_adds(&b, sd_tmpl_msg(req->msgs, "status.file"));
+				struct sd_buf href = SD_BUF_INIT;
+				file_href(&href, self.data, e->to);
+				sd_tmpl_set(x, "file", e->to);
+				sd_tmpl_set(x, "file_href", href.data);
+				sd_buf_release(&href);
+			} else if (!strcmp(e->field, "file")) {
 				sd_buf_printf(&b, "%s %s", sd_tmpl_msg(req->msgs, "status.file"),
 					      e->to);
 			} else {
@@ -397,7 +748,11 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 		else
 			sd_buf_adds(&link, self.data);
 		sd_tmpl_set(c, "link", link.data);
-		sd_tmpl_render(req->srv->tmpl[3], c, req->msgs, &html);
+		sd_error *over = sd_tmpl_render(req->srv->tmpl[3], c, req->msgs, &html);
+		if (over) {
+			web_log_error("cannot render a page", over);
+			sd_error_free(over);
+		}
 		sd_tmpl_set_html(v, "created_box", html.data);
 		sd_tmpl_vars_free(c);
 		sd_buf_release(&link);
@@ -413,6 +768,7 @@ static void show_status(struct web_request *req, const char *id, struct sd_ticke
 			sd_tmpl_set(v, "notice", sd_tmpl_msg(req->msgs, key));
 	}
 	web_page(req, 200, "status.html", sd_ticket_get(t, SD_F_TITLE), v);
+	sd_attach_list_free(files, nfiles);
 	sd_tmpl_vars_free(v);
 	sd_buf_release(&self);
 	sd_buf_release(&b);
@@ -441,8 +797,7 @@ static void act(struct web_request *req, const char *id, const char *action)
 		goto done;
 	}
 	for (size_t i = 0; i < req->nfields; i++)
-		if (req->fields[i].filename && *req->fields[i].filename &&
-		    !strcmp(req->fields[i].name, "files"))
+		if (is_upload(req, i))
 			nfiles++;
 	if (!strcmp(action, "comment")) {
 		text = form_text(web_field(req, "comment"));
@@ -468,19 +823,12 @@ static void act(struct web_request *req, const char *id, const char *action)
 	if (!strcmp(action, "comment") && nfiles) {
 		/* The files go in the same commit as the comment, under the
 		 * portal's limits; one over them is dropped and said so. */
-		const struct sd_portal_config *pc = &sd_store_config(req->store)->portal;
-		struct sd_attach_file *files = sd_xcalloc(nfiles, sizeof(*files));
-		size_t k = 0;
-		for (size_t i = 0; i < req->nfields; i++)
-			if (req->fields[i].filename && *req->fields[i].filename &&
-			    !strcmp(req->fields[i].name, "files") && !req->fields[i].over)
-				files[k++] = (struct sd_attach_file){ req->fields[i].filename,
-								      req->fields[i].value.data,
-								      req->fields[i].value.len, 0 };
-		struct sd_attach_limits lim = { pc->max_upload, pc->max_upload, 10 };
+		size_t k, over;
+		struct sd_attach_file *files = uploads(req, &k, &over);
+		struct sd_attach_limits lim = upload_limits(req);
 		err = sd_attach_plan(&plan, req->store, id, files, k, &lim, "portal.max_upload",
 				     "portal.max_upload");
-		dropped = nfiles - k;
+		dropped = over;
 		free(files);
 		if (!err)
 			err = sd_attach_record(&t, &plan, who, req->now, 1, NULL);
@@ -567,6 +915,14 @@ static void status_route(struct web_request *req)
 	if (!sd_token_verify(req->srv->key, id, token))
 		goto unknown;
 	memcpy(req->log_id, id, SD_ID_LEN + 1);
+	if (action && !strncmp(action, "files/", 6)) {
+		if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
+			goto unknown;
+		if (!serve_file(req, id, action + 6))
+			goto unknown;
+		sd_ticket_free(&t);
+		return;
+	}
 	if (action && strcmp(req->method, "POST"))
 		goto unknown;
 	if (action) {

@@ -33,6 +33,8 @@
 	"frame-ancestors 'none'; base-uri 'none'"
 
 #define MAX_FIELDS 64
+/* At most this long, on SIGTERM, for the requests in flight to finish. */
+#define DRAIN_SECONDS 60
 #define TEMPLATE_MAX_BYTES (256u << 10)
 
 /* ---- templates ---- */
@@ -126,7 +128,15 @@ void web_page(struct web_request *req, int status, const char *tmpl, const char 
 {
 	struct web_server *srv = req->srv;
 	struct sd_buf body = SD_BUF_INIT;
-	sd_tmpl_render(srv->tmpl[template_index(tmpl)], vars, req->msgs, &body);
+	sd_error *err = sd_tmpl_render(srv->tmpl[template_index(tmpl)], vars, req->msgs, &body);
+	if (err) {
+		/* A desk's template that explodes: said in the log, and the
+		 * page is an error rather than a worker lost to it. */
+		web_log_error("cannot render a page", err);
+		sd_error_free(err);
+		sd_buf_adds(&body, "<p>This page cannot be shown.</p>");
+		status = 500;
+	}
 	struct sd_tmpl_vars *layout = sd_tmpl_vars_new();
 	sd_tmpl_set(layout, "lang", req->lang);
 	sd_tmpl_set(layout, "title", title);
@@ -140,7 +150,15 @@ void web_page(struct web_request *req, int status, const char *tmpl, const char 
 		sd_tmpl_set(l, "name", web_language_names[i]);
 	}
 	sd_buf_reset(&req->body);
-	sd_tmpl_render(srv->tmpl[template_index("layout.html")], layout, req->msgs, &req->body);
+	if ((err = sd_tmpl_render(srv->tmpl[template_index("layout.html")], layout, req->msgs,
+				  &req->body))) {
+		web_log_error("cannot render a page", err);
+		sd_error_free(err);
+		sd_buf_adds(&req->body,
+			    "<!DOCTYPE html><title>Error</title><p>This page cannot be "
+			    "shown.</p>");
+		status = 500;
+	}
 	req->status = status;
 	req->content_type = "text/html; charset=utf-8";
 	sd_tmpl_vars_free(layout);
@@ -401,6 +419,8 @@ static void add_headers(struct MHD_Response *r, struct web_request *req)
 		MHD_add_response_header(r, "Set-Cookie", req->set_cookie);
 	if (req->location)
 		MHD_add_response_header(r, "Location", req->location);
+	if (req->disposition)
+		MHD_add_response_header(r, "Content-Disposition", req->disposition);
 }
 
 /* The path as the log shows it: a status link's token is replaced, the
@@ -470,6 +490,7 @@ static void release_conn(struct conn *c)
 	free(c->req.host);
 	free(c->req.set_cookie);
 	free(c->req.location);
+	free(c->req.disposition);
 	sd_buf_release(&c->req.body);
 	free(c);
 }
@@ -477,9 +498,12 @@ static void release_conn(struct conn *c)
 static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls, (void)connection, (void)toe;
-	if (*con_cls)
+	struct web_server *srv = cls;
+	(void)connection, (void)toe;
+	if (*con_cls) {
 		release_conn(*con_cls);
+		__atomic_sub_fetch(&srv->inflight, 1, __ATOMIC_SEQ_CST);
+	}
 	*con_cls = NULL;
 }
 
@@ -544,6 +568,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	if (!c) {
 		c = sd_xcalloc(1, sizeof(*c));
 		*con_cls = c;
+		__atomic_add_fetch(&srv->inflight, 1, __ATOMIC_SEQ_CST);
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
 		struct web_request *req = &c->req;
 		req->srv = srv;
@@ -591,8 +616,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		const char *cl =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > c->limit)
-			req->too_big = 1;
-		if (!strcmp(req->method, "POST") && !req->too_big) {
+			req->body_over = 1;
+		/* Over the limit, the fields before it are still parsed: the
+		 * request form names the files that made it too large and
+		 * keeps what was typed (they come first). */
+		if (!strcmp(req->method, "POST")) {
 			c->pp = MHD_create_post_processor(conn, 16384, on_field, c);
 			/* NULL: not a form encoding; the page answers 400. */
 		}
@@ -600,12 +628,16 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	}
 	struct web_request *req = &c->req;
 	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		/* Only the part within the limit is parsed. */
+		if (c->received + n > c->limit) {
+			n = c->received < c->limit ? (size_t)(c->limit - c->received) : 0;
+			req->body_over = 1;
+		}
 		c->received += *upload_data_size;
-		if (c->received > c->limit)
-			req->too_big = 1;
-		if (c->pp && !req->too_big &&
-		    MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES &&
-		    !req->too_big)
+		if (c->pp && n && !req->too_big && !req->status &&
+		    MHD_post_process(c->pp, upload_data, n) != MHD_YES && !req->too_big &&
+		    !req->body_over)
 			req->status = 400;
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -644,7 +676,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (!strcmp(req->method, "OTHER")) {
 		web_message(req, 405, "notfound.title", "notfound.text");
-	} else if (req->too_big) {
+	} else if (req->body_over && !req->too_big && !strcmp(req->path, "/request") && c->pp) {
+		/* The form says which files made it too large. */
+		web_route(req);
+	} else if (req->too_big || req->body_over) {
 		web_message(req, 413, "toolarge.title", "toolarge.text");
 	} else if (req->status == 400 || (!strcmp(req->method, "POST") && !c->pp)) {
 		web_message(req, 400, "badform.title", "badform.text");
@@ -660,6 +695,31 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	MHD_destroy_response(r);
 	log_request(c);
 	return ret;
+}
+
+/* URL escapes decoded as usual, except %00, which is left as it is: a
+ * NUL would cut the path short, and "name%00" must not name "name". */
+static int hex_digit(char c)
+{
+	return sd_ascii_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls, (void)conn;
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (r[0] == '%' && hex_digit(r[1]) && hex_digit(r[2]) &&
+		    (r[1] != '0' || r[2] != '0')) {
+			char hex[3] = { r[1], r[2], '\0' };
+			*w++ = (char)strtoul(hex, NULL, 16);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* ---- the daemon ---- */
@@ -773,7 +833,8 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY, tls,
 			     MHD_OPTION_END);
 	if (!d) {
 		err = sd_error_fatal("cannot listen on %s (in use, or not an address of this "
@@ -792,13 +853,30 @@ sd_error *web_serve(struct sd_store *store, const struct web_options *opt)
 	int sig = 0;
 	while (sigwait(&sigs, &sig) == 0 && sig == SIGPIPE)
 		;
+	/* Stop accepting, then let the workers finish the requests they
+	 * hold, an upload still arriving included: its ticket is committed
+	 * and its answer sent before the daemon is gone. Idle keep-alive
+	 * connections hold no request and are closed at once; a client that
+	 * stalls is cut by the idle timeout, and DRAIN_SECONDS bound the
+	 * wait for one that trickles. */
+	MHD_socket lsock = MHD_quiesce_daemon(d);
+	/* A connection the kernel would still queue on the listening socket
+	 * is refused instead of left waiting for an answer that never
+	 * comes; the socket is closed once the daemon is gone (not before:
+	 * a worker may still hold it). */
+	if (lsock != MHD_INVALID_SOCKET)
+		shutdown(lsock, SHUT_RDWR);
+	/* Said once nothing new is taken. */
 	fprintf(stderr, "sd serve: stopping on %s after the requests in flight\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
-	/* Stop accepting, then let the workers finish what they hold: a
-	 * commit in progress completes before the daemon is gone. */
-	MHD_quiesce_daemon(d);
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < DRAIN_SECONDS * 50 && __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST);
+	     i++)
+		nanosleep(&tick, NULL);
 	MHD_stop_daemon(d);
 	d = NULL;
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 done:
 	if (d)
 		MHD_stop_daemon(d);

@@ -56,15 +56,19 @@ struct web_request {
 	char *host;		/* the Host header, for showing a link whole */
 	struct web_field *fields;
 	size_t nfields;
-	int too_big; /* a field or the body went over its limit */
+	int too_big; /* a field went over its limit, or too many came */
+	/* The body went over its limit: the fields before that point
+	 * arrived, the rest was read and dropped. */
+	int body_over;
 	sd_stamp now;
 	/* what the page answers */
 	int status;
 	struct sd_buf body;
 	const char *content_type;
 	char *set_cookie;
-	char *location;	 /* a redirect (303 See Other) */
-	char log_id[16]; /* a ticket id to log, never a token */
+	char *location;	   /* a redirect (303 See Other) */
+	char *disposition; /* Content-Disposition of a file served; NULL: none */
+	char log_id[16];   /* a ticket id to log, never a token */
 };
 
 /* A rendered knowledge-base list page and the state of kb/ it shows. */
@@ -93,6 +97,7 @@ struct web_server {
 	pthread_mutex_t stores_lock;
 	struct sd_store **stores; /* one per worker thread, freed at exit */
 	size_t nstores;
+	int inflight; /* requests begun and not yet completed (atomic) */
 };
 
 /* Loads the templates and catalogs: the store's .sd/templates/web/ files

@@ -6,7 +6,8 @@
 // would take it: fill in the form, see a matching FAQ article, send the
 // request anyway, follow the status link, see the agent's comment (an
 // agent comments with the CLI meanwhile) but never the internal note,
-// reply with a file, and confirm the fix. Every page is screenshotted at phone and
+// reply with a file, and confirm the fix; then a second request with
+// files on the form (one too large first) and its download link. Every page is screenshotted at phone and
 // desktop widths (portal-STEP-VIEWPORT.png) and watched for console
 // errors, failed loads and pages wider than a phone. Exit status: 0 all
 // well, 1 problems (listed on stdout), 77 browser unavailable.
@@ -117,6 +118,56 @@ async function main(argv) {
 			'confirming closes it');
 		expect(JSON.parse(sd('show', id, '--json')).status === 'closed', 'the ticket is closed');
 		await shoot('closed');
+
+		// The reply's file is a download link on the status page.
+		const reply = await page.$$eval('.files a', (as) => as.map((a) => a.textContent));
+		expect(reply.includes(`posnetek-${process.pid}.txt`), `the reply's file is listed (${reply})`);
+
+		// A second request with files on the first form: one too large
+		// first (the page says so and keeps what was typed), then smaller.
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-portal-'));
+		const big = path.join(dir, 'velik posnetek.bin');
+		fs.writeFileSync(big, Buffer.alloc(70000, 7));
+		const png = path.join(dir, 'снимок экрана čšž.png');
+		const pngBytes = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhf' +
+			'DwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+		fs.writeFileSync(png, pngBytes);
+		await page.goto(o.url + '/?lang=en', { waitUntil: 'load' });
+		await page.type('#name', 'Иван Петров');
+		await page.type('#email', 'ivan@example.ru');
+		await page.type('#title', 'Принтер печатает пустые листы');
+		await page.type('#description', 'После замены картриджа. Čšž.');
+		await (await page.$('#files')).uploadFile(big);
+		await submit('form[action="/request"] button[type=submit]');
+		const over = await text();
+		expect(over.includes('The files are too large or too many, so nothing was sent yet;') &&
+			over.includes('Not accepted: „velik posnetek.bin“'), 'too large: the page says which file and why');
+		expect(await page.$eval('#title', (i) => i.value) === 'Принтер печатает пустые листы',
+			'too large: the title is kept');
+		await shoot('form-toolarge');
+		// The 413 of that page is the point, not a problem.
+		for (let i = seen.length - 1; i >= 0; i--)
+			if (/^HTTP 413 for .*\/request$|status of 413/.test(seen[i]))
+				seen.splice(i, 1);
+		await (await page.$('#files')).uploadFile(png);
+		await shoot('form-files');
+		await submit('form[action="/request"] button[type=submit]');
+		expect((await text()).includes('Your request was sent'), 'the request with a file was sent');
+		const files = await page.$$eval('.files a', (as) =>
+			as.map((a) => [a.textContent, a.href, a.hasAttribute('download')]));
+		expect(files.length === 1 && files[0][0] === 'снимок экрана čšž.png' && files[0][2],
+			`the status page links the file (${JSON.stringify(files)})`);
+		await shoot('status-files');
+		if (files.length) {
+			const res = await fetch(files[0][1]);
+			const body = Buffer.from(await res.arrayBuffer());
+			expect(res.status === 200 && body.equals(pngBytes), 'the link downloads the file');
+			expect(res.headers.get('content-type') === 'image/png' &&
+				(res.headers.get('content-disposition') || '').startsWith('attachment;') &&
+				res.headers.get('x-content-type-options') === 'nosniff',
+				`the download is an attachment (${[...res.headers].join('; ')})`);
+		}
+		fs.rmSync(dir, { recursive: true });
 
 		for (const [step, path] of [['article', '/kb/vpn-restart'],
 			['search', '/kb/?q=vpn']]) {

@@ -11,7 +11,17 @@ import sys
 
 d = os.path.join(sys.argv[1], "new")
 messages = []
-for name in sorted(os.listdir(d), key=lambda n: (int(n.split(".")[0]), int(n.split(".")[1]), n)):
+
+
+def delivered(name):
+    # fake-sendmail's names are SECONDS.NANOSECONDS.PID; a real server's
+    # (Postfix: SECONDS.VdevIinoMmicro.host) order by the file's time.
+    seconds, rest = name.split(".")[0], name.split(".")[1]
+    nanos = int(rest) if rest.isdigit() else os.stat(os.path.join(d, name)).st_mtime_ns % 10**9
+    return (int(seconds), nanos, name)
+
+
+for name in sorted(os.listdir(d), key=delivered):
     with open(os.path.join(d, name), "rb") as f:
         raw = f.read()
     m = email.message_from_bytes(raw, policy=email.policy.default)

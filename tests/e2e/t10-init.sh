@@ -10,10 +10,14 @@ expect_exists "init: created a git repository" "$r/.git"
 expect_exists "init: wrote .sd/config.yaml" "$r/.sd/config.yaml"
 expect_exists "init: wrote tickets/.gitkeep" "$r/tickets/.gitkeep"
 expect_contains "init: wrote the auto-reply template" "$r/.sd/templates/auto-reply.md" "{{short_id}}"
+expect_contains "init: and its Russian translation" "$r/.sd/templates/auto-reply.ru.md" "заявку {{short_id}}"
+expect_contains "init: and its Slovenian one" "$r/.sd/templates/auto-reply.sl.md" "zahtevek {{short_id}}"
 expect_commit_count "init" "$r" 1
 expect_last_commit "init" "$r" "sd: init" ".gitattributes
 .sd/config.yaml
 .sd/templates/auto-reply.md
+.sd/templates/auto-reply.ru.md
+.sd/templates/auto-reply.sl.md
 tickets/.gitkeep"
 expect_eq "init: branch is main (from init.defaultBranch)" "main" \
 	"$(git -C "$r" symbolic-ref --short HEAD 2>&1)"
@@ -144,6 +148,8 @@ expect_commit_count "init: repository without commits" "$tmp/emptyrepo" 1
 expect_last_commit "init: repository without commits" "$tmp/emptyrepo" "sd: init" ".gitattributes
 .sd/config.yaml
 .sd/templates/auto-reply.md
+.sd/templates/auto-reply.ru.md
+.sd/templates/auto-reply.sl.md
 tickets/.gitkeep"
 fsck_ok "init: repository without commits" "$tmp/emptyrepo"
 

@@ -43,17 +43,19 @@ expect_exit "mail: out-of-office show" 0 sd -C "$r" show "$id" --json
 expect_json "mail: out-of-office is internal" "$OUT" \
 	'sorted(e["visibility"] for e in d["timeline"] if e["kind"] == "comment")' '["internal", "public"]'
 
-# Refused on purpose: 65, nothing committed.
+# Refused on purpose: 65; dropped: 0; nothing committed.
 before=$(commit_count "$r")
 printf 'From: Jane <jane@example.com>\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nAway.\n' >"$tmp/ooo2.eml"
-STDIN=$tmp/ooo2.eml expect_exit "mail: auto-reply to nothing refused" 65 sd -C "$r" mail
-expect_err_has "mail: auto-reply refusal says why" "answers no ticket"
+# An automatic reply to nothing is dropped, not refused: a refusal would
+# make the mail server bounce it back to the machine that wrote it.
+STDIN=$tmp/ooo2.eml expect_exit "mail: auto-reply to nothing dropped" 0 sd -C "$r" mail
+expect_out_has "mail: the drop says why" "dropped: the automatic reply from jane@example.com answers no ticket of this desk"
 printf 'From: x@lists.example\nList-Id: <l.example>\nSubject: hi\n\nx\n' >"$tmp/list.eml"
 STDIN=$tmp/list.eml expect_exit "mail: list mail refused" 65 sd -C "$r" mail
 expect_err_has "mail: list refusal says why" "List-Id"
 printf 'Subject: nobody\n\nx\n' >"$tmp/anon.eml"
 STDIN=$tmp/anon.eml expect_exit "mail: no sender refused" 65 sd -C "$r" mail
-expect_commit_count "mail: refusals commit nothing" "$r" "$before"
+expect_commit_count "mail: refusals and drops commit nothing" "$r" "$before"
 expect_clean "mail" "$r"
 fsck_ok "mail" "$r"
 

@@ -73,8 +73,11 @@ expect_json "outlook: the mail event carries the message's ids and addresses" "$
 	'[(e["to"], e["message_id"], e["mail_from"], e["mail_to"], e["reply_to"]) for e in d["timeline"] if e.get("field") == "mail"]' \
 	'[["received", "o1@example.ru", "ivan@example.ru", "bor@example.com,ana@example.si", "ivan.home@example.ru"]]'
 expect_json "outlook: the dropped file is recorded for the auto-reply" "$tmp/o1.json" \
-	'[(e["from"], e["to"], e["reason"], e["message_id"]) for e in d["timeline"] if e.get("field") == "file"]' \
+	'[(e["from"], e["to"], e["reason"], e["message_id"]) for e in d["timeline"] if e.get("field") == "file" and e["from"]]' \
 	'[["big.zip", "", "not stored: 3000 bytes, over mail.max_file_bytes (2000)", "o1@example.ru"]]'
+expect_json "outlook: the files Ivan sent are his, the original is not" "$tmp/o1.json" \
+	'[(e["author"], e["to"]) for e in d["timeline"] if e.get("field") == "file" and e["to"]]' \
+	'[["Иван Петров <ivan@example.ru>", "račun.pdf"], ["Иван Петров <ivan@example.ru>", "image001.png"]]'
 expect_contains "outlook: the marker is in the file" "$r/$d.md" 'to=received message_id=o1@example.ru mail_from=ivan@example.ru'
 expect_json "outlook: the JSON lists the files" "$tmp/o1.json" '[(f["name"], f["path"], f["size"]) for f in d["files"]][2]' \
 	"[\"račun.pdf\", \"$d/files/račun.pdf\", 16]"
@@ -191,9 +194,9 @@ expect_json "50 MB message: the drops are in the description" "$OUT" 'd["descrip
 STDIN=$tmp/many.eml SD_NOW=2026-12-10T09:50:00Z expect_exit "10,000 parts" 0 sd -C "$r" mail
 many=$(sed -n 's/^\([0-9a-z]*\): new ticket from many@example.si$/\1/p' "$OUT")
 expect_exit "10,000 parts: show" 0 sd -C "$r" show "$many" --json
-expect_json "10,000 parts: 100 files and the original stored, 20 drops recorded" "$OUT" \
-	'(len(d["files"]), sum(1 for e in d["timeline"] if e.get("field") == "file"), d["description"].splitlines()[-1])' \
-	'[101, 20, "(and 9800 more files)"]'
+expect_json "10,000 parts: 100 files and the original stored, 100 recorded, 20 drops recorded" "$OUT" \
+	'(len(d["files"]), sum(1 for e in d["timeline"] if e.get("field") == "file" and e["to"]), sum(1 for e in d["timeline"] if e.get("field") == "file" and e["from"]), d["description"].splitlines()[-1])' \
+	'[101, 100, 20, "(and 9800 more files)"]'
 
 # sd attach: one commit with the files and their events; limits refuse.
 # (message.eml to message-5.eml are the originals of the mail above.)
@@ -208,7 +211,7 @@ $d/files/hidden čšž.txt
 $d/files/MESSAGE-6.eml" "$(cat "$OUT")"
 expect_exit "attach: show" 0 sd -C "$r" show "$id" --json
 expect_json "attach: one event per file" "$OUT" \
-	'[e["to"] for e in d["timeline"] if e.get("field") == "file" and e["to"]]' '["dmesg.txt", "hidden čšž.txt", "MESSAGE-6.eml"]'
+	'[e["to"] for e in d["timeline"] if e.get("field") == "file" and e["to"]]' '["račun.pdf", "image001.png", "dmesg.txt", "hidden čšž.txt", "MESSAGE-6.eml"]'
 head -c 2500 /dev/zero >"$tmp/big.bin"
 before=$(commit_count "$r")
 expect_exit "attach: over max_file_bytes" 2 sd -C "$r" attach "$id" "$tmp/dmesg.txt" "$tmp/big.bin"

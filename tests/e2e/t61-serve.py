@@ -167,7 +167,8 @@ check("a comment with files is one commit, the big one dropped",
       and not any("big.bin" in f for f in files), r.status, files)
 r, p = req("GET", status + "?done=dropped", cookies=jar)
 check("the page shows the file and says one was dropped",
-      "File attached: снимок čšž.png" in p and "a file was too large" in p, p)
+      re.search(r'File attached: <a href="[^"]*/files/[^"]*" download>снимок čšž\.png</a>', p)
+      and "a file was too large" in p, p)
 body, h = multipart({"csrf": token2, "comment": ""}, [("log.txt", b"line\n")])
 r, _ = req("POST", status + "/comment", body, headers=h, cookies=jar)
 check("files alone need no comment", r.status == 303
@@ -271,11 +272,16 @@ except (ConnectionError, http.client.HTTPException):
     check("a huge header is refused", True)
 
 # Rate limits (per_email 2, per_address 3 in the test's config).
+# Without --behind-proxy, X-Forwarded-For is anybody's header: ignored.
 codes = []
-for email in ("ana@example.com", "ana@example.com", "cene@example.com"):
-    r, _ = req("POST", "/request", dict(form, email=email, title="rate"), cookies=jar)
+for email, xff in (("ana@example.com", "198.51.100.1"), ("ana@example.com", "198.51.100.2"),
+                   ("cene@example.com", "198.51.100.3")):
+    r, _ = req("POST", "/request", dict(form, email=email, title="rate"), cookies=jar,
+               headers={"X-Forwarded-For": xff})
     codes.append(r.status)
 check("per email, then per address: 429", codes == [303, 429, 429], codes)
+check("X-Forwarded-For is ignored without --behind-proxy",
+      "198.51.100." not in open(log, encoding="utf-8", errors="replace").read())
 
 # A slow client is cut off (--timeout 1).
 s = socket.create_connection(("127.0.0.1", port))

@@ -7,6 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 r=$(store browser)
+printf 'portal:\n  max_upload: 64K\n' >>"$r/.sd/config.yaml"
+commit_all "$r" "portal config"
 git -C "$r" config user.name "Ana Agent"
 git -C "$r" config user.email ana@example.com
 sd -C "$r" kb new "VPN ne dela: ponovno zaženite odjemalca" --slug vpn-restart --tag vpn \

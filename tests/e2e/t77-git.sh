@@ -183,6 +183,8 @@ expect_one_new_commit "init in an existing repository" "$r" "$before"
 expect_last_commit "init in an existing repository" "$r" "sd: init" ".gitattributes
 .sd/config.yaml
 .sd/templates/auto-reply.md
+.sd/templates/auto-reply.ru.md
+.sd/templates/auto-reply.sl.md
 tickets/.gitkeep"
 expect_eq "init in an existing repository: user's status untouched" "$st" "$(gstatus "$r")"
 expect_eq "init in an existing repository: user's index untouched" "$cached" "$(git -C "$r" diff --cached)"

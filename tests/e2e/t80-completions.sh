@@ -164,6 +164,10 @@ comp "$r" "sd export --format " sd export --format ""
 is "bash: sd export --format <TAB>" jsonl csv
 comp "$r" "sd import --format=c" sd import --format = c
 is "bash: sd import --format=c<TAB>" csv
+comp "$outside" "sd attach x imp" sd attach x imp
+is "bash: sd attach ID FILE<TAB>: file names" imports import-me.csv
+comp "$r" "sd attach x --na" sd attach x --na
+is "bash: sd attach ID --na<TAB>" --name
 comp "$outside" "sd export -o imp" sd export -o imp
 is "bash: sd export -o FILE<TAB>: file names" imports import-me.csv
 
@@ -267,6 +271,8 @@ EOF
 		is "zsh: sd export --format <TAB>" jsonl csv
 		zcomp "$outside" "sd import import-"
 		is "zsh: sd import FILE<TAB>: file names" import-me.csv
+		zcomp "$outside" "sd attach x import-"
+		is "zsh: sd attach ID FILE<TAB>: file names" import-me.csv
 		expect_missing "zsh: ticket text never run" "$r/PWNED"
 	else
 		skip "zsh: completion" "zsh/zpty module not available"
@@ -304,6 +310,8 @@ if command -v fish >/dev/null 2>&1; then
 	is "fish: sd export --format <TAB>" jsonl csv
 	fcomp "$outside" "sd import import-"
 	is "fish: sd import FILE<TAB>: file names" import-me.csv
+	fcomp "$outside" "sd attach x import-"
+	is "fish: sd attach ID FILE<TAB>: file names" import-me.csv
 	expect_missing "fish: ticket text never run" "$r/PWNED"
 else
 	skip "fish: sd.fish parses" "fish not installed"

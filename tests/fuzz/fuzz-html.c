@@ -3,9 +3,33 @@
  * one blank line at a time, no blank line or space at either end of a
  * line's run, and text without markup comes out as its words. */
 
+#include <cmark.h>
+
 #include "fuzz.h"
 #include "sd/html.h"
 #include "sd/text.h"
+
+/* A file name with every character an image's target must not let
+ * through unescaped. */
+#define TARGET "files/a ]) <b> [x](y) `\\ *_&amp;.png"
+
+static const char *every_cid(void *arg, const char *src)
+{
+	(void)arg;
+	return !strncmp(src, "cid:", 4) ? TARGET : NULL;
+}
+
+/* Each image of the Markdown links to TARGET: an alt text cannot end
+ * an image early or make one of its own. */
+static void check_images(cmark_node *n, const char *md)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		if (cmark_node_get_type(c) == CMARK_NODE_IMAGE &&
+		    strcmp(cmark_node_get_url(c), TARGET))
+			FUZZ_FAIL("an image of \"%s\" in\n%s", cmark_node_get_url(c), md);
+		check_images(c, md);
+	}
+}
 
 static int plain_words(const uint8_t *data, size_t size)
 {
@@ -52,6 +76,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		fuzz_same("plain text", &words, &out);
 		sd_buf_release(&words);
+	}
+
+	/* With images resolved: the same rules, and when the input has no
+	 * '!' nor '&' of its own, every image is one of ours. */
+	sd_buf_reset(&out);
+	sd_html_to_text_images(&out, (const char *)data, size, every_cid, NULL);
+	if (!sd_utf8_valid(out.data, out.len, NULL) || strlen(out.data) != out.len)
+		FUZZ_FAIL("images: invalid UTF-8 or NUL in\n%s", out.data);
+	if (!memchr(data, '!', size) && !memchr(data, '&', size)) {
+		cmark_node *doc = cmark_parse_document(out.data, out.len, CMARK_OPT_DEFAULT);
+		check_images(doc, out.data);
+		cmark_node_free(doc);
 	}
 	sd_buf_release(&out);
 	return 0;

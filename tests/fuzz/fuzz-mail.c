@@ -94,6 +94,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z')))
 				FUZZ_FAIL("tag id \"%s\" from \"%s\"", id, m->subject);
 
+	/* Inline images linked to stored files: clean text too, and the
+	 * body itself when no file was stored (but for Outlook's "[cid:]"
+	 * of a dropped file, which becomes its name). */
+	const char **names = calloc(m->n_attachments + 1, sizeof(*names));
+	struct sd_buf linked = SD_BUF_INIT;
+	sd_mail_body_linked(&linked, m, names);
+	if (!strstr(m->body, "[cid:") && strcmp(linked.data, m->body))
+		FUZZ_FAIL("no file stored, yet the body changed:\n%s\n---\n%s", m->body,
+			  linked.data);
+	for (size_t i = 0; i < m->n_attachments; i++)
+		names[i] = i % 2 ? "a b ](x).png" : "image.png";
+	sd_buf_reset(&linked);
+	sd_mail_body_linked(&linked, m, names);
+	check("linked body", linked.data);
+	sd_buf_release(&linked);
+	free(names);
+
 	struct sd_buf trimmed = SD_BUF_INIT;
 	sd_mail_trim_reply(&trimmed, m->body);
 	check("trimmed body", trimmed.data);

@@ -8,6 +8,11 @@
 #include "fuzz.h"
 #include "sd/tmpl.h"
 
+/* The bounds of a rendering here: small, so that an input that nests a
+ * list in itself costs milliseconds, not the seconds the page bounds
+ * allow. */
+#define FUZZ_MAX_OUTPUT (256 * 1024)
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstr(data, size);
@@ -23,13 +28,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!err == !t)
 		FUZZ_FAIL("parse gave %s and %s", err ? "an error" : "no error",
 			  t ? "a template" : "none");
-	if (t)
-		sd_tmpl_render(t, v, m, &out);
+	if (t) {
+		/* Either within the bounds or refused, leaving nothing. */
+		sd_error *over = sd_tmpl_render_within(t, v, m, &out, FUZZ_MAX_OUTPUT, 100000);
+		if (over ? out.len != 0 : out.len > FUZZ_MAX_OUTPUT + 6 * size)
+			FUZZ_FAIL("rendering gave %zu bytes and %s", out.len,
+				  over ? "an error" : "no error");
+		sd_error_free(over);
+	}
 	sd_error_free(err);
 	sd_buf_reset(&out);
 	if ((err = sd_tmpl_parse(&fixed, "<p>{{x}}</p>", 12, "fixed")))
 		FUZZ_FAIL("the fixed template: %s", err->msg);
-	sd_tmpl_render(fixed, v, m, &out);
+	if ((err = sd_tmpl_render(fixed, v, m, &out)))
+		FUZZ_FAIL("the fixed template: %s", err->msg);
 	if (strcspn(out.data + 3, "<>\"'") != out.len - 7)
 		FUZZ_FAIL("a value brought markup: %s", out.data);
 	sd_buf_release(&out);

@@ -744,6 +744,73 @@ static void test_html(void)
 	html("<div><div><p>x</p></div></div>", "x", "nested blocks");
 }
 
+static const char *image_target(void *arg, const char *src)
+{
+	(void)arg;
+	return !strcmp(src, "cid:a@x") ? "files/a b (1).png" : NULL;
+}
+
+static void html_img(const char *in, const char *expected, const char *what)
+{
+	struct sd_buf out = SD_BUF_INIT;
+	sd_html_to_text_images(&out, in, strlen(in), image_target, NULL);
+	CHECK_STR(expected, out.data, what);
+	sd_buf_release(&out);
+}
+
+static void test_inline_images(void)
+{
+	html_img("<p>See <img src=\"cid:a@x\" alt=\"схема\"> here</p>",
+		 "See ![схема](<files/a b \\(1\\).png>) here", "a resolved image");
+	html_img("<img src=\"cid:a@x\">", "![a b \\(1\\).png](<files/a b \\(1\\).png>)",
+		 "no alt: the file's name");
+	html_img("<img src=\"cid:b@x\" alt=\"čšž\">", "čšž", "unresolved: the alt text");
+	html_img("<img src=\"cid:a@x\" alt=\"x](javascript:y) <b>&lt;i&gt; *z* \\ `q`\">",
+		 "![x\\]\\(javascript\\:y\\) \\<b\\>\\<i\\> \\*z\\* \\\\ \\`q\\`](<files/a b "
+		 "\\(1\\).png>)",
+		 "alt text escaped");
+	html_img("<img src=\"cid:a@x\" alt=\"a\n\n  b\">", "![a b](<files/a b \\(1\\).png>)",
+		 "alt text on one line");
+
+	/* Outlook: alternative inside related, [cid:] in the text part. */
+	struct sd_mail *m = PARSE(
+		"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/related; boundary=R\n\n"
+		"--R\nContent-Type: text/plain; charset=utf-8\n\n"
+		"Glej [cid:image001.png@01D] in [cid:image002.png@01D] in [cid:none@x]\n"
+		"--R\nContent-Type: text/html\n\n<img src=\"cid:image002.png@01D\">\n"
+		"--R\nContent-Type: image/png; name=image001.png\nContent-ID: <image001.png@01D>\n\nx\n"
+		"--R\nContent-Type: image/png; name=image002.png\nContent-ID: <image002.png@01D>\n\ny\n"
+		"--R--\n");
+	const char *names[] = { "image001.png", NULL };
+	struct sd_buf out = SD_BUF_INIT;
+	CHECK(m->n_attachments == 2, "two images");
+	sd_mail_body_linked(&out, m, names);
+	CHECK_STR("Glej ![image001.png](<files/image001.png>) in \\[image002.png\\] in "
+		  "[cid:none@x]",
+		  out.data, "Outlook's [cid:] linked");
+	sd_buf_reset(&out);
+	sd_mail_body_linked(&out, m, NULL);
+	CHECK_STR(m->body, out.data, "no names: the body as it is");
+	sd_buf_release(&out);
+	sd_mail_free(m);
+
+	/* An HTML part of nothing but an image gives no text until linked,
+	 * then the blank line between parts. */
+	m = PARSE(
+		"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=M\n\n"
+		"--M\nContent-Type: text/html\n\n<img src=\"cid:p%2Eq@x\">\n"
+		"--M\nContent-Type: text/plain\n\nmiddle\n"
+		"--M\nContent-Type: text/html\n\n<img src=\"CID:p%2eq@x\">\n"
+		"--M\nContent-Type: image/png; name=\"p.png\"\nContent-ID: <p.q@x>\n\nz\n--M--\n");
+	const char *one[] = { "p.png" };
+	CHECK_STR("middle", m->body, "images without alt text give no text");
+	sd_mail_body_linked(&out, m, one);
+	CHECK_STR("![p.png](<files/p.png>)\n\nmiddle\n\n![p.png](<files/p.png>)", out.data,
+		  "linked images, blank lines between parts");
+	sd_buf_release(&out);
+	sd_mail_free(m);
+}
+
 /* The corpus check: real mail read as Zammad reads it. */
 
 /* The scalar value of key in the top-level mapping of a YAML file (tags
@@ -877,7 +944,12 @@ static int corpus_one(const char *box, const char *yml, struct sd_buf *why)
 			agree = 0;
 		}
 	} else if (body) {
-		words(&theirs, body, type && strstr(type, "html"));
+		/* Older yml files give no content_type; their bodies are HTML
+		 * when they hold its tags. */
+		int html = type
+			? strstr(type, "html") != NULL
+			: strstr(body, "<div") || strstr(body, "<p>") || strstr(body, "<br");
+		words(&theirs, body, html);
 		words(&ours, m->body, 0);
 		size_t total = 0, found = 0;
 		const char *missing = NULL;
@@ -918,7 +990,7 @@ static int by_name(const void *a, const void *b)
 
 /* At least this many of the corpus must agree: the count when the check
  * was written, so a change that reads real mail worse fails. */
-#define CORPUS_AGREE_MIN 50
+#define CORPUS_AGREE_MIN 51
 
 static void test_corpus(void)
 {
@@ -1022,6 +1094,7 @@ int main(void)
 	test_trim();
 	test_subjects();
 	test_html();
+	test_inline_images();
 	test_corpus();
 	return unit_done("t-mail");
 }

@@ -308,6 +308,39 @@ static void test_collect(void)
 	CHECK(!err && ob.n == 0, "nothing owed after the records: %zu", ob.n);
 	sd_outbox_free(&ob);
 
+	/* Its claim withdrawn (the sendmail failed after the claim was
+	 * pushed), the answer is owed again, under the next claim id and
+	 * with the same Message-ID; recorded again, owed no more. */
+	char first[SD_ENTRY_ID_LEN + 1] = "";
+	for (size_t i = 0; i < t.nentries; i++)
+		if (t.entries[i].kind == SD_ENTRY_EVENT && !strcmp(t.entries[i].field, "mail") &&
+		    !strcmp(t.entries[i].from, "reply:c000000001"))
+			memcpy(first, t.entries[i].id, SD_ENTRY_ID_LEN + 1);
+	CHECK(*first, "the answer's record");
+	CHECK(sd_outbox_withdraw(&t, "reply:c000000001", first, "cron <cron@desk.example>",
+				 now + 10, "sendmail failed"),
+	      "withdrawn");
+	CHECK(!sd_outbox_withdraw(&t, "reply:c000000001", first, "cron <cron@desk.example>",
+				  now + 11, "sendmail failed"),
+	      "withdrawn once");
+	CHECK(sd_outbox_withdrawn(&t, first), "sd_outbox_withdrawn");
+	sd_outbox_init(&ob, &s);
+	sd_outbox_count(&ob, &t);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	CHECK(!err && ob.n == 1 && !strcmp(ob.v[0].what, "reply:c000000001") &&
+		      strcmp(ob.v[0].record_id, first) && strstr(ob.v[0].message_id, first),
+	      "owed again, a new claim, the same Message-ID: %zu", ob.n);
+	if (ob.n == 1) {
+		CHECK(sd_outbox_record(&t, &ob.v[0], "cron <cron@desk.example>", now + 20),
+		      "claimed again");
+		CHECK(!sd_outbox_withdrawn(&t, ob.v[0].record_id), "the new claim stands");
+	}
+	sd_outbox_free(&ob);
+	sd_outbox_init(&ob, &s);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	CHECK(!err && ob.n == 0, "nothing owed after the second claim: %zu", ob.n);
+	sd_outbox_free(&ob);
+
 	/* The limit: with one auto-reply sent to Иван in the last day, a
 	 * limit of 1 withholds the next. */
 	struct sd_ticket t2;
@@ -350,6 +383,97 @@ static void test_collect(void)
 	sd_config_release(&cfg);
 }
 
+/* Files dropped from a reply by mail are told to its sender, once per
+ * message; none for machine mail (an internal note). */
+static void test_drop_notices(void)
+{
+	static const char drops[] =
+		"\n<!-- sd:comment id=c000000010 at=2026-12-07T10:50:00Z author=\"Špela "
+		"<spela@example.si>\" visibility=public message_id=sp1@example.si -->\n"
+		"Tudi pri nas.\n"
+		"\n<!-- sd:event id=f000000010 at=2026-12-07T10:50:00Z author=\"Špela "
+		"<spela@example.si>\" field=file from=\"dnevnik čšž.zip\" to=\"\" reason=\"not stored: "
+		"3000 bytes\" message_id=sp1@example.si -->\n"
+		"\n<!-- sd:event id=f000000011 at=2026-12-07T10:50:00Z author=\"Špela "
+		"<spela@example.si>\" field=file from=posnetek.mp4 to=\"\" reason=\"not stored: "
+		"past the message's limit\" message_id=sp1@example.si -->\n"
+		"\n<!-- sd:comment id=c000000011 at=2026-12-07T10:55:00Z author=\"Ivan "
+		"<ivan@example.ru>\" visibility=internal message_id=ooo@example.ru -->\n"
+		"Automatic reply.\n"
+		"\n<!-- sd:event id=f000000012 at=2026-12-07T10:55:00Z author=\"Ivan "
+		"<ivan@example.ru>\" field=file from=message.eml to=\"\" reason=\"not stored: "
+		"too large\" message_id=ooo@example.ru -->\n";
+	struct sd_config cfg;
+	struct sd_ticket t;
+	struct sd_outbox ob;
+	struct sd_strvec own = SD_STRVEC_INIT;
+	struct sd_buf text = SD_BUF_INIT;
+	sd_config_init(&cfg);
+	sd_strvec_push(&own, "desk@desk.example");
+	sd_buf_add(&text, ticket_text, sizeof(ticket_text) - 1);
+	sd_buf_adds(&text, drops);
+	sd_error *err = sd_ticket_parse(&t, text.data, text.len, "t.md");
+	CHECK(!err, "parse: %s", err ? err->msg : "");
+	sd_stamp now = 0;
+	sd_stamp_parse(&now, "2026-12-07T12:00:00Z");
+	struct sd_outbox_settings s = {
+		.desk_name = "Desk",
+		.desk_address = "desk@desk.example",
+		.own = &own,
+		.tag = "sd",
+		.auto_reply = 1,
+		.auto_reply_limit = 3,
+		.cfg = &cfg,
+		.now = now,
+	};
+	sd_outbox_init(&ob, &s);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	CHECK(!err, "collect: %s", err ? err->msg : "");
+	size_t k = SIZE_MAX, n = 0;
+	for (size_t i = 0; i < ob.n; i++)
+		if (!strncmp(ob.v[i].what, "dropped:", 8))
+			k = i, n++;
+	for (size_t i = 0; i < ob.n; i++)
+		CHECK(strcmp(ob.v[i].what, "reply:c000000010"),
+		      "Špela's mail is not relayed to Иван as the desk's answer");
+	CHECK(n == 1 && !strcmp(ob.v[k].what, "dropped:f000000010") &&
+		      !strcmp(ob.v[k].recipients, "spela@example.si") && !ob.v[k].withheld,
+	      "one notice, to Špela, none for the internal note: %zu", n);
+	if (n == 1) {
+		struct sd_mail *m = reread(&ob.v[k].data);
+		CHECK(strstr(m->body,
+			     "- dnevnik čšž.zip: not stored: 3000 bytes\n- posnetek.mp4: "
+			     "not stored: past the message's limit") != NULL,
+		      "both files of the message, and why:\n%s", m->body);
+		CHECK(!strstr(m->body, "big.iso") && !strstr(m->body, "message.eml"),
+		      "not the first message's drop, nor the internal note's");
+		CHECK(!strcmp(m->auto_submitted, "auto-replied") &&
+			      !strcmp(m->in_reply_to, "sp1@example.si"),
+		      "automatic, an answer to her message: %s", m->in_reply_to);
+		sd_mail_free(m);
+		CHECK(sd_outbox_record(&t, &ob.v[k], "cron <cron@desk.example>", now), "record");
+	}
+	sd_outbox_free(&ob);
+	sd_outbox_init(&ob, &s);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	for (size_t i = 0; i < ob.n; i++)
+		CHECK(strncmp(ob.v[i].what, "dropped:", 8), "owed again: %s", ob.v[i].what);
+	sd_outbox_free(&ob);
+	/* Without auto-replies, none is owed. */
+	s.auto_reply = 0;
+	sd_ticket_free(&t);
+	sd_ticket_parse(&t, text.data, text.len, "t.md");
+	sd_outbox_init(&ob, &s);
+	err = sd_outbox_collect(&ob, &t, "0123");
+	for (size_t i = 0; i < ob.n; i++)
+		CHECK(strncmp(ob.v[i].what, "dropped:", 8), "owed with mail.auto_reply off");
+	sd_outbox_free(&ob);
+	sd_ticket_free(&t);
+	sd_buf_release(&text);
+	sd_strvec_clear(&own);
+	sd_config_release(&cfg);
+}
+
 int main(void)
 {
 	test_addresses();
@@ -357,5 +481,6 @@ int main(void)
 	test_template();
 	test_compose();
 	test_collect();
+	test_drop_notices();
 	return unit_done("t-outbox");
 }

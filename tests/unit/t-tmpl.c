@@ -15,7 +15,9 @@ static void expect_render(const char *tmpl, const struct sd_tmpl_vars *v,
 	sd_error *err = sd_tmpl_parse(&t, tmpl, strlen(tmpl), "t");
 	CHECK(!err, "parse %s: %s", tmpl, err ? err->msg : "");
 	if (t) {
-		sd_tmpl_render(t, v, m, &out);
+		sd_error *rerr = sd_tmpl_render(t, v, m, &out);
+		CHECK(!rerr, "render %s: %s", tmpl, rerr ? rerr->msg : "");
+		sd_error_free(rerr);
 		CHECK_STR(want, out.data, tmpl);
 	}
 	sd_error_free(err);
@@ -32,6 +34,44 @@ static void expect_error(const char *tmpl, const char *want)
 		CHECK_STR(want, err->msg, tmpl);
 	sd_error_free(err);
 	sd_tmpl_free(t);
+}
+
+/* A list section inside itself renders it once per item of each: a
+ * pulled template nesting one list sixteen deep must not hang a worker. */
+static void test_explosion(void)
+{
+	struct sd_tmpl_vars *v = sd_tmpl_vars_new();
+	struct sd_buf text = SD_BUF_INIT, out = SD_BUF_INIT;
+	struct sd_tmpl *t = NULL;
+	for (int i = 0; i < 10; i++)
+		sd_tmpl_set(sd_tmpl_add_item(v, "entries"), "body", "Принтер ne dela, čšž.");
+	for (int i = 0; i < SD_TMPL_DEPTH; i++)
+		sd_buf_adds(&text, "{{#entries}}<p>{{body}}</p>");
+	for (int i = 0; i < SD_TMPL_DEPTH; i++)
+		sd_buf_adds(&text, "{{/entries}}");
+	sd_error *err = sd_tmpl_parse(&t, text.data, text.len, "explode.html");
+	CHECK(!err && t, "the nested template parses");
+	sd_buf_adds(&out, "kept");
+	err = t ? sd_tmpl_render(t, v, NULL, &out) : NULL;
+	CHECK(err != NULL, "rendering 10^16 paragraphs is refused");
+	if (err)
+		CHECK(strstr(err->msg, "explode.html: the template renders more than") != NULL,
+		      "the error names the template: %s", err->msg);
+	CHECK_STR("kept", out.data, "nothing is appended on refusal");
+	sd_error_free(err);
+	sd_tmpl_free(t);
+	/* Two levels of the same list stay fine: 100 paragraphs. */
+	sd_buf_reset(&out);
+	err = sd_tmpl_parse(&t, "{{#entries}}{{#entries}}x{{/entries}}{{/entries}}", 49, "ok.html");
+	CHECK(!err, "two levels parse");
+	sd_error_free(err);
+	err = t ? sd_tmpl_render(t, v, NULL, &out) : NULL;
+	CHECK(!err && out.len == 100, "two levels render: %zu bytes", out.len);
+	sd_error_free(err);
+	sd_tmpl_free(t);
+	sd_tmpl_vars_free(v);
+	sd_buf_release(&text);
+	sd_buf_release(&out);
 }
 
 int main(void)
@@ -84,5 +124,6 @@ int main(void)
 	sd_tmpl_msgs_free(sl);
 	sd_tmpl_msgs_free(en);
 	sd_tmpl_vars_free(v);
+	test_explosion();
 	return unit_done("t-tmpl");
 }
