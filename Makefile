@@ -87,6 +87,10 @@ MAN_MD    = $(wildcard doc/*.[15].md)
 MAN_OUT   = $(MAN_MD:doc/%.md=build/man/%)
 SD_BIN    = $(OBJDIR)/sd
 
+# Compilers run in parallel for check: the build of each variant is a
+# few minutes of the test budget on one core.
+JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+
 .PHONY: all check check-plain check-sanitize test-run deps test-locale browser-deps mta-deps install stress \
         install-files clean man bench fuzz fuzz-run test-valgrind format format-check dist
 .SUFFIXES:
@@ -160,8 +164,8 @@ check: deps
 else
 check: deps
 	$(MAKE) format-check
-	$(MAKE) test-run
-	$(MAKE) test-run SANITIZE=1
+	$(MAKE) -j$(JOBS) test-run
+	$(MAKE) -j$(JOBS) test-run SANITIZE=1
 endif
 
 # Every C source of the tree, as make format formats them.

@@ -75,13 +75,17 @@ run_file() { # index file
 passed=0
 failed=0
 next=0
+# Files finished so far (reported or not).
+finished() { ls "$logs" | grep -c '\.rc$'; }
+
 for ((i = 0; i < ${#files[@]}; i++)); do
-	# Keep up to $jobs files running ahead of the one being reported.
-	while [ $next -lt ${#files[@]} ] && [ $next -lt $((i + jobs)) ]; do
-		run_file $next "${files[$next]}" &
-		next=$((next + 1))
-	done
 	while [ ! -f "$logs/$i.rc" ]; do
+		# Keep $jobs files running, whichever finished: a long file does
+		# not hold a free core back. Results are still reported in order.
+		while [ $next -lt ${#files[@]} ] && [ $((next - $(finished))) -lt "$jobs" ]; do
+			run_file $next "${files[$next]}" &
+			next=$((next + 1))
+		done
 		wait -n 2>/dev/null || sleep 0.1
 	done
 	f=${files[$i]}
