@@ -983,8 +983,12 @@ static void journal_path(struct sd_store *s, struct sd_buf *out)
 	sd_store_private_path(s, "commit-journal", out);
 }
 
-void sd_store_journal_write(struct sd_store *s, const char *const *paths, const git_oid *ids,
-			    const git_oid *old_ids, size_t n)
+/* Writes the journal's lines for paths: a new journal, or with append
+ * more lines at its end. Best effort: without a journal only the repair
+ * is lost, and a torn write removes it (a torn line would put back
+ * nothing; a run of commits rewrites it at its next commit). */
+static void journal_put(struct sd_store *s, const char *const *paths, const git_oid *ids,
+			const git_oid *old_ids, size_t n, int append)
 {
 	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
 	journal_path(s, &path);
@@ -994,8 +998,9 @@ void sd_store_journal_write(struct sd_store *s, const char *const *paths, const 
 		git_oid_tostr(old, sizeof(old), &old_ids[i]);
 		sd_buf_printf(&text, "%s %s %s\n", hex, old, paths[i]);
 	}
-	/* Best effort: without a journal only the repair is lost. */
-	int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = open(path.data,
+		      O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC | O_NOFOLLOW,
+		      0600);
 	if (fd >= 0) {
 		if (write(fd, text.data, text.len) != (ssize_t)text.len)
 			unlink(path.data);
@@ -1003,6 +1008,12 @@ void sd_store_journal_write(struct sd_store *s, const char *const *paths, const 
 	}
 	sd_buf_release(&path);
 	sd_buf_release(&text);
+}
+
+void sd_store_journal_write(struct sd_store *s, const char *const *paths, const git_oid *ids,
+			    const git_oid *old_ids, size_t n)
+{
+	journal_put(s, paths, ids, old_ids, n, 0);
 }
 
 void sd_store_journal_remove(struct sd_store *s)
@@ -1506,34 +1517,6 @@ static sd_error *batch_reset_tree(struct sd_store *s)
 	return err;
 }
 
-/* The journal of a run of commits grows by each commit's paths, with
- * what the work tree held at the last checkpoint as their old content:
- * a kill puts the work tree back to that checkpoint (a path named twice
- * is put back by the line whose blob the file still holds). */
-static void journal_append(struct sd_store *s, const char *const *paths, const git_oid *ids,
-			   const git_oid *old_ids, size_t n)
-{
-	struct sd_buf path = SD_BUF_INIT, text = SD_BUF_INIT;
-	journal_path(s, &path);
-	for (size_t i = 0; i < n; i++) {
-		char hex[GIT_OID_HEXSZ + 1], old[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof(hex), &ids[i]);
-		git_oid_tostr(old, sizeof(old), &old_ids[i]);
-		sd_buf_printf(&text, "%s %s %s\n", hex, old, paths[i]);
-	}
-	int fd = open(path.data, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		if (write(fd, text.data, text.len) != (ssize_t)text.len) {
-			/* A torn line would put back nothing: start again with
-			 * what this stretch wrote, which the next try rewrites. */
-			unlink(path.data);
-		}
-		close(fd);
-	}
-	sd_buf_release(&path);
-	sd_buf_release(&text);
-}
-
 /* The commit of a run, once its files are in the work tree: its trees
  * and the commit go to the run's pack. */
 static sd_error *batch_add_commit(struct sd_store *s, const struct sd_change *changes,
@@ -1823,10 +1806,13 @@ objects_made:;
 		paths[i] = changes[i].path;
 		ids[i] = updates[i].id;
 	}
-	if (!err && s->batch)
-		journal_append(s, paths, ids, old_ids, n);
-	else if (!err)
-		sd_store_journal_write(s, paths, ids, old_ids, n);
+	/* In a run of commits the journal grows by each commit's paths,
+	 * with what the work tree held at the last checkpoint as their old
+	 * content: a kill puts the work tree back to that checkpoint (a
+	 * path named twice is put back by the line whose blob the file
+	 * still holds). */
+	if (!err)
+		journal_put(s, paths, ids, old_ids, n, s->batch != NULL);
 	if (err)
 		goto done;
 	journaled = 1;
