@@ -514,6 +514,16 @@ done:
 	return err;
 }
 
+/* Prints the report lines: they hold a message's addresses and
+ * Message-ID, text from outside, so they are made inert first. */
+static void print_report(struct sd_ctx *ctx, const struct sd_buf *report)
+{
+	struct sd_buf inert = SD_BUF_INIT;
+	sd_put_text(&inert, report->data);
+	fputs(inert.data, ctx->out);
+	sd_buf_release(&inert);
+}
+
 /* Takes one message into the store; report gets one line for the user. */
 static sd_error *take_message(struct sd_ctx *ctx, struct mail_run *run, const char *tag,
 			      const char *data, size_t len, struct sd_buf *report)
@@ -741,7 +751,7 @@ static sd_error *checkpoint(struct sd_ctx *ctx, struct delivery *d, int last)
 	d->pending = 0;
 	if (!err && d->reports.len) {
 		sd_progress_clear(d->progress);
-		fputs(d->reports.data, ctx->out);
+		print_report(ctx, &d->reports);
 		fflush(ctx->out); /* said as soon as it is so */
 	}
 	sd_buf_reset(&d->reports);
@@ -936,7 +946,7 @@ sd_error *cmd_mail(struct sd_ctx *ctx, struct sd_args *args)
 			keep_failed(ctx, data.data, data.len, err);
 		goto done;
 	}
-	fputs(report.data, ctx->out);
+	print_report(ctx, &report);
 done:
 	run_release(&run);
 	sd_buf_release(&data);
