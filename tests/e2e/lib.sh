@@ -532,6 +532,24 @@ if [ ! -x "$SD" ]; then
 	finish
 fi
 
+# --- sd serve --------------------------------------------------------------
+
+# start_serve STORE [SERVE-OPTIONS...]: sd serve on a free loopback port
+# in the background, its log in $tmp/serve.log; sets pid, and url
+# (http://127.0.0.1:PORT, empty if it never said it listens) once it says
+# so, waiting at most 5 s. Stop it with kill -TERM "$pid"; wait "$pid".
+start_serve() {
+	local store=$1 i
+	shift
+	"$SD" -C "$store" serve --listen 127.0.0.1:0 "$@" 2>"$tmp/serve.log" &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q 'listening on' "$tmp/serve.log" && break
+		sleep 0.05
+	done
+	url=$(sed -n 's/^sd serve: listening on \(http:.*\)$/\1/p' "$tmp/serve.log")
+}
+
 # --- browser (tests/browser) ---------------------------------------------
 
 # check_pages NAME [--crawl] URL...: opens the pages in headless Chromium

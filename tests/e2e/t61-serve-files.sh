@@ -27,13 +27,7 @@ printf 'mail:\n  sendmail: [%s, %s, -t, -oi]\nportal:\n  base_url: https://help.
 sd -C "$r" kb new "Tiskalnik ne tiska" --slug tiskalnik --tag tiskalnik -s published \
 	-m 'Izklopite ga in vklopite.' >/dev/null
 
-SD_NOW= "$SD" -C "$r" serve --listen 127.0.0.1:0 --timeout 5 --threads 2 2>"$tmp/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$tmp/serve.log" && break
-	sleep 0.05
-done
-url=$(sed -n 's/^sd serve: listening on \(http:.*\)$/\1/p' "$tmp/serve.log")
+SD_NOW= start_serve "$r" --timeout 5 --threads 2
 
 # GET PATH [CURL-ARGS...]: headers to $tmp/h, body to $tmp/b; prints the status.
 get() {

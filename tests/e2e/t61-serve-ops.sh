@@ -14,14 +14,7 @@ portal:
 YAML
 commit_all "$r" "portal config"
 
-SD_NOW= "$SD" -C "$r" serve --behind-proxy --listen 127.0.0.1:0 --timeout 5 --threads 2 \
-	2>"$tmp/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$tmp/serve.log" && break
-	sleep 0.05
-done
-url=$(sed -n 's/^sd serve: listening on \(http:.*\)$/\1/p' "$tmp/serve.log")
+SD_NOW= start_serve "$r" --behind-proxy --timeout 5 --threads 2
 
 curl -s -o "$tmp/b" -c "$tmp/jar" "$url/"
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$tmp/b" | head -1)

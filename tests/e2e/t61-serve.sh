@@ -52,13 +52,8 @@ sd -C "$r" kb new "Принтер не печатает" --slug printer-jam --ta
 sd -C "$r" kb new "VPN secret draft" --slug vpn-draft --tag vpn -m 'not yet' >/dev/null
 
 # One server for the HTTP checks.
-"$SD" -C "$r" serve --listen 127.0.0.1:0 --timeout 1 --threads 2 2>"$tmp/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$tmp/serve.log" && break
-	sleep 0.05
-done
-port=$(sed -n 's/^sd serve: listening on http:\/\/127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/serve.log")
+start_serve "$r" --timeout 1 --threads 2
+port=${url##*:}
 expect_match "serve: says where it listens" "$tmp/serve.log" '^sd serve: listening on http://127\.0\.0\.1:[0-9]+$'
 python3 "$E2E_DIR/t61-serve.py" "${port:-1}" "$r" "$SD" "$tmp/serve.log" >"$tmp/py.out" 2>&1
 while IFS= read -r line; do

@@ -14,13 +14,7 @@ git -C "$r" config user.email ana@example.com
 sd -C "$r" kb new "VPN ne dela: ponovno zaženite odjemalca" --slug vpn-restart --tag vpn \
 	--faq -s published -m 'Zaprite odjemalca VPN in ga **znova zaženite**.' >/dev/null
 # The real clock, as the agents' CLI in the flow uses.
-SD_NOW= "$SD" -C "$r" serve --listen 127.0.0.1:0 2>"$tmp/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$tmp/serve.log" && break
-	sleep 0.05
-done
-url=$(sed -n 's/^sd serve: listening on \(http:.*\)$/\1/p' "$tmp/serve.log")
+SD_NOW= start_serve "$r"
 
 if ! command -v node >/dev/null; then
 	skip "browser: the requester's flow" "node not installed (browser checks need Node.js)"
