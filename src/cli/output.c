@@ -126,17 +126,8 @@ sd_error *sd_write_file_atomically(const char *path, const char *data, size_t le
 	/* mkstemp makes the file private; an export is an ordinary file. */
 	mode_t mask = umask(0);
 	umask(mask);
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = sd_error_errno(path);
-			break;
-		}
-		off += (size_t)n;
-	}
+	if (sd_write_all(fd, data, len) < 0)
+		err = sd_error_errno(path);
 	if (!err && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
 		err = sd_error_errno(path);
 	if (close(fd) < 0 && !err)

@@ -1243,7 +1243,6 @@ void sd_store_unlock(struct sd_store *s)
 
 /* ---- writing ---- */
 
-/* Writes a file atomically: a temporary beside it, then rename. */
 /* Writes through a temporary file and rename, so a reader or a crash never
  * sees half a file. A file that replaces one is synced first, so what it
  * replaces is not lost to a power failure; a new one is not, since a bulk
